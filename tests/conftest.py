@@ -1,0 +1,17 @@
+"""Fixtures shared by every test package."""
+
+import os
+
+import pytest
+
+
+def pytest_report_header(config):
+    """Say which databases this run covers."""
+    pg = os.environ.get("TEST_DATABASE_URL")
+    return f"databases: sqlite{' + ' + pg.split('@')[-1] if pg else ' (TEST_DATABASE_URL unset: PostgreSQL tests skipped)'}"
+
+
+@pytest.fixture
+def lang():
+    """Return the default user language."""
+    return "id"

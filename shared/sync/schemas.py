@@ -1,0 +1,437 @@
+"""The request and response bodies of sync protocol v1, as marshmallow schemas.
+
+The server validates requests with them and flask-smorest documents the API from them; the client
+can check the server's answers with the same classes. Every integer that comes in is bounded (a
+value above 2**63 would overflow SQLite's driver), every string has a maximum length, and booleans
+must be JSON booleans.
+
+Request schemas refuse unknown keys. Response schemas ignore them, so a device that has not been
+updated for months still reads answers from a newer server that added a key.
+
+Instants (``server_time``, ``device_time``, ...) load as the string that was sent, after checking
+it is ISO 8601 with an offset; they dump from such a string, an aware datetime, a naive datetime
+taken as UTC (what SQLite gives back), or integer Unix milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, validate, validates_schema
+from marshmallow import fields as mf
+
+from shared.sync import (
+    CONFLICT_STATUSES,
+    DEFAULT_IDS_LIMIT,
+    DEFAULT_PULL_LIMIT,
+    MAX_FETCH_IDS,
+    MAX_IDS_LIMIT,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BATCH,
+    MAX_SEQ,
+    MAX_VERSION,
+    OPS,
+    RESOLUTIONS,
+    ROLES,
+    STATUSES,
+    hlc,
+)
+from shared.sync.digest import DIGEST_PATTERN, Digest
+
+RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+KIND_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+CURSOR_PATTERN = r"^[!-~]{1,200}$"  # printable ASCII, no space
+KECAMATAN_PATTERN = r"^[0-9]{6}$"  # Kemendagri code, undotted
+DESA_PATTERN = r"^[0-9]{10}$"
+MAX_RECORD_FIELDS = 256
+MAX_FIELD_NAME = 64
+
+
+class FullMatch(validate.Regexp):
+    """Like ``validate.Regexp``, but the whole string must match.
+
+    ``Regexp`` uses ``re.match``, where ``$`` also matches before a final newline; the pattern
+    itself is still published in the OpenAPI document.
+    """
+
+    def __call__(self, value: str) -> str:
+        """Return ``value`` if the pattern matches all of it."""
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+class StrictInteger(mf.Integer):
+    """A JSON integer within ``minimum..maximum``: no strings, floats or booleans."""
+
+    def __init__(self, minimum: int, maximum: int, **kwargs: Any) -> None:
+        """Bound the integer to ``minimum..maximum``."""
+        super().__init__(strict=True, validate=validate.Range(minimum, maximum), **kwargs)
+
+
+class QueryInteger(mf.Integer):
+    """An integer from a query string: ASCII digits only (``int()`` would take ``" 1_0 "``)."""
+
+    def __init__(self, minimum: int, maximum: int, **kwargs: Any) -> None:
+        """Bound the integer to ``minimum..maximum``."""
+        super().__init__(validate=validate.Range(minimum, maximum), **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        """Accept a digit string of at most 16 digits, or an int."""
+        if isinstance(value, str):
+            if re.fullmatch(r"[0-9]{1,16}", value) is None:
+                raise self.make_error("invalid", input=value)
+        elif not isinstance(value, int) or isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return int(value)
+
+
+class StrictBoolean(mf.Boolean):
+    """A JSON ``true`` or ``false``, nothing truthy."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        """Return ``value`` if it is a boolean."""
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid", input=value)
+
+
+class Instant(mf.String):
+    """An ISO 8601 instant with an offset, e.g. ``2026-11-24T09:12:00+07:00``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Document the field as an RFC 3339 date-time."""
+        metadata = {"format": "date-time", **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Length(max=40), metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        """Write a string as is, a datetime or Unix milliseconds as UTC."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, datetime):
+            return hlc.datetime_to_iso(value)
+        return hlc.ms_to_iso(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        """Return the string sent, once it is known to be an instant with an offset."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            hlc.iso_to_ms(text)
+        except ValueError as error:
+            raise ValidationError("Not an ISO 8601 date-time with an offset.") from error
+        return text
+
+
+class HLCField(mf.String):
+    """A hybrid logical clock in its wire form; loads as that (canonical) string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Publish the wire pattern."""
+        super().__init__(validate=FullMatch(hlc.HLC_PATTERN), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        """Write an ``HLC`` or a string in wire form."""
+        return None if value is None else str(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        """Return the string sent, once ``hlc.parse`` accepts it."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            hlc.parse(text)
+        except ValueError as error:
+            raise ValidationError("Not a hybrid logical clock (ms:counter:node).") from error
+        return text
+
+
+class DigestField(mf.String):
+    """A scope digest, ``"<count>-<32 hex digits>"``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Publish the digest pattern."""
+        super().__init__(validate=FullMatch(DIGEST_PATTERN), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        """Write a ``Digest`` or a string."""
+        if isinstance(value, Digest):
+            return value.hexdigest()
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def record_id_field(**kwargs: Any) -> mf.String:
+    """Return a record id field (a UUID, or a reference record's code)."""
+    return mf.String(validate=FullMatch(RECORD_ID_PATTERN), **kwargs)
+
+
+def device_id_field(**kwargs: Any) -> mf.String:
+    """Return a device id field; a device id is also the node of the device's HLCs."""
+    return mf.String(validate=FullMatch(hlc.NODE_PATTERN), **kwargs)
+
+
+def kind_field(**kwargs: Any) -> mf.String:
+    """Return a record kind field (``child_visit``); whether the kind exists is checked later."""
+    return mf.String(validate=FullMatch(KIND_PATTERN), **kwargs)
+
+
+def record_fields(**kwargs: Any) -> mf.Dict:
+    """Return a field for a record's fields; their values are checked per kind, not here."""
+    return mf.Dict(
+        keys=mf.String(validate=validate.Length(1, MAX_FIELD_NAME)),
+        values=mf.Raw(allow_none=True),
+        validate=_at_most_record_fields,
+        metadata={"maxProperties": MAX_RECORD_FIELDS},
+        **kwargs,
+    )
+
+
+def _at_most_record_fields(value: dict[str, Any]) -> None:
+    """Refuse a record with more fields than any kind has (``Length`` would document maxLength)."""
+    if len(value) > MAX_RECORD_FIELDS:
+        raise ValidationError(f"At most {MAX_RECORD_FIELDS} fields.")
+
+
+def bounded_string(maximum: int, minimum: int = 1, **kwargs: Any) -> mf.String:
+    """Return a string field of ``minimum..maximum`` characters."""
+    return mf.String(validate=validate.Length(minimum, maximum), **kwargs)
+
+
+class RequestSchema(Schema):
+    """A body or query sent to the server: unknown keys are an error."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class ResponseSchema(Schema):
+    """A body sent by the server: unknown keys are dropped (a newer server may add some)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class QuerySchema(Schema):
+    """Query-string arguments: unknown ones (cache busters) are ignored, as webargs does."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+class LoginRequestSchema(RequestSchema):
+    """Sign a device in."""
+
+    username = bounded_string(150, required=True)
+    password = bounded_string(256, required=True, load_only=True)
+    device_name = bounded_string(100, required=True)
+
+
+class ScopeSchema(ResponseSchema):
+    """What a user may see: Kemendagri codes (undotted) and facility ids."""
+
+    kecamatan = mf.List(mf.String(validate=FullMatch(KECAMATAN_PATTERN)), load_default=list, dump_default=list)
+    desa = mf.List(mf.String(validate=FullMatch(DESA_PATTERN)), load_default=list, dump_default=list)
+    posyandu = mf.List(bounded_string(64), load_default=list, dump_default=list)
+    puskesmas = mf.List(bounded_string(64), load_default=list, dump_default=list)
+
+
+class UserSchema(ResponseSchema):
+    """A user as the protocol shows it."""
+
+    id = bounded_string(64, required=True)
+    name = bounded_string(200, required=True)
+    role = mf.String(required=True, validate=validate.OneOf(ROLES))
+    scope = mf.Nested(ScopeSchema, required=True)
+
+
+class LoginResponseSchema(ResponseSchema):
+    """A device token, its device id and who signed in."""
+
+    token = bounded_string(512, required=True)
+    device_id = device_id_field(required=True)
+    user = mf.Nested(UserSchema, required=True)
+    server_time = Instant(required=True)
+
+
+# --- push ----------------------------------------------------------------------------------
+
+
+class MutationSchema(RequestSchema):
+    """One numbered change made on a device."""
+
+    seq = StrictInteger(1, MAX_SEQ, required=True)
+    id = record_id_field(required=True)
+    kind = kind_field(required=True)
+    op = mf.String(required=True, validate=validate.OneOf(OPS))
+    base_version = StrictInteger(0, MAX_VERSION, allow_none=True, load_default=None)
+    fields = record_fields(load_default=dict)
+    hlc = HLCField(required=True)
+    device_time = Instant(allow_none=True, load_default=None)
+
+
+class PushRequestSchema(RequestSchema):
+    """A batch of a device's mutations, in seq order."""
+
+    device_id = device_id_field(required=True)
+    mutations = mf.List(
+        mf.Nested(MutationSchema), required=True, validate=validate.Length(1, MAX_PUSH_BATCH)
+    )
+
+    @validates_schema
+    def _seqs_increase(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Refuse a batch whose seqs do not strictly increase (gaps are the server's seq_gap)."""
+        seqs = [mutation["seq"] for mutation in data["mutations"]]
+        if any(later <= earlier for earlier, later in pairwise(seqs)):
+            raise ValidationError("Mutations must be in strictly increasing seq order.", "mutations")
+
+
+class PushResultSchema(ResponseSchema):
+    """What became of one mutation."""
+
+    seq = StrictInteger(1, MAX_SEQ, required=True)
+    id = record_id_field(required=True)
+    status = mf.String(required=True, validate=validate.OneOf(STATUSES))
+    version = StrictInteger(0, MAX_VERSION, required=True, allow_none=True)
+    errors = mf.Dict(keys=mf.String(), values=mf.List(mf.String()))
+    conflicts = mf.List(mf.String())
+
+
+class PushResponseSchema(ResponseSchema):
+    """The outcome of a push."""
+
+    last_seq = StrictInteger(0, MAX_SEQ, required=True)
+    server_time = Instant(required=True)
+    results = mf.List(mf.Nested(PushResultSchema), required=True)
+
+
+# --- pull ----------------------------------------------------------------------------------
+
+
+class ChangeSchema(ResponseSchema):
+    """A record as it now is on the server, whole."""
+
+    id = record_id_field(required=True)
+    kind = kind_field(required=True)
+    version = StrictInteger(0, MAX_VERSION, required=True)
+    deleted = StrictBoolean(required=True)
+    fields = record_fields(required=True)
+
+
+class PullQuerySchema(QuerySchema):
+    """Where to resume pulling (no cursor: from the beginning) and how much to take."""
+
+    cursor = mf.String(validate=[validate.Length(1, 200), FullMatch(CURSOR_PATTERN)])
+    limit = QueryInteger(1, MAX_PULL_LIMIT, load_default=DEFAULT_PULL_LIMIT)
+
+
+class PullResponseSchema(ResponseSchema):
+    """One page of changes in the user's scope."""
+
+    changes = mf.List(mf.Nested(ChangeSchema), required=True)
+    cursor = mf.String(required=True, validate=[validate.Length(1, 200), FullMatch(CURSOR_PATTERN)])
+    more = StrictBoolean(required=True)
+    digest = DigestField(allow_none=True, load_default=None)
+    reset = StrictBoolean(load_default=False, dump_default=False)
+    server_time = Instant(required=True)
+
+    @validates_schema
+    def _digest_only_on_last_page(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Refuse a digest on a page that is not the last: it would not cover the scope yet."""
+        if data["more"] and data.get("digest") is not None:
+            raise ValidationError("A digest is sent only when more is false.", "digest")
+
+
+# --- repair --------------------------------------------------------------------------------
+
+
+class IdsQuerySchema(QuerySchema):
+    """A page of the scope's record ids, in id order, after ``after``."""
+
+    after = record_id_field()
+    limit = QueryInteger(1, MAX_IDS_LIMIT, load_default=DEFAULT_IDS_LIMIT)
+
+
+class RecordVersionSchema(ResponseSchema):
+    """A record's id, kind and version."""
+
+    id = record_id_field(required=True)
+    kind = kind_field(required=True)
+    version = StrictInteger(0, MAX_VERSION, required=True)
+
+
+class IdsResponseSchema(ResponseSchema):
+    """A page of the scope's records, and the digest of the whole scope."""
+
+    records = mf.List(mf.Nested(RecordVersionSchema), required=True)
+    more = StrictBoolean(required=True)
+    next = record_id_field(required=True, allow_none=True)
+    digest = DigestField(required=True)
+
+
+class FetchRequestSchema(RequestSchema):
+    """Records to download again, by id."""
+
+    ids = mf.List(record_id_field(), required=True, validate=validate.Length(1, MAX_FETCH_IDS))
+
+
+class FetchResponseSchema(ResponseSchema):
+    """The records asked for, and the ids not in the user's scope (or not existing)."""
+
+    changes = mf.List(mf.Nested(ChangeSchema), required=True)
+    missing = mf.List(record_id_field(), required=True)
+
+
+# --- conflicts -----------------------------------------------------------------------------
+
+
+class ConflictSchema(ResponseSchema):
+    """A field two devices changed at once: the kept value and the one that lost."""
+
+    id = bounded_string(64, required=True)
+    record_id = record_id_field(required=True)
+    kind = kind_field(required=True)
+    field = bounded_string(MAX_FIELD_NAME, required=True)
+    winner_value = mf.Raw(required=True, allow_none=True)
+    loser_value = mf.Raw(required=True, allow_none=True)
+    winner_hlc = HLCField(required=True)
+    loser_hlc = HLCField(required=True)
+    winner_device = device_id_field(required=True)
+    loser_device = device_id_field(required=True)
+    loser_user = bounded_string(64, required=True, allow_none=True)
+    created_at = Instant(required=True)
+    status = mf.String(required=True, validate=validate.OneOf(CONFLICT_STATUSES))
+    resolved_by = bounded_string(64, allow_none=True, load_default=None)
+    resolved_at = Instant(allow_none=True, load_default=None)
+    resolution = mf.String(allow_none=True, load_default=None, validate=validate.OneOf(RESOLUTIONS))
+
+
+class ResolveRequestSchema(RequestSchema):
+    """A reviewer's choice: keep the winning value or take the losing one."""
+
+    choice = mf.String(required=True, validate=validate.OneOf(RESOLUTIONS))
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class ErrorDetailSchema(ResponseSchema):
+    """What went wrong: a code for the program, a message for the kader, details to recover."""
+
+    code = bounded_string(64, required=True)
+    message = bounded_string(2000, minimum=0, required=True)
+    details = mf.Dict(keys=mf.String(), values=mf.Raw(allow_none=True), load_default=dict)
+
+
+class SyncErrorSchema(ResponseSchema):
+    """Every error answer: ``{"error": {code, message, details}}``."""
+
+    error = mf.Nested(ErrorDetailSchema, required=True)
+
+
+# flask-smorest documents its own ``ErrorSchema`` as "Error"; a second class of that name makes
+# apispec warn (an error under our test settings), so the class is named for the OpenAPI document
+# and ``ErrorSchema`` is kept as the name code imports. Set ``Api.ERROR_SCHEMA = ErrorSchema``.
+ErrorSchema = SyncErrorSchema

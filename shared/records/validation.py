@@ -1,0 +1,190 @@
+"""Validate a whole record of a kind and explain every problem in the reader's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from shared import i18n
+
+from .fields import (
+    Choice,
+    Digits,
+    ListOf,
+    Nested,
+    RecordField,
+    ValidationState,
+    default_today,
+    reset_state,
+    set_state,
+)
+from .messages import UNITS, format_value
+from .registry import label_key, schema_instance, spec
+
+SCHEMA_ERRORS = "_schema"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of :func:`validate`.
+
+    ``values`` is the record in wire form (ISO dates, derived fields removed, defaults filled, every
+    field of the kind present); when there are errors it holds only the fields that were valid.
+    ``errors`` maps a field (or ``_schema`` for the record as a whole) to sentences.
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the record is valid."""
+        return not self.errors
+
+
+def validate(kind: str, data: Any, *, context: Mapping[str, Any] | None = None,
+             lang: str | None = "id", today: dt.date | None = None) -> ValidationResult:
+    """Validate a whole record of ``kind``; derived fields are dropped, unknown ones are errors.
+
+    ``context`` holds related records, e.g. ``{"person": {"birth_date": "2024-01-05"}}`` or
+    ``{"pregnancy": {...}}``; ``today`` bounds "not in the future" (default: today in WIT).
+    """
+    kind_spec = spec(kind)
+    if not isinstance(data, Mapping):
+        return ValidationResult({}, {SCHEMA_ERRORS: [i18n.t("records.error.record_not_object",
+                                                            lang)]})
+    payload = {key: value for key, value in data.items() if key not in kind_spec.derived_fields}
+    schema = schema_instance(kind)
+    if isinstance(today, dt.datetime):
+        today = today.date()
+    token = set_state(ValidationState(today=today or default_today(), context=context or {}))
+    try:
+        loaded, raw_errors = schema.load(payload), {}
+    except ValidationError as error:
+        raw_errors = error.messages
+        loaded = {key: value for key, value in (error.valid_data or {}).items()
+                  if key not in raw_errors}
+    finally:
+        reset_state(token)
+    errors = translate_errors(raw_errors, schema, lang) if raw_errors else {}
+    return ValidationResult(to_wire(loaded), errors)
+
+
+def to_wire(value: Any) -> Any:
+    """Return ``value`` as JSON-ready data: dates become ISO strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: to_wire(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_wire(item) for item in value]
+    return value
+
+
+def field_label(kind: str, field: str, lang: str | None = "id") -> str:
+    """Return the label of ``field`` of ``kind`` in ``lang``."""
+    return i18n.t(spec(kind).labels.get(field, f"records.label.{field}"), lang)
+
+
+def kind_label(kind: str, lang: str | None = "id") -> str:
+    """Return the name of ``kind`` in ``lang``."""
+    return i18n.t(spec(kind).label, lang)
+
+
+def choice_label(kind: str, field: str, value: str, lang: str | None = "id") -> str:
+    """Return the label of option ``value`` of a choice field (the code itself if unknown)."""
+    info = spec(kind).info.get(field)
+    key = f"records.choice.{info.choice_group}.{value}" if info and info.choice_group else None
+    return i18n.t(key, lang) if key and i18n.has(key) else str(value)
+
+
+def translate_errors(errors: Mapping[Any, Any], schema: Schema,
+                     lang: str | None) -> dict[str, list[str]]:
+    """Turn marshmallow's error tree of ``schema`` into sentences per top-level field."""
+    prefix = getattr(schema, "label_prefix", "")
+    out: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        name = str(name)
+        field_obj = schema.fields.get(name) if name != SCHEMA_ERRORS else None
+        label = i18n.t(label_key(prefix, name), lang) if field_obj is not None else None
+        out[name] = _sentences(messages, field_obj, label, name, lang)
+    return out
+
+
+def _sentences(messages: Any, field_obj: Any, label: str | None, name: str,
+               lang: str | None) -> list[str]:
+    """Render the errors of one field, descending into list items and rows."""
+    if not isinstance(messages, Mapping):
+        items = messages if isinstance(messages, list) else [messages]
+        return [_render(message, field_obj, label, name, lang) for message in items]
+    out: list[str] = []
+    for key, sub in messages.items():
+        if key == SCHEMA_ERRORS:
+            out += _sentences(sub, field_obj, label, name, lang)
+        elif isinstance(field_obj, ListOf):
+            out += _sentences(sub, field_obj.inner, label, name, lang)
+        elif isinstance(field_obj, Nested) and field_obj.many and isinstance(key, int):
+            out += _row_sentences(sub, field_obj, label or name, key + 1, lang)
+        elif isinstance(field_obj, Nested):
+            for sentence in translate_errors({key: sub}, field_obj.schema, lang)[str(key)]:
+                out.append(i18n.t("records.error.in_part", lang, field=label or name,
+                                  message=sentence))
+        else:
+            out += _sentences(sub, field_obj, label, name, lang)
+    return out
+
+
+def _row_sentences(errors: Any, field_obj: Nested, label: str, row: int,
+                   lang: str | None) -> list[str]:
+    """Render the errors of one row of a list of sub-records."""
+    if not isinstance(errors, Mapping) or set(errors) == {SCHEMA_ERRORS}:
+        return [i18n.t("records.error.row_not_object", lang, field=label, row=row)]
+    sentences = [sentence for group in translate_errors(errors, field_obj.schema, lang).values()
+                 for sentence in group]
+    return [i18n.t("records.error.in_row", lang, field=label, row=row, message=sentence)
+            for sentence in sentences]
+
+
+def _render(message: Any, field_obj: Any, label: str | None, name: str,
+            lang: str | None) -> str:
+    """Render one error: a catalogue key, filled with the field's limits and the error's values."""
+    key = str(message)
+    if not key.startswith("records.") or not i18n.has(key):
+        key = "records.error.invalid"
+    params = _field_params(field_obj, lang)
+    params.update({k: format_value(v, lang) for k, v in getattr(message, "params", {}).items()})
+    shown = name if len(name) <= 60 else f"{name[:59]}…"
+    return i18n.t(key, lang, field=label or shown, name=shown, **params)
+
+
+def _field_params(field_obj: Any, lang: str | None) -> dict[str, str]:
+    """Return the limits of a field as message parameters (range, unit, length, choices...)."""
+    if not isinstance(field_obj, RecordField):
+        return {}
+    info = field_obj.info(field_obj.name or "")
+    params: dict[str, str] = {"unit": ""}
+    if info.min is not None and info.max is not None:
+        params.update(min=format_value(info.min, lang), max=format_value(info.max, lang))
+    if info.unit:
+        unit = i18n.t(f"records.unit.{info.unit}", lang) if info.unit in UNITS else info.unit
+        params["unit"] = f" {unit}"
+    if info.max_length is not None:
+        params["max_length"] = format_value(info.max_length, lang)
+    if info.max_items is not None:
+        params["max_items"] = format_value(info.max_items, lang)
+    if isinstance(field_obj, Digits) and len(field_obj.lengths) == 1:
+        params["digits"] = str(field_obj.lengths[0])
+    if isinstance(field_obj, Choice):
+        params["choices"] = ", ".join(_option(field_obj.group, code, lang)
+                                      for code in field_obj.choices)
+    return params
+
+
+def _option(group: str, code: str, lang: str | None) -> str:
+    """Write one option of a choice as ``code (label)``, or just the code if that is its label."""
+    label = i18n.t(f"records.choice.{group}.{code}", lang)
+    return code if label.lower() == code.lower() else f"{code} ({label})"

@@ -1,0 +1,87 @@
+"""The Posyandu Sync server: Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from flask import Flask
+
+from . import messages  # noqa: F401  (registers the server's messages)
+from .config import DEFAULTS, from_environment, load_secret_key
+from .extensions import api, db, migrate
+
+
+def create_app(test_config: Mapping | None = None, instance_path: str | None = None) -> Flask:
+    """Build the server app from the environment, or from ``test_config`` in tests."""
+    instance_path = instance_path or os.environ.get("POSYANDU_DATA_DIR")
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None,
+                instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_middleware(app)
+    configure_logger(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations and the OpenAPI-documented API."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the API blueprints."""
+    from .routes import auth, conflicts, sync
+
+    for module in (auth, sync, conflicts):
+        api.register_blueprint(module.blp)
+    app.before_request(sync.requested_json)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer every error in the protocol's JSON shape."""
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_middleware(app: Flask) -> None:
+    """Inflate gzip request bodies (capped) and compress large responses when asked."""
+    from .compress import compress_response
+    from .gzip import GzipRequestMiddleware
+
+    app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"],
+                                         app.config["MAX_INFLATED_BYTES"])
+    app.after_request(compress_response)
+
+
+def configure_logger(app: Flask) -> None:
+    """Log at INFO unless testing."""
+    if not app.testing:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")

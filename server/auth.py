@@ -1,0 +1,105 @@
+"""Passwords, device tokens, login throttling and the caller's scope."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .errors import ApiError
+from .extensions import db, token_auth
+from .models import Device, LoginFailure, User, utcnow
+from .scope import FacilityIndex, Scope, UnknownUnit, scope_for
+
+# Checked against when the username is unknown, so a miss costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("posyandu-sync-dummy-password")
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a device token (tokens are 256-bit random: sha256 suffices)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a salted, slow hash of ``password``."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    user.password_hash = generate_password_hash(password, method=method)
+
+
+def recent_failures(session, username: str, now: datetime) -> list[datetime]:
+    """Return the times of failed logins for ``username`` within the throttle window."""
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return list(session.execute(sa.select(LoginFailure.at).where(
+        LoginFailure.username == username, LoginFailure.at > now - window)).scalars())
+
+
+def login(session, username: str, password: str, device_name: str) -> tuple[User, Device, str]:
+    """Check the password and open a device; raise ApiError 401/429. The caller commits."""
+    now = utcnow()
+    username = username.strip().lower()
+    failures = recent_failures(session, username, now)
+    if len(failures) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+        retry = max(1, int((min(failures) + window - now).total_seconds()))
+        raise ApiError(429, "too_many_attempts", {"retry_after_seconds": retry},
+                       headers={"Retry-After": str(retry)},
+                       message=_message("server.login_throttled", minutes=(retry + 59) // 60))
+    user = session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        session.add(LoginFailure(username=username, at=now))
+        session.commit()
+        raise ApiError(401, "unauthorized", message=_message("server.login_failed"))
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    token = secrets.token_urlsafe(32)
+    device = Device(id=str(uuid.uuid4()), user_id=user.id, name=device_name[:200],
+                    token_hash=hash_token(token), created_at=now, last_seen_at=now)
+    session.add(device)
+    return user, device, token
+
+
+def _message(key: str, **params) -> str:
+    from shared.i18n import t
+
+    from .errors import request_language
+
+    return t(key, request_language(), **params)
+
+
+def user_scope(session, user: User, facilities: FacilityIndex | None = None) -> Scope:
+    """Return the user's current scope (recomputed from the registry on every request)."""
+    facilities = facilities or FacilityIndex.load(session)
+    try:
+        return scope_for(user.role, user.unit, facilities)
+    except UnknownUnit:
+        return Scope(user.role)  # an empty scope: the unit vanished from the registry
+
+
+@token_auth.verify_token
+def verify_token(token: str):
+    """Resolve a bearer token to its device and user; revoked or expired tokens fail."""
+    if not token or len(token) > 200:
+        return None
+    device = db.session.execute(sa.select(Device).where(
+        Device.token_hash == hash_token(token))).scalar_one_or_none()
+    if device is None or device.revoked_at is not None or not device.user.active:
+        return None
+    now = utcnow()
+    if device.created_at + timedelta(days=current_app.config["TOKEN_MAX_AGE_DAYS"]) < now:
+        return None
+    g.device, g.user = device, device.user
+    db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
+    # End the read transaction now: a push must start its own with a write (see push.py).
+    db.session.commit()
+    return device.user
+
+
+@token_auth.error_handler
+def auth_error(status):
+    """Answer a missing, revoked or expired token in JSON."""
+    raise ApiError(401 if status == 401 else status, "unauthorized")

@@ -1,0 +1,213 @@
+"""``posyandu-server``: the Flask command group with the app loaded, plus admin commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from importlib import resources
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+from .models import Device, User
+from .registry import ensure_counter, wilayah_from_csv, write_records
+from .scope import ROLES, FacilityIndex, UnknownUnit, scope_for
+
+FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
+
+
+def _set_data_dir(ctx, param, value):
+    if value:
+        os.environ["POSYANDU_DATA_DIR"] = value
+    return value
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             params=[click.Option(["--data-dir"], expose_value=False, is_eager=True,
+                                  callback=_set_data_dir, envvar="POSYANDU_DATA_DIR",
+                                  help="Instance folder (database, secret key).")])
+def cli():
+    """Posyandu Sync server: run it, manage its database, users and devices."""
+
+
+def upgrade_database() -> None:
+    """Create or upgrade the schema through the migrations, and the change counter."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    ensure_counter(db.session)
+    db.session.commit()
+
+
+@cli.command("init")
+@with_appcontext
+def init_command():
+    """Create or upgrade the database."""
+    upgrade_database()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def default_wilayah_csv() -> str:
+    """Return the path of the shipped Kayong Utara wilayah file."""
+    return str(resources.files("server") / "data" / "kayong_utara_wilayah_kepmendagri2025.csv")
+
+
+@cli.command("load-wilayah")
+@click.argument("csv_path", required=False, type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load_wilayah_command(csv_path):
+    """Load Kemendagri wilayah codes (default: Kabupaten Kayong Utara)."""
+    report = write_records(db.session, [("wilayah", w) for w in
+                                        wilayah_from_csv(csv_path or default_wilayah_csv())])
+    _finish(report, "wilayah")
+
+
+def _finish(report, what: str) -> None:
+    if report.rejected:
+        db.session.rollback()
+        for kind, record_id, errors in report.rejected[:20]:
+            click.echo(f"ditolak {kind} {record_id}: {json.dumps(errors, ensure_ascii=False)}",
+                       err=True)
+        raise click.ClickException(f"{len(report.rejected)} {what} ditolak; tidak ada yang disimpan")
+    db.session.commit()
+    click.echo(f"{what}: {report.created} baru, {report.updated} diperbarui, "
+               f"{report.unchanged} tetap")
+
+
+@cli.command("add-facility")
+@click.option("--id", "facility_id", required=True, help="Kode fasilitas, mis. PSY-6111012001-01")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(FACILITY_KINDS))
+@click.option("--desa", "desa_code", help="Kode desa (10 digit, tanpa titik)")
+@click.option("--kecamatan", "kecamatan_code", help="Kode kecamatan (6 digit)")
+@click.option("--parent", "parent_id", help="Fasilitas induk (puskesmas untuk posyandu)")
+@click.option("--wilayah-kerja", default="", help="Kode desa wilayah kerja, dipisah koma")
+@with_appcontext
+def add_facility_command(facility_id, name, kind, desa_code, kecamatan_code, parent_id,
+                         wilayah_kerja):
+    """Add or update a facility (puskesmas, pustu, poskesdes, posyandu)."""
+    desa_code = desa_code.replace(".", "") if desa_code else None
+    values = {"id": facility_id, "code": facility_id, "name": name, "kind": kind,
+              "desa_code": desa_code, "parent_id": parent_id,
+              "kecamatan_code": (kecamatan_code or (desa_code[:6] if desa_code else None)),
+              "wilayah_kerja": [c.strip().replace(".", "") for c in wilayah_kerja.split(",")
+                                if c.strip()]}
+    _finish(write_records(db.session, [("facility", values)]), "fasilitas")
+
+
+@cli.command("facilities")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def facilities_command(as_json):
+    """List the facilities."""
+    items = sorted(FacilityIndex.load(db.session).facilities.values(),
+                   key=lambda f: (FACILITY_KINDS.index(f.get("kind", "posyandu")), f["id"]))
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
+        return
+    for f in items:
+        click.echo(f"{f['kind']:<10} {f['id']:<28} {f['name']:<32} desa={f.get('desa_code') or '-'}"
+                   f" induk={f.get('parent_id') or '-'}")
+
+
+def create_user(username: str, name: str, role: str, unit: str, password: str) -> User:
+    """Create (or update) a user after checking the unit fits the role."""
+    from .auth import set_password
+
+    try:
+        scope_for(role, unit, FacilityIndex.load(db.session))
+    except UnknownUnit:
+        raise click.ClickException(f"unit {unit!r} tidak cocok untuk peran {role}") from None
+    username = username.strip().lower()
+    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        user = User(username=username, name=name, role=role, unit=unit, password_hash="")
+        db.session.add(user)
+    user.name, user.role, user.unit, user.active = name, role, unit, True
+    set_password(user, password)
+    return user
+
+
+@cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", help="Nama lengkap (default: username)")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--facility", "unit", required=True,
+              help="Id fasilitas (posyandu/puskesmas/dinkes) atau kode wilayah (desa/kecamatan)")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_user_command(username, name, role, unit, password):
+    """Create a user with a role and a facility or area."""
+    if len(password) < 8:
+        raise click.ClickException("kata sandi minimal 8 karakter")
+    create_user(username, name or username, role, unit.replace(".", ""), password)
+    db.session.commit()
+    click.echo(f"pengguna {username} ({role}, {unit}) siap")
+
+
+@cli.command("revoke-device")
+@click.argument("device_id")
+@with_appcontext
+def revoke_device_command(device_id):
+    """Revoke a device's token (it must sign in again)."""
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise click.ClickException(f"perangkat {device_id} tidak ditemukan")
+    device.revoked_at = device.revoked_at or datetime.now(UTC)
+    db.session.commit()
+    click.echo(f"perangkat {device_id} dicabut")
+
+
+@cli.command("seed-demo")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--scale", default=1.0, show_default=True, type=float,
+              help="Fraction of the demo population (1.0 = about 4,400 balita)")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last day of the demo year (default: the generator's fixed date, so a seed "
+                   "always gives the same data)")
+@with_appcontext
+def seed_demo_command(seed, scale, today):
+    """Load the demo Kabupaten Kayong Utara: wilayah, facilities, users and a year of records."""
+    from . import demo
+
+    upgrade_database()
+    data = demo.generate(seed, scale=scale, **({"today": today.date()} if today else {}))
+    write_records(db.session, [("wilayah", w) for w in
+                               wilayah_from_csv(default_wilayah_csv())])
+    report = write_records(db.session, [("wilayah", w) for w in data.wilayah] +
+                           [("facility", f) for f in data.facilities])
+    if report.rejected:
+        _finish(report, "fasilitas")
+    report = write_records(db.session, data.records)
+    if report.rejected:
+        _finish(report, "data")
+    for u in data.users:
+        create_user(u["username"], u["name"], u["role"], u["unit"], u["password"])
+    db.session.commit()
+    click.echo(f"data demo (seed {seed}): {report.created} baru, {report.updated} diperbarui")
+    click.echo("pengguna demo:")
+    for u in data.users:
+        click.echo(f"  {u['role']:<11} {u['username']:<24} {u['password']}  ({u['unit']})")
+
+
+def main(argv=None) -> None:
+    """Entry point of the ``posyandu-server`` console script."""
+    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="posyandu-server")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+__all__ = ["cli", "main", "upgrade_database", "current_app"]

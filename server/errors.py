@@ -1,0 +1,75 @@
+"""Every error as ``{"error": {"code", "message", "details"}}`` in the caller's language; never an HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from shared.i18n import normalize_language
+from shared.sync.errors import error_body
+
+log = logging.getLogger(__name__)
+
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+                415: "unsupported_media_type", 422: "validation_error", 429: "too_many_attempts"}
+
+
+def request_language() -> str:
+    """Return the caller's language from ``Accept-Language`` (Indonesian by default)."""
+    header = request.headers.get("Accept-Language", "") if request else ""
+    return normalize_language(header.split(",")[0].split(";")[0] if header else None)
+
+
+class ApiError(Exception):
+    """An error answered in the protocol's JSON shape."""
+
+    def __init__(self, status: int, code: str, details: dict | None = None,
+                 message: str | None = None, headers: dict | None = None):
+        super().__init__(code)
+        self.status, self.code, self.details = status, code, details or {}
+        self.message, self.headers = message, headers or {}
+
+
+def error_response(status: int, code: str, details=None, message=None, headers=None):
+    """Build the JSON error response."""
+    body = error_body(code, request_language(), details=details or {}, message=message)
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _webargs_details(exc: HTTPException) -> dict:
+    """Flatten webargs/marshmallow messages ({"json": {...}}) into {field: [sentences]}."""
+    messages = (getattr(exc, "data", None) or {}).get("messages") or {}
+    details: dict = {}
+    for location in messages.values():
+        if isinstance(location, dict):
+            details.update(location)
+    return details
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every HTTP error and every unexpected exception in JSON."""
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.details, exc.message, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc: HTTPException):
+        status = exc.code or 500
+        code = STATUS_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+        details = _webargs_details(exc) if status == 422 else {}
+        headers = dict(exc.get_headers()) if status == 405 else {}
+        headers.pop("Content-Type", None)
+        return error_response(status, code, details, headers=headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error")

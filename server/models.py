@@ -1,0 +1,164 @@
+"""Database models (SQLAlchemy 2 style).
+
+Every synced record, whatever its kind, is one row of ``record``: the whole record as JSON in
+``fields``, the per-field merge metadata in ``field_meta`` and the scope keys copied into indexed
+columns so that scope filters and pulls are plain indexed queries. ``change_seq`` is the record's
+position in the commit-ordered change log that pull pages through.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time (timezone-aware)."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class SyncCounter(db.Model):
+    """The single-row counter that hands out change-log positions inside writing transactions."""
+
+    __tablename__ = "sync_counter"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    value: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+
+
+class Record(db.Model):
+    """One synced record of any kind, with its merge metadata and scope keys."""
+
+    __tablename__ = "record"
+    id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
+    version: so.Mapped[int] = so.mapped_column(sa.Integer)
+    deleted: so.Mapped[bool] = so.mapped_column(default=False)
+    fields: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    # {field: [version, hlc, device_id]} for every client-writable field, plus "_deleted".
+    field_meta: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    posyandu_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    desa_code: so.Mapped[str | None] = so.mapped_column(sa.String(10), index=True)
+    kecamatan_code: so.Mapped[str | None] = so.mapped_column(sa.String(6), index=True)
+    puskesmas_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    person_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    # NULL only inside the writing transaction, until positions are allocated just before commit.
+    change_seq: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class User(db.Model):
+    """A person who signs in: kader, bidan desa, puskesmas, kecamatan, dinas or admin."""
+
+    __tablename__ = "user"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16))
+    # A facility id (posyandu, puskesmas, dinkes) or a wilayah code (desa, kecamatan, kabupaten).
+    unit: so.Mapped[str] = so.mapped_column(sa.String(64))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    devices: so.WriteOnlyMapped[Device] = so.relationship(back_populates="user")
+
+
+class Device(db.Model):
+    """A signed-in device: its hashed token, its push position and its clock health."""
+
+    __tablename__ = "device"
+    id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    last_seq: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
+    last_push_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
+    last_pull_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
+    clock_skew_ms: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    clock_flagged: so.Mapped[bool] = so.mapped_column(default=False)
+    user: so.Mapped[User] = so.relationship(back_populates="devices")
+
+
+class MutationLog(db.Model):
+    """Append-only audit trail of every pushed mutation and its outcome."""
+
+    __tablename__ = "mutation_log"
+    __table_args__ = (sa.UniqueConstraint("device_id", "seq", name="uq_mutation_log_device_seq"),)
+    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                          primary_key=True)
+    device_id: so.Mapped[str] = so.mapped_column(sa.String(64))
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.Integer)
+    seq: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    record_id: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(64))
+    op: so.Mapped[str] = so.mapped_column(sa.String(16))
+    base_version: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    fields: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    hlc: so.Mapped[str] = so.mapped_column(sa.String(128))
+    device_time: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    received_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    content_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16))
+    result_version: so.Mapped[int | None] = so.mapped_column(sa.Integer)
+    errors: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    conflicts: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+
+
+class Conflict(db.Model):
+    """A same-field concurrent edit: the applied winner and the losing value kept for review."""
+
+    __tablename__ = "conflict"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    record_id: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32))
+    field: so.Mapped[str] = so.mapped_column(sa.String(64))
+    winner_value: so.Mapped[object] = so.mapped_column(sa.JSON, nullable=True)
+    loser_value: so.Mapped[object] = so.mapped_column(sa.JSON, nullable=True)
+    winner_hlc: so.Mapped[str] = so.mapped_column(sa.String(128))
+    loser_hlc: so.Mapped[str] = so.mapped_column(sa.String(128))
+    winner_device: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    loser_device: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    loser_user: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    mutation_id: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    posyandu_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    desa_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    kecamatan_code: so.Mapped[str | None] = so.mapped_column(sa.String(6), index=True)
+    puskesmas_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="open", index=True)
+    resolved_by: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
+    resolution: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+
+
+class LoginFailure(db.Model):
+    """A failed login, counted per username to throttle guessing."""
+
+    __tablename__ = "login_failure"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -1,0 +1,112 @@
+"""Pull, ids and fetch: scoped, paged reads of the commit-ordered change log (DESIGN.md section 4).
+
+A record's ``change_seq`` is taken from the single-row counter inside the transaction that writes
+it, so positions become visible in commit order. A page reads the counter *before* it reads rows
+and never returns or skips past a position above that value: whatever is at or below it has
+committed, so no slow transaction can commit a lower position behind the reader's cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from shared.sync.digest import Digest
+
+from .models import Record, SyncCounter
+from .scope import Scope, ScopeKeys
+
+MAX_POSITION = 2**62
+
+
+class BadCursor(ValueError):
+    """The cursor was not issued by this server (or was tampered with)."""
+
+
+def encode_cursor(position: int, fingerprint: str) -> str:
+    """Return the opaque cursor for ``position`` under a scope fingerprint."""
+    return base64.urlsafe_b64encode(f"1.{position}.{fingerprint}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    """Return ``(position, fingerprint)`` from a cursor, or raise BadCursor."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        version, position, fingerprint = raw.split(".")
+        value = int(position)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+    if version != "1" or not 0 <= value <= MAX_POSITION or not fingerprint.isalnum():
+        raise BadCursor(cursor)
+    return value, fingerprint
+
+
+def change_of(row) -> dict:
+    """Return the wire form of a record."""
+    return {"id": row.id, "kind": row.kind, "version": row.version, "deleted": row.deleted,
+            "fields": row.fields}
+
+
+def scope_digest(session, scope: Scope) -> str:
+    """Return the digest of every live record in scope (ids and versions, order-independent)."""
+    digest = Digest()
+    rows = session.execute(sa.select(Record.id, Record.version).where(
+        Record.deleted.is_(False), scope.read_filter()).execution_options(yield_per=5000))
+    for record_id, version in rows:
+        digest.add(record_id, version)
+    return str(digest)
+
+
+def pull(session, scope: Scope, cursor: str | None, limit: int) -> dict:
+    """Return one page of changes after ``cursor`` within ``scope``."""
+    fingerprint = scope.fingerprint()
+    position = 0
+    if cursor:
+        position, cursor_fingerprint = decode_cursor(cursor)
+        if cursor_fingerprint != fingerprint:
+            return {"changes": [], "cursor": encode_cursor(0, fingerprint), "more": True,
+                    "reset": True}
+    high = session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one()
+    rows = session.execute(
+        sa.select(Record.id, Record.kind, Record.version, Record.deleted, Record.fields,
+                  Record.change_seq)
+        .where(Record.change_seq > position, Record.change_seq <= high, scope.read_filter())
+        .order_by(Record.change_seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_position = rows[-1].change_seq if more else max(high, position)
+    body = {"changes": [change_of(r) for r in rows],
+            "cursor": encode_cursor(next_position, fingerprint), "more": more, "reset": False}
+    if not more:
+        body["digest"] = scope_digest(session, scope)
+    return body
+
+
+def ids(session, scope: Scope, after: str | None, limit: int) -> dict:
+    """Return the ids, kinds and versions of live records in scope, ordered by id."""
+    query = (sa.select(Record.id, Record.kind, Record.version)
+             .where(Record.deleted.is_(False), scope.read_filter())
+             .order_by(Record.id).limit(limit + 1))
+    if after:
+        query = query.where(Record.id > after)
+    rows = session.execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    body = {"records": [{"id": r.id, "kind": r.kind, "version": r.version} for r in rows],
+            "more": more, "next": rows[-1].id if more else None}
+    if not more:
+        body["digest"] = scope_digest(session, scope)
+    return body
+
+
+def fetch(session, scope: Scope, record_ids: Iterable[str]) -> dict:
+    """Return the current state of the given records that are in scope; list the others."""
+    wanted = list(dict.fromkeys(record_ids))
+    rows = session.execute(sa.select(Record).where(Record.id.in_(wanted))).scalars().all()
+    found = {r.id: r for r in rows if scope.can_read(
+        r.kind, ScopeKeys(r.posyandu_id, r.desa_code, r.kecamatan_code, r.puskesmas_id))}
+    return {"changes": [change_of(found[i]) for i in wanted if i in found],
+            "missing": [i for i in wanted if i not in found]}

@@ -1,0 +1,1 @@
+"""The sync API blueprints (``/api/v1``), documented in the OpenAPI document."""

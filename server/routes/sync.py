@@ -1,0 +1,102 @@
+"""``/api/v1/sync``: push, pull, ids and fetch (the protocol of DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, g, request
+from flask_smorest import Blueprint
+
+from shared.i18n import t
+from shared.sync import schemas
+
+from .. import pull as pull_mod
+from ..auth import user_scope
+from ..errors import ApiError, request_language
+from ..extensions import db, token_auth
+from ..models import Device, utcnow
+from ..push import PushRefused, apply_push
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device synchronisation")
+
+
+def json_response(body: dict, status: int = 200) -> Response:
+    """Serialise a large body directly (the schemas document it; dumping through them is slow)."""
+    return Response(json.dumps(body, separators=(",", ":"), ensure_ascii=False), status=status,
+                    mimetype="application/json")
+
+
+@blp.route("/push", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(schemas.PushRequestSchema)
+@blp.response(200, schemas.PushResponseSchema)
+@blp.alt_response(409, schema=schemas.ErrorSchema, description="seq_gap or seq_reused")
+@token_auth.login_required
+def push(body):
+    """Apply a batch of mutations exactly once, in order, in one transaction."""
+    device: Device = g.device
+    if body["device_id"] != device.id:
+        raise ApiError(403, "unknown_device", message=t("server.device_mismatch",
+                                                        request_language()))
+    scope = user_scope(db.session, g.user)
+    try:
+        result = apply_push(db.session, device, g.user, scope, body["mutations"],
+                            lang=request_language())
+    except PushRefused as refused:
+        db.session.rollback()
+        status = 422 if refused.code == "validation_error" else 409
+        raise ApiError(status, refused.code, refused.details) from None
+    db.session.commit()
+    return json_response(result)
+
+
+@blp.route("/pull", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(schemas.PullQuerySchema, location="query")
+@blp.response(200, schemas.PullResponseSchema)
+@token_auth.login_required
+def pull(query):
+    """Return the next page of changes in the caller's scope, in commit order."""
+    scope = user_scope(db.session, g.user)
+    try:
+        body = pull_mod.pull(db.session, scope, query.get("cursor"), query["limit"])
+    except pull_mod.BadCursor:
+        raise ApiError(400, "bad_request", {"cursor": [t("server.invalid_cursor",
+                                                         request_language())]}) from None
+    now = utcnow()
+    g.device.last_pull_at = now
+    db.session.commit()
+    body["server_time"] = now.isoformat(timespec="milliseconds")
+    return json_response(body)
+
+
+@blp.route("/ids", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(schemas.IdsQuerySchema, location="query")
+@blp.response(200, schemas.IdsResponseSchema)
+@token_auth.login_required
+def ids(query):
+    """List the ids and versions of live records in scope (for digest repair)."""
+    scope = user_scope(db.session, g.user)
+    return json_response(pull_mod.ids(db.session, scope, query.get("after"), query["limit"]))
+
+
+@blp.route("/fetch", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(schemas.FetchRequestSchema)
+@blp.response(200, schemas.FetchResponseSchema)
+@token_auth.login_required
+def fetch(body):
+    """Return the current state of chosen records in scope (for digest repair)."""
+    scope = user_scope(db.session, g.user)
+    return json_response(pull_mod.fetch(db.session, scope, body["ids"]))
+
+
+def requested_json() -> None:
+    """Reject a non-UTF-8 body before webargs tries to parse it."""
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length:
+        try:
+            request.get_data(cache=True).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, "bad_request", message=t("server.not_utf8",
+                                                         request_language())) from None

@@ -1,0 +1,223 @@
+"""Roles and scope (DESIGN.md section 5): what a user may read and write, checked on every request.
+
+Each record row carries its scope keys (posyandu, desa, kecamatan, puskesmas), filled by the server
+from the facility registry at write time, so a scope is a plain SQL filter over indexed columns.
+Reference kinds (wilayah, facility) are public within the kabupaten and readable by every user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from shared import records
+
+from .models import Record
+
+ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
+REVIEWER_ROLES = frozenset({"puskesmas", "admin"})
+LOKMIN_KINDS = frozenset({"lokmin_meeting", "lokmin_agreement"})
+
+
+class UnknownUnit(LookupError):
+    """The unit a user is attached to does not exist in the registry."""
+
+
+@dataclass(frozen=True)
+class FacilityIndex:
+    """The facility registry (reference records of kind ``facility``) keyed by id."""
+
+    facilities: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session) -> FacilityIndex:
+        """Read every live facility record."""
+        rows = session.execute(
+            sa.select(Record.id, Record.fields).where(
+                Record.kind == "facility", Record.deleted.is_(False))
+        ).all()
+        return cls({row.id: row.fields for row in rows})
+
+    def get(self, facility_id: str | None) -> dict | None:
+        """Return the facility's fields, or None."""
+        return self.facilities.get(facility_id) if facility_id else None
+
+    def put(self, facility_id: str, fields: Mapping | None) -> None:
+        """Update the index after a facility record changed in this transaction."""
+        if fields is None:
+            self.facilities.pop(facility_id, None)
+        else:
+            self.facilities[facility_id] = dict(fields)
+
+    def of_kind(self, kind: str) -> list[dict]:
+        """Return the facilities of ``kind``."""
+        return [f for f in self.facilities.values() if f.get("kind") == kind]
+
+    def puskesmas_for_desa(self, desa_code: str) -> str | None:
+        """Return the puskesmas whose wilayah kerja holds ``desa_code`` (first by id)."""
+        ids = sorted(f["id"] for f in self.of_kind("puskesmas")
+                     if desa_code in (f.get("wilayah_kerja") or ()))
+        return ids[0] if ids else None
+
+
+@dataclass(frozen=True)
+class ScopeKeys:
+    """The scope columns of one record."""
+
+    posyandu_id: str | None = None
+    desa_code: str | None = None
+    kecamatan_code: str | None = None
+    puskesmas_id: str | None = None
+
+
+def scope_keys(kind: str, values: Mapping, facilities: FacilityIndex) -> ScopeKeys | str:
+    """Compute a record's scope keys; return the offending field name when its unit is unknown."""
+    scope_field = records.spec(kind).scope_field
+    if scope_field == "posyandu_id":
+        posyandu = facilities.get(values.get("posyandu_id"))
+        if posyandu is None or posyandu.get("kind") != "posyandu":
+            return "posyandu_id"
+        desa = posyandu.get("desa_code")
+        return ScopeKeys(posyandu["id"], desa,
+                         posyandu.get("kecamatan_code") or (desa[:6] if desa else None),
+                         posyandu.get("parent_id"))
+    if scope_field == "desa_code":
+        desa = values.get("desa_code")
+        return ScopeKeys(None, desa, desa[:6], facilities.puskesmas_for_desa(desa))
+    if scope_field == "kecamatan_code":
+        return ScopeKeys(None, None, values.get("kecamatan_code"), values.get("puskesmas_id"))
+    if kind == "facility":
+        return ScopeKeys(values["id"] if values.get("kind") == "posyandu" else None,
+                         values.get("desa_code"), values.get("kecamatan_code"),
+                         values["id"] if values.get("kind") == "puskesmas" else values.get("parent_id"))
+    code = values.get("code") or ""
+    return ScopeKeys(None, code if len(code) == 10 else None,
+                     code[:6] if len(code) >= 6 else None, None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see and change."""
+
+    role: str
+    everything: bool = False
+    posyandu: frozenset[str] = frozenset()
+    desa: frozenset[str] = frozenset()
+    kecamatan: frozenset[str] = frozenset()
+    puskesmas: frozenset[str] = frozenset()
+
+    def fingerprint(self) -> str:
+        """Return a short hash that changes whenever the scope changes (drives pull ``reset``)."""
+        payload = json.dumps([self.role, self.everything, sorted(self.posyandu), sorted(self.desa),
+                              sorted(self.kecamatan), sorted(self.puskesmas)])
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_json(self) -> dict:
+        """Describe the scope for the login answer."""
+        return {"everything": self.everything, "kecamatan": sorted(self.kecamatan),
+                "desa": sorted(self.desa), "posyandu": sorted(self.posyandu),
+                "puskesmas": sorted(self.puskesmas)}
+
+    # -- reading ------------------------------------------------------------------------------
+    def read_filter(self, model=Record):
+        """Return the SQL condition selecting the rows this user may read."""
+        if self.everything:
+            return sa.true()
+        conditions = [model.kind.in_(records.REFERENCE_KINDS)]
+        if self.role == "kader":
+            conditions += [model.posyandu_id.in_(self.posyandu),
+                           sa.and_(model.kind == "desa_report", model.desa_code.in_(self.desa))]
+        elif self.role == "bidan_desa":
+            conditions += [sa.and_(model.kind.not_in(LOKMIN_KINDS), model.desa_code.in_(self.desa))]
+        elif self.role == "puskesmas":
+            conditions += [sa.and_(model.kind.not_in(LOKMIN_KINDS),
+                                   model.puskesmas_id.in_(self.puskesmas)),
+                           sa.and_(model.kind == "desa_report", model.desa_code.in_(self.desa)),
+                           sa.and_(model.kind.in_(LOKMIN_KINDS),
+                                   model.kecamatan_code.in_(self.kecamatan))]
+        elif self.role == "kecamatan":
+            conditions += [model.kecamatan_code.in_(self.kecamatan)]
+        return sa.or_(*conditions)
+
+    def can_read(self, kind: str, keys: ScopeKeys) -> bool:
+        """Tell whether a record with these scope keys is readable (Python twin of read_filter)."""
+        if self.everything or kind in records.REFERENCE_KINDS:
+            return True
+        if self.role == "kader":
+            return keys.posyandu_id in self.posyandu or (
+                kind == "desa_report" and keys.desa_code in self.desa)
+        if self.role == "bidan_desa":
+            return kind not in LOKMIN_KINDS and keys.desa_code in self.desa
+        if self.role == "puskesmas":
+            if kind in LOKMIN_KINDS:
+                return keys.kecamatan_code in self.kecamatan
+            return keys.puskesmas_id in self.puskesmas or (
+                kind == "desa_report" and keys.desa_code in self.desa)
+        if self.role == "kecamatan":
+            return keys.kecamatan_code in self.kecamatan
+        return False
+
+    # -- writing ------------------------------------------------------------------------------
+    def can_write(self, kind: str, keys: ScopeKeys) -> bool:
+        """Tell whether this user may create or change a record of ``kind`` with these keys."""
+        if kind in records.REFERENCE_KINDS:
+            return self.role == "admin"
+        if kind in LOKMIN_KINDS:
+            return self.role in ("kecamatan", "puskesmas") and keys.kecamatan_code in self.kecamatan
+        if self.role == "kader":
+            if kind == "desa_report":
+                return keys.desa_code in self.desa
+            return keys.posyandu_id in self.posyandu
+        if self.role == "bidan_desa":
+            return keys.desa_code in self.desa
+        return False
+
+    def can_review(self, keys: ScopeKeys) -> bool:
+        """Tell whether this user may resolve a conflict on a record with these keys."""
+        if self.role == "admin":
+            return True
+        return self.role == "puskesmas" and (
+            keys.puskesmas_id in self.puskesmas or keys.desa_code in self.desa)
+
+
+def scope_for(role: str, unit: str, facilities: FacilityIndex) -> Scope:
+    """Compute a user's scope from their role and unit (facility id or wilayah code)."""
+    if role in ("dinas", "admin"):
+        return Scope(role, everything=True)
+    facility = facilities.get(unit)
+    if role == "kader":
+        if facility is None or facility.get("kind") != "posyandu":
+            raise UnknownUnit(unit)
+        desa = facility.get("desa_code")
+        return Scope(role, posyandu=frozenset({unit}), desa=frozenset({desa}),
+                     kecamatan=frozenset({facility.get("kecamatan_code") or desa[:6]}),
+                     puskesmas=frozenset({facility["parent_id"]}) if facility.get("parent_id")
+                     else frozenset())
+    if role == "bidan_desa":
+        desa = facility.get("desa_code") if facility else unit
+        if not desa or len(desa) != 10:
+            raise UnknownUnit(unit)
+        posyandu = {f["id"] for f in facilities.of_kind("posyandu") if f.get("desa_code") == desa}
+        return Scope(role, posyandu=frozenset(posyandu), desa=frozenset({desa}),
+                     kecamatan=frozenset({desa[:6]}))
+    if role == "puskesmas":
+        if facility is None or facility.get("kind") != "puskesmas":
+            raise UnknownUnit(unit)
+        desa = frozenset(facility.get("wilayah_kerja") or ())
+        posyandu = {f["id"] for f in facilities.of_kind("posyandu") if f.get("parent_id") == unit}
+        kecamatan = {d[:6] for d in desa} | (
+            {facility["kecamatan_code"]} if facility.get("kecamatan_code") else set())
+        return Scope(role, posyandu=frozenset(posyandu), desa=desa,
+                     kecamatan=frozenset(kecamatan), puskesmas=frozenset({unit}))
+    if role == "kecamatan":
+        code = facility.get("kecamatan_code") if facility else unit
+        if not code or len(code) != 6:
+            raise UnknownUnit(unit)
+        desa = {f["desa_code"] for f in facilities.of_kind("posyandu")
+                if (f.get("desa_code") or "").startswith(code)}
+        return Scope(role, desa=frozenset(desa), kecamatan=frozenset({code}))
+    raise UnknownUnit(unit)

@@ -14,9 +14,10 @@ from shared.growth.monitoring import DEFAULT_RULES, GrowthRules, is_bgm, monthly
 
 KEK_MUAC_CM = 23.5  # LiLA < 23.5 cm = KEK (BRIEF 1.7, SIP F3)
 HYPERTENSION_MMHG = (140, 90)  # [K] BRIEF 1.7
-# IMT dewasa (Depkes, BRIEF 2.5): upper bounds, inclusive.
-BMI_CATEGORIES = ((17.0, "kurus_berat"), (18.4, "kurus_ringan"), (25.0, "normal"),
-                  (27.0, "gemuk_ringan"), (float("inf"), "gemuk_berat"))
+# IMT dewasa (Depkes, BRIEF 2.5): < 17.0 kurus berat; 17.0-18.4 kurus ringan; 18.5-25.0 normal;
+# 25.1-27.0 gemuk ringan; > 27.0 gemuk berat. As (exclusive upper bound, category), BMI at 0.1.
+BMI_CATEGORIES = ((17.0, "kurus_berat"), (18.5, "kurus_ringan"), (25.05, "normal"),
+                  (27.05, "gemuk_ringan"), (float("inf"), "gemuk_berat"))
 
 
 def _as_date(value) -> date | None:
@@ -99,7 +100,7 @@ def derive_anc_visit(visit: Mapping, pregnancy: Mapping | None = None) -> dict:
 def bmi_category(bmi: float) -> str:
     """Return the Indonesian adult IMT category code for ``bmi``."""
     for upper, code in BMI_CATEGORIES:
-        if bmi <= upper:
+        if bmi < upper:
             return code
     return BMI_CATEGORIES[-1][1]
 

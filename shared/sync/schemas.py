@@ -363,12 +363,12 @@ class RecordVersionSchema(ResponseSchema):
 
 
 class IdsResponseSchema(ResponseSchema):
-    """A page of the scope's records, and the digest of the whole scope."""
+    """A page of the scope's records; the digest of the whole scope comes with the last page."""
 
     records = mf.List(mf.Nested(RecordVersionSchema), required=True)
     more = StrictBoolean(required=True)
     next = record_id_field(required=True, allow_none=True)
-    digest = DigestField(required=True)
+    digest = DigestField()  # only when more is false (a digest per page costs a scan)
 
 
 class FetchRequestSchema(RequestSchema):

@@ -2,12 +2,22 @@
 
 from flask import g
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from shared.sync import schemas
 
 from ..auth import login, user_scope
 from ..extensions import db, token_auth
 from ..models import utcnow
+
+
+class MeSchema(Schema):
+    """Who a token belongs to."""
+
+    user = fields.Nested(schemas.UserSchema, required=True)
+    device_id = fields.String(required=True)
+    server_time = fields.String(required=True)
+
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and identity")
 
@@ -33,6 +43,7 @@ def post_login(body):
 
 @blp.route("/me", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, MeSchema)
 @token_auth.login_required
 def get_me():
     """Tell who the token belongs to."""

@@ -1,0 +1,56 @@
+"""The posyandu-server commands, run as an operator would."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from server.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run a posyandu-server command on a fresh SQLite instance folder."""
+    monkeypatch.setenv("POSYANDU_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return result
+    return invoke
+
+
+def test_init_load_wilayah_facilities_users_and_revoke(run):
+    assert run("init").exit_code == 0
+    loaded = run("load-wilayah")
+    assert loaded.exit_code == 0 and "50 baru" in loaded.output  # kabupaten + 6 kec + 43 desa
+    assert run("add-facility", "--id", "PKM-X", "--name", "Puskesmas X", "--kind", "puskesmas",
+               "--desa", "61.11.01.2001", "--wilayah-kerja", "6111012001,6111012002").exit_code == 0
+    assert run("add-facility", "--id", "PSY-X1", "--name", "Posyandu X1", "--kind", "posyandu",
+               "--desa", "6111012001", "--parent", "PKM-X").exit_code == 0
+    listed = json.loads(run("facilities", "--json").output)
+    assert [f["id"] for f in listed] == ["PKM-X", "PSY-X1"]
+    assert listed[0]["wilayah_kerja"] == ["6111012001", "6111012002"]
+    made = run("create-user", "--username", "Siti", "--role", "kader", "--facility", "PSY-X1",
+               input="rahasia-123\nrahasia-123\n")
+    assert made.exit_code == 0, made.output
+    assert run("create-user", "--username", "x", "--role", "kader", "--facility", "PKM-X",
+               "--password", "rahasia-123").exit_code != 0  # a kader belongs to a posyandu
+    assert run("revoke-device", "no-such-device").exit_code != 0
+
+
+def test_bad_facility_is_refused_with_a_reason_and_nothing_saved(run):
+    run("init")
+    result = run("add-facility", "--id", "PSY-Y", "--name", "Y", "--kind", "posyandu")
+    assert result.exit_code != 0
+    assert "ditolak" in result.output
+    assert json.loads(run("facilities", "--json").output) == []
+
+
+def test_seed_demo_is_deterministic_and_prints_credentials(run):
+    first = run("seed-demo", "--seed", "3", "--scale", "0.03")
+    assert first.exit_code == 0, first.output
+    assert "kader.melati" in first.output and "demo-kader-2026" in first.output
+    again = run("seed-demo", "--seed", "3", "--scale", "0.03")
+    assert "0 baru, 0 diperbarui" in again.output  # same seed: same records, nothing to change

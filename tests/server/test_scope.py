@@ -1,0 +1,117 @@
+"""Every role against every kind of record: reads see only the scope, writes outside it are rejected."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import pytest
+
+from tests.support import world as world_mod
+from tests.support.factories import person
+
+HLC = itertools.count(1_764_000_000_000)
+
+
+class Caller:
+    """A signed-in device using the in-process test client."""
+
+    def __init__(self, client, username):
+        body = client.post("/api/v1/auth/login", json={
+            "username": username, "password": world_mod.PASSWORD, "device_name": "t"}).json
+        self.client, self.device_id = client, body["device_id"]
+        self.headers = {"Authorization": f"Bearer {body['token']}"}
+        self.seq = itertools.count(1)
+
+    def push(self, kind, fields):
+        m = {"seq": next(self.seq), "id": fields["id"], "kind": kind, "op": "upsert",
+             "base_version": None, "fields": fields,
+             "hlc": f"{next(HLC):016d}:00000:{self.device_id}", "device_time": None}
+        response = self.client.post("/api/v1/sync/push", headers=self.headers,
+                                    json={"device_id": self.device_id, "mutations": [m]})
+        assert response.status_code == 200, response.json
+        return response.json["results"][0]["status"]
+
+    def visible_ids(self):
+        ids, cursor = set(), None
+        while True:
+            page = self.client.get("/api/v1/sync/pull", headers=self.headers,
+                                   query_string={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json
+            ids |= {c["id"] for c in page["changes"]}
+            cursor = page["cursor"]
+            if not page["more"]:
+                return ids
+
+
+@pytest.fixture
+def callers(app, world):
+    client = app.test_client()
+    return {name: Caller(client, name) for name in world_mod.USERS}
+
+
+PERSON_A1_WRITERS = {"kader_a1", "bidan_a"}
+PERSON_A1_READERS = {"kader_a1", "bidan_a", "pkm_a", "kec_a", "dinas", "admin"}
+
+
+def test_posyandu_records_by_role(callers):
+    record = person("PSY-A1")
+    assert callers["kader_a1"].push("person", record) == "applied"
+    for name, caller in callers.items():
+        assert (record["id"] in caller.visible_ids()) == (name in PERSON_A1_READERS), name
+        attempt = person("PSY-A1")
+        expected = "applied" if name in PERSON_A1_WRITERS else "rejected"
+        assert caller.push("person", attempt) == expected, name
+
+
+def test_desa_report_by_role(callers):
+    report = {"id": str(uuid.uuid4()), "desa_code": "6111022001", "period": "2026-10",
+              "births_live": 2, "odf_status": "belum"}
+    assert callers["kader_b1"].push("desa_report", report) == "applied"
+    readers = {"kader_b1", "pkm_b", "dinas", "admin"}
+    for name, caller in callers.items():
+        assert (report["id"] in caller.visible_ids()) == (name in readers), name
+
+
+def test_lokmin_written_only_by_kecamatan_and_puskesmas_of_that_kecamatan(callers):
+    def meeting():
+        return {"id": str(uuid.uuid4()), "kecamatan_code": "611101", "kind": "tribulanan_rutin",
+                "year": 2026, "quarter": 3, "status": "planned"}
+
+    writers = {"kec_a", "pkm_a"}
+    for name, caller in callers.items():
+        assert caller.push("lokmin_meeting", meeting()) == (
+            "applied" if name in writers else "rejected"), name
+
+
+def test_reference_kinds_are_read_by_all_and_written_only_by_admin(callers):
+    facility = {"id": "PSY-A3", "code": "PSY-A3", "name": "Posyandu Baru", "kind": "posyandu",
+                "parent_id": "PKM-A", "desa_code": "6111012001", "kecamatan_code": "611101"}
+    for name, caller in callers.items():
+        if name != "admin":
+            assert caller.push("facility", dict(facility)) == "rejected", name
+    assert callers["admin"].push("facility", dict(facility)) == "applied"
+    for name, caller in callers.items():
+        assert "PSY-A3" in caller.visible_ids(), name
+
+
+def test_clock_far_ahead_is_clamped_and_the_device_flagged(app, callers):
+    from server.extensions import db
+    from server.models import Device
+
+    kader = callers["kader_a1"]
+    record = person("PSY-A1")
+    years_ahead = 1_764_000_000_000 + 3 * 365 * 86_400_000
+    m = {"seq": next(kader.seq), "id": record["id"], "kind": "person", "op": "upsert",
+         "base_version": None, "fields": record, "hlc": f"{years_ahead:016d}:00000:{kader.device_id}",
+         "device_time": "2029-11-24T09:00:00+07:00"}
+    response = kader.client.post("/api/v1/sync/push", headers=kader.headers,
+                                 json={"device_id": kader.device_id, "mutations": [m]})
+    assert response.json["results"][0]["status"] == "applied"
+    with app.app_context():
+        device = db.session.get(Device, kader.device_id)
+        assert device.clock_flagged is True
+        assert device.clock_skew_ms > 2 * 365 * 86_400_000
+        from server.models import Record
+
+        stored = db.session.get(Record, record["id"]).field_meta["name"][1]
+    assert stored < f"{years_ahead:016d}"  # the stored HLC was pulled back to the server's clock

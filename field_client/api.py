@@ -1,0 +1,206 @@
+"""The local JSON API the pages (and browser tests and automation) use.
+
+Field names are those of ``shared.records``. Errors have the protocol's shape:
+``{"error": {"code", "message", "details"}}``; invalid input is 422 with per-field messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from shared import records as shared_records
+from shared.i18n import t
+
+from .service import Invalid, ReadOnlyKind, RecordService, UnknownKind, check_kind
+from .store import RecordNotFound, StoreError
+from .sync import SyncError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+LIST_FILTERS = ("person_id", "pregnancy_id", "posyandu_id")
+MAX_LIST = 5000
+
+
+def ctx():
+    """Return the app's store, agent and auto-sync."""
+    return current_app.extensions["posyandu"]
+
+
+def service() -> RecordService:
+    """Return the record service in the request's language."""
+    return RecordService(ctx().store, lang=g.get("lang", "id"))
+
+
+def error(code: str, status: int, details: dict[str, Any] | None = None, message: str | None = None):
+    """Return an error response in the protocol's shape."""
+    text = message or t(f"client.error.{code}", g.get("lang", "id"))
+    return jsonify({"error": {"code": code, "message": text, "details": details or {}}}), status
+
+
+def body() -> dict[str, Any]:
+    """Return the JSON object in the request body (raising Invalid for anything else)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid({"_schema": [t("client.error.json_object", g.get("lang", "id"))]},
+                      code="bad_request")
+    return data
+
+
+@bp.errorhandler(Invalid)
+def _invalid(exc: Invalid):
+    if exc.code == "bad_request":
+        return error("bad_request", 400, exc.errors)
+    return error(exc.code, 422, exc.errors)
+
+
+@bp.errorhandler(UnknownKind)
+@bp.errorhandler(RecordNotFound)
+@bp.errorhandler(LookupError)
+def _not_found(exc: Exception):
+    return error("not_found", 404)
+
+
+@bp.errorhandler(ReadOnlyKind)
+def _read_only(exc: ReadOnlyKind):
+    return error("read_only", 405)
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError):
+    return error("bad_request", 400, message=str(exc))
+
+
+def confirmed(data: dict[str, Any]) -> bool:
+    """Tell whether the kader confirmed an implausible measurement (``_confirm`` in the body)."""
+    return data.get("_confirm") is True or request.args.get("confirm") in ("1", "true")
+
+
+@bp.get("/records/<kind>")
+def list_records(kind: str):
+    """List records of a kind, filtered by person, pregnancy, posyandu, dates or a search."""
+    check_kind(kind)
+    args = request.args
+    filters = {key: args[key] for key in LIST_FILTERS if args.get(key)}
+    try:
+        limit = min(int(args.get("limit", MAX_LIST)), MAX_LIST)
+    except ValueError:
+        limit = MAX_LIST
+    found = ctx().store.list(kind, date_from=args.get("from") or None,
+                             date_to=args.get("to") or None, search=args.get("q") or None,
+                             limit=limit, newest_first=args.get("order") == "newest", **filters)
+    return jsonify({"records": [r.to_dict() for r in found], "count": len(found)})
+
+
+@bp.post("/records/<kind>")
+def create_record(kind: str):
+    """Create a record (validated; saved together with its outbox mutation)."""
+    check_kind(kind, write=True)
+    data = body()
+    record = service().create(kind, data, confirm=confirmed(data))
+    ctx().notify_saved()
+    return jsonify(record.to_dict()), 201
+
+
+@bp.get("/records/<kind>/<record_id>")
+def get_record(kind: str, record_id: str):
+    """Return one record."""
+    check_kind(kind)
+    record = ctx().store.get(kind, record_id)
+    if record is None:
+        raise LookupError(record_id)
+    return jsonify(record.to_dict())
+
+
+@bp.patch("/records/<kind>/<record_id>")
+def update_record(kind: str, record_id: str):
+    """Change some fields of a record (the whole record is validated again)."""
+    check_kind(kind, write=True)
+    data = body()
+    record = service().update(kind, record_id, data, confirm=confirmed(data))
+    ctx().notify_saved()
+    return jsonify(record.to_dict())
+
+
+@bp.delete("/records/<kind>/<record_id>")
+def delete_record(kind: str, record_id: str):
+    """Delete a record (a tombstone; the delete is synced)."""
+    check_kind(kind, write=True)
+    service().delete(kind, record_id)
+    ctx().notify_saved()
+    return "", 204
+
+
+@bp.post("/records/<kind>/derive")
+def derive_record(kind: str):
+    """Return the derived values of unsaved inputs (IMT, KEK...) without saving them."""
+    check_kind(kind, write=True)
+    data = body()
+    return jsonify({"derived": service().derive(kind, data, exclude_id=data.get("id"))})
+
+
+@bp.get("/persons/duplicates")
+def person_duplicates():
+    """List people who are likely the one being registered (same NIK, or name+birth+mother)."""
+    found = service().find_duplicates(request.args.to_dict())
+    return jsonify({"records": [r.to_dict() for r in found], "count": len(found)})
+
+
+@bp.post("/growth/preview")
+def growth_preview():
+    """Assess unsaved child-visit inputs: z-scores, categories, N/T, BGM and 2T alerts."""
+    return jsonify(service().growth_preview(body()))
+
+
+@bp.get("/kinds")
+def kinds():
+    """Describe the record kinds and their fields (labels in the request's language)."""
+    from .forms import kind_form
+
+    lang = g.get("lang", "id")
+    return jsonify({kind: kind_form(kind, lang) for kind in shared_records.KINDS})
+
+
+@bp.post("/sync")
+def start_sync():
+    """Start a sync in the background (the "Kirim sekarang" button)."""
+    started = ctx().start_sync()
+    return jsonify({"started": started, **ctx().agent.status()}), 202
+
+
+@bp.get("/sync/status")
+def sync_status():
+    """Return pending, quarantined, last sync, last error, progress and clock offset."""
+    return jsonify(ctx().agent.status())
+
+
+@bp.get("/sync/outbox")
+def outbox():
+    """List quarantined mutations (with the server's reasons) and reported conflicts."""
+    store = ctx().store
+    return jsonify({"quarantined": [m.to_dict() for m in store.quarantined()],
+                    "conflicts": store.conflicts()})
+
+
+@bp.post("/sync/quarantine/<int:seq>/resend")
+def resend(seq: int):
+    """Queue a fixed quarantined mutation again under a new seq."""
+    new_seq = service().resend(seq, body().get("fields") or {})
+    ctx().notify_saved()
+    return jsonify({"seq": new_seq})
+
+
+@bp.post("/sync/quarantine/<int:seq>/discard")
+def discard(seq: int):
+    """Give up a rejected mutation; the server's version comes back at the next sync."""
+    ctx().store.discard_quarantined(seq)
+    return jsonify({"discarded": seq})
+
+
+@bp.errorhandler(SyncError)
+def _sync_error(exc: SyncError):
+    from .auth import sync_error_text
+
+    return error(exc.code, 502 if exc.code in ("offline", "timeout") else 400,
+                 message=sync_error_text(exc, g.get("lang", "id")))

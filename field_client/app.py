@@ -1,0 +1,174 @@
+"""The local Flask app: pages and the JSON API over the device store.
+
+``create_app(data_dir, launch_token)`` builds it from named steps, like flaskr. It never binds a
+socket itself: the CLI and the launcher serve it on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from markupsafe import Markup
+
+from shared.i18n import normalize_language, t
+
+from . import (
+    messages,  # noqa: F401  (registers the client.* texts)
+    security,
+)
+from .store import Store
+from .sync import AutoSync, SyncAgent, SyncError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ClientContext:
+    """What the views share: the store, the sync agent and the background sync."""
+
+    store: Store
+    agent: SyncAgent
+    autosync: AutoSync | None = None
+    today_override: date | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def today(self) -> date:
+        """Return today's date (fixed in tests)."""
+        return self.today_override or date.today()
+
+    def start_sync(self) -> bool:
+        """Start a sync in the background unless one is running; tell whether it started."""
+        if self.agent.in_progress:
+            return False
+        if self.autosync is not None:
+            self.autosync.trigger()
+            return True
+        thread = threading.Thread(target=self._sync_quietly, name="posyandu-sync", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+        return True
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.agent.sync()
+        except SyncError:
+            pass  # recorded as last_error for the Sinkronisasi page
+        except Exception:
+            log.exception("sync failed")
+
+    def wait_for_sync(self, timeout: float = 60.0) -> None:
+        """Wait until background syncs started by this context have finished (tests, CLI)."""
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    def notify_saved(self) -> None:
+        """Hook called after every local write (auto-sync picks changes up on its next round)."""
+
+    def close(self) -> None:
+        """Stop background sync and close the store."""
+        if self.autosync is not None:
+            self.autosync.stop()
+        self.wait_for_sync()
+        self.agent.session.close()
+        self.store.close()
+
+
+def create_app(data_dir: str | Path, launch_token: str | None = None, *,
+               test_config: dict[str, Any] | None = None, auto_sync: bool = False,
+               sync_interval: float = 120.0, agent: SyncAgent | None = None) -> Flask:
+    """Build the local app over the store in ``data_dir``.
+
+    ``launch_token`` is the per-launch secret every request must carry (header or cookie);
+    a random one is made when not given (read it from ``app.config["LAUNCH_TOKEN"]``).
+    """
+    app = Flask(__name__)
+    app.config.update(
+        LAUNCH_TOKEN=launch_token or security.new_launch_token(),
+        SECRET_KEY=secrets.token_bytes(32),  # per launch: a restart asks for the PIN again
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_NAME="posyandu_session",
+        DATA_DIR=str(data_dir),
+        TODAY=None,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    register_context(app, data_dir, auto_sync, sync_interval, agent)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_context(app: Flask, data_dir: str | Path, auto_sync: bool, interval: float,
+                     agent: SyncAgent | None) -> None:
+    """Open the store and make the sync agent (and its background thread when asked)."""
+    store = Store.open(data_dir)
+    agent = agent or SyncAgent(store, lang=store.get_meta("lang") or "id")
+    today = app.config.get("TODAY")
+    context = ClientContext(store=store, agent=agent,
+                            today_override=date.fromisoformat(today) if today else None)
+    if auto_sync:
+        context.autosync = AutoSync(agent, interval=interval).start()
+    app.extensions["posyandu"] = context
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Pick the language, then check the launch token and the PIN on every request."""
+
+    @app.before_request
+    def choose_language():
+        store = app.extensions["posyandu"].store
+        g.lang = normalize_language(request.args.get("lang") or store.get_meta("lang") or "id")
+
+    security.init_app(app)
+
+    @app.after_request
+    def no_store(response):
+        # Health data must not linger in a shared browser's cache.
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the JSON API, the sign-in/PIN pages and the kader's pages."""
+    from . import api, auth, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give templates ``_()`` for translations and the common page state."""
+    from .pages import template_globals
+
+    @app.template_filter("todate")
+    def todate(value: Any) -> date | None:
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+
+    @app.context_processor
+    def helpers():
+        lang = g.get("lang", "id")
+
+        def translate(key: str, **params: Any) -> str:
+            return t(key, lang, **params)
+
+        return {"_": translate, "lang": lang, "Markup": Markup, **template_globals()}

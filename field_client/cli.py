@@ -1,0 +1,146 @@
+"""``posyandu-client``: open the field client, or sign in, sync and report from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .sync import SyncError
+
+APP_FOLDER = "posyandu-sync"
+
+
+def default_data_dir() -> Path:
+    """Return the user's data folder for the client (``POSYANDU_CLIENT_DATA_DIR`` overrides it)."""
+    if os.environ.get("POSYANDU_CLIENT_DATA_DIR"):
+        return Path(os.environ["POSYANDU_CLIENT_DATA_DIR"])
+    system = platform.system()
+    if system == "Windows":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif system == "Darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_FOLDER
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="folder of the device database (default: the user's data folder)")
+    parser = argparse.ArgumentParser(
+        prog="posyandu-client", parents=[common],
+        description="Posyandu Sync field client: offline recording for kader.")
+    parser.add_argument("--browser", action="store_true",
+                        help="serve the app to a web browser instead of opening a window")
+    parser.add_argument("--port", type=int, default=0,
+                        help="local port (127.0.0.1 only; default: a free one)")
+    parser.add_argument("--no-open", action="store_true",
+                        help="in browser mode, print the address but do not open a browser")
+    commands = parser.add_subparsers(dest="command")
+    login = commands.add_parser("login", parents=[common], help="sign this device in (online)")
+    login.add_argument("--server", required=True, help="server address, e.g. http://host:5000")
+    login.add_argument("--username", required=True)
+    login.add_argument("--password", help="(asked for when not given; or POSYANDU_PASSWORD)")
+    login.add_argument("--device-name", default=platform.node() or "posyandu-client")
+    commands.add_parser("sync", parents=[common], help="push unsent changes and pull updates")
+    status = commands.add_parser("status", parents=[common], help="show the sync status")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    return parser
+
+
+def _agent(data_dir: Path):
+    from .store import Store
+    from .sync import SyncAgent
+
+    store = Store.open(data_dir)
+    return SyncAgent(store, lang=store.get_meta("lang") or "id")
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    """Sign in and keep the device token."""
+    password = args.password or os.environ.get("POSYANDU_PASSWORD") or getpass.getpass()
+    agent = _agent(args.data_dir)
+    try:
+        user = agent.login(args.server, args.username, password, args.device_name)
+    except SyncError as exc:
+        print(_error_text(exc, agent.lang), file=sys.stderr)
+        return 1
+    finally:
+        agent.store.close()
+    print(f"OK: {user.get('name') or args.username} ({user.get('role', '')})")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Run one sync and say what it did."""
+    agent = _agent(args.data_dir)
+
+    def progress(state: dict) -> None:
+        print(f"{state['phase']}: {state['done']}"
+              + (f"/{state['total']}" if state.get("total") else ""), file=sys.stderr)
+
+    try:
+        report = agent.sync(progress)
+    except SyncError as exc:
+        print(_error_text(exc, agent.lang), file=sys.stderr)
+        return 1
+    finally:
+        agent.store.close()
+    print(json.dumps(report.to_dict(), ensure_ascii=False))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print pending, quarantined, last sync and last error."""
+    agent = _agent(args.data_dir)
+    try:
+        status = agent.status()
+    finally:
+        agent.store.close()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+    else:
+        for key in ("server_url", "pending", "quarantined", "last_sync_at",
+                    "clock_offset_seconds"):
+            print(f"{key}: {status.get(key)}")
+        if status.get("last_error"):
+            print(f"last_error: {status['last_error'].get('code')}")
+    return 0
+
+
+def _error_text(exc: SyncError, lang: str) -> str:
+    from .auth import sync_error_text
+
+    return sync_error_text(exc, lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``posyandu-client`` console script."""
+    from . import messages  # noqa: F401  (registers the client.* texts)
+
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = default_data_dir()
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "login":
+        return cmd_login(args)
+    if args.command == "sync":
+        return cmd_sync(args)
+    if args.command == "status":
+        return cmd_status(args)
+    from .launcher import run
+
+    return run(args.data_dir, browser=args.browser, port=args.port, open_browser=not args.no_open)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

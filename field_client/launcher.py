@@ -1,0 +1,82 @@
+"""Open the field client: a pywebview window, or a browser when no window toolkit is available.
+
+The app is served by werkzeug on 127.0.0.1 only (never on the network). pywebview is imported
+lazily here and nowhere else, so the rest of the client runs without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from shared.i18n import t
+
+from .app import create_app
+from .security import new_launch_token
+
+LOOPBACK = "127.0.0.1"
+log = logging.getLogger(__name__)
+
+
+def local_server(app, port: int = 0) -> BaseWSGIServer:
+    """Return a threaded server for ``app`` bound to 127.0.0.1 (a free port when ``port`` is 0)."""
+    return make_server(LOOPBACK, port, app, threaded=True)
+
+
+def launch_url(server: BaseWSGIServer, token: str) -> str:
+    """Return the address that opens the app and hands the browser its launch cookie."""
+    return f"http://{LOOPBACK}:{server.server_port}/?launch={token}"
+
+
+def _load_webview():
+    """Import pywebview, or return None when it (or its GUI toolkit) is missing."""
+    try:
+        import webview  # type: ignore[import-not-found]
+    except Exception:  # ImportError, or a toolkit failing at import
+        return None
+    return webview
+
+
+def run(data_dir: str | Path, *, browser: bool = False, port: int = 0,
+        open_browser: bool = True, on_window: Callable[[Any, str], None] | None = None) -> int:
+    """Serve the app and show it in a window (or a browser); return an exit status.
+
+    ``on_window(window, launch_token)`` runs in pywebview's worker thread once the window
+    exists (the window smoke test drives the page with it).
+    """
+    webview = None if browser else _load_webview()
+    if not browser and webview is None:
+        print(t("client.launcher.no_window"))
+    token = getattr(webview, "token", None) or new_launch_token()
+    app = create_app(data_dir, token, auto_sync=True)
+    server = local_server(app, port)
+    url = launch_url(server, token)
+    context = app.extensions["posyandu"]
+    try:
+        if webview is None:
+            print(t("client.launcher.url", url=url), flush=True)
+            if open_browser:
+                webbrowser.open(url)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
+        else:
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            window = webview.create_window(t("client.app_name"), url, width=1200, height=820,
+                                           min_size=(360, 480))
+            if on_window is None:
+                webview.start()
+            else:
+                webview.start(on_window, (window, token))
+            server.shutdown()
+    finally:
+        server.server_close()
+        context.close()
+    return 0

@@ -1,0 +1,755 @@
+"""The device's SQLite store: records, the outbox of unacknowledged mutations, and settings.
+
+Every change a kader saves is written together with its outbox mutation in ONE transaction, so
+killing the client at any moment loses nothing that was saved and never leaves a change unsent.
+The store knows nothing of HTTP, Flask or pywebview.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+DB_FILENAME = "posyandu-client.sqlite3"
+SCHEMA_VERSION = 1
+
+# Date fields that place a record in time, in order of preference (per kind only one is present).
+EVENT_DATE_FIELDS = ("visit_date", "session_date", "opened_on", "meeting_date", "report_month",
+                     "period", "date", "held_on", "registered_on")
+
+_EVENT_DATE_SQL = ", ".join(f"json_extract(fields, '$.{name}')" for name in EVENT_DATE_FIELDS)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    version     INTEGER,                -- server version, NULL until the server first acknowledged it
+    deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    fields      TEXT NOT NULL,          -- JSON: the record as the kader sees it (server + pending)
+    derived     TEXT NOT NULL DEFAULT '{{}}',  -- JSON: age, z-scores, categories, N/T (display only)
+    updated_at  TEXT NOT NULL,
+    person_id   TEXT GENERATED ALWAYS AS (json_extract(fields, '$.person_id')) VIRTUAL,
+    pregnancy_id TEXT GENERATED ALWAYS AS (json_extract(fields, '$.pregnancy_id')) VIRTUAL,
+    posyandu_id TEXT GENERATED ALWAYS AS (json_extract(fields, '$.posyandu_id')) VIRTUAL,
+    event_date  TEXT GENERATED ALWAYS AS (coalesce({_EVENT_DATE_SQL})) VIRTUAL
+);
+CREATE INDEX IF NOT EXISTS records_kind_date ON records (kind, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_person ON records (kind, person_id, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_pregnancy ON records (kind, pregnancy_id, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_posyandu ON records (kind, posyandu_id, event_date);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq          INTEGER PRIMARY KEY,   -- per device, monotonic, never reused (meta.next_seq)
+    record_id    TEXT NOT NULL REFERENCES records (id),
+    kind         TEXT NOT NULL,
+    op           TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+    base_version INTEGER,
+    fields       TEXT NOT NULL,         -- JSON: changed fields only
+    hlc          TEXT NOT NULL,
+    device_time  TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'quarantined')),
+    error        TEXT,                  -- JSON {{field: [messages]}} when quarantined
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_record ON outbox (record_id, seq);
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id          TEXT PRIMARY KEY,
+    record_id   TEXT NOT NULL,
+    kind        TEXT,
+    field       TEXT,
+    data        TEXT NOT NULL,          -- JSON as the server reported it
+    reported_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (record_id);
+"""
+
+ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done (unknown record, wrong kind, deleted record)."""
+
+
+class RecordNotFound(StoreError):
+    """No live record with that id and kind."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One local record as pages see it."""
+
+    id: str
+    kind: str
+    version: int | None
+    deleted: bool
+    fields: dict[str, Any]
+    derived: dict[str, Any]
+    updated_at: str
+    sync_state: str = "synced"  # synced | pending | quarantined
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape of the local API."""
+        return {"id": self.id, "kind": self.kind, "version": self.version,
+                "deleted": self.deleted, "updated_at": self.updated_at,
+                "sync_state": self.sync_state, "fields": self.fields, "derived": self.derived}
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One outbox entry, in the shape of the push protocol plus local bookkeeping."""
+
+    seq: int
+    id: str
+    kind: str
+    op: str
+    base_version: int | None
+    fields: dict[str, Any]
+    hlc: str
+    device_time: str
+    state: str = "pending"
+    errors: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the mutation as the server's push endpoint expects it."""
+        return {"seq": self.seq, "id": self.id, "kind": self.kind, "op": self.op,
+                "base_version": self.base_version, "fields": self.fields, "hlc": self.hlc,
+                "device_time": self.device_time}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used by the local API (sync page)."""
+        return {**self.to_wire(), "state": self.state, "errors": self.errors,
+                "created_at": self.created_at}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record as the server sends it in a pull or fetch page."""
+
+    id: str
+    kind: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> Change:
+        """Build a change from the server's JSON."""
+        return cls(id=str(data["id"]), kind=str(data["kind"]), version=int(data["version"]),
+                   deleted=bool(data.get("deleted", False)), fields=dict(data.get("fields") or {}))
+
+
+def now_utc_iso() -> str:
+    """Return the current instant in UTC, ISO 8601 with offset."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def local_device_time() -> str:
+    """Return the device's wall clock with its UTC offset (what the kader's clock said)."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _loads(text: str | None, default: Any = None) -> Any:
+    return default if text is None else json.loads(text)
+
+
+# A derive hook recomputes a record's display-only derived values: derive(kind, fields) -> dict.
+DeriveHook = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class Store:
+    """The local replica plus outbox, in one SQLite file (WAL, synchronous=FULL)."""
+
+    def __init__(self, path: str | Path, *, clock_ms: Callable[[], int] | None = None):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=5.0)
+        self._db.row_factory = sqlite3.Row
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                       "busy_timeout=5000"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._migrate()
+
+    @classmethod
+    def open(cls, data_dir: str | Path, **kwargs: Any) -> Store:
+        """Open (creating if needed) the store in ``data_dir``."""
+        return cls(Path(data_dir) / DB_FILENAME, **kwargs)
+
+    def close(self) -> None:
+        """Close the database file."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                # executescript would commit mid-transaction: run the statements one by one
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self._meta(db, "device_uuid") is None:
+                self._set_meta(db, "device_uuid", str(uuid.uuid4()))
+            if self._meta(db, "next_seq") is None:
+                self._set_meta(db, "next_seq", 1)
+
+    # -- transactions and settings ---------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        """Run a block in one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(self._db)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @staticmethod
+    def _meta(db: Any, key: str, default: Any = None) -> Any:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    @staticmethod
+    def _set_meta(db: Any, key: str, value: Any) -> None:
+        if value is None:
+            db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", (key, _dumps(value)))
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """Return one setting (JSON value) or ``default``."""
+        with self._lock:
+            return self._meta(self._db, key, default)
+
+    def set_meta(self, **values: Any) -> None:
+        """Set settings in one transaction; ``None`` removes a key."""
+        with self.transaction() as db:
+            for key, value in values.items():
+                self._set_meta(db, key, value)
+
+    def all_meta(self) -> dict[str, Any]:
+        """Return every setting."""
+        with self._lock:
+            return {row[0]: json.loads(row[1])
+                    for row in self._db.execute("SELECT key, value FROM meta")}
+
+    # -- the hybrid logical clock ---------------------------------------------------------
+
+    def _clock(self, db: Any) -> Any:
+        from shared.sync import hlc
+
+        node = self._meta(db, "device_id")
+        if not hlc.is_valid_node(node):
+            node = self._meta(db, "device_uuid")
+        last = self._meta(db, "hlc_last")
+        if last is not None:
+            last = hlc.parse(last)._replace(node=node)
+        return hlc.Clock(node, self._clock_ms, last=last)
+
+    def _next_hlc(self, db: Any) -> str:
+        clock = self._clock(db)
+        stamp = str(clock.now())
+        self._set_meta(db, "hlc_last", stamp)
+        return stamp
+
+    def observe_server_time(self, server_ms: int) -> None:
+        """Take the server's clock into the HLC so it never falls behind (persisted)."""
+        with self.transaction() as db:
+            clock = self._clock(db)
+            clock.observe_ms(server_ms)
+            self._set_meta(db, "hlc_last", str(clock.now()))
+
+    # -- reading records -----------------------------------------------------------------
+
+    def _record(self, db: Any, row: sqlite3.Row) -> Record:
+        states = {r[0] for r in db.execute(
+            "SELECT DISTINCT state FROM outbox WHERE record_id = ?", (row["id"],))}
+        state = "quarantined" if "quarantined" in states else "pending" if states else "synced"
+        return Record(id=row["id"], kind=row["kind"], version=row["version"],
+                      deleted=bool(row["deleted"]), fields=json.loads(row["fields"]),
+                      derived=json.loads(row["derived"]), updated_at=row["updated_at"],
+                      sync_state=state)
+
+    def get(self, kind: str | None, record_id: str, *, include_deleted: bool = False
+            ) -> Record | None:
+        """Return the record ``record_id`` (of ``kind`` if given), or None."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+            if row is None or (kind is not None and row["kind"] != kind):
+                return None
+            if row["deleted"] and not include_deleted:
+                return None
+            return self._record(self._db, row)
+
+    def list(self, kind: str, *, person_id: str | None = None, pregnancy_id: str | None = None,
+             posyandu_id: str | None = None, date_from: str | None = None,
+             date_to: str | None = None, search: str | None = None,
+             include_deleted: bool = False, limit: int | None = None,
+             newest_first: bool = False) -> list[Record]:
+        """Return records of one kind, filtered by the indexed columns and a text search."""
+        sql = ["SELECT * FROM records WHERE kind = ?"]
+        args: list[Any] = [kind]
+        for column, value in (("person_id", person_id), ("pregnancy_id", pregnancy_id),
+                              ("posyandu_id", posyandu_id)):
+            if value is not None:
+                sql.append(f"AND {column} = ?")
+                args.append(value)
+        if date_from is not None:
+            sql.append("AND event_date >= ?")
+            args.append(date_from)
+        if date_to is not None:
+            sql.append("AND event_date <= ?")
+            args.append(date_to)
+        if not include_deleted:
+            sql.append("AND deleted = 0")
+        if search:
+            sql.append("AND (lower(json_extract(fields, '$.name')) LIKE ? "
+                       "OR json_extract(fields, '$.nik') LIKE ? "
+                       "OR lower(json_extract(fields, '$.mother_name')) LIKE ?)")
+            like = f"%{search.strip().lower()}%"
+            args += [like, f"{search.strip()}%", like]
+        order = "DESC" if newest_first else "ASC"
+        sql.append(f"ORDER BY event_date {order}, json_extract(fields, '$.name'), id")
+        if limit is not None:
+            sql.append("LIMIT ?")
+            args.append(int(limit))
+        with self._lock:
+            rows = self._db.execute(" ".join(sql), args).fetchall()
+            return self._records(self._db, rows)
+
+    def _records(self, db: Any, rows: list[sqlite3.Row]) -> list[Record]:
+        states: dict[str, set[str]] = {}
+        if rows:
+            for rid, state in db.execute(
+                    "SELECT record_id, state FROM outbox GROUP BY record_id, state"):
+                states.setdefault(rid, set()).add(state)
+        out = []
+        for row in rows:
+            s = states.get(row["id"], set())
+            state = "quarantined" if "quarantined" in s else "pending" if s else "synced"
+            out.append(Record(id=row["id"], kind=row["kind"], version=row["version"],
+                              deleted=bool(row["deleted"]), fields=json.loads(row["fields"]),
+                              derived=json.loads(row["derived"]),
+                              updated_at=row["updated_at"], sync_state=state))
+        return out
+
+    def rows(self, kind: str, *, date_from: str | None = None, date_to: str | None = None,
+             derived_keys: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Return live records of a kind as plain dicts (fields, id and some derived values).
+
+        The fast path for reports: no sync state, only the derived values asked for.
+        """
+        keys = list(derived_keys)
+        extra = "".join(f", json_extract(derived, '$.{key}')" for key in keys)
+        sql = f"SELECT id, fields{extra} FROM records WHERE kind = ? AND deleted = 0"
+        args: list[Any] = [kind]
+        if date_from is not None:
+            sql += " AND event_date >= ?"
+            args.append(date_from)
+        if date_to is not None:
+            sql += " AND event_date <= ?"
+            args.append(date_to)
+        with self._lock:
+            found = self._db.execute(sql, args).fetchall()
+        return [{**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
+                for row in found]
+
+    def last_before(self, kind: str, before: str, *, having: str,
+                    derived_keys: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Return, per person, the latest live record of a kind dated before ``before`` that has
+        the field ``having`` (e.g. each child's last weighing before a report window)."""
+        keys = list(derived_keys)
+        extra = "".join(f", json_extract(derived, '$.{key}')" for key in keys)
+        # SQLite returns the bare columns of the row holding max(): one query, no window.
+        sql = (f"SELECT id, fields{extra}, max(event_date) FROM records WHERE kind = ? "
+               f"AND deleted = 0 AND event_date < ? AND json_extract(fields, ?) IS NOT NULL "
+               f"GROUP BY person_id")
+        with self._lock:
+            found = self._db.execute(sql, (kind, before, f"$.{having}")).fetchall()
+        return [{**json.loads(row[1]), **dict(zip(keys, row[2:-1], strict=True)), "id": row[0]}
+                for row in found]
+
+    def count(self, kind: str) -> int:
+        """Count live records of one kind."""
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM records WHERE kind = ? AND deleted = 0",
+                                    (kind,)).fetchone()[0]
+
+    # -- local writes: record + outbox mutation in one transaction ----------------------------
+
+    def save(self, kind: str, record_id: str, fields: Mapping[str, Any],
+             derived: Mapping[str, Any] | None = None) -> tuple[Record, int | None]:
+        """Create or update a record and enqueue the mutation of its changed fields, atomically.
+
+        Returns the saved record and the seq of the enqueued mutation (None when nothing changed).
+        """
+        fields = {k: v for k, v in fields.items() if k != "id"}
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+            if row is not None and row["kind"] != kind:
+                raise StoreError(f"record {record_id} is a {row['kind']}, not a {kind}")
+            if row is not None and row["deleted"]:
+                raise RecordNotFound(record_id)
+            old = {} if row is None else json.loads(row["fields"])
+            changed = {k: v for k, v in fields.items() if k not in old or old[k] != v}
+            merged = {**old, **fields}
+            new_derived = dict(derived) if derived is not None else (
+                {} if row is None else json.loads(row["derived"]))
+            stamp = now_utc_iso()
+            if row is None:
+                db.execute("INSERT INTO records (id, kind, version, deleted, fields, derived, "
+                           "updated_at) VALUES (?, ?, NULL, 0, ?, ?, ?)",
+                           (record_id, kind, _dumps(merged), _dumps(new_derived), stamp))
+            else:
+                db.execute("UPDATE records SET fields = ?, derived = ?, updated_at = ? "
+                           "WHERE id = ?", (_dumps(merged), _dumps(new_derived), stamp, record_id))
+            seq = None
+            if changed or row is None:
+                seq = self._enqueue(db, record_id, kind, "upsert",
+                                    None if row is None else row["version"], changed)
+            return self._record(db, db.execute("SELECT * FROM records WHERE id = ?",
+                                               (record_id,)).fetchone()), seq
+
+    def delete(self, kind: str, record_id: str) -> int:
+        """Tombstone a record and enqueue its delete mutation, atomically; return the seq."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM records WHERE id = ? AND kind = ? AND deleted = 0",
+                             (record_id, kind)).fetchone()
+            if row is None:
+                raise RecordNotFound(record_id)
+            db.execute("UPDATE records SET deleted = 1, updated_at = ? WHERE id = ?",
+                       (now_utc_iso(), record_id))
+            return self._enqueue(db, record_id, kind, "delete", row["version"], {})
+
+    def _enqueue(self, db: Any, record_id: str, kind: str, op: str, base_version: int | None,
+                 fields: Mapping[str, Any]) -> int:
+        seq = int(self._meta(db, "next_seq", 1))
+        db.execute("INSERT INTO outbox (seq, record_id, kind, op, base_version, fields, hlc, "
+                   "device_time, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                   (seq, record_id, kind, op, base_version, _dumps(dict(fields)),
+                    self._next_hlc(db), local_device_time(), now_utc_iso()))
+        self._set_meta(db, "next_seq", seq + 1)
+        return seq
+
+    def set_derived(self, record_id: str, derived: Mapping[str, Any]) -> None:
+        """Replace a record's display-only derived values (no mutation: never sent)."""
+        with self.transaction() as db:
+            db.execute("UPDATE records SET derived = ? WHERE id = ?",
+                       (_dumps(dict(derived)), record_id))
+
+    # -- the outbox ------------------------------------------------------------------------
+
+    @staticmethod
+    def _mutation(row: sqlite3.Row) -> Mutation:
+        return Mutation(seq=row["seq"], id=row["record_id"], kind=row["kind"], op=row["op"],
+                        base_version=row["base_version"], fields=json.loads(row["fields"]),
+                        hlc=row["hlc"], device_time=row["device_time"], state=row["state"],
+                        errors=_loads(row["error"], {}), created_at=row["created_at"])
+
+    def pending(self, limit: int | None = None, *, from_seq: int = 0) -> list[Mutation]:
+        """Return pending mutations in seq order (the next push batch)."""
+        sql = "SELECT * FROM outbox WHERE state = 'pending' AND seq >= ? ORDER BY seq"
+        args: list[Any] = [from_seq]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        with self._lock:
+            return [self._mutation(r) for r in self._db.execute(sql, args)]
+
+    def quarantined(self) -> list[Mutation]:
+        """Return mutations the server rejected, oldest first."""
+        with self._lock:
+            return [self._mutation(r) for r in self._db.execute(
+                "SELECT * FROM outbox WHERE state = 'quarantined' ORDER BY seq")]
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Count outbox entries by state."""
+        with self._lock:
+            counts = dict(self._db.execute(
+                "SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+        return {"pending": counts.get("pending", 0), "quarantined": counts.get("quarantined", 0)}
+
+    def apply_push_results(self, results: Iterable[Mapping[str, Any]], *,
+                           derived_fields: Callable[[str], Iterable[str]] = lambda kind: ()
+                           ) -> dict[str, int]:
+        """Record the server's answer to a push batch in one transaction.
+
+        Acknowledged mutations leave the outbox. After ``applied`` the record takes the server
+        version (nobody else changed it). After ``merged``, ``conflict`` or ``duplicate`` the
+        server sends the record's ``current`` state, which replaces the local copy (other pending
+        edits stay on top); without it the version is NOT advanced, because the device has not
+        seen the other authors' fields and its next base_version must not claim it has.
+        Rejected mutations move to quarantine with their per-field errors, never blocking.
+        """
+        tally = {"acked": 0, "quarantined": 0, "conflicts": 0}
+        with self.transaction() as db:
+            for result in results:
+                seq = int(result["seq"])
+                row = db.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
+                if row is None:
+                    continue
+                status = result.get("status")
+                if status == "duplicate" and result.get("outcome") == "rejected":
+                    status = "rejected"  # a replay of a refused mutation: still refused
+                if status == "rejected":
+                    db.execute("UPDATE outbox SET state = 'quarantined', error = ? WHERE seq = ?",
+                               (_dumps(result.get("errors") or {}), seq))
+                    tally["quarantined"] += 1
+                    continue
+                if status not in ACKED_STATUSES:
+                    continue
+                db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+                current = result.get("current")
+                if isinstance(current, Mapping) and current.get("version") is not None:
+                    self._apply_change(db, Change(
+                        id=row["record_id"], kind=row["kind"], version=int(current["version"]),
+                        deleted=bool(current.get("deleted")),
+                        fields=dict(current.get("fields") or {})), derived_fields, None, True)
+                elif status == "applied" and result.get("version") is not None:
+                    db.execute("UPDATE records SET version = max(coalesce(version, 0), ?) "
+                               "WHERE id = ?", (int(result["version"]), row["record_id"]))
+                for conflict in result.get("conflicts") or ():
+                    if not isinstance(conflict, Mapping):  # the server names the fields only
+                        conflict = {"id": f"push:{row['record_id']}:{conflict}",
+                                    "field": str(conflict), "seq": seq,
+                                    "loser_value": json.loads(row["fields"]).get(conflict)}
+                    self._add_conflict(db, row["record_id"], row["kind"], conflict)
+                    tally["conflicts"] += 1
+                tally["acked"] += 1
+        return tally
+
+    def drop_acknowledged(self, below_seq: int) -> int:
+        """Drop pending mutations the server says it already has (seq < ``below_seq``)."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM outbox WHERE state = 'pending' AND seq < ?",
+                              (below_seq,)).rowcount
+
+    def renumber_pending(self, first_seq: int) -> int:
+        """Renumber pending mutations from ``first_seq`` (the server lost seqs we no longer hold,
+        or the device was registered anew and starts at 1).
+
+        Only seqs the server has never seen are given out again, so no (device, seq) pair the
+        server knows is reused. Quarantined entries in the way move after them (their seq is
+        only a local name: a resend takes a new one). Returns the new next seq.
+        """
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT seq FROM outbox WHERE seq >= ? OR state = 'pending' "
+                "ORDER BY state = 'quarantined', seq", (first_seq,)).fetchall()
+            top = max(int(self._meta(db, "next_seq", 1)),
+                      1 + (db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0))
+            # Move out of the way first so the primary key never collides mid-way.
+            for i, row in enumerate(rows):
+                db.execute("UPDATE outbox SET seq = ? WHERE seq = ?", (top + i, row["seq"]))
+            for i in range(len(rows)):
+                db.execute("UPDATE outbox SET seq = ? WHERE seq = ?", (first_seq + i, top + i))
+            next_seq = 1 + (db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0)
+            next_seq = max(next_seq, first_seq)
+            self._set_meta(db, "next_seq", next_seq)
+            return next_seq
+
+    def resend_quarantined(self, seq: int, corrected: Mapping[str, Any],
+                           derived: Mapping[str, Any] | None = None) -> int:
+        """Replace a quarantined mutation by a new pending one (new seq) with fixed fields."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'",
+                             (seq,)).fetchone()
+            if row is None:
+                raise StoreError(f"no quarantined mutation {seq}")
+            record = db.execute("SELECT * FROM records WHERE id = ?",
+                                (row["record_id"],)).fetchone()
+            fields = {**json.loads(row["fields"]),
+                      **{k: v for k, v in corrected.items() if k != "id"}}
+            if row["op"] == "upsert":
+                merged = {**json.loads(record["fields"]), **fields}
+                db.execute("UPDATE records SET fields = ?, derived = coalesce(?, derived), "
+                           "updated_at = ? WHERE id = ?",
+                           (_dumps(merged), None if derived is None else _dumps(dict(derived)),
+                            now_utc_iso(), row["record_id"]))
+            db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            return self._enqueue(db, row["record_id"], row["kind"], row["op"],
+                                 record["version"], fields if row["op"] == "upsert" else {})
+
+    def discard_quarantined(self, seq: int) -> None:
+        """Give up a rejected mutation; the record returns to the server's state at next sync."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'",
+                             (seq,)).fetchone()
+            if row is None:
+                raise StoreError(f"no quarantined mutation {seq}")
+            db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            rid = row["record_id"]
+            left = db.execute("SELECT count(*) FROM outbox WHERE record_id = ?", (rid,)).fetchone()[0]
+            version = db.execute("SELECT version FROM records WHERE id = ?", (rid,)).fetchone()[0]
+            if left == 0 and version is None:
+                db.execute("DELETE FROM records WHERE id = ?", (rid,))
+            elif left == 0:
+                refetch = set(self._meta(db, "refetch", []))
+                refetch.add(rid)
+                self._set_meta(db, "refetch", sorted(refetch))
+
+    # -- conflicts the server reported ---------------------------------------------------------
+
+    def _add_conflict(self, db: Any, record_id: str, kind: str | None,
+                      conflict: Mapping[str, Any]) -> None:
+        cid = str(conflict.get("id") or f"{record_id}:{conflict.get('field')}:"
+                  f"{conflict.get('loser_hlc') or conflict.get('hlc') or ''}")
+        db.execute("INSERT INTO conflicts (id, record_id, kind, field, data, reported_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                   (cid, str(conflict.get("record_id") or record_id),
+                    conflict.get("kind") or kind, conflict.get("field"), _dumps(dict(conflict)),
+                    now_utc_iso()))
+
+    def add_conflicts(self, conflicts: Iterable[Mapping[str, Any]]) -> None:
+        """Remember conflicts listed by the server's conflict queue.
+
+        They replace the bare notices a push answer gave for the same record and field.
+        """
+        with self.transaction() as db:
+            for conflict in conflicts:
+                record_id = str(conflict.get("record_id"))
+                db.execute("DELETE FROM conflicts WHERE id = ?",
+                           (f"push:{record_id}:{conflict.get('field')}",))
+                self._add_conflict(db, record_id, conflict.get("kind"), conflict)
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Return the reported conflicts, newest first."""
+        with self._lock:
+            return [{**json.loads(r["data"]), "id": r["id"], "record_id": r["record_id"],
+                     "kind": r["kind"], "field": r["field"], "reported_at": r["reported_at"]}
+                    for r in self._db.execute(
+                        "SELECT * FROM conflicts ORDER BY reported_at DESC, id")]
+
+    # -- applying what the server sends -------------------------------------------------------
+
+    def _pending_overlay(self, db: Any, record_id: str) -> tuple[dict[str, Any], str | None]:
+        """Return the fields of unacknowledged mutations merged in seq order, and the last op."""
+        overlay: dict[str, Any] = {}
+        last_op = None
+        for row in db.execute("SELECT op, fields FROM outbox WHERE record_id = ? ORDER BY seq",
+                              (record_id,)):
+            overlay.update(json.loads(row["fields"]))
+            last_op = row["op"]
+        return overlay, last_op
+
+    def _apply_change(self, db: Any, change: Change, derived_fields: Callable[[str], Iterable[str]],
+                      derive: DeriveHook | None, force: bool = False) -> bool:
+        row = db.execute("SELECT version, kind FROM records WHERE id = ?",
+                         (change.id,)).fetchone()
+        if not force and row is not None and row["version"] is not None \
+                and change.version < row["version"]:
+            return False
+        derived_names = set(derived_fields(change.kind))
+        fields = {k: v for k, v in change.fields.items() if k not in derived_names and k != "id"}
+        derived = {k: v for k, v in change.fields.items() if k in derived_names}
+        overlay, last_op = self._pending_overlay(db, change.id)
+        deleted = change.deleted
+        if last_op is not None:
+            fields = {**fields, **overlay}
+            deleted = last_op == "delete"
+        if derive is not None and (overlay or not derived):
+            try:
+                derived = derive(change.kind, fields)
+            except Exception:  # a display helper must never stop a sync
+                derived = derived or {}
+        db.execute("INSERT INTO records (id, kind, version, deleted, fields, derived, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                   "kind = excluded.kind, version = excluded.version, deleted = excluded.deleted, "
+                   "fields = excluded.fields, derived = excluded.derived, "
+                   "updated_at = excluded.updated_at",
+                   (change.id, change.kind, change.version, int(deleted), _dumps(fields),
+                    _dumps(derived), now_utc_iso()))
+        return True
+
+    def apply_changes(self, changes: Iterable[Change], *, cursor: Any = ...,
+                      derived_fields: Callable[[str], Iterable[str]] = lambda kind: (),
+                      derive: DeriveHook | None = None, force: bool = False,
+                      **meta: Any) -> int:
+        """Apply a page of server changes in one transaction, with the cursor that follows it.
+
+        A record with unacknowledged local mutations keeps its pending fields on top of the new
+        server version. An older version than the local one is skipped unless ``force`` (a
+        repair, where the server is the reference). Returns how many changes were applied.
+        """
+        applied = 0
+        with self.transaction() as db:
+            for change in changes:
+                applied += self._apply_change(db, change, derived_fields, derive, force)
+            if cursor is not ...:
+                self._set_meta(db, "cursor", cursor)
+            for key, value in meta.items():
+                self._set_meta(db, key, value)
+        return applied
+
+    def forget_records(self, ids: Iterable[str]) -> int:
+        """Remove server records gone from the scope (never ones with local mutations)."""
+        removed = 0
+        with self.transaction() as db:
+            for rid in ids:
+                removed += db.execute(
+                    "DELETE FROM records WHERE id = ? AND version IS NOT NULL AND id NOT IN "
+                    "(SELECT record_id FROM outbox)", (rid,)).rowcount
+        return removed
+
+    def reset_replica(self) -> int:
+        """Drop the local replica except records with unsent mutations, and the cursor."""
+        with self.transaction() as db:
+            removed = db.execute("DELETE FROM records WHERE id NOT IN "
+                                 "(SELECT record_id FROM outbox)").rowcount
+            self._set_meta(db, "cursor", None)
+            self._set_meta(db, "refetch", None)
+        return removed
+
+    def ids_with_outbox(self) -> set[str]:
+        """Return the ids of records with unacknowledged (pending or quarantined) mutations."""
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT DISTINCT record_id FROM outbox")}
+
+    def synced_versions(self) -> dict[str, int]:
+        """Return {id: version} of live records the server knows (the digest's input)."""
+        with self._lock:
+            return dict(self._db.execute(
+                "SELECT id, version FROM records WHERE deleted = 0 AND version IS NOT NULL"
+            ).fetchall())
+
+
+class _Tx:
+    """The connection inside a transaction (so callers cannot commit by accident)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def execute(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement."""
+        return self._db.execute(sql, tuple(args))

@@ -1,0 +1,556 @@
+"""The sync agent: pushes the outbox exactly once, in order, and pulls the device's scope.
+
+It speaks protocol v1 (DESIGN.md section 4) over ``requests`` and keeps all its state in the
+:class:`~field_client.store.Store`, so it resumes after any interruption. It knows nothing of
+Flask or pywebview; the app runs it in a thread (:class:`AutoSync`) and the CLI calls it directly.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from . import messages  # noqa: F401  (registers the client.* texts)
+from .store import Change, Store, now_utc_iso
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+PUSH_BATCH = 200          # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
+PULL_LIMIT = 500
+FETCH_BATCH = 500
+IDS_LIMIT = 5000
+DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
+MAX_PUSH_ROUNDS = 10_000       # a bound on loops driven by the server's answers
+MAX_RESETS = 2
+
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+
+class SyncError(Exception):
+    """A sync that could not finish; ``code`` names the cause for the user (client.sync.error.*)."""
+
+    def __init__(self, code: str, message: str = "", *, status: int | None = None,
+                 details: Mapping[str, Any] | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.details = dict(details or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape stored as ``last_error``."""
+        return {"code": self.code, "message": self.message, "status": self.status,
+                "details": self.details, "at": now_utc_iso()}
+
+
+@dataclass
+class SyncReport:
+    """What one sync did."""
+
+    pushed: int = 0
+    quarantined: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    repaired: int = 0
+    removed: int = 0
+    resets: int = 0
+    digest_ok: bool | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON."""
+        return asdict(self)
+
+
+def default_fields_filter(kind: str) -> tuple[str, ...]:
+    """Return the derived (server-computed) field names of ``kind``, kept apart from inputs."""
+    try:
+        from shared.records import spec
+        return tuple(spec(kind).derived_fields)
+    except Exception:  # unknown or reference kind: nothing derived
+        return ()
+
+
+def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
+    """Build an HTTP session that retries with exponential backoff and jitter.
+
+    POST is retried too: a push is idempotent (the server answers a replayed seq with its
+    original outcome) and so is a fetch.
+    """
+    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
+                  backoff_factor=backoff, backoff_jitter=backoff, backoff_max=30,
+                  status_forcelist=(429, 502, 503, 504),
+                  allowed_methods=frozenset({"GET", "POST", "HEAD"}),
+                  raise_on_status=False, respect_retry_after_header=True)
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = "posyandu-client/0.1"
+    return session
+
+
+def parse_server_ms(value: Any) -> int | None:
+    """Return an ISO instant from the server as epoch milliseconds (None if unreadable)."""
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return None
+    return int(stamp.timestamp() * 1000)
+
+
+class SyncAgent:
+    """Talks to the server on behalf of one device store."""
+
+    def __init__(self, store: Store, *, session: requests.Session | None = None,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, lang: str = "id",
+                 push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
+                 clock_ms: Callable[[], int] | None = None,
+                 derived_fields: Callable[[str], Iterable[str]] = default_fields_filter):
+        self.store = store
+        self.session = session or make_session()
+        self.timeout = timeout
+        self.lang = lang
+        self.push_batch = max(1, min(push_batch, PUSH_BATCH))
+        self.pull_limit = pull_limit
+        self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
+        self._derived_fields = derived_fields
+        self._run_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._progress: dict[str, Any] = {}
+        self._in_progress = False
+
+    # -- state for the UI --------------------------------------------------------------------
+
+    @property
+    def in_progress(self) -> bool:
+        """Tell whether a sync is running now."""
+        return self._in_progress
+
+    @property
+    def progress(self) -> dict[str, Any]:
+        """Return the latest progress report ({phase, done, total})."""
+        with self._state_lock:
+            return dict(self._progress)
+
+    def _report(self, callback: ProgressCallback | None, phase: str, done: int = 0,
+                total: int | None = None) -> None:
+        state = {"phase": phase, "done": done, "total": total}
+        with self._state_lock:
+            self._progress = state
+        if callback is not None:
+            try:
+                callback(dict(state))
+            except Exception:  # a broken progress display must not break the sync
+                log.exception("progress callback failed")
+
+    def status(self) -> dict[str, Any]:
+        """Return the sync status the Sinkronisasi page and ``status --json`` show."""
+        meta = self.store.all_meta()
+        counts = self.store.outbox_counts()
+        return {"pending": counts["pending"], "quarantined": counts["quarantined"],
+                "last_sync_at": meta.get("last_sync_at"), "last_error": meta.get("last_error"),
+                "in_progress": self.in_progress, "progress": self.progress,
+                "clock_offset_seconds": meta.get("clock_offset_seconds"),
+                "server_url": meta.get("server_url"), "device_id": meta.get("device_id"),
+                "user": meta.get("user"), "signed_in": bool(meta.get("token"))}
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    def _url(self, path: str, server: str | None = None) -> str:
+        base = (server or self.store.get_meta("server_url") or "").rstrip("/")
+        if not base:
+            raise SyncError("not_signed_in")
+        return f"{base}{API_PREFIX}{path}"
+
+    def _headers(self, auth: bool = True) -> dict[str, str]:
+        headers = {"Accept-Language": self.lang, "Accept-Encoding": "gzip",
+                   "Accept": "application/json"}
+        if auth:
+            token = self.store.get_meta("token")
+            if not token:
+                raise SyncError("not_signed_in")
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def _request(self, method: str, path: str, *, body: Any = None,
+                 params: Mapping[str, Any] | None = None, auth: bool = True,
+                 server: str | None = None, gzip_body: bool = False,
+                 session: requests.Session | None = None) -> tuple[int, dict[str, Any]]:
+        """Send one request; return (status, JSON body) and take in the server's clock."""
+        headers = self._headers(auth)
+        data = None
+        if body is not None:
+            data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
+            if gzip_body:
+                data = gzip.compress(data, compresslevel=6)
+                headers["Content-Encoding"] = "gzip"
+        sent_ms = self._clock_ms()
+        try:
+            response = (session or self.session).request(
+                method, self._url(path, server), data=data, params=params, headers=headers,
+                timeout=self.timeout)
+        except requests.exceptions.Timeout as exc:
+            raise SyncError("timeout", str(exc)) from exc
+        except requests.exceptions.RetryError as exc:
+            raise SyncError("server_error", str(exc)) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise SyncError("offline", str(exc)) from exc
+        except requests.exceptions.RequestException as exc:
+            raise SyncError("network", str(exc)) from exc
+        received_ms = self._clock_ms()
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        self._observe_clock(payload.get("server_time"), sent_ms, received_ms)
+        if response.status_code >= 400:
+            self._raise_for(response.status_code, payload)
+        return response.status_code, payload
+
+    def _raise_for(self, status: int, payload: Mapping[str, Any]) -> None:
+        error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
+        code = str(error.get("code") or "")
+        message = str(error.get("message") or "")
+        details = error.get("details") if isinstance(error.get("details"), dict) else {}
+        if status == 401 or code in ("unauthorized", "unknown_device"):
+            raise SyncError("unauthorized", message, status=status, details=details)
+        if code in ("seq_gap", "seq_reused", "payload_too_large", "validation_error",
+                    "invalid_cursor", "too_many_attempts"):
+            raise SyncError(code, message, status=status, details=details)
+        if status == 413:
+            raise SyncError("payload_too_large", message, status=status, details=details)
+        if status == 403:
+            raise SyncError("forbidden", message, status=status, details=details)
+        if status >= 500:
+            raise SyncError("server_error", message, status=status, details=details)
+        raise SyncError(code or "bad_response", message, status=status, details=details)
+
+    def _observe_clock(self, server_time: Any, sent_ms: int, received_ms: int) -> None:
+        server_ms = parse_server_ms(server_time)
+        if server_ms is None:
+            return
+        # The server read its clock roughly halfway through the round trip.
+        offset = (server_ms - (sent_ms + received_ms) / 2) / 1000.0
+        try:
+            self.store.observe_server_time(server_ms)
+        except Exception:  # the clock is advisory; never let it stop a sync
+            log.exception("could not update the HLC")
+        self.store.set_meta(clock_offset_seconds=round(offset, 1))
+
+    # -- login -------------------------------------------------------------------------------
+
+    def login(self, server: str, username: str, password: str,
+              device_name: str = "posyandu-client") -> dict[str, Any]:
+        """Sign the device in (online, once) and keep its token; return the user."""
+        server = server.strip().rstrip("/")
+        session = requests.Session()  # no retries: a replayed login would register two devices
+        try:
+            _, payload = self._request(
+                "POST", "/auth/login", auth=False, server=server, session=session,
+                body={"username": username, "password": password, "device_name": device_name})
+        except SyncError as exc:
+            if exc.code == "unauthorized":
+                raise SyncError("login_failed", exc.message, status=exc.status) from exc
+            raise
+        finally:
+            session.close()
+        token, device_id = payload.get("token"), payload.get("device_id")
+        if not token or not device_id:
+            raise SyncError("bad_response", "login answer without token")
+        meta = self.store.all_meta()
+        if meta.get("server_url") not in (None, server) or \
+                meta.get("username") not in (None, username):
+            self.store.reset_replica()  # another scope: download it afresh, keep unsent edits
+        if meta.get("device_id") != str(device_id):
+            self.store.renumber_pending(1)  # a new device on the server starts at seq 1
+        user = payload.get("user") or {}
+        self.store.set_meta(server_url=server, token=token, device_id=str(device_id),
+                            username=username, user=user, scope=user.get("scope"),
+                            last_error=None)
+        return user
+
+    def logout(self) -> None:
+        """Forget the token (data and unsent edits stay on the device)."""
+        self.store.set_meta(token=None)
+
+    def reachable(self) -> bool:
+        """Tell whether the server answers the token (a cheap check for auto-sync)."""
+        try:
+            self._request("GET", "/auth/me", session=requests.Session())
+        except SyncError:
+            return False
+        return True
+
+    # -- the whole sync ------------------------------------------------------------------------
+
+    def sync(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Push the outbox, pull the scope, check the digest and repair; record the outcome."""
+        if not self._run_lock.acquire(blocking=False):
+            raise SyncError("busy")
+        self._in_progress = True
+        report = SyncReport()
+        try:
+            self.push(report, progress)
+            self.pull(report, progress)
+            self.fetch_conflicts()
+            self.store.set_meta(last_sync_at=now_utc_iso(), last_error=None)
+            self._report(progress, "done", 1, 1)
+            return report
+        except SyncError as exc:
+            self.store.set_meta(last_error=exc.to_dict())
+            self._report(progress, "failed")
+            raise
+        finally:
+            self._in_progress = False
+            self._run_lock.release()
+
+    # -- push ----------------------------------------------------------------------------------
+
+    def push(self, report: SyncReport | None = None,
+             progress: ProgressCallback | None = None) -> SyncReport:
+        """Send every pending mutation in batches, oldest first, until the outbox is empty."""
+        report = report or SyncReport()
+        device_id = self.store.get_meta("device_id")
+        if not device_id:
+            raise SyncError("not_signed_in")
+        total = self.store.outbox_counts()["pending"]
+        done = 0
+        batch_size = self.push_batch
+        self._report(progress, "push", 0, total)
+        for _ in range(MAX_PUSH_ROUNDS):
+            batch = self.store.pending(batch_size)
+            if not batch:
+                break
+            try:
+                _, answer = self._request(
+                    "POST", "/sync/push", gzip_body=True,
+                    body={"device_id": device_id, "mutations": [m.to_wire() for m in batch]})
+            except SyncError as exc:
+                if exc.code == "seq_gap":
+                    self._recover_seq_gap(exc, batch[0].seq)
+                    continue
+                if exc.code == "payload_too_large" and len(batch) > 1:
+                    batch_size = max(1, len(batch) // 2)
+                    continue
+                raise
+            results = answer.get("results") or []
+            tally = self.store.apply_push_results(results, derived_fields=self._derived_fields)
+            report.pushed += tally["acked"]
+            report.quarantined += tally["quarantined"]
+            report.conflicts += tally["conflicts"]
+            handled = tally["acked"] + tally["quarantined"]
+            if handled == 0:
+                # The server answered but settled nothing: do not spin on the same batch.
+                raise SyncError("bad_response", "push answer settled no mutation")
+            done += handled
+            self._report(progress, "push", done, max(total, done))
+        return report
+
+    def _recover_seq_gap(self, exc: SyncError, first_sent: int) -> None:
+        """Resume from the seq the server expects after a 409 ``seq_gap``."""
+        try:
+            expected = int(exc.details.get("expected_seq"))
+        except (TypeError, ValueError):
+            raise SyncError("bad_response", "seq_gap without expected_seq") from exc
+        if expected > first_sent:
+            # Everything below ``expected`` reached the server; its answers were lost.
+            self.store.drop_acknowledged(expected)
+        else:
+            # The server lost seqs we no longer hold: number what is left from where it stands.
+            self.store.renumber_pending(expected)
+
+    # -- pull ----------------------------------------------------------------------------------
+
+    def pull(self, report: SyncReport | None = None,
+             progress: ProgressCallback | None = None) -> SyncReport:
+        """Pull pages of changes until none are left, then check the digest and repair."""
+        report = report or SyncReport()
+        digest = None
+        self._report(progress, "pull", 0)
+        while True:
+            cursor = self.store.get_meta("cursor")
+            params: dict[str, Any] = {"limit": self.pull_limit}
+            if cursor is not None:
+                params["cursor"] = cursor
+            try:
+                _, page = self._request("GET", "/sync/pull", params=params)
+            except SyncError as exc:
+                if exc.code != "invalid_cursor" or cursor is None:
+                    raise
+                self.store.set_meta(cursor=None)  # start over; older versions are skipped
+                continue
+            if page.get("reset"):
+                report.resets += 1
+                if report.resets > MAX_RESETS:
+                    raise SyncError("bad_response", "server keeps resetting the scope")
+                self.store.reset_replica()
+                continue
+            changes = [Change.from_wire(c) for c in page.get("changes") or []]
+            report.pulled += self.store.apply_changes(
+                changes, cursor=page.get("cursor", cursor), derived_fields=self._derived_fields)
+            self._report(progress, "pull", report.pulled)
+            if not page.get("more"):
+                digest = page.get("digest")
+                break
+        self._refetch_discarded(report)
+        if digest and self.store.outbox_counts()["pending"] == 0:
+            report.digest_ok = self.local_digest() == digest
+            if not report.digest_ok:
+                self.repair(report, progress)
+        return report
+
+    def local_digest(self) -> str:
+        """Return the digest of the live records this device holds at a server version."""
+        from shared.sync.digest import scope_digest
+
+        return scope_digest(self.store.synced_versions().items())
+
+    # -- digest repair -------------------------------------------------------------------------
+
+    def remote_ids(self) -> list[tuple[str, str, int]]:
+        """Return (id, kind, version) of every live record in scope, page by page."""
+        remote: list[tuple[str, str, int]] = []
+        after = None
+        while True:
+            params: dict[str, Any] = {"limit": IDS_LIMIT}
+            if after is not None:
+                params["after"] = after
+            _, page = self._request("GET", "/sync/ids", params=params)
+            rows = page.get("records") or []
+            remote += [(str(r["id"]), str(r["kind"]), int(r["version"])) for r in rows]
+            if not page.get("more") or not rows:
+                return remote
+            after = page.get("next") or rows[-1]["id"]
+
+    def repair(self, report: SyncReport | None = None,
+               progress: ProgressCallback | None = None) -> SyncReport:
+        """Fetch records whose version differs from the server and drop ones it no longer has."""
+        from shared.sync.digest import diff_ids
+
+        report = report or SyncReport()
+        self._report(progress, "repair", 0)
+        to_fetch, to_delete = diff_ids(self.store.synced_versions(), self.remote_ids(),
+                                       pending=self.store.ids_with_outbox())
+        report.repaired += self.fetch(sorted(to_fetch), report)
+        report.removed += self.store.forget_records(sorted(to_delete))
+        self._report(progress, "repair", report.repaired)
+        return report
+
+    def fetch(self, ids: list[str], report: SyncReport | None = None) -> int:
+        """Download the current state of some records and apply it; return how many applied."""
+        applied = 0
+        for start in range(0, len(ids), FETCH_BATCH):
+            chunk = ids[start:start + FETCH_BATCH]
+            _, page = self._request("POST", "/sync/fetch", body={"ids": chunk})
+            changes = [Change.from_wire(c) for c in page.get("changes") or []]
+            applied += self.store.apply_changes(changes, derived_fields=self._derived_fields,
+                                                force=True)
+            missing = page.get("missing") or []
+            if missing:
+                removed = self.store.forget_records(missing)
+                if report is not None:
+                    report.removed += removed
+        return applied
+
+    def fetch_conflicts(self) -> int:
+        """Download the open conflicts on records in scope (when the user may see them)."""
+        try:
+            _, page = self._request("GET", "/conflicts", params={"status": "open",
+                                                                   "limit": 200})
+        except SyncError as exc:
+            if exc.code in ("forbidden", "not_found", "bad_response"):
+                return 0
+            raise
+        conflicts = [c for c in page.get("conflicts") or [] if isinstance(c, dict)]
+        self.store.add_conflicts(conflicts)
+        return len(conflicts)
+
+    def _refetch_discarded(self, report: SyncReport) -> None:
+        """Restore records whose rejected local edits the kader discarded."""
+        ids = self.store.get_meta("refetch") or []
+        if ids:
+            self.fetch(list(ids), report)
+            self.store.set_meta(refetch=None)
+
+
+class AutoSync:
+    """Syncs in a background thread: on demand, and periodically when the server answers."""
+
+    def __init__(self, agent: SyncAgent, *, interval: float = 120.0, first_delay: float = 2.0,
+                 on_error: Callable[[SyncError], None] | None = None):
+        self.agent = agent
+        self.interval = interval
+        self.first_delay = first_delay
+        self.on_error = on_error
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.runs = 0
+
+    def start(self) -> AutoSync:
+        """Start the background thread (idempotent)."""
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="posyandu-autosync",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def trigger(self) -> None:
+        """Ask for a sync as soon as possible (the "Kirim sekarang" button)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        delay = self.first_delay
+        while not self._stop.is_set():
+            woken = self._wake.wait(delay)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            delay = self.interval * random.uniform(0.8, 1.2)  # jitter: devices do not align
+            if not self.agent.store.get_meta("token"):
+                continue
+            if not woken and not self.agent.reachable():
+                continue
+            self.sync_once()
+
+    def sync_once(self) -> SyncReport | None:
+        """Run one sync now, swallowing (but recording) its error."""
+        self.runs += 1
+        try:
+            return self.agent.sync()
+        except SyncError as exc:
+            if exc.code != "busy" and self.on_error is not None:
+                self.on_error(exc)
+            return None
+        except Exception:  # keep the thread alive whatever happens
+            log.exception("auto-sync failed")
+            return None

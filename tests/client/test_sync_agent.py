@@ -1,0 +1,148 @@
+"""The sync agent's decisions, with the server's answers scripted (no network)."""
+
+import gzip
+import json
+
+import pytest
+import requests
+
+from field_client.store import Store
+from field_client.sync import SyncAgent, SyncError, make_session
+
+CHILD = {"posyandu_id": "PSY-A1", "name": "Ani", "sex": "F", "birth_date": "2025-01-10"}
+
+
+class ScriptedSession(requests.Session):
+    """A session that answers from a script of (status, body) per path, recording requests."""
+
+    def __init__(self, script):
+        super().__init__()
+        self.script = script
+        self.sent = []
+
+    def request(self, method, url, data=None, params=None, headers=None, timeout=None, **kw):
+        path = url.split("/api/v1", 1)[1]
+        body = None
+        if data is not None:
+            raw = gzip.decompress(data) if (headers or {}).get("Content-Encoding") else data
+            body = json.loads(raw)
+        self.sent.append((method, path, body, dict(params or {})))
+        status, answer = self.script[path].pop(0)
+        response = requests.Response()
+        response.status_code = status
+        response._content = json.dumps(answer).encode()
+        response.headers["Content-Type"] = "application/json"
+        return response
+
+
+@pytest.fixture
+def agent_for(store):
+    store.set_meta(server_url="http://server", token="tok", device_id="dev-1")
+
+    def build(script):
+        session = ScriptedSession(script)
+        return SyncAgent(store, session=session), session
+
+    yield build
+
+
+def ack(seqs, version=1):
+    return {"last_seq": max(seqs), "results": [{"seq": s, "status": "applied", "version": version}
+                                               for s in seqs]}
+
+
+def test_seq_gap_below_the_batch_drops_what_the_server_already_has(store, agent_for):
+    for rid in ("a", "b", "c"):
+        store.save("person", rid, CHILD)
+    agent, session = agent_for({"/sync/push": [
+        (409, {"error": {"code": "seq_gap", "details": {"expected_seq": 3}}}),
+        (200, ack([3]))]})
+    agent.push()
+    sent = [[m["seq"] for m in body["mutations"]] for _, path, body, _ in session.sent]
+    assert sent == [[1, 2, 3], [3]]
+    assert store.outbox_counts()["pending"] == 0
+
+
+def test_duplicate_of_a_rejected_mutation_stays_quarantined(store, agent_for):
+    store.save("person", "a", CHILD)
+    agent, _ = agent_for({"/sync/push": [(200, {"last_seq": 1, "results": [
+        {"seq": 1, "status": "duplicate", "outcome": "rejected", "version": None,
+         "errors": {"name": ["x"]}}]})]})
+    report = agent.push()
+    assert report.quarantined == 1 and store.quarantined()[0].errors == {"name": ["x"]}
+
+
+def test_an_answer_that_settles_nothing_stops_the_push(store, agent_for):
+    store.save("person", "a", CHILD)
+    agent, _ = agent_for({"/sync/push": [(200, {"last_seq": 0, "results": []})]})
+    with pytest.raises(SyncError) as caught:
+        agent.push()
+    assert caught.value.code == "bad_response"
+
+
+def test_too_large_batch_is_halved(store, agent_for):
+    for i in range(4):
+        store.save("person", f"r{i}", CHILD)
+    agent, session = agent_for({"/sync/push": [
+        (413, {"error": {"code": "payload_too_large"}}), (200, ack([1, 2])), (200, ack([3, 4]))]})
+    agent.push()
+    assert [len(body["mutations"]) for _, _, body, _ in session.sent] == [4, 2, 2]
+
+
+def test_revoked_token_is_an_unauthorized_error_kept_for_the_ui(store, agent_for):
+    agent, _ = agent_for({"/sync/pull": [(401, {"error": {"code": "unauthorized",
+                                                          "message": "Token dicabut."}})]})
+    with pytest.raises(SyncError):
+        agent.sync()
+    assert store.get_meta("last_error")["code"] == "unauthorized"
+
+
+def test_invalid_cursor_restarts_the_pull_from_the_beginning(store, agent_for):
+    store.set_meta(cursor="stale")
+    agent, session = agent_for({"/sync/pull": [
+        (400, {"error": {"code": "invalid_cursor"}}),
+        (200, {"changes": [{"id": "x", "kind": "person", "version": 1, "deleted": False,
+                            "fields": CHILD}], "cursor": "c1", "more": False})]})
+    agent.pull()
+    assert [params.get("cursor") for _, _, _, params in session.sent] == ["stale", None]
+    assert store.get_meta("cursor") == "c1" and store.get("person", "x")
+
+
+def test_pull_pages_advance_the_cursor_page_by_page(store, agent_for):
+    page = {"changes": [{"id": "x", "kind": "person", "version": 1, "deleted": False,
+                         "fields": CHILD}], "cursor": "c1", "more": True}
+    agent, session = agent_for({"/sync/pull": [
+        (200, page), (200, {"changes": [], "cursor": "c2", "more": False})]})
+    agent.pull()
+    assert [params.get("cursor") for _, _, _, params in session.sent] == [None, "c1"]
+    assert store.get_meta("cursor") == "c2"
+
+
+def test_relogin_as_a_new_device_numbers_unsent_changes_from_one(tmp_path):
+    with Store.open(tmp_path) as store:
+        store.set_meta(device_id="old", server_url="http://server", username="kader")
+        for rid in ("a", "b"):
+            store.save("person", rid, CHILD)
+        store.apply_push_results([{"seq": 1, "status": "applied", "version": 1}])
+        session = ScriptedSession({"/auth/login": [(200, {
+            "token": "t2", "device_id": "new", "user": {"scope": {}}})]})
+        agent = SyncAgent(store)
+        agent.session = session
+        import field_client.sync as sync_module
+
+        original = sync_module.requests.Session
+        sync_module.requests.Session = lambda: session
+        try:
+            agent.login("http://server", "kader", "pw")
+        finally:
+            sync_module.requests.Session = original
+        assert [m.seq for m in store.pending()] == [1]
+        assert store.get_meta("device_id") == "new"
+
+
+def test_session_retries_posts_with_backoff_and_jitter():
+    session = make_session()
+    retry = session.get_adapter("http://x").max_retries
+    assert "POST" in retry.allowed_methods and retry.backoff_factor > 0
+    assert retry.backoff_jitter > 0 and 503 in retry.status_forcelist
+    session.close()

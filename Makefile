@@ -5,7 +5,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the browser and window tests need (installed only when running as root).
-DEB_PACKAGES := chromium xvfb xauth fonts-dejavu-core
+DEB_PACKAGES := chromium xvfb xauth fonts-dejavu-core \
+	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 \
+	libxkbcommon-x11-0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libnss3 \
+	libasound2 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libdbus-1-3
 DATA_DIR ?= instance
 PORT ?= 5000
 
@@ -20,7 +23,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,desktop]'
 	@touch $(STAMP)
 
 venv: $(STAMP)

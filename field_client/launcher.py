@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import sys
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -35,6 +37,14 @@ def launch_url(server: BaseWSGIServer, token: str) -> str:
     return f"http://{LOOPBACK}:{server.server_port}/?launch={token}"
 
 
+def has_display() -> bool:
+    """Tell whether a window can be shown (on Linux: an X or Wayland display, or Qt offscreen)."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                    or os.environ.get("QT_QPA_PLATFORM"))
+    return True
+
+
 def _load_webview():
     """Import pywebview, or return None when it (or its GUI toolkit) is missing."""
     try:
@@ -51,7 +61,8 @@ def run(data_dir: str | Path, *, browser: bool = False, port: int = 0,
     ``on_window(window, launch_token)`` runs in pywebview's worker thread once the window
     exists (the window smoke test drives the page with it).
     """
-    webview = None if browser else _load_webview()
+    # No display (a server, CI, an SSH session): Qt would abort, so serve the browser instead.
+    webview = None if browser or not has_display() else _load_webview()
     if not browser and webview is None:
         print(t("client.launcher.no_window"))
     token = getattr(webview, "token", None) or new_launch_token()

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import requests
 
-
 ROOT = Path(__file__).resolve().parents[1]
 KADER, KADER_PASSWORD = "bench.kader", "bench-password-1"
 PKM, PKM_PASSWORD = "bench.puskesmas", "bench-password-2"

@@ -50,6 +50,10 @@ class Record(db.Model):
     """One synced record of any kind, with its merge metadata and scope keys."""
 
     __tablename__ = "record"
+    # A pull walks one of these per scope branch, in change order (see pull._page).
+    __table_args__ = tuple(
+        sa.Index(f"ix_record_{column}_change_seq", column, "change_seq")
+        for column in ("posyandu_id", "desa_code", "kecamatan_code", "puskesmas_id", "kind"))
     id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     version: so.Mapped[int] = so.mapped_column(sa.Integer)

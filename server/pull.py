@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -44,10 +45,49 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     return value, fingerprint
 
 
+class RawChanges(list):
+    """Pulled rows whose ``fields`` are still JSON text; ``to_json`` writes the wire array."""
+
+    def to_json(self) -> str:
+        return "[" + ",".join(
+            f'{{"id":{json.dumps(r.id)},"kind":{json.dumps(r.kind)},"version":{int(r.version)},'
+            f'"deleted":{"true" if r.deleted else "false"},"fields":{r.fields_json}}}'
+            for r in self) + "]"
+
+
 def change_of(row) -> dict:
     """Return the wire form of a record."""
     return {"id": row.id, "kind": row.kind, "version": row.version, "deleted": row.deleted,
             "fields": row.fields}
+
+
+def _page(session, scope: Scope, position: int, high: int, limit: int) -> tuple[list, bool]:
+    """Return up to ``limit`` rows after ``position`` (at most ``high``) in scope, and ``more``.
+
+    One ordered, limited query per scope branch (each walks its ``(column, change_seq)`` index),
+    merged here: no sort of the whole scope per page. A row may match two branches; it is kept
+    once. When a branch was cut at ``limit + 1`` rows, rows beyond its last position are held back
+    for the next page, since other rows of that branch may lie before them.
+    """
+    # ``fields`` as its stored JSON text: the page is assembled without parsing and re-dumping it.
+    columns = (Record.id, Record.kind, Record.version, Record.deleted,
+               sa.cast(Record.fields, sa.Text).label("fields_json"), Record.change_seq)
+    merged: dict[str, object] = {}
+    cut = None
+    for branch in scope.read_branches():
+        found = session.execute(
+            sa.select(*columns)
+            .where(Record.change_seq > position, Record.change_seq <= high, branch)
+            .order_by(Record.change_seq).limit(limit + 1)).all()
+        if len(found) > limit:
+            cut = min(cut, found[-1].change_seq) if cut is not None else found[-1].change_seq
+        for row in found:
+            merged.setdefault(row.id, row)
+    rows = sorted(merged.values(), key=lambda r: r.change_seq)
+    if cut is not None:
+        rows = [r for r in rows if r.change_seq <= cut]
+    more = cut is not None or len(rows) > limit
+    return rows[:limit], more
 
 
 def scope_digest(session, scope: Scope) -> str:
@@ -70,15 +110,9 @@ def pull(session, scope: Scope, cursor: str | None, limit: int) -> dict:
             return {"changes": [], "cursor": encode_cursor(0, fingerprint), "more": True,
                     "reset": True}
     high = session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one()
-    rows = session.execute(
-        sa.select(Record.id, Record.kind, Record.version, Record.deleted, Record.fields,
-                  Record.change_seq)
-        .where(Record.change_seq > position, Record.change_seq <= high, scope.read_filter())
-        .order_by(Record.change_seq).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = _page(session, scope, position, high, limit)
     next_position = rows[-1].change_seq if more else max(high, position)
-    body = {"changes": [change_of(r) for r in rows],
+    body = {"changes": RawChanges(rows),
             "cursor": encode_cursor(next_position, fingerprint), "more": more, "reset": False}
     if not more:
         body["digest"] = scope_digest(session, scope)

@@ -69,7 +69,10 @@ class Batch:
     def record(self, record_id: str) -> Record | None:
         """Return a record touched in this batch or stored, or None."""
         if record_id not in self.loaded:
-            self.loaded[record_id] = self.session.get(Record, record_id)
+            # No autoflush: records created in this batch are already in ``loaded``, and a
+            # flush per lookup would write the batch one row at a time.
+            with self.session.no_autoflush:
+                self.loaded[record_id] = self.session.get(Record, record_id)
         return self.loaded[record_id]
 
     def keys_of(self, row: Record) -> ScopeKeys:
@@ -280,6 +283,8 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
     if ids:
         for row in session.execute(sa.select(Record).where(Record.id.in_(ids))).scalars():
             batch.loaded[row.id] = row
+        for record_id in ids:
+            batch.loaded.setdefault(record_id, None)  # known to be new: no lookup later
     results_by_seq = {}
     for m in old:
         log = logs.get(m["seq"])

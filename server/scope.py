@@ -123,25 +123,34 @@ class Scope:
                 "puskesmas": sorted(self.puskesmas)}
 
     # -- reading ------------------------------------------------------------------------------
+    def read_branches(self, model=Record) -> list:
+        """Return the conditions whose union is what this user may read.
+
+        Each branch is driven by one indexed column, so a pull can walk each branch's
+        ``(column, change_seq)`` index in order instead of sorting the whole scope per page.
+        """
+        if self.everything:
+            return [sa.true()]
+        branches = [model.kind.in_(records.REFERENCE_KINDS)]
+        if self.role == "kader":
+            branches += [model.posyandu_id.in_(self.posyandu),
+                         sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report")]
+        elif self.role == "bidan_desa":
+            branches += [sa.and_(model.desa_code.in_(self.desa), model.kind.not_in(LOKMIN_KINDS))]
+        elif self.role == "puskesmas":
+            branches += [sa.and_(model.puskesmas_id.in_(self.puskesmas),
+                                 model.kind.not_in(LOKMIN_KINDS)),
+                         sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report"),
+                         sa.and_(model.kecamatan_code.in_(self.kecamatan),
+                                 model.kind.in_(LOKMIN_KINDS))]
+        elif self.role == "kecamatan":
+            branches += [model.kecamatan_code.in_(self.kecamatan)]
+        return branches
+
     def read_filter(self, model=Record):
         """Return the SQL condition selecting the rows this user may read."""
-        if self.everything:
-            return sa.true()
-        conditions = [model.kind.in_(records.REFERENCE_KINDS)]
-        if self.role == "kader":
-            conditions += [model.posyandu_id.in_(self.posyandu),
-                           sa.and_(model.kind == "desa_report", model.desa_code.in_(self.desa))]
-        elif self.role == "bidan_desa":
-            conditions += [sa.and_(model.kind.not_in(LOKMIN_KINDS), model.desa_code.in_(self.desa))]
-        elif self.role == "puskesmas":
-            conditions += [sa.and_(model.kind.not_in(LOKMIN_KINDS),
-                                   model.puskesmas_id.in_(self.puskesmas)),
-                           sa.and_(model.kind == "desa_report", model.desa_code.in_(self.desa)),
-                           sa.and_(model.kind.in_(LOKMIN_KINDS),
-                                   model.kecamatan_code.in_(self.kecamatan))]
-        elif self.role == "kecamatan":
-            conditions += [model.kecamatan_code.in_(self.kecamatan)]
-        return sa.or_(*conditions)
+        branches = self.read_branches(model)
+        return branches[0] if len(branches) == 1 else sa.or_(*branches)
 
     def can_read(self, kind: str, keys: ScopeKeys) -> bool:
         """Tell whether a record with these scope keys is readable (Python twin of read_filter)."""

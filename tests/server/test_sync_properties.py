@@ -45,13 +45,18 @@ class ModelDevice:
         self.outbox: list[dict] = []
         self.cursor = None
         self.replaced: set[tuple[str, str, object]] = set()  # values this device overwrote knowingly
+        self.acked_seq: dict[tuple[str, str], int] = {}  # (record, field) -> latest acked seq
 
     @property
     def local(self) -> dict[str, dict]:
         """What the kader sees: the replica with every pending mutation on top, in seq order."""
         view = {k: dict(v["fields"]) for k, v in self.replica.items()}
         for m in self.outbox:
-            view.setdefault(m["id"], {}).update(m["fields"])
+            # A pending edit whose field a later, acknowledged mutation already rewrote (its own
+            # ack was lost) is superseded: it must not hide the newer value.
+            fresh = {f: v for f, v in m["fields"].items()
+                     if m["seq"] > self.acked_seq.get((m["id"], f), 0)}
+            view.setdefault(m["id"], {}).update(fresh)
         return view
 
     def edit(self, record_id: str, field: str, value, clock_jump: int) -> None:
@@ -99,6 +104,11 @@ class ModelDevice:
                 fields = {**(known or {}).get("fields", {}), **m["fields"]}
                 self.replica[m["id"]] = {"version": result["version"], "fields": fields}
         acked = {r["seq"] for r in results}
+        for m in sent:
+            if m["seq"] in acked:
+                for name in m["fields"]:
+                    key = (m["id"], name)
+                    self.acked_seq[key] = max(self.acked_seq.get(key, 0), m["seq"])
         self.outbox = [m for m in self.outbox if m["seq"] not in acked]
 
     def push(self, lose_ack: bool, deliver_twice: bool, size: int) -> None:

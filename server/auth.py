@@ -41,7 +41,8 @@ def recent_failures(session, username: str, now: datetime) -> list[datetime]:
 def login(session, username: str, password: str, device_name: str) -> tuple[User, Device, str]:
     """Check the password and open a device; raise ApiError 401/429. The caller commits."""
     now = utcnow()
-    username = username.strip().lower()
+    # No account name is longer than the column; a longer one must fail, not overflow it.
+    username = username.strip().lower()[:64]
     failures = recent_failures(session, username, now)
     if len(failures) >= current_app.config["LOGIN_MAX_FAILURES"]:
         window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])

@@ -47,7 +47,8 @@ def conflicts_in_scope(session, scope: Scope, status: str | None = None, limit: 
 def resolve(session, scope: Scope, conflict_id: int, choice: str, actor: str, *,
             lang: str = "id", clock: hlc_mod.Clock | None = None) -> Conflict:
     """Resolve a conflict; choosing the losing value applies it as a new change that syncs back."""
-    conflict = session.get(Conflict, conflict_id) if 0 < conflict_id < 2**62 else None
+    # Bounded to the column's range (int4 on PostgreSQL): a larger id is simply unknown.
+    conflict = session.get(Conflict, conflict_id) if 0 < conflict_id < 2**31 else None
     keys = ScopeKeys(conflict.posyandu_id, conflict.desa_code, conflict.kecamatan_code,
                      conflict.puskesmas_id) if conflict else None
     if conflict is None or not scope.can_read(conflict.kind, keys):

@@ -27,6 +27,9 @@ register({
     "server.not_json": {
         "id": "Isi permintaan bukan JSON yang sah.",
         "en": "The request body is not valid JSON."},
+    "server.nul_char": {
+        "id": "Isi permintaan mengandung karakter kosong (NUL) yang tidak diizinkan.",
+        "en": "The request contains a NUL character, which is not allowed."},
     "server.not_utf8": {
         "id": "Isi permintaan harus berupa teks UTF-8.",
         "en": "The request body must be UTF-8 text."},

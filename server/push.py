@@ -297,7 +297,8 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
         log = MutationLog(device_id=device.id, user_id=user.id, seq=m["seq"], record_id=m["id"],
                           kind=m["kind"][:64], op=m["op"], base_version=m.get("base_version"),
                           fields=m.get("fields") or {}, hlc=m["hlc"],
-                          device_time=m.get("device_time"), received_at=now,
+                          device_time=(m.get("device_time") or None) and str(m["device_time"])[:64],
+                          received_at=now,
                           content_hash=content_hash(m), status="rejected")
         result = _apply_one(batch, m, log)
         log.status = result["status"]

@@ -102,10 +102,19 @@ def fetch(body):
 
 
 def requested_json() -> None:
-    """Reject a non-UTF-8 body before webargs tries to parse it."""
+    """Reject a non-UTF-8 body, or a NUL character anywhere, before anything parses it.
+
+    PostgreSQL refuses NUL in text (SQLite stores it): no real record holds one, so it is a
+    clear 400 here instead of a database error later.
+    """
+    if "\x00" in request.full_path or "%00" in request.query_string.decode("latin-1"):
+        raise ApiError(400, "bad_request", message=t("server.nul_char", request_language()))
     if request.method in ("POST", "PUT", "PATCH") and request.content_length:
+        data = request.get_data(cache=True)
         try:
-            request.get_data(cache=True).decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError:
             raise ApiError(400, "bad_request", message=t("server.not_utf8",
                                                          request_language())) from None
+        if b"\x00" in data or b"\\u0000" in data:
+            raise ApiError(400, "bad_request", message=t("server.nul_char", request_language()))

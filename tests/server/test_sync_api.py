@@ -260,3 +260,20 @@ def test_openapi_document_lists_the_protocol(server):
 def test_unknown_path_answers_json_404(server):
     response = requests.get(f"{server.url}/api/v1/nothing-here", timeout=10)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_nul_characters_are_refused_clearly(device):
+    kader = device("kader_a1")
+    response = kader.http.post(f"{kader.base}/auth/login", timeout=10, json={
+        "username": "kader\u0000a1", "password": "x", "device_name": "d"})
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]["message"]
+    response = kader.http.get(f"{kader.base}/sync/ids", params={"after": "a\x00"}, timeout=10)
+    assert response.status_code == 400
+
+
+def test_huge_conflict_id_is_not_found(device):
+    reviewer = device("pkm_a")
+    response = reviewer.http.post(f"{reviewer.base}/conflicts/2202519752983/resolve",
+                                  json={"choice": "loser"}, timeout=10)
+    assert response.status_code == 404

@@ -4,7 +4,8 @@ set -euo pipefail
 DATA_DIR="${1:-instance}"
 PORT="${2:-5000}"
 BIN=.venv/bin
-export POSYANDU_DATA_DIR="$PWD/$DATA_DIR"
+case "$DATA_DIR" in /*) ;; *) DATA_DIR="$PWD/$DATA_DIR" ;; esac
+export POSYANDU_DATA_DIR="$DATA_DIR"
 mkdir -p "$POSYANDU_DATA_DIR"
 
 if [ ! -f "$POSYANDU_DATA_DIR/.demo-seeded" ]; then

@@ -55,12 +55,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register the API blueprints."""
+    """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
     from .routes import auth, conflicts, sync
+    from .web import bp as web_bp
+    from .web import csrf
 
     for module in (auth, sync, conflicts):
         api.register_blueprint(module.blp)
     app.before_request(sync.requested_json)
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the web blueprint checks its own
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    csrf.init_app(app)
+    app.register_blueprint(web_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,8 +38,8 @@ def recent_failures(session, username: str, now: datetime) -> list[datetime]:
         LoginFailure.username == username, LoginFailure.at > now - window)).scalars())
 
 
-def login(session, username: str, password: str, device_name: str) -> tuple[User, Device, str]:
-    """Check the password and open a device; raise ApiError 401/429. The caller commits."""
+def check_credentials(session, username: str, password: str) -> User:
+    """Return the user if the password is right; raise ApiError 401, or 429 when throttled."""
     now = utcnow()
     # No account name is longer than the column; a longer one must fail, not overflow it.
     username = username.strip().lower()[:64]
@@ -57,6 +57,13 @@ def login(session, username: str, password: str, device_name: str) -> tuple[User
         session.commit()
         raise ApiError(401, "unauthorized", message=_message("server.login_failed"))
     session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    return user
+
+
+def login(session, username: str, password: str, device_name: str) -> tuple[User, Device, str]:
+    """Check the password and open a device; raise ApiError 401/429. The caller commits."""
+    user = check_credentials(session, username, password)
+    now = utcnow()
     token = secrets.token_urlsafe(32)
     device = Device(id=str(uuid.uuid4()), user_id=user.id, name=device_name[:200],
                     token_hash=hash_token(token), created_at=now, last_seen_at=now)

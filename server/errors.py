@@ -63,6 +63,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
+        if request.blueprint == "web" or (request.accept_mimetypes.accept_html
+                                          and not request.path.startswith("/api/")):
+            return _html_error(status)
         code = STATUS_CODES.get(status, "bad_request" if status < 500 else "internal_error")
         details = _webargs_details(exc) if status == 422 else {}
         headers = dict(exc.get_headers()) if status == 405 else {}
@@ -72,4 +75,20 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if request.blueprint == "web":
+            return _html_error(500)
         return error_response(500, "internal_error")
+
+
+def _html_error(status: int):
+    """Render an error page for the web pages, in the user's language."""
+    from flask import render_template
+
+    from shared.i18n import t
+    from shared.sync.errors import error_body
+
+    key = {403: "web.forbidden", 404: "web.not_found"}.get(status)
+    lang = request_language()
+    message = t(key, lang) if key else error_body(STATUS_CODES.get(status, "internal_error"),
+                                                   lang)["error"]["message"]
+    return render_template("web/error.html", status=status, message=message), status

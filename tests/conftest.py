@@ -4,6 +4,10 @@ import os
 
 import pytest
 
+# The server fixtures (app on each backend, world, live server, HTTP devices) serve server/, web/
+# and client tests alike.
+pytest_plugins = ["tests.support.server_fixtures"]
+
 
 def pytest_report_header(config):
     """Say which databases this run covers."""

@@ -1,0 +1,131 @@
+"""The Pokjanal view: the server's session-based web pages (Bahasa Indonesia first).
+
+Pages live in modules that add routes to ``bp``: ``summary`` (Ringkasan, Tren, Anak, exports) and
+``review`` (Mutu data, Konflik, Lokmin, Evaluasi mingguan, Pengguna). Every page checks the
+user's scope on the server; CSRF protects every form of this blueprint (the token API is exempt).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlparse
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+
+from shared.i18n import normalize_language, t
+
+from ..auth import check_credentials, user_scope
+from ..errors import ApiError
+from ..extensions import db
+from ..models import User
+from . import messages  # noqa: F401  (registers the web messages)
+
+bp = Blueprint("web", __name__, url_prefix="", template_folder="../templates",
+               static_folder="../static/web", static_url_path="/static/web")
+csrf = CSRFProtect()
+
+NAV = [("web.summary", "web.nav.summary", None), ("web.trend", "web.nav.trend", None),
+       ("web.quality", "web.nav.quality", None), ("web.conflicts", "web.nav.conflicts", None),
+       ("web.lokmin", "web.nav.lokmin", None), ("web.weekly", "web.nav.weekly", None),
+       ("web.users", "web.nav.users", {"admin"})]
+
+
+def language() -> str:
+    """Return the page language: ?lang=, then the cookie, then Indonesian."""
+    return normalize_language(request.args.get("lang") or request.cookies.get("lang") or "id")
+
+
+@bp.before_app_request
+def load_web_user() -> None:
+    """Attach the signed-in web user (session cookie), if any."""
+    g.web_user = None
+    user_id = session.get("user_id")
+    if user_id is not None and request.blueprint == "web":
+        user = db.session.get(User, user_id)
+        if user is not None and user.active and session.get("pw") == user.password_hash[-16:]:
+            g.web_user = user
+
+
+@bp.before_request
+def protect_forms() -> None:
+    """Check the CSRF token on every state-changing request of the web pages."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+@bp.after_request
+def remember_language(response):
+    """Keep ?lang= as the user's choice."""
+    if request.args.get("lang"):
+        response.set_cookie("lang", language(), max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def login_required(roles: set[str] | None = None):
+    """Require a signed-in user (of one of ``roles``); attach ``g.scope``."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.get("web_user") is None:
+                return redirect(url_for("web.login", next=request.full_path))
+            if roles and g.web_user.role not in roles:
+                abort(403)
+            g.scope = user_scope(db.session, g.web_user)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+@bp.app_context_processor
+def template_helpers() -> dict:
+    """Give templates the translator, the language, the user and the navigation."""
+    lang = language() if request else "id"
+    user = g.get("web_user")
+    nav = [(endpoint, label) for endpoint, label, roles in NAV
+           if user is not None and (roles is None or user.role in roles)]
+    return {"_": lambda key, **params: t(key, lang, **params), "lang": lang, "web_user": user,
+            "nav": nav}
+
+
+def _safe_next(target: str | None) -> str:
+    parsed = urlparse(target or "")
+    if target and not parsed.scheme and not parsed.netloc and target.startswith("/"):
+        return target
+    return url_for("web.summary")
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    """Sign in to the web pages (same password and throttle as device sign-in)."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = check_credentials(db.session, request.form.get("username", ""),
+                                     request.form.get("password", ""))
+        except ApiError as exc:
+            db.session.rollback()
+            error = exc.message or t("server.login_failed", language())
+            return render_template("web/login.html", error=error), exc.status
+        db.session.commit()
+        session.clear()
+        session["user_id"], session["pw"] = user.id, user.password_hash[-16:]
+        session.permanent = True
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("web/login.html", error=error)
+
+
+@bp.route("/keluar", methods=["POST"])
+def logout():
+    """Sign out."""
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/")
+def index():
+    """Open the summary."""
+    return redirect(url_for("web.summary"))
+
+
+from . import review, summary  # noqa: E402,F401  (pages register their routes on bp)

@@ -189,16 +189,34 @@ def seed_demo_command(seed, scale, today):
                            [("facility", f) for f in data.facilities])
     if report.rejected:
         _finish(report, "fasilitas")
-    report = write_records(db.session, data.records)
-    if report.rejected:
-        _finish(report, "data")
+    created = updated = 0
+    for chunk in _chunks_at_persons(data.records, 5000):
+        report = write_records(db.session, chunk)
+        if report.rejected:
+            _finish(report, "data")
+        db.session.commit()
+        db.session.expunge_all()  # keep memory flat: each chunk's rows are done
+        created, updated = created + report.created, updated + report.updated
     for u in data.users:
         create_user(u["username"], u["name"], u["role"], u["unit"], u["password"])
     db.session.commit()
-    click.echo(f"data demo (seed {seed}): {report.created} baru, {report.updated} diperbarui")
+    click.echo(f"data demo (seed {seed}): {created} baru, {updated} diperbarui")
     click.echo("pengguna demo:")
     for u in data.users:
         click.echo(f"  {u['role']:<11} {u['username']:<24} {u['password']}  ({u['unit']})")
+
+
+def _chunks_at_persons(items: list, size: int):
+    """Split records into chunks of about ``size``, cutting only before a person (its visits
+    and pregnancies follow it in the same chunk, so their validation sees the person)."""
+    chunk: list = []
+    for kind, values in items:
+        if len(chunk) >= size and kind == "person":
+            yield chunk
+            chunk = []
+        chunk.append((kind, values))
+    if chunk:
+        yield chunk
 
 
 def main(argv=None) -> None:

@@ -117,10 +117,11 @@ def home():
     year, month = today.year, today.month
     report = service.month_report(year, month)
     indicators = report["indicators"]
-    children = service.children(today)
-    first = date(year, month, 1).isoformat()
-    measured_ids = {v.get("person_id") for v in _ctx().store.rows(
-        "child_visit", date_from=first, date_to=today.isoformat())}
+    children = service.children(today, persons=report["persons"])
+    # this month's visits up to today: already read by the report (its window covers them)
+    first, until = date(year, month, 1).isoformat(), today.isoformat()
+    measured_ids = {v.get("person_id") for v in report["recent_child_visits"]
+                    if v.get("visit_date") is not None and first <= v["visit_date"] <= until}
     measured = [c for c in children if c.id in measured_ids]
     due = [c for c in children if c.id not in measured_ids]
     return render_template("home.html", today=today, counts=indicators.counts,

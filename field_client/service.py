@@ -344,26 +344,30 @@ class RecordService:
         first, last = month_bounds(year, month)
         window = date(year - (month <= 2), (month - 3) % 12 + 1, 1).isoformat()
         persons = self.store.rows("person")
-        visits = self.store.rows("child_visit", date_from=window, date_to=last.isoformat(),
+        recent = self.store.rows("child_visit", date_from=window, date_to=last.isoformat(),
                                  derived_keys=Z_KEYS)
-        visits += self.store.last_before("child_visit", window, having="weight_kg",
-                                         derived_keys=Z_KEYS)
+        visits = recent + self.store.last_before("child_visit", window, having="weight_kg",
+                                                 derived_keys=Z_KEYS)
         anc = self.store.rows("anc_visit", date_from=first.isoformat(),
                               date_to=last.isoformat())
         sessions = self.store.rows("posyandu_session", date_from=first.isoformat(),
                                    date_to=last.isoformat())
         result = month_indicators(persons, visits, year, month, anc_visits=anc,
                                   sessions=sessions)
-        return {"indicators": result, "sessions": sessions}
+        # persons and the window's visits go back too, so a page need not read them again
+        return {"indicators": result, "sessions": sessions, "persons": persons,
+                "recent_child_visits": recent}
 
-    def children(self, on: date | None = None) -> list[SimpleNamespace]:
+    def children(self, on: date | None = None, persons: list[dict[str, Any]] | None = None
+                 ) -> list[SimpleNamespace]:
         """Return the balita (0–59 completed months on ``on``) still living in the area.
 
         Each is ``id`` plus ``fields`` (a light view for lists, without sync state).
+        ``persons`` are the live person rows when the caller has read them already.
         """
         on = on or self.today or date.today()
         out = []
-        for person in self.store.rows("person"):
+        for person in self.store.rows("person") if persons is None else persons:
             birth = _as_date(person.get("birth_date"))
             if birth is None or birth > on or person.get("died_on") or \
                     person.get("moved_out_on"):

@@ -62,15 +62,19 @@ def make_person(client, **fields):
 
 
 @pytest.fixture
-def live_server(tmp_path_factory):
-    """Serve the real sync server, with the test registry and users, on loopback."""
+def live_server(backend, tmp_path_factory):
+    """Serve the real sync server, with the test registry and users, on loopback.
+
+    ``backend`` (tests/support/server_fixtures.py) runs each test on SQLite, and again on
+    PostgreSQL when TEST_DATABASE_URL is set.
+    """
     from server import create_app as create_server
     from server.extensions import db
     from tests.support import world
     from tests.support.servers import database_url, live_server, reset_database, test_config
 
     tmp = tmp_path_factory.getbasetemp()
-    server_app = create_server(test_config(database_url("sqlite", str(tmp)),
+    server_app = create_server(test_config(database_url(backend, str(tmp)),
                                            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
                                instance_path=str(tmp / "instance"))
     reset_database(server_app)

@@ -339,6 +339,24 @@ def test_monthly_report_counts_skdn_live(client):
     assert (count("S"), count("K"), count("D"), count("N")) == (2, 1, 1, 1)
 
 
+def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_due(client, app):
+    store = app.extensions["posyandu"].store
+    children = {name: make_person(client, name=name, birth_date="2025-06-10")["id"]
+                for name in ("Ani", "Budi", "Citra", "Dewi")}
+    assert visit(client, children["Ani"], "2026-11-02", 9.0).status_code == 201
+    assert visit(client, children["Budi"], "2026-10-20", 8.8).status_code == 201
+    # a visit dated after today (device clock was wrong) does not count as measured yet
+    store.save("child_visit", "later", {"person_id": children["Citra"], "posyandu_id": POSYANDU,
+                                        "visit_date": "2026-11-28", "weight_kg": 9.1})
+    make_person(client, name="Eko", birth_date="2019-01-01")  # not a balita
+    page = client.get("/").get_data(as_text=True)
+    due = page.split('id="due-list"')[1].split("</ul>")[0]
+    measured = page.split('id="measured-list"')[1].split("</ul>")[0]
+    assert "Ani" in measured and all(n not in measured for n in ("Budi", "Citra", "Dewi"))
+    assert all(n in due for n in ("Budi", "Citra", "Dewi")) and "Ani" not in due
+    assert "Eko" not in page
+
+
 def test_pages_switch_to_english(client):
     assert client.get("/bahasa/en").status_code == 302
     assert b"Home" in client.get("/").data

@@ -260,3 +260,18 @@ def test_last_before_gives_each_persons_latest_matching_record(store):
                                         "weight_kg": weight})
     found = store.last_before("child_visit", "2026-06-01", having="weight_kg")
     assert sorted(r["id"] for r in found) == ["b", "d"]
+
+
+def test_last_before_skips_deleted_records_and_returns_the_derived_values_asked(store):
+    for rid, person, day, weight in (("a", "p1", "2026-01-05", 8), ("b", "p1", "2026-03-05", 9),
+                                     ("c", "p2", "2026-02-01", 7), ("d", "p2", "2026-04-01", 7.5),
+                                     ("e", "p3", "2026-05-01", 6)):
+        store.save("child_visit", rid, {"person_id": person, "visit_date": day,
+                                        "weight_kg": weight}, {"waz": -1.5, "lhaz": None})
+    store.delete("child_visit", "b")
+    store.delete("child_visit", "e")
+    found = store.last_before("child_visit", "2026-06-01", having="weight_kg",
+                              derived_keys=("waz", "lhaz"))
+    assert sorted((r["id"], r["person_id"], r["waz"], r["lhaz"]) for r in found) == [
+        ("a", "p1", -1.5, None), ("d", "p2", -1.5, None)]
+    assert store.last_before("child_visit", "2026-01-05", having="weight_kg") == []

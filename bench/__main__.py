@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -12,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import growth_bench, sync_bench
-
 OUT = Path(__file__).resolve().parent / "out"
+# growth: assess() speed; sync: push/pull over loopback; client: field client pages and saves;
+# district: kabupaten indicators at 500 posyandu / 1M visits.
+BENCHES = ("growth", "sync", "client", "district")
 
 
 def machine() -> str:
@@ -28,7 +30,8 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     results = {"machine": machine(), "quick": quick,
                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    for name, module in (("growth", growth_bench), ("sync", sync_bench)):
+    for name in BENCHES:
+        module = importlib.import_module(f"bench.{name}_bench")
         started = time.perf_counter()
         results[name] = module.run(quick=quick)
         results[name]["bench_seconds"] = round(time.perf_counter() - started, 1)

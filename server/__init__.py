@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, sync, conflicts):
         api.register_blueprint(module.blp)
+    api.register_blueprint(__import__("server.routes.indicators", fromlist=["blp"]).blp)
     app.before_request(sync.requested_json)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the web blueprint checks its own
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -45,8 +45,16 @@ def upgrade_database() -> None:
     """Create or upgrade the schema through the migrations, and the change counter."""
     from flask_migrate import upgrade
 
+    from .aggregates import rebuild_all
+    from .models import IndicatorMonth, Record
+
     upgrade()
     ensure_counter(db.session)
+    # A database that had records before the aggregates existed (migration 0003) gets them once.
+    has_aggregates = db.session.execute(sa.select(IndicatorMonth.period).limit(1)).first()
+    has_records = db.session.execute(sa.select(Record.id).limit(1)).first()
+    if has_records and not has_aggregates:
+        rebuild_all(db.session)
     db.session.commit()
 
 

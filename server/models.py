@@ -166,3 +166,21 @@ class LoginFailure(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class IndicatorMonth(db.Model):
+    """One posyandu's indicators for one month (server/aggregates.py keeps it current on write).
+
+    ``values`` is ``{key: [numerator, denominator]}`` from ``shared.indicators.month_indicators``;
+    ``counts`` the SKDN counts; ``extra`` immunisations by antigen and vitamin A capsules given.
+    A desa's births, deaths and ODF status live in rows keyed ``posyandu_id = "desa:<code>"``
+    (only ``extra`` filled), so one table holds every monthly aggregate.
+    """
+
+    __tablename__ = "indicator_month"
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    period: so.Mapped[str] = so.mapped_column(sa.String(7), primary_key=True, index=True)
+    values: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    counts: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    extra: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    computed_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from shared.derive import derive_adult_visit, derive_anc_visit, derive_child_vis
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
 
+from .aggregates import refresh_for_changes
 from .merge import DELETED, FieldConflict, initial_meta, merge
 from .models import Conflict, Device, MutationLog, Record, SyncCounter, User, utcnow
 from .scope import FacilityIndex, Scope, ScopeKeys, scope_keys
@@ -308,6 +309,7 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
         session.add(log)
         results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
     recompute_children(batch)
+    refresh_for_changes(session, batch.changed.values(), now=now)
     for position, row in zip(allocate_positions(session, len(batch.changed)),
                              batch.changed.values(), strict=True):
         row.change_seq = position
@@ -371,6 +373,7 @@ def server_change(session, row: Record, values: Mapping, *, deleted: bool | None
         batch.dirty_children.add(row.person_id)
         batch.changed = changed
         recompute_children(batch)
+    refresh_for_changes(session, changed.values(), now=now)
     for position, changed_row in zip(allocate_positions(session, len(changed)),
                                      changed.values(), strict=True):
         changed_row.change_seq = position

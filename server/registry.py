@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from shared import records
 from shared.sync import hlc as hlc_mod
 
+from .aggregates import refresh_for_changes
 from .merge import initial_meta
 from .models import Record, SyncCounter, utcnow
 from .push import Batch, _after_change, _set_keys, allocate_positions, recompute_children
@@ -94,6 +95,7 @@ def write_records(session, items: Iterable[tuple[str, dict]], *, actor: str = "s
         _after_change(batch, row)
     session.flush()
     recompute_children(batch)
+    refresh_for_changes(session, batch.changed.values(), now=now)
     for position, row in zip(allocate_positions(session, len(batch.changed)),
                              batch.changed.values(), strict=True):
         row.change_seq = position

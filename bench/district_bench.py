@@ -1,0 +1,245 @@
+"""District-scale indicators: the kabupaten Ringkasan query and ``/api/v1/indicators`` (issue 5).
+
+Builds 500 posyandu with 40,000 balita and 24 months of weighings (about 930,000 visits) directly
+in the database — record rows bulk-inserted with plausible derived values, then
+``server.aggregates.rebuild_all`` — and times ``server.analytics.indicator_rows`` at kabupaten and
+kecamatan level and the API endpoint through the Flask test client. SQLite file by default,
+``BENCH_DATABASE_URL`` for PostgreSQL. ``--quick``: 20 posyandu.
+
+Run: ``python -m bench.district_bench [--quick]``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+
+ROOT_PERIOD_END = (2026, 10)  # the last month of visits
+MONTHS = 24
+PASSWORD = "bench-password-9"
+
+
+def _month(index: int) -> tuple[int, int]:
+    return index // 12, index % 12 + 1
+
+
+def _registry(n_posyandu: int, rng: random.Random):
+    """Return (wilayah, facilities) spreading the posyandu over Kayong Utara's desa."""
+    from server.cli import default_wilayah_csv
+    from server.registry import wilayah_from_csv
+
+    wilayah = wilayah_from_csv(default_wilayah_csv())
+    desa = sorted(w["code"] for w in wilayah if w["level"] == "desa")
+    kecamatan = sorted({d[:6] for d in desa})
+    facilities = [{"id": "DINKES-BENCH", "code": "DINKES-BENCH", "name": "Dinkes",
+                   "kind": "dinkes", "kecamatan_code": kecamatan[0], "wilayah_kerja": []}]
+    for kec in kecamatan:
+        # Two puskesmas per kecamatan, each with half of its desa.
+        kec_desa = [d for d in desa if d.startswith(kec)]
+        for half in (0, 1):
+            part = kec_desa[half::2]
+            if part:
+                facilities.append({"id": f"PKM-{kec}-{half}", "code": f"PKM-{kec}-{half}",
+                                   "name": f"Puskesmas {kec}-{half}", "kind": "puskesmas",
+                                   "parent_id": "DINKES-BENCH", "kecamatan_code": kec,
+                                   "desa_code": part[0], "wilayah_kerja": part})
+    pkm_of = {d: f["id"] for f in facilities if f["kind"] == "puskesmas"
+              for d in f["wilayah_kerja"]}
+    strata = ("pratama", "madya", "purnama", "mandiri")
+    for i in range(n_posyandu):
+        d = desa[i % len(desa)]
+        pid = f"PSY-{d}-{i // len(desa) + 1:02d}"
+        facilities.append({"id": pid, "code": pid, "name": f"Posyandu {i + 1:03d}",
+                           "kind": "posyandu", "parent_id": pkm_of[d], "desa_code": d,
+                           "kecamatan_code": d[:6], "wilayah_kerja": [],
+                           "strata": rng.choice(strata)})
+    return wilayah, facilities
+
+
+def _record_rows(facilities: list[dict], n_children: int, rng: random.Random):
+    """Yield record rows (dicts for the ``record`` table): balita and their monthly weighings."""
+    posyandu = [f for f in facilities if f["kind"] == "posyandu"]
+    end = ROOT_PERIOD_END[0] * 12 + ROOT_PERIOD_END[1] - 1
+    start = end - MONTHS + 1
+    now = datetime.now(UTC)
+    per = n_children // len(posyandu)
+    for psy in posyandu:
+        keys = {"posyandu_id": psy["id"], "desa_code": psy["desa_code"],
+                "kecamatan_code": psy["kecamatan_code"], "puskesmas_id": psy["parent_id"]}
+        for _ in range(per):
+            pid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            by, bm = _month(start - rng.randint(1, 35))
+            birth = date(by, bm, rng.randint(1, 28))
+            sex = rng.choice("MF")
+            yield {"id": pid, "kind": "person", "person_id": pid, **keys, "created_at": now,
+                   "fields": {"id": pid, "posyandu_id": psy["id"], "name": "Anak Bench",
+                              "sex": sex, "birth_date": birth.isoformat(),
+                              "has_kia_book": rng.random() < 0.8, "desa_code": psy["desa_code"],
+                              "mother_name": "Ibu Bench"}}
+            z = rng.gauss(-0.8, 1.0)
+            weight = 3.2 + (start - (by * 12 + bm - 1)) * 0.25
+            status_prev = None
+            for index in range(start, end + 1):
+                if rng.random() < 0.03:
+                    status_prev = None
+                    continue
+                y, m = _month(index)
+                gain = rng.uniform(-0.1, 0.4)
+                weight += gain
+                status = ("B" if index == start else "N" if gain >= 0.2 else "T"
+                          ) if status_prev is not None or index == start else "O"
+                waz = round(z + rng.gauss(0, 0.3), 2)
+                lhaz = round(z - 0.5 + rng.gauss(0, 0.3), 2)
+                vid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                yield {"id": vid, "kind": "child_visit", "person_id": pid, **keys,
+                       "created_at": now, "fields": {
+                           "id": vid, "person_id": pid, "posyandu_id": psy["id"],
+                           "visit_date": date(y, m, rng.randint(1, 28)).isoformat(),
+                           "weight_kg": round(weight, 2), "length_cm": 70.0,
+                           "position": "lying",
+                           "vitamin_a": "red" if m in (2, 8) else "none",
+                           "immunizations": ["MR"] if rng.random() < 0.02 else [],
+                           "waz": waz, "lhaz": lhaz, "wlhz": round(rng.gauss(-0.3, 1), 2),
+                           "growth_status": status, "bgm": waz < -3,
+                           "two_t": status == "T" and status_prev == "T"}}
+                status_prev = status
+        for index in range(start, end + 1):
+            if rng.random() < 0.9:
+                y, m = _month(index)
+                sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                yield {"id": sid, "kind": "posyandu_session", "person_id": None, **keys,
+                       "created_at": now, "fields": {
+                           "id": sid, "posyandu_id": psy["id"],
+                           "session_date": date(y, m, 10).isoformat(), "opened": True}}
+
+
+def _bulk_insert(session, rows, batch: int = 5000) -> int:
+    """Insert record rows in chunks; return how many."""
+    import sqlalchemy as sa
+
+    from server.models import Record, SyncCounter
+
+    table = Record.__table__
+    position = session.get(SyncCounter, 1).value
+    chunk, total = [], 0
+    for row in rows:
+        position += 1
+        chunk.append({"version": 1, "deleted": False, "field_meta": {}, "change_seq": position,
+                      "updated_at": row["created_at"], **row})
+        if len(chunk) >= batch:
+            session.execute(table.insert(), chunk)
+            total += len(chunk)
+            chunk = []
+    if chunk:
+        session.execute(table.insert(), chunk)
+        total += len(chunk)
+    session.execute(sa.update(SyncCounter).where(SyncCounter.id == 1).values(value=position))
+    return total
+
+
+def _timed(fn, repeat: int) -> float:
+    """Return the median milliseconds of ``repeat`` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def run(quick: bool = False) -> dict:
+    """Build the district, then time the Ringkasan queries and the API; return the figures."""
+    n_posyandu, n_children = (20, 1600) if quick else (500, 40_000)
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory(prefix="posyandu-district-") as data_dir:
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{data_dir}/district.sqlite3"
+        from server import create_app
+        from server.aggregates import rebuild_all
+        from server.analytics import indicator_rows
+        from server.cli import create_user, upgrade_database
+        from server.extensions import db
+        from server.registry import write_records
+        from server.scope import Scope
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True},
+                         instance_path=data_dir)
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            upgrade_database()
+            t0 = time.perf_counter()
+            wilayah, facilities = _registry(n_posyandu, rng)
+            report = write_records(db.session, [("wilayah", w) for w in wilayah]
+                                   + [("facility", f) for f in facilities])
+            assert not report.rejected, report.rejected[:3]
+            create_user("bench.dinas", "Bench dinas", "dinas", "DINKES-BENCH", PASSWORD)
+            db.session.commit()
+            inserted = _bulk_insert(db.session, _record_rows(facilities, n_children, rng))
+            db.session.commit()
+            insert_seconds = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            aggregate_rows = rebuild_all(db.session)
+            db.session.commit()
+            aggregate_seconds = time.perf_counter() - t0
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("ANALYZE")
+            period = f"{ROOT_PERIOD_END[0]:04d}-{ROOT_PERIOD_END[1]:02d}"
+            everything = Scope("dinas", everything=True)
+            repeat = 5
+
+            def query(level):
+                return lambda: (indicator_rows(db.session, everything, period, level),
+                                db.session.rollback())
+
+            kabupaten_ms = _timed(query("kabupaten"), repeat)
+            kecamatan_ms = _timed(query("kecamatan"), repeat)
+            posyandu_ms = _timed(query("posyandu"), repeat)
+            kab_row = indicator_rows(db.session, everything, period, "kabupaten")[0]
+            db.session.rollback()
+
+        client = app.test_client()
+        token = client.post("/api/v1/auth/login", json={
+            "username": "bench.dinas", "password": PASSWORD,
+            "device_name": "bench"}).get_json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def api(level):
+            def call():
+                response = client.get(f"/api/v1/indicators?period={period}&level={level}",
+                                      headers=headers)
+                assert response.status_code == 200, response.data[:200]
+            return call
+
+        api_kabupaten_ms = _timed(api("kabupaten"), repeat)
+        api_kecamatan_ms = _timed(api("kecamatan"), repeat)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    visits = inserted - n_children
+    return {
+        "district_data": f"{n_posyandu} posyandu, {n_children} balita, {visits} visits+sessions, "
+                         + ("PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"),
+        "district_build_records_seconds": round(insert_seconds, 1),
+        "district_build_aggregates_seconds": round(aggregate_seconds, 1),
+        "district_aggregate_rows": aggregate_rows,
+        "district_kabupaten_S_D": f"{kab_row['counts']['S']} / {kab_row['counts']['D']}",
+        "ringkasan_kabupaten_ms": kabupaten_ms,
+        "ringkasan_kecamatan_ms": kecamatan_ms,
+        "ringkasan_posyandu_ms": posyandu_ms,
+        "api_indicators_kabupaten_ms": api_kabupaten_ms,
+        "api_indicators_kecamatan_ms": api_kecamatan_ms,
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for key, value in run("--quick" in sys.argv).items():
+        print(f"{key:36} {value}")

@@ -1,0 +1,259 @@
+"""Indicator tables for the Pokjanal view and the indicators API: one source of numbers for both.
+
+Every figure is a sum of ``indicator_month`` rows (``server/aggregates.py``), one per posyandu and
+month, computed with ``shared.indicators.month_indicators``. A unit (kabupaten, kecamatan,
+puskesmas, desa, posyandu) is the set of posyandu facilities in it that the caller may read:
+
+- kecamatan: the posyandu's ``kecamatan_code`` (or its desa's first six digits);
+- puskesmas: the posyandu's ``parent_id``; desa: its ``desa_code``.
+
+``parent`` narrows the posyandu to those inside a unit of any higher level (kabupaten code,
+kecamatan code, puskesmas id or desa code), so a puskesmas row under a kecamatan counts only that
+puskesmas' posyandu in that kecamatan and each level's rows sum to the level above.
+
+Desa figures (births, deaths, ODF/STBM from the desa report) are added once per distinct desa of a
+unit's posyandu; posyandu rows carry none of them (``odf_desa`` is null there), since a desa's
+report belongs to no single posyandu.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from shared.growth.monitoring import age_in_completed_months
+from shared.indicators import STRATA, Ratio
+from shared.indicators.skdn import COUNT_KEYS, VALUE_KEYS, as_date
+
+from .aggregates import DESA_FIELDS, DESA_PREFIX, add_months, parse_period, period_of
+from .models import IndicatorMonth, Record
+from .scope import FacilityIndex, Scope, ScopeKeys
+
+LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
+ODF_DONE = frozenset({"odf", "stbm"})
+
+
+class UnknownParent(LookupError):
+    """``parent`` names no unit the level can be narrowed by."""
+
+
+def _empty_values() -> dict[str, Ratio]:
+    values = {key: Ratio(0, 0) for key in VALUE_KEYS}
+    values["opened"] = Ratio(0, 1)  # a posyandu with no record did not open
+    return values
+
+
+class _Registry:
+    """The posyandu facilities the caller may read, with the names of every unit."""
+
+    def __init__(self, session, scope: Scope):
+        facilities = FacilityIndex.load(session)
+        self.facilities = facilities
+        self.names: dict[str, str] = {}
+        self.kabupaten = None
+        for row in session.execute(sa.select(Record.fields).where(
+                Record.kind == "wilayah", Record.deleted.is_(False))).scalars():
+            code = row.get("code") or row.get("id")
+            self.names[code] = row.get("name") or code
+            if row.get("level") == "kabupaten" and self.kabupaten is None:
+                self.kabupaten = code
+        for f in facilities.facilities.values():
+            self.names.setdefault(f["id"], f.get("name") or f["id"])
+        self.posyandu: list[dict] = []
+        for f in facilities.of_kind("posyandu"):
+            desa = f.get("desa_code")
+            keys = ScopeKeys(f["id"], desa, f.get("kecamatan_code") or (desa[:6] if desa else None),
+                             f.get("parent_id"))
+            if scope.can_read("person", keys):
+                self.posyandu.append({"id": f["id"], "desa": keys.desa_code,
+                                      "kecamatan": keys.kecamatan_code,
+                                      "puskesmas": keys.puskesmas_id, "strata": f.get("strata")})
+        if self.kabupaten is None:
+            kecamatan = sorted({p["kecamatan"] for p in self.posyandu if p["kecamatan"]})
+            self.kabupaten = kecamatan[0][:4] if kecamatan else "kabupaten"
+            self.names.setdefault(self.kabupaten, self.kabupaten)
+        self.names[self.kabupaten] = self.names.get(self.kabupaten, self.kabupaten)
+
+    def unit_of(self, posyandu: dict, level: str) -> str | None:
+        if level == "kabupaten":
+            return self.kabupaten
+        return posyandu["id"] if level == "posyandu" else posyandu[level]
+
+    def inside(self, parent: str | None) -> list[dict]:
+        """Return the readable posyandu inside ``parent`` (every one when None)."""
+        if parent is None or parent == self.kabupaten:
+            return list(self.posyandu)
+        facility = self.facilities.get(parent)
+        if facility is not None and facility.get("kind") == "puskesmas":
+            return [p for p in self.posyandu if p["puskesmas"] == parent]
+        if facility is not None and facility.get("kind") == "posyandu":
+            return [p for p in self.posyandu if p["id"] == parent]
+        if parent.isdigit() and len(parent) == 6:
+            return [p for p in self.posyandu if p["kecamatan"] == parent]
+        if parent.isdigit() and len(parent) == 10:
+            return [p for p in self.posyandu if p["desa"] == parent]
+        raise UnknownParent(parent)
+
+
+def _aggregates(session, posyandu_ids: list[str], desa_codes: Iterable[str],
+                periods: list[str]) -> dict[tuple[str, str], IndicatorMonth]:
+    keys = posyandu_ids + [DESA_PREFIX + code for code in desa_codes]
+    out = {}
+    table = IndicatorMonth.__table__
+    if len(keys) > 2000:  # a whole kabupaten: one indexed scan of the period is cheaper
+        wanted = set(keys)
+        for row in session.execute(sa.select(table).where(table.c.period.in_(periods))):
+            if row.posyandu_id in wanted:
+                out[(row.posyandu_id, row.period)] = row
+        return out
+    for start in range(0, len(keys), 1000):
+        for row in session.execute(sa.select(table).where(
+                table.c.period.in_(periods), table.c.posyandu_id.in_(keys[start:start + 1000]))):
+            out[(row.posyandu_id, row.period)] = row
+    return out
+
+
+def _sum_unit(members: list[dict], period: str, rows: dict, *, with_desa: bool) -> dict:
+    values = {key: Ratio(0, 0) for key in VALUE_KEYS}
+    counts = {key: 0 for key in COUNT_KEYS}
+    immunizations: dict[str, int] = defaultdict(int)
+    vitamin_a: dict[str, int] = defaultdict(int)
+    strata = {key: 0 for key in (*STRATA, "none")}
+    for p in members:
+        row = rows.get((p["id"], period))
+        if row is None:
+            for key, ratio in _empty_values().items():
+                values[key] += ratio
+        else:
+            for key in VALUE_KEYS:
+                n, d = row.values.get(key, (0, 0))
+                values[key] += Ratio(n, d)
+            for key in COUNT_KEYS:
+                counts[key] += row.counts.get(key, 0)
+            for code, n in (row.extra.get("immunizations") or {}).items():
+                immunizations[code] += n
+            for code, n in (row.extra.get("vitamin_a") or {}).items():
+                vitamin_a[code] += n
+        strata[p["strata"] if p["strata"] in STRATA else "none"] += 1
+    extra: dict = {"immunizations": dict(sorted(immunizations.items())),
+                   "vitamin_a": dict(sorted(vitamin_a.items())),
+                   "vitamin_a_given": sum(vitamin_a.values())}
+    odf = None
+    if with_desa:
+        desa = sorted({p["desa"] for p in members if p["desa"]})
+        totals = {name: 0 for name in DESA_FIELDS}
+        done = reported = 0
+        for code in desa:
+            row = rows.get((DESA_PREFIX + code, period))
+            if row is None:
+                continue
+            for name in DESA_FIELDS:
+                totals[name] += row.extra.get(name, 0)
+            done += row.extra.get("odf_status") in ODF_DONE
+            reported += bool(row.extra.get("reported"))
+        extra.update(totals, desa_reported=reported)
+        odf = Ratio(done, len(desa)).to_dict()
+    return {"indicators": {key: ratio.to_dict() for key, ratio in values.items()},
+            "counts": counts, "extra": extra,
+            "reporting": {"numerator": values["opened"].numerator, "denominator": len(members)},
+            "posyandu_strata": strata, "odf_desa": odf}
+
+
+def _check(period: str, level: str) -> None:
+    parse_period(period)
+    if level not in LEVELS:
+        raise ValueError(level)
+
+
+def indicator_rows(session, scope: Scope, period: str, level: str,
+                   parent: str | None = None) -> list[dict]:
+    """Return one row per unit of ``level`` inside ``parent`` for ``period``, within ``scope``."""
+    _check(period, level)
+    registry = _Registry(session, scope)
+    posyandu = registry.inside(parent)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for p in posyandu:
+        unit = registry.unit_of(p, level)
+        if unit:
+            groups[unit].append(p)
+    rows = _aggregates(session, [p["id"] for p in posyandu],
+                       {p["desa"] for p in posyandu if p["desa"]}, [period])
+    out = []
+    for code, members in groups.items():
+        out.append({"code": code, "name": registry.names.get(code, code), "level": level,
+                    **_sum_unit(members, period, rows, with_desa=level != "posyandu")})
+    return sorted(out, key=lambda row: (row["name"], row["code"]))
+
+
+def trend(session, scope: Scope, level: str, code: str, end_period: str,
+          months: int = 12) -> list[dict]:
+    """Return ``[{"period", "indicators", "counts"}]`` for one unit, oldest month first."""
+    _check(end_period, level)
+    registry = _Registry(session, scope)
+    members = [p for p in registry.inside(None) if registry.unit_of(p, level) == code]
+    end = parse_period(end_period)
+    periods = [period_of(add_months(end, -i)) for i in range(months - 1, -1, -1)]
+    rows = _aggregates(session, [p["id"] for p in members],
+                       {p["desa"] for p in members if p["desa"]}, periods)
+    out = []
+    for period in periods:
+        unit = _sum_unit(members, period, rows, with_desa=level != "posyandu")
+        out.append({"period": period, "indicators": unit["indicators"],
+                    "counts": unit["counts"]})
+    return out
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """Return a NIK with its middle eight digits hidden ('6111********1234')."""
+    if not nik:
+        return None
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
+
+
+def children_status(session, scope: Scope, posyandu_id: str, period: str) -> list[dict]:
+    """Return the balita of one posyandu at the end of ``period`` with their latest measurement."""
+    year, month = parse_period(period)
+    registry = _Registry(session, scope)
+    if not any(p["id"] == posyandu_id for p in registry.posyandu):
+        return []
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    persons = session.execute(sa.select(Record.fields).where(
+        Record.posyandu_id == posyandu_id, Record.kind == "person",
+        Record.deleted.is_(False))).scalars().all()
+    latest: dict[str, tuple[str, dict]] = {}
+    for visit in session.execute(sa.select(Record.fields).where(
+            Record.posyandu_id == posyandu_id, Record.kind == "child_visit",
+            Record.deleted.is_(False))).scalars():
+        on = str(visit.get("visit_date") or "")[:10]
+        if not on or on > last.isoformat() or visit.get("weight_kg") is None and \
+                visit.get("length_cm") is None:
+            continue
+        key = (on, visit.get("id") or "")
+        if visit["person_id"] not in latest or key > latest[visit["person_id"]][0]:
+            latest[visit["person_id"]] = (key, visit)
+    out = []
+    for person in persons:
+        birth = as_date(person.get("birth_date"))
+        if birth is None or birth > last:
+            continue
+        if any((d := as_date(person.get(k))) is not None and d <= last
+               for k in ("died_on", "moved_out_on")):
+            continue
+        age = age_in_completed_months(birth, last)
+        if age > 59:
+            continue
+        visit = latest.get(person["id"], (None, {}))[1]
+        out.append({"id": person["id"], "name": person.get("name"), "sex": person.get("sex"),
+                    "birth_date": person.get("birth_date"), "age_months": age,
+                    "nik": mask_nik(person.get("nik")),
+                    "last_visit_date": visit.get("visit_date"),
+                    "weight_kg": visit.get("weight_kg"), "length_cm": visit.get("length_cm"),
+                    "waz": visit.get("waz"), "lhaz": visit.get("lhaz"), "wlhz": visit.get("wlhz"),
+                    "categories": visit.get("categories") or {},
+                    "growth_status": visit.get("growth_status"),
+                    "bgm": bool(visit.get("bgm")), "two_t": bool(visit.get("two_t"))})
+    return sorted(out, key=lambda c: ((c["name"] or "").lower(), c["id"]))

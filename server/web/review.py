@@ -35,6 +35,7 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 SKEW_LIMIT_MS = 5 * 60 * 1000
 CLOSED_AGREEMENT = ("done", "cancelled")
 CONFLICT_STATUS = {"open": "open", "resolved": "resolved", "all": None}
+DOWNLOAD_FORMATS = ("csv", "xlsx")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -146,6 +147,49 @@ def in_scope(query, model=Record):
     return query.where(g.scope.read_filter(model))
 
 
+# -- downloads (``?format=csv|xlsx``, ``&table=`` on pages with several tables) ------------------
+def bad_request(key: str):
+    """Return the 400 error of the summary pages (imported late: summary is a sibling module)."""
+    from .summary import BadRequest
+
+    return BadRequest(key)
+
+
+def download_format() -> str | None:
+    """Return the requested download format, None for the page, or raise a 400."""
+    fmt = (request.args.get("format") or "").strip()
+    if not fmt:
+        return None
+    if fmt not in DOWNLOAD_FORMATS:
+        raise bad_request("web.review.bad_format")
+    return fmt
+
+
+def download_table(tables: tuple[str, ...]) -> str:
+    """Return the requested table of a page with several (the first by default), or a 400."""
+    name = (request.args.get("table") or tables[0]).strip()
+    if name not in tables:
+        raise bad_request("web.review.bad_table")
+    return name
+
+
+def download(fmt: str, basename: str, title: str, header: list[str], rows: list[list]):
+    """Stream one table of a page: its header row first, then the rows the page shows."""
+    from .exports import table_response
+
+    return table_response(fmt, basename, title, [header, *rows])
+
+
+def labels(*keys: str) -> list[str]:
+    """Translate column headers from the catalogue."""
+    lang = language()
+    return [t(key, lang) for key in keys]
+
+
+def yes_no(value, lang: str) -> str:
+    return t("web.review.yes" if value else "web.review.no", lang)
+
+
 # -- Konflik ---------------------------------------------------------------------------------------
 def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
     """Describe conflicts for the page: record, field label, both values, who and when."""
@@ -203,8 +247,33 @@ def conflicts():
     """Show the conflict queue in scope (open, resolved or all)."""
     status = request.args.get("status", "open")
     status = status if status in CONFLICT_STATUS else "open"
+    fmt = download_format()
+    if fmt:
+        lang = language()
+        rows = conflict_rows(conflicts_in_scope(db.session, g.scope, CONFLICT_STATUS[status]),
+                             lang)
+        return download(fmt, f"konflik-{status}", t("web.nav.conflicts", lang), labels(
+            "web.review.conflicts.record", "web.review.users.kind", "web.review.conflicts.field",
+            "web.review.conflicts.winner", "web.review.conflicts.winner_by",
+            "web.review.conflicts.winner_at", "web.review.conflicts.loser",
+            "web.review.conflicts.loser_by", "web.review.conflicts.loser_at",
+            "web.review.conflicts.created", "web.review.conflicts.status",
+            "web.review.conflicts.resolver", "web.review.conflicts.resolved_at",
+            "web.review.conflicts.resolution"), [conflict_line(r, lang) for r in rows])
     notice = t("web.review.conflicts.done", language()) if request.args.get("ok") else None
     return render_conflicts(status, notice=notice)
+
+
+def conflict_line(row: dict, lang: str) -> list:
+    """Return one conflict of the page as a download row."""
+    c, is_open = row["c"], row["c"].status == "open"
+    choice = {"winner": "web.review.conflicts.keep_winner",
+              "loser": "web.review.conflicts.take_loser"}.get(c.resolution or "")
+    return [row["title"], row["kind"], row["field"], row["winner"], row["winner_who"],
+            row["winner_when"], row["loser"], row["loser_who"], row["loser_when"], row["created"],
+            t(f"web.review.conflicts.status_{'open' if is_open else 'resolved'}", lang),
+            "" if is_open else c.resolved_by, "" if is_open else row["resolved_when"],
+            t(choice, lang) if choice and not is_open else ""]
 
 
 @bp.route("/konflik/<int:conflict_id>/selesaikan", methods=["POST"])
@@ -256,9 +325,9 @@ def is_overdue(fields: dict, on: dt.date) -> bool:
     return bool(due) and due < on.isoformat() and fields.get("status") not in CLOSED_AGREEMENT
 
 
-def render_lokmin(errors: dict | None = None, form: dict | None = None, code: int = 200,
-                  notice: str | None = None):
-    lang = language()
+def lokmin_groups() -> tuple[list, int, dt.date]:
+    """Return the meetings in scope grouped by (kecamatan, year, quarter), the overdue count
+    and today."""
     rows = db.session.execute(in_scope(sa.select(Record).where(
         Record.kind.in_(("lokmin_meeting", "lokmin_agreement")),
         Record.deleted.is_(False)))).scalars().all()
@@ -272,7 +341,6 @@ def render_lokmin(errors: dict | None = None, form: dict | None = None, code: in
                  "writable": can_write_lokmin(r.kecamatan_code)})
     for items in agreements.values():
         items.sort(key=lambda a: (a["f"].get("due_date") or "9999", a["f"].get("action") or ""))
-    names = wilayah_names()
     groups = defaultdict(list)
     for m in sorted(meetings, key=lambda m: (m.fields.get("meeting_date") or "",), reverse=True):
         f = m.fields
@@ -283,6 +351,14 @@ def render_lokmin(errors: dict | None = None, form: dict | None = None, code: in
             "writable": can_write_lokmin(m.kecamatan_code)})
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][0] or "", -kv[0][1], -kv[0][2]))
     overdue = sum(a["overdue"] for items in agreements.values() for a in items)
+    return ordered, overdue, on
+
+
+def render_lokmin(errors: dict | None = None, form: dict | None = None, code: int = 200,
+                  notice: str | None = None):
+    lang = language()
+    ordered, overdue, on = lokmin_groups()
+    names = wilayah_names()
     choices = {key: records.spec(kind).info[name].choices for key, kind, name in (
         ("kind", "lokmin_meeting", "kind"), ("meeting_status", "lokmin_meeting", "status"),
         ("sector", "lokmin_agreement", "sector"),
@@ -306,8 +382,58 @@ def render_lokmin(errors: dict | None = None, form: dict | None = None, code: in
 @login_required()
 def lokmin():
     """Show lokmin meetings (per kecamatan and quarter) and their agreements."""
+    fmt = download_format()
+    if fmt:
+        return lokmin_download(fmt, download_table(("meetings", "agreements")))
     notice = t("web.review.saved", language()) if request.args.get("ok") else None
     return render_lokmin(notice=notice)
+
+
+def lokmin_download(fmt: str, table: str):
+    """Download the page's meetings or its agreements (RTL), in the page's order."""
+    lang = language()
+    ordered, _, _ = lokmin_groups()
+    names = wilayah_names()
+
+    def label(kind, name, value):
+        return records.choice_label(kind, name, value, lang) if value else ""
+
+    def flabel(kind, *fields):
+        return [records.field_label(kind, name, lang) for name in fields]
+
+    meetings = [m for _, items in ordered for m in items]
+    if table == "meetings":
+        header = [t("web.review.lokmin.kecamatan", lang),
+                  *flabel("lokmin_meeting", "kecamatan_code", "year", "quarter", "meeting_date",
+                          "kind", "status", "venue", "chair_name", "agenda"),
+                  t("web.review.lokmin.attendance", lang), t("web.review.lokmin.problems", lang),
+                  t("web.review.lokmin.agreements", lang)]
+        rows = [[names.get(m["r"].kecamatan_code, m["r"].kecamatan_code), m["r"].kecamatan_code,
+                 m["f"].get("year"), m["f"].get("quarter"), m["f"].get("meeting_date"),
+                 label("lokmin_meeting", "kind", m["f"].get("kind")),
+                 label("lokmin_meeting", "status", m["f"].get("status")), m["f"].get("venue"),
+                 m["f"].get("chair_name"), m["f"].get("agenda"),
+                 ", ".join(f"{label('lokmin_agreement', 'sector', sector) or '—'} {n}"
+                           for sector, n in m["sectors"]),
+                 "; ".join(p.get("description") or "" for p in m["f"].get("problems") or []),
+                 len(m["agreements"])] for m in meetings]
+        return download(fmt, "lokmin-pertemuan", t("web.review.lokmin.meetings", lang), header,
+                        rows)
+    header = [t("web.review.lokmin.kecamatan", lang),
+              t("web.review.lokmin.meeting_date", lang),
+              *flabel("lokmin_agreement", "action", "sector", "pic_name", "pic_role",
+                      "start_date", "due_date", "budget_source", "status", "progress_note"),
+              t("web.review.lokmin.overdue", lang)]
+    rows = [[names.get(m["r"].kecamatan_code, m["r"].kecamatan_code), m["f"].get("meeting_date"),
+             a["f"].get("action"), label("lokmin_agreement", "sector", a["f"].get("sector")),
+             a["f"].get("pic_name"), a["f"].get("pic_role"), a["f"].get("start_date"),
+             a["f"].get("due_date"),
+             label("lokmin_agreement", "budget_source", a["f"].get("budget_source")),
+             label("lokmin_agreement", "status", a["f"].get("status")),
+             a["f"].get("progress_note"), yes_no(a["overdue"], lang)]
+            for m in meetings for a in m["agreements"]]
+    return download(fmt, "lokmin-kesepakatan", t("web.review.lokmin.agreements_sheet", lang),
+                    header, rows)
 
 
 def _save(kind: str, values: dict, target: str, form: dict):
@@ -418,6 +544,22 @@ def quality():
         days = min(max(int(request.args.get("days", 14)), 1), 3650)
     except ValueError:
         days = 14
+    fmt = download_format()
+    table = download_table(QUALITY_TABLES) if fmt else None
+    data = quality_data(days)
+    if fmt:
+        return quality_download(fmt, table, days, data)
+    return render_template("web/review/quality.html", when=when, days=days, **data,
+                           flabel=lambda name: records.field_label("child_visit", name, lang))
+
+
+QUALITY_TABLES = ("devices", "stale", "implausible", "skew")
+MEASURES = ("weight_kg", "length_cm", "head_cm", "muac_cm")
+
+
+def quality_data(days: int) -> dict:
+    """Return the tables of the Mutu data page: device pairs, stale posyandu, implausible
+    visits and skewed devices (all in the viewer's scope)."""
     now = utcnow()
     facilities = FacilityIndex.load(db.session)
     pairs = devices_in_scope(db.session, facilities)
@@ -443,9 +585,43 @@ def quality():
                               if str(flag).startswith("implausible_")]} for v in visits]
     skewed = [(d, u) for d, u in pairs if d.clock_flagged or
               (d.clock_skew_ms is not None and abs(d.clock_skew_ms) > SKEW_LIMIT_MS)]
-    return render_template("web/review/quality.html", pairs=pairs, when=when, days=days,
-                           stale=stale, implausible=implausible, skewed=skewed,
-                           flabel=lambda name: records.field_label("child_visit", name, lang))
+    return {"pairs": pairs, "stale": stale, "implausible": implausible, "skewed": skewed}
+
+
+def quality_download(fmt: str, table: str, days: int, data: dict):
+    """Download one table of the Mutu data page."""
+    lang = language()
+    title = t(f"web.review.sheet.{table}", lang)
+    if table == "devices":
+        header = labels("web.review.quality.user", "web.review.users.username",
+                        "web.review.users.role", "web.review.quality.device",
+                        "web.review.quality.device_id", "web.review.quality.last_push",
+                        "web.review.quality.last_pull", "web.review.users.revoked_col")
+        rows = [[u.name, u.username, u.role, d.name, d.id, when(d.last_push_at),
+                 when(d.last_pull_at), when(d.revoked_at) if d.revoked_at else ""]
+                for d, u in data["pairs"]]
+    elif table == "stale":
+        header = labels("web.review.users.code", "web.review.quality.posyandu",
+                        "web.review.weekly.puskesmas", "web.review.quality.last_sync",
+                        "web.review.quality.days_since")
+        rows = [[s["f"]["id"], s["f"].get("name"), s["puskesmas"] or "", s["last"], s["days"]]
+                for s in data["stale"]]
+        return download(fmt, f"mutu-data-stale-{days}-hari", title, header, rows)
+    elif table == "implausible":
+        header = [*labels("web.review.quality.child", "web.review.quality.posyandu",
+                          "web.review.quality.visit_date"),
+                  *(records.field_label("child_visit", name, lang) for name in MEASURES),
+                  t("web.review.quality.flags", lang)]
+        rows = [[i["child"], i["posyandu"], i["v"].get("visit_date"),
+                 *(i["v"].get(name) for name in MEASURES), ", ".join(i["flags"])]
+                for i in data["implausible"]]
+    else:
+        header = labels("web.review.quality.user", "web.review.users.username",
+                        "web.review.quality.device", "web.review.quality.device_id",
+                        "web.review.quality.skew_min", "web.review.quality.flagged")
+        rows = [[u.name, u.username, d.name, d.id, round((d.clock_skew_ms or 0) / 60000, 1),
+                 yes_no(d.clock_flagged, lang)] for d, u in data["skewed"]]
+    return download(fmt, f"mutu-data-{table}", title, header, rows)
 
 
 # -- Evaluasi mingguan -----------------------------------------------------------------------------
@@ -478,10 +654,27 @@ def weekly():
     monday = parse_week(request.args.get("week")) if request.args.get("week") else None
     if request.args.get("week") and monday is None:
         error = t("web.review.weekly.bad_week", language())
+    fmt = download_format()
+    if fmt and error:
+        raise bad_request("web.review.weekly.bad_week")
     if monday is None:
         now = today()
         monday = now - dt.timedelta(days=now.weekday())
     sunday = monday + dt.timedelta(days=6)
+    rows, total = weekly_rows(monday, sunday)
+    if fmt:
+        return weekly_download(fmt, week_code(monday), rows, total)
+    return render_template("web/review/weekly.html", rows=rows, total=total, error=error,
+                           week=week_code(monday), start=monday, end=sunday,
+                           prev=week_code(monday - dt.timedelta(days=7)),
+                           next=week_code(monday + dt.timedelta(days=7)))
+
+
+WEEKLY_KEYS = ("sessions", "weighed", "pregnancies", "bgm", "two_t", "kek", "deaths")
+
+
+def weekly_rows(monday: dt.date, sunday: dt.date) -> tuple[list[dict], Counter]:
+    """Return the week's figures per puskesmas in scope, and their total."""
     facilities = FacilityIndex.load(db.session)
     posyandu = posyandu_in_scope(facilities)
     units = sorted({f.get("parent_id") for f in posyandu if f.get("parent_id")})
@@ -524,10 +717,26 @@ def weekly():
     rows = [{"id": u, "name": (facilities.get(u) or {}).get("name") or u, "s": stats[u],
              "lag": lag.get(u, [])} for u in units]
     total = sum((r["s"] for r in rows), Counter())
-    return render_template("web/review/weekly.html", rows=rows, total=total, error=error,
-                           week=week_code(monday), start=monday, end=sunday,
-                           prev=week_code(monday - dt.timedelta(days=7)),
-                           next=week_code(monday + dt.timedelta(days=7)))
+    return rows, total
+
+
+def weekly_download(fmt: str, week: str, rows: list[dict], total: Counter):
+    """Download the week's table (one row per puskesmas, then the total row)."""
+    lang = language()
+
+    def lag(p):
+        days = p["days"]
+        shown = t("web.review.never", lang) if days is None else t("web.review.days", lang, n=days)
+        return f"{p['f'].get('name')}: {shown}"
+
+    header = labels("web.review.users.code", "web.review.weekly.puskesmas",
+                    *(f"web.review.weekly.{key}" for key in WEEKLY_KEYS),
+                    "web.review.weekly.sync_lag")
+    lines = [[r["id"], r["name"], *(r["s"][key] for key in WEEKLY_KEYS),
+              "; ".join(lag(p) for p in r["lag"])] for r in rows]
+    lines.append(["", t("web.review.weekly.total", lang), *(total[key] for key in WEEKLY_KEYS),
+                  ""])
+    return download(fmt, f"evaluasi-mingguan-{week}", week, header, lines)
 
 
 # -- Pengguna --------------------------------------------------------------------------------------
@@ -535,16 +744,51 @@ def weekly():
 @login_required({"admin"})
 def users():
     """Show users, facilities and devices (admin)."""
+    fmt = download_format()
+    table = download_table(("users", "devices", "facilities")) if fmt else None
+    data = users_data()
+    if fmt:
+        return users_download(fmt, table, data)
     notice = t("web.review.users.revoked_done", language()) if request.args.get("ok") else None
+    return render_template("web/review/users.html", when=when, notice=notice, **data)
+
+
+def users_data() -> dict:
+    """Return the tables of the Pengguna page: users, unit names, devices, facilities."""
     people = db.session.execute(sa.select(User).order_by(User.role, User.username)).scalars().all()
     facilities = FacilityIndex.load(db.session)
     names = {**wilayah_names(), **{k: v.get("name") for k, v in facilities.facilities.items()}}
     devices = db.session.execute(sa.select(Device, User).join(User, Device.user_id == User.id)
                                  .order_by(User.username, Device.created_at)).all()
-    return render_template("web/review/users.html", people=people, names=names, when=when,
-                           facilities=sorted(facilities.facilities.values(),
-                                             key=lambda f: (f.get("kind") or "", f.get("id"))),
-                           devices=devices, notice=notice)
+    return {"people": people, "names": names, "devices": devices,
+            "facilities": sorted(facilities.facilities.values(),
+                                 key=lambda f: (f.get("kind") or "", f.get("id")))}
+
+
+def users_download(fmt: str, table: str, data: dict):
+    """Download one table of the Pengguna page."""
+    lang = language()
+    names = data["names"]
+    if table == "users":
+        header = labels("web.review.users.username", "web.review.users.name",
+                        "web.review.users.role", "web.review.users.unit",
+                        "web.review.users.unit_name", "web.review.users.active")
+        rows = [[u.username, u.name, u.role, u.unit, names.get(u.unit) or "",
+                 yes_no(u.active, lang)] for u in data["people"]]
+    elif table == "devices":
+        header = labels("web.review.quality.device", "web.review.quality.device_id",
+                        "web.review.quality.user", "web.review.users.username",
+                        "web.review.users.last_seen", "web.review.users.revoked_col")
+        rows = [[d.name, d.id, u.name, u.username, when(d.last_seen_at),
+                 when(d.revoked_at) if d.revoked_at else ""] for d, u in data["devices"]]
+    else:
+        header = labels("web.review.users.code", "web.review.users.name",
+                        "web.review.users.kind", "web.review.users.parent",
+                        "web.review.users.parent_code")
+        rows = [[f.get("id"), f.get("name"), f.get("kind"),
+                 names.get(f.get("parent_id")) or "", f.get("parent_id") or ""]
+                for f in data["facilities"]]
+    return download(fmt, f"pengguna-{table}", t(f"web.review.sheet.{table}", lang), header, rows)
 
 
 @bp.route("/pengguna/perangkat/<device_id>/cabut", methods=["POST"])

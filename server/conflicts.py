@@ -58,7 +58,7 @@ def resolve(session, scope: Scope, conflict_id: int, choice: str, actor: str, *,
     if conflict.status != "open":
         raise ResolveError("conflict")
     if choice == "loser":
-        row = session.get(Record, conflict.record_id)
+        row = session.get(Record, conflict.record_id, with_for_update=True)  # see push.py
         clock = clock or hlc_mod.Clock("server")
         if conflict.field == DELETED:
             if conflict.loser_value is True:

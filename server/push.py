@@ -232,7 +232,7 @@ def recompute_children(batch: Batch) -> None:
         by_person: dict[str, list[Record]] = {}
         for visit in session.execute(sa.select(Record).where(
                 Record.person_id.in_(chunk), Record.kind == "child_visit",
-                Record.deleted.is_(False))).scalars():
+                Record.deleted.is_(False)).order_by(Record.id).with_for_update()).scalars():
             by_person.setdefault(visit.person_id, []).append(visit)
         for person_id in chunk:
             person, visits = batch.loaded.get(person_id), by_person.get(person_id)
@@ -282,7 +282,12 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
                   server_clock or hlc_mod.Clock("server"))
     ids = [m["id"] for m in new]
     if ids:
-        for row in session.execute(sa.select(Record).where(Record.id.in_(ids))).scalars():
+        # Lock the rows this batch may change (in id order, so two batches never wait on each
+        # other crosswise): without it, two devices' concurrent pushes on PostgreSQL both merge
+        # onto the same old state and the later commit silently drops the earlier one's fields.
+        # SQLite ignores FOR UPDATE; its writers are serialised anyway.
+        for row in session.execute(sa.select(Record).where(Record.id.in_(ids))
+                                   .order_by(Record.id).with_for_update()).scalars():
             batch.loaded[row.id] = row
         for record_id in ids:
             batch.loaded.setdefault(record_id, None)  # known to be new: no lookup later

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from flask import Response, g, request
 from flask_smorest import Blueprint
 
@@ -16,6 +17,8 @@ from ..errors import ApiError, request_language
 from ..extensions import db, token_auth
 from ..models import Device, utcnow
 from ..push import PushRefused, apply_push
+
+PUSH_ATTEMPTS = 3
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device synchronisation")
 
@@ -48,15 +51,23 @@ def push(body):
         raise ApiError(403, "unknown_device", message=t("server.device_mismatch",
                                                         request_language()))
     scope = user_scope(db.session, g.user)
-    try:
-        result = apply_push(db.session, device, g.user, scope, body["mutations"],
-                            lang=request_language())
-    except PushRefused as refused:
-        db.session.rollback()
-        status = 422 if refused.code == "validation_error" else 409
-        raise ApiError(status, refused.code, refused.details) from None
-    db.session.commit()
-    return json_response(result)
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        try:
+            result = apply_push(db.session, device, g.user, scope, body["mutations"],
+                                lang=request_language())
+            db.session.commit()
+            return json_response(result)
+        except PushRefused as refused:
+            db.session.rollback()
+            status = 422 if refused.code == "validation_error" else 409
+            raise ApiError(status, refused.code, refused.details) from None
+        except sa.exc.OperationalError:
+            # A deadlock or lock timeout between concurrent batches: the whole transaction was
+            # rolled back, nothing of it applied, so running it again is safe.
+            db.session.rollback()
+            if attempt == PUSH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 @blp.route("/pull", methods=["GET"])

@@ -214,6 +214,17 @@ def seed_demo_command(seed, scale, today):
         click.echo(f"  {u['role']:<11} {u['username']:<24} {u['password']}  ({u['unit']})")
 
 
+@cli.command("rebuild-indicators")
+@with_appcontext
+def rebuild_indicators_command():
+    """Recompute every posyandu-month indicator aggregate from the records."""
+    from .aggregates import rebuild_all
+
+    written = rebuild_all(db.session)
+    db.session.commit()
+    click.echo(f"agregat indikator dihitung ulang: {written} baris")
+
+
 def _chunks_at_persons(items: list, size: int):
     """Split records into chunks of about ``size``, cutting only before a person (its visits
     and pregnancies follow it in the same chunk, so their validation sees the person)."""

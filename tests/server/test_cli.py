@@ -54,3 +54,10 @@ def test_seed_demo_is_deterministic_and_prints_credentials(run):
     assert "kader.melati" in first.output and "demo-kader-2026" in first.output
     again = run("seed-demo", "--seed", "3", "--scale", "0.03")
     assert "0 baru, 0 diperbarui" in again.output  # same seed: same records, nothing to change
+
+
+def test_rebuild_indicators_recomputes_the_aggregates(run):
+    run("seed-demo", "--seed", "3", "--scale", "0.03")
+    result = run("rebuild-indicators")
+    assert result.exit_code == 0
+    assert int(result.output.split(":")[1].split()[0]) > 0

@@ -6,13 +6,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 
-from shared.growth import who_curves
+from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
 
 WIDTH, HEIGHT = 680, 420
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 40
 MAX_DAYS = 1856  # 60 months, the end of the WHO 2006 tables
-DAYS_PER_MONTH = 30.4375
 # Bands between SD lines, KMS colours: (lower SD index, upper SD index, fill).
 BANDS = ((0, 1, "#fde68a"), (1, 2, "#d9f99d"), (2, 4, "#bbf7d0"), (4, 5, "#d9f99d"),
          (5, 6, "#fde68a"))

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from shared.growth.lms import sd_value
+from shared.growth.monitoring import age_in_completed_months as age_months
 from shared.growth.tables import table
 from shared.records import antigens
 
@@ -227,11 +228,6 @@ def month_window(today: date, months: int) -> list[tuple[int, int]]:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         out.append((year, month))
     return out[::-1]
-
-
-def age_months(birth: date, on: date) -> int:
-    """Return the age in completed months, floor(days / 30.4375)."""
-    return ((on - birth).days * 16) // 487
 
 
 def add_years(day: date, years: int) -> date:

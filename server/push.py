@@ -250,7 +250,8 @@ def recompute_children(batch: Batch) -> None:
 
 def apply_push(session, device: Device, user: User, scope: Scope, mutations: list[dict], *,
                lang: str = "id", now: datetime | None = None,
-               server_clock: hlc_mod.Clock | None = None) -> dict:
+               server_clock: hlc_mod.Clock | None = None,
+               facilities: FacilityIndex | None = None) -> dict:
     """Apply one push batch atomically and return the protocol response body."""
     now = now or utcnow()
     # Take the device's write lock first: concurrent pushes of one device queue here.
@@ -278,7 +279,8 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
         if m["seq"] != expected:
             raise PushRefused("seq_gap", {"expected_seq": expected, "got_seq": m["seq"]})
 
-    batch = Batch(session, device, user, scope, lang, now, FacilityIndex.load(session),
+    batch = Batch(session, device, user, scope, lang, now,
+                  facilities if facilities is not None else FacilityIndex.load(session),
                   server_clock or hlc_mod.Clock("server"))
     ids = [m["id"] for m in new]
     if ids:

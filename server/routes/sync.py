@@ -17,6 +17,7 @@ from ..errors import ApiError, request_language
 from ..extensions import db, token_auth
 from ..models import Device, utcnow
 from ..push import PushRefused, apply_push
+from ..scope import FacilityIndex
 
 PUSH_ATTEMPTS = 3
 
@@ -50,11 +51,13 @@ def push(body):
     if body["device_id"] != device.id:
         raise ApiError(403, "unknown_device", message=t("server.device_mismatch",
                                                         request_language()))
-    scope = user_scope(db.session, g.user)
     for attempt in range(1, PUSH_ATTEMPTS + 1):
+        # The registry is read once per attempt and serves both the scope and the batch.
+        facilities = FacilityIndex.load(db.session)
+        scope = user_scope(db.session, g.user, facilities)
         try:
             result = apply_push(db.session, device, g.user, scope, body["mutations"],
-                                lang=request_language())
+                                lang=request_language(), facilities=facilities)
             db.session.commit()
             return json_response(result)
         except PushRefused as refused:

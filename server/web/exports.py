@@ -29,12 +29,12 @@ from shared.i18n import t
 from shared.indicators.skdn import as_date
 from shared.records import antigens
 
+from .. import analytics
 from ..extensions import db
 from ..models import Record
 from . import bp, language, login_required
 from .summary import (
     BadRequest,
-    analytics,
     area_condition,
     area_of,
     check_code,
@@ -313,7 +313,7 @@ def export_sip6():
     level, posyandu = area_of(code)
     if level != "posyandu":
         raise BadRequest("web.summary.bad_area")
-    units = [row for row in analytics().indicator_rows(db.session, g.scope, period, "posyandu",
+    units = [row for row in analytics.indicator_rows(db.session, g.scope, period, "posyandu",
                                                         parent=code) if row["code"] == code]
     if not units:
         abort(404)

@@ -11,8 +11,6 @@ register({
                              "en": "Invalid area or facility code."},
     "web.summary.bad_format": {"id": "Format unduhan tidak dikenal (csv atau xlsx).",
                                "en": "Unknown download format (csv or xlsx)."},
-    "web.summary.no_analytics": {"id": "Perhitungan indikator belum tersedia.",
-                                 "en": "Indicator computation is not available yet."},
     # levels
     "web.summary.level.kabupaten": {"id": "Kabupaten", "en": "District"},
     "web.summary.level.kecamatan": {"id": "Kecamatan", "en": "Sub-district"},

@@ -14,10 +14,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import abort, g, render_template, request
 
-from shared.growth import who_curves
+from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
 from shared.indicators import INDICATORS
 
+from .. import analytics
+from ..analytics import mask_nik
 from ..extensions import db
 from ..models import Record
 from . import (
@@ -36,7 +38,6 @@ TOP_LEVEL = {"dinas": "kabupaten", "admin": "kabupaten", "kecamatan": "kecamatan
              "puskesmas": "puskesmas", "bidan_desa": "desa", "kader": "posyandu"}
 FULL_NIK_ROLES = frozenset({"puskesmas", "dinas", "admin"})
 LOCAL_OFFSET = timedelta(hours=7)  # WIB
-DAYS_PER_MONTH = 30.4375
 
 
 class BadRequest(Exception):
@@ -91,17 +92,9 @@ def check_code(value: str | None, *, required: bool = True) -> str | None:
     return value
 
 
-def mask_nik(nik: str | None) -> str:
-    """Mask a NIK as the analytics do: the middle eight digits hidden (``6111********0001``)."""
-    if not nik:
-        return ""
-    nik = str(nik)
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
-
-
 def shown_nik(nik: str | None, role: str) -> str:
     """Return the NIK as this role may see it in an export: full for puskesmas/dinas/admin."""
-    return (nik or "") if role in FULL_NIK_ROLES else mask_nik(nik)
+    return (nik or "") if role in FULL_NIK_ROLES else (mask_nik(nik) or "")
 
 
 # -- the registry, as the user may read it -------------------------------------------------------
@@ -173,15 +166,6 @@ bp.add_app_template_filter(ddmmyyyy, "ddmmyyyy")
 
 
 # -- analytics ------------------------------------------------------------------------------------
-
-
-def analytics():
-    """Return ``server.analytics`` (written alongside; a clear 400 page until it exists)."""
-    try:
-        from .. import analytics as module
-    except ImportError as exc:  # pragma: no cover - only while the module is being written
-        raise BadRequest("web.summary.no_analytics") from exc
-    return module
 
 
 def pct(item: dict | None) -> str:
@@ -357,7 +341,6 @@ def summary():
     """Show the summary of a month and area, or download its table (``format=csv|xlsx``)."""
     from .exports import table_response
 
-    module = analytics()
     period = parse_period(request.args.get("period"), last_month())
     fmt = (request.args.get("format") or "").strip()
     if fmt and fmt not in ("csv", "xlsx"):
@@ -367,12 +350,9 @@ def summary():
         level, parent = area_of(posyandu_id)
         if level != "posyandu":
             raise BadRequest("web.summary.bad_area")
-        rows = [r for r in module.indicator_rows(db.session, g.scope, period, "posyandu",
+        rows = [r for r in analytics.indicator_rows(db.session, g.scope, period, "posyandu",
                                                  parent=posyandu_id) if r["code"] == posyandu_id]
-        children = module.children_status(db.session, g.scope, posyandu_id, period)
-        for c in children:  # NIK always masked here, whatever analytics returned
-            c["nik"] = mask_nik(c.get("nik")) if c.get("nik") and "*" not in c["nik"] \
-                else c.get("nik")
+        children = analytics.children_status(db.session, g.scope, posyandu_id, period)  # NIK masked
         if fmt:
             return table_response(fmt, f"anak-{posyandu_id}-{period}", "Anak",
                                   children_table(children))
@@ -390,8 +370,8 @@ def summary():
         if LEVELS.index(level) <= LEVELS.index(parent_level):
             raise BadRequest("web.summary.bad_level")
     try:
-        rows = module.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
-    except module.UnknownParent:
+        rows = analytics.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
+    except analytics.UnknownParent:
         abort(404)
     if fmt:
         return table_response(fmt, f"ringkasan-{level}-{parent_code or 'semua'}-{period}",
@@ -399,7 +379,7 @@ def summary():
                               table_rows(rows, level))
     headline = None
     if parent_code:
-        headline = next((r for r in module.indicator_rows(db.session, g.scope, period,
+        headline = next((r for r in analytics.indicator_rows(db.session, g.scope, period,
                                                           parent_level, parent=parent_code)
                          if r["code"] == parent_code), None)
     elif rows:
@@ -440,7 +420,6 @@ def trend():
     """Show 12-month charts of SKDN and stunting for one area (or download the table)."""
     from .exports import table_response
 
-    module = analytics()
     period = parse_period(request.args.get("period"), last_month())
     fmt = (request.args.get("format") or "").strip()
     code = check_code(request.args.get("code"), required=False)
@@ -453,7 +432,7 @@ def trend():
     level, area = area_of(code)
     if request.args.get("level") and parse_level(request.args.get("level"), level) != level:
         raise BadRequest("web.summary.bad_level")
-    months = module.trend(db.session, g.scope, level, code, period, months=12)
+    months = analytics.trend(db.session, g.scope, level, code, period, months=12)
     lang = language()
     names = labels()
     keys = ("ds", "nd", "ks", "stunting")

@@ -9,7 +9,7 @@ shipped as package data and read on first use. See ``shared.growth.anthro`` for 
 """
 
 from shared.growth import messages  # noqa: F401  (registers the growth.* texts)
-from shared.growth.anthro import Assessment, assess, who_curves
+from shared.growth.anthro import DAYS_PER_MONTH, Assessment, assess, who_curves
 from shared.growth.errors import GrowthInputError
 
-__all__ = ["Assessment", "GrowthInputError", "assess", "who_curves"]
+__all__ = ["DAYS_PER_MONTH", "Assessment", "GrowthInputError", "assess", "who_curves"]

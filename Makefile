@@ -12,13 +12,14 @@ DEB_PACKAGES := chromium xvfb xauth fonts-dejavu-core \
 DATA_DIR ?= instance
 PORT ?= 5000
 
-.PHONY: help venv system-deps run server test test-fast lint bench bench-quick clean
+.PHONY: help venv system-deps run server test test-fast lint bench bench-quick soak clean
 
 help:
 	@echo "make run     - demo server (SQLite, Kabupaten Kayong Utara) + field client"
 	@echo "make test    - every test (set TEST_DATABASE_URL for PostgreSQL too)"
 	@echo "make lint    - ruff"
-	@echo "make bench   - speed and memory figures -> bench/out/"
+	@echo "make bench   - speed and memory figures, ours and PouchDB -> bench/results.json, docs/benchmarks.md"
+	@echo "make soak    - fault campaign (10,000 scenarios), hostile input, load under gunicorn+PostgreSQL -> docs/reliability.md"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +61,9 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
+
+soak: $(STAMP) system-deps
+	$(BIN)/python -m soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache bench/out

@@ -164,6 +164,38 @@ def create_user_command(username, name, role, unit, password):
     click.echo(f"pengguna {username} ({role}, {unit}) siap")
 
 
+@cli.command("update-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), help="Peran baru")
+@click.option("--facility", "unit", help="Fasilitas atau kode wilayah baru (mis. kader pindah posyandu)")
+@click.option("--name", help="Nama lengkap baru")
+@click.option("--active/--inactive", default=None, help="Aktifkan atau nonaktifkan pengguna")
+@with_appcontext
+def update_user_command(username, role, unit, name, active):
+    """Change a user's role, facility, name or status; the password stays.
+
+    A new scope takes effect on the user's devices at their next pull, which starts over
+    (``reset``); a deactivated user's devices are refused at once.
+    """
+    user = db.session.execute(sa.select(User).where(
+        User.username == username.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"pengguna {username} tidak ditemukan")
+    role, unit = role or user.role, (unit or user.unit).replace(".", "")
+    try:
+        scope_for(role, unit, FacilityIndex.load(db.session))
+    except UnknownUnit:
+        raise click.ClickException(f"unit {unit!r} tidak cocok untuk peran {role}") from None
+    user.role, user.unit = role, unit
+    if name:
+        user.name = name
+    if active is not None:
+        user.active = active
+    db.session.commit()
+    click.echo(f"pengguna {user.username} ({user.role}, {user.unit}"
+               f"{'' if user.active else ', nonaktif'}) diperbarui")
+
+
 @cli.command("revoke-device")
 @click.argument("device_id")
 @with_appcontext

@@ -8,7 +8,6 @@ import time
 import pytest
 import requests
 
-from field_client.store import Change
 from field_client.sync import AutoSync, SyncError
 
 from .conftest import POSYANDU
@@ -300,26 +299,34 @@ def test_pulled_reference_records_are_stored(make_device):
     assert device.store.get("facility", POSYANDU).fields["name"] == "Posyandu Melati"
 
 
-def test_reset_drops_the_replica_but_keeps_unsent_edits(make_device, monkeypatch):
+def test_kader_moved_to_another_posyandu_gets_a_fresh_replica_and_keeps_unsent_edits(
+        make_device, live_server):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from server.cli import update_user_command
+
     device = make_device()
-    register(device, "Terkirim")
+    sent = register(device, "Terkirim")
     device.agent.sync()
-    mine = register(device, "Belum")
-    pages = iter([{"reset": True}])
-    real_request = device.agent._request
+    other = make_device("mawar", username="kader_a2")
+    theirs = other.service().create("person", {
+        "posyandu_id": "PSY-A2", "name": "Di Mawar", "sex": "M", "birth_date": "2025-01-02",
+        "mother_name": "Rina"})
+    other.agent.sync()
+    unsent = register(device, "Belum")
 
-    def request(method, path, **kwargs):
-        if path == "/sync/pull":
-            page = next(pages, None)
-            if page is not None:
-                device.store.apply_changes([Change("junk", "person", 1, False, {})])
-                return 200, page
-        return real_request(method, path, **kwargs)
-
-    monkeypatch.setattr(device.agent, "_request", request)
-    monkeypatch.setattr(device.agent, "push", lambda *a, **k: None)
+    moved = CliRunner().invoke(update_user_command, ["kader_a1", "--facility", "PSY-A2"],
+                               obj=ScriptInfo(create_app=lambda: live_server.app))
+    assert moved.exit_code == 0, moved.output
     report = device.agent.sync()
+
     assert report.resets == 1
-    assert device.store.get("person", "junk") is None
-    assert device.store.get("person", mine.id).sync_state == "pending"
-    assert {r.fields["name"] for r in device.store.list("person")} == {"Terkirim", "Belum"}
+    assert device.store.get("person", sent.id) is None  # PSY-A1 is no longer this kader's
+    assert device.store.get("person", theirs.id).fields["name"] == "Di Mawar"
+    # The edit made before the move is not dropped: the server refuses it (out of scope now)
+    # and the device keeps it, quarantined, for the kader or the puskesmas to sort out.
+    kept = device.store.get("person", unsent.id)
+    assert kept is not None and kept.fields["name"] == "Belum"
+    quarantined = device.store.quarantined()
+    assert [m.id for m in quarantined] == [unsent.id] and quarantined[0].errors

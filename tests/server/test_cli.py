@@ -40,6 +40,30 @@ def test_init_load_wilayah_facilities_users_and_revoke(run):
     assert run("revoke-device", "no-such-device").exit_code != 0
 
 
+def test_update_user_moves_a_kader_and_checks_the_new_unit(run):
+    from server import create_app
+    from server.extensions import db
+    from server.models import User
+
+    run("init")
+    run("load-wilayah")
+    for fid, parent in (("PKM-X", None), ("PSY-X1", "PKM-X"), ("PSY-X2", "PKM-X")):
+        kind = "puskesmas" if parent is None else "posyandu"
+        assert run("add-facility", "--id", fid, "--name", fid, "--kind", kind, "--desa",
+                   "6111012001", *(["--parent", parent] if parent else [])).exit_code == 0
+    run("create-user", "--username", "siti", "--role", "kader", "--facility", "PSY-X1",
+        "--password", "rahasia-123")
+    refused = run("update-user", "siti", "--facility", "PKM-X")  # a kader belongs to a posyandu
+    assert refused.exit_code != 0 and "tidak cocok" in refused.output
+    assert run("update-user", "nobody", "--inactive").exit_code != 0
+    moved = run("update-user", "Siti", "--facility", "PSY-X2", "--inactive")
+    assert moved.exit_code == 0, moved.output
+    with create_app().app_context():
+        user = db.session.query(User).filter_by(username="siti").one()
+        assert (user.role, user.unit, user.active) == ("kader", "PSY-X2", False)
+        db.engine.dispose()
+
+
 def test_bad_facility_is_refused_with_a_reason_and_nothing_saved(run):
     run("init")
     result = run("add-facility", "--id", "PSY-Y", "--name", "Y", "--kind", "posyandu")

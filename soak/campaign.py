@@ -1,0 +1,581 @@
+"""A seeded fault campaign: several field devices edit overlapping records offline and sync
+through a fault-injecting proxy; after every round the network heals and every invariant is checked.
+
+A **scenario** is one device's sync attempt (``SyncAgent.sync()``, or two overlapping ones on that
+device for ``overlap``) through the proxy with exactly one fault armed on one of its requests; the
+kind and the request it targets are drawn from the seeded RNG. A fault armed on a request the sync
+never makes does not fire: ``faults`` counts the faults that fired, ``armed`` the ones armed.
+
+A **round** is: every device makes 0-3 offline edits (create persons and child visits, edit the
+same and different fields of shared records, delete a few), then one scenario per device, then the
+network heals and every device syncs until nothing moves, then the invariants are checked:
+
+- no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
+  (device, seq), with the same record, op and fields, and no outbox holds a pending mutation;
+- none applied twice: no two log rows of one device carry the same HLC, and each person's version
+  equals one plus the number of mutations that changed it;
+- every field on the server equals what an independent replay of the log under the protocol's
+  merge rule (DESIGN section 4) gives, and every concurrent same-field edit (another device's
+  write the sender had not seen, with a different value) is in the conflict queue with the
+  winner and the loser's value;
+- every replica equals the server: the (id, version) set equals ``/sync/ids``, the digests agree,
+  and every person and visit in scope is equal field by field.
+
+Run: ``python -m soak.campaign --scenarios 1000 --seed 1 [--database-url URL] [--out file]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import shutil
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+
+CAMPAIGN_FAULTS = ("drop_request", "drop_response", "duplicate", "delay", "cut_request",
+                   "cut_response", "overlap")
+NAMES = ("Ani", "Budi", "Citra", "Dewi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko")
+ADDRESSES = ("RT 01 Sutera", "RT 02 Sutera", "Dusun Baru", "Jalan Pantai 3", "Gang Melati 7")
+PHONES = ("081234567890", "081298765432", "085211112222", "087733334444")
+MOTHERS = ("Siti", "Rina", "Wati", "Yuni", "Lestari")
+DEVICES = (("k1", "kader_a1"), ("k2", "kader_a1"), ("k3", "kader_a1"), ("ka2", "kader_a2"),
+           ("bidan", "bidan_a"))
+POSYANDU_OF = {"kader_a1": ("PSY-A1",), "kader_a2": ("PSY-A2",), "bidan_a": ("PSY-A1", "PSY-A2")}
+KINDS = ("person", "child_visit")
+TODAY = date(2026, 11, 20)
+
+
+class Snapshot(NamedTuple):
+    """A server record as read at check time."""
+
+    kind: str
+    version: int
+    deleted: bool
+    fields: dict
+    posyandu_id: str | None
+
+
+class SimDevice:
+    """One field device: its real Store, RecordService and SyncAgent (and a second agent on a
+    second connection to the same store, for overlapping syncs)."""
+
+    def __init__(self, name: str, username: str, root: Path, server_url: str):
+        from field_client.service import RecordService
+        from field_client.store import Store
+        from field_client.sync import SyncAgent, make_session
+        from tests.support.world import PASSWORD
+
+        self.name, self.username = name, username
+        self.posyandu = POSYANDU_OF[username]
+        self.dir = root / name
+        self.store = Store.open(self.dir)
+        self.agent = SyncAgent(self.store, session=make_session(retries=2, backoff=0),
+                               timeout=(5.0, 30.0))
+        self.agent.login(server_url, username, PASSWORD, f"campaign-{name}")
+        self.device_id = self.store.get_meta("device_id")
+        self.service = RecordService(self.store, today=TODAY)
+        self.store2 = Store.open(self.dir)
+        self.agent2 = SyncAgent(self.store2, session=make_session(retries=2, backoff=0),
+                                timeout=(5.0, 30.0))
+
+    def close(self) -> None:
+        for agent in (self.agent, self.agent2):
+            agent.session.close()
+        self.store.close()
+        self.store2.close()
+
+
+class Campaign:
+    """The server, the proxy, the devices and the invariant checks of one seeded campaign."""
+
+    def __init__(self, seed: int, database_url: str | None, workdir: Path):
+        from server import create_app
+        from tests.support import world
+        from tests.support.faultproxy import FaultProxy
+        from tests.support.servers import LiveServer, reset_database, test_config
+
+        self.seed, self.rng, self.workdir = seed, random.Random(seed), workdir
+        url = database_url or f"sqlite:///{workdir}/server.sqlite3"
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        self.app = create_app(test_config(url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+                              instance_path=str(workdir / "instance"))
+        reset_database(self.app)
+        world.build(self.app)
+        with self.app.app_context():
+            from server.extensions import db
+            self.backend = db.engine.dialect.name
+        for noisy in ("werkzeug", "urllib3", "field_client", "server"):
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+        self.server = LiveServer(self.app).start()
+        self.proxy = FaultProxy(self.server.url).start()
+        self.devices = [SimDevice(name, user, workdir / "devices", self.proxy.url)
+                        for name, user in DEVICES]
+        self.by_id = {d.device_id: d for d in self.devices}
+        self.created: list[dict[str, Any]] = []  # mutations made since the last check
+        self.oracle: dict[str, dict[str, Any]] = {}
+        self.used_conflicts: set[int] = set()
+        self.last_log_id = 0
+        self.stats: Counter[str] = Counter()
+        self.armed: Counter[str] = Counter()
+        self.failures: list[str] = []
+        self.scenario = 0
+        self.round = 0
+        self.doubled_seen: set[tuple[str, str]] = set()
+
+    def close(self) -> None:
+        from server.extensions import db
+
+        for device in self.devices:
+            device.close()
+        self.proxy.stop()
+        self.server.stop()
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    def fail(self, message: str) -> None:
+        self.failures.append(f"seed {self.seed} round {self.round} scenario {self.scenario}: "
+                             f"{message}")
+
+    # -- offline edits ---------------------------------------------------------------------------
+
+    def edit(self, device: SimDevice) -> None:
+        """Make one random offline edit through the device's RecordService."""
+        from field_client.service import Invalid
+
+        rng = self.rng
+        persons = [r for r in device.store.list("person")]
+        visits = [r for r in device.store.list("child_visit")]
+        roll = rng.random()
+        before = device.store.get_meta("next_seq")
+        try:
+            if roll < 0.2 or not persons:
+                birth = TODAY - timedelta(days=rng.randrange(60, 1500))
+                record = device.service.create("person", {
+                    "posyandu_id": rng.choice(device.posyandu), "name": rng.choice(NAMES),
+                    "sex": rng.choice("MF"), "birth_date": birth.isoformat(),
+                    "mother_name": rng.choice(MOTHERS)}, confirm=True)
+                kind, op = "person", "upsert"
+            elif roll < 0.4:
+                person = rng.choice(persons)
+                birth = date.fromisoformat(person.fields["birth_date"])
+                day = birth + timedelta(days=rng.randrange(1, max(2, (TODAY - birth).days)))
+                months = (day - birth).days / 30.4
+                record = device.service.create("child_visit", {
+                    "person_id": person.id, "visit_date": day.isoformat(),
+                    "weight_kg": round(3.3 + months * 0.35 + rng.uniform(-0.5, 0.5), 1)},
+                    confirm=True)
+                kind, op = "child_visit", "upsert"
+            elif roll < 0.85:
+                person = rng.choice(persons)
+                name = rng.choice(("name", "address", "phone", "mother_name"))
+                pool = {"name": NAMES, "address": ADDRESSES, "phone": PHONES,
+                        "mother_name": MOTHERS}[name]
+                record = device.service.update("person", person.id, {name: rng.choice(pool)},
+                                               confirm=True)
+                kind, op = "person", "upsert"
+            elif roll < 0.95 and visits:
+                visit = rng.choice(visits)
+                record = device.service.update("child_visit", visit.id, {
+                    "weight_kg": round(float(visit.fields.get("weight_kg") or 8.0)
+                                       + rng.choice((-0.2, 0.1, 0.3)), 1)}, confirm=True)
+                kind, op = "child_visit", "upsert"
+            else:
+                target = rng.choice(visits) if visits and rng.random() < 0.7 else \
+                    rng.choice(persons)
+                device.service.delete(target.kind, target.id)
+                record, kind, op = target, target.kind, "delete"
+        except (Invalid, LookupError):
+            self.stats["edits_refused_locally"] += 1
+            return
+        after = device.store.get_meta("next_seq")
+        for seq in range(before, after):
+            entry = next((m for m in device.store.pending(1, from_seq=seq) if m.seq == seq), None)
+            if entry is None:
+                self.fail(f"{device.name}: mutation seq {seq} missing from the outbox at once")
+                continue
+            self.created.append({"device": device.device_id, "seq": seq, "id": entry.id,
+                                 "kind": entry.kind, "op": entry.op, "fields": entry.fields})
+            self.stats["mutations_created"] += 1
+        assert record.kind == kind and op in ("upsert", "delete")
+
+    # -- faulted syncs ---------------------------------------------------------------------------
+
+    def scenario_for(self, device: SimDevice) -> None:
+        """Arm one fault and run one sync (two overlapping for ``overlap``) of ``device``."""
+        from field_client.sync import SyncError
+
+        rng, proxy = self.rng, self.proxy
+        self.scenario += 1
+        pending = device.store.outbox_counts()["pending"]
+        kind = rng.choice(CAMPAIGN_FAULTS)
+        targets = (["/sync/push"] * 4 if pending else []) + ["/sync/pull", "/conflicts"]
+        path = rng.choice(targets)
+        options: dict[str, Any] = {}
+        if kind == "duplicate":
+            options["which"] = rng.choice(("first", "second"))
+        elif kind == "delay":
+            options["seconds"] = rng.uniform(0.01, 0.15)
+        elif kind in ("cut_request", "cut_response"):
+            options["fraction"] = rng.uniform(0.05, 0.95)
+        elif kind == "overlap":
+            options["timeout"] = 2.0
+        self.armed[kind] += 1
+        rule = proxy.arm(kind, path=path, skip=0, times=1, **options)
+        errors: list[BaseException] = []
+
+        def run(agent):
+            try:
+                agent.sync()
+            except SyncError as exc:
+                errors.append(exc)
+            except BaseException as exc:  # anything else is a client bug
+                errors.append(exc)
+                self.fail(f"{device.name}: sync raised {exc!r}")
+
+        if kind == "overlap":
+            threads = [threading.Thread(target=run, args=(a,))
+                       for a in (device.agent, device.agent2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+                if thread.is_alive():
+                    self.fail(f"{device.name}: overlapping sync did not finish in 60 s")
+        else:
+            run(device.agent)
+        proxy.heal()
+        self.stats["syncs_failed_under_fault"] += sum(1 for e in errors
+                                                      if isinstance(e, SyncError))
+        self.stats["faults_fired_total"] += rule.fired
+
+    # -- healing and checks --------------------------------------------------------------------
+
+    def heal(self) -> None:
+        """Sync every device, without faults, until a whole pass moves nothing."""
+        from field_client.sync import SyncError
+
+        self.proxy.heal()
+        for attempt in range(8):
+            moved = 0
+            self.digests_ok: dict[str, bool | None] = {}
+            for device in self.devices:
+                for seq in [m.seq for m in device.store.quarantined()]:
+                    device.store.discard_quarantined(seq)
+                    self.stats["mutations_rejected_discarded"] += 1
+                    moved += 1
+                try:
+                    report = device.agent.sync()
+                except SyncError as exc:
+                    self.fail(f"{device.name}: sync after healing failed: {exc.code} "
+                              f"{exc.message}")
+                    moved += 1
+                    continue
+                moved += report.pushed + report.pulled + report.quarantined + report.repaired
+                self.digests_ok[device.name] = report.digest_ok
+            if attempt > 0 and moved == 0:
+                return
+        self.fail("devices still exchanging changes after 8 healing passes")
+
+    def check(self) -> None:
+        """Check every invariant after healing."""
+        from server.extensions import db
+        from server.models import Conflict, MutationLog, Record
+
+        with self.app.app_context():
+            session = db.session
+            logs = {(row.device_id, row.seq): row for row in session.execute(
+                sa.select(MutationLog).where(MutationLog.id > self.last_log_id)
+                .order_by(MutationLog.id)).scalars()}
+            self._check_created(logs)
+            doubled = session.execute(
+                sa.select(MutationLog.device_id, MutationLog.hlc, sa.func.count())
+                .group_by(MutationLog.device_id, MutationLog.hlc)
+                .having(sa.func.count() > 1)).all()
+            for device_id, hlc, n in doubled:
+                key = (device_id, hlc)
+                if key not in self.doubled_seen:
+                    self.doubled_seen.add(key)
+                    self.stats["doubled"] += 1
+                    self.fail(f"mutation {hlc} of device {device_id} logged {n} times")
+            new_logs = sorted(logs.values(), key=lambda r: r.id)
+            touched = {row.record_id for row in new_logs}
+            conflicts = {}
+            if touched:
+                for row in session.execute(sa.select(Conflict).where(
+                        Conflict.record_id.in_(sorted(touched)))).scalars():
+                    conflicts.setdefault((row.record_id, row.field), []).append(row)
+            for row in new_logs:
+                self._replay(row, conflicts)
+            server = {r.id: Snapshot(r.kind, r.version, r.deleted, dict(r.fields),
+                                     r.posyandu_id)
+                      for r in session.execute(sa.select(Record).where(
+                          Record.kind.in_(KINDS))).scalars()}
+            self._check_records(server, touched)
+            if new_logs:
+                self.last_log_id = new_logs[-1].id
+            session.rollback()
+        self._check_replicas(server)
+
+    def _check_created(self, logs: dict) -> None:
+        for m in self.created:
+            row = logs.get((m["device"], m["seq"]))
+            if row is None:
+                self.stats["lost"] += 1
+                self.fail(f"mutation {m['device']}#{m['seq']} ({m['op']} {m['kind']} "
+                          f"{m['id']}) never reached the server")
+                continue
+            if (row.record_id, row.kind, row.op, row.fields or {}) != (
+                    m["id"], m["kind"], m["op"], m["fields"]):
+                self.fail(f"mutation {m['device']}#{m['seq']} logged with other content: "
+                          f"{row.record_id} {row.op} {row.fields} != {m['id']} {m['fields']}")
+            if row.status == "rejected":
+                self.stats["mutations_rejected"] += 1
+            else:
+                self.stats["mutations_applied"] += 1
+        for device in self.devices:
+            counts = device.store.outbox_counts()
+            if counts["pending"]:
+                self.stats["lost"] += counts["pending"]
+                self.fail(f"{device.name}: {counts['pending']} mutations still pending")
+        self.created = []
+
+    def _replay(self, row, conflicts: dict) -> None:
+        """Apply one log row to the oracle under the merge rule and check its conflicts."""
+        from shared import records
+        from shared.sync import hlc as hlc_mod
+
+        if row.status == "rejected":
+            return
+        state = self.oracle.setdefault(row.record_id, {"fields": {}, "deleted": False,
+                                                       "version": 0, "count": 0, "kind": row.kind,
+                                                       "deleted_by": None})
+        fields = state["fields"]
+        base = row.base_version or 0
+        hlc = tuple(hlc_mod.parse(row.hlc))
+        device = row.device_id
+
+        def concurrent(name):
+            prev = fields.get(name) if name != "_deleted" else state["deleted_by"]
+            return prev is not None and prev[2] != device and prev[3] > base
+
+        def expect(name, winner, loser):
+            self.stats["concurrent_same_field_edits"] += 1
+            for c in conflicts.get((row.record_id, name), []):
+                if c.id not in self.used_conflicts and c.winner_value == winner and \
+                        c.loser_value == loser:
+                    self.used_conflicts.add(c.id)
+                    self.stats["conflicts_found"] += 1
+                    return
+            self.fail(f"concurrent edit of {row.kind} {row.record_id}.{name} "
+                      f"({loser!r} lost to {winner!r}) missing from the conflict queue")
+
+        # Field stamps carry the server's version numbers (a visit's version also moves when the
+        # server recomputes its derived values); a person's own count is checked separately.
+        version = row.result_version if row.result_version is not None else state["version"] + 1
+        if state["version"] == 0:  # a create
+            derived = records.spec(row.kind).derived_fields
+            for name, value in (row.fields or {}).items():
+                if name not in derived:
+                    fields[name] = (value, hlc, device, 1)
+            state["version"] = state["count"] = 1
+            if row.op == "delete":
+                state["version"] = 0
+            return
+        changed = False
+        if row.op == "delete":
+            if state["deleted"]:
+                return
+            edited = [n for n in fields if concurrent(n)]
+            if edited:
+                latest = max(edited, key=lambda n: fields[n][1])
+                won = hlc > fields[latest][1]
+                edits = {n: fields[n][0] for n in edited}
+                # The conflict's values are recorded as the server saw them: winner first.
+                self.stats["concurrent_same_field_edits"] += 1
+                if any(c.id not in self.used_conflicts for c in
+                       conflicts.get((row.record_id, "_deleted"), [])):
+                    c = next(c for c in conflicts[(row.record_id, "_deleted")]
+                             if c.id not in self.used_conflicts)
+                    self.used_conflicts.add(c.id)
+                    self.stats["conflicts_found"] += 1
+                else:
+                    self.fail(f"delete of {row.record_id} concurrent with edits {edits} "
+                              f"missing from the conflict queue")
+                if not won:
+                    return
+            state["deleted"] = True
+            state["deleted_by"] = (True, hlc, device, version)
+            state["version"] = version
+            state["count"] += 1
+            return
+        derived = records.spec(row.kind).derived_fields
+        changes = {k: v for k, v in (row.fields or {}).items() if k not in derived}
+        if state["deleted"]:
+            sent = {**changes, "id": row.record_id}  # the server's merge adds the id
+            if concurrent("_deleted") and not hlc > state["deleted_by"][1]:
+                expect("_deleted", True, sent)
+                return
+            if concurrent("_deleted"):
+                expect("_deleted", sent, True)
+            state["deleted"] = False
+            state["deleted_by"] = (False, hlc, device, version)
+            changed = True
+        for name, value in changes.items():
+            prev = fields.get(name)
+            if prev is not None and prev[0] == value:
+                continue
+            if concurrent(name):
+                won = hlc > prev[1]
+                expect(name, value if won else prev[0], prev[0] if won else value)
+                if not won:
+                    continue
+            fields[name] = (value, hlc, device, version)
+            changed = True
+        if changed:
+            state["version"] = version
+            state["count"] += 1
+
+    def _check_records(self, server: dict, touched: set) -> None:
+        from shared import records
+
+        for record_id in sorted(touched):
+            state = self.oracle.get(record_id)
+            row = server.get(record_id)
+            if state is None or state["version"] == 0:
+                continue
+            if row is None:
+                self.stats["lost"] += 1
+                self.fail(f"record {record_id} created but not on the server")
+                continue
+            derived = records.spec(row.kind).derived_fields
+            got = {k: v for k, v in row.fields.items() if k not in derived and k != "id"}
+            want = {k: v[0] for k, v in state["fields"].items()}
+            if got != want:
+                diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want)
+                        if got.get(k) != want.get(k)}
+                self.fail(f"{row.kind} {record_id} fields differ from the replayed log "
+                          f"(server, expected): {diff}")
+            if row.deleted != state["deleted"]:
+                self.fail(f"{row.kind} {record_id} deleted={row.deleted}, log says "
+                          f"{state['deleted']}")
+            if row.kind == "person" and row.version != state["count"]:
+                self.stats["doubled"] += row.version > state["count"]
+                self.fail(f"person {record_id} at version {row.version}, its applied "
+                          f"changes make {state['count']}")
+        self.stats["records_checked"] += len(touched)
+
+    def _check_replicas(self, server: dict) -> None:
+        from shared import records
+        from shared.sync.digest import scope_digest
+
+        for device in self.devices:
+            self.stats["replicas_checked"] += 1
+            remote = device.agent.remote_ids()
+            local = device.store.synced_versions()
+            if {rid: version for rid, _, version in remote} != local:
+                self.fail(f"{device.name}: replica (id, version) set differs from /sync/ids")
+            if scope_digest(local.items()) != scope_digest((r, v) for r, _, v in remote) or \
+                    self.digests_ok.get(device.name) is False:
+                self.stats["digest_mismatches"] += 1
+                self.fail(f"{device.name}: replica digest differs from the server's")
+            for kind in KINDS:
+                want = {rid: row for rid, row in server.items() if row.kind == kind
+                        and not row.deleted and row.posyandu_id in device.posyandu}
+                have = {r.id: r for r in device.store.list(kind)}
+                if set(want) != set(have):
+                    self.fail(f"{device.name}: {kind} ids differ from the server's: "
+                              f"{len(set(want) ^ set(have))} records")
+                derived = records.spec(kind).derived_fields
+                for rid in set(want) & set(have):
+                    row, local_row = want[rid], have[rid]
+                    server_fields = {k: v for k, v in row.fields.items()
+                                     if k not in derived and k != "id"}
+                    local_fields = {k: v for k, v in local_row.fields.items() if k != "id"}
+                    if (row.version, server_fields) != (local_row.version, local_fields):
+                        self.fail(f"{device.name}: {kind} {rid} differs from the server: "
+                                  f"v{local_row.version} {local_fields} != v{row.version} "
+                                  f"{server_fields}")
+                        break
+
+
+def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
+                 out: Path | None = None) -> dict[str, Any]:
+    """Run ``scenarios`` fault scenarios (one device's faulted sync each) and return the figures.
+
+    ``database_url`` None: a temporary SQLite file. A PostgreSQL URL is EMPTIED first.
+    """
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
+    campaign = Campaign(seed, database_url, workdir)
+    try:
+        while campaign.scenario < scenarios and len(campaign.failures) < 20:
+            campaign.round += 1
+            for device in campaign.devices:
+                for _ in range(campaign.rng.randrange(0, 4)):
+                    campaign.edit(device)
+            order = list(campaign.devices)
+            campaign.rng.shuffle(order)
+            for device in order[:scenarios - campaign.scenario]:
+                campaign.scenario_for(device)
+            campaign.heal()
+            campaign.check()
+        fired = dict(sorted(campaign.proxy.fired.items()))
+        stats = campaign.stats
+        result = {
+            "scenarios": campaign.scenario, "rounds": campaign.round, "seed": seed,
+            "backend": campaign.backend, "devices": len(campaign.devices),
+            "scenario_definition": "one device's sync attempt through the proxy with one fault "
+                                   "armed on one of its requests (overlap: two syncs of the "
+                                   "device at once); a round = offline edits on every device, "
+                                   "one scenario per device, heal, check every invariant",
+            "faults": fired, "faults_armed": dict(sorted(campaign.armed.items())),
+            "faults_fired_total": sum(fired.values()),
+            "syncs_failed_under_fault": stats["syncs_failed_under_fault"],
+            "mutations_created": stats["mutations_created"],
+            "mutations_applied": stats["mutations_applied"],
+            "mutations_rejected": stats["mutations_rejected"],
+            "lost": stats["lost"], "doubled": stats["doubled"],
+            "records_checked": stats["records_checked"],
+            "replicas_checked": stats["replicas_checked"],
+            "digest_mismatches": stats["digest_mismatches"],
+            "concurrent_same_field_edits": stats["concurrent_same_field_edits"],
+            "conflicts_found": stats["conflicts_found"],
+            "edits_refused_locally": stats["edits_refused_locally"],
+            "requests_relayed": len(campaign.proxy.log),
+            "duration_s": round(time.monotonic() - started, 1),
+            "failures": campaign.failures,
+        }
+    finally:
+        campaign.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if out is not None:
+        Path(out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m soak.campaign", description=__doc__.split(
+        "\n")[0])
+    parser.add_argument("--scenarios", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    result = run_campaign(args.scenarios, args.seed, args.database_url, args.out)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 1 if result["failures"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -56,6 +56,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
+    from .auth import require_token_first
     from .routes import auth, conflicts, sync
     from .web import bp as web_bp
     from .web import csrf
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, sync, conflicts):
         api.register_blueprint(module.blp)
     api.register_blueprint(__import__("server.routes.indicators", fromlist=["blp"]).blp)
+    app.before_request(require_token_first)
     app.before_request(sync.requested_json)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the web blueprint checks its own
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import ApiError
@@ -88,18 +88,45 @@ def user_scope(session, user: User, facilities: FacilityIndex | None = None) -> 
         return Scope(user.role)  # an empty scope: the unit vanished from the registry
 
 
+# API endpoints anyone may call; every other endpoint under /api/ needs a valid token.
+PUBLIC_API_ENDPOINTS = frozenset({"auth.post_login", "api-docs.openapi_json"})
+
+
+def require_token_first() -> None:
+    """Check the token of an API request before its body or query is parsed.
+
+    Without this an anonymous caller would get the request's validation errors (422) before the
+    401, and a new endpoint that forgot ``login_required`` would be open; here the API is closed
+    by default.
+    """
+    endpoint = request.endpoint
+    if (endpoint is None or not request.path.startswith("/api/")
+            or endpoint in PUBLIC_API_ENDPOINTS or request.method == "OPTIONS"):
+        return
+    if token_auth.authenticate(token_auth.get_auth(), None) in (None, False):
+        auth_error(401)
+
+
 @token_auth.verify_token
 def verify_token(token: str):
     """Resolve a bearer token to its device and user; revoked or expired tokens fail."""
+    if token and g.get("token_checked") == token:
+        return g.user  # already checked by require_token_first in this request
+    g.token_failure = "missing" if not token else "invalid"
     if not token or len(token) > 200:
         return None
     device = db.session.execute(sa.select(Device).where(
         Device.token_hash == hash_token(token))).scalar_one_or_none()
-    if device is None or device.revoked_at is not None or not device.user.active:
+    if device is None:
+        return None
+    if device.revoked_at is not None or not device.user.active:
+        g.token_failure = "revoked"
         return None
     now = utcnow()
     if device.created_at + timedelta(days=current_app.config["TOKEN_MAX_AGE_DAYS"]) < now:
+        g.token_failure = "expired"
         return None
+    g.token_checked, g.token_failure = token, None
     g.device, g.user = device, device.user
     db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
     # End the read transaction now: a push must start its own with a write (see push.py).
@@ -109,5 +136,7 @@ def verify_token(token: str):
 
 @token_auth.error_handler
 def auth_error(status):
-    """Answer a missing, revoked or expired token in JSON."""
-    raise ApiError(401 if status == 401 else status, "unauthorized")
+    """Answer a missing, revoked or expired token in JSON, saying which it was."""
+    reason = g.get("token_failure") or "invalid"
+    raise ApiError(401 if status == 401 else status, "unauthorized", {"reason": reason},
+                   message=_message(f"server.token_{reason}"))

@@ -48,4 +48,16 @@ register({
     "server.device_mismatch": {
         "id": "Perangkat dalam kiriman tidak sama dengan perangkat yang masuk.",
         "en": "The device in the request is not the signed-in device."},
+    "server.token_missing": {
+        "id": "Permintaan ini memerlukan token perangkat. Masuk terlebih dahulu.",
+        "en": "This request needs a device token. Sign in first."},
+    "server.token_invalid": {
+        "id": "Token perangkat tidak dikenal. Masuk lagi untuk mendapat token baru.",
+        "en": "The device token is not known. Sign in again to get a new one."},
+    "server.token_revoked": {
+        "id": "Akses perangkat ini sudah dicabut oleh admin. Masuk lagi bila masih berhak.",
+        "en": "This device's access was revoked by an administrator. Sign in again if allowed."},
+    "server.token_expired": {
+        "id": "Token perangkat sudah kedaluwarsa. Masuk lagi untuk melanjutkan sinkronisasi.",
+        "en": "The device token has expired. Sign in again to continue syncing."},
 })

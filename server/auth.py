@@ -43,8 +43,15 @@ def check_credentials(session, username: str, password: str) -> User:
     now = utcnow()
     # No account name is longer than the column; a longer one must fail, not overflow it.
     username = username.strip().lower()[:64]
+    # The attempt is recorded (committed) before it is counted and checked, so that concurrent
+    # attempts see each other: at most LOGIN_MAX_FAILURES of them ever reach the password check.
+    attempt = LoginFailure(username=username, at=now)
+    session.add(attempt)
+    session.commit()
     failures = recent_failures(session, username, now)
-    if len(failures) >= current_app.config["LOGIN_MAX_FAILURES"]:
+    if len(failures) > current_app.config["LOGIN_MAX_FAILURES"]:
+        session.delete(attempt)  # a refused attempt does not extend the lockout
+        session.commit()
         window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
         retry = max(1, int((min(failures) + window - now).total_seconds()))
         raise ApiError(429, "too_many_attempts", {"retry_after_seconds": retry},
@@ -53,8 +60,6 @@ def check_credentials(session, username: str, password: str) -> User:
     user = session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not valid or not user.active:
-        session.add(LoginFailure(username=username, at=now))
-        session.commit()
         raise ApiError(401, "unauthorized", message=_message("server.login_failed"))
     session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
     return user

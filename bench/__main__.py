@@ -1,46 +1,114 @@
-"""make bench: speed and memory figures, printed and written to bench/out/results.json.
+"""make bench: speed, bytes and memory figures, ours and PouchDB, in one run on one machine.
 
-``--quick`` is a smoke run with small data (part of ``make test`` through tests/test_bench.py).
+Full run: ``bench/results.json``, ``docs/benchmarks.md`` and ``docs/benchmarks-sync.png``.
+``--quick`` is a smoke run with small data (part of ``make test`` through tests/test_bench.py):
+``bench/out/results-quick.json``, ``bench/out/benchmarks-quick.md`` and its PNG.
+
+Each bench runs in its own Python process, so its peak memory is its own. The district bench runs
+on SQLite and, when ``BENCH_DATABASE_URL`` is set (a PostgreSQL database it may wipe), again on
+PostgreSQL. ``--only NAME[,NAME]`` runs some benches (the others are left out of the results).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import platform
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
-# growth: assess() speed; sync: push/pull over loopback; client: field client pages and saves;
-# district: kabupaten indicators at 500 posyandu / 1M visits.
-BENCHES = ("growth", "sync", "client", "district")
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+DOCS = ROOT / "docs"
+# growth: assess() speed; sync: ours vs PouchDB over loopback; client: field client pages and
+# saves; district: kabupaten indicators at 500 posyandu / about a million visits.
+BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql")
 
 
 def machine() -> str:
     """Describe the machine the figures come from."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
                 .splitlines() if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text()
+                .splitlines() if line.startswith("MemTotal:")), 0)
+    return (f"{os.cpu_count()} cores, {cpu}, {mem / 1024:.1f} GB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def flatten(value, prefix: str = ""):
+    """Yield (dotted key, value) pairs of nested figures, for printing."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for i, inner in enumerate(value):
+            yield from flatten(inner, f"{prefix}[{i}]")
+    else:
+        yield prefix, value
+
+
+def _run_one(name: str, quick: bool, out: Path) -> None:
+    """Child process: run one bench and write its figures plus this process' peak RSS."""
+    import importlib
+
+    module = importlib.import_module(f"bench.{name.split('_')[0]}_bench")
+    started = time.perf_counter()
+    figures = module.run(quick=quick)
+    figures["bench_seconds"] = round(time.perf_counter() - started, 1)
+    figures["bench_process_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out.write_text(json.dumps(figures))
+
+
+def _spawn(name: str, quick: bool) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if name == "district_sqlite":
+        env.pop("BENCH_DATABASE_URL", None)
+    elif name == "district_postgresql" and not os.environ.get("BENCH_DATABASE_URL"):
+        return {"skipped": "BENCH_DATABASE_URL is not set (a PostgreSQL database the bench may "
+                           "wipe), so the district bench ran on SQLite only"}
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [sys.executable, "-m", "bench", "--one", name, out.name] + (
+            ["--quick"] if quick else [])
+        done = subprocess.run(cmd, env=env, cwd=ROOT)
+        if done.returncode != 0:
+            raise RuntimeError(f"bench {name} failed (exit {done.returncode})")
+        return json.loads(Path(out.name).read_text())
 
 
 def main(argv: list[str]) -> int:
+    if "--one" in argv:
+        i = argv.index("--one")
+        _run_one(argv[i + 1], "--quick" in argv, Path(argv[i + 2]))
+        return 0
     quick = "--quick" in argv
+    only = None
+    if "--only" in argv:
+        only = set(argv[argv.index("--only") + 1].split(","))
+    started = time.perf_counter()
     results = {"machine": machine(), "quick": quick,
                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     for name in BENCHES:
-        module = importlib.import_module(f"bench.{name}_bench")
-        started = time.perf_counter()
-        results[name] = module.run(quick=quick)
-        results[name]["bench_seconds"] = round(time.perf_counter() - started, 1)
-        for key, value in results[name].items():
-            print(f"{name:7} {key:34} {value}", flush=True)
+        if only and name not in only and name.split("_")[0] not in only:
+            continue
+        print(f"== {name}", flush=True)
+        results[name] = _spawn(name, quick)
+        for key, value in flatten(results[name]):
+            print(f"{name:19} {key:56} {value}", flush=True)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(exist_ok=True)
-    path = OUT / ("results-quick.json" if quick else "results.json")
-    path.write_text(json.dumps(results, indent=2))
-    print(f"written: {path}")
+    path = OUT / "results-quick.json" if quick else BENCH / "results.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    from bench.report import write_report
+
+    written = write_report(results, OUT if quick else DOCS, quick=quick)
+    print(f"written: {path}, " + ", ".join(str(p) for p in written))
+    print(f"total: {results['total_seconds']} s")
     return 0
 
 

@@ -1,14 +1,107 @@
-"""The quick benchmark runs end to end and reports numbers (figures are read, never asserted)."""
+"""The benchmark: the relay counts exactly, and the quick run writes sane figures for both systems.
+
+Timings are read, never asserted; sizes, counts and bytes are.
+"""
+
+import json
+import shutil
+import socket
+import threading
 
 import pytest
 
-from bench.__main__ import main
+from bench.__main__ import BENCH, OUT, main
+from bench.relay import Relay
+
+
+def _echo_server():
+    """A loopback server answering each received chunk with twice its length in bytes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                while data := conn.recv(65536):
+                    conn.sendall(b"y" * (2 * len(data)))
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+def _exchange(port: int, payloads: list[bytes]) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        for payload in payloads:
+            conn.sendall(payload)
+            expected, got = 2 * len(payload), 0
+            while got < expected:
+                chunk = conn.recv(65536)
+                assert chunk, "relay closed the connection early"
+                got += len(chunk)
+
+
+def test_relay_counts_bytes_connections_and_requests():
+    listener = _echo_server()
+    try:
+        with Relay(listener.getsockname()[1]) as relay:
+            before = relay.snapshot()
+            _exchange(relay.port, [b"a" * 100, b"b" * 5000])
+            _exchange(relay.port, [b"c" * 7])
+            counted = relay.snapshot() - before
+    finally:
+        listener.close()
+    assert counted.up == 100 + 5000 + 7
+    assert counted.down == 2 * (100 + 5000 + 7)
+    assert counted.connections == 2
+    assert counted.requests == 3
 
 
 @pytest.mark.slow
-def test_quick_bench_runs_and_writes_its_figures(capsys):
+def test_quick_bench_runs_and_writes_its_figures():
     assert main(["--quick"]) == 0
-    out = capsys.readouterr().out
-    for figure in ("assess_calls_per_second", "push_mutations_per_second",
-                   "pull_changes_per_second", "server_peak_rss_mb"):
-        assert figure in out
+    results = json.loads((OUT / "results-quick.json").read_text())
+    assert results["quick"] is True and results["machine"]
+    assert results["growth"]["assess_calls_per_second"] > 0
+    assert results["client"]["pages_under_200_ms"] in (True, False)
+    assert results["district_sqlite"]["ringkasan_kabupaten_ms"] > 0
+
+    sync = results["sync"]
+    n = sync["data"]["scope_records"]
+    sides = ["ours"]
+    if shutil.which("node") and shutil.which("npm"):
+        sides.append("theirs")  # on a machine with node the PouchDB side must have run
+    else:
+        assert "node" in sync["theirs_skipped"]
+    for side in sides:
+        figures = sync[side]
+        for phase in ("push", "initial"):
+            assert figures[phase]["records"] == n
+            assert figures[phase]["seconds"] > 0
+            assert figures[phase]["requests"] >= 1
+            # every record crossed the wire: at least a few bytes each, not absurdly many
+            assert 10 < figures[phase]["bytes_per_record"] < 5000, (side, phase)
+        for phase in ("incremental_push", "incremental_pull"):
+            assert figures[phase]["records"] == sync["data"]["month_records"] == 80
+            assert figures[phase]["bytes"] > 80 * 10
+        for enc in ("gzip", "identity"):
+            for phase in ("push", "pull"):
+                assert figures["wire"][enc][phase]["bytes_per_record"] > 10
+        # without compression a pull carries more bytes than with it
+        assert (figures["wire"]["identity"]["pull"]["bytes"]
+                > figures["wire"]["gzip"]["pull"]["bytes"])
+        assert [p["records"] for p in figures["sweep"]] == sync["data"]["sweep_records"]
+        assert figures["server_peak_rss_mb"] > 10
+    assert sync["ours"]["initial"]["digest_ok"] is True
+
+    report = (OUT / "benchmarks-quick.md").read_text()
+    assert "## Sync: ours and PouchDB, side by side" in report
+    assert results["machine"] in report
+    assert ("**skipped**" in report) == ("theirs" not in sides)
+    png = (OUT / "benchmarks-sync-quick.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    assert not (BENCH / "out" / "benchmarks.md").exists()

@@ -11,7 +11,7 @@ from functools import wraps
 from urllib.parse import urlparse
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from shared.i18n import normalize_language, t
 
@@ -52,6 +52,13 @@ def protect_forms() -> None:
     """Check the CSRF token on every state-changing request of the web pages."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(_exc: CSRFError):
+    """Explain a refused form (missing, wrong or expired CSRF token) in the user's language."""
+    return render_template("web/error.html", status=400,
+                           message=t("web.csrf_failed", language())), 400
 
 
 @bp.after_request

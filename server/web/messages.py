@@ -18,4 +18,7 @@ register({
     "web.logout": {"id": "Keluar", "en": "Sign out"},
     "web.forbidden": {"id": "Halaman ini di luar wewenang Anda.", "en": "This page is outside your role."},
     "web.not_found": {"id": "Halaman tidak ditemukan.", "en": "Page not found."},
+    "web.csrf_failed": {
+        "id": "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.",
+        "en": "This form has expired or is not valid. Reload the page and send it again."},
 })

@@ -1,0 +1,122 @@
+"""CSRF: every state-changing route of the web blueprint (from app.url_map) refuses a missing or wrong token.
+
+Each write is tried as a user who could otherwise make it (so only the token stops it), with no
+token, an empty one, a made-up one, the token of another session, a wrong X-CSRFToken header and a
+JSON body. Expected: 400 in Indonesian, nothing written, the session unchanged. The control sends
+the right token and must get past the check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.conftest import Seeded, csrf_of
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# endpoint -> (user, path, form, check that nothing happened)
+TARGETS = {
+    "web.login": (None, lambda s: "/masuk",
+                  {"username": "dinas", "password": "rahasia-123"}),
+    "web.logout": ("dinas", lambda s: "/keluar", {}),
+    "web.resolve_conflict": ("pkm_a", lambda s: f"/konflik/{s.conflicts['A1']}/selesaikan",
+                             {"choice": "loser"}),
+    "web.lokmin_new_meeting": ("kec_a", lambda s: "/lokmin/pertemuan", {
+        "kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": "2026", "quarter": "4",
+        "status": "planned", "chair_name": "Camat Csrf"}),
+    "web.lokmin_new_agreement": ("kec_a", lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}"
+                                 "/kesepakatan", {"action": "Csrf", "sector": "pkk",
+                                                  "pic_name": "X", "status": "planned"}),
+    "web.lokmin_update_agreement": ("kec_a", lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
+                                    {"status": "done", "progress_note": "Csrf"}),
+    "web.revoke_device": ("admin", lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
+                          {}),
+}
+# For the control request: a target that passes CSRF without changing the shared world.
+CONTROL = {
+    "web.login": {"username": "nobody", "password": "x"},  # 401: reached the password check
+    "web.resolve_conflict": {"choice": "neither"},  # 400 page with the choice error
+    "web.lokmin_new_meeting": {"kecamatan_code": "611101"},  # 422: reached validation
+    "web.lokmin_new_agreement": {"action": ""},
+    "web.lokmin_update_agreement": {"status": "not-a-status"},
+}
+
+
+def web_write_routes(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("web.") and rule.methods & WRITE_METHODS}
+
+
+def test_every_web_write_route_is_targeted(seeded):
+    routes = web_write_routes(seeded.app)
+    assert routes == set(TARGETS), routes ^ set(TARGETS)
+
+
+def state(s: Seeded) -> tuple:
+    from server.extensions import db
+    from server.models import Conflict, Device
+
+    with s.app.app_context():
+        return (s.db_counts(), db.session.get(Conflict, s.conflicts["A1"]).status,
+                db.session.get(Device, s.devices["kader_b1"]).revoked_at,
+                s.record(s.agreements["LA"]))
+
+
+def fresh_session(s: Seeded, user):
+    """A new signed-in client (a refused write must leave it signed in)."""
+    client = s.app.test_client()
+    page = client.get("/masuk")
+    if user is not None:
+        response = client.post("/masuk", data={"username": user, "password": "rahasia-123",
+                                               "csrf_token": csrf_of(page.text)})
+        assert response.status_code == 302
+    return client
+
+
+VARIANTS = ["no-token", "empty-token", "made-up-token", "token-of-another-session",
+            "wrong-header-token", "json-body", "token-in-query-string"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("endpoint", sorted(TARGETS))
+def test_write_without_the_right_token_is_refused(seeded, endpoint, variant):
+    user, path, form = TARGETS[endpoint]
+    client = fresh_session(seeded, user)
+    other = fresh_session(seeded, user)
+    own_token = csrf_of(client.get("/masuk").text)
+    before = state(seeded)
+    data, kwargs = dict(form), {}
+    if variant == "empty-token":
+        data["csrf_token"] = ""
+    elif variant == "made-up-token":
+        data["csrf_token"] = "IjAwMDAi.ZzZzZw.made-up-signature"
+    elif variant == "token-of-another-session":
+        data["csrf_token"] = csrf_of(other.get("/masuk").text)
+        assert data["csrf_token"] != own_token
+    elif variant == "wrong-header-token":
+        kwargs["headers"] = {"X-CSRFToken": own_token[::-1]}
+    elif variant == "json-body":
+        kwargs["json"], data = form, None
+    elif variant == "token-in-query-string":
+        kwargs["query_string"] = {"csrf_token": own_token}
+    response = client.post(path(seeded), data=data, headers={
+        "Accept-Language": "id", **kwargs.pop("headers", {})}, **kwargs)
+    assert response.status_code == 400, (response.status_code, response.text[:300])
+    assert "Formulir ini sudah kedaluwarsa atau tidak sah" in response.text
+    assert state(seeded) == before
+    if user is not None:  # still signed in: the refused logout did not sign out
+        assert client.get("/ringkasan").status_code == 200
+    else:
+        assert client.get("/ringkasan").status_code == 302  # the refused login did not sign in
+
+
+@pytest.mark.parametrize("endpoint", sorted(CONTROL))
+def test_the_right_token_gets_past_the_check(seeded, endpoint):
+    user, path, _ = TARGETS[endpoint]
+    client = fresh_session(seeded, user)
+    token = csrf_of(client.get("/masuk").text)
+    before = state(seeded)
+    response = client.post(path(seeded), data={**CONTROL[endpoint], "csrf_token": token})
+    assert response.status_code in (400, 401, 422), response.status_code
+    assert "Formulir ini sudah kedaluwarsa" not in response.text
+    assert state(seeded) == before

@@ -872,11 +872,12 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         "prepare_seconds": prepared["prepare_seconds"]}
     report["loadavg"] = {"before": load_before, "after": load_after}
     report["started_at"] = datetime.fromtimestamp(t0, UTC).isoformat(timespec="seconds")
+    report["machine_loadavg_note"] = "1-minute load average, this run's processes included"
+    if plot:
+        report["plot"] = draw(report, plot)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=1))
-    if plot:
-        report["plot"] = draw(report, plot)
     say(headline(report))
     return report
 

@@ -25,8 +25,8 @@ DOC = ROOT / "docs" / "reliability.md"
 PLOT = ROOT / "docs" / "reliability-load.png"
 
 
-def _load_json(name: str) -> dict | None:
-    path = OUT / name
+def _load_json(name: str, out_dir: Path = OUT) -> dict | None:
+    path = out_dir / name
     return json.loads(path.read_text()) if path.exists() else None
 
 
@@ -248,7 +248,7 @@ def load_section(r: dict | None) -> list[str]:
             f"Peak total RSS {_fmt(mem['max_total_rss_mb'])} MB"
             + (f"; PostgreSQL connections to the database at most "
                f"{mem['pg_connections_max']}." if mem.get("pg_connections_max") else "."), ""]
-    if r.get("plot") or PLOT.exists():
+    if r.get("plot"):
         out += ["![requests per second and server memory over time](reliability-load.png)", ""]
     out += [
         "**Correctness after the load.** Every device pulled to quiescence, then the database "
@@ -264,13 +264,13 @@ def load_section(r: dict | None) -> list[str]:
     return out
 
 
-def write(path: Path = DOC) -> Path:
-    """Write the report from the run files; return its path."""
-    campaign = _load_json("campaign.json")
-    load = _load_json("load.json")
-    junit = OUT / "tests.xml"
+def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
+    """Write the report from the run files in ``out_dir``; return its path."""
+    campaign = _load_json("campaign.json", out_dir)
+    load = _load_json("load.json", out_dir)
+    junit = out_dir / "tests.xml"
     modules = read_junit(junit) if junit.exists() else {}
-    tests_run = _load_json("tests-run.json") or {}
+    tests_run = _load_json("tests-run.json", out_dir) or {}
     info = machine()
     commit = _git("rev-parse", "--short", "HEAD")
     dirty = " (with uncommitted changes)" if _git("status", "--porcelain", "--",

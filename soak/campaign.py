@@ -6,9 +6,9 @@ device for ``overlap``) through the proxy with exactly one fault armed on one of
 kind and the request it targets are drawn from the seeded RNG. A fault armed on a request the sync
 never makes does not fire: ``faults`` counts the faults that fired, ``armed`` the ones armed.
 
-A **round** is: every device makes 0-3 offline edits (create persons and child visits, edit the
-same and different fields of shared records, delete a few), then one scenario per device, then the
-network heals and every device syncs until nothing moves, then the invariants are checked:
+A **round** is: twice over, every device makes 0-2 offline edits (create persons and child
+visits, edit the same and different fields of shared records, mostly a few hot ones, delete a
+few), then every device in a random order runs one scenario; then the network heals and every device syncs until nothing moves, then the invariants are checked:
 
 - no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
   (device, seq), with the same record, op and fields, and no outbox holds a pending mutation;
@@ -52,6 +52,8 @@ DEVICES = (("k1", "kader_a1"), ("k2", "kader_a1"), ("k3", "kader_a1"), ("ka2", "
 POSYANDU_OF = {"kader_a1": ("PSY-A1",), "kader_a2": ("PSY-A2",), "bidan_a": ("PSY-A1", "PSY-A2")}
 KINDS = ("person", "child_visit")
 TODAY = date(2026, 11, 20)
+SYNCS_PER_ROUND = 2  # faulted syncs per device between two heal-and-check points
+HOT = 3  # edits mostly go to the oldest few persons, so devices collide on them
 
 
 class Snapshot(NamedTuple):
@@ -131,6 +133,8 @@ class Campaign:
         self.scenario = 0
         self.round = 0
         self.doubled_seen: set[tuple[str, str]] = set()
+        self.timing: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
 
     def close(self) -> None:
         from server.extensions import db
@@ -154,8 +158,8 @@ class Campaign:
         from field_client.service import Invalid
 
         rng = self.rng
-        persons = [r for r in device.store.list("person")]
-        visits = [r for r in device.store.list("child_visit")]
+        persons = sorted(device.store.list("person"), key=lambda r: r.id)
+        visits = sorted(device.store.list("child_visit"), key=lambda r: r.id)
         roll = rng.random()
         before = device.store.get_meta("next_seq")
         try:
@@ -177,15 +181,15 @@ class Campaign:
                     confirm=True)
                 kind, op = "child_visit", "upsert"
             elif roll < 0.85:
-                person = rng.choice(persons)
-                name = rng.choice(("name", "address", "phone", "mother_name"))
+                person = rng.choice(persons[:HOT] if rng.random() < 0.7 else persons)
+                name = rng.choice(("name", "name", "address", "phone", "mother_name"))
                 pool = {"name": NAMES, "address": ADDRESSES, "phone": PHONES,
                         "mother_name": MOTHERS}[name]
                 record = device.service.update("person", person.id, {name: rng.choice(pool)},
                                                confirm=True)
                 kind, op = "person", "upsert"
             elif roll < 0.95 and visits:
-                visit = rng.choice(visits)
+                visit = rng.choice(visits[:HOT] if rng.random() < 0.5 else visits)
                 record = device.service.update("child_visit", visit.id, {
                     "weight_kg": round(float(visit.fields.get("weight_kg") or 8.0)
                                        + rng.choice((-0.2, 0.1, 0.3)), 1)}, confirm=True)
@@ -231,6 +235,7 @@ class Campaign:
         elif kind == "overlap":
             options["timeout"] = 2.0
         self.armed[kind] += 1
+        started = time.monotonic()
         rule = proxy.arm(kind, path=path, skip=0, times=1, **options)
         errors: list[BaseException] = []
 
@@ -255,6 +260,7 @@ class Campaign:
         else:
             run(device.agent)
         proxy.heal()
+        self.timing[kind] += time.monotonic() - started
         self.stats["syncs_failed_under_fault"] += sum(1 for e in errors
                                                       if isinstance(e, SyncError))
         self.stats["faults_fired_total"] += rule.fired
@@ -339,6 +345,7 @@ class Campaign:
                     m["id"], m["kind"], m["op"], m["fields"]):
                 self.fail(f"mutation {m['device']}#{m['seq']} logged with other content: "
                           f"{row.record_id} {row.op} {row.fields} != {m['id']} {m['fields']}")
+            self.outcomes[row.status] += 1
             if row.status == "rejected":
                 self.stats["mutations_rejected"] += 1
             else:
@@ -515,21 +522,26 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
 
     ``database_url`` None: a temporary SQLite file. A PostgreSQL URL is EMPTIED first.
     """
-    started = time.monotonic()
+    begun = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
     campaign = Campaign(seed, database_url, workdir)
     try:
         while campaign.scenario < scenarios and len(campaign.failures) < 20:
             campaign.round += 1
-            for device in campaign.devices:
-                for _ in range(campaign.rng.randrange(0, 4)):
-                    campaign.edit(device)
-            order = list(campaign.devices)
-            campaign.rng.shuffle(order)
-            for device in order[:scenarios - campaign.scenario]:
-                campaign.scenario_for(device)
+            for _ in range(SYNCS_PER_ROUND):
+                for device in campaign.devices:  # all offline: their edits are concurrent
+                    for _ in range(campaign.rng.randrange(0, 3)):
+                        campaign.edit(device)
+                order = list(campaign.devices)
+                campaign.rng.shuffle(order)
+                for device in order[:scenarios - campaign.scenario]:
+                    campaign.scenario_for(device)
+            started = time.monotonic()
             campaign.heal()
+            campaign.timing["heal"] += time.monotonic() - started
+            started = time.monotonic()
             campaign.check()
+            campaign.timing["check"] += time.monotonic() - started
         fired = dict(sorted(campaign.proxy.fired.items()))
         stats = campaign.stats
         result = {
@@ -537,14 +549,16 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
             "backend": campaign.backend, "devices": len(campaign.devices),
             "scenario_definition": "one device's sync attempt through the proxy with one fault "
                                    "armed on one of its requests (overlap: two syncs of the "
-                                   "device at once); a round = offline edits on every device, "
-                                   "one scenario per device, heal, check every invariant",
+                                   "device at once); a round = twice (offline edits on every "
+                                   "device, one scenario per device), heal, check every "
+                                   "invariant",
             "faults": fired, "faults_armed": dict(sorted(campaign.armed.items())),
             "faults_fired_total": sum(fired.values()),
             "syncs_failed_under_fault": stats["syncs_failed_under_fault"],
             "mutations_created": stats["mutations_created"],
             "mutations_applied": stats["mutations_applied"],
             "mutations_rejected": stats["mutations_rejected"],
+            "outcomes": dict(sorted(campaign.outcomes.items())),
             "lost": stats["lost"], "doubled": stats["doubled"],
             "records_checked": stats["records_checked"],
             "replicas_checked": stats["replicas_checked"],
@@ -553,7 +567,8 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
             "conflicts_found": stats["conflicts_found"],
             "edits_refused_locally": stats["edits_refused_locally"],
             "requests_relayed": len(campaign.proxy.log),
-            "duration_s": round(time.monotonic() - started, 1),
+            "duration_s": round(time.monotonic() - begun, 1),
+            "seconds_by_phase": {k: round(v, 1) for k, v in sorted(campaign.timing.items())},
             "failures": campaign.failures,
         }
     finally:

@@ -465,9 +465,17 @@ class Store:
         db.execute("INSERT INTO outbox (seq, record_id, kind, op, base_version, fields, hlc, "
                    "device_time, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
                    (seq, record_id, kind, op, base_version, _dumps(dict(fields)),
-                    self._next_hlc(db), local_device_time(), now_utc_iso()))
+                    self._next_hlc(db), self._device_time(), now_utc_iso()))
         self._set_meta(db, "next_seq", seq + 1)
         return seq
+
+    def _device_time(self) -> str:
+        """Return what the device's clock says now (the server measures the skew from it)."""
+        try:
+            moment = datetime.fromtimestamp(self._clock_ms() / 1000, UTC).astimezone()
+        except (OverflowError, OSError, ValueError):  # a clock outside the calendar
+            return local_device_time()
+        return moment.isoformat(timespec="seconds")
 
     def set_derived(self, record_id: str, derived: Mapping[str, Any]) -> None:
         """Replace a record's display-only derived values (no mutation: never sent)."""

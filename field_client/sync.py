@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from . import messages  # noqa: F401  (registers the client.* texts)
@@ -213,6 +214,10 @@ class SyncAgent:
         except requests.exceptions.RetryError as exc:
             raise SyncError("server_error", str(exc)) from exc
         except requests.exceptions.ConnectionError as exc:
+            # After the retries run out, requests reports a read timeout as a ConnectionError.
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(reason, ReadTimeoutError):
+                raise SyncError("timeout", str(exc)) from exc
             raise SyncError("offline", str(exc)) from exc
         except requests.exceptions.RequestException as exc:
             raise SyncError("network", str(exc)) from exc
@@ -361,6 +366,12 @@ class SyncAgent:
             report.conflicts += tally["conflicts"]
             handled = tally["acked"] + tally["quarantined"]
             if handled == 0:
+                sent = {m.seq for m in batch}
+                if not sent & {m.seq for m in self.store.pending(len(batch),
+                                                                 from_seq=batch[0].seq)}:
+                    # Another sync of this device (the app's and the CLI's on one data folder)
+                    # settled this batch meanwhile: carry on with what is left.
+                    continue
                 # The server answered but settled nothing: do not spin on the same batch.
                 raise SyncError("bad_response", "push answer settled no mutation")
             done += handled

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -184,12 +184,23 @@ class SyncAgent:
     def _headers(self, auth: bool = True) -> dict[str, str]:
         headers = {"Accept-Language": self.lang, "Accept-Encoding": "gzip",
                    "Accept": "application/json"}
+        device_now = self._device_now()
+        if device_now:
+            headers["X-Device-Time"] = device_now  # the server reports this device's clock skew
         if auth:
             token = self.store.get_meta("token")
             if not token:
                 raise SyncError("not_signed_in")
             headers["Authorization"] = f"Bearer {token}"
         return headers
+
+    def _device_now(self) -> str | None:
+        """Return what this device's clock says now, as an ISO instant (None if unreadable)."""
+        try:
+            return datetime.fromtimestamp(self._clock_ms() / 1000, UTC).isoformat(
+                timespec="milliseconds")
+        except (OverflowError, OSError, ValueError):
+            return None
 
     def _request(self, method: str, path: str, *, body: Any = None,
                  params: Mapping[str, Any] | None = None, auth: bool = True,

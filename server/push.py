@@ -251,7 +251,8 @@ def recompute_children(batch: Batch) -> None:
 def apply_push(session, device: Device, user: User, scope: Scope, mutations: list[dict], *,
                lang: str = "id", now: datetime | None = None,
                server_clock: hlc_mod.Clock | None = None,
-               facilities: FacilityIndex | None = None) -> dict:
+               facilities: FacilityIndex | None = None,
+               device_now_ms: int | None = None) -> dict:
     """Apply one push batch atomically and return the protocol response body."""
     now = now or utcnow()
     # Take the device's write lock first: concurrent pushes of one device queue here.
@@ -323,7 +324,7 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
     _attach_current(batch, results_by_seq.values())
     if new:
         device.last_seq = new[-1]["seq"]
-    _note_clock(device, mutations, now, batch.clock_flagged)
+    _note_clock(device, mutations, now, batch.clock_flagged, device_now_ms)
     session.flush()
     for conflict, log in batch.conflicts:
         conflict.mutation_id = log.id
@@ -345,15 +346,25 @@ def _attach_current(batch: Batch, results) -> None:
                                      "fields": row.fields}
 
 
-def _note_clock(device: Device, mutations: list[dict], now: datetime, clamped: bool) -> None:
-    """Record the device's clock offset (from device_time) and flag it when skewed."""
-    times = [m.get("device_time") for m in mutations if m.get("device_time")]
-    if times:
-        try:
-            device_ms = hlc_mod.iso_to_ms(times[-1])
-            device.clock_skew_ms = device_ms - int(now.timestamp() * 1000)
-        except ValueError:
-            pass
+def _note_clock(device: Device, mutations: list[dict], now: datetime, clamped: bool,
+                device_now_ms: int | None = None) -> None:
+    """Record the device's clock offset and flag it when its HLCs had to be clamped.
+
+    The offset is measured from the device's clock at sending (``X-Device-Time``). Without it
+    (older clients) only a mutation's ``device_time`` ahead of the server tells: one behind may
+    just have been saved offline days ago, so the offset is then unknown (None), not "days slow".
+    """
+    now_ms = int(now.timestamp() * 1000)
+    if device_now_ms is not None:
+        device.clock_skew_ms = device_now_ms - now_ms
+    else:
+        times = [m.get("device_time") for m in mutations if m.get("device_time")]
+        if times:
+            try:
+                skew = hlc_mod.iso_to_ms(times[-1]) - now_ms
+            except ValueError:
+                skew = None
+            device.clock_skew_ms = skew if skew is not None and skew > 0 else None
     if clamped:
         device.clock_flagged = True
 

@@ -9,6 +9,7 @@ from flask import Response, g, request
 from flask_smorest import Blueprint
 
 from shared.i18n import t
+from shared.sync import hlc as hlc_mod
 from shared.sync import schemas
 
 from .. import pull as pull_mod
@@ -51,13 +52,20 @@ def push(body):
     if body["device_id"] != device.id:
         raise ApiError(403, "unknown_device", message=t("server.device_mismatch",
                                                         request_language()))
+    device_now_ms = None  # the device's clock when it sent the batch (optional header, v1)
+    if request.headers.get("X-Device-Time"):
+        try:
+            device_now_ms = hlc_mod.iso_to_ms(request.headers["X-Device-Time"][:64])
+        except ValueError:
+            device_now_ms = None
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         # The registry is read once per attempt and serves both the scope and the batch.
         facilities = FacilityIndex.load(db.session)
         scope = user_scope(db.session, g.user, facilities)
         try:
             result = apply_push(db.session, device, g.user, scope, body["mutations"],
-                                lang=request_language(), facilities=facilities)
+                                lang=request_language(), facilities=facilities,
+                                device_now_ms=device_now_ms)
             db.session.commit()
             return json_response(result)
         except PushRefused as refused:

@@ -57,6 +57,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
     from .auth import require_token_first
+    from .errors import check_json_body
     from .routes import auth, conflicts, sync
     from .web import bp as web_bp
     from .web import csrf
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(__import__("server.routes.indicators", fromlist=["blp"]).blp)
     app.before_request(require_token_first)
     app.before_request(sync.requested_json)
+    app.before_request(check_json_body)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the web blueprint checks its own
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

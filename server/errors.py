@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask, jsonify, request
@@ -51,6 +52,37 @@ def _webargs_details(exc: HTTPException) -> dict:
         if isinstance(location, dict):
             details.update(location)
     return details
+
+
+class _NonFinite(ValueError):
+    """NaN or Infinity in a JSON body (Python reads them; JSON and PostgreSQL do not)."""
+
+
+def _refuse_constant(name: str):
+    raise _NonFinite(name)
+
+
+def check_json_body() -> None:
+    """Read an API request's JSON body strictly before the endpoint parses it.
+
+    Refuses NaN/Infinity (PostgreSQL cannot store them, even in the mutation log), nesting too
+    deep for the parser (a RecursionError would be a 500) and anything that is not JSON, with a
+    clear 400. ``parse_constant`` keeps the C scanner: the extra parse costs little.
+    """
+    if (request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/")
+            or not request.is_json or not request.content_length):
+        return
+    from shared.i18n import t
+
+    lang = request_language()
+    try:
+        json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+    except _NonFinite:
+        raise ApiError(400, "bad_request", message=t("server.json_non_finite", lang)) from None
+    except RecursionError:
+        raise ApiError(400, "bad_request", message=t("server.too_deep", lang)) from None
+    except ValueError:
+        raise ApiError(400, "bad_request", message=t("server.not_json", lang)) from None
 
 
 def register_error_handlers(app: Flask) -> None:

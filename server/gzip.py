@@ -45,6 +45,10 @@ class GzipRequestMiddleware:
             body += inflater.flush()
             if len(body) > self.max_inflated:
                 return self._error(start_response, 413, "payload_too_large", lang)
+            if not inflater.eof or inflater.unused_data:
+                # A truncated stream (no trailer: the body was cut) or bytes after it: refuse,
+                # never act on part of a batch.
+                raise zlib.error("incomplete or trailing data")
         except zlib.error:
             return self._error(start_response, 400, "bad_request", lang, "server.bad_gzip")
         environ["wsgi.input"] = io.BytesIO(body)

@@ -60,4 +60,10 @@ register({
     "server.token_expired": {
         "id": "Token perangkat sudah kedaluwarsa. Masuk lagi untuk melanjutkan sinkronisasi.",
         "en": "The device token has expired. Sign in again to continue syncing."},
+    "server.too_deep": {
+        "id": "Isi permintaan bersarang terlalu dalam untuk dibaca.",
+        "en": "The request body is nested too deeply to be read."},
+    "server.json_non_finite": {
+        "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
+        "en": "The request body holds a number that is not valid (NaN or Infinity)."},
 })

@@ -1,0 +1,428 @@
+"""Oversized, malformed and compressed-bomb bodies, huge numbers and absurd dates on every API input.
+
+Expected everywhere: a clear 4xx in the protocol's JSON shape with an Indonesian message (and an
+English one when asked), never a 5xx, and nothing half-written: a refused request adds no record
+and no mutation_log row; a rejected mutation (DESIGN §4: ``rejected`` per mutation, it consumes
+its seq and is logged) adds no record.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+import pytest
+
+from shared import records
+from tests.security.conftest import Seeded
+from tests.support.factories import person
+
+POST_ENDPOINTS = ["/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/fetch",
+                  "/api/v1/conflicts/1/resolve"]
+
+
+def headers(s: Seeded, user="kader_a1", lang="id", **extra):
+    return {**s.callers[user].headers, "Accept-Language": lang, **extra}
+
+
+def assert_clear_error(response, statuses=(400, 413, 415, 422)):
+    assert response.status_code in statuses, (response.status_code, response.text[:300])
+    assert response.mimetype == "application/json", response.text[:300]
+    error = response.json["error"]
+    assert error["code"] and error["message"], error
+    return error
+
+
+def assert_indonesian(s: Seeded, send):
+    """The error message depends on Accept-Language: Indonesian by default, English when asked."""
+    in_id = assert_clear_error(send("id"))["message"]
+    in_en = assert_clear_error(send("en"))["message"]
+    assert in_id != in_en, in_id
+
+
+def test_post_endpoints_are_the_apis_post_routes(seeded):
+    posts = {r.rule.replace("<int:conflict_id>", "1") for r in seeded.app.url_map.iter_rules()
+             if r.rule.startswith("/api/") and "POST" in r.methods}
+    assert posts == set(POST_ENDPOINTS)
+
+
+# -- size ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", POST_ENDPOINTS)
+def test_body_over_max_content_length_is_413_json(seeded, path):
+    before = seeded.db_counts()
+    limit = seeded.app.config["MAX_CONTENT_LENGTH"]
+    body = b'{"x": "' + b"a" * limit + b'"}'
+    response = seeded.app.test_client().post(path, data=body, headers=headers(
+        seeded, **{"Content-Type": "application/json"}))
+    error = assert_clear_error(response, (413,))
+    assert error["code"] == "payload_too_large"
+    assert seeded.db_counts() == before
+
+
+def test_413_is_in_indonesian_and_english(seeded):
+    limit = seeded.app.config["MAX_CONTENT_LENGTH"]
+    body = b"[" + b"0," * (limit // 2) + b"0]"
+    assert_indonesian(seeded, lambda lang: seeded.app.test_client().post(
+        "/api/v1/sync/push", data=body, headers=headers(
+            seeded, lang=lang, **{"Content-Type": "application/json"})))
+
+
+# -- gzip ---------------------------------------------------------------------------------------
+
+
+def test_gzip_bomb_is_413(seeded):
+    inflated = seeded.app.config["MAX_INFLATED_BYTES"] * 4
+    bomb = gzip.compress(b"\x20" * inflated, compresslevel=9)
+    assert len(bomb) < 200_000  # small on the wire
+    before = seeded.db_counts()
+    response = seeded.app.test_client().post("/api/v1/sync/push", data=bomb, headers=headers(
+        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    assert assert_clear_error(response, (413,))["code"] == "payload_too_large"
+    assert seeded.db_counts() == before
+
+
+def test_gzip_bomb_just_over_the_limit_and_just_under(seeded):
+    cap = seeded.app.config["MAX_INFLATED_BYTES"]
+    over = gzip.compress(b" " * (cap + 1))
+    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=over, headers=headers(
+        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    assert response.status_code == 413
+    # The inflated body must also fit MAX_CONTENT_LENGTH (Flask checks the inflated length).
+    fits = min(cap, seeded.app.config["MAX_CONTENT_LENGTH"]) - 100
+    under = gzip.compress(b'{"ids": ["a"]}' + b" " * fits)
+    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=under, headers=headers(
+        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    assert response.status_code == 200, response.text[:200]
+
+
+GZIP_LIES = {
+    "plain-json-says-gzip": json.dumps({"ids": ["a"]}).encode(),
+    "truncated-gzip": gzip.compress(json.dumps({"ids": ["a"] * 100}).encode())[:-8],
+    "gzip-cut-mid-stream": gzip.compress(json.dumps({"ids": [str(i) for i in range(500)]}).encode())[:200],
+    "gzip-of-not-json": gzip.compress(b"\xff\xfe not json"),
+    "gzip-with-trailing-garbage": gzip.compress(b'{"ids": ["a"]}') + b"garbage",
+    "double-gzip": gzip.compress(gzip.compress(b'{"ids": ["a"]}')),
+    "empty-gzip-body": b"",
+    "zlib-not-gzip": __import__("zlib").compress(b'{"ids": ["a"]}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GZIP_LIES))
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "GZIP"])
+def test_gzip_header_lying_is_a_clear_400(seeded, name, encoding):
+    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=GZIP_LIES[name],
+                                             headers=headers(seeded, **{
+                                                 "Content-Type": "application/json",
+                                                 "Content-Encoding": encoding}))
+    assert_clear_error(response, (400, 413, 415, 422))
+
+
+@pytest.mark.parametrize("encoding", ["deflate", "br", "compress", "identity, gzip"])
+def test_unsupported_content_encoding_is_refused(seeded, encoding):
+    body = gzip.compress(b'{"ids": ["a"]}')
+    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=body, headers=headers(
+        seeded, **{"Content-Type": "application/json", "Content-Encoding": encoding}))
+    assert_clear_error(response, (400, 415, 422))
+
+
+# -- malformed JSON -----------------------------------------------------------------------------
+
+DEEP = 100_000
+MALFORMED = {
+    "not-json": (b"this is not json", "application/json"),
+    "truncated": (b'{"device_id": "x", "mutations": [{"seq": 1, ', "application/json"),
+    "empty": (b"", "application/json"),
+    "top-level-array": (b"[]", "application/json"),
+    "top-level-null": (b"null", "application/json"),
+    "top-level-string": (b'"x"', "application/json"),
+    "top-level-number": (b"1e999", "application/json"),
+    "json-as-text-plain": (b'{"ids": ["a"]}', "text/plain"),
+    "form-encoded": (b"ids=a&ids=b", "application/x-www-form-urlencoded"),
+    "multipart": (b"--x\r\nContent-Disposition: form-data; name=\"ids\"\r\n\r\na\r\n--x--\r\n",
+                  "multipart/form-data; boundary=x"),
+    "xml": (b"<ids><id>a</id></ids>", "application/xml"),
+    "deeply-nested-arrays": (b"[" * DEEP + b"]" * DEEP, "application/json"),
+    "deeply-nested-objects": (b'{"a":' * DEEP + b"1" + b"}" * DEEP, "application/json"),
+    "nested-in-a-field": (b'{"ids": ' + b"[" * DEEP + b"]" * DEEP + b"}", "application/json"),
+    "100k-keys": (json.dumps({f"k{i}": i for i in range(100_000)}).encode(), "application/json"),
+    "invalid-utf8": (b'{"ids": ["\xff\xfe\xc3\x28"]}', "application/json"),
+    "utf16": ('{"ids": []}'.encode("utf-16"), "application/json"),
+    "lone-surrogate-escape": (b'{"ids": ["\\ud800"]}', "application/json"),
+    "nul-escape": (b'{"ids": ["a\\u0000b"]}', "application/json"),
+    "bom": (b'\xef\xbb\xbf{"ids": []}', "application/json"),
+    "nan-token": (b'{"ids": NaN}', "application/json"),
+    "trailing-comma": (b'{"ids": [],}', "application/json"),
+    "single-quotes": (b"{'ids': []}", "application/json"),
+    "comments": (b'{"ids": [] /* x */}', "application/json"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+@pytest.mark.parametrize("path", POST_ENDPOINTS)
+def test_malformed_body_is_a_clear_4xx(seeded, path, name):
+    body, content_type = MALFORMED[name]
+    before = seeded.db_counts()
+    response = seeded.app.test_client().post(path, data=body, headers=headers(
+        seeded, **{"Content-Type": content_type}))
+    if name == "bom" and response.status_code == 200:
+        return  # a BOM before JSON is tolerated by some parsers; not an error to refuse it
+    assert_clear_error(response, (400, 401, 404, 413, 415, 422))
+    assert seeded.db_counts() == before
+
+
+def test_malformed_body_message_is_indonesian(seeded):
+    assert_indonesian(seeded, lambda lang: seeded.app.test_client().post(
+        "/api/v1/sync/push", data=b"{not json", headers=headers(
+            seeded, lang=lang, **{"Content-Type": "application/json"})))
+
+
+def test_duplicate_keys_are_refused_or_read_once(seeded):
+    """``{"device_id": mine, "device_id": other}``: never pushes as another device."""
+    caller = seeded.callers["kader_a1"]
+    m = caller.mutation("person", person("PSY-A1", name="Anak Dupkey"))
+    body = (f'{{"device_id": "{caller.device_id}", "mutations": {json.dumps([m])}, '
+            f'"device_id": "{seeded.devices["kader_b1"]}"}}').encode()
+    response = seeded.app.test_client().post("/api/v1/sync/push", data=body, headers=headers(
+        seeded, **{"Content-Type": "application/json"}))
+    caller.sync_seq(response)
+    assert response.status_code in (400, 403, 422), response.text[:300]
+    assert seeded.record(m["id"]) is None
+
+
+# -- huge numbers -------------------------------------------------------------------------------
+
+INT_VALUES = {"2**63": 2**63, "2**64": 2**64, "10**100": 10**100, "-1": -1,
+              "-2**63-1": -(2**63) - 1, "1.5": 1.5, "1e308": 1e308, "true": True, "string": "12"}
+NUMBER_VALUES = {"2**63": 2**63, "10**100": 10**100, "-1": -1, "1e308": 1e308, "-1e308": -1e308,
+                 "true": True, "string": "9.5", "1e-320": 1e-320}
+TOKENS = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
+
+
+def base_records(s: Seeded) -> dict[str, dict]:
+    """A valid record of each kind kader_a1 may write (PSY-A1)."""
+    pid = s.persons["A1"]
+    return {
+        "person": person("PSY-A1"),
+        "child_visit": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
+                        "visit_date": "2026-06-10", "weight_kg": 9.0},
+        "pregnancy": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
+                      "registered_on": "2026-03-01"},
+        "adult_visit": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
+                        "visit_date": "2026-06-10", "weight_kg": 61.5},
+        "posyandu_session": {"id": str(uuid.uuid4()), "posyandu_id": "PSY-A1",
+                             "session_date": "2026-06-10", "opened": True},
+        "desa_report": {"id": str(uuid.uuid4()), "desa_code": "6111012001", "period": "2026-05"},
+    }
+
+
+def fields_of(kind: str, types: tuple[str, ...]) -> list[str]:
+    return [n for n, i in records.spec(kind).info.items() if i.type in types]
+
+
+def push_raw(s: Seeded, user: str, mutations: list[dict], replace: dict[str, str] | None = None,
+             lang: str = "id"):
+    caller = s.callers[user]
+    text = json.dumps({"device_id": caller.device_id, "mutations": mutations})
+    for marker, token in (replace or {}).items():
+        text = text.replace(f'"{marker}"', token)
+    response = s.app.test_client().post("/api/v1/sync/push", data=text, headers=headers(
+        s, user, lang, **{"Content-Type": "application/json"}))
+    caller.sync_seq(response)
+    return response
+
+
+def assert_all_rejected(s: Seeded, response, mutations, before_records):
+    assert response.status_code < 500, response.text[:500]
+    if response.status_code == 200:
+        results = response.json["results"]
+        statuses = {(m["kind"], next(iter(set(m["fields"]) - {"id"}), "")): r["status"]
+                    for m, r in zip(mutations, results, strict=True)}
+        assert set(statuses.values()) == {"rejected"}, {k: v for k, v in statuses.items()
+                                                        if v != "rejected"}
+        for r in results:
+            assert r["errors"], r
+    else:
+        assert_clear_error(response)
+    assert s.db_counts()[0] == before_records  # no record written
+    for m in mutations:
+        assert s.record(m["id"]) is None
+
+
+@pytest.mark.parametrize("label", sorted(INT_VALUES) + sorted(TOKENS))
+def test_huge_or_wrong_integers_in_every_integer_field(seeded, label):
+    caller, bases = seeded.callers["kader_a1"], base_records(seeded)
+    mutations, replace = [], {}
+    for kind, base in bases.items():
+        for name in fields_of(kind, ("integer",)):
+            value = INT_VALUES.get(label, f"@@{label}@@")
+            replace[f"@@{label}@@"] = TOKENS.get(label, "")
+            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
+                                                    name: value}))
+    assert len(mutations) >= 15
+    before = seeded.db_counts()[0]
+    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations,
+                        before)
+
+
+@pytest.mark.parametrize("label", sorted(NUMBER_VALUES) + sorted(TOKENS))
+def test_huge_or_wrong_numbers_in_every_decimal_field(seeded, label):
+    caller, bases = seeded.callers["kader_a1"], base_records(seeded)
+    mutations, replace = [], {}
+    for kind, base in bases.items():
+        for name in fields_of(kind, ("number",)):
+            value = NUMBER_VALUES.get(label, f"@@{label}@@")
+            replace[f"@@{label}@@"] = TOKENS.get(label, "")
+            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
+                                                    name: value}))
+    assert len(mutations) >= 8
+    before = seeded.db_counts()[0]
+    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations,
+                        before)
+
+
+PROTOCOL_NUMBERS = ["2**63", "2**64", "10**100", "-1", "0", "1.5", "NaN", "Infinity", "true",
+                    '"1"', "null"]
+
+
+@pytest.mark.parametrize("value", PROTOCOL_NUMBERS)
+@pytest.mark.parametrize("where", ["seq", "base_version"])
+def test_huge_numbers_in_seq_and_base_version_refuse_the_batch(seeded, where, value):
+    caller = seeded.callers["kader_a1"]
+    if where == "base_version" and value in ("null", "0"):
+        pytest.skip("null is a new record; 0 is a stale base (a merge), both legitimate")
+    m = caller.mutation("person", person("PSY-A1"))
+    m[where] = "@@v@@"
+    before = seeded.db_counts()
+    literal = str(eval(value)) if "**" in value else value  # noqa: S307 (constant expressions)
+    response = push_raw(seeded, "kader_a1", [m], {"@@v@@": literal})
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code == 200:  # a per-mutation answer: rejected, nothing stored
+        assert response.json["results"][0]["status"] == "rejected"
+        assert seeded.db_counts()[0] == before[0]
+    else:
+        assert_clear_error(response, (400, 409, 422))
+        assert seeded.db_counts() == before  # the whole batch refused: nothing written
+    assert seeded.record(m["id"]) is None
+
+
+QUERY_NUMBERS = ["9223372036854775808", "18446744073709551616", "1" + "0" * 100, "-1", "0",
+                 "1.5", "NaN", "Infinity", "1e3", " 1", "0x10", "", "１２", "٣"]
+
+
+@pytest.mark.parametrize("value", QUERY_NUMBERS)
+@pytest.mark.parametrize("path,param", [
+    ("/api/v1/sync/pull", "limit"), ("/api/v1/sync/pull", "cursor"),
+    ("/api/v1/sync/ids", "limit"), ("/api/v1/sync/ids", "after"),
+    ("/api/v1/conflicts", "limit"), ("/api/v1/conflicts", "offset")])
+def test_huge_numbers_in_query_parameters(seeded, path, param, value):
+    response = seeded.app.test_client().get(path, query_string={param: value},
+                                            headers=headers(seeded))
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code != 200:
+        assert_clear_error(response, (400, 422))
+
+
+@pytest.mark.parametrize("conflict_id", ["2147483648", "9223372036854775808", "1" + "0" * 100,
+                                         "-1", "0", "1.5", "NaN", "%2e%2e"])
+def test_huge_conflict_ids_in_the_path(seeded, conflict_id):
+    response = seeded.app.test_client().post(f"/api/v1/conflicts/{conflict_id}/resolve",
+                                             json={"choice": "winner"},
+                                             headers=headers(seeded, "admin"))
+    assert_clear_error(response, (404, 405))
+
+
+def test_fetch_with_too_many_or_huge_ids(seeded):
+    for ids in (["x"] * 100_000, ["a" * 10_000], [1, 2, 3], [None], [{"id": "x"}],
+                [str(2**64)], ["' OR 1=1 --"]):
+        response = seeded.app.test_client().post("/api/v1/sync/fetch", json={"ids": ids},
+                                                 headers=headers(seeded))
+        assert response.status_code < 500, response.text[:300]
+        if response.status_code == 200:
+            assert response.json["changes"] == []
+
+
+# -- absurd dates -------------------------------------------------------------------------------
+
+BAD_DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "1899-12-31", "2101-01-01",
+             "3000-01-01", "2026-1-1", "20260101", "2026-01-01T00:00:00", "-2026-01-01",
+             "+12026-01-01", "2026-00-10", "2026-06-00", "٢٠٢٦-٠١-٠١", "2026-06-10\n",
+             "2026-W01-1", "10/06/2026", "0000-00-00", "2026-06-31"]
+
+
+@pytest.mark.parametrize("value", BAD_DATES)
+def test_absurd_dates_in_every_date_field(seeded, value):
+    caller, bases = seeded.callers["kader_a1"], base_records(seeded)
+    mutations = []
+    for kind, base in bases.items():
+        for name in fields_of(kind, ("date",)):
+            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
+                                                    name: value}))
+    assert len(mutations) >= 10
+    before = seeded.db_counts()[0]
+    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations), mutations, before)
+
+
+def test_absurd_date_errors_are_indonesian(seeded):
+    caller = seeded.callers["kader_a1"]
+    texts = {}
+    for lang in ("id", "en"):
+        m = caller.mutation("person", person("PSY-A1", birth_date="2026-02-30"))
+        response = push_raw(seeded, "kader_a1", [m], lang=lang)
+        texts[lang] = json.dumps(response.json["results"][0]["errors"], ensure_ascii=False)
+    assert texts["id"] != texts["en"], texts
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59+07:00",
+                                   "2026-02-30T10:00:00+07:00", "2026-13-01T00:00:00Z",
+                                   "2026-06-10T25:00:00+07:00", "2026-06-10T10:00:00+99:00",
+                                   "1e308", "x" * 1000])
+def test_absurd_device_time_is_refused_or_ignored(seeded, value):
+    caller = seeded.callers["kader_a1"]
+    m = caller.mutation("person", person("PSY-A1"))
+    m["device_time"] = value
+    before = seeded.db_counts()
+    response = push_raw(seeded, "kader_a1", [m])
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code != 200:
+        assert_clear_error(response, (400, 422))
+        assert seeded.db_counts() == before
+
+
+@pytest.mark.parametrize("period", ["0000-01", "9999-12", "2026-13", "2026-00", "2026-1",
+                                    "' OR 1=1 --", "2026-10%", "", "x" * 500])
+def test_absurd_indicator_periods(seeded, period):
+    response = seeded.app.test_client().get("/api/v1/indicators", headers=headers(seeded),
+                                            query_string={"period": period, "level": "posyandu"})
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code != 200:
+        assert_clear_error(response, (400, 422))
+
+
+# -- atomicity ----------------------------------------------------------------------------------
+
+
+def test_a_batch_refused_as_a_whole_writes_nothing(seeded):
+    """A valid mutation followed by a malformed one (schema error): 422, nothing applied."""
+    caller = seeded.callers["kader_a1"]
+    good = caller.mutation("person", person("PSY-A1"))
+    bad = caller.mutation("person", person("PSY-A1"))
+    bad["seq"] = "not-a-number"
+    before = seeded.db_counts()
+    response = push_raw(seeded, "kader_a1", [good, bad])
+    assert_clear_error(response, (400, 422))
+    assert seeded.db_counts() == before and seeded.record(good["id"]) is None
+
+
+def test_a_rejected_mutation_does_not_block_the_valid_ones(seeded):
+    """DESIGN §4: per-mutation ``rejected``; the valid ones of the batch apply, the bad one not."""
+    caller = seeded.callers["kader_a1"]
+    good = caller.mutation("person", person("PSY-A1", name="Anak Baik"))
+    bad = caller.mutation("person", person("PSY-A1", birth_date="9999-12-31"))
+    records_before, log_before = seeded.db_counts()
+    response = push_raw(seeded, "kader_a1", [good, bad])
+    assert [r["status"] for r in response.json["results"]] == ["applied", "rejected"]
+    assert seeded.record(good["id"]) is not None and seeded.record(bad["id"]) is None
+    assert seeded.db_counts() == (records_before + 1, log_before + 2)

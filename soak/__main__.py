@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-campaign", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the gunicorn workers with py-spy during the load run")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     pg = postgres_reachable(args.database_url)
@@ -116,7 +118,8 @@ def _load(args, pg: bool) -> bool:
         print("[soak] PostgreSQL not reachable: the load runs on SQLite", flush=True)
     result = run_load(args.minutes, args.devices, args.rate,
                       args.database_url if pg else None, seed=args.seed,
-                      out=OUT / "load.json", plot=PLOT)
+                      out=OUT / "load.json", plot=PLOT,
+                      profile=OUT / "load-profile.txt" if args.profile else None)
     return result["ok"]
 
 

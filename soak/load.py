@@ -789,11 +789,14 @@ def _server_log_problems(path: Path) -> list[str]:
 def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
              database_url: str | None = DEFAULT_DATABASE_URL, workers: int | None = None,
              processes: int = 2, seed: int = 20261124, scale: float = 0.2,
-             out: Path | None = None, plot: Path | None = None, quiet: bool = False) -> dict:
+             out: Path | None = None, plot: Path | None = None, quiet: bool = False,
+             profile: Path | None = None) -> dict:
     """Run the load test; return (and write to ``out``) the figures.
 
     ``rate`` is the offered load in requests per second over all devices (0: as fast as each
-    device can go); ``database_url`` None runs on a SQLite file.
+    device can go); ``database_url`` None runs on a SQLite file; ``profile`` samples the gunicorn
+    workers with py-spy over the measured window (collapsed stacks to that file, a summary in
+    the result).
     """
     say = (lambda *a: None) if quiet else (lambda *a: print("[load]", *a, flush=True))
     cores = os.cpu_count() or 1
@@ -834,6 +837,7 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
             load_before = os.getloadavg()[0]
             sampler.start()
             t0 = time.time()
+            spy = _start_profiler(server, profile, minutes) if profile else None
             go.set()
             say(f"measuring for {minutes} min, offered {rate or 'unlimited'} req/s, "
                 f"gunicorn {workers} workers")
@@ -848,6 +852,8 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
             for p in procs:
                 p.join(600)
             sampler.stop()
+            if spy is not None:
+                spy.wait(120)
         finally:
             halt.set()
             for p in procs:
@@ -870,6 +876,8 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         "gunicorn_worker_class": "sync", "backend": backend, "demo_scale": scale,
         "seeded_records": prepared["seeded_records"], "seed": seed,
         "prepare_seconds": prepared["prepare_seconds"]}
+    if profile and profile.exists():
+        report["profile"] = summarise_profile(profile)
     report["loadavg"] = {"before": load_before, "after": load_after}
     report["started_at"] = datetime.fromtimestamp(t0, UTC).isoformat(timespec="seconds")
     report["machine_loadavg_note"] = "1-minute load average, this run's processes included"
@@ -880,6 +888,54 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         out.write_text(json.dumps(report, indent=1))
     say(headline(report))
     return report
+
+
+def _start_profiler(server: Gunicorn, path: Path, minutes: float) -> subprocess.Popen | None:
+    spy = Path(sys.executable).parent / "py-spy"
+    if not spy.exists():
+        print("[load] py-spy not installed: no profile", flush=True)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(spy), "record", "--pid", str(server.process.pid),
+                             "--subprocesses", "--format", "raw", "--rate", "50", "--nonblocking",
+                             "--duration", str(max(5, int(minutes * 60) - 5)), "--output",
+                             str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _frame(frame: str) -> str:
+    """``func (/long/path/pkg/mod.py:12)`` -> ``func (pkg/mod.py)``."""
+    match = re.match(r"^(.*) \((.*?):\d+\)$", frame)
+    if not match:
+        return frame
+    parts = match.group(2).split("/")
+    return f"{match.group(1)} ({'/'.join(parts[-2:])})"
+
+
+def summarise_profile(path: Path, top: int = 25) -> dict:
+    """Inclusive and self share of samples per function, from py-spy's collapsed stacks."""
+    inclusive: Counter = Counter()
+    own: Counter = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = [_frame(f) for f in stack.split(";")]
+        frames = [f for f in frames if not f.startswith("process ")]
+        for f in set(frames):
+            inclusive[f] += n
+        if frames:
+            own[frames[-1]] += n
+    share = (lambda n: round(100 * n / total, 1)) if total else (lambda n: 0.0)
+    ours = Counter({f: n for f, n in inclusive.items()
+                    if re.search(r"\((server|shared|routes|sync|growth|indicators|records)/", f)})
+    return {"samples": total, "note": "share of gunicorn worker samples (wall time on CPU or "
+                                      "waiting for PostgreSQL), py-spy at 50 Hz",
+            "project_functions_inclusive_pct": [[f, share(n)] for f, n in ours.most_common(top)],
+            "inclusive_pct": [[f, share(n)] for f, n in inclusive.most_common(top)],
+            "self_pct": [[f, share(n)] for f, n in own.most_common(top)]}
 
 
 def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, access: dict,
@@ -1003,10 +1059,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL URL, or 'sqlite' for a SQLite file")
     parser.add_argument("--out", type=Path, default=OUT / "load.json")
     parser.add_argument("--plot", type=Path, default=PLOT)
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="sample the gunicorn workers with py-spy into this file")
     args = parser.parse_args(argv)
     report = run_load(args.minutes, args.devices, args.rate,
                       None if args.database_url == "sqlite" else args.database_url,
-                      args.workers, args.processes, args.seed, args.scale, args.out, args.plot)
+                      args.workers, args.processes, args.seed, args.scale, args.out, args.plot,
+                      profile=args.profile)
     return 0 if report["ok"] else 1
 
 

@@ -250,6 +250,14 @@ def load_section(r: dict | None) -> list[str]:
                f"{mem['pg_connections_max']}." if mem.get("pg_connections_max") else "."), ""]
     if r.get("plot"):
         out += ["![requests per second and server memory over time](reliability-load.png)", ""]
+    profile = r.get("profile")
+    if profile and profile.get("project_functions_inclusive_pct"):
+        out += [f"**Where the server's time goes** (py-spy, {_fmt(profile['samples'])} samples of "
+                "the gunicorn workers; share of samples, on CPU or waiting for PostgreSQL, "
+                "spent in each project function and what it calls):", "",
+                "| function | % |", "|---|---:|"]
+        out += [f"| `{f}` | {_fmt(v)} |" for f, v in profile["project_functions_inclusive_pct"]]
+        out.append("")
     out += [
         "**Correctness after the load.** Every device pulled to quiescence, then the database "
         f"was checked: {_fmt(corr['mutations_pushed'])} mutations pushed, "

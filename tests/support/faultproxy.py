@@ -17,7 +17,9 @@ Actions:
 ``cut_response``    forward, then send the answer's head and part of its body, then close.
 ``hold_request``    hold the request until :meth:`release` (or ``timeout``), then forward.
 ``hold_response``   forward, then hold the answer until :meth:`release`; a client killed
-                    meanwhile never gets it.
+                    meanwhile never gets it (``then="drop"``: nobody gets it).
+
+Any forwarding action takes ``on_sent``, a callable run once the request is on the wire.
 ``overlap``         hold the request until another request on the same path arrives (or
                     ``timeout``), so two syncs of one device run at once on the server.
 """
@@ -181,6 +183,7 @@ class FaultProxy:
 
     def _handle(self, client: socket.socket) -> None:
         client.settimeout(60)
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             request = _read_request(client)
         except (OSError, ValueError):
@@ -225,34 +228,46 @@ class FaultProxy:
             cut = int(len(body) * float(options.get("fraction", 0.5)))
             entry["upstream_status"] = self._forward(head, body[:cut], half_close=True)[0]
             return
-        status, answer = self._forward(head, body)
+        status, answer = self._forward(head, body, on_sent=options.get("on_sent"))
         entry["upstream_status"] = status
         if action == "duplicate":
             status2, answer2 = self._forward(head, body)
             entry["upstream_status_2"] = status2
             if options.get("which", "first") == "second":
                 answer = answer2
-        if action == "drop_response":
+        if action == "drop_response" or not answer:
             return
         if action == "hold_response":
             self.held.set()
             self._note(method="", path="", action="held")
             self._release.wait(min(float(options.get("timeout", MAX_HOLD)), MAX_HOLD))
+            if options.get("then") == "drop":
+                return
         if action == "cut_response":
             split = answer.find(b"\r\n\r\n") + 4
             rest = answer[split:]
             answer = answer[:split] + rest[:int(len(rest) * float(options.get("fraction", 0.5)))]
         client.sendall(answer)
 
-    def _forward(self, head: bytes, body: bytes, half_close: bool = False) -> tuple[int, bytes]:
+    def _forward(self, head: bytes, body: bytes, half_close: bool = False,
+                 on_sent: Callable[[], None] | None = None) -> tuple[int, bytes]:
         """Send one request upstream; return (status, the whole answer with Connection: close).
 
-        ``half_close`` sends what it has and shuts the write side, like a client that died.
+        ``half_close`` sends what it has and shuts the write side, like a client that died;
+        ``on_sent`` runs once the request is on the wire (e.g. to kill the server mid-request).
+        An upstream that refuses the connection gives status 0 and no answer.
         """
-        with socket.create_connection(self.upstream, timeout=120) as up:
+        try:
+            up = socket.create_connection(self.upstream, timeout=120)
+        except OSError:
+            return 0, b""
+        with up:
+            up.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             up.sendall(head + body)
             if half_close:
                 up.shutdown(socket.SHUT_WR)
+            if on_sent is not None:
+                on_sent()
             chunks = []
             while True:
                 try:

@@ -116,8 +116,10 @@ class Campaign:
         with self.app.app_context():
             from server.extensions import db
             self.backend = db.engine.dialect.name
-        for noisy in ("werkzeug", "urllib3", "field_client", "server"):
-            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+        self.log_levels = {name: logging.getLogger(name).level
+                           for name in ("werkzeug", "urllib3", "field_client", "server")}
+        for name in self.log_levels:  # faults make them shout; the figures tell the story
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self.server = LiveServer(self.app).start()
         self.proxy = FaultProxy(self.server.url).start()
         self.devices = [SimDevice(name, user, workdir / "devices", self.proxy.url)
@@ -143,6 +145,8 @@ class Campaign:
             device.close()
         self.proxy.stop()
         self.server.stop()
+        for name, level in self.log_levels.items():
+            logging.getLogger(name).setLevel(level)
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()

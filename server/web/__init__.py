@@ -61,6 +61,25 @@ def csrf_failed(_exc: CSRFError):
                            message=t("web.csrf_failed", language())), 400
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'")
+
+
+@bp.after_app_request
+def security_headers(response):
+    """Pages and downloads: no inline or foreign script, no framing, no sniffing, no caching."""
+    if not request.path.startswith("/api/"):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if g.get("web_user") is not None and not request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")  # health data
+    return response
+
+
 @bp.after_request
 def remember_language(response):
     """Keep ?lang= as the user's choice."""

@@ -15,6 +15,7 @@ import calendar
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -59,6 +60,24 @@ PEMANTAUAN = ("nik_anak", "nama_anak", "bulan", "tanggal_penimbangan", "berat_ba
 
 # -- streaming helpers ----------------------------------------------------------------------------
 
+# A text cell starting with one of these is read as a formula by Excel/LibreOffice (CSV and
+# XLSX alike: openpyxl writes a string starting with "=" as a formula).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formula injection: prefix such text with an apostrophe.
+
+    Names come from the field (a person named ``=HYPERLINK(...)`` is data, not a formula).
+    Plain signed numbers written as text (``-1,5``) stay as they are.
+    """
+    if (isinstance(value, str) and value.startswith(FORMULA_START)
+            and not PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
 
 def _file_chunks(path: str) -> Iterator[bytes]:
     """Yield a file in chunks, then remove it."""
@@ -85,7 +104,7 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable]]
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([safe_cell(value) for value in row])
     descriptor, path = tempfile.mkstemp(prefix="ekspor-", suffix=".xlsx")
     os.close(descriptor)
     try:
@@ -103,7 +122,7 @@ def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
         writer = csv.writer(buffer)
         yield "\ufeff"
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(["" if value is None else safe_cell(value) for value in row])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

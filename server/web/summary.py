@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, g, render_template, request
+from markupsafe import Markup
 
 from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
@@ -182,6 +183,13 @@ def labels() -> dict[str, str]:
     return {key: t(label, lang) for key, label in INDICATORS}
 
 
+def script_json(data) -> Markup:
+    """Serialise data for a ``<script type="application/json">`` block: ``<``, ``>`` and ``&``
+    escaped, so that no text in it can close the script element."""
+    text = json.dumps(data).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
 # -- Anak -----------------------------------------------------------------------------------------
 
 
@@ -232,7 +240,7 @@ def child(person_id: str):
              "length": growth_chart("lhaz", person.get("sex") or "M", visits, "length_cm")}
     return render_template("web/summary/child.html", person=person, visits=visits,
                            posyandu=posyandu, nik=shown_nik(person.get("nik"), g.web_user.role),
-                           chart_json=json.dumps(chart))
+                           chart_json=script_json(chart))
 
 
 # -- Ringkasan ------------------------------------------------------------------------------------
@@ -454,7 +462,7 @@ def trend():
              "values": [_ratio_pct(m["indicators"].get("stunting")) for m in months]}]}]}
     return render_template("web/summary/trend.html", period=period, level=level, code=code,
                            area=area, months=months, keys=keys, labels=names, pct=pct,
-                           chart_json=json.dumps(data),
+                           chart_json=script_json(data),
                            query={"period": period, "code": code})
 
 

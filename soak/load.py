@@ -3,10 +3,11 @@
 The database holds a demo kabupaten (``seed-demo``); every kader device signs in as the kader of
 one posyandu (a few posyandu have two devices, so their edits meet and conflict), every puskesmas
 device as a puskesmas. After login and the first full pull (warm-up, not measured), each device
-loops at a Poisson pace: kader devices push small batches (weighings of their posyandu's
-children, corrections, a new baby now and then, a deleted mistake) and pull what changed;
-puskesmas devices pull their larger scope, read the conflict queue, resolve a conflict, and read
-indicators. Measured: requests per second (overall, per endpoint, per 10 s window), errors,
+loops at a Poisson pace, syncing as the field client does: half the kader syncs follow a save
+and push a small batch (weighings of the posyandu's children, corrections, a new baby now and
+then, a deleted mistake) before pulling, the others are timer rounds (``/auth/me``, pull);
+puskesmas devices make timer rounds of their larger scope, read the conflict queue, resolve a
+conflict, and read indicators. Measured: requests per second (overall, per endpoint, per 10 s window), errors,
 latency percentiles, gunicorn RSS/PSS over time, CPU of server, PostgreSQL backends and the load
 generator, PostgreSQL connections. At the end every device pulls to quiescence and the database
 is checked: each pushed mutation is in ``mutation_log`` exactly once with the outcome the device
@@ -53,6 +54,9 @@ NAMES_F = ("Aisyah", "Dewi", "Fitri", "Nur", "Putri", "Siti", "Wulan", "Zahra")
 # resolved a moment earlier.
 EXPECTED_STATUS = {"resolve": (200, 409)}
 PUSH_RETRIES = 5
+# Share of kader syncs that follow a save (push + pull); the others are the client's timer
+# rounds (``/auth/me`` + pull), as field_client.sync.AutoSync makes them.
+EDIT_SHARE = 0.5
 
 
 # --- preparing the database and the server --------------------------------------------------
@@ -519,17 +523,24 @@ class SimDevice:
     # loops
 
     def kader_cycle(self) -> None:
-        mutations = self.batch()
+        """One sync as the field client makes it: after a save at once (push, pull); otherwise
+        on its timer (``/auth/me`` to see the server is there, then pull)."""
+        mutations = self.batch() if self.rng.random() < EDIT_SHARE else []
         if mutations:
             self.push(mutations)
-            self.pace()
+        else:
+            self.call("me", "GET", "/auth/me")
+        self.pace()
         self.pull()
         self.pace()
-        if self.rng.random() < 0.1:
+        if self.rng.random() < 0.05:
             self.call("conflicts", "GET", "/conflicts", params={"status": "open", "limit": 20})
             self.pace()
 
     def puskesmas_cycle(self) -> None:
+        """A timer sync of the puskesmas scope, then now and then the review pages' data."""
+        self.call("me", "GET", "/auth/me")
+        self.pace()
         self.pull()
         self.pace()
         roll = self.rng.random()
@@ -706,7 +717,7 @@ def parse_access_log(path: Path) -> dict:
 
 def _label(url: str) -> str:
     for part, label in (("/sync/push", "push"), ("/sync/pull", "pull"), ("/resolve", "resolve"),
-                        ("/conflicts", "conflicts"), ("/auth/login", "login"),
+                        ("/conflicts", "conflicts"), ("/auth/login", "login"), ("/auth/me", "me"),
                         ("/indicators", "indicators"), ("/openapi", "openapi")):
         if part in url:
             return label
@@ -878,6 +889,10 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         "prepare_seconds": prepared["prepare_seconds"]}
     if profile and profile.exists():
         report["profile"] = summarise_profile(profile)
+    if backend == "postgresql":
+        from .report import postgres_version
+
+        report["postgresql_version"] = postgres_version(database_url)
     report["loadavg"] = {"before": load_before, "after": load_after}
     report["started_at"] = datetime.fromtimestamp(t0, UTC).isoformat(timespec="seconds")
     report["machine_loadavg_note"] = "1-minute load average, this run's processes included"

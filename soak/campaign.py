@@ -8,7 +8,9 @@ never makes does not fire: ``faults`` counts the faults that fired, ``armed`` th
 
 A **round** is: twice over, every device makes 0-2 offline edits (create persons and child
 visits, edit the same and different fields of shared records, mostly a few hot ones, delete a
-few), then every device in a random order runs one scenario; then the network heals and every device syncs until nothing moves, then the invariants are checked:
+few; at the start of the round two devices also set one hot person's name to different values),
+then every device in a random order runs one scenario; then the network heals and every device
+syncs until nothing moves, then the invariants are checked:
 
 - no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
   (device, seq), with the same record, op and fields, and no outbox holds a pending mutation;
@@ -206,6 +208,34 @@ class Campaign:
         except (Invalid, LookupError):
             self.stats["edits_refused_locally"] += 1
             return
+        self._track(device, before)
+        assert record.kind == kind and op in ("upsert", "delete")
+
+    def collide(self) -> None:
+        """Make two devices edit one field of one shared person offline, to different values
+        (so every round has at least one concurrent same-field edit)."""
+        from field_client.service import Invalid
+
+        rng = self.rng
+        devices = [d for d in self.devices if "PSY-A1" in d.posyandu]
+        first = sorted((r for r in devices[0].store.list("person")
+                        if r.fields.get("posyandu_id") == "PSY-A1"), key=lambda r: r.id)
+        if not first:
+            return
+        person = rng.choice(first[:HOT])
+        pair = [d for d in rng.sample(devices, len(devices))
+                if d.store.get("person", person.id) is not None][:2]
+        values = rng.sample([n for n in NAMES if n != person.fields.get("name")], 2)
+        for device, value in zip(pair, values, strict=False):
+            before = device.store.get_meta("next_seq")
+            try:
+                device.service.update("person", person.id, {"name": value}, confirm=True)
+            except (Invalid, LookupError):
+                continue
+            self._track(device, before)
+
+    def _track(self, device: SimDevice, before: int) -> None:
+        """Remember the mutations a local save just enqueued (seqs ``before``..)."""
         after = device.store.get_meta("next_seq")
         for seq in range(before, after):
             entry = next((m for m in device.store.pending(1, from_seq=seq) if m.seq == seq), None)
@@ -215,7 +245,6 @@ class Campaign:
             self.created.append({"device": device.device_id, "seq": seq, "id": entry.id,
                                  "kind": entry.kind, "op": entry.op, "fields": entry.fields})
             self.stats["mutations_created"] += 1
-        assert record.kind == kind and op in ("upsert", "delete")
 
     # -- faulted syncs ---------------------------------------------------------------------------
 
@@ -272,28 +301,34 @@ class Campaign:
     # -- healing and checks --------------------------------------------------------------------
 
     def heal(self) -> None:
-        """Sync every device, without faults, until a whole pass moves nothing."""
+        """Sync devices, without faults, until nothing moves.
+
+        A device that synced after the last one that changed the server has seen everything;
+        only the ones before it sync again (then once more whoever still moves anything).
+        """
         from field_client.sync import SyncError
 
         self.proxy.heal()
-        for attempt in range(8):
-            moved = 0
-            self.digests_ok: dict[str, bool | None] = {}
-            for device in self.devices:
+        self.digests_ok: dict[str, bool | None] = {}
+        todo = list(self.devices)
+        for _ in range(8):
+            redo = 0  # how many devices of this pass must sync again
+            for index, device in enumerate(todo):
                 for seq in [m.seq for m in device.store.quarantined()]:
                     device.store.discard_quarantined(seq)
                     self.stats["mutations_rejected_discarded"] += 1
-                    moved += 1
                 try:
                     report = device.agent.sync()
                 except SyncError as exc:
                     self.fail(f"{device.name}: sync after healing failed: {exc.code} "
                               f"{exc.message}")
-                    moved += 1
+                    redo = max(redo, index + 1)
                     continue
-                moved += report.pushed + report.pulled + report.quarantined + report.repaired
                 self.digests_ok[device.name] = report.digest_ok
-            if attempt > 0 and moved == 0:
+                if report.pushed or report.quarantined or report.conflicts:
+                    redo = max(redo, index)
+            todo = todo[:redo]
+            if not todo:
                 return
         self.fail("devices still exchanging changes after 8 healing passes")
 
@@ -532,6 +567,7 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
     try:
         while campaign.scenario < scenarios and len(campaign.failures) < 20:
             campaign.round += 1
+            campaign.collide()
             for _ in range(SYNCS_PER_ROUND):
                 for device in campaign.devices:  # all offline: their edits are concurrent
                     for _ in range(campaign.rng.randrange(0, 3)):

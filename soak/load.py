@@ -973,6 +973,21 @@ def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, ac
         server_cpu = inside[-1]["server_cpu_s"] - inside[0]["server_cpu_s"]
         if "pg_cpu_s" in inside[0]:
             pg_cpu = inside[-1]["pg_cpu_s"] - inside[0]["pg_cpu_s"]
+    # CPU per request minute by minute: a cost that grows with the data would show here.
+    by_minute = []
+    starts = [r[0] for r in measured]
+    for m in range(max(1, int(duration // 60))):
+        lo, hi = t0 + 60 * m, min(t1, t0 + 60 * (m + 1))
+        edge = [s for s in inside if lo - SAMPLE_SECONDS <= s["t"] <= hi + SAMPLE_SECONDS]
+        if len(edge) < 2:
+            continue
+        first = min(edge, key=lambda s: abs(s["t"] - lo))
+        last = min(edge, key=lambda s: abs(s["t"] - hi))
+        count = sum(1 for t in starts if first["t"] <= t < last["t"])
+        if count and last["t"] > first["t"]:
+            cpu = (last["server_cpu_s"] - first["server_cpu_s"]
+                   + last.get("pg_cpu_s", 0) - first.get("pg_cpu_s", 0))
+            by_minute.append(round(cpu / count * 1000, 2))
     n = len(measured)
     generator_cpu = sum(r["cpu_s"] for r in results)
     cpu_per_request = ((server_cpu or 0) + (pg_cpu or 0)) / n * 1000 if n else None
@@ -998,6 +1013,7 @@ def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, ac
                 "generator_s": round(generator_cpu, 1),
                 "server_and_db_ms_per_request": round(cpu_per_request, 2)
                 if cpu_per_request else None,
+                "ms_per_request_by_minute": by_minute,
                 "cores": os.cpu_count(),
                 "capacity_rps_if_server_had_all_cores": round(
                     (os.cpu_count() or 1) * 1000 / cpu_per_request) if cpu_per_request else None},

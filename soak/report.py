@@ -227,7 +227,9 @@ def load_section(r: dict | None) -> list[str]:
         f"generator {_fmt(cpu['generator_s'])} s over the measured window: "
         f"{_fmt(cpu['server_and_db_ms_per_request'], 2)} ms of server and database CPU per "
         f"request, so {cpu['cores']} cores given wholly to the server would serve about "
-        f"{_fmt(cpu['capacity_rps_if_server_had_all_cores'])} requests/s of this mix.", ""]
+        f"{_fmt(cpu['capacity_rps_if_server_had_all_cores'])} requests/s of this mix. Server and "
+        "database CPU per request, minute by minute: " + (", ".join(
+            f"{v:.1f}" for v in cpu.get("ms_per_request_by_minute") or []) or "–") + " ms.", ""]
     if mem.get("series"):
         slope = mem.get("slope_total_rss_mb_per_min")
         out += [

@@ -275,7 +275,8 @@ class Sampler(threading.Thread):
                   "pss_kb": {str(p): v[1] for p, v in mem.items()}, "master": master,
                   "server_cpu_s": cpu}
         if self.pg is not None:
-            rows = self.pg.execute("SELECT pid, state FROM pg_stat_activity WHERE datname = %s",
+            rows = self.pg.execute("SELECT pid, state FROM pg_stat_activity WHERE datname = %s "
+                                   "AND pid <> pg_backend_pid()",
                                    (self.dbname,)).fetchall()
             sample["pg_connections"] = len(rows)
             sample["pg_active"] = sum(1 for _, state in rows if state == "active")

@@ -197,3 +197,27 @@ def test_proxy_relays_gzip_push_bodies_byte_for_byte(make_device, proxy, app):
     assert [m["id"] for m in sent[0]["mutations"]] == [ani.id]
     assert server_log(app, device.device_id) == [(1, ani.id, "upsert", "applied")]
     assert proxy.fired == {}
+
+
+def test_seeded_random_plan_is_reproducible_and_the_client_converges_through_it(
+        make_device, proxy, app):
+    plans = [proxy.random_plan(7, rate=0.5) for _ in range(2)]
+    fates = [[plan("POST", "/api/v1/sync/push", i) for i in range(40)] for plan in plans]
+    assert fates[0] == fates[1]
+    assert {f[0] for f in fates[0] if f} == {"drop_request", "drop_response", "duplicate",
+                                             "cut_request", "cut_response"}
+    proxy.heal()
+    device = make_device(retries=0, push_batch=10)
+    ids = [device.register(f"Anak {i}").id for i in range(60)]
+    proxy.random_plan(11, rate=0.4, path="/sync/push")
+    for _ in range(60):  # every sync settles at least one batch or fails on a fault
+        try:
+            device.agent.sync()
+        except SyncError:
+            continue
+        if not device.store.pending():
+            break
+    assert sum(proxy.fired.values()) > 0
+    proxy.heal()
+    assert [r[1] for r in server_log(app, device.device_id)] == ids
+    assert_converged(device, app)

@@ -2,7 +2,8 @@
 
 Each request gets its own upstream connection and every answer carries ``Connection: close``, so
 keep-alive never hides a fault. Faults are armed as rules (method, path substring, how many
-matching requests to let through first, how many times to fire) or by a planner callable; what
+matching requests to let through first, how many times to fire), by a seeded random plan
+(:meth:`FaultProxy.random_plan`) or by any planner callable; what
 the proxy did is counted in :attr:`FaultProxy.fired` and logged in :attr:`FaultProxy.log`.
 
 Actions:
@@ -27,6 +28,7 @@ Any forwarding action takes ``on_sent``, a callable run once the request is on t
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import socketserver
 import threading
@@ -132,6 +134,30 @@ class FaultProxy:
         with self._cond:
             self.rules.append(rule)
         return rule
+
+    def random_plan(self, seed: int, rate: float = 0.3, kinds: tuple[str, ...] = (
+            "drop_request", "drop_response", "duplicate", "cut_request", "cut_response"),
+                    path: str | None = None) -> Planner:
+        """Fault a share ``rate`` of the requests (on ``path``), kinds drawn from a seeded RNG.
+
+        The n-th matching request always gets the same fate for a given seed.
+        """
+        rng = random.Random(seed)
+
+        def plan(method: str, request_path: str, index: int) -> tuple[str, dict] | None:
+            if path is not None and path not in request_path:
+                return None
+            roll, kind, fraction = rng.random(), rng.choice(kinds), rng.uniform(0.1, 0.9)
+            if roll >= rate:
+                return None
+            options = {"fraction": fraction} if kind.startswith("cut_") else {}
+            if kind == "duplicate":
+                options["which"] = "first" if fraction < 0.5 else "second"
+            return kind, options
+
+        with self._cond:
+            self.planner = plan
+        return plan
 
     def heal(self) -> None:
         """Remove every rule and the planner, and let held requests go."""

@@ -36,6 +36,7 @@ import shutil
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -555,6 +556,27 @@ class Campaign:
                         break
 
 
+    def run(self, scenarios: int) -> None:
+        """Play rounds until ``scenarios`` scenarios ran (or 20 failures piled up)."""
+        while self.scenario < scenarios and len(self.failures) < 20:
+            self.round += 1
+            self.collide()
+            for _ in range(SYNCS_PER_ROUND):
+                for device in self.devices:  # all offline: their edits are concurrent
+                    for _ in range(self.rng.randrange(0, 3)):
+                        self.edit(device)
+                order = list(self.devices)
+                self.rng.shuffle(order)
+                for device in order[:scenarios - self.scenario]:
+                    self.scenario_for(device)
+            started = time.monotonic()
+            self.heal()
+            self.timing["heal"] += time.monotonic() - started
+            started = time.monotonic()
+            self.check()
+            self.timing["check"] += time.monotonic() - started
+
+
 def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
                  out: Path | None = None) -> dict[str, Any]:
     """Run ``scenarios`` fault scenarios (one device's faulted sync each) and return the figures.
@@ -565,23 +587,10 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
     workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
     campaign = Campaign(seed, database_url, workdir)
     try:
-        while campaign.scenario < scenarios and len(campaign.failures) < 20:
-            campaign.round += 1
-            campaign.collide()
-            for _ in range(SYNCS_PER_ROUND):
-                for device in campaign.devices:  # all offline: their edits are concurrent
-                    for _ in range(campaign.rng.randrange(0, 3)):
-                        campaign.edit(device)
-                order = list(campaign.devices)
-                campaign.rng.shuffle(order)
-                for device in order[:scenarios - campaign.scenario]:
-                    campaign.scenario_for(device)
-            started = time.monotonic()
-            campaign.heal()
-            campaign.timing["heal"] += time.monotonic() - started
-            started = time.monotonic()
-            campaign.check()
-            campaign.timing["check"] += time.monotonic() - started
+        try:
+            campaign.run(scenarios)
+        except Exception:  # a crash is a finding too: report it with the figures so far
+            campaign.fail("campaign crashed:\n" + traceback.format_exc())
         fired = dict(sorted(campaign.proxy.fired.items()))
         stats = campaign.stats
         result = {

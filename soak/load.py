@@ -23,6 +23,7 @@ import gzip
 import json
 import multiprocessing as mp
 import os
+import queue
 import random
 import re
 import resource
@@ -584,7 +585,7 @@ class SimDevice:
 
 
 def _worker(specs: list[dict], base: str, rate_per_device: float, seed: int,
-            ready: mp.Barrier, go: mp.Event, halt: mp.Event, drained: mp.Barrier,
+            news: mp.Queue, go: mp.Event, halt: mp.Event, drain: mp.Event,
             result_path: str) -> None:
     """One load-generator process: its devices as threads, results to ``result_path``."""
     recorder = Recorder()
@@ -601,7 +602,7 @@ def _worker(specs: list[dict], base: str, rate_per_device: float, seed: int,
         t.start()
     for t in threads:
         t.join()
-    ready.wait()
+    news.put("ready")
     go.wait()
     recorder.phase = "measured"
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -616,13 +617,28 @@ def _worker(specs: list[dict], base: str, rate_per_device: float, seed: int,
         t.join()
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     recorder.phase = "drain"
-    drained.wait(timeout=600)  # every device everywhere has stopped pushing: pull to quiescence
+    news.put("stopped")
+    drain.wait()  # every device everywhere has stopped pushing: pull to quiescence
     for d in devices:
         d.interval = 0.0
         d.pull()
     Path(result_path).write_text(json.dumps({
         "rows": recorder.rows, "devices": [d.summary() for d in devices],
         "cpu_s": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)}))
+
+
+def _await(news, word: str, procs: list, timeout: float = 900) -> None:
+    """Wait until every generator process said ``word``; fail at once if one died."""
+    heard, deadline = 0, time.monotonic() + timeout
+    while heard < len(procs):
+        try:
+            if news.get(timeout=2) == word:
+                heard += 1
+        except queue.Empty:
+            if any(p.exitcode is not None for p in procs):
+                raise RuntimeError("a load-generator process died; see its traceback above") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"load generators not {word} after {timeout:.0f} s") from None
 
 
 # --- analysis -------------------------------------------------------------------------------
@@ -833,19 +849,19 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         sampler = Sampler(server, database_url if backend == "postgresql" else None)
         ctx = mp.get_context("spawn")
         processes = max(1, min(processes, len(plan)))
-        ready, drained = ctx.Barrier(processes + 1), ctx.Barrier(processes)
-        go, halt = ctx.Event(), ctx.Event()
+        news = ctx.Queue()
+        go, halt, drain = ctx.Event(), ctx.Event(), ctx.Event()
         result_paths = [Path(tmp) / f"gen-{i}.json" for i in range(processes)]
         per_device = rate / len(plan) if rate > 0 else 0.0
         procs = [ctx.Process(target=_worker, args=(plan[i::processes], server.base, per_device,
-                                                   seed, ready, go, halt, drained,
+                                                   seed, news, go, halt, drain,
                                                    str(result_paths[i])))
                  for i in range(processes)]
         try:
             for p in procs:
                 p.start()
             say(f"{len(plan)} devices in {processes} processes signing in and pulling")
-            ready.wait(timeout=600)
+            _await(news, "ready", procs)
             load_before = os.getloadavg()[0]
             sampler.start()
             t0 = time.time()
@@ -861,6 +877,8 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
             t1 = time.time()
             load_after = os.getloadavg()[0]
             halt.set()
+            _await(news, "stopped", procs)
+            drain.set()
             for p in procs:
                 p.join(600)
             sampler.stop()
@@ -868,13 +886,14 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
                 spy.wait(120)
         finally:
             halt.set()
+            drain.set()
             for p in procs:
                 if p.is_alive():
                     p.terminate()
             server.stop()
         results = [json.loads(p.read_text()) for p in result_paths if p.exists()]
         if len(results) != processes:
-            raise RuntimeError("a load-generator process died; see its traceback above")
+            raise RuntimeError("a load-generator process died; see its traceback above") from None
         access = parse_access_log(server.access_log)
         log_problems = _server_log_problems(server.error_log)
         correctness = check_database(database_url, [d for r in results for d in r["devices"]])

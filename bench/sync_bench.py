@@ -172,7 +172,7 @@ class Plan:
         self.quick = quick
         self.persons = 160 if quick else 5000
         self.visits_each = 12
-        self.wire_persons = 40 if quick else 400
+        self.wire_persons = 40 if quick else 300
         # Scope sizes of the sweep (persons; 13 records each); the main scope is its last point.
         self.sweep_persons = [20, 80] if quick else [77, 385, 1540]
         self.emulate_2g = not quick
@@ -314,15 +314,26 @@ def _raw_push(base: str, username: str, items) -> None:
         response.raise_for_status()
 
 
-def _other_posyandu(count: int) -> list[tuple[str, str]]:
-    """Return (posyandu id, desa) of posyandu outside the main puskesmas."""
+def _pick_posyandu(sweep_points: int) -> tuple[list, list]:
+    """Return posyandu for the sweep and for the wire sample, away from the main kecamatan.
+
+    Sweep: (posyandu, desa, puskesmas), each in a kecamatan of its own, pulled by its puskesmas
+    (the same kind of scope as the main one, with no other data in its kecamatan). Wire: two
+    (posyandu, desa) of one more kecamatan, pulled by their kader.
+    """
     from server.demo import generate
 
-    found = [(f["id"], f["desa_code"]) for f in generate(1, scale=0.01).facilities
-             if f["kind"] == "posyandu" and f.get("parent_id") != MAIN_PUSKESMAS]
-    if len(found) < count:
-        raise RuntimeError("the demo registry has too few posyandu for the bench")
-    return found[:count]
+    by_kecamatan: dict[str, list[dict]] = {}
+    for f in generate(1, scale=0.01).facilities:
+        if f["kind"] == "posyandu" and f["desa_code"][:6] != MAIN_DESA[:6]:
+            by_kecamatan.setdefault(f["desa_code"][:6], []).append(f)
+    kecamatan = sorted(by_kecamatan)
+    if len(kecamatan) < sweep_points + 1 or len(by_kecamatan[kecamatan[-1]]) < 2:
+        raise RuntimeError("the demo registry has too few kecamatan for the bench")
+    sweep = [(f["id"], f["desa_code"], f["parent_id"])
+             for f in (by_kecamatan[k][0] for k in kecamatan[:sweep_points])]
+    wire = [(f["id"], f["desa_code"]) for f in by_kecamatan[kecamatan[-1]][:2]]
+    return sweep, wire
 
 
 def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> dict:
@@ -330,7 +341,9 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
     users = [(KADER, "kader", MAIN_POSYANDU), (PKM, "puskesmas", MAIN_PUSKESMAS)]
     users += [(f"bench.wire.{enc}", "kader", psy) for enc, (psy, _) in
               zip(("gzip", "identity"), wire_items["posyandu"], strict=True)]
-    users += [(f"bench.sweep.{i}", "kader", psy) for i, (psy, _, _) in enumerate(sweep_items)]
+    users += [(f"bench.sweep.{i}", "kader", psy) for i, (psy, _, _, _) in enumerate(sweep_items)]
+    users += [(f"bench.sweep.pkm.{i}", "puskesmas", pkm)
+              for i, (_, _, pkm, _) in enumerate(sweep_items)]
     out: dict = {"server": "posyandu-server (gunicorn, 2 sync workers, SQLite file, "
                            "synchronous=FULL)",
                  "client": "field client Store (SQLite) + SyncAgent"}
@@ -380,9 +393,9 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
                 fresh_store.close()
 
             out["sweep"] = []
-            for i, (_, _, sweep) in enumerate(sweep_items):
+            for i, (_, _, _, sweep) in enumerate(sweep_items):
                 _raw_push(server.base, f"bench.sweep.{i}", sweep)
-                store, agent = _device(work / f"sweep-{i}", url, f"bench.sweep.{i}")
+                store, agent = _device(work / f"sweep-{i}", url, f"bench.sweep.pkm.{i}")
                 report, seconds, counted = _timed(relay, agent.sync)
                 assert _scope_count(store) == len(sweep), report
                 out["sweep"].append(_phase(counted, seconds, len(sweep)))
@@ -510,7 +523,6 @@ def _replicate(relay: Relay, action: str, records: int, **args) -> dict:
 
 def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> dict:
     """All phases for PouchDB -> pouchdb-server; returns the figures."""
-    ensure_pouch_installed()
     versions = {name: json.loads((POUCH / "node_modules" / name / "package.json").read_text())
                 ["version"] for name in ("pouchdb-node", "pouchdb-server", "leveldown")}
     out: dict = {"server": f"pouchdb-server {versions['pouchdb-server']} (express-pouchdb, "
@@ -548,7 +560,7 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                 out["wire"][enc] = {"records": len(wire), "push": push, "pull": pull}
 
             out["sweep"] = []
-            for i, (_, _, sweep) in enumerate(sweep_items):
+            for i, (_, _, _, sweep) in enumerate(sweep_items):
                 _bulk_load(f"{server.base}/sweep-{i}", sweep)
                 out["sweep"].append(_replicate(relay, "pull", len(sweep),
                                                local=str(work / f"pouch-sweep-{i}"),
@@ -596,22 +608,24 @@ def run(quick: bool = False) -> dict:
     plan = Plan(quick)
     items = list(_records(plan.persons, plan.visits_each))
     months = [_month_visits(items, 0), _month_visits(items, MONTH_VISITS)]
-    others = _other_posyandu(2 + len(plan.sweep_persons))
-    wire_items = {"posyandu": others[:2]}
-    for seed, enc, (psy, desa) in zip((21, 22), ("gzip", "identity"), others[:2], strict=True):
+    sweep_places, wire_places = _pick_posyandu(len(plan.sweep_persons))
+    wire_items = {"posyandu": wire_places}
+    for seed, enc, (psy, desa) in zip((21, 22), ("gzip", "identity"), wire_places, strict=True):
         wire_items[enc] = list(_records(plan.wire_persons, plan.visits_each, seed=seed,
                                         posyandu=psy, desa=desa))
-    sweep_items = [(psy, desa, list(_records(p, plan.visits_each, seed=30 + i, posyandu=psy,
-                                             desa=desa)))
-                   for i, (p, (psy, desa)) in enumerate(zip(plan.sweep_persons, others[2:],
-                                                            strict=True))]
+    sweep_items = [(psy, desa, pkm, list(_records(p, plan.visits_each, seed=30 + i,
+                                                  posyandu=psy, desa=desa)))
+                   for i, (p, (psy, desa, pkm)) in enumerate(zip(plan.sweep_persons,
+                                                                 sweep_places, strict=True))]
     results: dict = {
         "data": {"scope": f"one puskesmas scope: {plan.persons:,} balita + "
                           f"{len(items) - plan.persons:,} monthly weighings "
                           f"({len(items):,} records)",
                  "scope_records": len(items), "month_records": len(months[0]),
                  "wire_sample_records": len(wire_items["gzip"]),
-                 "sweep_records": [len(s) for _, _, s in sweep_items] + [len(items)],
+                 "sweep_records": [len(s) for _, _, _, s in sweep_items] + [len(items)],
+                 "sweep_scope": "a puskesmas scope at every point (ours: the puskesmas device; "
+                                "theirs: the puskesmas' database)",
                  "server_database": "SQLite file (ours), leveldb (theirs)"},
         "link": {"bits_per_second": LINK_BPS, "round_trip_seconds": LINK_RTT,
                  "estimate": "bytes*8/50,000 s; with latency: + 0.6 s per request and per new "
@@ -619,6 +633,11 @@ def run(quick: bool = False) -> dict:
                  "emulated": "relay delaying each chunk by 0.3 s each way and serialising all "
                              "bytes through one shared 50 kbit/s link"}}
     available, reason = pouch_available()
+    if available:
+        try:
+            ensure_pouch_installed()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            available, reason = False, f"npm ci into bench/pouch failed ({exc}); PouchDB skipped"
     with tempfile.TemporaryDirectory(prefix="posyandu-syncbench-") as tmp:
         work = Path(tmp)
         results["ours"] = run_ours(plan, work / "ours", items, months, wire_items, sweep_items)

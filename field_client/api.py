@@ -41,7 +41,10 @@ def error(code: str, status: int, details: dict[str, Any] | None = None, message
 
 def body() -> dict[str, Any]:
     """Return the JSON object in the request body (raising Invalid for anything else)."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[...]]]]" nested deeper than the parser's stack
+        data = None
     if not isinstance(data, dict):
         raise Invalid({"_schema": [t("client.error.json_object", g.get("lang", "id"))]},
                       code="bad_request")

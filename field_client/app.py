@@ -98,6 +98,7 @@ def create_app(data_dir: str | Path, launch_token: str | None = None, *,
         DATA_DIR=str(data_dir),
         TODAY=None,
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # a record is a few kB; refuse floods (413)
     )
     if test_config:
         app.config.update(test_config)

@@ -25,6 +25,14 @@ MESSAGES = {
               "aplikasi dijalankan.",
         "en": "Open the app from the Posyandu Sync window or from the address shown when it "
               "started."},
+    "client.error.bad_host": {
+        "id": "Alamat ini bukan alamat aplikasi di komputer ini. Buka aplikasi dari jendela "
+              "Posyandu Sync.",
+        "en": "This address is not the app's address on this computer. Open the app from the "
+              "Posyandu Sync window."},
+    "client.error.cross_origin": {
+        "id": "Permintaan dari situs lain ditolak.",
+        "en": "A request from another site was refused."},
     "client.error.json_required": {"id": "Permintaan harus berupa JSON.",
                                    "en": "The request must be JSON."},
     "client.error.locked": {"id": "Aplikasi terkunci. Masukkan PIN terlebih dahulu.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, current_app, g, jsonify, redirect, render_template, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -25,6 +25,9 @@ PIN_MIN, PIN_MAX = 4, 8
 MAX_PIN_FAILURES = 5
 PIN_LOCK_SECONDS = 30
 OPEN_ENDPOINTS = frozenset({"static"})
+# Names the app may be reached by: it listens on 127.0.0.1 only. Any other Host header is a page
+# of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -48,6 +51,31 @@ def _error(code: str, status: int):
     if _is_api():
         return jsonify({"error": {"code": code, "message": message, "details": {}}}), status
     return render_template("blocked.html", message=message), status
+
+
+def _split_host(value: str) -> tuple[str, str]:
+    """Split ``host[:port]`` into lower-case name and port ('' when absent)."""
+    name, separator, port = value.strip().lower().rpartition(":")
+    return (name, port) if separator else (port, "")
+
+
+def check_host_and_origin():
+    """Refuse a foreign Host (DNS rebinding) and cross-site writes (Origin, Sec-Fetch-Site)."""
+    host = request.environ.get("HTTP_HOST", "")
+    name, port = _split_host(host)
+    if name not in LOOPBACK_HOSTS or (port and not port.isdigit()):
+        return _error("bad_host", 403)
+    if request.method not in WRITE_METHODS:
+        return None
+    if request.headers.get("Sec-Fetch-Site", "").lower() in ("cross-site", "same-site"):
+        return _error("cross_origin", 403)
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        parts = urlsplit(origin)
+        if (parts.scheme != "http" or (parts.hostname or "") not in LOOPBACK_HOSTS
+                or str(parts.port or "") != port):
+            return _error("cross_origin", 403)
+    return None
 
 
 def check_launch_token():
@@ -128,5 +156,6 @@ def unlock(store) -> None:
 
 def init_app(app: Flask) -> None:
     """Install the checks on every request."""
+    app.before_request(check_host_and_origin)
     app.before_request(check_launch_token)
     app.before_request(require_unlocked)

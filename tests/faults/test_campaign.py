@@ -37,3 +37,49 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
     rounds = -(-SCENARIOS // (len(DEVICES) * SYNCS_PER_ROUND))
     assert result["rounds"] == rounds
     assert result["replicas_checked"] == rounds * len(DEVICES)
+
+
+@pytest.mark.slow
+def test_the_campaign_checks_catch_loss_divergence_and_missing_conflicts(tmp_path):
+    """The invariant checks are not vacuous: sabotage after healing is reported."""
+    import sqlalchemy as sa
+
+    from field_client.store import Change
+    from soak.campaign import Campaign
+
+    campaign = Campaign(SEED, None, tmp_path)
+    try:
+        campaign.run(20)  # two ordinary rounds: shared persons exist on every device
+        assert campaign.failures == [] and campaign.round == 2
+        campaign.round = 3
+        campaign.collide()
+        for device in campaign.devices:
+            campaign.edit(device)
+            campaign.scenario_for(device)
+        campaign.heal()
+        assert campaign.failures == []
+        # 1. a mutation the server never saw
+        victim = campaign.devices[0]
+        campaign.created.append({"device": victim.device_id, "seq": 10_000, "id": "x",
+                                 "kind": "person", "op": "upsert", "fields": {}})
+        # 2. a replica that drifted from the server without a version change
+        person = victim.store.list("person")[0]
+        victim.store.apply_changes([Change(person.id, "person", person.version, False,
+                                           {**person.fields, "name": "Tidak Sama"})],
+                                   force=True)
+        # 3. the conflict queue lost its rows
+        from server.extensions import db
+        from server.models import Conflict
+        with campaign.app.app_context():
+            removed = db.session.execute(sa.delete(Conflict)).rowcount
+            db.session.commit()
+        assert removed > 0
+        campaign.check(full=True)
+        failures = "\n".join(campaign.failures)
+        assert campaign.stats["lost"] == 1
+        assert f"{victim.device_id}#10000" in failures and "never reached the server" in failures
+        assert f"person {person.id} differs from the server" in failures
+        assert "missing from the conflict queue" in failures
+        assert all(f.startswith(f"seed {SEED} round 3 scenario ") for f in campaign.failures)
+    finally:
+        campaign.close()

@@ -353,8 +353,13 @@ class Store:
     def _records(self, db: Any, rows: list[sqlite3.Row]) -> list[Record]:
         states: dict[str, set[str]] = {}
         if rows:
+            # A few rows (a child's visits): look up just their outbox entries, not the whole
+            # outbox, which holds thousands after weeks offline.
+            ids = [row["id"] for row in rows] if len(rows) <= 500 else None
+            where = f"WHERE record_id IN ({','.join('?' * len(ids))}) " if ids else ""
             for rid, state in db.execute(
-                    "SELECT record_id, state FROM outbox GROUP BY record_id, state"):
+                    f"SELECT record_id, state FROM outbox {where}GROUP BY record_id, state",
+                    ids or ()):
                 states.setdefault(rid, set()).add(state)
         out = []
         for row in rows:

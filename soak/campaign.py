@@ -334,6 +334,8 @@ class Campaign:
                 self.digests_ok[device.name] = report.digest_ok
                 if report.pushed or report.quarantined or report.conflicts:
                     redo = max(redo, index)
+                if report.quarantined:  # refused now: discard it and sync this device again
+                    redo = max(redo, index + 1)
             todo = todo[:redo]
             if not todo:
                 return
@@ -413,6 +415,9 @@ class Campaign:
             if counts["pending"]:
                 self.stats["lost"] += counts["pending"]
                 self.fail(f"{device.name}: {counts['pending']} mutations still pending")
+            if counts["quarantined"]:
+                self.fail(f"{device.name}: {counts['quarantined']} refused mutations left "
+                          f"after healing")
         self.created = []
 
     def _replay(self, row, conflicts: dict) -> None:
@@ -578,7 +583,8 @@ class Campaign:
                 local_fields = {k: v for k, v in local_row.fields.items() if k != "id"}
                 self.stats["replica_records_compared"] += 1
                 if (row.version, server_fields) != (local_row.version, local_fields):
-                    self.fail(f"{device.name}: {row.kind} {rid} differs from the server: "
+                    self.fail(f"{device.name}: {row.kind} {rid} ({local_row.sync_state}) "
+                              f"differs from the server: "
                               f"v{local_row.version} {local_fields} != v{row.version} "
                               f"{server_fields}")
 

@@ -78,7 +78,7 @@ def test_the_campaign_checks_catch_loss_divergence_and_missing_conflicts(tmp_pat
         failures = "\n".join(campaign.failures)
         assert campaign.stats["lost"] == 1
         assert f"{victim.device_id}#10000" in failures and "never reached the server" in failures
-        assert f"person {person.id} differs from the server" in failures
+        assert f"person {person.id} (synced) differs from the server" in failures
         assert "missing from the conflict queue" in failures
         assert all(f.startswith(f"seed {SEED} round 3 scenario ") for f in campaign.failures)
     finally:

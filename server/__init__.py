@@ -69,8 +69,6 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(sync.requested_json)
     app.before_request(check_json_body)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the web blueprint checks its own
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     csrf.init_app(app)
     app.register_blueprint(web_bp)
 

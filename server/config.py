@@ -57,4 +57,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "JSON_SORT_KEYS": False,
     "PROPAGATE_EXCEPTIONS": False,
+    # Flask's own defaults hold these keys (SameSite None), so they are set here, not setdefault.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }

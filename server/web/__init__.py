@@ -115,8 +115,16 @@ def template_helpers() -> dict:
 
 
 def _safe_next(target: str | None) -> str:
-    parsed = urlparse(target or "")
-    if target and not parsed.scheme and not parsed.netloc and target.startswith("/"):
+    """Return ``target`` if it is a path on this site, else the summary (no open redirect).
+
+    Refused: other sites (``//host``, ``/\\host``, a scheme), control characters (a newline
+    would break the Location header) and anything long.
+    """
+    target = target or ""
+    parsed = urlparse(target)
+    if (target.startswith("/") and not target.startswith(("//", "/\\"))
+            and not parsed.scheme and not parsed.netloc and len(target) <= 2000
+            and not any(ord(ch) < 0x20 or ch in "\x7f\\" for ch in target)):
         return target
     return url_for("web.summary")
 

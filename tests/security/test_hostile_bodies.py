@@ -426,3 +426,35 @@ def test_a_rejected_mutation_does_not_block_the_valid_ones(seeded):
     assert [r["status"] for r in response.json["results"]] == ["applied", "rejected"]
     assert seeded.record(good["id"]) is not None and seeded.record(bad["id"]) is None
     assert seeded.db_counts() == (records_before + 1, log_before + 2)
+
+
+# -- web forms ------------------------------------------------------------------------------------
+
+FORM_VALUES = ["9" * 100, "-1", "NaN", "9999-12-31", "2026-02-30", "' OR 1=1 --", "x" * 100_000]
+
+
+@pytest.mark.parametrize("value", FORM_VALUES, ids=[v[:20] for v in FORM_VALUES])
+def test_hostile_values_in_every_lokmin_form_field(seeded, value):
+    """Every field of the three lokmin forms (kecamatan user, valid CSRF): a 4xx page or a save
+    of valid data, never a 5xx; a refused form writes nothing."""
+    client, token = seeded.web("kec_a"), seeded.csrf("kec_a")
+    forms = {
+        "/lokmin/pertemuan": ["kecamatan_code", "kind", "year", "quarter", "meeting_date",
+                              "venue", "chair_name", "agenda", "status", "attendance",
+                              "problems"],
+        f"/lokmin/pertemuan/{seeded.meetings['LA']}/kesepakatan": [
+            "action", "sector", "pic_name", "pic_role", "start_date", "due_date",
+            "budget_source", "status"],
+        f"/lokmin/kesepakatan/{seeded.agreements['LA']}": ["status", "progress_note"],
+    }
+    valid = {"kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": "2026",
+             "quarter": "4", "status": "planned", "action": "Sweeping", "sector": "pkk",
+             "pic_name": "Bu Ketua"}
+    for path, names in forms.items():
+        for name in names:
+            before = seeded.db_counts()
+            response = client.post(path, data={**valid, name: value, "csrf_token": token})
+            assert response.status_code < 500, (path, name, response.text[:200])
+            if response.status_code != 303:
+                assert response.status_code in (400, 403, 413, 422), (path, name)
+                assert seeded.db_counts() == before, (path, name)

@@ -25,6 +25,9 @@ syncs until nothing moves, then the invariants are checked:
   last check is equal field by field; every 10 rounds and after the last one, every record field
   by field and the whole (id, version) set and digest against ``/sync/ids``.
 
+The server is ``posyandu-server run`` in its own process on loopback (``--in-process``: the app
+served by werkzeug in a thread of the campaign), on a temporary SQLite file or ``--database-url``.
+
 Run: ``python -m soak.campaign --scenarios 1000 --seed 1 [--database-url URL] [--out file]``.
 """
 
@@ -33,8 +36,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -102,11 +109,50 @@ class SimDevice:
         self.store2.close()
 
 
+class ServerProcess:
+    """``posyandu-server run`` on loopback in its own process (its own core and GIL)."""
+
+    def __init__(self, url: str, workdir: Path):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DATABASE_URL": url, "POSYANDU_DATA_DIR": str(
+            workdir / "instance"), "SECRET_KEY": "campaign-secret"}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> ServerProcess:
+        command = [str(Path(sys.executable).parent / "posyandu-server"), "run",
+                   "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the campaign server did not start") from None
+                time.sleep(0.05)  # waiting for the port to open, with a deadline
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
 class Campaign:
     """The server, the proxy, the devices and the invariant checks of one seeded campaign."""
 
-    def __init__(self, seed: int, database_url: str | None, workdir: Path):
+    def __init__(self, seed: int, database_url: str | None, workdir: Path,
+                 server_process: bool = True):
         from server import create_app
+        from server.extensions import db
         from tests.support import world
         from tests.support.faultproxy import FaultProxy
         from tests.support.servers import LiveServer, reset_database, test_config
@@ -120,13 +166,15 @@ class Campaign:
         reset_database(self.app)
         world.build(self.app)
         with self.app.app_context():
-            from server.extensions import db
             self.backend = db.engine.dialect.name
         self.log_levels = {name: logging.getLogger(name).level
                            for name in ("werkzeug", "urllib3", "field_client", "server")}
         for name in self.log_levels:  # faults make them shout; the figures tell the story
             logging.getLogger(name).setLevel(logging.CRITICAL)
-        self.server = LiveServer(self.app).start()
+        with self.app.app_context():
+            db.engine.dispose()
+        self.server = (ServerProcess(url, workdir) if server_process
+                       else LiveServer(self.app)).start()
         self.proxy = FaultProxy(self.server.url).start()
         self.devices = [SimDevice(name, user, workdir / "devices", self.proxy.url)
                         for name, user in DEVICES]
@@ -611,14 +659,14 @@ class Campaign:
 
 
 def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
-                 out: Path | None = None) -> dict[str, Any]:
+                 out: Path | None = None, server_process: bool = True) -> dict[str, Any]:
     """Run ``scenarios`` fault scenarios (one device's faulted sync each) and return the figures.
 
     ``database_url`` None: a temporary SQLite file. A PostgreSQL URL is EMPTIED first.
     """
     begun = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
-    campaign = Campaign(seed, database_url, workdir)
+    campaign = Campaign(seed, database_url, workdir, server_process=server_process)
     try:
         try:
             campaign.run(scenarios)
@@ -629,6 +677,7 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
         result = {
             "scenarios": campaign.scenario, "rounds": campaign.round, "seed": seed,
             "backend": campaign.backend, "devices": len(campaign.devices),
+            "server": "posyandu-server process" if server_process else "werkzeug thread",
             "scenario_definition": "one device's sync attempt through the proxy with one fault "
                                    "armed on one of its requests (overlap: two syncs of the "
                                    "device at once); a round = twice (offline edits on every "
@@ -669,8 +718,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--in-process", action="store_true",
+                        help="serve the app in a thread instead of a posyandu-server process")
     args = parser.parse_args(argv)
-    result = run_campaign(args.scenarios, args.seed, args.database_url, args.out)
+    result = run_campaign(args.scenarios, args.seed, args.database_url, args.out,
+                          server_process=not args.in_process)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result["failures"] else 0
 

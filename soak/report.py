@@ -73,16 +73,21 @@ def postgres_version(url: str | None = None) -> str | None:
 
 
 def _module_doc(module: str) -> str:
+    """The first paragraph of the module's docstring, on one line."""
     path = ROOT / (module.replace(".", "/") + ".py")
     try:
-        doc = ast.get_docstring(ast.parse(path.read_text()))
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
     except (OSError, SyntaxError):
         return ""
-    return (doc or "").strip().splitlines()[0] if doc else ""
+    return " ".join(doc.strip().split("\n\n")[0].split()).replace("|", "\\|")
 
 
 def read_junit(path: Path) -> dict[str, dict]:
-    """Per test module: passed, failed, skipped, per-backend counts, seconds, description."""
+    """Per test module: passed, failed, skipped, xfailed, subtests, backends, seconds, doc.
+
+    A subtest (a schemathesis operation, say) is a case whose name carries a second ``[...]``;
+    it is counted apart from the tests.
+    """
     modules: dict[str, dict] = {}
     root = ET.parse(path).getroot()
     for case in root.iter("testcase"):
@@ -90,17 +95,32 @@ def read_junit(path: Path) -> dict[str, dict]:
         parts = classname.split(".")
         cut = next((i for i, p in enumerate(parts) if p.startswith("test_")), len(parts) - 1)
         module = ".".join(parts[:cut + 1])
-        m = modules.setdefault(module, {"passed": 0, "failed": 0, "skipped": 0, "seconds": 0.0,
-                                        "backends": defaultdict(int), "failures": []})
+        m = modules.setdefault(module, {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0,
+                                        "subtests": 0, "subtests_failed": 0, "seconds": 0.0,
+                                        "backends": defaultdict(int), "failures": [],
+                                        "xfail_reasons": []})
+        name = case.get("name", "")
+        failed = case.find("failure") is not None or case.find("error") is not None
+        if "][" in name:
+            m["subtests"] += 1
+            if failed:
+                m["subtests_failed"] += 1
+                m["failures"].append(name)
+            continue
         m["seconds"] += float(case.get("time") or 0)
-        if case.find("failure") is not None or case.find("error") is not None:
+        skipped = case.find("skipped")
+        if failed:
             m["failed"] += 1
-            m["failures"].append(case.get("name"))
-        elif case.find("skipped") is not None:
+            m["failures"].append(name)
+        elif skipped is not None and skipped.get("type") == "pytest.xfail":
+            m["xfailed"] += 1
+            reason = skipped.get("message") or ""
+            if reason not in m["xfail_reasons"]:
+                m["xfail_reasons"].append(reason)
+        elif skipped is not None:
             m["skipped"] += 1
         else:
             m["passed"] += 1
-            name = case.get("name", "")
             backend = re.search(r"\b(sqlite|postgres)\b", name)
             if backend:
                 m["backends"][backend.group(1)] += 1
@@ -164,20 +184,31 @@ def tests_section(title: str, intro: str, modules: dict[str, dict], prefix: str)
     chosen = {k: v for k, v in sorted(modules.items()) if k.startswith(prefix)}
     if not chosen:
         return out + [f"Not run (no `{prefix}` results in `soak/out/tests.xml`).", ""]
-    out += ["| module | what | passed | failed | skipped | SQLite | PostgreSQL | s |",
-            "|---|---|---:|---:|---:|---:|---:|---:|"]
+    out += ["| module | what | passed | failed | skipped | xfail | subtests | SQLite | "
+            "PostgreSQL | s |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     total = defaultdict(float)
+    keys = ("passed", "failed", "skipped", "xfailed", "subtests", "seconds")
     for name, m in chosen.items():
+        sqlite, pg = m["backends"].get("sqlite", 0), m["backends"].get("postgres", 0)
+        subtests = f"{m['subtests']}" + (f" ({m['subtests_failed']} failed)"
+                                          if m["subtests_failed"] else "")
         out.append(f"| `{name.rsplit('.', 1)[-1]}` | {m['description']} | {m['passed']} | "
-                   f"{m['failed']} | {m['skipped']} | {m['backends'].get('sqlite', 0)} | "
-                   f"{m['backends'].get('postgres', 0)} | {m['seconds']:.0f} |")
-        for key in ("passed", "failed", "skipped", "seconds"):
+                   f"{m['failed']} | {m['skipped']} | {m['xfailed']} | {subtests} | "
+                   f"{sqlite or '–'} | {pg or '–'} | {m['seconds']:.0f} |")
+        for key in keys:
             total[key] += m[key]
     out.append(f"| **total** | | **{int(total['passed'])}** | **{int(total['failed'])}** | "
-               f"**{int(total['skipped'])}** | | | {total['seconds']:.0f} |")
+               f"**{int(total['skipped'])}** | **{int(total['xfailed'])}** | "
+               f"{int(total['subtests'])} | | | {total['seconds']:.0f} |")
+    out += ["", "SQLite and PostgreSQL: passed tests run on each backend (a test without the "
+                "backend parameter counts in neither)."]
     failed = [(n, f) for n, m in chosen.items() for f in m["failures"]]
     if failed:
         out += ["", "Failed:", ""] + [f"- `{n}::{f}`" for n, f in failed[:30]]
+    xfails = [(n, r) for n, m in chosen.items() for r in m["xfail_reasons"]]
+    if xfails:
+        out += ["", "Expected failures (known defects, left open):", ""]
+        out += [f"- `{n.rsplit('.', 1)[-1]}`: {r}" for n, r in xfails]
     return out + [""]
 
 

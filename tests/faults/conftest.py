@@ -39,6 +39,20 @@ class Device:
         self.device_id = self.store.get_meta("device_id")
         self.service = RecordService(self.store, today=None)
 
+    @classmethod
+    def reopen(cls, data_dir):
+        """Open a device's data folder again, signed in as it was (no new login)."""
+        from field_client.service import RecordService
+        from field_client.store import Store
+        from field_client.sync import SyncAgent
+
+        device = cls.__new__(cls)
+        device.dir, device.store = data_dir, Store.open(data_dir)
+        device.agent = SyncAgent(device.store)
+        device.device_id = device.store.get_meta("device_id")
+        device.service = RecordService(device.store, today=None)
+        return device
+
     def register(self, name="Ani", **fields):
         return self.service.create("person", {
             "posyandu_id": POSYANDU, "name": name, "sex": "F", "birth_date": "2025-06-10",

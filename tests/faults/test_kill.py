@@ -126,9 +126,7 @@ def test_kill_during_a_sync_then_the_next_sync_converges_exactly_once(
         agent = SyncAgent(store)
         agent.sync()
         agent.session.close()
-    device = Device.__new__(Device)  # reopen the same device without signing in again
-    device.store, device.dir = Store.open(data_dir), data_dir
-    device.agent = SyncAgent(device.store)
+    device = Device.reopen(data_dir)
     try:
         if phase == "push":
             log = server_log(app, device_id)

@@ -147,7 +147,7 @@ def test_pull_cut_mid_body_leaves_the_cursor_and_replica_untouched(make_device, 
 
 
 def test_two_overlapping_syncs_of_one_device_settle_every_mutation_once(make_device, proxy,
-                                                                        app, tmp_path):
+                                                                        app):
     """The app's auto-sync and the CLI on one data folder: two agents, two connections."""
     device = make_device("tab")
     ids = [device.register(f"Anak {i}").id for i in range(250)]  # two push batches

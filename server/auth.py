@@ -115,8 +115,9 @@ def require_token_first() -> None:
 @token_auth.verify_token
 def verify_token(token: str):
     """Resolve a bearer token to its device and user; revoked or expired tokens fail."""
-    if token and g.get("token_checked") == token:
-        return g.user  # already checked by require_token_first in this request
+    checked = request.environ.get("posyandu.token_checked")  # per request, unlike g
+    if token and checked is not None and checked[0] == token:
+        return checked[1]  # already checked by require_token_first in this request
     g.token_failure = "missing" if not token else "invalid"
     if not token or len(token) > 200:
         return None
@@ -131,7 +132,8 @@ def verify_token(token: str):
     if device.created_at + timedelta(days=current_app.config["TOKEN_MAX_AGE_DAYS"]) < now:
         g.token_failure = "expired"
         return None
-    g.token_checked, g.token_failure = token, None
+    g.token_failure = None
+    request.environ["posyandu.token_checked"] = (token, device.user)
     g.device, g.user = device, device.user
     db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
     # End the read transaction now: a push must start its own with a write (see push.py).

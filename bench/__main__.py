@@ -52,6 +52,10 @@ def flatten(value, prefix: str = ""):
         yield prefix, value
 
 
+def _load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
 def _run_one(name: str, quick: bool, out: Path) -> None:
     """Child process: run one bench and write its figures plus this process' peak RSS."""
     import importlib
@@ -97,7 +101,10 @@ def main(argv: list[str]) -> int:
         if only and name not in only and name.split("_")[0] not in only:
             continue
         print(f"== {name}", flush=True)
+        load_before = _load_average()
         results[name] = _spawn(name, quick)
+        # other processes on the machine make timings noisy: keep the load next to the figures
+        results[name]["load_average_1min"] = [load_before, _load_average()]
         for key, value in flatten(results[name]):
             print(f"{name:19} {key:56} {value}", flush=True)
     results["total_seconds"] = round(time.perf_counter() - started, 1)

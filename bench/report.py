@@ -7,6 +7,7 @@ the documents from a saved run without measuring again.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -232,10 +233,14 @@ inserts the record and its mutation-log row through the ORM (~25 %), recomputes 
 values (WHO z-scores, N/T, BGM) of every visit of each child the batch touches (~30 %), and keeps
 the per-posyandu-month indicators current (~15 %); it commits with SQLite `synchronous=FULL`, and
 the device records each acknowledgement in its outbox, also with fsync. pouchdb-server stores
-each JSON document with its revision (leveldb, no fsync) and derives nothing. The server work
-grows with the data: all 5,000 balita of this scope sit in one posyandu, so each batch's
-indicator refresh and child recomputation read more rows as the scope fills (about 0.25 s per
-200-mutation batch at the start, 0.5 s at 25,000 records). The 80-visit push is one request of
+each JSON document with its revision (leveldb, no fsync) and derives nothing. Found on the way:
+the push slows down as the scope fills (about 0.25 s per 200-mutation batch at the start, 0.5 s
+at 25,000 records) because of a query plan. `recompute_children` (server/push.py) reads the
+children's visits with `person_id IN (...) AND kind = 'child_visit'`; SQLite has no statistics
+(no `ANALYZE` is ever run), picks `ix_record_kind_change_seq` and reads every child visit of the
+database on every batch: 174 ms at 60,000 visits, against 15 ms through `ix_record_person_id`
+(measured on the bench database). One `ANALYZE` (0.08 s there; or `PRAGMA optimize` after
+init and large imports) makes SQLite choose the person index. The 80-visit push is one request of
 ours against seven of PouchDB, so on any real link ours is the faster (see the 2G table).""",
     "initial": """\
 **Initial replication of the whole scope (65,000 records).** Found: a server query that scans
@@ -420,7 +425,18 @@ def render(results: dict, png: Path | None) -> str:
              "edit by hand.", "",
              f"- Machine: {results['machine']}.",
              f"- Run: {results['date']}{' (quick smoke run, small data)' if quick else ''}; "
-             f"whole run {results.get('total_seconds', '?')} s.", ""]
+             f"whole run {results.get('total_seconds', '?')} s.",
+             "- Reproduce: `BENCH_DATABASE_URL=postgresql+psycopg://USER@HOST/DB make bench` "
+             "(that database is wiped; without it the district bench runs on SQLite only); "
+             "`python -m bench.report` rewrites this page from `bench/results.json`. Node 18+ "
+             "and npm with access to the npm registry are needed for the PouchDB side.", ""]
+    loads = [f"{name} {d['load_average_1min'][0]}→{d['load_average_1min'][1]}"
+             for name, d in results.items()
+             if isinstance(d, dict) and d.get("load_average_1min")]
+    if loads:
+        lines[-1:-1] = [f"- Load average (1 min) before→after each bench, on {os.cpu_count()} "
+                        "cores (above the core count, other work shared the machine and the "
+                        "timings are noisy): " + ", ".join(loads) + "."]
     lines += _sync_section(results, png)
     if "growth" in results:
         lines += _growth_section(results["growth"])

@@ -659,11 +659,58 @@ class Campaign:
 
 
 def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
-                 out: Path | None = None, server_process: bool = True) -> dict[str, Any]:
+                 out: Path | None = None, server_process: bool = True,
+                 workers: int = 1) -> dict[str, Any]:
     """Run ``scenarios`` fault scenarios (one device's faulted sync each) and return the figures.
 
     ``database_url`` None: a temporary SQLite file. A PostgreSQL URL is EMPTIED first.
+    ``workers`` > 1 (SQLite only) splits the scenarios over independent campaigns in parallel
+    processes, seeded ``seed * 1000 + worker``, each with its own server, and adds their figures.
     """
+    if workers > 1:
+        result = _run_parallel(scenarios, seed, database_url, server_process, workers)
+    else:
+        result = _run_one(scenarios, seed, database_url, server_process)
+    if out is not None:
+        Path(out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return result
+
+
+def _run_parallel(scenarios: int, seed: int, database_url: str | None, server_process: bool,
+                  workers: int) -> dict[str, Any]:
+    import multiprocessing
+
+    if database_url is not None:
+        raise ValueError("parallel campaigns need a database each: SQLite only")
+    begun = time.monotonic()
+    shares = [scenarios // workers + (1 if i < scenarios % workers else 0)
+              for i in range(workers)]
+    seeds = [seed * 1000 + i for i in range(workers)]
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        parts = pool.starmap(_run_one, [(n, s, None, server_process)
+                                        for n, s in zip(shares, seeds, strict=True)])
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, bool) or key in ("seed", "backend", "server",
+                                                  "scenario_definition", "devices"):
+                merged[key] = value
+            elif isinstance(value, int | float):
+                merged[key] = round(merged.get(key, 0) + value, 1)
+            elif isinstance(value, dict):
+                into = merged.setdefault(key, {})
+                for k, v in value.items():
+                    into[k] = round(into.get(k, 0) + v, 1)
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+    merged.update(seed=seed, workers=workers, worker_seeds=seeds,
+                  worker_duration_s=[p["duration_s"] for p in parts],
+                  duration_s=round(time.monotonic() - begun, 1))
+    return merged
+
+
+def _run_one(scenarios: int, seed: int, database_url: str | None,
+             server_process: bool) -> dict[str, Any]:
     begun = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
     campaign = Campaign(seed, database_url, workdir, server_process=server_process)
@@ -706,8 +753,6 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
     finally:
         campaign.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    if out is not None:
-        Path(out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
 
 
@@ -718,11 +763,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="parallel independent campaigns (SQLite only)")
     parser.add_argument("--in-process", action="store_true",
                         help="serve the app in a thread instead of a posyandu-server process")
     args = parser.parse_args(argv)
     result = run_campaign(args.scenarios, args.seed, args.database_url, args.out,
-                          server_process=not args.in_process)
+                          server_process=not args.in_process, workers=args.workers)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result["failures"] else 0
 

@@ -244,16 +244,17 @@ init and large imports) makes SQLite choose the person index. The 80-visit push 
 ours against seven of PouchDB, so on any real link ours is the faster (see the 2G table).""",
     "initial": """\
 **Initial replication of the whole scope (65,000 records).** Found: a server query that scans
-the scope per page. `Scope.read_branches` (server/scope.py) gives a puskesmas a lokmin branch
-`kecamatan_code IN (...) AND kind IN (lokmin kinds)`; SQLite walks the index
-`ix_record_kecamatan_code_change_seq` for it and, as the kecamatan has no lokmin rows, reads every
-remaining record of the
-kecamatan on every page (196 ms on the first page at 65,000 records, less on each later one):
-11.8 s of the pull, summed over the 131 pages, is this one branch (measured on the bench
-database). With the kind first and tested for equality (`kind == k AND kecamatan_code IN (...)`,
-one branch per lokmin kind) SQLite uses `ix_record_kind_change_seq` and the branch costs ~0 ms,
-which would bring the 65,000-record pull from ~26 s to ~14 s. Below ~20,000 records ours is
-already 2–4× faster (sweep table). Reported to the lead, not changed here (server code).""",
+the scope on every page. `Scope.read_branches` (server/scope.py) gives a puskesmas a lokmin
+branch `kecamatan_code IN (...) AND kind IN (lokmin kinds)`; SQLite walks the index
+`ix_record_kecamatan_code_change_seq` for it and, as the kecamatan has no lokmin rows, reads
+every remaining record of the kecamatan on every page (196 ms on the first page at 65,000
+records, less on each later one): 11.8 s of the pull, summed over the 131 pages, is this one
+branch (measured on the bench database; `ANALYZE` does not change the plan). With the kind
+tested for equality (`kind == k AND kecamatan_code IN (...)`, one branch per lokmin kind) SQLite
+walks `ix_record_kind_change_seq` and the branch costs ~0 ms: ~12 s less for this pull (26 s in
+a run on a less loaded machine). The scan grows with the square of the scope, so ours leads on
+the small scopes of the sweep and the lead shrinks as the scope grows. Reported, not changed
+here (server code).""",
     "incremental_pull": """\
 **Incremental pull (80 visits into a device holding 65,000 records).** The bytes are 2.6× fewer,
 the time is not: every sync recomputes the scope digest from scratch on both sides — the server

@@ -115,3 +115,33 @@ def test_clock_far_ahead_is_clamped_and_the_device_flagged(app, callers):
 
         stored = db.session.get(Record, record["id"]).field_meta["name"][1]
     assert stored < f"{years_ahead:016d}"  # the stored HLC was pulled back to the server's clock
+
+
+def test_registry_changes_reach_the_next_request_through_the_facility_cache(app, world, client):
+    """The facility index is cached per process; a registry write must show at once."""
+    from server.cli import create_user
+    from server.extensions import db
+    from server.registry import write_records
+
+    kader = Caller(client, "kader_a1")
+    assert kader.push("person", person("PSY-A1")) == "applied"  # the cache is warm now
+    new_posyandu = {"id": "PSY-A3", "code": "PSY-A3", "name": "Posyandu Kenanga",
+                    "kind": "posyandu", "parent_id": "PKM-A", "desa_code": "6111012001",
+                    "kecamatan_code": "611101", "wilayah_kerja": []}
+    with app.app_context():
+        assert not write_records(db.session, [("facility", new_posyandu)]).rejected
+        create_user("kader_a3", "Kader A3", "kader", "PSY-A3", world_mod.PASSWORD)
+        db.session.commit()
+    newcomer = Caller(client, "kader_a3")
+    record = person("PSY-A3")
+    assert newcomer.push("person", record) == "applied"
+    assert record["id"] in Caller(client, "pkm_a").visible_ids()
+
+    with app.app_context():  # renamed: same count, higher change_seq and version
+        assert not write_records(db.session, [("facility", {**new_posyandu,
+                                                             "name": "Posyandu Kenanga Baru"})]
+                                 ).rejected
+        db.session.commit()
+    from server.scope import FacilityIndex
+    with app.app_context():
+        assert FacilityIndex.load(db.session).get("PSY-A3")["name"] == "Posyandu Kenanga Baru"

@@ -566,6 +566,13 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                                                local=str(work / f"pouch-sweep-{i}"),
                                                remote=f"{remote}/sweep-{i}"))
             out["sweep"].append(out["initial"])
+            # Tuned: the largest sweep scope again with batch_size 500 (our pull page size).
+            last = len(sweep_items) - 1
+            out["initial_tuned"] = _replicate(
+                relay, "pull", len(sweep_items[last][3]), local=str(work / "pouch-sweep-tuned"),
+                remote=f"{remote}/sweep-{last}", batch_size=500)
+            out["initial_tuned"].update(batch_size=500, default_seconds=out["sweep"][last][
+                "seconds"], default_requests=out["sweep"][last]["requests"])
 
             if plan.emulate_2g and len(months) > 1:
                 _node("load", local=kader, file=str(_ndjson(work / "month2.ndjson", months[1])))

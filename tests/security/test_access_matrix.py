@@ -358,6 +358,20 @@ for parent in ("PKM-B", "611102", "6111022001", "6111"):
                                                       "parent": parent}),
         lambda u: {401} if u is None else {200, 403, 404, 422}, indicator_rows_check))
 
+def indicator_sums_check(s: Seeded, user, response):
+    """Sums at any level count only the children the caller may read (one per seeded posyandu)."""
+    if user is None:
+        return
+    total = sum(row["counts"].get("S", 0) for row in response.json["rows"])
+    assert total == len(readable_posyandu(user)), (total, readable_posyandu(user))
+
+
+for level in ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"):
+    PROBES.append(Probe(
+        "indicators.indicators", "GET", "/api/v1/indicators", f"sums-at-{level}-level",
+        api("GET", "/api/v1/indicators", query_string={"period": "2026-10", "level": level}),
+        token_api, indicator_sums_check))
+
 # -- web pages --------------------------------------------------------------------------------
 WEB_GETS = [
     ("web.index", "/", "home", lambda u: {302}, None),

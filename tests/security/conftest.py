@@ -256,6 +256,24 @@ def add_hostile(s: Seeded) -> dict:
         v = child_visit(p, visit_date="2026-10-12", notes=text)
         assert c["kader_a1"].push_ok("child_visit", v)["status"] == "applied", text
         stored[f"person-{i}"] = p["id"]
+    # The other kinds the pages show, with hostile notes (pregnancy, ANC, adult visit, posyandu
+    # day, desa report).
+    mother = s.persons["A1"]
+    pregnancy = {"id": new_id(), "person_id": mother, "posyandu_id": "PSY-A1",
+                 "registered_on": "2026-09-01", "notes": XSS[1]}
+    for kind, fields in (
+            ("pregnancy", pregnancy),
+            ("anc_visit", {"id": new_id(), "pregnancy_id": pregnancy["id"], "person_id": mother,
+                           "posyandu_id": "PSY-A1", "visit_date": "2026-10-12",
+                           "notes": XSS[0]}),
+            ("adult_visit", {"id": new_id(), "person_id": mother, "posyandu_id": "PSY-A1",
+                             "visit_date": "2026-10-12", "weight_kg": 61.5, "notes": XSS[3]}),
+            ("posyandu_session", {"id": new_id(), "posyandu_id": "PSY-A1", "opened": True,
+                                  "session_date": "2026-10-12", "notes": XSS[5]}),
+            ("desa_report", {"id": new_id(), "desa_code": "6111012001", "period": "2026-10",
+                             "notes": XSS[7]})):
+        assert c["kader_a1"].push_ok(kind, fields)["status"] == "applied", kind
+        stored[kind] = fields["id"]
     # A conflict whose two values are hostile (conflict page and its downloads).
     p = person("PSY-A1", name="Anak Konflik")
     c["kader_a1"].push_ok("person", p)

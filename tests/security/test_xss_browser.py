@@ -183,9 +183,13 @@ def test_field_client_pages_render_hostile_text_inert(hostile, browser, tmp_path
             visitor.page.wait_for_url(f"{base}/")
             people = [r.id for r in context.store.list("person")
                       if any(p in (r.fields.get("name") or "") for p in XSS)]
+            pregnancies = [r.id for r in context.store.list("pregnancy")]
+            assert pregnancies, "the hostile pregnancy was not pulled"
             starts = ["/", "/registrasi", "/sinkronisasi", "/laporan-bulanan", "/laporan-desa",
-                      "/hari-buka"] + [f"/balita/{pid}" for pid in people] + [
-                      f"/orang/{pid}" for pid in people]
+                      "/hari-buka"] + [f"/kehamilan/{pid}" for pid in pregnancies] + [
+                      f"/orang/{hostile.persons['A1']}",
+                      f"/dewasa/{hostile.persons['A1']}/kunjungan"] + [
+                      f"/balita/{pid}" for pid in people] + [f"/orang/{pid}" for pid in people]
             visitor.crawl(base, starts)
             assert len(visitor.checked) >= 20, visitor.checked
             for payload in XSS[:4]:

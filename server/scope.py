@@ -149,7 +149,8 @@ class Scope:
         """
         if self.everything:
             return [sa.true()]
-        branches = [model.kind.in_(records.REFERENCE_KINDS)]
+        # Reference kinds one by one too: each walks (kind, change_seq) in order, no sort.
+        branches = [model.kind == kind for kind in sorted(records.REFERENCE_KINDS)]
         if self.role == "kader":
             branches += [model.posyandu_id.in_(self.posyandu),
                          sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report")]
@@ -159,8 +160,11 @@ class Scope:
             branches += [sa.and_(model.puskesmas_id.in_(self.puskesmas),
                                  model.kind.not_in(LOKMIN_KINDS)),
                          sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report"),
-                         sa.and_(model.kecamatan_code.in_(self.kecamatan),
-                                 model.kind.in_(LOKMIN_KINDS))]
+                         # One branch per lokmin kind: with ``kind = k`` the database walks the
+                         # small (kind, change_seq) index; with ``kind IN (...)`` SQLite walked
+                         # the kecamatan's whole (kecamatan_code, change_seq) index on every page.
+                         *(sa.and_(model.kind == kind, model.kecamatan_code.in_(self.kecamatan))
+                           for kind in sorted(LOKMIN_KINDS))]
         elif self.role == "kecamatan":
             branches += [model.kecamatan_code.in_(self.kecamatan)]
         return branches

@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
     from .auth import require_token_first
     from .errors import check_json_body
+    from .gzip import allow_inflated_length
     from .routes import auth, conflicts, sync
     from .web import bp as web_bp
     from .web import csrf
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, sync, conflicts):
         api.register_blueprint(module.blp)
     api.register_blueprint(__import__("server.routes.indicators", fromlist=["blp"]).blp)
+    app.before_request(allow_inflated_length)
     app.before_request(require_token_first)
     app.before_request(sync.requested_json)
     app.before_request(check_json_body)

@@ -14,6 +14,19 @@ from shared.i18n import normalize_language
 from shared.sync.errors import error_body
 
 CHUNK = 64 * 1024
+INFLATED = "posyandu.inflated"
+
+
+def allow_inflated_length() -> None:
+    """Before-request hook: an inflated body may be up to MAX_INFLATED_BYTES.
+
+    Flask checks MAX_CONTENT_LENGTH against the length it sees, which for a gzip body is the
+    inflated one; without this the inflated cap could never be reached.
+    """
+    from flask import current_app, request
+
+    if request.environ.get(INFLATED):
+        request.max_content_length = current_app.config["MAX_INFLATED_BYTES"]
 
 
 class GzipRequestMiddleware:
@@ -53,6 +66,7 @@ class GzipRequestMiddleware:
             return self._error(start_response, 400, "bad_request", lang, "server.bad_gzip")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        environ[INFLATED] = True  # the app lets this body reach max_inflated (see below)
         environ.pop("HTTP_CONTENT_ENCODING", None)
         return self.app(environ, start_response)
 

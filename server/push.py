@@ -230,10 +230,14 @@ def recompute_children(batch: Batch) -> None:
             for row in session.execute(sa.select(Record).where(Record.id.in_(missing))).scalars():
                 batch.loaded[row.id] = row
         by_person: dict[str, list[Record]] = {}
-        for visit in session.execute(sa.select(Record).where(
-                Record.person_id.in_(chunk), Record.kind == "child_visit",
-                Record.deleted.is_(False)).order_by(Record.id).with_for_update()).scalars():
-            by_person.setdefault(visit.person_id, []).append(visit)
+        # The kind is filtered here, not in SQL: with ``kind = 'child_visit'`` in the query,
+        # SQLite (no statistics) walked the kind index through every child visit of the
+        # database on each batch (174 ms at 60k visits); by person it reads only these people's.
+        for row in session.execute(sa.select(Record).where(
+                Record.person_id.in_(chunk), Record.deleted.is_(False))
+                .order_by(Record.id).with_for_update()).scalars():
+            if row.kind == "child_visit":
+                by_person.setdefault(row.person_id, []).append(row)
         for person_id in chunk:
             person, visits = batch.loaded.get(person_id), by_person.get(person_id)
             if person is None or person.deleted or not visits:

@@ -83,8 +83,9 @@ def test_request_delivered_twice_is_applied_once(make_device, proxy, app, which)
 
 def test_slow_link_times_out_after_commit_and_the_retry_is_a_duplicate(make_device, proxy, app):
     # The read timeout is shorter than the delay: the client gives up while the server commits.
-    device = make_device(retries=0, timeout=(5.0, 0.2))
+    device = make_device(retries=0)
     ani = device.register()
+    device.agent.timeout = (5.0, 0.2)
     proxy.arm("delay", path="/sync/push", seconds=1.0)
     with pytest.raises(SyncError) as error:
         device.agent.sync()

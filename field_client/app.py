@@ -24,7 +24,7 @@ from . import (
     security,
 )
 from .store import Store
-from .sync import AutoSync, SyncAgent, SyncError
+from .sync import DIGEST_EVERY, AutoSync, SyncAgent, SyncError
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,8 @@ def register_context(app: Flask, data_dir: str | Path, auto_sync: bool, interval
                      agent: SyncAgent | None) -> None:
     """Open the store and make the sync agent (and its background thread when asked)."""
     store = Store.open(data_dir)
-    agent = agent or SyncAgent(store, lang=store.get_meta("lang") or "id")
+    agent = agent or SyncAgent(store, lang=store.get_meta("lang") or "id",
+                               digest_every=DIGEST_EVERY)
     today = app.config.get("TODAY")
     context = ClientContext(store=store, agent=agent,
                             today_override=date.fromisoformat(today) if today else None)

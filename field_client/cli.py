@@ -58,10 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _agent(data_dir: Path):
     from .store import Store
-    from .sync import SyncAgent
+    from .sync import DIGEST_EVERY, SyncAgent
 
     store = Store.open(data_dir)
-    return SyncAgent(store, lang=store.get_meta("lang") or "id")
+    return SyncAgent(store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY)
 
 
 def cmd_login(args: argparse.Namespace) -> int:

@@ -100,8 +100,9 @@ def scope_digest(session, scope: Scope) -> str:
     return str(digest)
 
 
-def pull(session, scope: Scope, cursor: str | None, limit: int) -> dict:
-    """Return one page of changes after ``cursor`` within ``scope``."""
+def pull(session, scope: Scope, cursor: str | None, limit: int, *, digest: bool = True) -> dict:
+    """Return one page of changes after ``cursor`` within ``scope`` (the digest on the last page
+    unless the client asked for none)."""
     fingerprint = scope.fingerprint()
     position = 0
     if cursor:
@@ -114,7 +115,7 @@ def pull(session, scope: Scope, cursor: str | None, limit: int) -> dict:
     next_position = rows[-1].change_seq if more else max(high, position)
     body = {"changes": RawChanges(rows),
             "cursor": encode_cursor(next_position, fingerprint), "more": more, "reset": False}
-    if not more:
+    if not more and digest:
         body["digest"] = scope_digest(session, scope)
     return body
 

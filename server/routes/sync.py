@@ -90,7 +90,8 @@ def pull(query):
     """Return the next page of changes in the caller's scope, in commit order."""
     scope = user_scope(db.session, g.user)
     try:
-        body = pull_mod.pull(db.session, scope, query.get("cursor"), query["limit"])
+        body = pull_mod.pull(db.session, scope, query.get("cursor"), query["limit"],
+                             digest=query["digest"])
     except pull_mod.BadCursor:
         raise ApiError(400, "bad_request", {"cursor": [t("server.invalid_cursor",
                                                          request_language())]}) from None

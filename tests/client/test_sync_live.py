@@ -205,6 +205,22 @@ def test_digest_mismatch_is_repaired_record_by_record(make_device):
     assert device.agent.sync().digest_ok is True
 
 
+def test_digest_is_checked_first_then_at_most_every_interval(make_device):
+    now = [1_790_000_000_000]
+    device = make_device(digest_every=3600, clock_ms=lambda: now[0])
+    ani = register(device, "Ani")
+    assert device.agent.sync().digest_ok is True  # the first pull always checks
+    with device.store.transaction() as db:  # a replica gone wrong behind the agent's back
+        db.execute("UPDATE records SET version = 99 WHERE id = ?", (ani.id,))
+    now[0] += 1_000_000  # 17 minutes later: no check yet, the damage stays unseen
+    assert device.agent.sync().digest_ok is None
+    assert device.store.get("person", ani.id).version == 99
+    now[0] += 3_600_000  # past the interval: checked and repaired
+    report = device.agent.sync()
+    assert report.digest_ok is False and report.repaired == 1
+    assert device.store.get("person", ani.id).version == 1
+
+
 def test_large_outbox_is_pushed_gzipped_in_batches_of_at_most_200(make_device):
     device = make_device()
     for i in range(450):

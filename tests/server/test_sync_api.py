@@ -189,6 +189,19 @@ def test_scope_change_resets_the_pull(app, device):
     assert response["reset"] is True
 
 
+def test_pull_leaves_the_digest_off_when_asked(device):
+    kader = device("kader_a1")
+    kader.push([kader.mutation("person", person())])
+    url = f"{kader.base}/sync/pull"
+    with_digest = kader.http.get(url, params={"limit": 500}, timeout=10).json()
+    without = kader.http.get(url, params={"limit": 500, "digest": "0"}, timeout=10).json()
+    assert with_digest["more"] is False and len(with_digest["digest"]) > 8
+    assert without["more"] is False and without.get("digest") is None
+    assert without["changes"] == with_digest["changes"]
+    refused = kader.http.get(url, params={"digest": "maybe"}, timeout=10)
+    assert refused.status_code == 422 and "digest" in refused.text
+
+
 def test_ids_and_fetch_repair(device):
     kader = device("kader_a1")
     people = [person() for _ in range(3)]

@@ -5,6 +5,8 @@ A **scenario** is one device's sync attempt (``SyncAgent.sync()``, or two overla
 device for ``overlap``) through the proxy with exactly one fault armed on one of its requests; the
 kind and the request it targets are drawn from the seeded RNG. A fault armed on a request the sync
 never makes does not fire: ``faults`` counts the faults that fired, ``armed`` the ones armed.
+Half the scenarios (drawn) run without HTTP retries, so the fault fails the sync and a later one
+resumes from the store; with retries (2, no backoff) most faults are healed within the sync.
 
 A **round** is: twice over, every device makes 0-2 offline edits (create persons and child
 visits, edit the same and different fields of shared records, mostly a few hot ones, delete a
@@ -101,10 +103,13 @@ class SimDevice:
         self.store2 = Store.open(self.dir)
         self.agent2 = SyncAgent(self.store2, session=make_session(retries=2, backoff=0),
                                 timeout=(5.0, 30.0))
+        # Half the scenarios run without HTTP retries, so a fault fails the sync and the next
+        # one resumes from what the store kept.
+        self.sessions = {True: self.agent.session, False: make_session(retries=0)}
 
     def close(self) -> None:
-        for agent in (self.agent, self.agent2):
-            agent.session.close()
+        for session in (*self.sessions.values(), self.agent2.session):
+            session.close()
         self.store.close()
         self.store2.close()
 
@@ -194,6 +199,7 @@ class Campaign:
         self.last_change_seq = 0
         self.reference_ids: set[str] | None = None
         self.outcomes: Counter[str] = Counter()
+        self.sync_errors: Counter[str] = Counter()
 
     def close(self) -> None:
         from server.extensions import db
@@ -322,7 +328,10 @@ class Campaign:
             options["fraction"] = rng.uniform(0.05, 0.95)
         elif kind == "overlap":
             options["timeout"] = 2.0
+        retries = rng.random() < 0.5
+        device.agent.session = device.sessions[retries]
         self.armed[kind] += 1
+        self.stats["scenarios_without_retries"] += not retries
         started = time.monotonic()
         rule = proxy.arm(kind, path=path, skip=0, times=1, **options)
         errors: list[BaseException] = []
@@ -349,8 +358,10 @@ class Campaign:
             run(device.agent)
         proxy.heal()
         self.timing[kind] += time.monotonic() - started
-        self.stats["syncs_failed_under_fault"] += sum(1 for e in errors
-                                                      if isinstance(e, SyncError))
+        for error in errors:
+            if isinstance(error, SyncError):
+                self.stats["syncs_failed_under_fault"] += 1
+                self.sync_errors[f"{kind}:{error.code}"] += 1
         self.stats["faults_fired_total"] += rule.fired
 
     # -- healing and checks --------------------------------------------------------------------
@@ -364,6 +375,8 @@ class Campaign:
         from field_client.sync import SyncError
 
         self.proxy.heal()
+        for device in self.devices:
+            device.agent.session = device.sessions[True]
         self.digests_ok: dict[str, bool | None] = {}
         todo = list(self.devices)
         for _ in range(8):
@@ -732,7 +745,9 @@ def _run_one(scenarios: int, seed: int, database_url: str | None,
                                    "invariant",
             "faults": fired, "faults_armed": dict(sorted(campaign.armed.items())),
             "faults_fired_total": sum(fired.values()),
+            "scenarios_without_http_retries": stats["scenarios_without_retries"],
             "syncs_failed_under_fault": stats["syncs_failed_under_fault"],
+            "sync_errors": dict(sorted(campaign.sync_errors.items())),
             "mutations_created": stats["mutations_created"],
             "mutations_applied": stats["mutations_applied"],
             "mutations_rejected": stats["mutations_rejected"],

@@ -112,6 +112,9 @@ def require_token_first() -> None:
         auth_error(401)
 
 
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
 @token_auth.verify_token
 def verify_token(token: str):
     """Resolve a bearer token to its device and user; revoked or expired tokens fail."""
@@ -135,7 +138,12 @@ def verify_token(token: str):
     g.token_failure = None
     request.environ["posyandu.token_checked"] = (token, device.user)
     g.device, g.user = device, device.user
-    db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
+    # "Last seen" is for people (the Pengguna page): a write at most once a minute per device,
+    # not on every request (a commit with a write cost about 1.4 ms a request under load).
+    seen = device.last_seen_at
+    if seen is None or not timedelta(0) <= now - seen < LAST_SEEN_EVERY:
+        db.session.execute(sa.update(Device).where(Device.id == device.id)
+                           .values(last_seen_at=now))
     # End the read transaction now: a push must start its own with a write (see push.py).
     db.session.commit()
     return device.user

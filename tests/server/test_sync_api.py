@@ -290,3 +290,27 @@ def test_huge_conflict_id_is_not_found(device):
     response = reviewer.http.post(f"{reviewer.base}/conflicts/2202519752983/resolve",
                                   json={"choice": "loser"}, timeout=10)
     assert response.status_code == 404
+
+
+def test_last_seen_is_written_at_most_once_a_minute(app, device):
+    from datetime import timedelta
+
+    from server.extensions import db
+    from server.models import Device
+
+    kader = device("kader_a1")
+
+    def seen():
+        with app.app_context():
+            return db.session.get(Device, kader.device_id).last_seen_at
+
+    kader.http.get(f"{kader.base}/auth/me", timeout=10)
+    first = seen()
+    assert first is not None
+    kader.http.get(f"{kader.base}/auth/me", timeout=10)
+    assert seen() == first  # within the minute: no write
+    with app.app_context():
+        db.session.get(Device, kader.device_id).last_seen_at = first - timedelta(minutes=2)
+        db.session.commit()
+    kader.http.get(f"{kader.base}/auth/me", timeout=10)
+    assert seen() > first - timedelta(seconds=1)

@@ -263,10 +263,11 @@ def _identity_agent_class():
 def _device(folder: Path, url: str, username: str, identity: bool = False):
     """A field client device (Store + SyncAgent) signed in through ``url``."""
     from field_client.store import Store
-    from field_client.sync import SyncAgent
+    from field_client.sync import DIGEST_EVERY, SyncAgent
 
     store = Store.open(folder)
-    agent = (_identity_agent_class() if identity else SyncAgent)(store)
+    # As the app and the CLI make it: the digest is checked on the first pull, then every 6 h.
+    agent = (_identity_agent_class() if identity else SyncAgent)(store, digest_every=DIGEST_EVERY)
     agent.login(url, username, PASSWORD, device_name=f"bench {folder.name}")
     return store, agent
 

@@ -193,15 +193,14 @@ def test_the_real_launcher_listens_on_loopback_only(tmp_path):
          "--browser", "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     try:
-        deadline, url = time.monotonic() + 30, None
+        deadline, url, output = time.monotonic() + 60, None, []
         while time.monotonic() < deadline and url is None:
             line = process.stdout.readline()
             if not line and process.poll() is not None:
                 break
-            match = re.search(r"http://([0-9.]+):(\d+)/\?launch=", line)
-            if match:
-                url = match
-        assert url is not None, "the launcher printed no launch URL"
+            output.append(line)
+            url = re.search(r"http://([0-9.]+):(\d+)/\?launch=", line)
+        assert url is not None, f"the launcher printed no launch URL: {''.join(output)[-2000:]}"
         host, port = url.group(1), int(url.group(2))
         assert host == "127.0.0.1"
         with socket.create_connection(("127.0.0.1", port), timeout=5):

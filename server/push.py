@@ -106,6 +106,28 @@ def _references(batch: Batch, kind: str, values: Mapping) -> tuple[dict, dict]:
     return context, errors
 
 
+def _prefetch_references(batch: Batch, mutations: list[dict]) -> None:
+    """Load the records the batch's mutations refer to (a visit's person...) in one query each
+    500, instead of one lookup per mutation (80 visits: 34 ms of 80 queries)."""
+    wanted = set()
+    for m in mutations:
+        kind, values = m.get("kind"), m.get("fields")
+        if not isinstance(values, Mapping) or kind not in records.KINDS:
+            continue
+        for name in records.spec(kind).refs:
+            ref = values.get(name)
+            if isinstance(ref, str) and 0 < len(ref) <= 64 and "\x00" not in ref:
+                wanted.add(ref)
+    wanted = sorted(wanted - batch.loaded.keys())
+    with batch.session.no_autoflush:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found = {row.id: row for row in batch.session.execute(
+                sa.select(Record).where(Record.id.in_(chunk))).scalars()}
+            for ref in chunk:
+                batch.loaded[ref] = found.get(ref)
+
+
 def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     """Apply one new mutation; return its result (status, version, errors, conflicts)."""
     kind, record_id = m["kind"], m["id"]
@@ -298,6 +320,7 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
             batch.loaded[row.id] = row
         for record_id in ids:
             batch.loaded.setdefault(record_id, None)  # known to be new: no lookup later
+        _prefetch_references(batch, new)
     results_by_seq = {}
     for m in old:
         log = logs.get(m["seq"])

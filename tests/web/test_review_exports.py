@@ -104,6 +104,7 @@ def test_quality_downloads_match_page_and_scope(app, web, device):
     kader.push([kader.mutation("person", p), kader.mutation("child_visit", odd)])
     with app.app_context():
         db.session.get(Device, kader_b.device_id).clock_skew_ms = 9 * 60 * 1000
+        db.session.get(Device, kader.device_id).clock_skew_ms = 6 * 60 * 1000  # in pkm_a's scope
         db.session.commit()
 
     client = web("pkm_a")

@@ -336,11 +336,14 @@ class Store:
         if not include_deleted:
             sql.append("AND deleted = 0")
         if search:
-            sql.append("AND (lower(json_extract(fields, '$.name')) LIKE ? "
-                       "OR json_extract(fields, '$.nik') LIKE ? "
-                       "OR lower(json_extract(fields, '$.mother_name')) LIKE ?)")
-            like = f"%{search.strip().lower()}%"
-            args += [like, f"{search.strip()}%", like]
+            # The text matches literally: % and _ are escaped (a search for "%" is not "all").
+            sql.append("AND (lower(json_extract(fields, '$.name')) LIKE ? ESCAPE '\\' "
+                       "OR json_extract(fields, '$.nik') LIKE ? ESCAPE '\\' "
+                       "OR lower(json_extract(fields, '$.mother_name')) LIKE ? ESCAPE '\\')")
+            text = (search.strip().replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_"))
+            like = f"%{text.lower()}%"
+            args += [like, f"{text}%", like]
         order = "DESC" if newest_first else "ASC"
         sql.append(f"ORDER BY event_date {order}, json_extract(fields, '$.name'), id")
         if limit is not None:

@@ -225,6 +225,9 @@ def test_list_filters_by_person_and_date_and_searches_names(store):
     assert [v.id for v in visits] == ["v1", "v2"]
     assert [r.id for r in store.list("person", search="bud")] == ["p2"]
     assert [r.id for r in store.list("person", search="64060101")] == ["p2"]
+    store.save("person", "p3", {**CHILD, "name": "Sri_50%"})  # wildcards match literally
+    assert [r.id for r in store.list("person", search="_50%")] == ["p3"]
+    assert store.list("person", search="%") == [store.get("person", "p3")]
     assert [v.id for v in store.list("child_visit", date_from="2026-02-01",
                                      date_to="2026-02-28")] == ["v1", "vx"]
 

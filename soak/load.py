@@ -387,6 +387,10 @@ class SimDevice:
         """Pull pages until the server says there is no more."""
         for _ in range(10_000):
             params = {"limit": 500, **({"cursor": self.cursor} if self.cursor else {})}
+            if self.cursor:
+                # As the field client does (field_client.sync.DIGEST_EVERY): the scope digest on
+                # the first pull, then every 6 hours, so never again within a soak run.
+                params["digest"] = "0"
             response = self.call("pull", "GET", "/sync/pull", params=params)
             if response is None:
                 return

@@ -34,7 +34,7 @@ def postgres_reachable(database_url: str) -> bool:
         return False
 
 
-def run_campaign_part(scenarios: int, seed: int) -> bool:
+def run_campaign_part(scenarios: int, seed: int, workers: int) -> bool:
     """The seeded fault campaign on SQLite -> soak/out/campaign.json."""
     try:
         from .campaign import run_campaign
@@ -42,8 +42,9 @@ def run_campaign_part(scenarios: int, seed: int) -> bool:
         print(f"[soak] fault campaign not available ({exc}); skipped", flush=True)
         return False
     out = OUT / "campaign.json"
-    print(f"[soak] fault campaign: {scenarios} scenarios, seed {seed}, SQLite", flush=True)
-    result = run_campaign(scenarios, seed, database_url=None, out=out)
+    print(f"[soak] fault campaign: {scenarios} scenarios, seed {seed}, SQLite, "
+          f"{workers} worker(s)", flush=True)
+    result = run_campaign(scenarios, seed, database_url=None, out=out, workers=workers)
     if not out.exists():
         out.write_text(json.dumps(result, indent=1))
     failures = result.get("failures") or []
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="offered load in requests per second (0: unlimited)")
     parser.add_argument("--database-url", default=os.environ.get("SOAK_DATABASE_URL",
                                                                  DEFAULT_DATABASE_URL))
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                        help="campaign processes (independent seeded campaigns, figures summed)")
     parser.add_argument("--skip-campaign", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
@@ -96,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     pg = postgres_reachable(args.database_url)
     ok = True
-    parts = [("campaign", args.skip_campaign, lambda: run_campaign_part(args.scenarios, args.seed)),
+    parts = [("campaign", args.skip_campaign, lambda: run_campaign_part(args.scenarios, args.seed,
+                                                                  args.workers)),
              ("tests", args.skip_tests, lambda: run_tests_part(args.database_url, pg)),
              ("load", args.skip_load, lambda: _load(args, pg))]
     for name, skip, part in parts:

@@ -314,3 +314,35 @@ def test_last_seen_is_written_at_most_once_a_minute(app, device):
         db.session.commit()
     kader.http.get(f"{kader.base}/auth/me", timeout=10)
     assert seen() > first - timedelta(seconds=1)
+
+
+def test_stored_assessments_are_reused_only_while_their_inputs_stand(device):
+    """After each later push the server's visits equal a derivation of the whole history from
+    scratch: a new visit, a late visit in an earlier month, and a new birth date."""
+    from shared.derive import derive_child_visits
+
+    kader = device("kader_a1")
+    p = person(birth_date="2025-01-10", sex="M")
+    visits = [child_visit(p, visit_date=f"2026-0{m}-10", weight_kg=8.0 + m * 0.3,
+                          length_cm=70.0 + m) for m in (1, 2, 4)]
+    kader.push([kader.mutation("person", p)] + [kader.mutation("child_visit", v) for v in visits])
+
+    def check(person_fields, inputs):
+        kader.pull_all()
+        fresh = derive_child_visits(person_fields, inputs)
+        for v in inputs:
+            stored = kader.replica[v["id"]]["fields"]
+            assert {k: stored.get(k) for k in fresh[v["id"]]} == fresh[v["id"]], v["visit_date"]
+
+    check(p, visits)
+    late = child_visit(p, visit_date="2026-03-10", weight_kg=8.1, length_cm=73.0)  # a T in March
+    kader.push([kader.mutation("child_visit", late)])
+    visits.insert(2, late)
+    check(p, visits)
+    april = kader.replica[visits[3]["id"]]
+    assert april["fields"]["growth_status"] == "N"  # 8.1 -> 9.2 kg
+    older = {**p, "birth_date": "2024-07-10"}  # six months older: every z-score moves
+    before = {v["id"]: kader.replica[v["id"]]["fields"]["waz"] for v in visits}
+    kader.push([kader.mutation("person", older, base_version=1)])
+    check(older, visits)
+    assert all(kader.replica[v["id"]]["fields"]["waz"] != before[v["id"]] for v in visits)

@@ -223,45 +223,40 @@ def _verdicts(sync: dict) -> list[str]:
 
 
 # Why ours loses where it does: found by profiling (cProfile of the server in-process and of the
-# agent, EXPLAIN QUERY PLAN on the bench database) while this bench was written; not re-measured
-# by each run. Shown only for the targets a run does not meet.
+# agent, EXPLAIN QUERY PLAN on the bench database); not re-measured by each run. Shown only for
+# the targets a run does not meet.
 WHY = {
     "push": """\
 **Push (throughput, and the time of an incremental push).** A push of ours is not a copy of
-documents. Per mutation the server validates the fields (marshmallow, ~25 % of the server time),
-inserts the record and its mutation-log row through the ORM (~25 %), recomputes the derived growth
-values (WHO z-scores, N/T, BGM) of every visit of each child the batch touches (~30 %), and keeps
-the per-posyandu-month indicators current (~15 %); it commits with SQLite `synchronous=FULL`, and
-the device records each acknowledgement in its outbox, also with fsync. pouchdb-server stores
-each JSON document with its revision (leveldb, no fsync) and derives nothing. Found on the way:
-the push slows down as the scope fills (about 0.25 s per 200-mutation batch at the start, 0.5 s
-at 25,000 records) because of a query plan. `recompute_children` (server/push.py) reads the
-children's visits with `person_id IN (...) AND kind = 'child_visit'`; SQLite has no statistics
-(no `ANALYZE` is ever run), picks `ix_record_kind_change_seq` and reads every child visit of the
-database on every batch: 174 ms at 60,000 visits, against 15 ms through `ix_record_person_id`
-(measured on the bench database). One `ANALYZE` (0.08 s there; or `PRAGMA optimize` after
-init and large imports) makes SQLite choose the person index. The 80-visit push is one request of
-ours against seven of PouchDB, so on any real link ours is the faster (see the 2G table).""",
+documents. Per mutation the server validates the fields against the record kind (marshmallow),
+merges them field by field with their HLCs and writes the mutation log; for every child a batch
+touches it recomputes growth status (N/T, 2T, BGM) over the child's whole weighing history (the
+WHO z-scores of unchanged visits are reused); it keeps the per-posyandu-month indicators current;
+and it commits with SQLite `synchronous=FULL`, as the device does when it records each
+acknowledgement. A profile of 20 batches of 200 visits on a server holding 400 children
+(in-process, after the fixes listed below): indicators upkeep about 31 % of the push time, the
+children's growth recompute about 30 %, validation and merge about 22 %, ORM flush and commit
+the rest. pouchdb-server stores each JSON document with its revision (leveldb, no fsync) and
+derives nothing, so its push is a store of opaque documents. What the extra work buys: the
+numbers on the Pokjanal view are current the moment a push is acknowledged, and a wrong value
+(a 1.2 kg weight on a 75 cm child) is refused or flagged at the device's first contact.
+Fixed while this bench was written: the children's visits were found through the kind index
+(every child visit of the database per batch, 174 ms at 60,000 visits), and were loaded as ORM
+objects with every z-score recomputed; a push is now about three times faster than in the
+first run of this bench. On any real link ours is faster, since one request of ours carries what
+PouchDB sends in seven (see the 2G table).""",
     "initial": """\
-**Initial replication of the whole scope (65,000 records).** Found: a server query that scans
-the scope on every page. `Scope.read_branches` (server/scope.py) gives a puskesmas a lokmin
-branch `kecamatan_code IN (...) AND kind IN (lokmin kinds)`; SQLite walks the index
-`ix_record_kecamatan_code_change_seq` for it and, as the kecamatan has no lokmin rows, reads
-every remaining record of the kecamatan on every page (196 ms on the first page at 65,000
-records, less on each later one): 11.8 s of the pull, summed over the 131 pages, is this one
-branch (measured on the bench database; `ANALYZE` does not change the plan). With the kind
-tested for equality (`kind == k AND kecamatan_code IN (...)`, one branch per lokmin kind) SQLite
-walks `ix_record_kind_change_seq` and the branch costs ~0 ms: ~12 s less for this pull (26 s in
-a run on a less loaded machine). The scan grows with the square of the scope, so ours leads on
-the small scopes of the sweep and the lead shrinks as the scope grows. Reported, not changed
-here (server code).""",
+**Initial replication of the whole scope.** Ours pulls pages of 500 changes per scope branch in
+`change_seq` order, passes the stored JSON through, and the device writes each page in one
+SQLite transaction with `synchronous=FULL` and checks the scope digest at the end (the whole
+replica is read once more). Fixed while this bench was written: a puskesmas' lokmin branch was
+`kind IN (...)`, which SQLite served by walking the kecamatan's whole index on every page
+(11.8 s of a 65,000-record pull); each kind is now its own branch.""",
     "incremental_pull": """\
-**Incremental pull (80 visits into a device holding 65,000 records).** The bytes are 2.6× fewer,
-the time is not: every sync recomputes the scope digest from scratch on both sides — the server
-rereads all 65,000 (id, version) pairs of the scope for the last pull page (0.7–1 s here), the agent
-rereads and hashes its whole replica (~0.2 s) — although `shared.sync.digest` is designed to be
-kept up to date change by change (XOR). An empty sync of this scope costs ~1 s for that reason;
-PouchDB compares checkpoints only. On a 2G link the round trips dominate and ours is faster.""",
+**Incremental pull.** Ours checks the scope digest on the first pull, after a reset and then at
+most every 6 hours (`field_client.sync.DIGEST_EVERY`); a pull that checks it reads the whole
+scope on the server and the whole replica on the device (about 1 s at 65,000 records), which
+PouchDB does not do at all (it compares checkpoints only).""",
 }
 WHY["incremental_push"] = WHY["push"]
 

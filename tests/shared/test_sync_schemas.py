@@ -219,9 +219,13 @@ def test_instant_keeps_the_offset_the_device_sent():
 
 def test_pull_query_reads_limit_from_the_query_string_with_a_default():
     schema = schemas.PullQuerySchema()
-    assert schema.load({}) == {"limit": 500}
-    assert schema.load({"cursor": "c:123", "limit": "250"}) == {"cursor": "c:123", "limit": 250}
+    assert schema.load({}) == {"limit": 500, "digest": True}
+    assert schema.load({"cursor": "c:123", "limit": "250"}) == {"cursor": "c:123", "limit": 250,
+                                                               "digest": True}
     assert schema.load({"limit": "1000"})["limit"] == 1000
+    assert schema.load({"digest": "0"})["digest"] is False  # the v1 addition: no digest asked
+    with pytest.raises(ValidationError):
+        schema.load({"digest": "yes please"})
 
 
 @pytest.mark.parametrize(
@@ -237,7 +241,7 @@ def test_pull_query_refuses_a_bad_cursor(cursor):
 
 
 def test_pull_query_ignores_unknown_arguments():
-    assert schemas.PullQuerySchema().load({"_": "1764000000"}) == {"limit": 500}
+    assert schemas.PullQuerySchema().load({"_": "1764000000"}) == {"limit": 500, "digest": True}
 
 
 def pull_page(**overrides):

@@ -160,6 +160,9 @@ def campaign_section(c: dict | None) -> list[str]:
         f"| faults fired | {_fmt(sum(faults.values()))} |",
         f"| mutations created on devices | {_fmt(c.get('mutations_created'))} |",
         f"| mutations applied on the server | {_fmt(c.get('mutations_applied'))} |",
+        f"| mutations refused by the server with a reason (logged `rejected`, quarantined and "
+        f"shown on the device: e.g. a visit of a child another device deleted) | "
+        f"{_fmt(c.get('mutations_rejected'))} |",
         f"| lost | {_fmt(c.get('lost'))} |",
         f"| applied twice | {_fmt(c.get('doubled'))} |",
         f"| replica checks (device × round) | {_fmt(c.get('replicas_checked'))} |",

@@ -251,36 +251,30 @@ def assert_all_rejected(s: Seeded, response, mutations, before_records):
         assert s.record(m["id"]) is None
 
 
-@pytest.mark.parametrize("label", sorted(INT_VALUES) + sorted(TOKENS))
-def test_huge_or_wrong_integers_in_every_integer_field(seeded, label):
+def push_bad_values(seeded, label: str, field_type: str, values: dict, at_least: int) -> None:
+    """Put ``values[label]`` in every field of ``field_type`` of every kind: all refused."""
     caller, bases = seeded.callers["kader_a1"], base_records(seeded)
     mutations, replace = [], {}
     for kind, base in bases.items():
-        for name in fields_of(kind, ("integer",)):
-            value = INT_VALUES.get(label, f"@@{label}@@")
+        for name in fields_of(kind, (field_type,)):
+            value = values.get(label, f"@@{label}@@")
             replace[f"@@{label}@@"] = TOKENS.get(label, "")
             mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
                                                     name: value}))
-    assert len(mutations) >= 15
+    assert len(mutations) >= at_least
     before = seeded.db_counts()[0]
     assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations,
                         before)
+
+
+@pytest.mark.parametrize("label", sorted(INT_VALUES) + sorted(TOKENS))
+def test_huge_or_wrong_integers_in_every_integer_field(seeded, label):
+    push_bad_values(seeded, label, "integer", INT_VALUES, 15)
 
 
 @pytest.mark.parametrize("label", sorted(NUMBER_VALUES) + sorted(TOKENS))
 def test_huge_or_wrong_numbers_in_every_decimal_field(seeded, label):
-    caller, bases = seeded.callers["kader_a1"], base_records(seeded)
-    mutations, replace = [], {}
-    for kind, base in bases.items():
-        for name in fields_of(kind, ("number",)):
-            value = NUMBER_VALUES.get(label, f"@@{label}@@")
-            replace[f"@@{label}@@"] = TOKENS.get(label, "")
-            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
-                                                    name: value}))
-    assert len(mutations) >= 8
-    before = seeded.db_counts()[0]
-    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations,
-                        before)
+    push_bad_values(seeded, label, "number", NUMBER_VALUES, 8)
 
 
 PROTOCOL_NUMBERS = ["2**63", "2**64", "10**100", "-1", "0", "1.5", "NaN", "Infinity", "true",

@@ -24,7 +24,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from typing import Any
 
 import requests
 
+from bench.procs import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 POSYANDU = "PSY-6111012001-01"
 DESA = "6111012001"
@@ -45,10 +46,6 @@ PIN = "2468"
 PAGE_TARGET_MS, SAVE_TARGET_MS, START_TARGET_S = 200.0, 50.0, 3.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _months_back(day: date, months: int) -> date:
@@ -194,7 +191,7 @@ def fill_device(data_dir: Path, people: int, visits: int, today: date) -> dict[s
                                       fields={k: v for k, v in fields.items() if k != "id"}))
             store.apply_changes(changes, derive=derive)
         written[kind] = len(rows)
-    store.set_meta(server_url=f"http://127.0.0.1:{_free_port()}", token="bench-device-token",
+    store.set_meta(server_url=f"http://127.0.0.1:{free_port()}", token="bench-device-token",
                    device_id="bench-device", username="bench.kader",
                    user={"username": "bench.kader", "name": "Kader Bench", "role": "kader"},
                    scope={"posyandu": [POSYANDU], "desa": [DESA]}, cursor="bench",
@@ -356,7 +353,7 @@ def measure_start(data_dir: Path, runs: int) -> dict[str, Any]:
     (the launch URL it prints, which leads to the PIN unlock page); then stop it."""
     times = []
     for _ in range(runs):
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
         process = subprocess.Popen(

@@ -35,8 +35,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +45,7 @@ from pathlib import Path
 
 import requests
 
+from bench.procs import children, free_port, peak_rss_mb, stop, wait_http
 from bench.relay import Counters, Relay
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,45 +58,12 @@ MONTH_DAY = date(2026, 10, 27)  # the month after the generated twelve
 LINK_BPS, LINK_RTT = 50_000, 0.6  # 2G: 50 kbit/s, 0.6 s round trip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _wait_http(url: str, process: subprocess.Popen, what: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            if requests.get(url, timeout=5).ok:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not answer within {timeout} s")
-        time.sleep(0.1)  # waiting for a child process to listen
 
 
-def _peak_rss_mb(pids: list[int]) -> float:
-    """Return the largest VmHWM among ``pids`` (MB)."""
-    peak = 0.0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]) / 1024)
-        except OSError:
-            continue
-    return round(peak, 1)
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 # -- the data ----------------------------------------------------------------------------------
@@ -198,13 +164,13 @@ class OurServer:
         self.env = {**os.environ, "POSYANDU_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
         self.env.pop("DATABASE_URL", None)
         self._prepare(data_dir, users)
-        self.port = _free_port()
+        self.port = free_port()
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
              "--bind", f"127.0.0.1:{self.port}", "--timeout", "300", "server:create_app()"],
             env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
-        _wait_http(f"{self.base}/api/v1/openapi.json", self.process, "gunicorn")
+        wait_http(f"{self.base}/api/v1/openapi.json", self.process, "gunicorn")
 
     def _prepare(self, data_dir: str, users: list[tuple[str, str, str]]) -> None:
         """Load the Kayong Utara registry and the bench users through the server's own code."""
@@ -232,16 +198,10 @@ with app.app_context():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def peak_rss_mb(self) -> float:
-        return _peak_rss_mb([self.process.pid, *_children(self.process.pid)])
+        return peak_rss_mb([self.process.pid, *children(self.process.pid)])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop(self.process)
 
 
 def _identity_agent_class():
@@ -474,7 +434,7 @@ class PouchServer:
 
     def __init__(self, data_dir: Path):
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.log = open(data_dir / "stdout.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             ["node", str(POUCH / "node_modules/pouchdb-server/bin/pouchdb-server"),
@@ -482,19 +442,13 @@ class PouchServer:
              "--config", str(data_dir / "config.json"), "--no-stdout-logs", "--no-color"],
             cwd=data_dir, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
-        _wait_http(self.base + "/", self.process, "pouchdb-server")
+        wait_http(self.base + "/", self.process, "pouchdb-server")
 
     def peak_rss_mb(self) -> float:
-        return _peak_rss_mb([self.process.pid])
+        return peak_rss_mb([self.process.pid])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop(self.process)
         self.log.close()
 
 

@@ -27,8 +27,6 @@ import queue
 import random
 import re
 import resource
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
+
+from bench.procs import children, free_port, stop, wait_http
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "soak" / "out"
@@ -63,10 +63,6 @@ EDIT_SHARE = 0.5
 # --- preparing the database and the server --------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _libpq_url(database_url: str) -> str:
@@ -170,7 +166,7 @@ class Gunicorn:
     """The server as production runs it: gunicorn sync workers behind a port on loopback."""
 
     def __init__(self, env: dict, workers: int, logdir: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.access_log = logdir / "gunicorn-access.log"
         self.error_log = logdir / "gunicorn-error.log"
@@ -181,44 +177,17 @@ class Gunicorn:
              "--access-logformat", '%(s)s %(D)s "%(m)s %(U)s"',
              "--error-logfile", str(self.error_log), "server:create_app()"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 90
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + self.error_log.read_text()[-2000:])
-            try:
-                if requests.get(f"{self.base}/openapi.json", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer within 90 s")
-            time.sleep(0.2)  # waiting for a child process to listen
+        wait_http(f"{self.base}/openapi.json", self.process, "gunicorn",
+                  detail=lambda: ": " + self.error_log.read_text()[-2000:])
 
     def pids(self) -> tuple[int, list[int]]:
         """Return the master's pid and its workers' pids."""
-        return self.process.pid, _children(self.process.pid)
+        return self.process.pid, children(self.process.pid)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop(self.process)
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-    return sorted(out)
 
 
 def _rss_kb(pid: int) -> tuple[int, int]:

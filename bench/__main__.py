@@ -32,12 +32,26 @@ BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql")
 
 def machine() -> str:
     """Describe the machine the figures come from."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text()
-                .splitlines() if line.startswith("MemTotal:")), 0)
-    return (f"{os.cpu_count()} cores, {cpu}, {mem / 1024:.1f} GB RAM, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem / 1024:.1f} GB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def flatten(value, prefix: str = ""):
@@ -65,7 +79,8 @@ def _run_one(name: str, quick: bool, out: Path) -> None:
     figures = module.run(quick=quick)
     figures["bench_seconds"] = round(time.perf_counter() - started, 1)
     figures["bench_process_peak_rss_mb"] = round(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
     out.write_text(json.dumps(figures))
 
 
@@ -74,11 +89,14 @@ def _spawn(name: str, quick: bool) -> dict:
     if name == "district_sqlite":
         env.pop("BENCH_DATABASE_URL", None)
     elif name == "district_postgresql" and not os.environ.get("BENCH_DATABASE_URL"):
-        return {"skipped": "BENCH_DATABASE_URL is not set (a PostgreSQL database the bench may "
-                           "wipe), so the district bench ran on SQLite only"}
+        return {
+            "skipped": "BENCH_DATABASE_URL is not set (a PostgreSQL database the bench may "
+            "wipe), so the district bench ran on SQLite only"
+        }
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         cmd = [sys.executable, "-m", "bench", "--one", name, out.name] + (
-            ["--quick"] if quick else [])
+            ["--quick"] if quick else []
+        )
         done = subprocess.run(cmd, env=env, cwd=ROOT)
         if done.returncode != 0:
             raise RuntimeError(f"bench {name} failed (exit {done.returncode})")
@@ -95,8 +113,11 @@ def main(argv: list[str]) -> int:
     if "--only" in argv:
         only = set(argv[argv.index("--only") + 1].split(","))
     started = time.perf_counter()
-    results = {"machine": machine(), "quick": quick,
-               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    results = {
+        "machine": machine(),
+        "quick": quick,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     for name in BENCHES:
         if only and name not in only and name.split("_")[0] not in only:
             continue

@@ -46,8 +46,6 @@ PIN = "2468"
 PAGE_TARGET_MS, SAVE_TARGET_MS, START_TARGET_S = 200.0, 50.0, 3.0
 
 
-
-
 def _months_back(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 - months
     return date(index // 12, index % 12 + 1, min(day.day, 28))
@@ -68,23 +66,42 @@ def generate(people: int, visits: int, today: date, seed: int = 11) -> dict[str,
     and adult visits make up the rest of the exact visit total.
     """
     rng = random.Random(seed)
-    out: dict[str, list] = {k: [] for k in ("person", "child_visit", "pregnancy", "anc_visit",
-                                            "adult_visit", "posyandu_session", "desa_report")}
+    out: dict[str, list] = {
+        k: []
+        for k in (
+            "person",
+            "child_visit",
+            "pregnancy",
+            "anc_visit",
+            "adult_visit",
+            "posyandu_session",
+            "desa_report",
+        )
+    }
     n_child = int(people * 0.7)
     n_mother = int(people * 0.15)
     n_adult = people - n_child - n_mother
     child_budget, anc_budget = int(visits * 0.85), int(visits * 0.05)
 
     def person(age_days: int, sex: str, name: str) -> dict[str, Any]:
-        fields = {"id": _uid(rng), "posyandu_id": POSYANDU, "name": f"{name} {len(out['person'])}",
-                  "sex": sex, "birth_date": (today - timedelta(days=age_days)).isoformat(),
-                  "desa_code": DESA, "has_kia_book": True, "mother_name": f"Ibu {rng.randrange(900)}",
-                  "rt": f"{rng.randrange(1, 9):03d}", "rw": "001"}
+        fields = {
+            "id": _uid(rng),
+            "posyandu_id": POSYANDU,
+            "name": f"{name} {len(out['person'])}",
+            "sex": sex,
+            "birth_date": (today - timedelta(days=age_days)).isoformat(),
+            "desa_code": DESA,
+            "has_kia_book": True,
+            "mother_name": f"Ibu {rng.randrange(900)}",
+            "rt": f"{rng.randrange(1, 9):03d}",
+            "rw": "001",
+        }
         out["person"].append(fields)
         return fields
 
-    children = [person(rng.randrange(20, 59 * 30), rng.choice("MF"), "Anak")
-                for _ in range(n_child)]
+    children = [
+        person(rng.randrange(20, 59 * 30), rng.choice("MF"), "Anak") for _ in range(n_child)
+    ]
     per_child = child_budget / max(n_child, 1)
     for child in children:
         birth = date.fromisoformat(child["birth_date"])
@@ -97,60 +114,115 @@ def generate(people: int, visits: int, today: date, seed: int = 11) -> dict[str,
             if day < birth:
                 continue
             months = (day - birth).days / 30.4
-            weight_now = round(weight + (0.7 * months if months < 6 else 4.2 + 0.25 * (months - 6))
-                               + rng.uniform(-0.2, 0.2), 1)
-            length_now = round(length + (3 * months if months < 6 else 18 + 1.0 * (months - 6))
-                               + rng.uniform(-0.5, 0.5), 1)
-            visit = {"id": _uid(rng), "person_id": child["id"], "posyandu_id": POSYANDU,
-                     "visit_date": day.isoformat(), "weight_kg": weight_now,
-                     "length_cm": length_now, "position": "lying" if months < 24 else "standing",
-                     "vitamin_a": ("blue" if months < 12 else "red")
-                     if day.month in (2, 8) and months >= 6 else None,
-                     "exclusive_breastfeeding": months < 6 or None}
+            weight_now = round(
+                weight
+                + (0.7 * months if months < 6 else 4.2 + 0.25 * (months - 6))
+                + rng.uniform(-0.2, 0.2),
+                1,
+            )
+            length_now = round(
+                length
+                + (3 * months if months < 6 else 18 + 1.0 * (months - 6))
+                + rng.uniform(-0.5, 0.5),
+                1,
+            )
+            visit = {
+                "id": _uid(rng),
+                "person_id": child["id"],
+                "posyandu_id": POSYANDU,
+                "visit_date": day.isoformat(),
+                "weight_kg": weight_now,
+                "length_cm": length_now,
+                "position": "lying" if months < 24 else "standing",
+                "vitamin_a": ("blue" if months < 12 else "red")
+                if day.month in (2, 8) and months >= 6
+                else None,
+                "exclusive_breastfeeding": months < 6 or None,
+            }
             out["child_visit"].append({k: v for k, v in visit.items() if v is not None})
     mothers = [person(rng.randrange(18 * 365, 40 * 365), "F", "Ibu") for _ in range(n_mother)]
     pregnant = mothers[: max(1, n_mother * 2 // 3)]
     per_pregnancy = anc_budget / len(pregnant)
     for mother in pregnant:
         lmp = today - timedelta(days=rng.randrange(60, 260))
-        pregnancy = {"id": _uid(rng), "person_id": mother["id"], "posyandu_id": POSYANDU,
-                     "registered_on": (lmp + timedelta(days=50)).isoformat(),
-                     "lmp_date": lmp.isoformat(), "gravida": rng.randrange(1, 4), "para": 0,
-                     "abortus": 0, "has_kia_book": True, "height_cm": 152.0, "status": "active"}
+        pregnancy = {
+            "id": _uid(rng),
+            "person_id": mother["id"],
+            "posyandu_id": POSYANDU,
+            "registered_on": (lmp + timedelta(days=50)).isoformat(),
+            "lmp_date": lmp.isoformat(),
+            "gravida": rng.randrange(1, 4),
+            "para": 0,
+            "abortus": 0,
+            "has_kia_book": True,
+            "height_cm": 152.0,
+            "status": "active",
+        }
         out["pregnancy"].append(pregnancy)
         for i in range(max(1, round(per_pregnancy))):
             day = lmp + timedelta(days=56 + 28 * i)
             if day > today:
                 break
-            out["anc_visit"].append({
-                "id": _uid(rng), "pregnancy_id": pregnancy["id"], "person_id": mother["id"],
-                "posyandu_id": POSYANDU, "visit_date": day.isoformat(),
-                "weight_kg": round(50 + i * 1.2, 1), "muac_cm": round(rng.uniform(21.5, 27.0), 1),
-                "systolic_bp": rng.randrange(100, 145), "diastolic_bp": rng.randrange(60, 95),
-                "iron_tablets": 30, "hb_g_dl": round(rng.uniform(9.5, 13.0), 1)})
-    adults = [person(rng.randrange(20 * 365, 80 * 365), rng.choice("MF"), "Warga")
-              for _ in range(n_adult)]
+            out["anc_visit"].append(
+                {
+                    "id": _uid(rng),
+                    "pregnancy_id": pregnancy["id"],
+                    "person_id": mother["id"],
+                    "posyandu_id": POSYANDU,
+                    "visit_date": day.isoformat(),
+                    "weight_kg": round(50 + i * 1.2, 1),
+                    "muac_cm": round(rng.uniform(21.5, 27.0), 1),
+                    "systolic_bp": rng.randrange(100, 145),
+                    "diastolic_bp": rng.randrange(60, 95),
+                    "iron_tablets": 30,
+                    "hb_g_dl": round(rng.uniform(9.5, 13.0), 1),
+                }
+            )
+    adults = [
+        person(rng.randrange(20 * 365, 80 * 365), rng.choice("MF"), "Warga") for _ in range(n_adult)
+    ]
     # adults take whatever the balita and mothers left of the visit total (the total is exact)
     adult_budget = visits - len(out["child_visit"]) - len(out["anc_visit"])
     for i, adult in enumerate(adults):
         for back in range(adult_budget // n_adult + (i < adult_budget % n_adult)):
-            out["adult_visit"].append({
-                "id": _uid(rng), "person_id": adult["id"], "posyandu_id": POSYANDU,
-                "visit_date": _months_back(today, back).isoformat(),
-                "weight_kg": round(rng.uniform(45, 80), 1), "height_cm": round(rng.uniform(145, 172), 1),
-                "waist_cm": round(rng.uniform(65, 100), 1), "systolic_bp": rng.randrange(100, 170),
-                "diastolic_bp": rng.randrange(60, 100),
-                "blood_glucose_mg_dl": rng.randrange(80, 220)})
+            out["adult_visit"].append(
+                {
+                    "id": _uid(rng),
+                    "person_id": adult["id"],
+                    "posyandu_id": POSYANDU,
+                    "visit_date": _months_back(today, back).isoformat(),
+                    "weight_kg": round(rng.uniform(45, 80), 1),
+                    "height_cm": round(rng.uniform(145, 172), 1),
+                    "waist_cm": round(rng.uniform(65, 100), 1),
+                    "systolic_bp": rng.randrange(100, 170),
+                    "diastolic_bp": rng.randrange(60, 100),
+                    "blood_glucose_mg_dl": rng.randrange(80, 220),
+                }
+            )
     for back in range(12):
         day = _months_back(today, back).replace(day=10)
         if day <= today:
-            out["posyandu_session"].append({
-                "id": _uid(rng), "posyandu_id": POSYANDU, "session_date": day.isoformat(),
-                "opened": True, "kader_registered": 5, "kader_present": 4, "nakes_present": 1})
-            out["desa_report"].append({
-                "id": _uid(rng), "desa_code": DESA, "period": f"{day.year:04d}-{day.month:02d}",
-                "births_live": rng.randrange(0, 5), "deaths_infant": rng.randrange(0, 2),
-                "odf_status": "belum"})
+            out["posyandu_session"].append(
+                {
+                    "id": _uid(rng),
+                    "posyandu_id": POSYANDU,
+                    "session_date": day.isoformat(),
+                    "opened": True,
+                    "kader_registered": 5,
+                    "kader_present": 4,
+                    "nakes_present": 1,
+                }
+            )
+            out["desa_report"].append(
+                {
+                    "id": _uid(rng),
+                    "desa_code": DESA,
+                    "period": f"{day.year:04d}-{day.month:02d}",
+                    "births_live": rng.randrange(0, 5),
+                    "deaths_infant": rng.randrange(0, 2),
+                    "odf_status": "belum",
+                }
+            )
     return out
 
 
@@ -175,27 +247,47 @@ def fill_device(data_dir: Path, people: int, visits: int, today: date) -> dict[s
         derived = service.derive(kind, fields)
         if kind == "child_visit":
             history.setdefault(fields["person_id"], []).append(
-                (date.fromisoformat(fields["visit_date"]), float(fields["weight_kg"])))
+                (date.fromisoformat(fields["visit_date"]), float(fields["weight_kg"]))
+            )
         return derived
 
     written: dict[str, int] = {}
     version = 0
-    for kind in ("person", "pregnancy", "child_visit", "anc_visit", "adult_visit",
-                 "posyandu_session", "desa_report"):
+    for kind in (
+        "person",
+        "pregnancy",
+        "child_visit",
+        "anc_visit",
+        "adult_visit",
+        "posyandu_session",
+        "desa_report",
+    ):
         rows = sorted(data[kind], key=lambda f: (f.get("person_id", ""), f.get("visit_date", "")))
         for start in range(0, len(rows), 500):  # pulled pages of 500, one transaction each
             changes = []
-            for fields in rows[start:start + 500]:
+            for fields in rows[start : start + 500]:
                 version += 1
-                changes.append(Change(id=fields["id"], kind=kind, version=version, deleted=False,
-                                      fields={k: v for k, v in fields.items() if k != "id"}))
+                changes.append(
+                    Change(
+                        id=fields["id"],
+                        kind=kind,
+                        version=version,
+                        deleted=False,
+                        fields={k: v for k, v in fields.items() if k != "id"},
+                    )
+                )
             store.apply_changes(changes, derive=derive)
         written[kind] = len(rows)
-    store.set_meta(server_url=f"http://127.0.0.1:{free_port()}", token="bench-device-token",
-                   device_id="bench-device", username="bench.kader",
-                   user={"username": "bench.kader", "name": "Kader Bench", "role": "kader"},
-                   scope={"posyandu": [POSYANDU], "desa": [DESA]}, cursor="bench",
-                   last_sync_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    store.set_meta(
+        server_url=f"http://127.0.0.1:{free_port()}",
+        token="bench-device-token",
+        device_id="bench-device",
+        username="bench.kader",
+        user={"username": "bench.kader", "name": "Kader Bench", "role": "kader"},
+        scope={"posyandu": [POSYANDU], "desa": [DESA]},
+        cursor="bench",
+        last_sync_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
     security.set_pin(store, PIN)
     # a morning's unsent work: local edits waiting in the outbox
     for fields in data["person"][: max(10, people // 20)]:
@@ -211,8 +303,15 @@ def check_valid(data_dir: Path, today: date, per_kind: int = 20) -> None:
 
     with Store.open(data_dir) as store:
         service = RecordService(store, today=today)
-        for kind in ("person", "pregnancy", "child_visit", "anc_visit", "adult_visit",
-                     "posyandu_session", "desa_report"):
+        for kind in (
+            "person",
+            "pregnancy",
+            "child_visit",
+            "anc_visit",
+            "adult_visit",
+            "posyandu_session",
+            "desa_report",
+        ):
             for record in store.list(kind, limit=per_kind):
                 try:
                     service.validate(kind, {**record.fields, "id": record.id})
@@ -235,8 +334,11 @@ def _timed(session: requests.Session, method: str, url: str, **kwargs: Any) -> f
 def _figures(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1),
-            "max_ms": round(ordered[-1], 1)}
+    return {
+        "median_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(ordered[-1], 1),
+    }
 
 
 def _targets(data_dir: Path, today: date) -> dict[str, Any]:
@@ -248,13 +350,21 @@ def _targets(data_dir: Path, today: date) -> dict[str, Any]:
         with store.transaction() as db:
             child = db.execute(
                 "SELECT person_id FROM records WHERE kind = 'child_visit' GROUP BY person_id "
-                "ORDER BY count(*) DESC, person_id LIMIT 1").fetchone()[0]
+                "ORDER BY count(*) DESC, person_id LIMIT 1"
+            ).fetchone()[0]
         pregnancy = store.list("pregnancy", limit=1)[0]
         adult = next(p for p in store.list("person", search="Warga", limit=5))
-        children = [c for c in store.rows("person")
-                    if c["name"].startswith("Anak") and c["birth_date"] < today.isoformat()]
-    return {"child": child, "pregnancy": pregnancy.id, "adult": adult.id,
-            "children": sorted(children, key=lambda c: c["id"])}
+        children = [
+            c
+            for c in store.rows("person")
+            if c["name"].startswith("Anak") and c["birth_date"] < today.isoformat()
+        ]
+    return {
+        "child": child,
+        "pregnancy": pregnancy.id,
+        "adult": adult.id,
+        "children": sorted(children, key=lambda c: c["id"]),
+    }
 
 
 def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[str, Any]:
@@ -297,7 +407,7 @@ def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[st
         "anc_visits_of_pregnancy": f"/api/records/anc_visit?pregnancy_id={pregnancy}",
         "one_person": f"/api/records/person/{child}",
         "duplicates": "/api/persons/duplicates?name=Anak%2012&birth_date=2024-01-01"
-                      "&mother_name=Ibu%201",
+        "&mother_name=Ibu%201",
         "sync_status": "/api/sync/status",
         "sync_outbox": "/api/sync/outbox",
         "kinds": "/api/kinds",
@@ -311,19 +421,33 @@ def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[st
                 figures = _figures(times)
                 results[f"{group}_{name}_median_ms"] = figures["median_ms"]
                 results[f"{group}_{name}_max_ms"] = figures["max_ms"]
-        preview = {"person_id": child, "visit_date": today.isoformat(), "weight_kg": 11.2,
-                   "length_cm": 84.0, "position": "standing"}
+        preview = {
+            "person_id": child,
+            "visit_date": today.isoformat(),
+            "weight_kg": 11.2,
+            "length_cm": 84.0,
+            "position": "standing",
+        }
         _timed(session, "POST", base + "/api/growth/preview", json=preview)
-        figures = _figures([_timed(session, "POST", base + "/api/growth/preview", json=preview)
-                            for _ in range(repeat)])
+        figures = _figures(
+            [
+                _timed(session, "POST", base + "/api/growth/preview", json=preview)
+                for _ in range(repeat)
+            ]
+        )
         results["api_growth_preview_median_ms"] = figures["median_ms"]
         results["api_growth_preview_max_ms"] = figures["max_ms"]
         save_times = []
-        for person in targets["children"][:saves + 1]:
-            visit = {"person_id": person["id"], "visit_date": today.isoformat(),
-                     "weight_kg": 9.5, "_confirm": True}
-            save_times.append(_timed(session, "POST", base + "/api/records/child_visit",
-                                     json=visit))
+        for person in targets["children"][: saves + 1]:
+            visit = {
+                "person_id": person["id"],
+                "visit_date": today.isoformat(),
+                "weight_kg": 9.5,
+                "_confirm": True,
+            }
+            save_times.append(
+                _timed(session, "POST", base + "/api/records/child_visit", json=visit)
+            )
         figures = _figures(save_times[1:])  # the first save warms the code path
         results["save_child_visit_median_ms"] = figures["median_ms"]
         results["save_child_visit_p95_ms"] = figures["p95_ms"]
@@ -334,8 +458,9 @@ def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[st
         server.server_close()
         app.extensions["posyandu"].close()
     page_max = [v for k, v in results.items() if k.startswith("page_") and k.endswith("_max_ms")]
-    page_median = [v for k, v in results.items()
-                   if k.startswith("page_") and k.endswith("_median_ms")]
+    page_median = [
+        v for k, v in results.items() if k.startswith("page_") and k.endswith("_median_ms")
+    ]
     results["slowest_page_median_ms"] = max(page_median)
     results["slowest_page_max_ms"] = max(page_max)
     return results
@@ -357,9 +482,21 @@ def measure_start(data_dir: Path, runs: int) -> dict[str, Any]:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
         process = subprocess.Popen(
-            [*_client_command(), "--browser", "--no-open", "--data-dir", str(data_dir),
-             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env=env, cwd=ROOT)
+            [
+                *_client_command(),
+                "--browser",
+                "--no-open",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         watchdog = threading.Timer(60, process.kill)  # never hang the bench on a stuck client
         watchdog.start()
         try:
@@ -397,8 +534,10 @@ def measure_start(data_dir: Path, runs: int) -> dict[str, Any]:
                 process.kill()
                 process.wait()
             process.stdout.close()
-    return {"start_to_first_page_median_s": round(statistics.median(times), 2),
-            "start_to_first_page_max_s": round(max(times), 2)}
+    return {
+        "start_to_first_page_median_s": round(statistics.median(times), 2),
+        "start_to_first_page_max_s": round(max(times), 2),
+    }
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -413,13 +552,15 @@ def run(quick: bool = False) -> dict[str, Any]:
         results: dict[str, Any] = {
             "people": written["person"],
             "visits": written["child_visit"] + written["anc_visit"] + written["adult_visit"],
-            "child_visits": written["child_visit"], "anc_visits": written["anc_visit"],
+            "child_visits": written["child_visit"],
+            "anc_visits": written["anc_visit"],
             "adult_visits": written["adult_visit"],
             "fill_seconds": round(time.perf_counter() - started, 1),
             "served_by": "werkzeug make_server on 127.0.0.1 (threaded), requests over HTTP",
         }
-        results.update(measure_app(tmp, today, repeat=5 if quick else 15,
-                                   saves=10 if quick else 40))
+        results.update(
+            measure_app(tmp, today, repeat=5 if quick else 15, saves=10 if quick else 40)
+        )
         results.update(measure_start(tmp, runs=2 if quick else 3))
         # the targets are judged on the typical (median) time; the max shows the spikes
         results["pages_under_200_ms"] = results["slowest_page_median_ms"] < PAGE_TARGET_MS

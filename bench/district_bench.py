@@ -37,28 +37,54 @@ def _registry(n_posyandu: int, rng: random.Random):
     wilayah = wilayah_from_csv(default_wilayah_csv())
     desa = sorted(w["code"] for w in wilayah if w["level"] == "desa")
     kecamatan = sorted({d[:6] for d in desa})
-    facilities = [{"id": "DINKES-BENCH", "code": "DINKES-BENCH", "name": "Dinkes",
-                   "kind": "dinkes", "kecamatan_code": kecamatan[0], "wilayah_kerja": []}]
+    facilities = [
+        {
+            "id": "DINKES-BENCH",
+            "code": "DINKES-BENCH",
+            "name": "Dinkes",
+            "kind": "dinkes",
+            "kecamatan_code": kecamatan[0],
+            "wilayah_kerja": [],
+        }
+    ]
     for kec in kecamatan:
         # Two puskesmas per kecamatan, each with half of its desa.
         kec_desa = [d for d in desa if d.startswith(kec)]
         for half in (0, 1):
             part = kec_desa[half::2]
             if part:
-                facilities.append({"id": f"PKM-{kec}-{half}", "code": f"PKM-{kec}-{half}",
-                                   "name": f"Puskesmas {kec}-{half}", "kind": "puskesmas",
-                                   "parent_id": "DINKES-BENCH", "kecamatan_code": kec,
-                                   "desa_code": part[0], "wilayah_kerja": part})
-    pkm_of = {d: f["id"] for f in facilities if f["kind"] == "puskesmas"
-              for d in f["wilayah_kerja"]}
+                facilities.append(
+                    {
+                        "id": f"PKM-{kec}-{half}",
+                        "code": f"PKM-{kec}-{half}",
+                        "name": f"Puskesmas {kec}-{half}",
+                        "kind": "puskesmas",
+                        "parent_id": "DINKES-BENCH",
+                        "kecamatan_code": kec,
+                        "desa_code": part[0],
+                        "wilayah_kerja": part,
+                    }
+                )
+    pkm_of = {
+        d: f["id"] for f in facilities if f["kind"] == "puskesmas" for d in f["wilayah_kerja"]
+    }
     strata = ("pratama", "madya", "purnama", "mandiri")
     for i in range(n_posyandu):
         d = desa[i % len(desa)]
         pid = f"PSY-{d}-{i // len(desa) + 1:02d}"
-        facilities.append({"id": pid, "code": pid, "name": f"Posyandu {i + 1:03d}",
-                           "kind": "posyandu", "parent_id": pkm_of[d], "desa_code": d,
-                           "kecamatan_code": d[:6], "wilayah_kerja": [],
-                           "strata": rng.choice(strata)})
+        facilities.append(
+            {
+                "id": pid,
+                "code": pid,
+                "name": f"Posyandu {i + 1:03d}",
+                "kind": "posyandu",
+                "parent_id": pkm_of[d],
+                "desa_code": d,
+                "kecamatan_code": d[:6],
+                "wilayah_kerja": [],
+                "strata": rng.choice(strata),
+            }
+        )
     return wilayah, facilities
 
 
@@ -70,18 +96,34 @@ def _record_rows(facilities: list[dict], n_children: int, rng: random.Random):
     now = datetime.now(UTC)
     per = n_children // len(posyandu)
     for psy in posyandu:
-        keys = {"posyandu_id": psy["id"], "desa_code": psy["desa_code"],
-                "kecamatan_code": psy["kecamatan_code"], "puskesmas_id": psy["parent_id"]}
+        keys = {
+            "posyandu_id": psy["id"],
+            "desa_code": psy["desa_code"],
+            "kecamatan_code": psy["kecamatan_code"],
+            "puskesmas_id": psy["parent_id"],
+        }
         for _ in range(per):
             pid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             by, bm = _month(start - rng.randint(1, 35))
             birth = date(by, bm, rng.randint(1, 28))
             sex = rng.choice("MF")
-            yield {"id": pid, "kind": "person", "person_id": pid, **keys, "created_at": now,
-                   "fields": {"id": pid, "posyandu_id": psy["id"], "name": "Anak Bench",
-                              "sex": sex, "birth_date": birth.isoformat(),
-                              "has_kia_book": rng.random() < 0.8, "desa_code": psy["desa_code"],
-                              "mother_name": "Ibu Bench"}}
+            yield {
+                "id": pid,
+                "kind": "person",
+                "person_id": pid,
+                **keys,
+                "created_at": now,
+                "fields": {
+                    "id": pid,
+                    "posyandu_id": psy["id"],
+                    "name": "Anak Bench",
+                    "sex": sex,
+                    "birth_date": birth.isoformat(),
+                    "has_kia_book": rng.random() < 0.8,
+                    "desa_code": psy["desa_code"],
+                    "mother_name": "Ibu Bench",
+                },
+            }
             z = rng.gauss(-0.8, 1.0)
             weight = 3.2 + (start - (by * 12 + bm - 1)) * 0.25
             status_prev = None
@@ -92,31 +134,56 @@ def _record_rows(facilities: list[dict], n_children: int, rng: random.Random):
                 y, m = _month(index)
                 gain = rng.uniform(-0.1, 0.4)
                 weight += gain
-                status = ("B" if index == start else "N" if gain >= 0.2 else "T"
-                          ) if status_prev is not None or index == start else "O"
+                status = (
+                    ("B" if index == start else "N" if gain >= 0.2 else "T")
+                    if status_prev is not None or index == start
+                    else "O"
+                )
                 waz = round(z + rng.gauss(0, 0.3), 2)
                 lhaz = round(z - 0.5 + rng.gauss(0, 0.3), 2)
                 vid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-                yield {"id": vid, "kind": "child_visit", "person_id": pid, **keys,
-                       "created_at": now, "fields": {
-                           "id": vid, "person_id": pid, "posyandu_id": psy["id"],
-                           "visit_date": date(y, m, rng.randint(1, 28)).isoformat(),
-                           "weight_kg": round(weight, 2), "length_cm": 70.0,
-                           "position": "lying",
-                           "vitamin_a": "red" if m in (2, 8) else "none",
-                           "immunizations": ["MR"] if rng.random() < 0.02 else [],
-                           "waz": waz, "lhaz": lhaz, "wlhz": round(rng.gauss(-0.3, 1), 2),
-                           "growth_status": status, "bgm": waz < -3,
-                           "two_t": status == "T" and status_prev == "T"}}
+                yield {
+                    "id": vid,
+                    "kind": "child_visit",
+                    "person_id": pid,
+                    **keys,
+                    "created_at": now,
+                    "fields": {
+                        "id": vid,
+                        "person_id": pid,
+                        "posyandu_id": psy["id"],
+                        "visit_date": date(y, m, rng.randint(1, 28)).isoformat(),
+                        "weight_kg": round(weight, 2),
+                        "length_cm": 70.0,
+                        "position": "lying",
+                        "vitamin_a": "red" if m in (2, 8) else "none",
+                        "immunizations": ["MR"] if rng.random() < 0.02 else [],
+                        "waz": waz,
+                        "lhaz": lhaz,
+                        "wlhz": round(rng.gauss(-0.3, 1), 2),
+                        "growth_status": status,
+                        "bgm": waz < -3,
+                        "two_t": status == "T" and status_prev == "T",
+                    },
+                }
                 status_prev = status
         for index in range(start, end + 1):
             if rng.random() < 0.9:
                 y, m = _month(index)
                 sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-                yield {"id": sid, "kind": "posyandu_session", "person_id": None, **keys,
-                       "created_at": now, "fields": {
-                           "id": sid, "posyandu_id": psy["id"],
-                           "session_date": date(y, m, 10).isoformat(), "opened": True}}
+                yield {
+                    "id": sid,
+                    "kind": "posyandu_session",
+                    "person_id": None,
+                    **keys,
+                    "created_at": now,
+                    "fields": {
+                        "id": sid,
+                        "posyandu_id": psy["id"],
+                        "session_date": date(y, m, 10).isoformat(),
+                        "opened": True,
+                    },
+                }
 
 
 def _bulk_insert(session, rows, batch: int = 5000) -> int:
@@ -130,8 +197,16 @@ def _bulk_insert(session, rows, batch: int = 5000) -> int:
     chunk, total = [], 0
     for row in rows:
         position += 1
-        chunk.append({"version": 1, "deleted": False, "field_meta": {}, "change_seq": position,
-                      "updated_at": row["created_at"], **row})
+        chunk.append(
+            {
+                "version": 1,
+                "deleted": False,
+                "field_meta": {},
+                "change_seq": position,
+                "updated_at": row["created_at"],
+                **row,
+            }
+        )
         if len(chunk) >= batch:
             session.execute(table.insert(), chunk)
             total += len(chunk)
@@ -168,8 +243,7 @@ def run(quick: bool = False) -> dict:
         from server.registry import write_records
         from server.scope import Scope
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True},
-                         instance_path=data_dir)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, instance_path=data_dir)
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
                 with db.engine.begin() as conn:
@@ -177,8 +251,10 @@ def run(quick: bool = False) -> dict:
             upgrade_database()
             t0 = time.perf_counter()
             wilayah, facilities = _registry(n_posyandu, rng)
-            report = write_records(db.session, [("wilayah", w) for w in wilayah]
-                                   + [("facility", f) for f in facilities])
+            report = write_records(
+                db.session,
+                [("wilayah", w) for w in wilayah] + [("facility", f) for f in facilities],
+            )
             assert not report.rejected, report.rejected[:3]
             create_user("bench.dinas", "Bench dinas", "dinas", "DINKES-BENCH", PASSWORD)
             db.session.commit()
@@ -197,8 +273,10 @@ def run(quick: bool = False) -> dict:
             repeat = 5
 
             def query(level):
-                return lambda: (indicator_rows(db.session, everything, period, level),
-                                db.session.rollback())
+                return lambda: (
+                    indicator_rows(db.session, everything, period, level),
+                    db.session.rollback(),
+                )
 
             kabupaten_ms = _timed(query("kabupaten"), repeat)
             kecamatan_ms = _timed(query("kecamatan"), repeat)
@@ -207,16 +285,19 @@ def run(quick: bool = False) -> dict:
             db.session.rollback()
 
         client = app.test_client()
-        token = client.post("/api/v1/auth/login", json={
-            "username": "bench.dinas", "password": PASSWORD,
-            "device_name": "bench"}).get_json()["token"]
+        token = client.post(
+            "/api/v1/auth/login",
+            json={"username": "bench.dinas", "password": PASSWORD, "device_name": "bench"},
+        ).get_json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
 
         def api(level):
             def call():
-                response = client.get(f"/api/v1/indicators?period={period}&level={level}",
-                                      headers=headers)
+                response = client.get(
+                    f"/api/v1/indicators?period={period}&level={level}", headers=headers
+                )
                 assert response.status_code == 200, response.data[:200]
+
             return call
 
         api_kabupaten_ms = _timed(api("kabupaten"), repeat)
@@ -227,7 +308,7 @@ def run(quick: bool = False) -> dict:
     visits = inserted - n_children
     return {
         "district_data": f"{n_posyandu} posyandu, {n_children} balita, {visits} visits+sessions, "
-                         + ("PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"),
+        + ("PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"),
         "district_build_records_seconds": round(insert_seconds, 1),
         "district_build_aggregates_seconds": round(aggregate_seconds, 1),
         "district_aggregate_rows": aggregate_rows,

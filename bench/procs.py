@@ -18,8 +18,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, process: subprocess.Popen, what: str, timeout: float = 90,
-              detail=lambda: "") -> None:
+def wait_http(
+    url: str, process: subprocess.Popen, what: str, timeout: float = 90, detail=lambda: ""
+) -> None:
     """Wait until ``url`` answers 2xx; fail when ``process`` exits or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while True:
@@ -38,8 +39,7 @@ def wait_http(url: str, process: subprocess.Popen, what: str, timeout: float = 9
 def children(pid: int) -> list[int]:
     """Return the pids of ``pid``'s direct children (gunicorn's workers)."""
     try:
-        return sorted(int(p) for p in
-                      Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        return sorted(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
     except OSError:
         return []
 

@@ -28,14 +28,18 @@ UP, DOWN, CONNECTIONS, REQUESTS = range(4)
 class Counters:
     """Relay counters at one moment; subtract two to get one phase's traffic."""
 
-    up: int = 0           # client -> server bytes
-    down: int = 0         # server -> client bytes
+    up: int = 0  # client -> server bytes
+    down: int = 0  # server -> client bytes
     connections: int = 0  # TCP connections opened
-    requests: int = 0     # request/response round trips
+    requests: int = 0  # request/response round trips
 
     def __sub__(self, other: Counters) -> Counters:
-        return Counters(self.up - other.up, self.down - other.down,
-                        self.connections - other.connections, self.requests - other.requests)
+        return Counters(
+            self.up - other.up,
+            self.down - other.down,
+            self.connections - other.connections,
+            self.requests - other.requests,
+        )
 
     @property
     def total(self) -> int:
@@ -43,12 +47,18 @@ class Counters:
         return self.up + self.down
 
     def as_dict(self) -> dict[str, int]:
-        return {"bytes_up": self.up, "bytes_down": self.down, "bytes": self.total,
-                "connections": self.connections, "requests": self.requests}
+        return {
+            "bytes_up": self.up,
+            "bytes_down": self.down,
+            "bytes": self.total,
+            "connections": self.connections,
+            "requests": self.requests,
+        }
 
 
-def _serve(listen: socket.socket, target_port: int, counters, ready, bps: float | None,
-           rtt: float) -> None:
+def _serve(
+    listen: socket.socket, target_port: int, counters, ready, bps: float | None, rtt: float
+) -> None:
     """Relay every connection on ``listen`` to 127.0.0.1:target_port, counting (child process)."""
     link = {"free_at": 0.0}  # when the emulated link has sent everything queued so far
 
@@ -132,9 +142,12 @@ class Relay:
         self.port = self._listen.getsockname()[1]
         self._counters = ctx.Array("q", 4)
         ready = ctx.Event()
-        self._process = ctx.Process(target=_serve, name="bench-relay", daemon=True,
-                                    args=(self._listen, target_port, self._counters, ready,
-                                          bps, rtt))
+        self._process = ctx.Process(
+            target=_serve,
+            name="bench-relay",
+            daemon=True,
+            args=(self._listen, target_port, self._counters, ready, bps, rtt),
+        )
         self._process.start()
         if not ready.wait(30):
             self.close()

@@ -83,42 +83,65 @@ def _sync_rows(sync: dict) -> list[list[str]]:
     row("Push time", scope, ("push", "seconds"), sec, True)
     row("Push bytes on the wire (both ways)", scope, ("push", "bytes"), _mb, True)
     row("Push requests", scope, ("push", "requests"), _n, True)
-    row("Pull throughput (server → fresh device)", scope,
-        ("initial", "records_per_second"), rate, False)
+    row(
+        "Pull throughput (server → fresh device)",
+        scope,
+        ("initial", "records_per_second"),
+        rate,
+        False,
+    )
     row("Initial replication to a fresh device: time", scope, ("initial", "seconds"), sec, True)
     row("Initial replication: bytes on the wire", scope, ("initial", "bytes"), _mb, True)
     row("Initial replication: requests", scope, ("initial", "requests"), _n, True)
-    row("Incremental push (kader device): time", month,
-        ("incremental_push", "seconds"), sec, True)
+    row("Incremental push (kader device): time", month, ("incremental_push", "seconds"), sec, True)
     row("Incremental push: bytes", month, ("incremental_push", "bytes"), _kb, True)
     row("Incremental push: requests", month, ("incremental_push", "requests"), _n, True)
-    row("Incremental pull (second device): time", month,
-        ("incremental_pull", "seconds"), sec, True)
+    row("Incremental pull (second device): time", month, ("incremental_pull", "seconds"), sec, True)
     row("Incremental pull: bytes", month, ("incremental_pull", "bytes"), _kb, True)
     row("Incremental pull: requests", month, ("incremental_pull", "requests"), _n, True)
-    row("Server peak memory (RSS)", "whole sync bench", ("server_peak_rss_mb",),
-        lambda v: "–" if v is None else f"{v:,.0f} MB", True)
+    row(
+        "Server peak memory (RSS)",
+        "whole sync bench",
+        ("server_peak_rss_mb",),
+        lambda v: "–" if v is None else f"{v:,.0f} MB",
+        True,
+    )
     return rows
 
 
 def _link_rows(sync: dict) -> list[list[str]]:
     ours, theirs = sync["ours"], sync.get("theirs") or {}
     rows = []
-    for direction, label in (("push", "kader device pushes the month"),
-                             ("pull", "second device pulls it")):
+    for direction, label in (
+        ("push", "kader device pushes the month"),
+        ("pull", "second device pulls it"),
+    ):
         est_o = ours["incremental_link_estimate"][direction]
         est_t = (theirs.get("incremental_link_estimate") or {}).get(direction) or {}
-        for key, what in (("transfer_seconds", "bytes × 8 / 50,000"),
-                          ("with_latency_seconds", "+ 0.6 s per request and connection")):
+        for key, what in (
+            ("transfer_seconds", "bytes × 8 / 50,000"),
+            ("with_latency_seconds", "+ 0.6 s per request and connection"),
+        ):
             a, b = est_o.get(key), est_t.get(key)
-            rows.append([f"{label}: {what}", f"{a:,.1f} s" if a is not None else "–",
-                         f"{b:,.1f} s" if b is not None else "–", _ratio(a, b, True)])
+            rows.append(
+                [
+                    f"{label}: {what}",
+                    f"{a:,.1f} s" if a is not None else "–",
+                    f"{b:,.1f} s" if b is not None else "–",
+                    _ratio(a, b, True),
+                ]
+            )
         a = (ours.get("link_2g") or {}).get(direction, {}).get("seconds")
         b = (theirs.get("link_2g") or {}).get(direction, {}).get("seconds")
         if a is not None or b is not None:
-            rows.append([f"{label}: measured through the emulated 2G link",
-                         f"{a:,.1f} s" if a is not None else "–",
-                         f"{b:,.1f} s" if b is not None else "–", _ratio(a, b, True)])
+            rows.append(
+                [
+                    f"{label}: measured through the emulated 2G link",
+                    f"{a:,.1f} s" if a is not None else "–",
+                    f"{b:,.1f} s" if b is not None else "–",
+                    _ratio(a, b, True),
+                ]
+            )
     return rows
 
 
@@ -132,11 +155,16 @@ def _wire_rows(sync: dict) -> list[list[str]]:
             label = f"{direction}, {'gzip' if enc == 'gzip' else 'no compression'}"
             if direction == "push" and enc == "gzip" and t:
                 label += " (PouchDB sends request bodies uncompressed; replies gzip)"
-            rows.append([label, _n(o.get("bytes_per_record"), 1),
-                         f"{_n(o.get('bytes_up'))} / {_n(o.get('bytes_down'))}",
-                         _n(t.get("bytes_per_record"), 1),
-                         f"{_n(t.get('bytes_up'))} / {_n(t.get('bytes_down'))}",
-                         _ratio(o.get("bytes_per_record"), t.get("bytes_per_record"), True)])
+            rows.append(
+                [
+                    label,
+                    _n(o.get("bytes_per_record"), 1),
+                    f"{_n(o.get('bytes_up'))} / {_n(o.get('bytes_down'))}",
+                    _n(t.get("bytes_per_record"), 1),
+                    f"{_n(t.get('bytes_up'))} / {_n(t.get('bytes_down'))}",
+                    _ratio(o.get("bytes_per_record"), t.get("bytes_per_record"), True),
+                ]
+            )
     return rows
 
 
@@ -145,10 +173,16 @@ def _sweep_rows(sync: dict) -> list[list[str]]:
     rows = []
     for i, o in enumerate(ours):
         t = theirs[i] if i < len(theirs) else {}
-        rows.append([_n(o["records"]), f"{o['seconds']:,.2f} s",
-                     f"{t['seconds']:,.2f} s" if t else "–", _mb(o["bytes"]),
-                     _mb(t.get("bytes")) if t else "–",
-                     _ratio(o["seconds"], t.get("seconds"), True) if t else "–"])
+        rows.append(
+            [
+                _n(o["records"]),
+                f"{o['seconds']:,.2f} s",
+                f"{t['seconds']:,.2f} s" if t else "–",
+                _mb(o["bytes"]),
+                _mb(t.get("bytes")) if t else "–",
+                _ratio(o["seconds"], t.get("seconds"), True) if t else "–",
+            ]
+        )
     return rows
 
 
@@ -167,10 +201,13 @@ def plot_sweep(sync: dict, path: Path) -> Path:
         points = sync[side]["sweep"]
         x = [p["records"] for p in points]
         ax_t.plot(x, [p["seconds"] for p in points], marker=marker, color=color, label=label)
-        ax_b.plot(x, [p["bytes"] / 1_048_576 for p in points], marker=marker, color=color,
-                  label=label)
-    for ax, title, unit in ((ax_t, "Initial replication time to a fresh device", "seconds"),
-                            (ax_b, "Bytes on the wire (gzip, both ways)", "MB")):
+        ax_b.plot(
+            x, [p["bytes"] / 1_048_576 for p in points], marker=marker, color=color, label=label
+        )
+    for ax, title, unit in (
+        (ax_t, "Initial replication time to a fresh device", "seconds"),
+        (ax_b, "Bytes on the wire (gzip, both ways)", "MB"),
+    ):
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("records in the scope")
         ax.set_ylabel(unit)
@@ -188,8 +225,11 @@ def plot_sweep(sync: dict, path: Path) -> Path:
 def _lost_phases(sync: dict) -> list[str]:
     """Phases whose time is worse for ours than for PouchDB."""
     ours, theirs = sync["ours"], sync["theirs"]
-    return [phase for phase in ("push", "initial", "incremental_push", "incremental_pull")
-            if ours[phase]["seconds"] > theirs[phase]["seconds"]]
+    return [
+        phase
+        for phase in ("push", "initial", "incremental_push", "incremental_pull")
+        if ours[phase]["seconds"] > theirs[phase]["seconds"]
+    ]
 
 
 def _verdicts(sync: dict) -> list[str]:
@@ -198,14 +238,16 @@ def _verdicts(sync: dict) -> list[str]:
     if not theirs:
         return []
     lines = []
-    checks = [("initial replication time", ("initial", "seconds"), True),
-              ("initial replication bytes", ("initial", "bytes"), True),
-              ("incremental push time", ("incremental_push", "seconds"), True),
-              ("incremental push bytes", ("incremental_push", "bytes"), True),
-              ("incremental pull time", ("incremental_pull", "seconds"), True),
-              ("incremental pull bytes", ("incremental_pull", "bytes"), True),
-              ("push throughput", ("push", "records_per_second"), False),
-              ("push bytes", ("push", "bytes"), True)]
+    checks = [
+        ("initial replication time", ("initial", "seconds"), True),
+        ("initial replication bytes", ("initial", "bytes"), True),
+        ("incremental push time", ("incremental_push", "seconds"), True),
+        ("incremental push bytes", ("incremental_push", "bytes"), True),
+        ("incremental pull time", ("incremental_pull", "seconds"), True),
+        ("incremental pull bytes", ("incremental_pull", "bytes"), True),
+        ("push throughput", ("push", "records_per_second"), False),
+        ("push bytes", ("push", "bytes"), True),
+    ]
     for label, (phase, key), lower in checks:
         a, b = ours[phase][key], theirs[phase][key]
         if lower:
@@ -215,10 +257,12 @@ def _verdicts(sync: dict) -> list[str]:
             good = a > b
             factor = a / b if good else b / a
         verdict = "**met**" if good else "**not met**"
-        adjective = ("better" if good else "worse")
-        lines.append(f"- {label}: {verdict} — ours {factor:.1f}× {adjective} "
-                     f"(ours {_n(a, 2)}, PouchDB {_n(b, 2)}"
-                     f"{' bytes' if key == 'bytes' else ' s' if key == 'seconds' else ' /s'})")
+        adjective = "better" if good else "worse"
+        lines.append(
+            f"- {label}: {verdict} — ours {factor:.1f}× {adjective} "
+            f"(ours {_n(a, 2)}, PouchDB {_n(b, 2)}"
+            f"{' bytes' if key == 'bytes' else ' s' if key == 'seconds' else ' /s'})"
+        )
     return lines
 
 
@@ -293,22 +337,29 @@ def _sync_section(results: dict, png: Path | None) -> list[str]:
     lines = ["## Sync: ours and PouchDB, side by side", ""]
     data = sync["data"]
     theirs = sync.get("theirs")
-    lines += [f"Data: {data['scope']}; an incremental sync is one posyandu-month of "
-              f"{data['month_records']} new weighings. Server database: "
-              f"{data['server_database']}. Loopback, through a byte-counting relay.", ""]
+    lines += [
+        f"Data: {data['scope']}; an incremental sync is one posyandu-month of "
+        f"{data['month_records']} new weighings. Server database: "
+        f"{data['server_database']}. Loopback, through a byte-counting relay.",
+        "",
+    ]
     lines += [f"- Ours: {sync['ours']['server']}; client: {sync['ours']['client']}."]
     if theirs:
-        lines += [f"- Theirs: {theirs['server']}; client: {theirs['client']}; node "
-                  f"{sync.get('node', '?')}. Installed from the npm registry into `bench/pouch` "
-                  "(`package-lock.json` pins every version)."]
+        lines += [
+            f"- Theirs: {theirs['server']}; client: {theirs['client']}; node "
+            f"{sync.get('node', '?')}. Installed from the npm registry into `bench/pouch` "
+            "(`package-lock.json` pins every version)."
+        ]
     else:
         lines += [f"- Theirs: **skipped** — {sync.get('theirs_skipped', 'unknown reason')}."]
     lines += ["", "### Figures", ""]
-    lines += _table(["Figure", "Data size", "Ours", "PouchDB", "Ours / PouchDB"],
-                    _sync_rows(sync))
+    lines += _table(["Figure", "Data size", "Ours", "PouchDB", "Ours / PouchDB"], _sync_rows(sync))
     if theirs:
-        lines += ["", "### Against the target (faster and fewer bytes, initial and incremental)",
-                  ""] + _verdicts(sync)
+        lines += [
+            "",
+            "### Against the target (faster and fewer bytes, initial and incremental)",
+            "",
+        ] + _verdicts(sync)
         lost = _lost_phases(sync)
         if lost:
             lines += ["", "Why ours is slower where it is:", ""]
@@ -319,30 +370,63 @@ def _sync_section(results: dict, png: Path | None) -> list[str]:
                     shown.append(text)
                     lines += [text, ""]
     link = sync["link"]
-    lines += ["", "### One posyandu-month on a village link (2G)", "",
-              f"Link: {link['bits_per_second'] / 1000:.0f} kbit/s, round trip "
-              f"{link['round_trip_seconds']} s (assumed, typical of 2G/EDGE). Estimate: "
-              f"{link['estimate']}. Measured: the {link['emulated']}; the full run only.", ""]
-    lines += _table(["Phase (gzip as each client sends it)", "Ours", "PouchDB",
-                     "Ours / PouchDB"], _link_rows(sync))
+    lines += [
+        "",
+        "### One posyandu-month on a village link (2G)",
+        "",
+        f"Link: {link['bits_per_second'] / 1000:.0f} kbit/s, round trip "
+        f"{link['round_trip_seconds']} s (assumed, typical of 2G/EDGE). Estimate: "
+        f"{link['estimate']}. Measured: the {link['emulated']}; the full run only.",
+        "",
+    ]
+    lines += _table(
+        ["Phase (gzip as each client sends it)", "Ours", "PouchDB", "Ours / PouchDB"],
+        _link_rows(sync),
+    )
     wire = sync["ours"]["wire"]["gzip"]
-    lines += ["", "### Bytes per record on the wire", "",
-              f"Sample: {wire['records']:,} records (one posyandu), pushed by a device that "
-              "holds them, then pulled by a fresh device; bytes both ways, headers included. "
-              "Without compression: ours with gzip off both ways (same agent), theirs with "
-              "`Accept-Encoding: identity`.", ""]
-    lines += _table(["Phase", "Ours B/record", "Ours bytes up / down", "PouchDB B/record",
-                     "PouchDB bytes up / down", "Ours / PouchDB"], _wire_rows(sync))
+    lines += [
+        "",
+        "### Bytes per record on the wire",
+        "",
+        f"Sample: {wire['records']:,} records (one posyandu), pushed by a device that "
+        "holds them, then pulled by a fresh device; bytes both ways, headers included. "
+        "Without compression: ours with gzip off both ways (same agent), theirs with "
+        "`Accept-Encoding: identity`.",
+        "",
+    ]
+    lines += _table(
+        [
+            "Phase",
+            "Ours B/record",
+            "Ours bytes up / down",
+            "PouchDB B/record",
+            "PouchDB bytes up / down",
+            "Ours / PouchDB",
+        ],
+        _wire_rows(sync),
+    )
     lines += ["", "### Initial replication against scope size", ""]
-    lines += _table(["Records", "Ours time", "PouchDB time", "Ours bytes", "PouchDB bytes",
-                     "Time ours / PouchDB"], _sweep_rows(sync))
+    lines += _table(
+        [
+            "Records",
+            "Ours time",
+            "PouchDB time",
+            "Ours bytes",
+            "PouchDB bytes",
+            "Time ours / PouchDB",
+        ],
+        _sweep_rows(sync),
+    )
     tuned = (theirs or {}).get("initial_tuned")
     if tuned:
-        lines += ["", f"PouchDB tuned: the {tuned['records']:,}-record scope again with "
-                  f"`batch_size: {tuned['batch_size']}` (our pull page size): "
-                  f"{tuned['seconds']:,.2f} s and {tuned['requests']:,} requests, against "
-                  f"{tuned['default_seconds']:,.2f} s and {tuned['default_requests']:,} requests "
-                  "with the default of 100. The tables use the defaults."]
+        lines += [
+            "",
+            f"PouchDB tuned: the {tuned['records']:,}-record scope again with "
+            f"`batch_size: {tuned['batch_size']}` (our pull page size): "
+            f"{tuned['seconds']:,.2f} s and {tuned['requests']:,} requests, against "
+            f"{tuned['default_seconds']:,.2f} s and {tuned['default_requests']:,} requests "
+            "with the default of 100. The tables use the defaults.",
+        ]
     if png is not None:
         lines += ["", f"![Initial replication time and bytes against scope size]({png.name})"]
     lines += ["", "### How the comparison is kept fair", "", FAIRNESS, ""]
@@ -353,59 +437,80 @@ CLIENT_LABELS = {"page_": "page ", "api_": "API "}
 
 
 def _client_section(client: dict) -> list[str]:
-    lines = ["## Field client", "",
-             f"Data on the device: {client['people']:,} people, {client['visits']:,} visits "
-             f"({client['child_visits']:,} child, {client['anc_visits']:,} ANC, "
-             f"{client['adult_visits']:,} adult); {client['served_by']}. Medians and maxima.", ""]
+    lines = [
+        "## Field client",
+        "",
+        f"Data on the device: {client['people']:,} people, {client['visits']:,} visits "
+        f"({client['child_visits']:,} child, {client['anc_visits']:,} ANC, "
+        f"{client['adult_visits']:,} adult); {client['served_by']}. Medians and maxima.",
+        "",
+    ]
     rows = []
     for key, value in client.items():
         if key.endswith("_median_ms") and key.startswith(("page_", "api_", "save_")):
             name = key[: -len("_median_ms")]
             worst = client.get(f"{name}_max_ms")
-            rows.append([name.replace("_", " "), f"{value:,.1f} ms",
-                         f"{worst:,.1f} ms" if worst is not None else "–"])
+            rows.append(
+                [
+                    name.replace("_", " "),
+                    f"{value:,.1f} ms",
+                    f"{worst:,.1f} ms" if worst is not None else "–",
+                ]
+            )
     lines += _table(["Page / call", "Median", "Max"], rows)
-    lines += ["", f"- Start to first page: median {client['start_to_first_page_median_s']} s, "
-                  f"max {client['start_to_first_page_max_s']} s.",
-              f"- Targets: every page < 200 ms: {_n(client['pages_under_200_ms'])}; saving a "
-              f"visit < 50 ms: {_n(client['save_under_50_ms'])}; start < 3 s: "
-              f"{_n(client['start_under_3_s'])}.",
-              f"- Bench process peak memory: {_n(client.get('bench_process_peak_rss_mb'))} MB.",
-              ""]
+    lines += [
+        "",
+        f"- Start to first page: median {client['start_to_first_page_median_s']} s, "
+        f"max {client['start_to_first_page_max_s']} s.",
+        f"- Targets: every page < 200 ms: {_n(client['pages_under_200_ms'])}; saving a "
+        f"visit < 50 ms: {_n(client['save_under_50_ms'])}; start < 3 s: "
+        f"{_n(client['start_under_3_s'])}.",
+        f"- Bench process peak memory: {_n(client.get('bench_process_peak_rss_mb'))} MB.",
+        "",
+    ]
     return lines
 
 
-DISTRICT_KEYS = [("district_data", "Data"),
-                 ("district_build_records_seconds", "Build records (s)"),
-                 ("district_build_aggregates_seconds", "Build indicator aggregates (s)"),
-                 ("district_aggregate_rows", "Aggregate rows"),
-                 ("district_kabupaten_S_D", "Kabupaten S / D (check)"),
-                 ("ringkasan_kabupaten_ms", "Ringkasan, kabupaten level (ms)"),
-                 ("ringkasan_kecamatan_ms", "Ringkasan, kecamatan level (ms)"),
-                 ("ringkasan_posyandu_ms", "Ringkasan, posyandu level (ms)"),
-                 ("api_indicators_kabupaten_ms", "GET /api/v1/indicators, kabupaten (ms)"),
-                 ("api_indicators_kecamatan_ms", "GET /api/v1/indicators, kecamatan (ms)"),
-                 ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
-                 ("bench_seconds", "Bench time (s)")]
+DISTRICT_KEYS = [
+    ("district_data", "Data"),
+    ("district_build_records_seconds", "Build records (s)"),
+    ("district_build_aggregates_seconds", "Build indicator aggregates (s)"),
+    ("district_aggregate_rows", "Aggregate rows"),
+    ("district_kabupaten_S_D", "Kabupaten S / D (check)"),
+    ("ringkasan_kabupaten_ms", "Ringkasan, kabupaten level (ms)"),
+    ("ringkasan_kecamatan_ms", "Ringkasan, kecamatan level (ms)"),
+    ("ringkasan_posyandu_ms", "Ringkasan, posyandu level (ms)"),
+    ("api_indicators_kabupaten_ms", "GET /api/v1/indicators, kabupaten (ms)"),
+    ("api_indicators_kecamatan_ms", "GET /api/v1/indicators, kecamatan (ms)"),
+    ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
+    ("bench_seconds", "Bench time (s)"),
+]
 
 
 def _district_section(results: dict) -> list[str]:
-    sides = [(name, results[name]) for name in ("district_sqlite", "district_postgresql")
-             if name in results]
+    sides = [
+        (name, results[name])
+        for name in ("district_sqlite", "district_postgresql")
+        if name in results
+    ]
     if not sides:
         return []
-    lines = ["## Server at district scale", "",
-             "Indicators of a whole kabupaten (median of 5): records bulk-inserted, aggregates "
-             "rebuilt, then the Ringkasan query and the API timed in the same process.", ""]
-    header = ["Figure"] + [("SQLite" if n.endswith("sqlite") else "PostgreSQL")
-                           for n, _ in sides]
+    lines = [
+        "## Server at district scale",
+        "",
+        "Indicators of a whole kabupaten (median of 5): records bulk-inserted, aggregates "
+        "rebuilt, then the Ringkasan query and the API timed in the same process.",
+        "",
+    ]
+    header = ["Figure"] + [("SQLite" if n.endswith("sqlite") else "PostgreSQL") for n, _ in sides]
     rows = []
     for key, label in DISTRICT_KEYS:
         cells = []
         for _, d in sides:
             value = d.get(key)
-            cells.append("–" if "skipped" in d else value if isinstance(value, str)
-                         else _n(value, 1))
+            cells.append(
+                "–" if "skipped" in d else value if isinstance(value, str) else _n(value, 1)
+            )
         rows.append([label] + cells)
     lines += _table(header, rows)
     for name, d in sides:
@@ -415,34 +520,47 @@ def _district_section(results: dict) -> list[str]:
 
 
 def _growth_section(growth: dict) -> list[str]:
-    return ["## Growth assessment", "",
-            f"`shared.growth.assess` on {growth['inputs']:,} seeded realistic inputs, best of "
-            f"{growth['rounds']} rounds: {_n(growth['assess_calls_per_second'])} calls/s "
-            f"(dates as objects), {_n(growth['assess_iso_dates_calls_per_second'])} calls/s "
-            "(dates as ISO text).", ""]
+    return [
+        "## Growth assessment",
+        "",
+        f"`shared.growth.assess` on {growth['inputs']:,} seeded realistic inputs, best of "
+        f"{growth['rounds']} rounds: {_n(growth['assess_calls_per_second'])} calls/s "
+        f"(dates as objects), {_n(growth['assess_iso_dates_calls_per_second'])} calls/s "
+        "(dates as ISO text).",
+        "",
+    ]
 
 
 def render(results: dict, png: Path | None) -> str:
     """Return the markdown of a run."""
     quick = results.get("quick")
-    lines = ["# Benchmarks", "",
-             "Generated by `make bench` (`python -m bench`, `bench/report.py`) from "
-             f"`{'bench/out/results-quick.json' if quick else 'bench/results.json'}`; do not "
-             "edit by hand.", "",
-             f"- Machine: {results['machine']}.",
-             f"- Run: {results['date']}{' (quick smoke run, small data)' if quick else ''}; "
-             f"whole run {results.get('total_seconds', '?')} s.",
-             "- Reproduce: `BENCH_DATABASE_URL=postgresql+psycopg://USER@HOST/DB make bench` "
-             "(that database is wiped; without it the district bench runs on SQLite only); "
-             "`python -m bench.report` rewrites this page from `bench/results.json`. Node 18+ "
-             "and npm with access to the npm registry are needed for the PouchDB side.", ""]
-    loads = [f"{name} {d['load_average_1min'][0]}→{d['load_average_1min'][1]}"
-             for name, d in results.items()
-             if isinstance(d, dict) and d.get("load_average_1min")]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`python -m bench`, `bench/report.py`) from "
+        f"`{'bench/out/results-quick.json' if quick else 'bench/results.json'}`; do not "
+        "edit by hand.",
+        "",
+        f"- Machine: {results['machine']}.",
+        f"- Run: {results['date']}{' (quick smoke run, small data)' if quick else ''}; "
+        f"whole run {results.get('total_seconds', '?')} s.",
+        "- Reproduce: `BENCH_DATABASE_URL=postgresql+psycopg://USER@HOST/DB make bench` "
+        "(that database is wiped; without it the district bench runs on SQLite only); "
+        "`python -m bench.report` rewrites this page from `bench/results.json`. Node 18+ "
+        "and npm with access to the npm registry are needed for the PouchDB side.",
+        "",
+    ]
+    loads = [
+        f"{name} {d['load_average_1min'][0]}→{d['load_average_1min'][1]}"
+        for name, d in results.items()
+        if isinstance(d, dict) and d.get("load_average_1min")
+    ]
     if loads:
-        lines[-1:-1] = [f"- Load average (1 min) before→after each bench, on {os.cpu_count()} "
-                        "cores (above the core count, other work shared the machine and the "
-                        "timings are noisy): " + ", ".join(loads) + "."]
+        lines[-1:-1] = [
+            f"- Load average (1 min) before→after each bench, on {os.cpu_count()} "
+            "cores (above the core count, other work shared the machine and the "
+            "timings are noisy): " + ", ".join(loads) + "."
+        ]
     lines += _sync_section(results, png)
     if "growth" in results:
         lines += _growth_section(results["growth"])
@@ -458,8 +576,9 @@ def write_report(results: dict, folder: Path, *, quick: bool = False) -> list[Pa
     written = []
     png = None
     if results.get("sync"):
-        png = plot_sweep(results["sync"], folder / (
-            "benchmarks-sync-quick.png" if quick else PNG_NAME))
+        png = plot_sweep(
+            results["sync"], folder / ("benchmarks-sync-quick.png" if quick else PNG_NAME)
+        )
         written.append(png)
     md = folder / ("benchmarks-quick.md" if quick else "benchmarks.md")
     md.write_text(render(results, png))

@@ -58,29 +58,35 @@ MONTH_DAY = date(2026, 10, 27)  # the month after the generated twelve
 LINK_BPS, LINK_RTT = 50_000, 0.6  # 2G: 50 kbit/s, 0.6 s round trip
 
 
-
-
-
-
-
-
-
-
 # -- the data ----------------------------------------------------------------------------------
 
 
-def _records(persons: int, visits_each: int, seed: int = 7, posyandu: str = MAIN_POSYANDU,
-             desa: str = MAIN_DESA):
+def _records(
+    persons: int,
+    visits_each: int,
+    seed: int = 7,
+    posyandu: str = MAIN_POSYANDU,
+    desa: str = MAIN_DESA,
+):
     """Yield (kind, fields) for synthetic balita and their monthly weighings."""
     rng = random.Random(seed)
     start = date(2025, 11, 1)
     for _ in range(persons):
         pid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         birth = start - timedelta(days=rng.randrange(30, 1400))
-        yield "person", {"id": pid, "posyandu_id": posyandu, "name": "Anak Bench",
-                         "sex": rng.choice("MF"), "birth_date": birth.isoformat(),
-                         "desa_code": desa, "has_kia_book": True,
-                         "mother_name": "Ibu Bench"}
+        yield (
+            "person",
+            {
+                "id": pid,
+                "posyandu_id": posyandu,
+                "name": "Anak Bench",
+                "sex": rng.choice("MF"),
+                "birth_date": birth.isoformat(),
+                "desa_code": desa,
+                "has_kia_book": True,
+                "mother_name": "Ibu Bench",
+            },
+        )
         weight = 3.3 + (start - birth).days / 365 * 2.2
         for month in range(visits_each):
             day = start + timedelta(days=30 * month)
@@ -88,16 +94,23 @@ def _records(persons: int, visits_each: int, seed: int = 7, posyandu: str = MAIN
             if age > 1800:
                 break
             weight += rng.uniform(0.05, 0.35)
-            yield "child_visit", {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "person_id": pid,
-                "posyandu_id": posyandu, "visit_date": day.isoformat(),
-                "weight_kg": round(min(weight, 30.0), 1),
-                "length_cm": round(min(50 + age / 30.4 * 1.4, 118.0), 1),
-                "position": "lying" if age < 731 else "standing"}
+            yield (
+                "child_visit",
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "person_id": pid,
+                    "posyandu_id": posyandu,
+                    "visit_date": day.isoformat(),
+                    "weight_kg": round(min(weight, 30.0), 1),
+                    "length_cm": round(min(50 + age / 30.4 * 1.4, 118.0), 1),
+                    "position": "lying" if age < 731 else "standing",
+                },
+            )
 
 
-def _month_visits(items: list[tuple[str, dict]], first_child: int, count: int = MONTH_VISITS,
-                  seed: int = 99) -> list[tuple[str, dict]]:
+def _month_visits(
+    items: list[tuple[str, dict]], first_child: int, count: int = MONTH_VISITS, seed: int = 99
+) -> list[tuple[str, dict]]:
     """Return one posyandu-month: a new weighing for ``count`` children from ``first_child``."""
     rng = random.Random(seed + first_child)
     last: dict[str, dict] = {}
@@ -115,12 +128,20 @@ def _month_visits(items: list[tuple[str, dict]], first_child: int, count: int = 
         if pid not in last or age > 1800:
             continue
         prev = last[pid]
-        out.append(("child_visit", {
-            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "person_id": pid,
-            "posyandu_id": prev["posyandu_id"], "visit_date": MONTH_DAY.isoformat(),
-            "weight_kg": round(min(prev["weight_kg"] + rng.uniform(0.05, 0.35), 30.0), 1),
-            "length_cm": round(min(50 + age / 30.4 * 1.4, 118.0), 1),
-            "position": "lying" if age < 731 else "standing"}))
+        out.append(
+            (
+                "child_visit",
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "person_id": pid,
+                    "posyandu_id": prev["posyandu_id"],
+                    "visit_date": MONTH_DAY.isoformat(),
+                    "weight_kg": round(min(prev["weight_kg"] + rng.uniform(0.05, 0.35), 30.0), 1),
+                    "length_cm": round(min(50 + age / 30.4 * 1.4, 118.0), 1),
+                    "position": "lying" if age < 731 else "standing",
+                },
+            )
+        )
         if len(out) == count:
             break
     return out
@@ -145,10 +166,13 @@ class Plan:
 
 
 def _phase(counters: Counters, seconds: float, records: int, **extra) -> dict:
-    out = {"records": records, "seconds": round(seconds, 3),
-           "records_per_second": round(records / seconds, 1) if seconds > 0 else None,
-           **counters.as_dict(),
-           "bytes_per_record": round(counters.total / records, 1) if records else None}
+    out = {
+        "records": records,
+        "seconds": round(seconds, 3),
+        "records_per_second": round(records / seconds, 1) if seconds > 0 else None,
+        **counters.as_dict(),
+        "bytes_per_record": round(counters.total / records, 1) if records else None,
+    }
     out.update(extra)
     return out
 
@@ -166,9 +190,21 @@ class OurServer:
         self._prepare(data_dir, users)
         self.port = free_port()
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--timeout", "300", "server:create_app()"],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "300",
+                "server:create_app()",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         wait_http(f"{self.base}/api/v1/openapi.json", self.process, "gunicorn")
 
@@ -194,8 +230,14 @@ with app.app_context():
         create_user(username, username, role, facility, {PASSWORD!r})
     db.session.commit()
 """
-        subprocess.run([sys.executable, "-c", script], env=self.env, check=True, cwd=ROOT,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env=self.env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def peak_rss_mb(self) -> float:
         return peak_rss_mb([self.process.pid, *children(self.process.pid)])
@@ -259,19 +301,38 @@ def _timed(relay: Relay, action):
 def _raw_push(base: str, username: str, items) -> None:
     """Put records on the server through the push protocol (setup for the sweep, untimed)."""
     http = requests.Session()
-    body = http.post(f"{base}/api/v1/auth/login", json={
-        "username": username, "password": PASSWORD, "device_name": "bench setup"},
-        timeout=60).json()
+    body = http.post(
+        f"{base}/api/v1/auth/login",
+        json={"username": username, "password": PASSWORD, "device_name": "bench setup"},
+        timeout=60,
+    ).json()
     http.headers["Authorization"] = f"Bearer {body['token']}"
     device_id = body["device_id"]
-    mutations = [{"seq": i + 1, "id": f["id"], "kind": k, "op": "upsert", "base_version": None,
-                  "fields": f, "hlc": f"{1_764_000_000_000 + i:016d}:00000:{device_id}",
-                  "device_time": None} for i, (k, f) in enumerate(items)]
+    mutations = [
+        {
+            "seq": i + 1,
+            "id": f["id"],
+            "kind": k,
+            "op": "upsert",
+            "base_version": None,
+            "fields": f,
+            "hlc": f"{1_764_000_000_000 + i:016d}:00000:{device_id}",
+            "device_time": None,
+        }
+        for i, (k, f) in enumerate(items)
+    ]
     for start in range(0, len(mutations), 200):
-        data = gzip.compress(json.dumps({"device_id": device_id,
-                                         "mutations": mutations[start:start + 200]}).encode())
-        response = http.post(f"{base}/api/v1/sync/push", data=data, timeout=300, headers={
-            "Content-Encoding": "gzip", "Content-Type": "application/json"})
+        data = gzip.compress(
+            json.dumps(
+                {"device_id": device_id, "mutations": mutations[start : start + 200]}
+            ).encode()
+        )
+        response = http.post(
+            f"{base}/api/v1/sync/push",
+            data=data,
+            timeout=300,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        )
         response.raise_for_status()
 
 
@@ -291,8 +352,10 @@ def _pick_posyandu(sweep_points: int) -> tuple[list, list]:
     kecamatan = sorted(by_kecamatan)
     if len(kecamatan) < sweep_points + 1 or len(by_kecamatan[kecamatan[-1]]) < 2:
         raise RuntimeError("the demo registry has too few kecamatan for the bench")
-    sweep = [(f["id"], f["desa_code"], f["parent_id"])
-             for f in (by_kecamatan[k][0] for k in kecamatan[:sweep_points])]
+    sweep = [
+        (f["id"], f["desa_code"], f["parent_id"])
+        for f in (by_kecamatan[k][0] for k in kecamatan[:sweep_points])
+    ]
     wire = [(f["id"], f["desa_code"]) for f in by_kecamatan[kecamatan[-1]][:2]]
     return sweep, wire
 
@@ -300,14 +363,18 @@ def _pick_posyandu(sweep_points: int) -> tuple[list, list]:
 def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> dict:
     """All phases for ours; returns the figures."""
     users = [(KADER, "kader", MAIN_POSYANDU), (PKM, "puskesmas", MAIN_PUSKESMAS)]
-    users += [(f"bench.wire.{enc}", "kader", psy) for enc, (psy, _) in
-              zip(("gzip", "identity"), wire_items["posyandu"], strict=True)]
+    users += [
+        (f"bench.wire.{enc}", "kader", psy)
+        for enc, (psy, _) in zip(("gzip", "identity"), wire_items["posyandu"], strict=True)
+    ]
     users += [(f"bench.sweep.{i}", "kader", psy) for i, (psy, _, _, _) in enumerate(sweep_items)]
-    users += [(f"bench.sweep.pkm.{i}", "puskesmas", pkm)
-              for i, (_, _, pkm, _) in enumerate(sweep_items)]
-    out: dict = {"server": "posyandu-server (gunicorn, 2 sync workers, SQLite file, "
-                           "synchronous=FULL)",
-                 "client": "field client Store (SQLite) + SyncAgent"}
+    users += [
+        (f"bench.sweep.pkm.{i}", "puskesmas", pkm) for i, (_, _, pkm, _) in enumerate(sweep_items)
+    ]
+    out: dict = {
+        "server": "posyandu-server (gunicorn, 2 sync workers, SQLite file, synchronous=FULL)",
+        "client": "field client Store (SQLite) + SyncAgent",
+    }
     server = OurServer(str(work / "server"), users)
     try:
         with Relay(server.port) as relay:
@@ -322,8 +389,9 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
             pkm_store, pkm = _device(work / "pkm", url, PKM)
             report, seconds, counted = _timed(relay, pkm.sync)
             assert _scope_count(pkm_store) == n and report.digest_ok, report
-            out["initial"] = _phase(counted, seconds, n, changes=report.pulled,
-                                    digest_ok=report.digest_ok)
+            out["initial"] = _phase(
+                counted, seconds, n, changes=report.pulled, digest_ok=report.digest_ok
+            )
 
             month = months[0]
             _fill_outbox(kader_store, month)
@@ -338,18 +406,23 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
             out["wire"] = {}
             for enc, (psy, _) in zip(("gzip", "identity"), wire_items["posyandu"], strict=True):
                 wire = wire_items[enc]
-                store, agent = _device(work / f"wire-{enc}", url, f"bench.wire.{enc}",
-                                       identity=enc == "identity")
+                store, agent = _device(
+                    work / f"wire-{enc}", url, f"bench.wire.{enc}", identity=enc == "identity"
+                )
                 _fill_outbox(store, wire)
                 report, seconds, push = _timed(relay, agent.push)
                 assert report.pushed == len(wire), report
-                fresh_store, fresh = _device(work / f"wire-{enc}-2", url, f"bench.wire.{enc}",
-                                             identity=enc == "identity")
+                fresh_store, fresh = _device(
+                    work / f"wire-{enc}-2", url, f"bench.wire.{enc}", identity=enc == "identity"
+                )
                 report, seconds2, pull = _timed(relay, fresh.sync)
                 assert _scope_count(fresh_store) == len(wire), report
-                out["wire"][enc] = {"records": len(wire), "posyandu": psy,
-                                    "push": _phase(push, seconds, len(wire)),
-                                    "pull": _phase(pull, seconds2, len(wire))}
+                out["wire"][enc] = {
+                    "records": len(wire),
+                    "posyandu": psy,
+                    "push": _phase(push, seconds, len(wire)),
+                    "pull": _phase(pull, seconds2, len(wire)),
+                }
                 store.close()
                 fresh_store.close()
 
@@ -365,10 +438,12 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
 
             if plan.emulate_2g and len(months) > 1:
                 out["link_2g"] = _emulated_month(
-                    server.port, months[1],
+                    server.port,
+                    months[1],
                     push=lambda u: _relogin(kader, u, KADER),
                     pull=lambda u: _relogin(pkm, u, PKM),
-                    push_store=kader_store)
+                    push_store=kader_store,
+                )
             out["server_peak_rss_mb"] = server.peak_rss_mb()
             kader_store.close()
             pkm_store.close()
@@ -392,8 +467,10 @@ def _emulated_month(target_port: int, month, *, push, pull, push_store) -> dict:
         report, push_seconds, push_counted = _timed(slow, kader.push)
         assert report.pushed == len(month), report
         report, pull_seconds, pull_counted = _timed(slow, pkm.sync)
-    return {"push": _phase(push_counted, push_seconds, len(month)),
-            "pull": _phase(pull_counted, pull_seconds, len(month))}
+    return {
+        "push": _phase(push_counted, push_seconds, len(month)),
+        "pull": _phase(pull_counted, pull_seconds, len(month)),
+    }
 
 
 # -- theirs -------------------------------------------------------------------------------------
@@ -405,8 +482,9 @@ def pouch_available() -> tuple[bool, str]:
     if not node or not npm:
         return False, "node and npm are not installed (PouchDB side skipped)"
     try:
-        version = subprocess.run([node, "--version"], capture_output=True, text=True,
-                                 timeout=30).stdout.strip()
+        version = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError) as exc:
         return False, f"node does not run: {exc}"
     major = int(version.lstrip("v").split(".")[0] or 0)
@@ -423,9 +501,21 @@ def ensure_pouch_installed() -> None:
         return
     # --ignore-scripts: leveldown loads its bundled prebuilt binary (node-gyp-build) at require
     # time; install scripts would only try downloads (sqlite3, unused) that fail offline.
-    subprocess.run(["npm", "ci", "--prefix", str(POUCH), "--no-audit", "--no-fund",
-                    "--ignore-scripts", "--loglevel=error"], check=True, cwd=POUCH,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            "npm",
+            "ci",
+            "--prefix",
+            str(POUCH),
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=error",
+        ],
+        check=True,
+        cwd=POUCH,
+        stdout=subprocess.DEVNULL,
+    )
     stamp.write_bytes(lock)
 
 
@@ -437,10 +527,24 @@ class PouchServer:
         self.port = free_port()
         self.log = open(data_dir / "stdout.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
-            ["node", str(POUCH / "node_modules/pouchdb-server/bin/pouchdb-server"),
-             "--port", str(self.port), "--host", "127.0.0.1", "--dir", str(data_dir),
-             "--config", str(data_dir / "config.json"), "--no-stdout-logs", "--no-color"],
-            cwd=data_dir, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                "node",
+                str(POUCH / "node_modules/pouchdb-server/bin/pouchdb-server"),
+                "--port",
+                str(self.port),
+                "--host",
+                "127.0.0.1",
+                "--dir",
+                str(data_dir),
+                "--config",
+                str(data_dir / "config.json"),
+                "--no-stdout-logs",
+                "--no-color",
+            ],
+            cwd=data_dir,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         wait_http(self.base + "/", self.process, "pouchdb-server")
 
@@ -453,8 +557,13 @@ class PouchServer:
 
 
 def _node(action: str, **args) -> dict:
-    done = subprocess.run(["node", str(POUCH / "bench.js"), action, json.dumps(args)],
-                          cwd=POUCH, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        ["node", str(POUCH / "bench.js"), action, json.dumps(args)],
+        cwd=POUCH,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"bench.js {action} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -472,19 +581,28 @@ def _replicate(relay: Relay, action: str, records: int, **args) -> dict:
     result = _node(action, **args)
     counted = relay.snapshot() - before
     assert result["doc_write_failures"] == 0 and result["docs_written"] >= records, result
-    return _phase(counted, result["seconds"], records, docs_written=result["docs_written"],
-                  client_peak_rss_mb=result["rss_peak_mb"])
+    return _phase(
+        counted,
+        result["seconds"],
+        records,
+        docs_written=result["docs_written"],
+        client_peak_rss_mb=result["rss_peak_mb"],
+    )
 
 
 def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> dict:
     """All phases for PouchDB -> pouchdb-server; returns the figures."""
-    versions = {name: json.loads((POUCH / "node_modules" / name / "package.json").read_text())
-                ["version"] for name in ("pouchdb-node", "pouchdb-server", "leveldown")}
-    out: dict = {"server": f"pouchdb-server {versions['pouchdb-server']} (express-pouchdb, "
-                           "leveldb on disk), one database per scope",
-                 "client": f"pouchdb-node {versions['pouchdb-node']} (leveldb on disk, "
-                           f"leveldown {versions['leveldown']}), default replication options",
-                 "versions": versions}
+    versions = {
+        name: json.loads((POUCH / "node_modules" / name / "package.json").read_text())["version"]
+        for name in ("pouchdb-node", "pouchdb-server", "leveldown")
+    }
+    out: dict = {
+        "server": f"pouchdb-server {versions['pouchdb-server']} (express-pouchdb, "
+        "leveldb on disk), one database per scope",
+        "client": f"pouchdb-node {versions['pouchdb-node']} (leveldb on disk, "
+        f"leveldown {versions['leveldown']}), default replication options",
+        "versions": versions,
+    }
     server = PouchServer(work / "pouch-server")
     try:
         with Relay(server.port) as relay:
@@ -496,10 +614,12 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
             out["push"] = _replicate(relay, "push", n, local=kader, remote=f"{remote}/pkm")
             out["initial"] = _replicate(relay, "pull", n, local=device, remote=f"{remote}/pkm")
             _node("load", local=kader, file=str(_ndjson(work / "month1.ndjson", months[0])))
-            out["incremental_push"] = _replicate(relay, "push", len(months[0]), local=kader,
-                                                 remote=f"{remote}/pkm")
-            out["incremental_pull"] = _replicate(relay, "pull", len(months[0]), local=device,
-                                                 remote=f"{remote}/pkm")
+            out["incremental_push"] = _replicate(
+                relay, "push", len(months[0]), local=kader, remote=f"{remote}/pkm"
+            )
+            out["incremental_pull"] = _replicate(
+                relay, "pull", len(months[0]), local=device, remote=f"{remote}/pkm"
+            )
             out["server_peak_rss_mb_after_push_pull"] = server.peak_rss_mb()
 
             out["wire"] = {}
@@ -508,36 +628,60 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                 local = str(work / f"pouch-wire-{enc}")
                 _node("load", local=local, file=str(_ndjson(work / f"wire-{enc}.ndjson", wire)))
                 flags = {"identity": enc == "identity"}
-                push = _replicate(relay, "push", len(wire), local=local,
-                                  remote=f"{remote}/wire-{enc}", **flags)
-                pull = _replicate(relay, "pull", len(wire), local=local + "-2",
-                                  remote=f"{remote}/wire-{enc}", **flags)
+                push = _replicate(
+                    relay, "push", len(wire), local=local, remote=f"{remote}/wire-{enc}", **flags
+                )
+                pull = _replicate(
+                    relay,
+                    "pull",
+                    len(wire),
+                    local=local + "-2",
+                    remote=f"{remote}/wire-{enc}",
+                    **flags,
+                )
                 out["wire"][enc] = {"records": len(wire), "push": push, "pull": pull}
 
             out["sweep"] = []
             for i, (_, _, _, sweep) in enumerate(sweep_items):
                 _bulk_load(f"{server.base}/sweep-{i}", sweep)
-                out["sweep"].append(_replicate(relay, "pull", len(sweep),
-                                               local=str(work / f"pouch-sweep-{i}"),
-                                               remote=f"{remote}/sweep-{i}"))
+                out["sweep"].append(
+                    _replicate(
+                        relay,
+                        "pull",
+                        len(sweep),
+                        local=str(work / f"pouch-sweep-{i}"),
+                        remote=f"{remote}/sweep-{i}",
+                    )
+                )
             out["sweep"].append(out["initial"])
             # Tuned: the largest sweep scope again with batch_size 500 (our pull page size).
             last = len(sweep_items) - 1
             out["initial_tuned"] = _replicate(
-                relay, "pull", len(sweep_items[last][3]), local=str(work / "pouch-sweep-tuned"),
-                remote=f"{remote}/sweep-{last}", batch_size=500)
-            out["initial_tuned"].update(batch_size=500, default_seconds=out["sweep"][last][
-                "seconds"], default_requests=out["sweep"][last]["requests"])
+                relay,
+                "pull",
+                len(sweep_items[last][3]),
+                local=str(work / "pouch-sweep-tuned"),
+                remote=f"{remote}/sweep-{last}",
+                batch_size=500,
+            )
+            out["initial_tuned"].update(
+                batch_size=500,
+                default_seconds=out["sweep"][last]["seconds"],
+                default_requests=out["sweep"][last]["requests"],
+            )
 
             if plan.emulate_2g and len(months) > 1:
                 _node("load", local=kader, file=str(_ndjson(work / "month2.ndjson", months[1])))
                 with Relay(server.port, bps=LINK_BPS, rtt=LINK_RTT) as slow:
                     slow_remote = f"http://127.0.0.1:{slow.port}/pkm"
                     out["link_2g"] = {
-                        "push": _replicate(slow, "push", len(months[1]), local=kader,
-                                           remote=slow_remote),
-                        "pull": _replicate(slow, "pull", len(months[1]), local=device,
-                                           remote=slow_remote)}
+                        "push": _replicate(
+                            slow, "push", len(months[1]), local=kader, remote=slow_remote
+                        ),
+                        "pull": _replicate(
+                            slow, "pull", len(months[1]), local=device, remote=slow_remote
+                        ),
+                    }
             out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
         server.stop()
@@ -549,8 +693,9 @@ def _bulk_load(db_url: str, items) -> None:
     requests.put(db_url, timeout=60).raise_for_status()
     docs = [_as_doc(k, f) for k, f in items]
     for start in range(0, len(docs), 1000):
-        requests.post(f"{db_url}/_bulk_docs", json={"docs": docs[start:start + 1000]},
-                      timeout=300).raise_for_status()
+        requests.post(
+            f"{db_url}/_bulk_docs", json={"docs": docs[start : start + 1000]}, timeout=300
+        ).raise_for_status()
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -560,9 +705,11 @@ def _link_estimate(phase: dict) -> dict:
     """Seconds on a 2G link for a phase: bytes*8/50,000, plus 0.6 s per request and connection."""
     transfer = phase["bytes"] * 8 / LINK_BPS
     latency = (phase["requests"] + phase["connections"]) * LINK_RTT
-    return {"transfer_seconds": round(transfer, 2), "round_trips":
-            phase["requests"] + phase["connections"],
-            "with_latency_seconds": round(transfer + latency, 2)}
+    return {
+        "transfer_seconds": round(transfer, 2),
+        "round_trips": phase["requests"] + phase["connections"],
+        "with_latency_seconds": round(transfer + latency, 2),
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -573,27 +720,37 @@ def run(quick: bool = False) -> dict:
     sweep_places, wire_places = _pick_posyandu(len(plan.sweep_persons))
     wire_items = {"posyandu": wire_places}
     for seed, enc, (psy, desa) in zip((21, 22), ("gzip", "identity"), wire_places, strict=True):
-        wire_items[enc] = list(_records(plan.wire_persons, plan.visits_each, seed=seed,
-                                        posyandu=psy, desa=desa))
-    sweep_items = [(psy, desa, pkm, list(_records(p, plan.visits_each, seed=30 + i,
-                                                  posyandu=psy, desa=desa)))
-                   for i, (p, (psy, desa, pkm)) in enumerate(zip(plan.sweep_persons,
-                                                                 sweep_places, strict=True))]
+        wire_items[enc] = list(
+            _records(plan.wire_persons, plan.visits_each, seed=seed, posyandu=psy, desa=desa)
+        )
+    sweep_items = [
+        (psy, desa, pkm, list(_records(p, plan.visits_each, seed=30 + i, posyandu=psy, desa=desa)))
+        for i, (p, (psy, desa, pkm)) in enumerate(
+            zip(plan.sweep_persons, sweep_places, strict=True)
+        )
+    ]
     results: dict = {
-        "data": {"scope": f"one puskesmas scope: {plan.persons:,} balita + "
-                          f"{len(items) - plan.persons:,} monthly weighings "
-                          f"({len(items):,} records)",
-                 "scope_records": len(items), "month_records": len(months[0]),
-                 "wire_sample_records": len(wire_items["gzip"]),
-                 "sweep_records": [len(s) for _, _, _, s in sweep_items] + [len(items)],
-                 "sweep_scope": "a puskesmas scope at every point (ours: the puskesmas device; "
-                                "theirs: the puskesmas' database)",
-                 "server_database": "SQLite file (ours), leveldb (theirs)"},
-        "link": {"bits_per_second": LINK_BPS, "round_trip_seconds": LINK_RTT,
-                 "estimate": "bytes*8/50,000 s; with latency: + 0.6 s per request and per new "
-                             "TCP connection (sequential; an upper bound when requests overlap)",
-                 "emulated": "relay delaying each chunk by 0.3 s each way and serialising all "
-                             "bytes through one shared 50 kbit/s link"}}
+        "data": {
+            "scope": f"one puskesmas scope: {plan.persons:,} balita + "
+            f"{len(items) - plan.persons:,} monthly weighings "
+            f"({len(items):,} records)",
+            "scope_records": len(items),
+            "month_records": len(months[0]),
+            "wire_sample_records": len(wire_items["gzip"]),
+            "sweep_records": [len(s) for _, _, _, s in sweep_items] + [len(items)],
+            "sweep_scope": "a puskesmas scope at every point (ours: the puskesmas device; "
+            "theirs: the puskesmas' database)",
+            "server_database": "SQLite file (ours), leveldb (theirs)",
+        },
+        "link": {
+            "bits_per_second": LINK_BPS,
+            "round_trip_seconds": LINK_RTT,
+            "estimate": "bytes*8/50,000 s; with latency: + 0.6 s per request and per new "
+            "TCP connection (sequential; an upper bound when requests overlap)",
+            "emulated": "relay delaying each chunk by 0.3 s each way and serialising all "
+            "bytes through one shared 50 kbit/s link",
+        },
+    }
     available, reason = pouch_available()
     if available:
         try:
@@ -605,15 +762,17 @@ def run(quick: bool = False) -> dict:
         results["ours"] = run_ours(plan, work / "ours", items, months, wire_items, sweep_items)
         if available:
             results["node"] = reason
-            results["theirs"] = run_theirs(plan, work / "theirs", items, months, wire_items,
-                                           sweep_items)
+            results["theirs"] = run_theirs(
+                plan, work / "theirs", items, months, wire_items, sweep_items
+            )
         else:
             results["theirs_skipped"] = reason
     for side in ("ours", "theirs"):
         if side in results:
             results[side]["incremental_link_estimate"] = {
                 "push": _link_estimate(results[side]["incremental_push"]),
-                "pull": _link_estimate(results[side]["incremental_pull"])}
+                "pull": _link_estimate(results[side]["incremental_pull"]),
+            }
     return results
 
 

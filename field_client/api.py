@@ -33,7 +33,9 @@ def service() -> RecordService:
     return RecordService(ctx().store, lang=g.get("lang", "id"))
 
 
-def error(code: str, status: int, details: dict[str, Any] | None = None, message: str | None = None):
+def error(
+    code: str, status: int, details: dict[str, Any] | None = None, message: str | None = None
+):
     """Return an error response in the protocol's shape."""
     text = message or t(f"client.error.{code}", g.get("lang", "id"))
     return jsonify({"error": {"code": code, "message": text, "details": details or {}}}), status
@@ -46,8 +48,9 @@ def body() -> dict[str, Any]:
     except RecursionError:  # "[[[[...]]]]" nested deeper than the parser's stack
         data = None
     if not isinstance(data, dict):
-        raise Invalid({"_schema": [t("client.error.json_object", g.get("lang", "id"))]},
-                      code="bad_request")
+        raise Invalid(
+            {"_schema": [t("client.error.json_object", g.get("lang", "id"))]}, code="bad_request"
+        )
     return data
 
 
@@ -90,9 +93,15 @@ def list_records(kind: str):
         limit = min(int(args.get("limit", MAX_LIST)), MAX_LIST)
     except ValueError:
         limit = MAX_LIST
-    found = ctx().store.list(kind, date_from=args.get("from") or None,
-                             date_to=args.get("to") or None, search=args.get("q") or None,
-                             limit=limit, newest_first=args.get("order") == "newest", **filters)
+    found = ctx().store.list(
+        kind,
+        date_from=args.get("from") or None,
+        date_to=args.get("to") or None,
+        search=args.get("q") or None,
+        limit=limit,
+        newest_first=args.get("order") == "newest",
+        **filters,
+    )
     return jsonify({"records": [r.to_dict() for r in found], "count": len(found)})
 
 
@@ -182,8 +191,9 @@ def sync_status():
 def outbox():
     """List quarantined mutations (with the server's reasons) and reported conflicts."""
     store = ctx().store
-    return jsonify({"quarantined": [m.to_dict() for m in store.quarantined()],
-                    "conflicts": store.conflicts()})
+    return jsonify(
+        {"quarantined": [m.to_dict() for m in store.quarantined()], "conflicts": store.conflicts()}
+    )
 
 
 @bp.post("/sync/quarantine/<int:seq>/resend")
@@ -205,5 +215,8 @@ def discard(seq: int):
 def _sync_error(exc: SyncError):
     from .auth import sync_error_text
 
-    return error(exc.code, 502 if exc.code in ("offline", "timeout") else 400,
-                 message=sync_error_text(exc, g.get("lang", "id")))
+    return error(
+        exc.code,
+        502 if exc.code in ("offline", "timeout") else 400,
+        message=sync_error_text(exc, g.get("lang", "id")),
+    )

@@ -80,9 +80,15 @@ class ClientContext:
         self.store.close()
 
 
-def create_app(data_dir: str | Path, launch_token: str | None = None, *,
-               test_config: dict[str, Any] | None = None, auto_sync: bool = False,
-               sync_interval: float = 120.0, agent: SyncAgent | None = None) -> Flask:
+def create_app(
+    data_dir: str | Path,
+    launch_token: str | None = None,
+    *,
+    test_config: dict[str, Any] | None = None,
+    auto_sync: bool = False,
+    sync_interval: float = 120.0,
+    agent: SyncAgent | None = None,
+) -> Flask:
     """Build the local app over the store in ``data_dir``.
 
     ``launch_token`` is the per-launch secret every request must carry (header or cookie);
@@ -109,15 +115,18 @@ def create_app(data_dir: str | Path, launch_token: str | None = None, *,
     return app
 
 
-def register_context(app: Flask, data_dir: str | Path, auto_sync: bool, interval: float,
-                     agent: SyncAgent | None) -> None:
+def register_context(
+    app: Flask, data_dir: str | Path, auto_sync: bool, interval: float, agent: SyncAgent | None
+) -> None:
     """Open the store and make the sync agent (and its background thread when asked)."""
     store = Store.open(data_dir)
-    agent = agent or SyncAgent(store, lang=store.get_meta("lang") or "id",
-                               digest_every=DIGEST_EVERY)
+    agent = agent or SyncAgent(
+        store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+    )
     today = app.config.get("TODAY")
-    context = ClientContext(store=store, agent=agent,
-                            today_override=date.fromisoformat(today) if today else None)
+    context = ClientContext(
+        store=store, agent=agent, today_override=date.fromisoformat(today) if today else None
+    )
     if auto_sync:
         context.autosync = AutoSync(agent, interval=interval).start()
     app.extensions["posyandu"] = context
@@ -142,7 +151,8 @@ def register_request_hooks(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+        )
         return response
 
 

@@ -35,8 +35,13 @@ def sync_error_text(exc: SyncError, lang: str) -> str:
     text = t(key, lang)
     if text == key:
         text = t("client.sync.error.other", lang)
-    if exc.message and exc.code in ("unauthorized", "forbidden", "validation_error",
-                                    "too_many_attempts", "login_failed"):
+    if exc.message and exc.code in (
+        "unauthorized",
+        "forbidden",
+        "validation_error",
+        "too_many_attempts",
+        "login_failed",
+    ):
         text = f"{text} ({exc.message})"
     return text
 
@@ -47,10 +52,17 @@ def setup():
     store = _ctx().store
     lang = g.lang
     error = None
-    form = {"server_url": store.get_meta("server_url") or "", "username": "",
-            "device_name": store.get_meta("device_name") or platform.node() or "posyandu"}
-    if store.get_meta("token") and store.get_meta("pin_hash") and request.method == "GET" and \
-            session.get("unlocked") != store.get_meta("device_uuid"):
+    form = {
+        "server_url": store.get_meta("server_url") or "",
+        "username": "",
+        "device_name": store.get_meta("device_name") or platform.node() or "posyandu",
+    }
+    if (
+        store.get_meta("token")
+        and store.get_meta("pin_hash")
+        and request.method == "GET"
+        and session.get("unlocked") != store.get_meta("device_uuid")
+    ):
         return redirect("/unlock")
     if request.method == "POST":
         form.update({k: request.form.get(k, "").strip() for k in form})
@@ -62,14 +74,16 @@ def setup():
             if "://" not in server:
                 server = "http://" + server
             try:
-                _ctx().agent.login(server, form["username"], password,
-                                   form["device_name"] or "posyandu")
+                _ctx().agent.login(
+                    server, form["username"], password, form["device_name"] or "posyandu"
+                )
             except SyncError as exc:
                 error = sync_error_text(exc, lang)
             else:
                 store.set_meta(device_name=form["device_name"])
-                if store.get_meta("pin_hash") and \
-                        session.get("unlocked") == store.get_meta("device_uuid"):
+                if store.get_meta("pin_hash") and session.get("unlocked") == store.get_meta(
+                    "device_uuid"
+                ):
                     return redirect("/")
                 _ctx().start_sync()  # fetch the scope while the kader chooses a PIN
                 return redirect("/pin")
@@ -114,8 +128,9 @@ def unlock():
             return redirect(target)
         error = t(f"client.unlock.{outcome}", g.lang, seconds=security.PIN_LOCK_SECONDS)
     user = store.get_meta("user") or {}
-    return render_template("unlock.html", error=error, next=target, user=user), \
-        200 if not error else 400
+    return render_template(
+        "unlock.html", error=error, next=target, user=user
+    ), 200 if not error else 400
 
 
 @bp.post("/lock")

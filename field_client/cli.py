@@ -33,17 +33,30 @@ def default_data_dir() -> Path:
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
-                        help="folder of the device database (default: the user's data folder)")
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="folder of the device database (default: the user's data folder)",
+    )
     parser = argparse.ArgumentParser(
-        prog="posyandu-client", parents=[common],
-        description="Posyandu Sync field client: offline recording for kader.")
-    parser.add_argument("--browser", action="store_true",
-                        help="serve the app to a web browser instead of opening a window")
-    parser.add_argument("--port", type=int, default=0,
-                        help="local port (127.0.0.1 only; default: a free one)")
-    parser.add_argument("--no-open", action="store_true",
-                        help="in browser mode, print the address but do not open a browser")
+        prog="posyandu-client",
+        parents=[common],
+        description="Posyandu Sync field client: offline recording for kader.",
+    )
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="serve the app to a web browser instead of opening a window",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="local port (127.0.0.1 only; default: a free one)"
+    )
+    parser.add_argument(
+        "--no-open",
+        action="store_true",
+        help="in browser mode, print the address but do not open a browser",
+    )
     commands = parser.add_subparsers(dest="command")
     login = commands.add_parser("login", parents=[common], help="sign this device in (online)")
     login.add_argument("--server", required=True, help="server address, e.g. http://host:5000")
@@ -84,8 +97,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     agent = _agent(args.data_dir)
 
     def progress(state: dict) -> None:
-        print(f"{state['phase']}: {state['done']}"
-              + (f"/{state['total']}" if state.get("total") else ""), file=sys.stderr)
+        print(
+            f"{state['phase']}: {state['done']}"
+            + (f"/{state['total']}" if state.get("total") else ""),
+            file=sys.stderr,
+        )
 
     try:
         report = agent.sync(progress)
@@ -108,8 +124,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
     else:
-        for key in ("server_url", "pending", "quarantined", "last_sync_at",
-                    "clock_offset_seconds"):
+        for key in ("server_url", "pending", "quarantined", "last_sync_at", "clock_offset_seconds"):
             print(f"{key}: {status.get(key)}")
         if status.get("last_error"):
             print(f"last_error: {status['last_error'].get('code')}")
@@ -143,4 +158,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

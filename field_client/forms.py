@@ -13,8 +13,9 @@ HIDDEN = frozenset({"id", "person_id", "pregnancy_id", "posyandu_id", "meeting_i
 UNIT_STEP = {0: "1", 1: "0.1", 2: "0.01"}
 
 
-def _choices(kind: str, field: str, codes: tuple[str, ...] | None, lang: str
-             ) -> list[tuple[str, str]]:
+def _choices(
+    kind: str, field: str, codes: tuple[str, ...] | None, lang: str
+) -> list[tuple[str, str]]:
     if not codes:
         return []
     if field == "immunizations":
@@ -26,28 +27,53 @@ def _choices(kind: str, field: str, codes: tuple[str, ...] | None, lang: str
 def field_form(kind: str, name: str, lang: str) -> dict[str, Any]:
     """Describe one field for a form: input type, label, limits and options."""
     info = shared_records.field_info(kind, name)
-    widget = {"string": "textarea" if name in ("notes", "address", "progress_note", "agenda",
-                                                "minutes", "death_cause") else "text",
-              "number": "number", "integer": "number", "boolean": "checkbox", "date": "date",
-              "month": "month", "choice": "select", "code": "text", "uuid": "hidden",
-              "facility_code": "text", "list": "checkboxes", "object": "group"}.get(info.type,
-                                                                                    "text")
+    widget = {
+        "string": "textarea"
+        if name in ("notes", "address", "progress_note", "agenda", "minutes", "death_cause")
+        else "text",
+        "number": "number",
+        "integer": "number",
+        "boolean": "checkbox",
+        "date": "date",
+        "month": "month",
+        "choice": "select",
+        "code": "text",
+        "uuid": "hidden",
+        "facility_code": "text",
+        "list": "checkboxes",
+        "object": "group",
+    }.get(info.type, "text")
     if name in HIDDEN:
         widget = "hidden"
     out: dict[str, Any] = {
-        "name": name, "label": shared_records.field_label(kind, name, lang), "widget": widget,
-        "type": info.type, "required": info.required, "min": info.min, "max": info.max,
-        "unit": info.unit, "step": UNIT_STEP.get(info.places or 0, "any")
-        if info.type == "number" else "1", "default": info.default,
-        "choices": _choices(kind, name, info.choices, lang), "digits": info.digits,
-        "max_length": info.max_length, "item_type": info.item_type}
+        "name": name,
+        "label": shared_records.field_label(kind, name, lang),
+        "widget": widget,
+        "type": info.type,
+        "required": info.required,
+        "min": info.min,
+        "max": info.max,
+        "unit": info.unit,
+        "step": UNIT_STEP.get(info.places or 0, "any") if info.type == "number" else "1",
+        "default": info.default,
+        "choices": _choices(kind, name, info.choices, lang),
+        "digits": info.digits,
+        "max_length": info.max_length,
+        "item_type": info.item_type,
+    }
     if info.type == "list" and not info.choices:
         out["widget"] = "skip"  # free lists (aliases, wilayah_kerja) are not edited on a device
     if info.type == "object":
         if info.nested == "skilas":
-            out["parts"] = [{"name": part, "label": t(f"records.label.skilas.{part}", lang)
-                             if _has(f"records.label.skilas.{part}") else part}
-                            for part in SkilasSchema().fields]
+            out["parts"] = [
+                {
+                    "name": part,
+                    "label": t(f"records.label.skilas.{part}", lang)
+                    if _has(f"records.label.skilas.{part}")
+                    else part,
+                }
+                for part in SkilasSchema().fields
+            ]
         else:
             out["widget"] = "skip"  # lokmin rows are edited on the server's pages
     return out
@@ -62,7 +88,13 @@ def _has(key: str) -> bool:
 def kind_form(kind: str, lang: str, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Describe a kind's whole form, fields in form order."""
     spec = shared_records.spec(kind)
-    return {"kind": kind, "label": shared_records.kind_label(kind, lang),
-            "scope_field": spec.scope_field,
-            "fields": [field_form(kind, name, lang) for name in spec.fields
-                       if name not in exclude and name not in spec.derived_fields]}
+    return {
+        "kind": kind,
+        "label": shared_records.kind_label(kind, lang),
+        "scope_field": spec.scope_field,
+        "fields": [
+            field_form(kind, name, lang)
+            for name in spec.fields
+            if name not in exclude and name not in spec.derived_fields
+        ],
+    }

@@ -40,8 +40,11 @@ def launch_url(server: BaseWSGIServer, token: str) -> str:
 def has_display() -> bool:
     """Tell whether a window can be shown (on Linux: an X or Wayland display, or Qt offscreen)."""
     if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-                    or os.environ.get("QT_QPA_PLATFORM"))
+        return bool(
+            os.environ.get("DISPLAY")
+            or os.environ.get("WAYLAND_DISPLAY")
+            or os.environ.get("QT_QPA_PLATFORM")
+        )
     return True
 
 
@@ -54,8 +57,14 @@ def _load_webview():
     return webview
 
 
-def run(data_dir: str | Path, *, browser: bool = False, port: int = 0,
-        open_browser: bool = True, on_window: Callable[[Any, str], None] | None = None) -> int:
+def run(
+    data_dir: str | Path,
+    *,
+    browser: bool = False,
+    port: int = 0,
+    open_browser: bool = True,
+    on_window: Callable[[Any, str], None] | None = None,
+) -> int:
     """Serve the app and show it in a window (or a browser); return an exit status.
 
     ``on_window(window, launch_token)`` runs in pywebview's worker thread once the window
@@ -80,8 +89,9 @@ def run(data_dir: str | Path, *, browser: bool = False, port: int = 0,
         else:
             thread = threading.Thread(target=server.serve_forever, daemon=True)
             thread.start()
-            window = webview.create_window(t("client.app_name"), url, width=1200, height=820,
-                                           min_size=(360, 480))
+            window = webview.create_window(
+                t("client.app_name"), url, width=1200, height=820, min_size=(360, 480)
+            )
             if on_window is None:
                 webview.start()
             else:

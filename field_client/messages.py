@@ -2,10 +2,34 @@
 
 from shared.i18n import register
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-             "September", "Oktober", "November", "Desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 MESSAGES = {
     "client.app_name": {"id": "Posyandu Sync", "en": "Posyandu Sync"},
@@ -22,61 +46,88 @@ MESSAGES = {
     # errors of the local app and API
     "client.error.launch_token": {
         "id": "Buka aplikasi dari jendela Posyandu Sync atau dari alamat yang ditampilkan saat "
-              "aplikasi dijalankan.",
+        "aplikasi dijalankan.",
         "en": "Open the app from the Posyandu Sync window or from the address shown when it "
-              "started."},
+        "started.",
+    },
     "client.error.bad_host": {
         "id": "Alamat ini bukan alamat aplikasi di komputer ini. Buka aplikasi dari jendela "
-              "Posyandu Sync.",
+        "Posyandu Sync.",
         "en": "This address is not the app's address on this computer. Open the app from the "
-              "Posyandu Sync window."},
+        "Posyandu Sync window.",
+    },
     "client.error.cross_origin": {
         "id": "Permintaan dari situs lain ditolak.",
-        "en": "A request from another site was refused."},
-    "client.error.json_required": {"id": "Permintaan harus berupa JSON.",
-                                   "en": "The request must be JSON."},
-    "client.error.locked": {"id": "Aplikasi terkunci. Masukkan PIN terlebih dahulu.",
-                            "en": "The app is locked. Enter your PIN first."},
-    "client.error.validation_error": {"id": "Ada isian yang perlu diperbaiki.",
-                                      "en": "Some entries need correcting."},
+        "en": "A request from another site was refused.",
+    },
+    "client.error.json_required": {
+        "id": "Permintaan harus berupa JSON.",
+        "en": "The request must be JSON.",
+    },
+    "client.error.locked": {
+        "id": "Aplikasi terkunci. Masukkan PIN terlebih dahulu.",
+        "en": "The app is locked. Enter your PIN first.",
+    },
+    "client.error.validation_error": {
+        "id": "Ada isian yang perlu diperbaiki.",
+        "en": "Some entries need correcting.",
+    },
     "client.error.implausible": {
         "id": "Nilai ini tidak masuk akal secara biologis. Ukur ulang; jika sudah benar, "
-              "centang konfirmasi lalu simpan.",
+        "centang konfirmasi lalu simpan.",
         "en": "This value is biologically implausible. Measure again; if it is right, tick "
-              "the confirmation and save."},
-    "client.error.id_taken": {"id": "ID ini sudah dipakai oleh data lain.",
-                              "en": "This ID is already used by another record."},
-    "client.error.json_object": {"id": "Isi permintaan harus berupa objek JSON.",
-                                 "en": "The request body must be a JSON object."},
+        "the confirmation and save.",
+    },
+    "client.error.id_taken": {
+        "id": "ID ini sudah dipakai oleh data lain.",
+        "en": "This ID is already used by another record.",
+    },
+    "client.error.json_object": {
+        "id": "Isi permintaan harus berupa objek JSON.",
+        "en": "The request body must be a JSON object.",
+    },
     "client.error.not_found": {"id": "Data tidak ditemukan.", "en": "Record not found."},
     "client.error.read_only": {
         "id": "Data rujukan ini hanya dapat diubah di server.",
-        "en": "This reference data can only be changed on the server."},
-    "client.error.bad_request": {"id": "Permintaan tidak dapat diproses.",
-                                 "en": "The request cannot be processed."},
+        "en": "This reference data can only be changed on the server.",
+    },
+    "client.error.bad_request": {
+        "id": "Permintaan tidak dapat diproses.",
+        "en": "The request cannot be processed.",
+    },
     "client.blocked.title": {"id": "Akses ditolak", "en": "Access refused"},
     # first run, PIN, unlock
-    "client.setup.title": {"id": "Masuk ke server puskesmas", "en": "Sign in to the puskesmas server"},
+    "client.setup.title": {
+        "id": "Masuk ke server puskesmas",
+        "en": "Sign in to the puskesmas server",
+    },
     "client.setup.intro": {
         "id": "Hanya sekali, saat ada sinyal: masukkan alamat server, nama pengguna dan kata "
-              "sandi dari puskesmas. Setelah itu aplikasi bekerja tanpa sinyal.",
+        "sandi dari puskesmas. Setelah itu aplikasi bekerja tanpa sinyal.",
         "en": "Once only, while online: enter the server address, username and password from "
-              "the puskesmas. After that the app works without a signal."},
+        "the puskesmas. After that the app works without a signal.",
+    },
     "client.setup.server_url": {"id": "Alamat server", "en": "Server address"},
     "client.setup.username": {"id": "Nama pengguna", "en": "Username"},
     "client.setup.password": {"id": "Kata sandi", "en": "Password"},
     "client.setup.device_name": {"id": "Nama perangkat", "en": "Device name"},
     "client.setup.submit": {"id": "Masuk", "en": "Sign in"},
-    "client.setup.missing": {"id": "Isi alamat server, nama pengguna dan kata sandi.",
-                             "en": "Fill in the server address, username and password."},
+    "client.setup.missing": {
+        "id": "Isi alamat server, nama pengguna dan kata sandi.",
+        "en": "Fill in the server address, username and password.",
+    },
     "client.pin.title": {"id": "Buat PIN", "en": "Choose a PIN"},
     "client.pin.intro": {
         "id": "PIN (4–8 angka) membuka aplikasi di perangkat ini, juga tanpa sinyal.",
-        "en": "The PIN (4–8 digits) unlocks the app on this device, also offline."},
+        "en": "The PIN (4–8 digits) unlocks the app on this device, also offline.",
+    },
     "client.pin.pin": {"id": "PIN", "en": "PIN"},
     "client.pin.again": {"id": "Ulangi PIN", "en": "Repeat the PIN"},
     "client.pin.submit": {"id": "Simpan PIN", "en": "Save PIN"},
-    "client.pin.invalid": {"id": "PIN harus 4 sampai 8 angka.", "en": "The PIN must be 4 to 8 digits."},
+    "client.pin.invalid": {
+        "id": "PIN harus 4 sampai 8 angka.",
+        "en": "The PIN must be 4 to 8 digits.",
+    },
     "client.pin.mismatch": {"id": "Kedua PIN tidak sama.", "en": "The two PINs differ."},
     "client.unlock.title": {"id": "Buka aplikasi", "en": "Unlock"},
     "client.unlock.hello": {"id": "Selamat datang, {name}.", "en": "Welcome, {name}."},
@@ -84,41 +135,56 @@ MESSAGES = {
     "client.unlock.wrong": {"id": "PIN salah.", "en": "Wrong PIN."},
     "client.unlock.locked": {
         "id": "Terlalu banyak PIN salah. Tunggu {seconds} detik lalu coba lagi.",
-        "en": "Too many wrong PINs. Wait {seconds} seconds and try again."},
+        "en": "Too many wrong PINs. Wait {seconds} seconds and try again.",
+    },
     "client.clock.off": {
         "id": "Jam perangkat ini berbeda sekitar {minutes} menit dari jam server. Perbaiki "
-              "tanggal dan jam perangkat.",
+        "tanggal dan jam perangkat.",
         "en": "This device's clock is about {minutes} minutes off the server's. Correct the "
-              "device's date and time."},
+        "device's date and time.",
+    },
     # Beranda
     "client.home.title": {"id": "Posyandu bulan {month}", "en": "Posyandu, {month}"},
     "client.home.signed_in_as": {"id": "Masuk sebagai {name}", "en": "Signed in as {name}"},
-    "client.home.pending": {"id": "{n} perubahan belum terkirim ke server.",
-                            "en": "{n} changes not yet sent to the server."},
+    "client.home.pending": {
+        "id": "{n} perubahan belum terkirim ke server.",
+        "en": "{n} changes not yet sent to the server.",
+    },
     "client.home.quarantined": {"id": "{n} perlu diperbaiki", "en": "{n} need fixing"},
-    "client.home.due": {"id": "Belum ditimbang bulan ini ({n})",
-                        "en": "Not yet weighed this month ({n})"},
+    "client.home.due": {
+        "id": "Belum ditimbang bulan ini ({n})",
+        "en": "Not yet weighed this month ({n})",
+    },
     "client.home.measured": {"id": "Sudah ditimbang ({n})", "en": "Weighed ({n})"},
-    "client.home.none_due": {"id": "Semua balita sudah ditimbang.",
-                             "en": "Every child has been weighed."},
-    "client.home.none_measured": {"id": "Belum ada penimbangan bulan ini.",
-                                  "en": "No weighing yet this month."},
+    "client.home.none_due": {
+        "id": "Semua balita sudah ditimbang.",
+        "en": "Every child has been weighed.",
+    },
+    "client.home.none_measured": {
+        "id": "Belum ada penimbangan bulan ini.",
+        "en": "No weighing yet this month.",
+    },
     "client.home.register": {"id": "Daftarkan sasaran baru", "en": "Register a new person"},
     # Registrasi
     "client.registry.title": {"id": "Registrasi sasaran", "en": "Registry"},
-    "client.registry.search": {"id": "Cari nama, NIK atau nama ibu",
-                               "en": "Search name, NIK or mother's name"},
+    "client.registry.search": {
+        "id": "Cari nama, NIK atau nama ibu",
+        "en": "Search name, NIK or mother's name",
+    },
     "client.registry.stage": {"id": "Tahap", "en": "Stage"},
     "client.registry.all_stages": {"id": "Semua tahap", "en": "All stages"},
     "client.registry.find": {"id": "Cari", "en": "Search"},
     "client.registry.age": {"id": "Umur", "en": "Age"},
     "client.registry.empty": {"id": "Tidak ada sasaran.", "en": "Nobody found."},
-    "client.registry.more": {"id": "{n} lagi tidak ditampilkan; persempit pencarian.",
-                             "en": "{n} more not shown; narrow the search."},
+    "client.registry.more": {
+        "id": "{n} lagi tidak ditampilkan; persempit pencarian.",
+        "en": "{n} more not shown; narrow the search.",
+    },
     "client.registry.new": {"id": "Daftarkan sasaran baru", "en": "Register a new person"},
     "client.registry.duplicate": {
         "id": "Mungkin sudah terdaftar (NIK sama, atau nama, tanggal lahir dan nama ibu sama):",
-        "en": "Possibly already registered (same NIK, or same name, birth date and mother):"},
+        "en": "Possibly already registered (same NIK, or same name, birth date and mother):",
+    },
     "client.stage.bayi": {"id": "Bayi", "en": "Infant"},
     "client.stage.balita": {"id": "Balita", "en": "Under-five"},
     "client.stage.hamil": {"id": "Ibu hamil", "en": "Pregnant"},
@@ -138,7 +204,8 @@ MESSAGES = {
     "client.form.delete": {"id": "Hapus", "en": "Delete"},
     "client.form.confirm_implausible": {
         "id": "Saya sudah mengukur ulang dan nilainya benar.",
-        "en": "I measured again and the value is right."},
+        "en": "I measured again and the value is right.",
+    },
     # child
     "client.child.title": {"id": "Data balita", "en": "Child's record"},
     "client.child.new_visit": {"id": "Catat kunjungan", "en": "Record a visit"},
@@ -147,74 +214,112 @@ MESSAGES = {
     "client.child.no_visits": {"id": "Belum ada kunjungan.", "en": "No visits yet."},
     "client.visit.title": {"id": "Kunjungan balita", "en": "Child visit"},
     "client.growth.title": {"id": "Hasil pengukuran", "en": "Measurement result"},
-    "client.growth.empty": {"id": "Isi berat atau panjang badan untuk melihat hasilnya.",
-                            "en": "Enter weight or length to see the result."},
-    "client.growth.age": {"id": "Umur {months} bulan ({days} hari)",
-                          "en": "Age {months} months ({days} days)"},
+    "client.growth.empty": {
+        "id": "Isi berat atau panjang badan untuk melihat hasilnya.",
+        "en": "Enter weight or length to see the result.",
+    },
+    "client.growth.age": {
+        "id": "Umur {months} bulan ({days} hari)",
+        "en": "Age {months} months ({days} days)",
+    },
     "client.growth.waz": {"id": "BB/U", "en": "Weight-for-age"},
     "client.growth.lhaz": {"id": "PB/U atau TB/U", "en": "Length/height-for-age"},
     "client.growth.wlhz": {"id": "BB/PB atau BB/TB", "en": "Weight-for-length/height"},
     "client.growth.baz": {"id": "IMT/U", "en": "BMI-for-age"},
     "client.growth.hcz": {"id": "LK/U", "en": "Head circumference-for-age"},
     "client.growth.acz": {"id": "LiLA/U", "en": "MUAC-for-age"},
-    "client.growth.status.N": {"id": "N — naik {gain} g (minimal {kbm} g)",
-                               "en": "N — gained {gain} g (minimum {kbm} g)"},
-    "client.growth.status.T": {"id": "T — tidak naik: {gain} g (minimal {kbm} g)",
-                               "en": "T — not gaining: {gain} g (minimum {kbm} g)"},
-    "client.growth.status.O": {"id": "O — bulan lalu tidak ditimbang",
-                               "en": "O — not weighed last month"},
-    "client.growth.status.B": {"id": "B — baru pertama kali ditimbang",
-                               "en": "B — weighed for the first time"},
+    "client.growth.status.N": {
+        "id": "N — naik {gain} g (minimal {kbm} g)",
+        "en": "N — gained {gain} g (minimum {kbm} g)",
+    },
+    "client.growth.status.T": {
+        "id": "T — tidak naik: {gain} g (minimal {kbm} g)",
+        "en": "T — not gaining: {gain} g (minimum {kbm} g)",
+    },
+    "client.growth.status.O": {
+        "id": "O — bulan lalu tidak ditimbang",
+        "en": "O — not weighed last month",
+    },
+    "client.growth.status.B": {
+        "id": "B — baru pertama kali ditimbang",
+        "en": "B — weighed for the first time",
+    },
     "client.alert.implausible": {
         "id": "Nilai tidak masuk akal: ukur ulang sebelum menyimpan.",
-        "en": "Implausible value: measure again before saving."},
-    "client.alert.bgm": {"id": "BGM: berat badan di bawah garis merah. Rujuk ke puskesmas.",
-                         "en": "BGM: weight below the red line. Refer to the puskesmas."},
-    "client.alert.two_t": {"id": "2T: dua bulan berturut-turut tidak naik. Rujuk ke puskesmas.",
-                           "en": "2T: not gaining two months in a row. Refer to the puskesmas."},
-    "client.alert.t": {"id": "Berat badan tidak naik. Beri penyuluhan gizi.",
-                       "en": "Weight not gaining. Give nutrition counselling."},
-    "client.alert.oedema": {"id": "Edema bilateral: rujuk segera ke puskesmas.",
-                            "en": "Bilateral oedema: refer to the puskesmas at once."},
-    "client.alert.muac_low": {"id": "LiLA sangat rendah. Rujuk ke puskesmas.",
-                              "en": "Very low MUAC. Refer to the puskesmas."},
-    "client.alert.hypertension": {"id": "Tekanan darah tinggi (≥ 140/90). Rujuk ke nakes.",
-                                  "en": "High blood pressure (≥ 140/90). Refer to a health worker."},
+        "en": "Implausible value: measure again before saving.",
+    },
+    "client.alert.bgm": {
+        "id": "BGM: berat badan di bawah garis merah. Rujuk ke puskesmas.",
+        "en": "BGM: weight below the red line. Refer to the puskesmas.",
+    },
+    "client.alert.two_t": {
+        "id": "2T: dua bulan berturut-turut tidak naik. Rujuk ke puskesmas.",
+        "en": "2T: not gaining two months in a row. Refer to the puskesmas.",
+    },
+    "client.alert.t": {
+        "id": "Berat badan tidak naik. Beri penyuluhan gizi.",
+        "en": "Weight not gaining. Give nutrition counselling.",
+    },
+    "client.alert.oedema": {
+        "id": "Edema bilateral: rujuk segera ke puskesmas.",
+        "en": "Bilateral oedema: refer to the puskesmas at once.",
+    },
+    "client.alert.muac_low": {
+        "id": "LiLA sangat rendah. Rujuk ke puskesmas.",
+        "en": "Very low MUAC. Refer to the puskesmas.",
+    },
+    "client.alert.hypertension": {
+        "id": "Tekanan darah tinggi (≥ 140/90). Rujuk ke nakes.",
+        "en": "High blood pressure (≥ 140/90). Refer to a health worker.",
+    },
     "client.chart.waz": {"id": "Berat badan menurut umur (BB/U)", "en": "Weight-for-age"},
-    "client.chart.lhaz": {"id": "Panjang/tinggi badan menurut umur (PB/U, TB/U)",
-                          "en": "Length/height-for-age"},
+    "client.chart.lhaz": {
+        "id": "Panjang/tinggi badan menurut umur (PB/U, TB/U)",
+        "en": "Length/height-for-age",
+    },
     "client.chart.months": {"id": "bulan", "en": "months"},
     "client.chart.age_axis": {"id": "Umur (bulan)", "en": "Age (months)"},
     "client.chart.legend": {
         "id": "Garis merah: −3 SD (BGM). Jingga: −2 SD dan +2 SD. Hijau tua: median. "
-              "Titik biru: hasil penimbangan anak.",
+        "Titik biru: hasil penimbangan anak.",
         "en": "Red line: −3 SD (BGM). Orange: −2 SD and +2 SD. Dark green: median. "
-              "Blue dots: the child's measurements."},
+        "Blue dots: the child's measurements.",
+    },
     # pregnancy and adults
     "client.pregnancy.title": {"id": "Kehamilan", "en": "Pregnancy"},
     "client.pregnancy.list": {"id": "Kehamilan", "en": "Pregnancies"},
-    "client.pregnancy.none": {"id": "Belum ada kehamilan tercatat.", "en": "No pregnancy recorded."},
+    "client.pregnancy.none": {
+        "id": "Belum ada kehamilan tercatat.",
+        "en": "No pregnancy recorded.",
+    },
     "client.pregnancy.new": {"id": "Daftarkan kehamilan", "en": "Register a pregnancy"},
     "client.pregnancy.edit": {"id": "Ubah data kehamilan", "en": "Edit the pregnancy"},
     "client.anc.history": {"id": "Pemeriksaan kehamilan", "en": "Antenatal visits"},
     "client.anc.none": {"id": "Belum ada pemeriksaan.", "en": "No visit yet."},
     "client.anc.new": {"id": "Catat pemeriksaan ibu hamil", "en": "Record an antenatal visit"},
     "client.anc.edit": {"id": "Ubah pemeriksaan", "en": "Edit the visit"},
-    "client.anc.kek": {"id": "KEK: LiLA di bawah 23,5 cm. Rujuk untuk PMT ibu hamil.",
-                       "en": "KEK: MUAC below 23.5 cm. Refer for supplementary feeding."},
-    "client.anc.anaemia": {"id": "Hb di bawah 11 g/dL: kemungkinan anemia.",
-                           "en": "Hb below 11 g/dL: possible anaemia."},
+    "client.anc.kek": {
+        "id": "KEK: LiLA di bawah 23,5 cm. Rujuk untuk PMT ibu hamil.",
+        "en": "KEK: MUAC below 23.5 cm. Refer for supplementary feeding.",
+    },
+    "client.anc.anaemia": {
+        "id": "Hb di bawah 11 g/dL: kemungkinan anemia.",
+        "en": "Hb below 11 g/dL: possible anaemia.",
+    },
     "client.anc.weeks": {"id": "Usia kehamilan {n} minggu", "en": "{n} weeks pregnant"},
     "client.adult.title": {"id": "Kunjungan dewasa/lansia", "en": "Adult / older person visit"},
     "client.adult.new": {"id": "Catat kunjungan dewasa/lansia", "en": "Record an adult visit"},
     "client.adult.history": {"id": "Riwayat kunjungan", "en": "Visit history"},
     "client.adult.imt": {"id": "IMT", "en": "BMI"},
     "client.adult.bp": {"id": "Tekanan darah", "en": "Blood pressure"},
-    "client.adult.refer": {"id": "SKILAS positif: rujuk ke puskesmas.",
-                           "en": "Positive SKILAS screen: refer to the puskesmas."},
+    "client.adult.refer": {
+        "id": "SKILAS positif: rujuk ke puskesmas.",
+        "en": "Positive SKILAS screen: refer to the puskesmas.",
+    },
     "client.adult.skilas_hint": {
         "id": "Lansia: lakukan SKILAS paling sedikit setahun sekali.",
-        "en": "Older person: do the SKILAS screen at least once a year."},
+        "en": "Older person: do the SKILAS screen at least once a year.",
+    },
     "client.imt.kurus_berat": {"id": "kurus berat", "en": "severely thin"},
     "client.imt.kurus_ringan": {"id": "kurus ringan", "en": "mildly thin"},
     "client.imt.normal": {"id": "normal", "en": "normal"},
@@ -231,13 +336,16 @@ MESSAGES = {
     "client.monthly.title": {"id": "Laporan bulanan {month}", "en": "Monthly report, {month}"},
     "client.monthly.live": {
         "id": "Dihitung langsung dari data di perangkat ini (definisi yang sama dengan server).",
-        "en": "Computed live from the records on this device (the server's definitions)."},
+        "en": "Computed live from the records on this device (the server's definitions).",
+    },
     "client.monthly.indicators": {"id": "Indikator", "en": "Indicators"},
     "client.monthly.numerator": {"id": "Pembilang", "en": "Numerator"},
     "client.monthly.denominator": {"id": "Penyebut", "en": "Denominator"},
     "client.monthly.session": {"id": "Data hari buka", "en": "Opening day data"},
-    "client.monthly.no_session": {"id": "Hari buka bulan ini belum dicatat.",
-                                  "en": "This month's opening day is not recorded yet."},
+    "client.monthly.no_session": {
+        "id": "Hari buka bulan ini belum dicatat.",
+        "en": "This month's opening day is not recorded yet.",
+    },
     "client.monthly.edit_session": {"id": "Ubah data hari buka", "en": "Edit the opening day"},
     "client.desa.title": {"id": "Laporan desa", "en": "Village report"},
     "client.desa.new": {"id": "Buat laporan bulan ini", "en": "Report this month"},
@@ -258,16 +366,18 @@ MESSAGES = {
     "client.sync.quarantine_title": {"id": "Ditolak server", "en": "Refused by the server"},
     "client.sync.quarantine_intro": {
         "id": "Perubahan di bawah ini ditolak server. Perubahan lain tetap terkirim. Perbaiki "
-              "isian yang disebut lalu kirim ulang.",
+        "isian yang disebut lalu kirim ulang.",
         "en": "The server refused these changes. Other changes are still sent. Correct the "
-              "entries named and send again."},
+        "entries named and send again.",
+    },
     "client.sync.quarantine_none": {"id": "Tidak ada.", "en": "None."},
     "client.sync.conflicts_title": {"id": "Perubahan bersamaan", "en": "Concurrent changes"},
     "client.sync.conflicts_intro": {
         "id": "Data ini diubah di dua tempat sekaligus. Server menyimpan salah satunya; "
-              "petugas puskesmas akan memeriksa.",
+        "petugas puskesmas akan memeriksa.",
         "en": "These were changed in two places at once. The server kept one value; the "
-              "puskesmas will review them."},
+        "puskesmas will review them.",
+    },
     "client.sync.conflicts_none": {"id": "Tidak ada.", "en": "None."},
     "client.sync.conflict_record": {"id": "Data", "en": "Record"},
     "client.sync.conflict_field": {"id": "Isian", "en": "Field"},
@@ -275,55 +385,82 @@ MESSAGES = {
     "client.sync.conflict_lost": {"id": "Nilai lain", "en": "Other value"},
     "client.sync.error.not_signed_in": {
         "id": "Perangkat belum masuk ke server. Masuk sekali saat ada sinyal.",
-        "en": "This device is not signed in. Sign in once while online."},
+        "en": "This device is not signed in. Sign in once while online.",
+    },
     "client.sync.error.offline": {
         "id": "Server tidak dapat dihubungi. Data tetap aman di perangkat; coba lagi saat ada "
-              "sinyal.",
+        "sinyal.",
         "en": "The server cannot be reached. Your data is safe on this device; try again when "
-              "online."},
+        "online.",
+    },
     "client.sync.error.timeout": {
         "id": "Sambungan terlalu lambat dan terputus. Data aman; coba lagi nanti.",
-        "en": "The connection was too slow and timed out. Your data is safe; try again later."},
-    "client.sync.error.network": {"id": "Gangguan jaringan. Coba lagi nanti.",
-                                  "en": "Network problem. Try again later."},
+        "en": "The connection was too slow and timed out. Your data is safe; try again later.",
+    },
+    "client.sync.error.network": {
+        "id": "Gangguan jaringan. Coba lagi nanti.",
+        "en": "Network problem. Try again later.",
+    },
     "client.sync.error.server_error": {
         "id": "Server sedang bermasalah. Data aman di perangkat; coba lagi nanti.",
-        "en": "The server has a problem. Your data is safe here; try again later."},
+        "en": "The server has a problem. Your data is safe here; try again later.",
+    },
     "client.sync.error.unauthorized": {
         "id": "Server menolak perangkat ini (izin dicabut atau kata sandi diganti). Masuk lagi.",
-        "en": "The server refused this device (access revoked or password changed). Sign in "
-              "again."},
+        "en": "The server refused this device (access revoked or password changed). Sign in again.",
+    },
     "client.sync.error.login_failed": {"id": "Gagal masuk.", "en": "Sign-in failed."},
-    "client.sync.error.forbidden": {"id": "Anda tidak berhak atas data ini.",
-                                    "en": "You are not allowed to access this data."},
+    "client.sync.error.forbidden": {
+        "id": "Anda tidak berhak atas data ini.",
+        "en": "You are not allowed to access this data.",
+    },
     "client.sync.error.seq_reused": {
         "id": "Urutan perubahan perangkat ini tidak cocok dengan server. Hubungi puskesmas.",
-        "en": "This device's change sequence does not match the server's. Contact the "
-              "puskesmas."},
-    "client.sync.error.seq_gap": {"id": "Urutan perubahan terputus; akan diulang otomatis.",
-                                  "en": "The change sequence had a gap; it is retried."},
-    "client.sync.error.payload_too_large": {"id": "Kiriman terlalu besar untuk server.",
-                                            "en": "The upload is too large for the server."},
-    "client.sync.error.validation_error": {"id": "Server menolak isian.",
-                                           "en": "The server refused the input."},
-    "client.sync.error.invalid_cursor": {"id": "Posisi unduhan tidak berlaku; diulang.",
-                                         "en": "The download position is invalid; restarted."},
-    "client.sync.error.too_many_attempts": {"id": "Terlalu banyak percobaan. Tunggu sebentar.",
-                                            "en": "Too many attempts. Wait a moment."},
-    "client.sync.error.bad_response": {"id": "Jawaban server tidak dapat dibaca.",
-                                       "en": "The server's answer could not be read."},
-    "client.sync.error.busy": {"id": "Sinkronisasi sedang berjalan.",
-                               "en": "A sync is already running."},
-    "client.sync.error.other": {"id": "Sinkronisasi gagal. Coba lagi nanti.",
-                                "en": "Sync failed. Try again later."},
+        "en": "This device's change sequence does not match the server's. Contact the puskesmas.",
+    },
+    "client.sync.error.seq_gap": {
+        "id": "Urutan perubahan terputus; akan diulang otomatis.",
+        "en": "The change sequence had a gap; it is retried.",
+    },
+    "client.sync.error.payload_too_large": {
+        "id": "Kiriman terlalu besar untuk server.",
+        "en": "The upload is too large for the server.",
+    },
+    "client.sync.error.validation_error": {
+        "id": "Server menolak isian.",
+        "en": "The server refused the input.",
+    },
+    "client.sync.error.invalid_cursor": {
+        "id": "Posisi unduhan tidak berlaku; diulang.",
+        "en": "The download position is invalid; restarted.",
+    },
+    "client.sync.error.too_many_attempts": {
+        "id": "Terlalu banyak percobaan. Tunggu sebentar.",
+        "en": "Too many attempts. Wait a moment.",
+    },
+    "client.sync.error.bad_response": {
+        "id": "Jawaban server tidak dapat dibaca.",
+        "en": "The server's answer could not be read.",
+    },
+    "client.sync.error.busy": {
+        "id": "Sinkronisasi sedang berjalan.",
+        "en": "A sync is already running.",
+    },
+    "client.sync.error.other": {
+        "id": "Sinkronisasi gagal. Coba lagi nanti.",
+        "en": "Sync failed. Try again later.",
+    },
     # strings the page scripts use
     "client.js.failed": {"id": "Gagal menyimpan. Coba lagi.", "en": "Saving failed. Try again."},
     "client.js.confirm_delete": {"id": "Hapus data ini?", "en": "Delete this record?"},
     "client.js.confirm_discard": {
         "id": "Batalkan perubahan ini? Data akan kembali seperti di server.",
-        "en": "Discard this change? The record returns to the server's version."},
-    "client.js.phase.push": {"id": "Mengirim perubahan… {done}/{total}",
-                             "en": "Sending changes… {done}/{total}"},
+        "en": "Discard this change? The record returns to the server's version.",
+    },
+    "client.js.phase.push": {
+        "id": "Mengirim perubahan… {done}/{total}",
+        "en": "Sending changes… {done}/{total}",
+    },
     "client.js.phase.pull": {"id": "Mengunduh data… {done}", "en": "Downloading… {done}"},
     "client.js.phase.repair": {"id": "Memeriksa kelengkapan data…", "en": "Checking the data…"},
     "client.js.phase.done": {"id": "Selesai.", "en": "Done."},
@@ -331,7 +468,8 @@ MESSAGES = {
     "client.launcher.url": {"id": "Buka di peramban: {url}", "en": "Open in a browser: {url}"},
     "client.launcher.no_window": {
         "id": "Jendela aplikasi tidak tersedia di komputer ini; memakai peramban.",
-        "en": "The app window is not available on this computer; using the browser."},
+        "en": "The app window is not available on this computer; using the browser.",
+    },
 }
 
 for _number, (_id, _en) in enumerate(zip(MONTHS_ID, MONTHS_EN, strict=True), start=1):

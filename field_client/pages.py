@@ -23,9 +23,14 @@ from .service import CLOCK_WARNING_SECONDS, RecordService, category_level, parse
 
 bp = Blueprint("pages", __name__)
 
-NAV = (("pages.home", "client.nav.home"), ("pages.registry", "client.nav.registry"),
-       ("pages.session", "client.nav.session"), ("pages.monthly", "client.nav.monthly"),
-       ("pages.desa", "client.nav.desa"), ("pages.sync", "client.nav.sync"))
+NAV = (
+    ("pages.home", "client.nav.home"),
+    ("pages.registry", "client.nav.registry"),
+    ("pages.session", "client.nav.session"),
+    ("pages.monthly", "client.nav.monthly"),
+    ("pages.desa", "client.nav.desa"),
+    ("pages.sync", "client.nav.sync"),
+)
 STAGES = ("bayi", "balita", "hamil", "anak", "remaja", "dewasa", "lansia")
 
 
@@ -85,18 +90,31 @@ def template_globals() -> dict[str, Any]:
         store = _ctx().store
         counts = store.outbox_counts()
         offset = store.get_meta("clock_offset_seconds")
-        status = {**counts, "clock_off": offset is not None and
-                  abs(float(offset)) > CLOCK_WARNING_SECONDS, "clock_offset": offset,
-                  "user": store.get_meta("user") or {}}
-    return {"nav": NAV, "sync_badge": status, "languages": LANGUAGES,
-            "age_text": age_text, "level": category_level,
-            "choice": lambda kind, field, value: shared_records.choice_label(
-                kind, field, value, lang) if value not in (None, "") else "",
-            "kind_label": lambda kind: shared_records.kind_label(kind, lang),
-            "field_label": lambda kind, name: shared_records.field_label(kind, name, lang),
-            "js_messages": lambda: {k: v for k, v in catalogue(lang).items()
-                                    if k.startswith("client.js.") or k.startswith("client.alert.")
-                                    or k.startswith("client.growth.")}}
+        status = {
+            **counts,
+            "clock_off": offset is not None and abs(float(offset)) > CLOCK_WARNING_SECONDS,
+            "clock_offset": offset,
+            "user": store.get_meta("user") or {},
+        }
+    return {
+        "nav": NAV,
+        "sync_badge": status,
+        "languages": LANGUAGES,
+        "age_text": age_text,
+        "level": category_level,
+        "choice": lambda kind, field, value: (
+            shared_records.choice_label(kind, field, value, lang) if value not in (None, "") else ""
+        ),
+        "kind_label": lambda kind: shared_records.kind_label(kind, lang),
+        "field_label": lambda kind, name: shared_records.field_label(kind, name, lang),
+        "js_messages": lambda: {
+            k: v
+            for k, v in catalogue(lang).items()
+            if k.startswith("client.js.")
+            or k.startswith("client.alert.")
+            or k.startswith("client.growth.")
+        },
+    }
 
 
 def _record_or_404(kind: str, record_id: str):
@@ -120,13 +138,23 @@ def home():
     children = service.children(today, persons=report["persons"])
     # this month's visits up to today: already read by the report (its window covers them)
     first, until = date(year, month, 1).isoformat(), today.isoformat()
-    measured_ids = {v.get("person_id") for v in report["recent_child_visits"]
-                    if v.get("visit_date") is not None and first <= v["visit_date"] <= until}
+    measured_ids = {
+        v.get("person_id")
+        for v in report["recent_child_visits"]
+        if v.get("visit_date") is not None and first <= v["visit_date"] <= until
+    }
     measured = [c for c in children if c.id in measured_ids]
     due = [c for c in children if c.id not in measured_ids]
-    return render_template("home.html", today=today, counts=indicators.counts,
-                           growth=indicators.children, measured=measured, due=due,
-                           count_labels=COUNTS, month_label=_month_label(year, month))
+    return render_template(
+        "home.html",
+        today=today,
+        counts=indicators.counts,
+        growth=indicators.children,
+        measured=measured,
+        due=due,
+        count_labels=COUNTS,
+        month_label=_month_label(year, month),
+    )
 
 
 def _month_label(year: int, month: int) -> str:
@@ -143,8 +171,11 @@ def registry():
     stage = request.args.get("tahap", "")
     today = _ctx().today()
     people = _ctx().store.list("person", search=query or None)
-    pregnant = {p.get("person_id") for p in _ctx().store.rows("pregnancy")
-                if (p.get("status") or "active") == "active"}
+    pregnant = {
+        p.get("person_id")
+        for p in _ctx().store.rows("pregnancy")
+        if (p.get("status") or "active") == "active"
+    }
     rows = []
     for person in people:
         person_stage = life_stage(person.fields, today)
@@ -154,9 +185,16 @@ def registry():
             continue
         rows.append({"record": person, "stage": person_stage, "pregnant": person.id in pregnant})
     rows.sort(key=lambda r: str(r["record"].fields.get("name", "")).lower())
-    return render_template("registry.html", rows=rows[:500], total=len(rows), query=query,
-                           stage=stage, stages=STAGES,
-                           form=with_posyandu_choice(kind_form("person", g.lang)), today=today)
+    return render_template(
+        "registry.html",
+        rows=rows[:500],
+        total=len(rows),
+        query=query,
+        stage=stage,
+        stages=STAGES,
+        form=with_posyandu_choice(kind_form("person", g.lang)),
+        today=today,
+    )
 
 
 def with_posyandu_choice(form: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +209,7 @@ def with_posyandu_choice(form: dict[str, Any]) -> dict[str, Any]:
         names[code] = facility.fields.get("name", code) if facility else code
     for field in form["fields"]:
         if field["name"] == "posyandu_id":
-            field.update(widget="select", choices=[(c, names[c]) for c in posyandu],
-                         default=None)
+            field.update(widget="select", choices=[(c, names[c]) for c in posyandu], default=None)
     return form
 
 
@@ -188,12 +225,18 @@ def person(person_id: str):
     pregnancies = store.list("pregnancy", person_id=person_id, newest_first=True)
     adult_visits = store.list("adult_visit", person_id=person_id, newest_first=True)
     can_be_pregnant = record.fields.get("sex") == "F" and stage in ("remaja", "dewasa")
-    return render_template("person.html", person=record, stage=stage, today=today,
-                           pregnancies=pregnancies, adult_visits=adult_visits,
-                           can_be_pregnant=can_be_pregnant,
-                           adult=stage in ("remaja", "dewasa", "lansia"),
-                           form=kind_form("person", g.lang),
-                           pregnancy_form=kind_form("pregnancy", g.lang))
+    return render_template(
+        "person.html",
+        person=record,
+        stage=stage,
+        today=today,
+        pregnancies=pregnancies,
+        adult_visits=adult_visits,
+        can_be_pregnant=can_be_pregnant,
+        adult=stage in ("remaja", "dewasa", "lansia"),
+        form=kind_form("person", g.lang),
+        pregnancy_form=kind_form("pregnancy", g.lang),
+    )
 
 
 # -- Balita --------------------------------------------------------------------------------
@@ -204,10 +247,12 @@ def child(person_id: str):
     """A child's visits and KMS-style growth charts."""
     record = _record_or_404("person", person_id)
     history = _service().child_history(record)
-    points_w = [(h["derived"].get("age_days"), h["record"].fields.get("weight_kg"))
-                for h in history]
-    points_l = [(h["derived"].get("age_days"), h["record"].fields.get("length_cm"))
-                for h in history]
+    points_w = [
+        (h["derived"].get("age_days"), h["record"].fields.get("weight_kg")) for h in history
+    ]
+    points_l = [
+        (h["derived"].get("age_days"), h["record"].fields.get("length_cm")) for h in history
+    ]
     sex = record.fields.get("sex")
     birth = _as_date(record.fields.get("birth_date"))
     ages = [d for d, _ in points_w if d is not None]
@@ -216,10 +261,17 @@ def child(person_id: str):
     until = chart_span(max(ages) if ages else None)
     charts = []
     if sex in ("M", "F"):
-        charts = [(index, Markup(growth_chart(index, sex, points, g.lang, until)))
-                  for index, points in (("waz", points_w), ("lhaz", points_l))]
-    return render_template("child.html", person=record, history=list(reversed(history)),
-                           charts=charts, form=kind_form("person", g.lang))
+        charts = [
+            (index, Markup(growth_chart(index, sex, points, g.lang, until)))
+            for index, points in (("waz", points_w), ("lhaz", points_l))
+        ]
+    return render_template(
+        "child.html",
+        person=record,
+        history=list(reversed(history)),
+        charts=charts,
+        form=kind_form("person", g.lang),
+    )
 
 
 @bp.get("/balita/<person_id>/kunjungan")
@@ -230,8 +282,13 @@ def child_visit(person_id: str):
     if request.args.get("visit"):
         visit = _record_or_404("child_visit", request.args["visit"])
     values = dict(visit.fields) if visit else {"visit_date": _ctx().today().isoformat()}
-    return render_template("child_visit.html", person=person_record, visit=visit, values=values,
-                           form=kind_form("child_visit", g.lang))
+    return render_template(
+        "child_visit.html",
+        person=person_record,
+        visit=visit,
+        values=values,
+        form=kind_form("child_visit", g.lang),
+    )
 
 
 # -- Ibu hamil and dewasa/lansia --------------------------------------------------------------
@@ -247,9 +304,16 @@ def pregnancy(pregnancy_id: str):
     if request.args.get("visit"):
         edit = _record_or_404("anc_visit", request.args["visit"])
     values = dict(edit.fields) if edit else {"visit_date": _ctx().today().isoformat()}
-    return render_template("pregnancy.html", pregnancy=record, mother=mother, visits=visits,
-                           edit=edit, values=values, form=kind_form("pregnancy", g.lang),
-                           anc_form=kind_form("anc_visit", g.lang))
+    return render_template(
+        "pregnancy.html",
+        pregnancy=record,
+        mother=mother,
+        visits=visits,
+        edit=edit,
+        values=values,
+        form=kind_form("pregnancy", g.lang),
+        anc_form=kind_form("anc_visit", g.lang),
+    )
 
 
 @bp.get("/dewasa/<person_id>/kunjungan")
@@ -261,8 +325,14 @@ def adult_visit(person_id: str):
         visit = _record_or_404("adult_visit", request.args["visit"])
     values = dict(visit.fields) if visit else {"visit_date": _ctx().today().isoformat()}
     stage = life_stage(person_record.fields, _ctx().today())
-    return render_template("adult_visit.html", person=person_record, visit=visit, values=values,
-                           lansia=stage == "lansia", form=kind_form("adult_visit", g.lang))
+    return render_template(
+        "adult_visit.html",
+        person=person_record,
+        visit=visit,
+        values=values,
+        lansia=stage == "lansia",
+        form=kind_form("adult_visit", g.lang),
+    )
 
 
 # -- Hari buka, laporan bulanan, laporan desa ---------------------------------------------------
@@ -276,10 +346,16 @@ def session():
     edit = None
     if request.args.get("id"):
         edit = _record_or_404("posyandu_session", request.args["id"])
-    values = dict(edit.fields) if edit else {"session_date": _ctx().today().isoformat(),
-                                             "opened": True}
-    return render_template("session.html", sessions=sessions, edit=edit, values=values,
-                           form=kind_form("posyandu_session", g.lang))
+    values = (
+        dict(edit.fields) if edit else {"session_date": _ctx().today().isoformat(), "opened": True}
+    )
+    return render_template(
+        "session.html",
+        sessions=sessions,
+        edit=edit,
+        values=values,
+        form=kind_form("posyandu_session", g.lang),
+    )
 
 
 @bp.get("/laporan-bulanan")
@@ -291,13 +367,18 @@ def monthly():
     indicators = report["indicators"]
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
-    return render_template("monthly.html", indicators=indicators, sessions=report["sessions"],
-                           count_labels=COUNTS, indicator_labels=INDICATORS,
-                           month_label=_month_label(year, month),
-                           month_value=f"{year:04d}-{month:02d}",
-                           previous=f"{previous[0]:04d}-{previous[1]:02d}",
-                           following=f"{following[0]:04d}-{following[1]:02d}",
-                           session_fields=kind_form("posyandu_session", g.lang)["fields"])
+    return render_template(
+        "monthly.html",
+        indicators=indicators,
+        sessions=report["sessions"],
+        count_labels=COUNTS,
+        indicator_labels=INDICATORS,
+        month_label=_month_label(year, month),
+        month_value=f"{year:04d}-{month:02d}",
+        previous=f"{previous[0]:04d}-{previous[1]:02d}",
+        following=f"{following[0]:04d}-{following[1]:02d}",
+        session_fields=kind_form("posyandu_session", g.lang)["fields"],
+    )
 
 
 @bp.get("/laporan-desa")
@@ -311,8 +392,14 @@ def desa():
     today = _ctx().today()
     values = dict(edit.fields) if edit else {"period": f"{today.year:04d}-{today.month:02d}"}
     desa_codes = (store.get_meta("scope") or {}).get("desa") or []
-    return render_template("desa.html", reports=reports, edit=edit, values=values,
-                           desa_codes=desa_codes, form=kind_form("desa_report", g.lang))
+    return render_template(
+        "desa.html",
+        reports=reports,
+        edit=edit,
+        values=values,
+        desa_codes=desa_codes,
+        form=kind_form("desa_report", g.lang),
+    )
 
 
 # -- Sinkronisasi ------------------------------------------------------------------------------
@@ -329,16 +416,28 @@ def sync():
     error = status.get("last_error")
     error_text = None
     if error:
-        error_text = sync_error_text(SyncError(error.get("code", "other"),
-                                               error.get("message") or ""), g.lang)
+        error_text = sync_error_text(
+            SyncError(error.get("code", "other"), error.get("message") or ""), g.lang
+        )
     quarantined = []
     for mutation in store.quarantined():
         record = store.get(mutation.kind, mutation.id, include_deleted=True)
-        quarantined.append({"mutation": mutation, "record": record,
-                            "form": kind_form(mutation.kind, g.lang)
-                            if mutation.kind in shared_records.KINDS else None})
-    return render_template("sync.html", status=status, error_text=error_text,
-                           quarantined=quarantined, conflicts=store.conflicts())
+        quarantined.append(
+            {
+                "mutation": mutation,
+                "record": record,
+                "form": kind_form(mutation.kind, g.lang)
+                if mutation.kind in shared_records.KINDS
+                else None,
+            }
+        )
+    return render_template(
+        "sync.html",
+        status=status,
+        error_text=error_text,
+        quarantined=quarantined,
+        conflicts=store.conflicts(),
+    )
 
 
 @bp.get("/bahasa/<code>")
@@ -348,5 +447,6 @@ def set_language(code: str):
         _ctx().store.set_meta(lang=code)
         _ctx().agent.lang = code
     target = request.referrer or "/"
-    return redirect(target if target.startswith(request.host_url) or target.startswith("/")
-                    else "/")
+    return redirect(
+        target if target.startswith(request.host_url) or target.startswith("/") else "/"
+    )

@@ -72,8 +72,11 @@ def check_host_and_origin():
     origin = request.headers.get("Origin")
     if origin is not None:
         parts = urlsplit(origin)
-        if (parts.scheme != "http" or (parts.hostname or "") not in LOOPBACK_HOSTS
-                or str(parts.port or "") != port):
+        if (
+            parts.scheme != "http"
+            or (parts.hostname or "") not in LOOPBACK_HOSTS
+            or str(parts.port or "") != port
+        ):
             return _error("cross_origin", 403)
     return None
 
@@ -86,8 +89,7 @@ def check_launch_token():
     if launch is not None and request.method == "GET" and _matches(launch):
         args = {k: v for k, v in request.args.items(multi=False) if k != "launch"}
         response = redirect(request.path + (f"?{urlencode(args)}" if args else ""))
-        response.set_cookie(LAUNCH_COOKIE, launch, httponly=True, samesite="Strict",
-                            path="/")
+        response.set_cookie(LAUNCH_COOKIE, launch, httponly=True, samesite="Strict", path="/")
         return response
     header = request.headers.get(LAUNCH_HEADER)
     g.via_header = _matches(header)

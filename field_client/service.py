@@ -37,7 +37,6 @@ Z_KEYS = ("waz", "lhaz", "wlhz", "baz", "hcz", "acz")
 CLOCK_WARNING_SECONDS = 300
 
 
-
 class Invalid(Exception):
     """Input a kader must correct; ``errors`` is ``{field: [sentences]}``."""
 
@@ -114,8 +113,12 @@ class RecordService:
         scope_field = shared_records.spec(kind).scope_field
         if scope_field and not data.get(scope_field):
             scope = self.store.get_meta("scope") or {}
-            plural = {"posyandu_id": "posyandu", "desa_code": "desa",
-                      "kecamatan_code": "kecamatan", "puskesmas_id": "puskesmas"}.get(scope_field)
+            plural = {
+                "posyandu_id": "posyandu",
+                "desa_code": "desa",
+                "kecamatan_code": "kecamatan",
+                "puskesmas_id": "puskesmas",
+            }.get(scope_field)
             values = scope.get(plural) if plural else None
             if isinstance(values, list) and len(values) == 1:
                 data[scope_field] = values[0]
@@ -131,14 +134,16 @@ class RecordService:
 
     def validate(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         """Return the record's JSON-ready values, or raise Invalid with sentences in our language."""
-        result = shared_records.validate(kind, dict(data), context=self.context(kind, data),
-                                         lang=self.lang, today=self.today)
+        result = shared_records.validate(
+            kind, dict(data), context=self.context(kind, data), lang=self.lang, today=self.today
+        )
         if not result.ok:
             raise Invalid(result.errors)
         return dict(result.values)
 
-    def derive(self, kind: str, fields: Mapping[str, Any], *,
-               exclude_id: str | None = None) -> dict[str, Any]:
+    def derive(
+        self, kind: str, fields: Mapping[str, Any], *, exclude_id: str | None = None
+    ) -> dict[str, Any]:
         """Compute the display-only derived values of a record (never sent to the server)."""
         if kind == "child_visit":
             person = self.person(fields.get("person_id"))
@@ -154,8 +159,9 @@ class RecordService:
             return adult_derived(fields)
         return {}
 
-    def child_assessment(self, person: Mapping[str, Any], inputs: Mapping[str, Any], *,
-                         exclude_id: str | None = None) -> dict[str, Any]:
+    def child_assessment(
+        self, person: Mapping[str, Any], inputs: Mapping[str, Any], *, exclude_id: str | None = None
+    ) -> dict[str, Any]:
         """Assess a child's measurement: z-scores, categories, N/T vs last month, BGM, 2T."""
         visit_date = _as_date(inputs.get("visit_date"))
         if visit_date is None:
@@ -166,26 +172,39 @@ class RecordService:
         args["oedema"] = bool(args.get("oedema", False))
         assessment = assess(person.get("sex"), person.get("birth_date"), visit_date, **args)
         derived = assessment.to_dict()
-        derived["levels"] = {key: category_level(key, derived.get(key))
-                             for key in ("waz", "lhaz", "wlhz", "baz")}
-        derived["bgm"] = is_bgm(assessment.waz, oedema=args["oedema"]) \
-            if assessment.waz is not None or args["oedema"] else False
+        derived["levels"] = {
+            key: category_level(key, derived.get(key)) for key in ("waz", "lhaz", "wlhz", "baz")
+        }
+        derived["bgm"] = (
+            is_bgm(assessment.waz, oedema=args["oedema"])
+            if assessment.waz is not None or args["oedema"]
+            else False
+        )
         growth = None
         birth = _as_date(person.get("birth_date"))
         weight = args.get("weight_kg")
         if weight is not None and birth is not None:
             history = self.weighings(person["id"], exclude_id=exclude_id)
             month = classify_weighing(birth, visit_date, float(weight), history, DEFAULT_RULES)
-            previous = [w for w in history if (w[0].year, w[0].month) < (visit_date.year,
-                                                                          visit_date.month)]
-            growth = {"status": month.status, "gain_g": month.gain_g, "kbm_g": month.kbm_g,
-                      "two_t": month.two_t,
-                      "previous": None if not previous else
-                      {"date": previous[-1][0].isoformat(), "weight_kg": previous[-1][1]}}
+            previous = [
+                w for w in history if (w[0].year, w[0].month) < (visit_date.year, visit_date.month)
+            ]
+            growth = {
+                "status": month.status,
+                "gain_g": month.gain_g,
+                "kbm_g": month.kbm_g,
+                "two_t": month.two_t,
+                "previous": None
+                if not previous
+                else {"date": previous[-1][0].isoformat(), "weight_kg": previous[-1][1]},
+            }
         derived["growth"] = growth
-        derived.update(growth_status=(growth or {}).get("status"),
-                       growth_gain_g=(growth or {}).get("gain_g"),
-                       kbm_g=(growth or {}).get("kbm_g"), two_t=bool((growth or {}).get("two_t")))
+        derived.update(
+            growth_status=(growth or {}).get("status"),
+            growth_gain_g=(growth or {}).get("gain_g"),
+            kbm_g=(growth or {}).get("kbm_g"),
+            two_t=bool((growth or {}).get("two_t")),
+        )
         derived["alerts"] = self.child_alerts(derived)
         return derived
 
@@ -205,10 +224,14 @@ class RecordService:
             alerts.append(("oedema", "danger"))
         if derived.get("acz") is not None and derived.get("acz") < -3:
             alerts.append(("muac_low", "danger"))
-        return [{"code": code, "level": level, "message": t(f"client.alert.{code}", self.lang)}
-                for code, level in alerts]
+        return [
+            {"code": code, "level": level, "message": t(f"client.alert.{code}", self.lang)}
+            for code, level in alerts
+        ]
 
-    def weighings(self, person_id: str, *, exclude_id: str | None = None) -> list[tuple[date, float]]:
+    def weighings(
+        self, person_id: str, *, exclude_id: str | None = None
+    ) -> list[tuple[date, float]]:
         """Return a child's saved weighings (date, kg) in date order."""
         out = []
         for visit in self.store.list("child_visit", person_id=person_id):
@@ -221,11 +244,15 @@ class RecordService:
     def growth_preview(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Assess unsaved inputs of a child visit (the live preview of the visit form)."""
         person = self.person(data.get("person_id")) or {}
-        person = {"id": person.get("id") or "", "sex": data.get("sex") or person.get("sex"),
-                  "birth_date": data.get("birth_date") or person.get("birth_date")}
+        person = {
+            "id": person.get("id") or "",
+            "sex": data.get("sex") or person.get("sex"),
+            "birth_date": data.get("birth_date") or person.get("birth_date"),
+        }
         try:
-            return self.child_assessment(person, data, exclude_id=data.get("visit_id") or
-                                         data.get("id"))
+            return self.child_assessment(
+                person, data, exclude_id=data.get("visit_id") or data.get("id")
+            )
         except GrowthInputError as exc:
             raise Invalid({exc.field: [exc.message(self.lang)]}) from exc
 
@@ -245,15 +272,19 @@ class RecordService:
         record, _ = self.store.save(kind, record_id, values, derived)
         return record
 
-    def update(self, kind: str, record_id: str, patch: Mapping[str, Any], *,
-               confirm: bool = False) -> Record:
+    def update(
+        self, kind: str, record_id: str, patch: Mapping[str, Any], *, confirm: bool = False
+    ) -> Record:
         """Validate the record with ``patch`` applied and save the changed fields."""
         check_kind(kind, write=True)
         current = self.store.get(kind, record_id)
         if current is None:
             raise LookupError(record_id)
-        data = {**current.fields, **{k: v for k, v in patch.items() if not k.startswith("_")},
-                "id": record_id}
+        data = {
+            **current.fields,
+            **{k: v for k, v in patch.items() if not k.startswith("_")},
+            "id": record_id,
+        }
         values = self.validate(kind, data)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
@@ -273,23 +304,39 @@ class RecordService:
         if entry.op == "upsert":
             current = self.store.get(entry.kind, entry.id, include_deleted=True)
             base = {} if current is None else current.fields
-            values = self.validate(entry.kind, {**base, **entry.fields, **corrected,
-                                                "id": entry.id})
-            changed = {k: v for k, v in values.items()
-                       if k in entry.fields or k in corrected or base.get(k) != v}
-            return self.store.resend_quarantined(seq, changed,
-                                                 self.derive(entry.kind, values, exclude_id=entry.id))
+            values = self.validate(
+                entry.kind, {**base, **entry.fields, **corrected, "id": entry.id}
+            )
+            changed = {
+                k: v
+                for k, v in values.items()
+                if k in entry.fields or k in corrected or base.get(k) != v
+            }
+            return self.store.resend_quarantined(
+                seq, changed, self.derive(entry.kind, values, exclude_id=entry.id)
+            )
         return self.store.resend_quarantined(seq, {})
 
     def _check_plausible(self, derived: Mapping[str, Any], confirm: bool) -> None:
         if derived.get("implausible") and not confirm:
-            fields = {flag.removeprefix("implausible_") for flag in derived.get("flags", ())
-                      if flag.startswith("implausible_")}
-            source = {"waz": "weight_kg", "wlhz": "weight_kg", "baz": "weight_kg",
-                      "lhaz": "length_cm", "hcz": "head_cm", "acz": "muac_cm"}
+            fields = {
+                flag.removeprefix("implausible_")
+                for flag in derived.get("flags", ())
+                if flag.startswith("implausible_")
+            }
+            source = {
+                "waz": "weight_kg",
+                "wlhz": "weight_kg",
+                "baz": "weight_kg",
+                "lhaz": "length_cm",
+                "hcz": "head_cm",
+                "acz": "muac_cm",
+            }
             message = t("client.error.implausible", self.lang)
-            raise Invalid({source.get(f, f): [message] for f in sorted(fields)} or
-                          {"weight_kg": [message]}, code="implausible")
+            raise Invalid(
+                {source.get(f, f): [message] for f in sorted(fields)} or {"weight_kg": [message]},
+                code="implausible",
+            )
 
     # -- reading for pages ---------------------------------------------------------------------------
 
@@ -307,9 +354,13 @@ class RecordService:
             if person.id == data.get("id"):
                 continue
             same_nik = nik and str(person.fields.get("nik") or "") == nik
-            same_identity = (name and birth and _norm(person.fields.get("name")) == name
-                             and person.fields.get("birth_date") == birth
-                             and _norm(person.fields.get("mother_name")) == mother)
+            same_identity = (
+                name
+                and birth
+                and _norm(person.fields.get("name")) == name
+                and person.fields.get("birth_date") == birth
+                and _norm(person.fields.get("mother_name")) == mother
+            )
             if same_nik or same_identity:
                 found[person.id] = person
         return list(found.values())
@@ -318,9 +369,12 @@ class RecordService:
         """Return a child's visits, oldest first, each with its month's N/T classification."""
         visits = self.store.list("child_visit", person_id=person.id)
         birth = _as_date(person.fields.get("birth_date"))
-        weighings = [(d, float(v.fields["weight_kg"])) for v in visits
-                     if (d := _as_date(v.fields.get("visit_date"))) is not None
-                     and v.fields.get("weight_kg") is not None]
+        weighings = [
+            (d, float(v.fields["weight_kg"]))
+            for v in visits
+            if (d := _as_date(v.fields.get("visit_date"))) is not None
+            and v.fields.get("weight_kg") is not None
+        ]
         months = monthly_growth(birth, weighings) if birth else {}
         out = []
         for visit in visits:
@@ -329,8 +383,13 @@ class RecordService:
                 derived = self.derive("child_visit", visit.fields, exclude_id=visit.id)
             on = _as_date(visit.fields.get("visit_date"))
             month = months.get((on.year, on.month)) if on else None
-            out.append({"record": visit, "derived": derived,
-                        "month": None if month is None or month.weighed_on != on else month})
+            out.append(
+                {
+                    "record": visit,
+                    "derived": derived,
+                    "month": None if month is None or month.weighed_on != on else month,
+                }
+            )
         return out
 
     def month_report(self, year: int, month: int) -> dict[str, Any]:
@@ -344,22 +403,28 @@ class RecordService:
         first, last = month_bounds(year, month)
         window = date(year - (month <= 2), (month - 3) % 12 + 1, 1).isoformat()
         persons = self.store.rows("person")
-        recent = self.store.rows("child_visit", date_from=window, date_to=last.isoformat(),
-                                 derived_keys=Z_KEYS)
-        visits = recent + self.store.last_before("child_visit", window, having="weight_kg",
-                                                 derived_keys=Z_KEYS)
-        anc = self.store.rows("anc_visit", date_from=first.isoformat(),
-                              date_to=last.isoformat())
-        sessions = self.store.rows("posyandu_session", date_from=first.isoformat(),
-                                   date_to=last.isoformat())
-        result = month_indicators(persons, visits, year, month, anc_visits=anc,
-                                  sessions=sessions)
+        recent = self.store.rows(
+            "child_visit", date_from=window, date_to=last.isoformat(), derived_keys=Z_KEYS
+        )
+        visits = recent + self.store.last_before(
+            "child_visit", window, having="weight_kg", derived_keys=Z_KEYS
+        )
+        anc = self.store.rows("anc_visit", date_from=first.isoformat(), date_to=last.isoformat())
+        sessions = self.store.rows(
+            "posyandu_session", date_from=first.isoformat(), date_to=last.isoformat()
+        )
+        result = month_indicators(persons, visits, year, month, anc_visits=anc, sessions=sessions)
         # persons and the window's visits go back too, so a page need not read them again
-        return {"indicators": result, "sessions": sessions, "persons": persons,
-                "recent_child_visits": recent}
+        return {
+            "indicators": result,
+            "sessions": sessions,
+            "persons": persons,
+            "recent_child_visits": recent,
+        }
 
-    def children(self, on: date | None = None, persons: list[dict[str, Any]] | None = None
-                 ) -> list[SimpleNamespace]:
+    def children(
+        self, on: date | None = None, persons: list[dict[str, Any]] | None = None
+    ) -> list[SimpleNamespace]:
         """Return the balita (0–59 completed months on ``on``) still living in the area.
 
         Each is ``id`` plus ``fields`` (a light view for lists, without sync state).
@@ -369,8 +434,7 @@ class RecordService:
         out = []
         for person in self.store.rows("person") if persons is None else persons:
             birth = _as_date(person.get("birth_date"))
-            if birth is None or birth > on or person.get("died_on") or \
-                    person.get("moved_out_on"):
+            if birth is None or birth > on or person.get("died_on") or person.get("moved_out_on"):
                 continue
             if age_in_completed_months(birth, on) <= CHILD_MAX_MONTHS:
                 out.append(SimpleNamespace(id=person["id"], fields=person))
@@ -399,8 +463,9 @@ def category_level(index: str, z: float | None) -> str:
     return "warning" if z > 1 else "ok"
 
 
-def anc_alerts(fields: Mapping[str, Any], pregnancy: Mapping[str, Any] | None = None
-               ) -> dict[str, Any]:
+def anc_alerts(
+    fields: Mapping[str, Any], pregnancy: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Return KEK (LiLA < 23.5), gestational age, hypertension and anaemia of an ANC visit."""
     derived = derive_anc_visit(fields, pregnancy)
     derived["hypertension"] = _hypertension(fields)
@@ -420,8 +485,9 @@ def adult_derived(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Return IMT, its category, hypertension and the SKILAS referral of an adult visit."""
     derived = derive_adult_visit(fields)
     skilas = fields.get("skilas") or {}
-    positive = sorted(k for k, v in skilas.items() if v is True) \
-        if isinstance(skilas, Mapping) else []
+    positive = (
+        sorted(k for k, v in skilas.items() if v is True) if isinstance(skilas, Mapping) else []
+    )
     derived.update(skilas_positive=positive, refer=bool(positive))
     return derived
 

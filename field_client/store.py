@@ -23,8 +23,17 @@ DB_FILENAME = "posyandu-client.sqlite3"
 SCHEMA_VERSION = 1
 
 # Date fields that place a record in time, in order of preference (per kind only one is present).
-EVENT_DATE_FIELDS = ("visit_date", "session_date", "opened_on", "meeting_date", "report_month",
-                     "period", "date", "held_on", "registered_on")
+EVENT_DATE_FIELDS = (
+    "visit_date",
+    "session_date",
+    "opened_on",
+    "meeting_date",
+    "report_month",
+    "period",
+    "date",
+    "held_on",
+    "registered_on",
+)
 
 _EVENT_DATE_SQL = ", ".join(f"json_extract(fields, '$.{name}')" for name in EVENT_DATE_FIELDS)
 
@@ -102,9 +111,16 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of the local API."""
-        return {"id": self.id, "kind": self.kind, "version": self.version,
-                "deleted": self.deleted, "updated_at": self.updated_at,
-                "sync_state": self.sync_state, "fields": self.fields, "derived": self.derived}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "version": self.version,
+            "deleted": self.deleted,
+            "updated_at": self.updated_at,
+            "sync_state": self.sync_state,
+            "fields": self.fields,
+            "derived": self.derived,
+        }
 
 
 @dataclass(frozen=True)
@@ -125,14 +141,25 @@ class Mutation:
 
     def to_wire(self) -> dict[str, Any]:
         """Return the mutation as the server's push endpoint expects it."""
-        return {"seq": self.seq, "id": self.id, "kind": self.kind, "op": self.op,
-                "base_version": self.base_version, "fields": self.fields, "hlc": self.hlc,
-                "device_time": self.device_time}
+        return {
+            "seq": self.seq,
+            "id": self.id,
+            "kind": self.kind,
+            "op": self.op,
+            "base_version": self.base_version,
+            "fields": self.fields,
+            "hlc": self.hlc,
+            "device_time": self.device_time,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape used by the local API (sync page)."""
-        return {**self.to_wire(), "state": self.state, "errors": self.errors,
-                "created_at": self.created_at}
+        return {
+            **self.to_wire(),
+            "state": self.state,
+            "errors": self.errors,
+            "created_at": self.created_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,8 +175,13 @@ class Change:
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> Change:
         """Build a change from the server's JSON."""
-        return cls(id=str(data["id"]), kind=str(data["kind"]), version=int(data["version"]),
-                   deleted=bool(data.get("deleted", False)), fields=dict(data.get("fields") or {}))
+        return cls(
+            id=str(data["id"]),
+            kind=str(data["kind"]),
+            version=int(data["version"]),
+            deleted=bool(data.get("deleted", False)),
+            fields=dict(data.get("fields") or {}),
+        )
 
 
 def now_utc_iso() -> str:
@@ -182,13 +214,19 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=5.0)
+        self._db = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
+        )
         self._db.row_factory = sqlite3.Row
         # cache_size: 32 MB of page cache (the default 2 MB holds a tenth of a 2,000-person
         # device, so every report re-read its pages from the OS); costs memory only when used.
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                       "busy_timeout=5000", "cache_size=-32000"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=5000",
+            "cache_size=-32000",
+        ):
             self._db.execute(f"PRAGMA {pragma}")
         self._migrate()
 
@@ -246,8 +284,11 @@ class Store:
         if value is None:
             db.execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
-            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                       "DO UPDATE SET value = excluded.value", (key, _dumps(value)))
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = excluded.value",
+                (key, _dumps(value)),
+            )
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """Return one setting (JSON value) or ``default``."""
@@ -263,8 +304,10 @@ class Store:
     def all_meta(self) -> dict[str, Any]:
         """Return every setting."""
         with self._lock:
-            return {row[0]: json.loads(row[1])
-                    for row in self._db.execute("SELECT key, value FROM meta")}
+            return {
+                row[0]: json.loads(row[1])
+                for row in self._db.execute("SELECT key, value FROM meta")
+            }
 
     # -- the hybrid logical clock ---------------------------------------------------------
 
@@ -295,16 +338,27 @@ class Store:
     # -- reading records -----------------------------------------------------------------
 
     def _record(self, db: Any, row: sqlite3.Row) -> Record:
-        states = {r[0] for r in db.execute(
-            "SELECT DISTINCT state FROM outbox WHERE record_id = ?", (row["id"],))}
+        states = {
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT state FROM outbox WHERE record_id = ?", (row["id"],)
+            )
+        }
         state = "quarantined" if "quarantined" in states else "pending" if states else "synced"
-        return Record(id=row["id"], kind=row["kind"], version=row["version"],
-                      deleted=bool(row["deleted"]), fields=json.loads(row["fields"]),
-                      derived=json.loads(row["derived"]), updated_at=row["updated_at"],
-                      sync_state=state)
+        return Record(
+            id=row["id"],
+            kind=row["kind"],
+            version=row["version"],
+            deleted=bool(row["deleted"]),
+            fields=json.loads(row["fields"]),
+            derived=json.loads(row["derived"]),
+            updated_at=row["updated_at"],
+            sync_state=state,
+        )
 
-    def get(self, kind: str | None, record_id: str, *, include_deleted: bool = False
-            ) -> Record | None:
+    def get(
+        self, kind: str | None, record_id: str, *, include_deleted: bool = False
+    ) -> Record | None:
         """Return the record ``record_id`` (of ``kind`` if given), or None."""
         with self._lock:
             row = self._db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -314,16 +368,28 @@ class Store:
                 return None
             return self._record(self._db, row)
 
-    def list(self, kind: str, *, person_id: str | None = None, pregnancy_id: str | None = None,
-             posyandu_id: str | None = None, date_from: str | None = None,
-             date_to: str | None = None, search: str | None = None,
-             include_deleted: bool = False, limit: int | None = None,
-             newest_first: bool = False) -> list[Record]:
+    def list(
+        self,
+        kind: str,
+        *,
+        person_id: str | None = None,
+        pregnancy_id: str | None = None,
+        posyandu_id: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        search: str | None = None,
+        include_deleted: bool = False,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[Record]:
         """Return records of one kind, filtered by the indexed columns and a text search."""
         sql = ["SELECT * FROM records WHERE kind = ?"]
         args: list[Any] = [kind]
-        for column, value in (("person_id", person_id), ("pregnancy_id", pregnancy_id),
-                              ("posyandu_id", posyandu_id)):
+        for column, value in (
+            ("person_id", person_id),
+            ("pregnancy_id", pregnancy_id),
+            ("posyandu_id", posyandu_id),
+        ):
             if value is not None:
                 sql.append(f"AND {column} = ?")
                 args.append(value)
@@ -337,11 +403,12 @@ class Store:
             sql.append("AND deleted = 0")
         if search:
             # The text matches literally: % and _ are escaped (a search for "%" is not "all").
-            sql.append("AND (lower(json_extract(fields, '$.name')) LIKE ? ESCAPE '\\' "
-                       "OR json_extract(fields, '$.nik') LIKE ? ESCAPE '\\' "
-                       "OR lower(json_extract(fields, '$.mother_name')) LIKE ? ESCAPE '\\')")
-            text = (search.strip().replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_"))
+            sql.append(
+                "AND (lower(json_extract(fields, '$.name')) LIKE ? ESCAPE '\\' "
+                "OR json_extract(fields, '$.nik') LIKE ? ESCAPE '\\' "
+                "OR lower(json_extract(fields, '$.mother_name')) LIKE ? ESCAPE '\\')"
+            )
+            text = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             like = f"%{text.lower()}%"
             args += [like, f"{text}%", like]
         order = "DESC" if newest_first else "ASC"
@@ -361,21 +428,35 @@ class Store:
             ids = [row["id"] for row in rows] if len(rows) <= 500 else None
             where = f"WHERE record_id IN ({','.join('?' * len(ids))}) " if ids else ""
             for rid, state in db.execute(
-                    f"SELECT record_id, state FROM outbox {where}GROUP BY record_id, state",
-                    ids or ()):
+                f"SELECT record_id, state FROM outbox {where}GROUP BY record_id, state", ids or ()
+            ):
                 states.setdefault(rid, set()).add(state)
         out = []
         for row in rows:
             s = states.get(row["id"], set())
             state = "quarantined" if "quarantined" in s else "pending" if s else "synced"
-            out.append(Record(id=row["id"], kind=row["kind"], version=row["version"],
-                              deleted=bool(row["deleted"]), fields=json.loads(row["fields"]),
-                              derived=json.loads(row["derived"]),
-                              updated_at=row["updated_at"], sync_state=state))
+            out.append(
+                Record(
+                    id=row["id"],
+                    kind=row["kind"],
+                    version=row["version"],
+                    deleted=bool(row["deleted"]),
+                    fields=json.loads(row["fields"]),
+                    derived=json.loads(row["derived"]),
+                    updated_at=row["updated_at"],
+                    sync_state=state,
+                )
+            )
         return out
 
-    def rows(self, kind: str, *, date_from: str | None = None, date_to: str | None = None,
-             derived_keys: Iterable[str] = ()) -> list[dict[str, Any]]:
+    def rows(
+        self,
+        kind: str,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        derived_keys: Iterable[str] = (),
+    ) -> list[dict[str, Any]]:
         """Return live records of a kind as plain dicts (fields, id and some derived values).
 
         The fast path for reports: no sync state, only the derived values asked for.
@@ -392,11 +473,14 @@ class Store:
             args.append(date_to)
         with self._lock:
             found = self._db.execute(sql, args).fetchall()
-        return [{**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
-                for row in found]
+        return [
+            {**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
+            for row in found
+        ]
 
-    def last_before(self, kind: str, before: str, *, having: str,
-                    derived_keys: Iterable[str] = ()) -> list[dict[str, Any]]:
+    def last_before(
+        self, kind: str, before: str, *, having: str, derived_keys: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
         """Return, per person, the latest live record of a kind dated before ``before`` that has
         the field ``having`` (e.g. each child's last weighing before a report window)."""
         keys = list(derived_keys)
@@ -404,27 +488,37 @@ class Store:
         # Per person (the distinct person_ids, read from the records_kind_person index), seek
         # that person's newest matching record in the same index: a few rows per child instead
         # of decoding every older visit. NULL person_ids form one group, as GROUP BY would.
-        sql = (f"SELECT r.id, r.fields{extra} FROM "
-               f"(SELECT DISTINCT person_id AS pid FROM records WHERE kind = ?1) AS p "
-               f"JOIN records AS r ON r.id = (SELECT v.id FROM records AS v WHERE v.kind = ?1 "
-               f"AND v.person_id IS p.pid AND v.event_date < ?2 AND v.deleted = 0 "
-               f"AND json_extract(v.fields, ?3) IS NOT NULL "
-               f"ORDER BY v.event_date DESC LIMIT 1) ORDER BY p.pid")
+        sql = (
+            f"SELECT r.id, r.fields{extra} FROM "
+            f"(SELECT DISTINCT person_id AS pid FROM records WHERE kind = ?1) AS p "
+            f"JOIN records AS r ON r.id = (SELECT v.id FROM records AS v WHERE v.kind = ?1 "
+            f"AND v.person_id IS p.pid AND v.event_date < ?2 AND v.deleted = 0 "
+            f"AND json_extract(v.fields, ?3) IS NOT NULL "
+            f"ORDER BY v.event_date DESC LIMIT 1) ORDER BY p.pid"
+        )
         with self._lock:
             found = self._db.execute(sql, (kind, before, f"$.{having}")).fetchall()
-        return [{**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
-                for row in found]
+        return [
+            {**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
+            for row in found
+        ]
 
     def count(self, kind: str) -> int:
         """Count live records of one kind."""
         with self._lock:
-            return self._db.execute("SELECT count(*) FROM records WHERE kind = ? AND deleted = 0",
-                                    (kind,)).fetchone()[0]
+            return self._db.execute(
+                "SELECT count(*) FROM records WHERE kind = ? AND deleted = 0", (kind,)
+            ).fetchone()[0]
 
     # -- local writes: record + outbox mutation in one transaction ----------------------------
 
-    def save(self, kind: str, record_id: str, fields: Mapping[str, Any],
-             derived: Mapping[str, Any] | None = None) -> tuple[Record, int | None]:
+    def save(
+        self,
+        kind: str,
+        record_id: str,
+        fields: Mapping[str, Any],
+        derived: Mapping[str, Any] | None = None,
+    ) -> tuple[Record, int | None]:
         """Create or update a record and enqueue the mutation of its changed fields, atomically.
 
         Returns the saved record and the seq of the enqueued mutation (None when nothing changed).
@@ -439,41 +533,71 @@ class Store:
             old = {} if row is None else json.loads(row["fields"])
             changed = {k: v for k, v in fields.items() if k not in old or old[k] != v}
             merged = {**old, **fields}
-            new_derived = dict(derived) if derived is not None else (
-                {} if row is None else json.loads(row["derived"]))
+            new_derived = (
+                dict(derived)
+                if derived is not None
+                else ({} if row is None else json.loads(row["derived"]))
+            )
             stamp = now_utc_iso()
             if row is None:
-                db.execute("INSERT INTO records (id, kind, version, deleted, fields, derived, "
-                           "updated_at) VALUES (?, ?, NULL, 0, ?, ?, ?)",
-                           (record_id, kind, _dumps(merged), _dumps(new_derived), stamp))
+                db.execute(
+                    "INSERT INTO records (id, kind, version, deleted, fields, derived, "
+                    "updated_at) VALUES (?, ?, NULL, 0, ?, ?, ?)",
+                    (record_id, kind, _dumps(merged), _dumps(new_derived), stamp),
+                )
             else:
-                db.execute("UPDATE records SET fields = ?, derived = ?, updated_at = ? "
-                           "WHERE id = ?", (_dumps(merged), _dumps(new_derived), stamp, record_id))
+                db.execute(
+                    "UPDATE records SET fields = ?, derived = ?, updated_at = ? WHERE id = ?",
+                    (_dumps(merged), _dumps(new_derived), stamp, record_id),
+                )
             seq = None
             if changed or row is None:
-                seq = self._enqueue(db, record_id, kind, "upsert",
-                                    None if row is None else row["version"], changed)
-            return self._record(db, db.execute("SELECT * FROM records WHERE id = ?",
-                                               (record_id,)).fetchone()), seq
+                seq = self._enqueue(
+                    db, record_id, kind, "upsert", None if row is None else row["version"], changed
+                )
+            return self._record(
+                db, db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+            ), seq
 
     def delete(self, kind: str, record_id: str) -> int:
         """Tombstone a record and enqueue its delete mutation, atomically; return the seq."""
         with self.transaction() as db:
-            row = db.execute("SELECT * FROM records WHERE id = ? AND kind = ? AND deleted = 0",
-                             (record_id, kind)).fetchone()
+            row = db.execute(
+                "SELECT * FROM records WHERE id = ? AND kind = ? AND deleted = 0", (record_id, kind)
+            ).fetchone()
             if row is None:
                 raise RecordNotFound(record_id)
-            db.execute("UPDATE records SET deleted = 1, updated_at = ? WHERE id = ?",
-                       (now_utc_iso(), record_id))
+            db.execute(
+                "UPDATE records SET deleted = 1, updated_at = ? WHERE id = ?",
+                (now_utc_iso(), record_id),
+            )
             return self._enqueue(db, record_id, kind, "delete", row["version"], {})
 
-    def _enqueue(self, db: Any, record_id: str, kind: str, op: str, base_version: int | None,
-                 fields: Mapping[str, Any]) -> int:
+    def _enqueue(
+        self,
+        db: Any,
+        record_id: str,
+        kind: str,
+        op: str,
+        base_version: int | None,
+        fields: Mapping[str, Any],
+    ) -> int:
         seq = int(self._meta(db, "next_seq", 1))
-        db.execute("INSERT INTO outbox (seq, record_id, kind, op, base_version, fields, hlc, "
-                   "device_time, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                   (seq, record_id, kind, op, base_version, _dumps(dict(fields)),
-                    self._next_hlc(db), self._device_time(), now_utc_iso()))
+        db.execute(
+            "INSERT INTO outbox (seq, record_id, kind, op, base_version, fields, hlc, "
+            "device_time, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            (
+                seq,
+                record_id,
+                kind,
+                op,
+                base_version,
+                _dumps(dict(fields)),
+                self._next_hlc(db),
+                self._device_time(),
+                now_utc_iso(),
+            ),
+        )
         self._set_meta(db, "next_seq", seq + 1)
         return seq
 
@@ -488,17 +612,27 @@ class Store:
     def set_derived(self, record_id: str, derived: Mapping[str, Any]) -> None:
         """Replace a record's display-only derived values (no mutation: never sent)."""
         with self.transaction() as db:
-            db.execute("UPDATE records SET derived = ? WHERE id = ?",
-                       (_dumps(dict(derived)), record_id))
+            db.execute(
+                "UPDATE records SET derived = ? WHERE id = ?", (_dumps(dict(derived)), record_id)
+            )
 
     # -- the outbox ------------------------------------------------------------------------
 
     @staticmethod
     def _mutation(row: sqlite3.Row) -> Mutation:
-        return Mutation(seq=row["seq"], id=row["record_id"], kind=row["kind"], op=row["op"],
-                        base_version=row["base_version"], fields=json.loads(row["fields"]),
-                        hlc=row["hlc"], device_time=row["device_time"], state=row["state"],
-                        errors=_loads(row["error"], {}), created_at=row["created_at"])
+        return Mutation(
+            seq=row["seq"],
+            id=row["record_id"],
+            kind=row["kind"],
+            op=row["op"],
+            base_version=row["base_version"],
+            fields=json.loads(row["fields"]),
+            hlc=row["hlc"],
+            device_time=row["device_time"],
+            state=row["state"],
+            errors=_loads(row["error"], {}),
+            created_at=row["created_at"],
+        )
 
     def pending(self, limit: int | None = None, *, from_seq: int = 0) -> list[Mutation]:
         """Return pending mutations in seq order (the next push batch)."""
@@ -513,19 +647,27 @@ class Store:
     def quarantined(self) -> list[Mutation]:
         """Return mutations the server rejected, oldest first."""
         with self._lock:
-            return [self._mutation(r) for r in self._db.execute(
-                "SELECT * FROM outbox WHERE state = 'quarantined' ORDER BY seq")]
+            return [
+                self._mutation(r)
+                for r in self._db.execute(
+                    "SELECT * FROM outbox WHERE state = 'quarantined' ORDER BY seq"
+                )
+            ]
 
     def outbox_counts(self) -> dict[str, int]:
         """Count outbox entries by state."""
         with self._lock:
-            counts = dict(self._db.execute(
-                "SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+            counts = dict(
+                self._db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+            )
         return {"pending": counts.get("pending", 0), "quarantined": counts.get("quarantined", 0)}
 
-    def apply_push_results(self, results: Iterable[Mapping[str, Any]], *,
-                           derived_fields: Callable[[str], Iterable[str]] = lambda kind: ()
-                           ) -> dict[str, int]:
+    def apply_push_results(
+        self,
+        results: Iterable[Mapping[str, Any]],
+        *,
+        derived_fields: Callable[[str], Iterable[str]] = lambda kind: (),
+    ) -> dict[str, int]:
         """Record the server's answer to a push batch in one transaction.
 
         Acknowledged mutations leave the outbox. After ``applied`` the record takes the server
@@ -546,8 +688,10 @@ class Store:
                 if status == "duplicate" and result.get("outcome") == "rejected":
                     status = "rejected"  # a replay of a refused mutation: still refused
                 if status == "rejected":
-                    db.execute("UPDATE outbox SET state = 'quarantined', error = ? WHERE seq = ?",
-                               (_dumps(result.get("errors") or {}), seq))
+                    db.execute(
+                        "UPDATE outbox SET state = 'quarantined', error = ? WHERE seq = ?",
+                        (_dumps(result.get("errors") or {}), seq),
+                    )
                     tally["quarantined"] += 1
                     continue
                 if status not in ACKED_STATUSES:
@@ -555,18 +699,32 @@ class Store:
                 db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
                 current = result.get("current")
                 if isinstance(current, Mapping) and current.get("version") is not None:
-                    self._apply_change(db, Change(
-                        id=row["record_id"], kind=row["kind"], version=int(current["version"]),
-                        deleted=bool(current.get("deleted")),
-                        fields=dict(current.get("fields") or {})), derived_fields, None, True)
+                    self._apply_change(
+                        db,
+                        Change(
+                            id=row["record_id"],
+                            kind=row["kind"],
+                            version=int(current["version"]),
+                            deleted=bool(current.get("deleted")),
+                            fields=dict(current.get("fields") or {}),
+                        ),
+                        derived_fields,
+                        None,
+                        True,
+                    )
                 elif status == "applied" and result.get("version") is not None:
-                    db.execute("UPDATE records SET version = max(coalesce(version, 0), ?) "
-                               "WHERE id = ?", (int(result["version"]), row["record_id"]))
+                    db.execute(
+                        "UPDATE records SET version = max(coalesce(version, 0), ?) WHERE id = ?",
+                        (int(result["version"]), row["record_id"]),
+                    )
                 for conflict in result.get("conflicts") or ():
                     if not isinstance(conflict, Mapping):  # the server names the fields only
-                        conflict = {"id": f"push:{row['record_id']}:{conflict}",
-                                    "field": str(conflict), "seq": seq,
-                                    "loser_value": json.loads(row["fields"]).get(conflict)}
+                        conflict = {
+                            "id": f"push:{row['record_id']}:{conflict}",
+                            "field": str(conflict),
+                            "seq": seq,
+                            "loser_value": json.loads(row["fields"]).get(conflict),
+                        }
                     self._add_conflict(db, row["record_id"], row["kind"], conflict)
                     tally["conflicts"] += 1
                 tally["acked"] += 1
@@ -575,8 +733,9 @@ class Store:
     def drop_acknowledged(self, below_seq: int) -> int:
         """Drop pending mutations the server says it already has (seq < ``below_seq``)."""
         with self.transaction() as db:
-            return db.execute("DELETE FROM outbox WHERE state = 'pending' AND seq < ?",
-                              (below_seq,)).rowcount
+            return db.execute(
+                "DELETE FROM outbox WHERE state = 'pending' AND seq < ?", (below_seq,)
+            ).rowcount
 
     def renumber_pending(self, first_seq: int) -> int:
         """Renumber pending mutations from ``first_seq`` (the server lost seqs we no longer hold,
@@ -589,9 +748,13 @@ class Store:
         with self.transaction() as db:
             rows = db.execute(
                 "SELECT seq FROM outbox WHERE seq >= ? OR state = 'pending' "
-                "ORDER BY state = 'quarantined', seq", (first_seq,)).fetchall()
-            top = max(int(self._meta(db, "next_seq", 1)),
-                      1 + (db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0))
+                "ORDER BY state = 'quarantined', seq",
+                (first_seq,),
+            ).fetchall()
+            top = max(
+                int(self._meta(db, "next_seq", 1)),
+                1 + (db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0),
+            )
             # Move out of the way first so the primary key never collides mid-way.
             for i, row in enumerate(rows):
                 db.execute("UPDATE outbox SET seq = ? WHERE seq = ?", (top + i, row["seq"]))
@@ -602,38 +765,58 @@ class Store:
             self._set_meta(db, "next_seq", next_seq)
             return next_seq
 
-    def resend_quarantined(self, seq: int, corrected: Mapping[str, Any],
-                           derived: Mapping[str, Any] | None = None) -> int:
+    def resend_quarantined(
+        self, seq: int, corrected: Mapping[str, Any], derived: Mapping[str, Any] | None = None
+    ) -> int:
         """Replace a quarantined mutation by a new pending one (new seq) with fixed fields."""
         with self.transaction() as db:
-            row = db.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'",
-                             (seq,)).fetchone()
+            row = db.execute(
+                "SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'", (seq,)
+            ).fetchone()
             if row is None:
                 raise StoreError(f"no quarantined mutation {seq}")
-            record = db.execute("SELECT * FROM records WHERE id = ?",
-                                (row["record_id"],)).fetchone()
-            fields = {**json.loads(row["fields"]),
-                      **{k: v for k, v in corrected.items() if k != "id"}}
+            record = db.execute(
+                "SELECT * FROM records WHERE id = ?", (row["record_id"],)
+            ).fetchone()
+            fields = {
+                **json.loads(row["fields"]),
+                **{k: v for k, v in corrected.items() if k != "id"},
+            }
             if row["op"] == "upsert":
                 merged = {**json.loads(record["fields"]), **fields}
-                db.execute("UPDATE records SET fields = ?, derived = coalesce(?, derived), "
-                           "updated_at = ? WHERE id = ?",
-                           (_dumps(merged), None if derived is None else _dumps(dict(derived)),
-                            now_utc_iso(), row["record_id"]))
+                db.execute(
+                    "UPDATE records SET fields = ?, derived = coalesce(?, derived), "
+                    "updated_at = ? WHERE id = ?",
+                    (
+                        _dumps(merged),
+                        None if derived is None else _dumps(dict(derived)),
+                        now_utc_iso(),
+                        row["record_id"],
+                    ),
+                )
             db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
-            return self._enqueue(db, row["record_id"], row["kind"], row["op"],
-                                 record["version"], fields if row["op"] == "upsert" else {})
+            return self._enqueue(
+                db,
+                row["record_id"],
+                row["kind"],
+                row["op"],
+                record["version"],
+                fields if row["op"] == "upsert" else {},
+            )
 
     def discard_quarantined(self, seq: int) -> None:
         """Give up a rejected mutation; the record returns to the server's state at next sync."""
         with self.transaction() as db:
-            row = db.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'",
-                             (seq,)).fetchone()
+            row = db.execute(
+                "SELECT * FROM outbox WHERE seq = ? AND state = 'quarantined'", (seq,)
+            ).fetchone()
             if row is None:
                 raise StoreError(f"no quarantined mutation {seq}")
             db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
             rid = row["record_id"]
-            left = db.execute("SELECT count(*) FROM outbox WHERE record_id = ?", (rid,)).fetchone()[0]
+            left = db.execute("SELECT count(*) FROM outbox WHERE record_id = ?", (rid,)).fetchone()[
+                0
+            ]
             version = db.execute("SELECT version FROM records WHERE id = ?", (rid,)).fetchone()[0]
             if left == 0 and version is None:
                 db.execute("DELETE FROM records WHERE id = ?", (rid,))
@@ -644,15 +827,26 @@ class Store:
 
     # -- conflicts the server reported ---------------------------------------------------------
 
-    def _add_conflict(self, db: Any, record_id: str, kind: str | None,
-                      conflict: Mapping[str, Any]) -> None:
-        cid = str(conflict.get("id") or f"{record_id}:{conflict.get('field')}:"
-                  f"{conflict.get('loser_hlc') or conflict.get('hlc') or ''}")
-        db.execute("INSERT INTO conflicts (id, record_id, kind, field, data, reported_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                   (cid, str(conflict.get("record_id") or record_id),
-                    conflict.get("kind") or kind, conflict.get("field"), _dumps(dict(conflict)),
-                    now_utc_iso()))
+    def _add_conflict(
+        self, db: Any, record_id: str, kind: str | None, conflict: Mapping[str, Any]
+    ) -> None:
+        cid = str(
+            conflict.get("id")
+            or f"{record_id}:{conflict.get('field')}:"
+            f"{conflict.get('loser_hlc') or conflict.get('hlc') or ''}"
+        )
+        db.execute(
+            "INSERT INTO conflicts (id, record_id, kind, field, data, reported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            (
+                cid,
+                str(conflict.get("record_id") or record_id),
+                conflict.get("kind") or kind,
+                conflict.get("field"),
+                _dumps(dict(conflict)),
+                now_utc_iso(),
+            ),
+        )
 
     def add_conflicts(self, conflicts: Iterable[Mapping[str, Any]]) -> None:
         """Remember conflicts listed by the server's conflict queue.
@@ -662,17 +856,26 @@ class Store:
         with self.transaction() as db:
             for conflict in conflicts:
                 record_id = str(conflict.get("record_id"))
-                db.execute("DELETE FROM conflicts WHERE id = ?",
-                           (f"push:{record_id}:{conflict.get('field')}",))
+                db.execute(
+                    "DELETE FROM conflicts WHERE id = ?",
+                    (f"push:{record_id}:{conflict.get('field')}",),
+                )
                 self._add_conflict(db, record_id, conflict.get("kind"), conflict)
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Return the reported conflicts, newest first."""
         with self._lock:
-            return [{**json.loads(r["data"]), "id": r["id"], "record_id": r["record_id"],
-                     "kind": r["kind"], "field": r["field"], "reported_at": r["reported_at"]}
-                    for r in self._db.execute(
-                        "SELECT * FROM conflicts ORDER BY reported_at DESC, id")]
+            return [
+                {
+                    **json.loads(r["data"]),
+                    "id": r["id"],
+                    "record_id": r["record_id"],
+                    "kind": r["kind"],
+                    "field": r["field"],
+                    "reported_at": r["reported_at"],
+                }
+                for r in self._db.execute("SELECT * FROM conflicts ORDER BY reported_at DESC, id")
+            ]
 
     # -- applying what the server sends -------------------------------------------------------
 
@@ -680,18 +883,28 @@ class Store:
         """Return the fields of unacknowledged mutations merged in seq order, and the last op."""
         overlay: dict[str, Any] = {}
         last_op = None
-        for row in db.execute("SELECT op, fields FROM outbox WHERE record_id = ? ORDER BY seq",
-                              (record_id,)):
+        for row in db.execute(
+            "SELECT op, fields FROM outbox WHERE record_id = ? ORDER BY seq", (record_id,)
+        ):
             overlay.update(json.loads(row["fields"]))
             last_op = row["op"]
         return overlay, last_op
 
-    def _apply_change(self, db: Any, change: Change, derived_fields: Callable[[str], Iterable[str]],
-                      derive: DeriveHook | None, force: bool = False) -> bool:
-        row = db.execute("SELECT version, kind FROM records WHERE id = ?",
-                         (change.id,)).fetchone()
-        if not force and row is not None and row["version"] is not None \
-                and change.version < row["version"]:
+    def _apply_change(
+        self,
+        db: Any,
+        change: Change,
+        derived_fields: Callable[[str], Iterable[str]],
+        derive: DeriveHook | None,
+        force: bool = False,
+    ) -> bool:
+        row = db.execute("SELECT version, kind FROM records WHERE id = ?", (change.id,)).fetchone()
+        if (
+            not force
+            and row is not None
+            and row["version"] is not None
+            and change.version < row["version"]
+        ):
             return False
         derived_names = set(derived_fields(change.kind))
         fields = {k: v for k, v in change.fields.items() if k not in derived_names and k != "id"}
@@ -706,19 +919,34 @@ class Store:
                 derived = derive(change.kind, fields)
             except Exception:  # a display helper must never stop a sync
                 derived = derived or {}
-        db.execute("INSERT INTO records (id, kind, version, deleted, fields, derived, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                   "kind = excluded.kind, version = excluded.version, deleted = excluded.deleted, "
-                   "fields = excluded.fields, derived = excluded.derived, "
-                   "updated_at = excluded.updated_at",
-                   (change.id, change.kind, change.version, int(deleted), _dumps(fields),
-                    _dumps(derived), now_utc_iso()))
+        db.execute(
+            "INSERT INTO records (id, kind, version, deleted, fields, derived, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "kind = excluded.kind, version = excluded.version, deleted = excluded.deleted, "
+            "fields = excluded.fields, derived = excluded.derived, "
+            "updated_at = excluded.updated_at",
+            (
+                change.id,
+                change.kind,
+                change.version,
+                int(deleted),
+                _dumps(fields),
+                _dumps(derived),
+                now_utc_iso(),
+            ),
+        )
         return True
 
-    def apply_changes(self, changes: Iterable[Change], *, cursor: Any = ...,
-                      derived_fields: Callable[[str], Iterable[str]] = lambda kind: (),
-                      derive: DeriveHook | None = None, force: bool = False,
-                      **meta: Any) -> int:
+    def apply_changes(
+        self,
+        changes: Iterable[Change],
+        *,
+        cursor: Any = ...,
+        derived_fields: Callable[[str], Iterable[str]] = lambda kind: (),
+        derive: DeriveHook | None = None,
+        force: bool = False,
+        **meta: Any,
+    ) -> int:
         """Apply a page of server changes in one transaction, with the cursor that follows it.
 
         A record with unacknowledged local mutations keeps its pending fields on top of the new
@@ -742,14 +970,17 @@ class Store:
             for rid in ids:
                 removed += db.execute(
                     "DELETE FROM records WHERE id = ? AND version IS NOT NULL AND id NOT IN "
-                    "(SELECT record_id FROM outbox)", (rid,)).rowcount
+                    "(SELECT record_id FROM outbox)",
+                    (rid,),
+                ).rowcount
         return removed
 
     def reset_replica(self) -> int:
         """Drop the local replica except records with unsent mutations, and the cursor."""
         with self.transaction() as db:
-            removed = db.execute("DELETE FROM records WHERE id NOT IN "
-                                 "(SELECT record_id FROM outbox)").rowcount
+            removed = db.execute(
+                "DELETE FROM records WHERE id NOT IN (SELECT record_id FROM outbox)"
+            ).rowcount
             self._set_meta(db, "cursor", None)
             self._set_meta(db, "refetch", None)
         return removed
@@ -762,9 +993,11 @@ class Store:
     def synced_versions(self) -> dict[str, int]:
         """Return {id: version} of live records the server knows (the digest's input)."""
         with self._lock:
-            return dict(self._db.execute(
-                "SELECT id, version FROM records WHERE deleted = 0 AND version IS NOT NULL"
-            ).fetchall())
+            return dict(
+                self._db.execute(
+                    "SELECT id, version FROM records WHERE deleted = 0 AND version IS NOT NULL"
+                ).fetchall()
+            )
 
 
 class _Tx:

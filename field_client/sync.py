@@ -29,12 +29,12 @@ from .store import Change, Store, now_utc_iso
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-PUSH_BATCH = 200          # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
+PUSH_BATCH = 200  # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
 PULL_LIMIT = 500
 FETCH_BATCH = 500
 IDS_LIMIT = 5000
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
-MAX_PUSH_ROUNDS = 10_000       # a bound on loops driven by the server's answers
+MAX_PUSH_ROUNDS = 10_000  # a bound on loops driven by the server's answers
 MAX_RESETS = 2
 # How often the app and the CLI check the scope digest (seconds). The check reads the whole scope
 # on the server and the whole replica here (about 1 s at 65,000 records), so it runs on the first
@@ -47,8 +47,14 @@ ProgressCallback = Callable[[dict[str, Any]], None]
 class SyncError(Exception):
     """A sync that could not finish; ``code`` names the cause for the user (client.sync.error.*)."""
 
-    def __init__(self, code: str, message: str = "", *, status: int | None = None,
-                 details: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str = "",
+        *,
+        status: int | None = None,
+        details: Mapping[str, Any] | None = None,
+    ):
         super().__init__(message or code)
         self.code = code
         self.message = message
@@ -57,8 +63,13 @@ class SyncError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape stored as ``last_error``."""
-        return {"code": self.code, "message": self.message, "status": self.status,
-                "details": self.details, "at": now_utc_iso()}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "status": self.status,
+            "details": self.details,
+            "at": now_utc_iso(),
+        }
 
 
 @dataclass
@@ -84,6 +95,7 @@ def default_fields_filter(kind: str) -> tuple[str, ...]:
     """Return the derived (server-computed) field names of ``kind``, kept apart from inputs."""
     try:
         from shared.records import spec
+
         return tuple(spec(kind).derived_fields)
     except Exception:  # unknown or reference kind: nothing derived
         return ()
@@ -95,11 +107,19 @@ def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
     POST is retried too: a push is idempotent (the server answers a replayed seq with its
     original outcome) and so is a fetch.
     """
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
-                  backoff_factor=backoff, backoff_jitter=backoff, backoff_max=30,
-                  status_forcelist=(429, 502, 503, 504),
-                  allowed_methods=frozenset({"GET", "POST", "HEAD"}),
-                  raise_on_status=False, respect_retry_after_header=True)
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        backoff_jitter=backoff,
+        backoff_max=30,
+        status_forcelist=(429, 502, 503, 504),
+        allowed_methods=frozenset({"GET", "POST", "HEAD"}),
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
@@ -124,12 +144,19 @@ def parse_server_ms(value: Any) -> int | None:
 class SyncAgent:
     """Talks to the server on behalf of one device store."""
 
-    def __init__(self, store: Store, *, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, lang: str = "id",
-                 push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
-                 clock_ms: Callable[[], int] | None = None,
-                 derived_fields: Callable[[str], Iterable[str]] = default_fields_filter,
-                 digest_every: float = 0.0):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        lang: str = "id",
+        push_batch: int = PUSH_BATCH,
+        pull_limit: int = PULL_LIMIT,
+        clock_ms: Callable[[], int] | None = None,
+        derived_fields: Callable[[str], Iterable[str]] = default_fields_filter,
+        digest_every: float = 0.0,
+    ):
         self.store = store
         self.session = session or make_session()
         self.timeout = timeout
@@ -157,8 +184,9 @@ class SyncAgent:
         with self._state_lock:
             return dict(self._progress)
 
-    def _report(self, callback: ProgressCallback | None, phase: str, done: int = 0,
-                total: int | None = None) -> None:
+    def _report(
+        self, callback: ProgressCallback | None, phase: str, done: int = 0, total: int | None = None
+    ) -> None:
         state = {"phase": phase, "done": done, "total": total}
         with self._state_lock:
             self._progress = state
@@ -172,12 +200,19 @@ class SyncAgent:
         """Return the sync status the Sinkronisasi page and ``status --json`` show."""
         meta = self.store.all_meta()
         counts = self.store.outbox_counts()
-        return {"pending": counts["pending"], "quarantined": counts["quarantined"],
-                "last_sync_at": meta.get("last_sync_at"), "last_error": meta.get("last_error"),
-                "in_progress": self.in_progress, "progress": self.progress,
-                "clock_offset_seconds": meta.get("clock_offset_seconds"),
-                "server_url": meta.get("server_url"), "device_id": meta.get("device_id"),
-                "user": meta.get("user"), "signed_in": bool(meta.get("token"))}
+        return {
+            "pending": counts["pending"],
+            "quarantined": counts["quarantined"],
+            "last_sync_at": meta.get("last_sync_at"),
+            "last_error": meta.get("last_error"),
+            "in_progress": self.in_progress,
+            "progress": self.progress,
+            "clock_offset_seconds": meta.get("clock_offset_seconds"),
+            "server_url": meta.get("server_url"),
+            "device_id": meta.get("device_id"),
+            "user": meta.get("user"),
+            "signed_in": bool(meta.get("token")),
+        }
 
     # -- HTTP --------------------------------------------------------------------------------
 
@@ -188,8 +223,11 @@ class SyncAgent:
         return f"{base}{API_PREFIX}{path}"
 
     def _headers(self, auth: bool = True) -> dict[str, str]:
-        headers = {"Accept-Language": self.lang, "Accept-Encoding": "gzip",
-                   "Accept": "application/json"}
+        headers = {
+            "Accept-Language": self.lang,
+            "Accept-Encoding": "gzip",
+            "Accept": "application/json",
+        }
         device_now = self._device_now()
         if device_now:
             headers["X-Device-Time"] = device_now  # the server reports this device's clock skew
@@ -204,14 +242,23 @@ class SyncAgent:
         """Return what this device's clock says now, as an ISO instant (None if unreadable)."""
         try:
             return datetime.fromtimestamp(self._clock_ms() / 1000, UTC).isoformat(
-                timespec="milliseconds")
+                timespec="milliseconds"
+            )
         except (OverflowError, OSError, ValueError):
             return None
 
-    def _request(self, method: str, path: str, *, body: Any = None,
-                 params: Mapping[str, Any] | None = None, auth: bool = True,
-                 server: str | None = None, gzip_body: bool = False,
-                 session: requests.Session | None = None) -> tuple[int, dict[str, Any]]:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        auth: bool = True,
+        server: str | None = None,
+        gzip_body: bool = False,
+        session: requests.Session | None = None,
+    ) -> tuple[int, dict[str, Any]]:
         """Send one request; return (status, JSON body) and take in the server's clock."""
         headers = self._headers(auth)
         data = None
@@ -224,8 +271,13 @@ class SyncAgent:
         sent_ms = self._clock_ms()
         try:
             response = (session or self.session).request(
-                method, self._url(path, server), data=data, params=params, headers=headers,
-                timeout=self.timeout)
+                method,
+                self._url(path, server),
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except requests.exceptions.Timeout as exc:
             raise SyncError("timeout", str(exc)) from exc
         except requests.exceptions.RetryError as exc:
@@ -257,8 +309,14 @@ class SyncAgent:
         details = error.get("details") if isinstance(error.get("details"), dict) else {}
         if status == 401 or code in ("unauthorized", "unknown_device"):
             raise SyncError("unauthorized", message, status=status, details=details)
-        if code in ("seq_gap", "seq_reused", "payload_too_large", "validation_error",
-                    "invalid_cursor", "too_many_attempts"):
+        if code in (
+            "seq_gap",
+            "seq_reused",
+            "payload_too_large",
+            "validation_error",
+            "invalid_cursor",
+            "too_many_attempts",
+        ):
             raise SyncError(code, message, status=status, details=details)
         if status == 413:
             raise SyncError("payload_too_large", message, status=status, details=details)
@@ -282,15 +340,21 @@ class SyncAgent:
 
     # -- login -------------------------------------------------------------------------------
 
-    def login(self, server: str, username: str, password: str,
-              device_name: str = "posyandu-client") -> dict[str, Any]:
+    def login(
+        self, server: str, username: str, password: str, device_name: str = "posyandu-client"
+    ) -> dict[str, Any]:
         """Sign the device in (online, once) and keep its token; return the user."""
         server = server.strip().rstrip("/")
         session = requests.Session()  # no retries: a replayed login would register two devices
         try:
             _, payload = self._request(
-                "POST", "/auth/login", auth=False, server=server, session=session,
-                body={"username": username, "password": password, "device_name": device_name})
+                "POST",
+                "/auth/login",
+                auth=False,
+                server=server,
+                session=session,
+                body={"username": username, "password": password, "device_name": device_name},
+            )
         except SyncError as exc:
             if exc.code == "unauthorized":
                 raise SyncError("login_failed", exc.message, status=exc.status) from exc
@@ -301,15 +365,23 @@ class SyncAgent:
         if not token or not device_id:
             raise SyncError("bad_response", "login answer without token")
         meta = self.store.all_meta()
-        if meta.get("server_url") not in (None, server) or \
-                meta.get("username") not in (None, username):
+        if meta.get("server_url") not in (None, server) or meta.get("username") not in (
+            None,
+            username,
+        ):
             self.store.reset_replica()  # another scope: download it afresh, keep unsent edits
         if meta.get("device_id") != str(device_id):
             self.store.renumber_pending(1)  # a new device on the server starts at seq 1
         user = payload.get("user") or {}
-        self.store.set_meta(server_url=server, token=token, device_id=str(device_id),
-                            username=username, user=user, scope=user.get("scope"),
-                            last_error=None)
+        self.store.set_meta(
+            server_url=server,
+            token=token,
+            device_id=str(device_id),
+            username=username,
+            user=user,
+            scope=user.get("scope"),
+            last_error=None,
+        )
         return user
 
     def logout(self) -> None:
@@ -349,8 +421,9 @@ class SyncAgent:
 
     # -- push ----------------------------------------------------------------------------------
 
-    def push(self, report: SyncReport | None = None,
-             progress: ProgressCallback | None = None) -> SyncReport:
+    def push(
+        self, report: SyncReport | None = None, progress: ProgressCallback | None = None
+    ) -> SyncReport:
         """Send every pending mutation in batches, oldest first, until the outbox is empty."""
         report = report or SyncReport()
         device_id = self.store.get_meta("device_id")
@@ -366,8 +439,11 @@ class SyncAgent:
                 break
             try:
                 _, answer = self._request(
-                    "POST", "/sync/push", gzip_body=True,
-                    body={"device_id": device_id, "mutations": [m.to_wire() for m in batch]})
+                    "POST",
+                    "/sync/push",
+                    gzip_body=True,
+                    body={"device_id": device_id, "mutations": [m.to_wire() for m in batch]},
+                )
             except SyncError as exc:
                 if exc.code == "seq_gap":
                     self._recover_seq_gap(exc, batch[0].seq)
@@ -384,8 +460,9 @@ class SyncAgent:
             handled = tally["acked"] + tally["quarantined"]
             if handled == 0:
                 sent = {m.seq for m in batch}
-                if not sent & {m.seq for m in self.store.pending(len(batch),
-                                                                 from_seq=batch[0].seq)}:
+                if not sent & {
+                    m.seq for m in self.store.pending(len(batch), from_seq=batch[0].seq)
+                }:
                     # Another sync of this device (the app's and the CLI's on one data folder)
                     # settled this batch meanwhile: carry on with what is left.
                     continue
@@ -410,8 +487,9 @@ class SyncAgent:
 
     # -- pull ----------------------------------------------------------------------------------
 
-    def pull(self, report: SyncReport | None = None,
-             progress: ProgressCallback | None = None) -> SyncReport:
+    def pull(
+        self, report: SyncReport | None = None, progress: ProgressCallback | None = None
+    ) -> SyncReport:
         """Pull pages of changes until none are left, then check the digest and repair."""
         report = report or SyncReport()
         digest = None
@@ -438,7 +516,8 @@ class SyncAgent:
                 continue
             changes = [Change.from_wire(c) for c in page.get("changes") or []]
             report.pulled += self.store.apply_changes(
-                changes, cursor=page.get("cursor", cursor), derived_fields=self._derived_fields)
+                changes, cursor=page.get("cursor", cursor), derived_fields=self._derived_fields
+            )
             self._report(progress, "pull", report.pulled)
             if not page.get("more"):
                 digest = page.get("digest")
@@ -454,9 +533,12 @@ class SyncAgent:
     def _digest_due(self) -> bool:
         """Tell whether this pull should end with a digest check (see DIGEST_EVERY)."""
         last = self.store.get_meta("digest_checked_ms")
-        return (self.digest_every <= 0 or not isinstance(last, int)
-                or self._clock_ms() - last >= self.digest_every * 1000
-                or self._clock_ms() < last)
+        return (
+            self.digest_every <= 0
+            or not isinstance(last, int)
+            or self._clock_ms() - last >= self.digest_every * 1000
+            or self._clock_ms() < last
+        )
 
     def local_digest(self) -> str:
         """Return the digest of the live records this device holds at a server version."""
@@ -481,15 +563,17 @@ class SyncAgent:
                 return remote
             after = page.get("next") or rows[-1]["id"]
 
-    def repair(self, report: SyncReport | None = None,
-               progress: ProgressCallback | None = None) -> SyncReport:
+    def repair(
+        self, report: SyncReport | None = None, progress: ProgressCallback | None = None
+    ) -> SyncReport:
         """Fetch records whose version differs from the server and drop ones it no longer has."""
         from shared.sync.digest import diff_ids
 
         report = report or SyncReport()
         self._report(progress, "repair", 0)
-        to_fetch, to_delete = diff_ids(self.store.synced_versions(), self.remote_ids(),
-                                       pending=self.store.ids_with_outbox())
+        to_fetch, to_delete = diff_ids(
+            self.store.synced_versions(), self.remote_ids(), pending=self.store.ids_with_outbox()
+        )
         report.repaired += self.fetch(sorted(to_fetch), report)
         report.removed += self.store.forget_records(sorted(to_delete))
         self._report(progress, "repair", report.repaired)
@@ -499,11 +583,12 @@ class SyncAgent:
         """Download the current state of some records and apply it; return how many applied."""
         applied = 0
         for start in range(0, len(ids), FETCH_BATCH):
-            chunk = ids[start:start + FETCH_BATCH]
+            chunk = ids[start : start + FETCH_BATCH]
             _, page = self._request("POST", "/sync/fetch", body={"ids": chunk})
             changes = [Change.from_wire(c) for c in page.get("changes") or []]
-            applied += self.store.apply_changes(changes, derived_fields=self._derived_fields,
-                                                force=True)
+            applied += self.store.apply_changes(
+                changes, derived_fields=self._derived_fields, force=True
+            )
             missing = page.get("missing") or []
             if missing:
                 removed = self.store.forget_records(missing)
@@ -514,8 +599,7 @@ class SyncAgent:
     def fetch_conflicts(self) -> int:
         """Download the open conflicts on records in scope (when the user may see them)."""
         try:
-            _, page = self._request("GET", "/conflicts", params={"status": "open",
-                                                                   "limit": 200})
+            _, page = self._request("GET", "/conflicts", params={"status": "open", "limit": 200})
         except SyncError as exc:
             if exc.code in ("forbidden", "not_found", "bad_response"):
                 return 0
@@ -535,8 +619,14 @@ class SyncAgent:
 class AutoSync:
     """Syncs in a background thread: on demand, and periodically when the server answers."""
 
-    def __init__(self, agent: SyncAgent, *, interval: float = 120.0, first_delay: float = 2.0,
-                 on_error: Callable[[SyncError], None] | None = None):
+    def __init__(
+        self,
+        agent: SyncAgent,
+        *,
+        interval: float = 120.0,
+        first_delay: float = 2.0,
+        on_error: Callable[[SyncError], None] | None = None,
+    ):
         self.agent = agent
         self.interval = interval
         self.first_delay = first_delay
@@ -550,8 +640,7 @@ class AutoSync:
         """Start the background thread (idempotent)."""
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="posyandu-autosync",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="posyandu-autosync", daemon=True)
             self._thread.start()
         return self
 

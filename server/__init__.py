@@ -17,8 +17,11 @@ from .extensions import api, db, migrate
 def create_app(test_config: Mapping | None = None, instance_path: str | None = None) -> Flask:
     """Build the server app from the environment, or from ``test_config`` in tests."""
     instance_path = instance_path or os.environ.get("POSYANDU_DATA_DIR")
-    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None,
-                instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(from_environment(app.instance_path))
@@ -41,8 +44,12 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
+        },
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -87,13 +94,15 @@ def register_middleware(app: Flask) -> None:
     from .compress import compress_response
     from .gzip import GzipRequestMiddleware
 
-    app.wsgi_app = GzipRequestMiddleware(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"],
-                                         app.config["MAX_INFLATED_BYTES"])
+    app.wsgi_app = GzipRequestMiddleware(
+        app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.config["MAX_INFLATED_BYTES"]
+    )
     app.after_request(compress_response)
 
 
 def configure_logger(app: Flask) -> None:
     """Log at INFO unless testing."""
     if not app.testing:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )

@@ -52,8 +52,14 @@ from .models import IndicatorMonth, Record, utcnow
 MAX_PERSON_MONTHS = 36
 DESA_PREFIX = "desa:"
 POSYANDU_KINDS = ("person", "child_visit", "anc_visit", "posyandu_session")
-DESA_FIELDS = ("births_live", "births_still", "deaths_maternal", "deaths_neonatal",
-               "deaths_infant", "deaths_under5")
+DESA_FIELDS = (
+    "births_live",
+    "births_still",
+    "deaths_maternal",
+    "deaths_neonatal",
+    "deaths_infant",
+    "deaths_under5",
+)
 LOCAL_OFFSET = timedelta(hours=7)  # WIB: "the current month" is the month in Kayong Utara
 
 Month = tuple[int, int]
@@ -126,13 +132,17 @@ class PosyanduData:
             if month is not None:
                 self.first_month = min(self.first_month or month, month)
                 self.last_month = max(self.last_month or month, month)
-        self.births = {p["id"]: b for p in self.persons
-                       if (b := as_date(p.get("birth_date"))) is not None}
+        self.births = {
+            p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None
+        }
         # Per person: (month index, date, visit) in date order, dates parsed once.
         self.dated: dict[str, list[tuple[int, date, dict]]] = {}
         for person_id, visits in self.visits_by_person.items():
-            items = [((d.year * 12 + d.month), d, v) for v in visits
-                     if (d := as_date(v.get("visit_date"))) is not None]
+            items = [
+                ((d.year * 12 + d.month), d, v)
+                for v in visits
+                if (d := as_date(v.get("visit_date"))) is not None
+            ]
             items.sort(key=lambda item: item[1])
             self.dated[person_id] = items
 
@@ -183,12 +193,17 @@ class PosyanduData:
                 given = visit.get("vitamin_a")
                 if given and given != "none":
                     vitamin_a[str(given)] += 1
-        result = month_indicators(persons, visits, year, mon, anc_visits=self.anc,
-                                  sessions=self.sessions)
-        return {"values": {k: [r.numerator, r.denominator] for k, r in result.values.items()},
-                "counts": dict(result.counts),
-                "extra": {"immunizations": dict(sorted(immunizations.items())),
-                          "vitamin_a": dict(sorted(vitamin_a.items()))}}
+        result = month_indicators(
+            persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
+        )
+        return {
+            "values": {k: [r.numerator, r.denominator] for k, r in result.values.items()},
+            "counts": dict(result.counts),
+            "extra": {
+                "immunizations": dict(sorted(immunizations.items())),
+                "vitamin_a": dict(sorted(vitamin_a.items())),
+            },
+        }
 
 
 def desa_extra(report: Mapping | None) -> dict:
@@ -213,11 +228,13 @@ def _upsert(session, rows: list[dict]) -> None:
         from sqlalchemy.dialects.sqlite import insert
     table = IndicatorMonth.__table__
     for start in range(0, len(rows), 500):
-        stmt = insert(table).values(rows[start:start + 500])
+        stmt = insert(table).values(rows[start : start + 500])
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.posyandu_id, table.c.period],
-            set_={name: stmt.excluded[name] for name in ("values", "counts", "extra",
-                                                          "computed_at")})
+            set_={
+                name: stmt.excluded[name] for name in ("values", "counts", "extra", "computed_at")
+            },
+        )
         session.execute(stmt)
 
 
@@ -225,14 +242,22 @@ def _lock(session, ids: list[str]) -> None:
     """Serialise concurrent aggregate writers per posyandu / desa (PostgreSQL; SQLite has one writer)."""
     if ids and session.get_bind().dialect.name == "postgresql":
         for start in range(0, len(ids), 500):
-            session.execute(sa.select(Record.id).where(Record.id.in_(ids[start:start + 500]))
-                            .order_by(Record.id).with_for_update())
+            session.execute(
+                sa.select(Record.id)
+                .where(Record.id.in_(ids[start : start + 500]))
+                .order_by(Record.id)
+                .with_for_update()
+            )
 
 
 def _load(session, posyandu_id: str) -> PosyanduData:
-    rows = session.execute(sa.select(Record.kind, Record.fields).where(
-        Record.posyandu_id == posyandu_id, Record.kind.in_(POSYANDU_KINDS),
-        Record.deleted.is_(False))).all()
+    rows = session.execute(
+        sa.select(Record.kind, Record.fields).where(
+            Record.posyandu_id == posyandu_id,
+            Record.kind.in_(POSYANDU_KINDS),
+            Record.deleted.is_(False),
+        )
+    ).all()
     return PosyanduData((row.kind, row.fields) for row in rows)
 
 
@@ -246,30 +271,52 @@ def _person_months(data: PosyanduData, now_month: Month) -> set[Month]:
     return months
 
 
-def refresh_posyandu(session, posyandu_id: str, months: Iterable[Month], *,
-                     whole_range: bool = False, now: datetime | None = None) -> int:
+def refresh_posyandu(
+    session,
+    posyandu_id: str,
+    months: Iterable[Month],
+    *,
+    whole_range: bool = False,
+    now: datetime | None = None,
+) -> int:
     """Recompute and store some months of one posyandu; return the number of rows written."""
     data = _load(session, posyandu_id)
     months = set(months)
     if whole_range:
         months |= _person_months(data, current_month(now))
     stamp = now or utcnow()
-    rows = [{"posyandu_id": posyandu_id, "period": period_of(m), **data.compute(m),
-             "computed_at": stamp} for m in sorted(months)]
+    rows = [
+        {
+            "posyandu_id": posyandu_id,
+            "period": period_of(m),
+            **data.compute(m),
+            "computed_at": stamp,
+        }
+        for m in sorted(months)
+    ]
     _upsert(session, rows)
     return len(rows)
 
 
-def refresh_desa(session, desa_codes: Iterable[str], periods: Iterable[str] | None = None, *,
-                 now: datetime | None = None) -> int:
+def refresh_desa(
+    session,
+    desa_codes: Iterable[str],
+    periods: Iterable[str] | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
     """Recompute the desa rows (from live desa reports) of some desa; all periods when None."""
     codes = sorted(set(desa_codes))
     wanted = set(periods) if periods is not None else None
     reports: dict[tuple[str, str], dict] = {}
     for start in range(0, len(codes), 500):
-        for row in session.execute(sa.select(Record.desa_code, Record.fields).where(
-                Record.kind == "desa_report", Record.deleted.is_(False),
-                Record.desa_code.in_(codes[start:start + 500]))).all():
+        for row in session.execute(
+            sa.select(Record.desa_code, Record.fields).where(
+                Record.kind == "desa_report",
+                Record.deleted.is_(False),
+                Record.desa_code.in_(codes[start : start + 500]),
+            )
+        ).all():
             period = str(row.fields.get("period") or "")[:7]
             if wanted is None or period in wanted:
                 reports[(row.desa_code, period)] = row.fields
@@ -277,9 +324,17 @@ def refresh_desa(session, desa_codes: Iterable[str], periods: Iterable[str] | No
     if wanted is not None:
         keys |= {(code, period) for code in codes for period in wanted}
     stamp = now or utcnow()
-    rows = [{"posyandu_id": DESA_PREFIX + code, "period": period, "values": {}, "counts": {},
-             "extra": desa_extra(reports.get((code, period))), "computed_at": stamp}
-            for code, period in sorted(keys)]
+    rows = [
+        {
+            "posyandu_id": DESA_PREFIX + code,
+            "period": period,
+            "values": {},
+            "counts": {},
+            "extra": desa_extra(reports.get((code, period))),
+            "computed_at": stamp,
+        }
+        for code, period in sorted(keys)
+    ]
     _upsert(session, rows)
     return len(rows)
 
@@ -308,11 +363,14 @@ def _note_originals(session, _flush_context, _instances) -> None:
         if obj.id in originals:
             continue
         before = so.attributes.instance_state(obj).committed_state  # old values of changes
-        originals[obj.id] = (obj.kind, before.get("posyandu_id", obj.posyandu_id),
-                             before.get("desa_code", obj.desa_code),
-                             before.get("person_id", obj.person_id),
-                             before.get("deleted", obj.deleted),
-                             before.get("fields", obj.fields) or {})
+        originals[obj.id] = (
+            obj.kind,
+            before.get("posyandu_id", obj.posyandu_id),
+            before.get("desa_code", obj.desa_code),
+            before.get("person_id", obj.person_id),
+            before.get("deleted", obj.deleted),
+            before.get("fields", obj.fields) or {},
+        )
 
 
 @sa.event.listens_for(so.Session, "after_commit")
@@ -321,8 +379,16 @@ def _forget_originals(session, *_args) -> None:
     session.info.pop(ORIGINALS, None)
 
 
-def _dirty(kind: str, posyandu_id, desa_code, fields: Mapping, now_month: Month,
-           months: dict, whole: set, desa: dict) -> None:
+def _dirty(
+    kind: str,
+    posyandu_id,
+    desa_code,
+    fields: Mapping,
+    now_month: Month,
+    months: dict,
+    whole: set,
+    desa: dict,
+) -> None:
     if kind == "desa_report":
         if desa_code and fields.get("period"):
             desa[desa_code].add(str(fields["period"])[:7])
@@ -351,8 +417,10 @@ def _subtract_add(row, old: dict, new: dict) -> dict | None:
         if key == "opened":
             o = w = (0, 0)
         values[key] = [n - o[0] + w[0], d - o[1] + w[1]]
-    counts = {key: c - old["counts"].get(key, 0) + new["counts"].get(key, 0)
-              for key, c in row.counts.items()}
+    counts = {
+        key: c - old["counts"].get(key, 0) + new["counts"].get(key, 0)
+        for key, c in row.counts.items()
+    }
     extra = {}
     for group in ("immunizations", "vitamin_a"):
         total = defaultdict(int, (row.extra or {}).get(group) or {})
@@ -363,21 +431,30 @@ def _subtract_add(row, old: dict, new: dict) -> dict | None:
         extra[group] = {code: n for code, n in sorted(total.items()) if n}
         if any(n < 0 for n in total.values()):
             return None
-    if any(v < 0 for pair in values.values() for v in pair) or any(
-            c < 0 for c in counts.values()):
+    if any(v < 0 for pair in values.values() for v in pair) or any(c < 0 for c in counts.values()):
         return None
     return {"values": values, "counts": counts, "extra": extra}
 
 
 def _opened(session, posyandu_id: str) -> PosyanduData:
-    rows = session.execute(sa.select(Record.fields).where(
-        Record.posyandu_id == posyandu_id, Record.kind == "posyandu_session",
-        Record.deleted.is_(False))).scalars()
+    rows = session.execute(
+        sa.select(Record.fields).where(
+            Record.posyandu_id == posyandu_id,
+            Record.kind == "posyandu_session",
+            Record.deleted.is_(False),
+        )
+    ).scalars()
     return PosyanduData(("posyandu_session", f) for f in rows)
 
 
-def _refresh_delta(session, posyandu_id: str, months: set[Month], persons: set[str],
-                   originals: Mapping, now: datetime | None) -> set[Month]:
+def _refresh_delta(
+    session,
+    posyandu_id: str,
+    months: set[Month],
+    persons: set[str],
+    originals: Mapping,
+    now: datetime | None,
+) -> set[Month]:
     """Update existing rows by the change of the touched persons' records; return months left.
 
     Every indicator except "opened" is a sum over persons (KEK over pregnancies, each one
@@ -386,20 +463,39 @@ def _refresh_delta(session, posyandu_id: str, months: set[Month], persons: set[s
     """
     periods = {period_of(m): m for m in months}
     table = IndicatorMonth.__table__
-    existing = {row.period: row for row in session.execute(sa.select(table).where(
-        table.c.posyandu_id == posyandu_id, table.c.period.in_(list(periods))))}
+    existing = {
+        row.period: row
+        for row in session.execute(
+            sa.select(table).where(
+                table.c.posyandu_id == posyandu_id, table.c.period.in_(list(periods))
+            )
+        )
+    }
     if not existing:
         return months
     ids = sorted(persons)
     current: dict[str, Original] = {}
     for start in range(0, len(ids), 500):
-        for row in session.execute(sa.select(
-                Record.id, Record.kind, Record.posyandu_id, Record.desa_code, Record.person_id,
-                Record.deleted, Record.fields).where(
-                Record.person_id.in_(ids[start:start + 500]))):  # the person_id index only
+        for row in session.execute(
+            sa.select(
+                Record.id,
+                Record.kind,
+                Record.posyandu_id,
+                Record.desa_code,
+                Record.person_id,
+                Record.deleted,
+                Record.fields,
+            ).where(Record.person_id.in_(ids[start : start + 500]))
+        ):  # the person_id index only
             if row.kind in PERSON_KINDS:
-                current[row.id] = (row.kind, row.posyandu_id, row.desa_code, row.person_id,
-                                   row.deleted, row.fields)
+                current[row.id] = (
+                    row.kind,
+                    row.posyandu_id,
+                    row.desa_code,
+                    row.person_id,
+                    row.deleted,
+                    row.fields,
+                )
     old_rows, new_rows = [], []
     for record_id, state in current.items():
         if state[1] == posyandu_id and not state[4]:
@@ -408,8 +504,14 @@ def _refresh_delta(session, posyandu_id: str, months: set[Month], persons: set[s
         if before is not None and before[1] == posyandu_id and not before[4]:
             old_rows.append((before[0], before[5]))
     for record_id, before in originals.items():  # records moved to another person
-        if (record_id not in current and before is not None and before[0] in PERSON_KINDS
-                and before[3] in persons and before[1] == posyandu_id and not before[4]):
+        if (
+            record_id not in current
+            and before is not None
+            and before[0] in PERSON_KINDS
+            and before[3] in persons
+            and before[1] == posyandu_id
+            and not before[4]
+        ):
             old_rows.append((before[0], before[5]))
     old_data, new_data = PosyanduData(old_rows), PosyanduData(new_rows)
     sessions = _opened(session, posyandu_id)
@@ -422,14 +524,14 @@ def _refresh_delta(session, posyandu_id: str, months: set[Month], persons: set[s
             left.add(month)
             continue
         updated["values"]["opened"] = sessions.compute_opened(month)
-        rows.append({"posyandu_id": posyandu_id, "period": period, **updated,
-                     "computed_at": stamp})
+        rows.append({"posyandu_id": posyandu_id, "period": period, **updated, "computed_at": stamp})
     _upsert(session, rows)
     return left
 
 
-def refresh_for_changes(session, changed_records: Iterable[Record], *,
-                        now: datetime | None = None) -> int:
+def refresh_for_changes(
+    session, changed_records: Iterable[Record], *, now: datetime | None = None
+) -> int:
     """Recompute the aggregates touched by the records changed in this transaction."""
     now_month = current_month(now)
     months: dict[str, set[Month]] = defaultdict(set)
@@ -437,8 +539,16 @@ def refresh_for_changes(session, changed_records: Iterable[Record], *,
     desa: dict[str, set[str]] = defaultdict(set)
     touched: dict[str, set[str]] = defaultdict(set)
     for row in changed_records:
-        _dirty(row.kind, row.posyandu_id, row.desa_code, row.fields or {}, now_month,
-               months, whole, desa)
+        _dirty(
+            row.kind,
+            row.posyandu_id,
+            row.desa_code,
+            row.fields or {},
+            now_month,
+            months,
+            whole,
+            desa,
+        )
         if row.kind in PERSON_KINDS and row.posyandu_id and row.person_id:
             touched[row.posyandu_id].add(row.person_id)
     session.flush()
@@ -455,23 +565,30 @@ def refresh_for_changes(session, changed_records: Iterable[Record], *,
     for posyandu_id in posyandu:
         wanted = set(months.get(posyandu_id, ()))
         if posyandu_id in whole:
-            first = session.execute(sa.select(sa.func.min(IndicatorMonth.period)).where(
-                IndicatorMonth.posyandu_id == posyandu_id)).scalar()
+            first = session.execute(
+                sa.select(sa.func.min(IndicatorMonth.period)).where(
+                    IndicatorMonth.posyandu_id == posyandu_id
+                )
+            ).scalar()
             if first is None:
-                written += refresh_posyandu(session, posyandu_id, wanted, whole_range=True,
-                                            now=now)
+                written += refresh_posyandu(session, posyandu_id, wanted, whole_range=True, now=now)
                 continue
             end = max(now_month, *wanted) if wanted else now_month
             month = max(parse_period(first), add_months(end, -(MAX_PERSON_MONTHS - 1)))
             while month <= end:
                 wanted.add(month)
                 month = add_months(month, 1)
-        left = _refresh_delta(session, posyandu_id, wanted, touched.get(posyandu_id, set()),
-                              originals, now)
+        left = _refresh_delta(
+            session, posyandu_id, wanted, touched.get(posyandu_id, set()), originals, now
+        )
         if left:
-            written += refresh_posyandu(session, posyandu_id, left,
-                                        whole_range=posyandu_id in whole and left == wanted,
-                                        now=now)
+            written += refresh_posyandu(
+                session,
+                posyandu_id,
+                left,
+                whole_range=posyandu_id in whole and left == wanted,
+                now=now,
+            )
         written += len(wanted) - len(left)
     for code, periods in sorted(desa.items()):
         written += refresh_desa(session, [code], periods, now=now)
@@ -484,12 +601,23 @@ def rebuild_all(session, *, now: datetime | None = None) -> int:
     session.info.pop(ORIGINALS, None)
     session.execute(sa.delete(IndicatorMonth))
     written = 0
-    posyandu = sorted(p for (p,) in session.execute(
-        sa.select(Record.posyandu_id).where(Record.kind.in_(POSYANDU_KINDS),
-                                            Record.posyandu_id.is_not(None)).distinct()))
+    posyandu = sorted(
+        p
+        for (p,) in session.execute(
+            sa.select(Record.posyandu_id)
+            .where(Record.kind.in_(POSYANDU_KINDS), Record.posyandu_id.is_not(None))
+            .distinct()
+        )
+    )
     for posyandu_id in posyandu:
         written += refresh_posyandu(session, posyandu_id, (), whole_range=True, now=now)
-    codes = [c for (c,) in session.execute(sa.select(Record.desa_code).where(
-        Record.kind == "desa_report", Record.desa_code.is_not(None)).distinct())]
+    codes = [
+        c
+        for (c,) in session.execute(
+            sa.select(Record.desa_code)
+            .where(Record.kind == "desa_report", Record.desa_code.is_not(None))
+            .distinct()
+        )
+    ]
     written += refresh_desa(session, codes, now=now)
     return written

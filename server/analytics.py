@@ -55,8 +55,9 @@ class _Registry:
         self.facilities = facilities
         self.names: dict[str, str] = {}
         self.kabupaten = None
-        for row in session.execute(sa.select(Record.fields).where(
-                Record.kind == "wilayah", Record.deleted.is_(False))).scalars():
+        for row in session.execute(
+            sa.select(Record.fields).where(Record.kind == "wilayah", Record.deleted.is_(False))
+        ).scalars():
             code = row.get("code") or row.get("id")
             self.names[code] = row.get("name") or code
             if row.get("level") == "kabupaten" and self.kabupaten is None:
@@ -66,12 +67,22 @@ class _Registry:
         self.posyandu: list[dict] = []
         for f in facilities.of_kind("posyandu"):
             desa = f.get("desa_code")
-            keys = ScopeKeys(f["id"], desa, f.get("kecamatan_code") or (desa[:6] if desa else None),
-                             f.get("parent_id"))
+            keys = ScopeKeys(
+                f["id"],
+                desa,
+                f.get("kecamatan_code") or (desa[:6] if desa else None),
+                f.get("parent_id"),
+            )
             if scope.can_read("person", keys):
-                self.posyandu.append({"id": f["id"], "desa": keys.desa_code,
-                                      "kecamatan": keys.kecamatan_code,
-                                      "puskesmas": keys.puskesmas_id, "strata": f.get("strata")})
+                self.posyandu.append(
+                    {
+                        "id": f["id"],
+                        "desa": keys.desa_code,
+                        "kecamatan": keys.kecamatan_code,
+                        "puskesmas": keys.puskesmas_id,
+                        "strata": f.get("strata"),
+                    }
+                )
         if self.kabupaten is None:
             kecamatan = sorted({p["kecamatan"] for p in self.posyandu if p["kecamatan"]})
             self.kabupaten = kecamatan[0][:4] if kecamatan else "kabupaten"
@@ -99,8 +110,9 @@ class _Registry:
         raise UnknownParent(parent)
 
 
-def _aggregates(session, posyandu_ids: list[str], desa_codes: Iterable[str],
-                periods: list[str]) -> dict[tuple[str, str], IndicatorMonth]:
+def _aggregates(
+    session, posyandu_ids: list[str], desa_codes: Iterable[str], periods: list[str]
+) -> dict[tuple[str, str], IndicatorMonth]:
     keys = posyandu_ids + [DESA_PREFIX + code for code in desa_codes]
     out = {}
     table = IndicatorMonth.__table__
@@ -111,8 +123,11 @@ def _aggregates(session, posyandu_ids: list[str], desa_codes: Iterable[str],
                 out[(row.posyandu_id, row.period)] = row
         return out
     for start in range(0, len(keys), 1000):
-        for row in session.execute(sa.select(table).where(
-                table.c.period.in_(periods), table.c.posyandu_id.in_(keys[start:start + 1000]))):
+        for row in session.execute(
+            sa.select(table).where(
+                table.c.period.in_(periods), table.c.posyandu_id.in_(keys[start : start + 1000])
+            )
+        ):
             out[(row.posyandu_id, row.period)] = row
     return out
 
@@ -139,9 +154,11 @@ def _sum_unit(members: list[dict], period: str, rows: dict, *, with_desa: bool) 
             for code, n in (row.extra.get("vitamin_a") or {}).items():
                 vitamin_a[code] += n
         strata[p["strata"] if p["strata"] in STRATA else "none"] += 1
-    extra: dict = {"immunizations": dict(sorted(immunizations.items())),
-                   "vitamin_a": dict(sorted(vitamin_a.items())),
-                   "vitamin_a_given": sum(vitamin_a.values())}
+    extra: dict = {
+        "immunizations": dict(sorted(immunizations.items())),
+        "vitamin_a": dict(sorted(vitamin_a.items())),
+        "vitamin_a_given": sum(vitamin_a.values()),
+    }
     odf = None
     if with_desa:
         desa = sorted({p["desa"] for p in members if p["desa"]})
@@ -157,10 +174,14 @@ def _sum_unit(members: list[dict], period: str, rows: dict, *, with_desa: bool) 
             reported += bool(row.extra.get("reported"))
         extra.update(totals, desa_reported=reported)
         odf = Ratio(done, len(desa)).to_dict()
-    return {"indicators": {key: ratio.to_dict() for key, ratio in values.items()},
-            "counts": counts, "extra": extra,
-            "reporting": {"numerator": values["opened"].numerator, "denominator": len(members)},
-            "posyandu_strata": strata, "odf_desa": odf}
+    return {
+        "indicators": {key: ratio.to_dict() for key, ratio in values.items()},
+        "counts": counts,
+        "extra": extra,
+        "reporting": {"numerator": values["opened"].numerator, "denominator": len(members)},
+        "posyandu_strata": strata,
+        "odf_desa": odf,
+    }
 
 
 def _check(period: str, level: str) -> None:
@@ -169,8 +190,9 @@ def _check(period: str, level: str) -> None:
         raise ValueError(level)
 
 
-def indicator_rows(session, scope: Scope, period: str, level: str,
-                   parent: str | None = None) -> list[dict]:
+def indicator_rows(
+    session, scope: Scope, period: str, level: str, parent: str | None = None
+) -> list[dict]:
     """Return one row per unit of ``level`` inside ``parent`` for ``period``, within ``scope``."""
     _check(period, level)
     registry = _Registry(session, scope)
@@ -180,30 +202,38 @@ def indicator_rows(session, scope: Scope, period: str, level: str,
         unit = registry.unit_of(p, level)
         if unit:
             groups[unit].append(p)
-    rows = _aggregates(session, [p["id"] for p in posyandu],
-                       {p["desa"] for p in posyandu if p["desa"]}, [period])
+    rows = _aggregates(
+        session, [p["id"] for p in posyandu], {p["desa"] for p in posyandu if p["desa"]}, [period]
+    )
     out = []
     for code, members in groups.items():
-        out.append({"code": code, "name": registry.names.get(code, code), "level": level,
-                    **_sum_unit(members, period, rows, with_desa=level != "posyandu")})
+        out.append(
+            {
+                "code": code,
+                "name": registry.names.get(code, code),
+                "level": level,
+                **_sum_unit(members, period, rows, with_desa=level != "posyandu"),
+            }
+        )
     return sorted(out, key=lambda row: (row["name"], row["code"]))
 
 
-def trend(session, scope: Scope, level: str, code: str, end_period: str,
-          months: int = 12) -> list[dict]:
+def trend(
+    session, scope: Scope, level: str, code: str, end_period: str, months: int = 12
+) -> list[dict]:
     """Return ``[{"period", "indicators", "counts"}]`` for one unit, oldest month first."""
     _check(end_period, level)
     registry = _Registry(session, scope)
     members = [p for p in registry.inside(None) if registry.unit_of(p, level) == code]
     end = parse_period(end_period)
     periods = [period_of(add_months(end, -i)) for i in range(months - 1, -1, -1)]
-    rows = _aggregates(session, [p["id"] for p in members],
-                       {p["desa"] for p in members if p["desa"]}, periods)
+    rows = _aggregates(
+        session, [p["id"] for p in members], {p["desa"] for p in members if p["desa"]}, periods
+    )
     out = []
     for period in periods:
         unit = _sum_unit(members, period, rows, with_desa=level != "posyandu")
-        out.append({"period": period, "indicators": unit["indicators"],
-                    "counts": unit["counts"]})
+        out.append({"period": period, "indicators": unit["indicators"], "counts": unit["counts"]})
     return out
 
 
@@ -221,16 +251,32 @@ def children_status(session, scope: Scope, posyandu_id: str, period: str) -> lis
     if not any(p["id"] == posyandu_id for p in registry.posyandu):
         return []
     last = date(year, month, calendar.monthrange(year, month)[1])
-    persons = session.execute(sa.select(Record.fields).where(
-        Record.posyandu_id == posyandu_id, Record.kind == "person",
-        Record.deleted.is_(False))).scalars().all()
+    persons = (
+        session.execute(
+            sa.select(Record.fields).where(
+                Record.posyandu_id == posyandu_id,
+                Record.kind == "person",
+                Record.deleted.is_(False),
+            )
+        )
+        .scalars()
+        .all()
+    )
     latest: dict[str, tuple[str, dict]] = {}
-    for visit in session.execute(sa.select(Record.fields).where(
-            Record.posyandu_id == posyandu_id, Record.kind == "child_visit",
-            Record.deleted.is_(False))).scalars():
+    for visit in session.execute(
+        sa.select(Record.fields).where(
+            Record.posyandu_id == posyandu_id,
+            Record.kind == "child_visit",
+            Record.deleted.is_(False),
+        )
+    ).scalars():
         on = str(visit.get("visit_date") or "")[:10]
-        if not on or on > last.isoformat() or visit.get("weight_kg") is None and \
-                visit.get("length_cm") is None:
+        if (
+            not on
+            or on > last.isoformat()
+            or visit.get("weight_kg") is None
+            and visit.get("length_cm") is None
+        ):
             continue
         key = (on, visit.get("id") or "")
         if visit["person_id"] not in latest or key > latest[visit["person_id"]][0]:
@@ -240,20 +286,33 @@ def children_status(session, scope: Scope, posyandu_id: str, period: str) -> lis
         birth = as_date(person.get("birth_date"))
         if birth is None or birth > last:
             continue
-        if any((d := as_date(person.get(k))) is not None and d <= last
-               for k in ("died_on", "moved_out_on")):
+        if any(
+            (d := as_date(person.get(k))) is not None and d <= last
+            for k in ("died_on", "moved_out_on")
+        ):
             continue
         age = age_in_completed_months(birth, last)
         if age > 59:
             continue
         visit = latest.get(person["id"], (None, {}))[1]
-        out.append({"id": person["id"], "name": person.get("name"), "sex": person.get("sex"),
-                    "birth_date": person.get("birth_date"), "age_months": age,
-                    "nik": mask_nik(person.get("nik")),
-                    "last_visit_date": visit.get("visit_date"),
-                    "weight_kg": visit.get("weight_kg"), "length_cm": visit.get("length_cm"),
-                    "waz": visit.get("waz"), "lhaz": visit.get("lhaz"), "wlhz": visit.get("wlhz"),
-                    "categories": visit.get("categories") or {},
-                    "growth_status": visit.get("growth_status"),
-                    "bgm": bool(visit.get("bgm")), "two_t": bool(visit.get("two_t"))})
+        out.append(
+            {
+                "id": person["id"],
+                "name": person.get("name"),
+                "sex": person.get("sex"),
+                "birth_date": person.get("birth_date"),
+                "age_months": age,
+                "nik": mask_nik(person.get("nik")),
+                "last_visit_date": visit.get("visit_date"),
+                "weight_kg": visit.get("weight_kg"),
+                "length_cm": visit.get("length_cm"),
+                "waz": visit.get("waz"),
+                "lhaz": visit.get("lhaz"),
+                "wlhz": visit.get("wlhz"),
+                "categories": visit.get("categories") or {},
+                "growth_status": visit.get("growth_status"),
+                "bgm": bool(visit.get("bgm")),
+                "two_t": bool(visit.get("two_t")),
+            }
+        )
     return sorted(out, key=lambda c: ((c["name"] or "").lower(), c["id"]))

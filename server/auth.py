@@ -34,8 +34,13 @@ def set_password(user: User, password: str) -> None:
 def recent_failures(session, username: str, now: datetime) -> list[datetime]:
     """Return the times of failed logins for ``username`` within the throttle window."""
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return list(session.execute(sa.select(LoginFailure.at).where(
-        LoginFailure.username == username, LoginFailure.at > now - window)).scalars())
+    return list(
+        session.execute(
+            sa.select(LoginFailure.at).where(
+                LoginFailure.username == username, LoginFailure.at > now - window
+            )
+        ).scalars()
+    )
 
 
 def check_credentials(session, username: str, password: str) -> User:
@@ -54,9 +59,13 @@ def check_credentials(session, username: str, password: str) -> User:
         session.commit()
         window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
         retry = max(1, int((min(failures) + window - now).total_seconds()))
-        raise ApiError(429, "too_many_attempts", {"retry_after_seconds": retry},
-                       headers={"Retry-After": str(retry)},
-                       message=_message("server.login_throttled", minutes=(retry + 59) // 60))
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            {"retry_after_seconds": retry},
+            headers={"Retry-After": str(retry)},
+            message=_message("server.login_throttled", minutes=(retry + 59) // 60),
+        )
     user = session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not valid or not user.active:
@@ -70,8 +79,14 @@ def login(session, username: str, password: str, device_name: str) -> tuple[User
     user = check_credentials(session, username, password)
     now = utcnow()
     token = secrets.token_urlsafe(32)
-    device = Device(id=str(uuid.uuid4()), user_id=user.id, name=device_name[:200],
-                    token_hash=hash_token(token), created_at=now, last_seen_at=now)
+    device = Device(
+        id=str(uuid.uuid4()),
+        user_id=user.id,
+        name=device_name[:200],
+        token_hash=hash_token(token),
+        created_at=now,
+        last_seen_at=now,
+    )
     session.add(device)
     return user, device, token
 
@@ -105,8 +120,12 @@ def require_token_first() -> None:
     by default.
     """
     endpoint = request.endpoint
-    if (endpoint is None or not request.path.startswith("/api/")
-            or endpoint in PUBLIC_API_ENDPOINTS or request.method == "OPTIONS"):
+    if (
+        endpoint is None
+        or not request.path.startswith("/api/")
+        or endpoint in PUBLIC_API_ENDPOINTS
+        or request.method == "OPTIONS"
+    ):
         return
     if token_auth.authenticate(token_auth.get_auth(), None) in (None, False):
         auth_error(401)
@@ -124,8 +143,9 @@ def verify_token(token: str):
     g.token_failure = "missing" if not token else "invalid"
     if not token or len(token) > 200:
         return None
-    device = db.session.execute(sa.select(Device).where(
-        Device.token_hash == hash_token(token))).scalar_one_or_none()
+    device = db.session.execute(
+        sa.select(Device).where(Device.token_hash == hash_token(token))
+    ).scalar_one_or_none()
     if device is None:
         return None
     if device.revoked_at is not None or not device.user.active:
@@ -142,8 +162,7 @@ def verify_token(token: str):
     # not on every request (a commit with a write cost about 1.4 ms a request under load).
     seen = device.last_seen_at
     if seen is None or not timedelta(0) <= now - seen < LAST_SEEN_EVERY:
-        db.session.execute(sa.update(Device).where(Device.id == device.id)
-                           .values(last_seen_at=now))
+        db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
     # End the read transaction now: a push must start its own with a write (see push.py).
     db.session.commit()
     return device.user
@@ -153,5 +172,9 @@ def verify_token(token: str):
 def auth_error(status):
     """Answer a missing, revoked or expired token in JSON, saying which it was."""
     reason = g.get("token_failure") or "invalid"
-    raise ApiError(401 if status == 401 else status, "unauthorized", {"reason": reason},
-                   message=_message(f"server.token_{reason}"))
+    raise ApiError(
+        401 if status == 401 else status,
+        "unauthorized",
+        {"reason": reason},
+        message=_message(f"server.token_{reason}"),
+    )

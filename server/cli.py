@@ -33,10 +33,21 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             params=[click.Option(["--data-dir"], expose_value=False, is_eager=True,
-                                  callback=_set_data_dir, envvar="POSYANDU_DATA_DIR",
-                                  help="Instance folder (database, secret key).")])
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_version_option=False,
+    params=[
+        click.Option(
+            ["--data-dir"],
+            expose_value=False,
+            is_eager=True,
+            callback=_set_data_dir,
+            envvar="POSYANDU_DATA_DIR",
+            help="Instance folder (database, secret key).",
+        )
+    ],
+)
 def cli():
     """Posyandu Sync server: run it, manage its database, users and devices."""
 
@@ -76,8 +87,9 @@ def default_wilayah_csv() -> str:
 @with_appcontext
 def load_wilayah_command(csv_path):
     """Load Kemendagri wilayah codes (default: Kabupaten Kayong Utara)."""
-    report = write_records(db.session, [("wilayah", w) for w in
-                                        wilayah_from_csv(csv_path or default_wilayah_csv())])
+    report = write_records(
+        db.session, [("wilayah", w) for w in wilayah_from_csv(csv_path or default_wilayah_csv())]
+    )
     _finish(report, "wilayah")
 
 
@@ -85,12 +97,16 @@ def _finish(report, what: str) -> None:
     if report.rejected:
         db.session.rollback()
         for kind, record_id, errors in report.rejected[:20]:
-            click.echo(f"ditolak {kind} {record_id}: {json.dumps(errors, ensure_ascii=False)}",
-                       err=True)
-        raise click.ClickException(f"{len(report.rejected)} {what} ditolak; tidak ada yang disimpan")
+            click.echo(
+                f"ditolak {kind} {record_id}: {json.dumps(errors, ensure_ascii=False)}", err=True
+            )
+        raise click.ClickException(
+            f"{len(report.rejected)} {what} ditolak; tidak ada yang disimpan"
+        )
     db.session.commit()
-    click.echo(f"{what}: {report.created} baru, {report.updated} diperbarui, "
-               f"{report.unchanged} tetap")
+    click.echo(
+        f"{what}: {report.created} baru, {report.updated} diperbarui, {report.unchanged} tetap"
+    )
 
 
 @cli.command("add-facility")
@@ -102,15 +118,23 @@ def _finish(report, what: str) -> None:
 @click.option("--parent", "parent_id", help="Fasilitas induk (puskesmas untuk posyandu)")
 @click.option("--wilayah-kerja", default="", help="Kode desa wilayah kerja, dipisah koma")
 @with_appcontext
-def add_facility_command(facility_id, name, kind, desa_code, kecamatan_code, parent_id,
-                         wilayah_kerja):
+def add_facility_command(
+    facility_id, name, kind, desa_code, kecamatan_code, parent_id, wilayah_kerja
+):
     """Add or update a facility (puskesmas, pustu, poskesdes, posyandu)."""
     desa_code = desa_code.replace(".", "") if desa_code else None
-    values = {"id": facility_id, "code": facility_id, "name": name, "kind": kind,
-              "desa_code": desa_code, "parent_id": parent_id,
-              "kecamatan_code": (kecamatan_code or (desa_code[:6] if desa_code else None)),
-              "wilayah_kerja": [c.strip().replace(".", "") for c in wilayah_kerja.split(",")
-                                if c.strip()]}
+    values = {
+        "id": facility_id,
+        "code": facility_id,
+        "name": name,
+        "kind": kind,
+        "desa_code": desa_code,
+        "parent_id": parent_id,
+        "kecamatan_code": (kecamatan_code or (desa_code[:6] if desa_code else None)),
+        "wilayah_kerja": [
+            c.strip().replace(".", "") for c in wilayah_kerja.split(",") if c.strip()
+        ],
+    }
     _finish(write_records(db.session, [("facility", values)]), "fasilitas")
 
 
@@ -119,14 +143,18 @@ def add_facility_command(facility_id, name, kind, desa_code, kecamatan_code, par
 @with_appcontext
 def facilities_command(as_json):
     """List the facilities."""
-    items = sorted(FacilityIndex.load(db.session).facilities.values(),
-                   key=lambda f: (FACILITY_KINDS.index(f.get("kind", "posyandu")), f["id"]))
+    items = sorted(
+        FacilityIndex.load(db.session).facilities.values(),
+        key=lambda f: (FACILITY_KINDS.index(f.get("kind", "posyandu")), f["id"]),
+    )
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=1))
         return
     for f in items:
-        click.echo(f"{f['kind']:<10} {f['id']:<28} {f['name']:<32} desa={f.get('desa_code') or '-'}"
-                   f" induk={f.get('parent_id') or '-'}")
+        click.echo(
+            f"{f['kind']:<10} {f['id']:<28} {f['name']:<32} desa={f.get('desa_code') or '-'}"
+            f" induk={f.get('parent_id') or '-'}"
+        )
 
 
 def create_user(username: str, name: str, role: str, unit: str, password: str) -> User:
@@ -151,8 +179,12 @@ def create_user(username: str, name: str, role: str, unit: str, password: str) -
 @click.option("--username", required=True)
 @click.option("--name", help="Nama lengkap (default: username)")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--facility", "unit", required=True,
-              help="Id fasilitas (posyandu/puskesmas/dinkes) atau kode wilayah (desa/kecamatan)")
+@click.option(
+    "--facility",
+    "unit",
+    required=True,
+    help="Id fasilitas (posyandu/puskesmas/dinkes) atau kode wilayah (desa/kecamatan)",
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_appcontext
 def create_user_command(username, name, role, unit, password):
@@ -167,7 +199,9 @@ def create_user_command(username, name, role, unit, password):
 @cli.command("update-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), help="Peran baru")
-@click.option("--facility", "unit", help="Fasilitas atau kode wilayah baru (mis. kader pindah posyandu)")
+@click.option(
+    "--facility", "unit", help="Fasilitas atau kode wilayah baru (mis. kader pindah posyandu)"
+)
 @click.option("--name", help="Nama lengkap baru")
 @click.option("--active/--inactive", default=None, help="Aktifkan atau nonaktifkan pengguna")
 @with_appcontext
@@ -177,8 +211,9 @@ def update_user_command(username, role, unit, name, active):
     A new scope takes effect on the user's devices at their next pull, which starts over
     (``reset``); a deactivated user's devices are refused at once.
     """
-    user = db.session.execute(sa.select(User).where(
-        User.username == username.strip().lower())).scalar_one_or_none()
+    user = db.session.execute(
+        sa.select(User).where(User.username == username.strip().lower())
+    ).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"pengguna {username} tidak ditemukan")
     role, unit = role or user.role, (unit or user.unit).replace(".", "")
@@ -192,8 +227,10 @@ def update_user_command(username, role, unit, name, active):
     if active is not None:
         user.active = active
     db.session.commit()
-    click.echo(f"pengguna {user.username} ({user.role}, {user.unit}"
-               f"{'' if user.active else ', nonaktif'}) diperbarui")
+    click.echo(
+        f"pengguna {user.username} ({user.role}, {user.unit}"
+        f"{'' if user.active else ', nonaktif'}) diperbarui"
+    )
 
 
 @cli.command("revoke-device")
@@ -211,11 +248,19 @@ def revoke_device_command(device_id):
 
 @cli.command("seed-demo")
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=float,
-              help="Fraction of the demo population (1.0 = about 4,400 balita)")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Last day of the demo year (default: the generator's fixed date, so a seed "
-                   "always gives the same data)")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=float,
+    help="Fraction of the demo population (1.0 = about 4,400 balita)",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day of the demo year (default: the generator's fixed date, so a seed "
+    "always gives the same data)",
+)
 @with_appcontext
 def seed_demo_command(seed, scale, today):
     """Load the demo Kabupaten Kayong Utara: wilayah, facilities, users and a year of records."""
@@ -223,10 +268,11 @@ def seed_demo_command(seed, scale, today):
 
     upgrade_database()
     data = demo.generate(seed, scale=scale, **({"today": today.date()} if today else {}))
-    write_records(db.session, [("wilayah", w) for w in
-                               wilayah_from_csv(default_wilayah_csv())])
-    report = write_records(db.session, [("wilayah", w) for w in data.wilayah] +
-                           [("facility", f) for f in data.facilities])
+    write_records(db.session, [("wilayah", w) for w in wilayah_from_csv(default_wilayah_csv())])
+    report = write_records(
+        db.session,
+        [("wilayah", w) for w in data.wilayah] + [("facility", f) for f in data.facilities],
+    )
     if report.rejected:
         _finish(report, "fasilitas")
     created = updated = 0

@@ -9,10 +9,13 @@ MIN_SIZE = 1024
 
 def compress_response(response: Response) -> Response:
     """Gzip the body of a large, uncompressed JSON response if ``Accept-Encoding`` allows."""
-    if (response.direct_passthrough or response.status_code < 200
-            or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
-            or "Content-Encoding" in response.headers
-            or not response.mimetype.endswith("json")):
+    if (
+        response.direct_passthrough
+        or response.status_code < 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+        or "Content-Encoding" in response.headers
+        or not response.mimetype.endswith("json")
+    ):
         return response
     data = response.get_data()
     if len(data) < MIN_SIZE:

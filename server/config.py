@@ -33,9 +33,9 @@ def from_environment(instance_path: str) -> dict:
         "sqlite:///" + str(Path(instance_path) / "posyandu.sqlite3")
     )
     if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Request bodies: at most this many bytes on the wire and after gzip inflation.

@@ -50,8 +50,11 @@ DINKES_ID = "DINKES-6111"
 PUSKESMAS = (
     ("Sukadana", "6111012001", ("2001", "2002", "2003", "2004", "2005", "2006")),
     ("Siduk", "6111012009", ("2007", "2008", "2009", "2010")),
-    ("Teluk Melano", "6111022001",
-     ("2001", "2002", "2003", "2004", "2005", "2006", "2007", "2008")),
+    (
+        "Teluk Melano",
+        "6111022001",
+        ("2001", "2002", "2003", "2004", "2005", "2006", "2007", "2008"),
+    ),
     ("Matan Jaya", "6111022010", ("2009", "2010", "2011", "2012")),
     ("Teluk Batang", "6111032003", ("2002", "2003", "2006", "2007")),
     ("Sungai Paduan", "6111032004", ("2001", "2004", "2005")),
@@ -62,33 +65,202 @@ PUSKESMAS = (
     ("Padang", "6111062003", ("2003",)),
 )
 
-FLOWERS = ("Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Cempaka", "Seroja", "Teratai",
-           "Flamboyan", "Kamboja", "Kemuning", "Bougenville", "Asoka", "Delima", "Nusa Indah",
-           "Tanjung", "Lavender", "Matahari", "Sedap Malam", "Kasturi")
-BOY_NAMES = ("Muhammad Rizki", "Ahmad Fauzan", "Muhammad Alif", "Rafa", "Arkan", "Zidan",
-             "Fathir", "Raffi", "Dimas", "Bima", "Fadli", "Hafiz", "Ilham", "Akbar", "Azka",
-             "Naufal", "Rayyan", "Farhan", "Satria", "Aditya", "Bayu", "Gilang", "Arya", "Daffa",
-             "Haikal", "Abizar", "Syahril", "Zaki", "Wahyu", "Aldi", "Reza", "Muhammad Fajar")
-GIRL_NAMES = ("Nur Aisyah", "Siti Nurhaliza", "Aisyah", "Zahra", "Nayla", "Alya", "Putri",
-              "Salsabila", "Khansa", "Azzahra", "Keisha", "Naura", "Aqila", "Humaira", "Syifa",
-              "Anisa", "Dinda", "Citra", "Wulan", "Ayu", "Kirana", "Nabila", "Fitri", "Rahma",
-              "Adinda", "Hana", "Sekar", "Intan", "Laras", "Mutiara", "Siti Khadijah")
-BOY_SURNAMES = ("Pratama", "Ramadhan", "Saputra", "Hidayat", "Firmansyah", "Maulana",
-                "Kurniawan", "Setiawan", "Alfarizi", "Nugraha")
-GIRL_SURNAMES = ("Putri", "Ramadhani", "Lestari", "Rahmawati", "Safitri", "Anggraini",
-                 "Maharani", "Nuraini", "Azzahra", "Khairunnisa")
-WOMEN = ("Siti Aminah", "Nurhayati", "Rohani", "Fatimah", "Sri Wahyuni", "Yuliana", "Rahmawati",
-         "Suryani", "Nurlela", "Halimah", "Marlina", "Juliana", "Sumiati", "Rusmini", "Erna",
-         "Hasnah", "Misnah", "Salmah", "Darmawati", "Ernawati", "Jumiati", "Sarinah", "Nur Asiah",
-         "Kartini", "Maryani", "Rosita", "Yanti", "Sulastri", "Rukiah", "Saodah", "Jariah")
-MEN = ("Abdul Rahman", "Syarifuddin", "Hamdani", "Junaidi", "Muhammad Yusuf", "Rudi Hartono",
-       "Sudirman", "Bujang", "Usman", "Jamaludin", "Suparman", "Slamet", "Sutrisno", "Iwan",
-       "Hendra", "Zulkifli", "Ismail", "Mahmud", "Darmawan", "Agus Salim", "Supriadi", "Ridwan",
-       "Herman", "Saiful", "Sabran", "Abdullah", "Muhammad Saleh", "Sukardi", "Mulyono")
-DUSUN = ("Hilir", "Hulu", "Tengah", "Pantai", "Harapan", "Makmur", "Sejahtera", "Karya Baru",
-         "Sungai Jawi", "Parit Baru")
-CHILD_DEATH_CAUSES = ("Diare dengan dehidrasi berat", "Pneumonia", "Demam berdarah dengue",
-                      "Tenggelam", "Gizi buruk dengan infeksi")
+FLOWERS = (
+    "Melati",
+    "Mawar",
+    "Anggrek",
+    "Kenanga",
+    "Dahlia",
+    "Cempaka",
+    "Seroja",
+    "Teratai",
+    "Flamboyan",
+    "Kamboja",
+    "Kemuning",
+    "Bougenville",
+    "Asoka",
+    "Delima",
+    "Nusa Indah",
+    "Tanjung",
+    "Lavender",
+    "Matahari",
+    "Sedap Malam",
+    "Kasturi",
+)
+BOY_NAMES = (
+    "Muhammad Rizki",
+    "Ahmad Fauzan",
+    "Muhammad Alif",
+    "Rafa",
+    "Arkan",
+    "Zidan",
+    "Fathir",
+    "Raffi",
+    "Dimas",
+    "Bima",
+    "Fadli",
+    "Hafiz",
+    "Ilham",
+    "Akbar",
+    "Azka",
+    "Naufal",
+    "Rayyan",
+    "Farhan",
+    "Satria",
+    "Aditya",
+    "Bayu",
+    "Gilang",
+    "Arya",
+    "Daffa",
+    "Haikal",
+    "Abizar",
+    "Syahril",
+    "Zaki",
+    "Wahyu",
+    "Aldi",
+    "Reza",
+    "Muhammad Fajar",
+)
+GIRL_NAMES = (
+    "Nur Aisyah",
+    "Siti Nurhaliza",
+    "Aisyah",
+    "Zahra",
+    "Nayla",
+    "Alya",
+    "Putri",
+    "Salsabila",
+    "Khansa",
+    "Azzahra",
+    "Keisha",
+    "Naura",
+    "Aqila",
+    "Humaira",
+    "Syifa",
+    "Anisa",
+    "Dinda",
+    "Citra",
+    "Wulan",
+    "Ayu",
+    "Kirana",
+    "Nabila",
+    "Fitri",
+    "Rahma",
+    "Adinda",
+    "Hana",
+    "Sekar",
+    "Intan",
+    "Laras",
+    "Mutiara",
+    "Siti Khadijah",
+)
+BOY_SURNAMES = (
+    "Pratama",
+    "Ramadhan",
+    "Saputra",
+    "Hidayat",
+    "Firmansyah",
+    "Maulana",
+    "Kurniawan",
+    "Setiawan",
+    "Alfarizi",
+    "Nugraha",
+)
+GIRL_SURNAMES = (
+    "Putri",
+    "Ramadhani",
+    "Lestari",
+    "Rahmawati",
+    "Safitri",
+    "Anggraini",
+    "Maharani",
+    "Nuraini",
+    "Azzahra",
+    "Khairunnisa",
+)
+WOMEN = (
+    "Siti Aminah",
+    "Nurhayati",
+    "Rohani",
+    "Fatimah",
+    "Sri Wahyuni",
+    "Yuliana",
+    "Rahmawati",
+    "Suryani",
+    "Nurlela",
+    "Halimah",
+    "Marlina",
+    "Juliana",
+    "Sumiati",
+    "Rusmini",
+    "Erna",
+    "Hasnah",
+    "Misnah",
+    "Salmah",
+    "Darmawati",
+    "Ernawati",
+    "Jumiati",
+    "Sarinah",
+    "Nur Asiah",
+    "Kartini",
+    "Maryani",
+    "Rosita",
+    "Yanti",
+    "Sulastri",
+    "Rukiah",
+    "Saodah",
+    "Jariah",
+)
+MEN = (
+    "Abdul Rahman",
+    "Syarifuddin",
+    "Hamdani",
+    "Junaidi",
+    "Muhammad Yusuf",
+    "Rudi Hartono",
+    "Sudirman",
+    "Bujang",
+    "Usman",
+    "Jamaludin",
+    "Suparman",
+    "Slamet",
+    "Sutrisno",
+    "Iwan",
+    "Hendra",
+    "Zulkifli",
+    "Ismail",
+    "Mahmud",
+    "Darmawan",
+    "Agus Salim",
+    "Supriadi",
+    "Ridwan",
+    "Herman",
+    "Saiful",
+    "Sabran",
+    "Abdullah",
+    "Muhammad Saleh",
+    "Sukardi",
+    "Mulyono",
+)
+DUSUN = (
+    "Hilir",
+    "Hulu",
+    "Tengah",
+    "Pantai",
+    "Harapan",
+    "Makmur",
+    "Sejahtera",
+    "Karya Baru",
+    "Sungai Jawi",
+    "Parit Baru",
+)
+CHILD_DEATH_CAUSES = (
+    "Diare dengan dehidrasi berat",
+    "Pneumonia",
+    "Demam berdarah dengue",
+    "Tenggelam",
+    "Gizi buruk dengan infeksi",
+)
 NEONATAL_DEATH_CAUSES = ("BBLR", "Asfiksia", "Sepsis neonatorum")
 
 STUNTING_LHAZ_MEAN, STUNTING_LHAZ_SD = -1.2, 1.2
@@ -111,37 +283,84 @@ LOKMIN_SECTORS = (
     ("tokoh", "Tokoh Agama", "Majelis Ulama Indonesia"),
 )
 LOKMIN_PROBLEMS = (
-    ("DS", "Partisipasi penimbangan (D/S) di bawah 60%",
-     "Orang tua bekerja di kebun saat hari buka posyandu"),
-    ("STUNTING", "Prevalensi stunting balita di atas 20%",
-     "Pemberian MP-ASI kurang beragam, sanitasi rumah tangga buruk"),
+    (
+        "DS",
+        "Partisipasi penimbangan (D/S) di bawah 60%",
+        "Orang tua bekerja di kebun saat hari buka posyandu",
+    ),
+    (
+        "STUNTING",
+        "Prevalensi stunting balita di atas 20%",
+        "Pemberian MP-ASI kurang beragam, sanitasi rumah tangga buruk",
+    ),
     ("K4", "Cakupan K4 ibu hamil rendah", "Akses transportasi ke puskesmas sulit saat pasang"),
     ("ODF", "Masih ada dusun buang air besar sembarangan", "Belum semua rumah memiliki jamban"),
-    ("IMUNISASI", "Cakupan imunisasi dasar lengkap di bawah target",
-     "Keraguan orang tua terhadap vaksin"),
+    (
+        "IMUNISASI",
+        "Cakupan imunisasi dasar lengkap di bawah target",
+        "Keraguan orang tua terhadap vaksin",
+    ),
     ("BGM", "Balita BGM dan 2T belum dirujuk", "Kader belum terlatih membaca KMS"),
 )
 LOKMIN_ACTIONS = (
-    ("desa", "Sweeping balita yang tidak datang ke posyandu bersama kader dan perangkat desa",
-     "D/S naik menjadi 80%", "dana_desa"),
-    ("puskesmas", "Pemberian makanan tambahan lokal 90 hari bagi balita BGM dan gizi kurang",
-     "Semua balita BGM mendapat PMT lokal", "bok"),
-    ("pkk", "Demo masak MP-ASI bergizi dari bahan pangan lokal di setiap posyandu",
-     "Setiap posyandu mengadakan demo masak", "swadaya"),
-    ("desa", "Pemicuan STBM dan pembangunan jamban sehat di dusun yang masih BABS",
-     "Desa terverifikasi ODF", "dana_desa"),
-    ("kua", "Penyuluhan kesehatan reproduksi dan pemeriksaan LiLA bagi calon pengantin",
-     "Semua catin diperiksa LiLA dan Hb", "apbd"),
-    ("koramil", "Babinsa mendampingi kunjungan rumah balita 2T dan ibu hamil KEK",
-     "Semua balita 2T dikunjungi", "lainnya"),
-    ("kb", "Konseling KB pasca persalinan pada kelas ibu hamil", "Peserta KB pasca salin naik",
-     "apbd"),
-    ("pendidikan", "Pemberian tablet tambah darah mingguan bagi remaja putri di sekolah",
-     "90% remaja putri minum TTD", "bok"),
+    (
+        "desa",
+        "Sweeping balita yang tidak datang ke posyandu bersama kader dan perangkat desa",
+        "D/S naik menjadi 80%",
+        "dana_desa",
+    ),
+    (
+        "puskesmas",
+        "Pemberian makanan tambahan lokal 90 hari bagi balita BGM dan gizi kurang",
+        "Semua balita BGM mendapat PMT lokal",
+        "bok",
+    ),
+    (
+        "pkk",
+        "Demo masak MP-ASI bergizi dari bahan pangan lokal di setiap posyandu",
+        "Setiap posyandu mengadakan demo masak",
+        "swadaya",
+    ),
+    (
+        "desa",
+        "Pemicuan STBM dan pembangunan jamban sehat di dusun yang masih BABS",
+        "Desa terverifikasi ODF",
+        "dana_desa",
+    ),
+    (
+        "kua",
+        "Penyuluhan kesehatan reproduksi dan pemeriksaan LiLA bagi calon pengantin",
+        "Semua catin diperiksa LiLA dan Hb",
+        "apbd",
+    ),
+    (
+        "koramil",
+        "Babinsa mendampingi kunjungan rumah balita 2T dan ibu hamil KEK",
+        "Semua balita 2T dikunjungi",
+        "lainnya",
+    ),
+    (
+        "kb",
+        "Konseling KB pasca persalinan pada kelas ibu hamil",
+        "Peserta KB pasca salin naik",
+        "apbd",
+    ),
+    (
+        "pendidikan",
+        "Pemberian tablet tambah darah mingguan bagi remaja putri di sekolah",
+        "90% remaja putri minum TTD",
+        "bok",
+    ),
 )
-LOKMIN_PIC = {"desa": "Kepala Desa", "puskesmas": "Tenaga Pelaksana Gizi", "pkk": "Ketua TP-PKK",
-              "kua": "Kepala KUA", "koramil": "Danramil", "kb": "PLKB",
-              "pendidikan": "Korwil Pendidikan"}
+LOKMIN_PIC = {
+    "desa": "Kepala Desa",
+    "puskesmas": "Tenaga Pelaksana Gizi",
+    "pkk": "Ketua TP-PKK",
+    "kua": "Kepala KUA",
+    "koramil": "Danramil",
+    "kb": "PLKB",
+    "pendidikan": "Korwil Pendidikan",
+}
 LOKMIN_PROGRESS = {
     "done": "Selesai dilaksanakan, laporan dan foto kegiatan terlampir",
     "partially_done": "Sebagian desa sudah melaksanakan",
@@ -162,8 +381,9 @@ class DemoData:
     records: list[tuple[str, dict]] = field(default_factory=list)
 
 
-def generate(seed: int = 1, *, today: date = DEFAULT_TODAY, months: int = 12,
-             scale: float = 1.0) -> DemoData:
+def generate(
+    seed: int = 1, *, today: date = DEFAULT_TODAY, months: int = 12, scale: float = 1.0
+) -> DemoData:
     """Generate the synthetic Kabupaten Kayong Utara; the same arguments give the same data."""
     return _Generator(seed, today, months, scale).run()
 
@@ -193,8 +413,11 @@ class ChildGrowth:
 
     def waz(self, age_days: int, month_index: int) -> float:
         """Return the child's WAZ at an age and window month (trajectory + faltering + noise)."""
-        return (_drift(self.waz_birth, self.waz_level, age_days)
-                + self.faltering(month_index) + self.noise[month_index])
+        return (
+            _drift(self.waz_birth, self.waz_level, age_days)
+            + self.faltering(month_index)
+            + self.noise[month_index]
+        )
 
     def lhaz(self, age_days: int) -> float:
         """Return the child's LHAZ at an age (stunting builds up over the first 18 months)."""
@@ -240,15 +463,28 @@ def add_years(day: date, years: int) -> date:
 
 def read_wilayah(path: Path = WILAYAH_CSV) -> list[dict]:
     """Return the wilayah records of Kayong Utara (provinsi first), codes undotted."""
-    records = [{"id": PROVINSI[0], "code": PROVINSI[0], "name": PROVINSI[1], "level": "provinsi",
-                "aliases": []}]
+    records = [
+        {
+            "id": PROVINSI[0],
+            "code": PROVINSI[0],
+            "name": PROVINSI[1],
+            "level": "provinsi",
+            "aliases": [],
+        }
+    ]
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             code = row["kode"].replace(".", "")
             level = "desa" if row["level"] == "desa_kelurahan" else row["level"]
             aliases = [a.strip() for a in row["nama_alias_arsip"].split("|") if a.strip()]
-            record = {"id": code, "code": code, "name": row["nama"], "level": level,
-                      "parent_code": row["parent_kode"].replace(".", ""), "aliases": aliases}
+            record = {
+                "id": code,
+                "code": code,
+                "name": row["nama"],
+                "level": level,
+                "parent_code": row["parent_kode"].replace(".", ""),
+                "aliases": aliases,
+            }
             if level == "desa":
                 record["kind"] = row["jenis"]
             records.append(record)
@@ -279,8 +515,9 @@ class _Generator:
         self.today = today
         self.window = month_window(today, months)
         self.scale = scale
-        self.schedule = [(a["code"], a["age_months"]) for a in antigens()
-                         if a["code"] not in AT_BIRTH_ANTIGENS]
+        self.schedule = [
+            (a["code"], a["age_months"]) for a in antigens() if a["code"] not in AT_BIRTH_ANTIGENS
+        ]
         self.niks: set[str] = set()
         self.data = DemoData()
         self.posyandu: list[Posyandu] = []
@@ -294,8 +531,11 @@ class _Generator:
         self.desa = [w for w in self.data.wilayah if w["level"] == "desa"]
         self.desa_by_code = {d["code"]: d for d in self.desa}
         self.kecamatan = [w for w in self.data.wilayah if w["level"] == "kecamatan"]
-        self.puskesmas_of = {f"{home[:6]}{s}": puskesmas_id(name)
-                             for name, home, suffixes in PUSKESMAS for s in suffixes}
+        self.puskesmas_of = {
+            f"{home[:6]}{s}": puskesmas_id(name)
+            for name, home, suffixes in PUSKESMAS
+            for s in suffixes
+        }
         self.add_facilities()
         for posyandu in self.posyandu:
             self.fill_posyandu(posyandu)
@@ -334,15 +574,30 @@ class _Generator:
     def add_facilities(self) -> None:
         """Add the dinkes, the 11 puskesmas, a few poskesdes and 2–4 posyandu per desa."""
         facilities = self.data.facilities
-        facilities.append({"id": DINKES_ID, "code": DINKES_ID, "kind": "dinkes",
-                           "name": "Dinas Kesehatan Kabupaten Kayong Utara",
-                           "desa_code": "6111012001", "kecamatan_code": "611101"})
+        facilities.append(
+            {
+                "id": DINKES_ID,
+                "code": DINKES_ID,
+                "kind": "dinkes",
+                "name": "Dinas Kesehatan Kabupaten Kayong Utara",
+                "desa_code": "6111012001",
+                "kecamatan_code": "611101",
+            }
+        )
         for name, home, suffixes in PUSKESMAS:
             code = puskesmas_id(name)
-            facilities.append({"id": code, "code": code, "kind": "puskesmas",
-                               "name": f"Puskesmas {name}", "parent_id": DINKES_ID,
-                               "desa_code": home, "kecamatan_code": home[:6],
-                               "wilayah_kerja": [home[:6] + s for s in suffixes]})
+            facilities.append(
+                {
+                    "id": code,
+                    "code": code,
+                    "kind": "puskesmas",
+                    "name": f"Puskesmas {name}",
+                    "parent_id": DINKES_ID,
+                    "desa_code": home,
+                    "kecamatan_code": home[:6],
+                    "wilayah_kerja": [home[:6] + s for s in suffixes],
+                }
+            )
         homes = {home for _, home, _ in PUSKESMAS}
         for desa in self.desa:
             if desa["code"] not in homes and self.chance(0.3):
@@ -356,23 +611,37 @@ class _Generator:
     def poskesdes(self, desa: dict) -> dict:
         """Return a poskesdes of ``desa`` under the desa's puskesmas."""
         code = f"PKD-{desa['code']}"
-        return {"id": code, "code": code, "kind": "poskesdes", "name": f"Poskesdes {desa['name']}",
-                "parent_id": self.puskesmas_of[desa["code"]], "desa_code": desa["code"],
-                "kecamatan_code": desa["parent_code"]}
+        return {
+            "id": code,
+            "code": code,
+            "kind": "poskesdes",
+            "name": f"Poskesdes {desa['name']}",
+            "parent_id": self.puskesmas_of[desa["code"]],
+            "desa_code": desa["code"],
+            "kecamatan_code": desa["parent_code"],
+        }
 
     def new_posyandu(self, desa: dict, flower: str, number: int) -> Posyandu:
         """Return a posyandu of ``desa`` with its monthly hari buka."""
         code = f"PSY-{desa['code']}-{number:02d}"
         strata = self.rng.choices(("pratama", "madya", "purnama", "mandiri"), (1, 3, 4, 2))[0]
-        facility = {"id": code, "code": code, "kind": "posyandu",
-                    "name": f"Posyandu {flower} {number}",
-                    "parent_id": self.puskesmas_of[desa["code"]], "desa_code": desa["code"],
-                    "kecamatan_code": desa["parent_code"], "strata": strata,
-                    "ilp_status": self.chance(0.6)}
+        facility = {
+            "id": code,
+            "code": code,
+            "kind": "posyandu",
+            "name": f"Posyandu {flower} {number}",
+            "parent_id": self.puskesmas_of[desa["code"]],
+            "desa_code": desa["code"],
+            "kecamatan_code": desa["parent_code"],
+            "strata": strata,
+            "ilp_status": self.chance(0.6),
+        }
         open_day = self.rng.randint(3, 25)
         missing = 0.12 if strata == "pratama" else 0.03
-        sessions = [(i, date(year, month, open_day), not self.chance(missing))
-                    for i, (year, month) in enumerate(self.window)]
+        sessions = [
+            (i, date(year, month, open_day), not self.chance(missing))
+            for i, (year, month) in enumerate(self.window)
+        ]
         return Posyandu(facility, sessions)
 
     # people
@@ -401,10 +670,17 @@ class _Generator:
     def person(self, psy: Posyandu, name: str, sex: str, birth: date, **extra) -> dict:
         """Return the fields shared by every person: identity, address, NIK for ~70%."""
         desa = self.desa_of(psy)
-        fields = {"id": self.new_id(), "posyandu_id": psy.facility["id"], "name": name,
-                  "sex": sex, "birth_date": birth.isoformat(), "desa_code": desa["code"],
-                  "address": f"Dusun {self.rng.choice(DUSUN)}, Desa {desa['name']}",
-                  "rt": f"{self.rng.randint(1, 12):03d}", "rw": f"{self.rng.randint(1, 4):03d}"}
+        fields = {
+            "id": self.new_id(),
+            "posyandu_id": psy.facility["id"],
+            "name": name,
+            "sex": sex,
+            "birth_date": birth.isoformat(),
+            "desa_code": desa["code"],
+            "address": f"Dusun {self.rng.choice(DUSUN)}, Desa {desa['name']}",
+            "rt": f"{self.rng.randint(1, 12):03d}",
+            "rw": f"{self.rng.randint(1, 4):03d}",
+        }
         if self.chance(0.7):
             fields["nik"] = self.nik(desa, birth, sex)
         fields.update(extra)
@@ -441,30 +717,43 @@ class _Generator:
 
     def session(self, psy: Posyandu, day: date, opened: bool) -> dict:
         """Return a posyandu_session (hari buka) record."""
-        fields = {"id": self.new_id(), "posyandu_id": psy.facility["id"],
-                  "session_date": day.isoformat(), "opened": opened}
+        fields = {
+            "id": self.new_id(),
+            "posyandu_id": psy.facility["id"],
+            "session_date": day.isoformat(),
+            "opened": opened,
+        }
         if not opened:
-            fields["notes"] = self.rng.choice(("Kader berhalangan, banjir di jalan desa",
-                                               "Bertepatan dengan hari raya",
-                                               "Bidan desa sedang pelatihan"))
+            fields["notes"] = self.rng.choice(
+                (
+                    "Kader berhalangan, banjir di jalan desa",
+                    "Bertepatan dengan hari raya",
+                    "Bidan desa sedang pelatihan",
+                )
+            )
             return fields
         registered = self.rng.randint(5, 7)
         target = self.rng.randint(40, 120)
         fields.update(
-            kader_registered=registered, kader_present=self.rng.randint(3, registered),
-            nakes_present=self.rng.randint(0, 2), pmt_given=self.chance(0.7),
-            kb_served=self.rng.randint(0, 8), diarrhoea_cases=self.rng.randint(0, 3),
-            program_tambahan=self.rng.sample(("bkb", "paud", "lansia", "dana_sehat"),
-                                             self.rng.randint(0, 2)),
-            families_target=target, families_contributing=self.rng.randint(0, target),
-            dana_sehat_rp=self.rng.randint(0, 60) * 5000)
+            kader_registered=registered,
+            kader_present=self.rng.randint(3, registered),
+            nakes_present=self.rng.randint(0, 2),
+            pmt_given=self.chance(0.7),
+            kb_served=self.rng.randint(0, 8),
+            diarrhoea_cases=self.rng.randint(0, 3),
+            program_tambahan=self.rng.sample(
+                ("bkb", "paud", "lansia", "dana_sehat"), self.rng.randint(0, 2)
+            ),
+            families_target=target,
+            families_contributing=self.rng.randint(0, target),
+            dana_sehat_rp=self.rng.randint(0, 60) * 5000,
+        )
         fields["oralit_given"] = fields["diarrhoea_cases"] * 2
         return fields
 
     # balita
 
-    def add_child(self, psy: Posyandu, events: list, birth: date, mother: str,
-                  father: str) -> None:
+    def add_child(self, psy: Posyandu, events: list, birth: date, mother: str, father: str) -> None:
         """Add a balita, its growth and its monthly visits."""
         sex = self.rng.choice("MF")
         growth = self.child_growth()
@@ -472,11 +761,17 @@ class _Generator:
         if (self.today - birth).days < 14 and self.chance(0.5):
             name = f"Bayi Ny. {mother}"
         child = self.person(
-            psy, name, sex, birth, mother_name=mother, father_name=father,
+            psy,
+            name,
+            sex,
+            birth,
+            mother_name=mother,
+            father_name=father,
             has_kia_book=self.chance(0.85),
             birth_order=self.rng.choices((1, 2, 3, 4), (4, 3, 2, 1))[0],
             birth_weight_kg=round(measurement("wei", sex, 0, growth.waz_birth), 2),
-            birth_length_cm=round(measurement("len", sex, 0, growth.lhaz_birth), 1))
+            birth_length_cm=round(measurement("len", sex, 0, growth.lhaz_birth), 1),
+        )
         if self.chance(0.6):
             child["no_kk"] = self.no_kk(self.desa_of(psy))
         self.child_exit(psy, child, birth)
@@ -502,11 +797,14 @@ class _Generator:
             previous = 0.7 * previous + rng.gauss(0, 0.035)
             noise.append(previous)
         growth = ChildGrowth(
-            waz_level=waz, lhaz_level=max(lhaz, -4.5),
+            waz_level=waz,
+            lhaz_level=max(lhaz, -4.5),
             waz_birth=_clamp(0.4 * waz + rng.gauss(-0.2, 0.6)),
             lhaz_birth=_clamp(0.4 * lhaz + rng.gauss(-0.1, 0.6)),
-            head_level=_clamp(rng.gauss(-0.3, 0.9), -3.0), muac_offset=rng.gauss(0.2, 0.5),
-            noise=noise)
+            head_level=_clamp(rng.gauss(-0.3, 0.9), -3.0),
+            muac_offset=rng.gauss(0.2, 0.5),
+            noise=noise,
+        )
         if self.window and self.chance(0.08):
             growth.falter_start = rng.randrange(len(self.window))
             growth.falter_months = rng.randint(2, 3)
@@ -527,7 +825,8 @@ class _Generator:
             age = (died - birth).days
             child["died_on"] = died.isoformat()
             child["death_cause"] = self.rng.choice(
-                NEONATAL_DEATH_CAUSES if age < 28 else CHILD_DEATH_CAUSES)
+                NEONATAL_DEATH_CAUSES if age < 28 else CHILD_DEATH_CAUSES
+            )
             key = (child["desa_code"], died.strftime("%Y-%m"))
             self.deaths.setdefault(key, []).append(age)
         elif self.chance(0.02):
@@ -541,8 +840,11 @@ class _Generator:
         stop_day = date.fromisoformat(stop) if stop else None
         attendance = min(0.97, max(0.25, self.rng.gauss(0.82, 0.14)))
         coverage = 0.1 if self.chance(0.04) else self.rng.uniform(0.75, 1.0)
-        state = {"done": self.antigens_before_window(birth), "blue": False,
-                 "ebf_months": 6 if self.chance(0.6) else self.rng.randint(0, 5)}
+        state = {
+            "done": self.antigens_before_window(birth),
+            "blue": False,
+            "ebf_months": 6 if self.chance(0.6) else self.rng.randint(0, 5),
+        }
         visits = []
         for index, day, opened in psy.sessions:
             if not opened or (day - birth).days < 7:
@@ -560,15 +862,27 @@ class _Generator:
         age = age_months(birth, start) if birth < start else -1
         return {code for code, due in self.schedule if due < age}
 
-    def child_visit(self, psy: Posyandu, child: dict, growth: ChildGrowth, index: int, day: date,
-                    coverage: float, state: dict) -> dict:
+    def child_visit(
+        self,
+        psy: Posyandu,
+        child: dict,
+        growth: ChildGrowth,
+        index: int,
+        day: date,
+        coverage: float,
+        state: dict,
+    ) -> dict:
         """Return one child_visit: weight, often length, sometimes head and MUAC, services."""
         birth, sex = date.fromisoformat(child["birth_date"]), child["sex"]
         age_days, months = (day - birth).days, age_months(birth, day)
         waz = growth.waz(age_days, index)
-        visit = {"id": self.new_id(), "person_id": child["id"],
-                 "posyandu_id": psy.facility["id"], "visit_date": day.isoformat(),
-                 "weight_kg": round(measurement("wei", sex, age_days, waz), 1)}
+        visit = {
+            "id": self.new_id(),
+            "person_id": child["id"],
+            "posyandu_id": psy.facility["id"],
+            "visit_date": day.isoformat(),
+            "weight_kg": round(measurement("wei", sex, age_days, waz), 1),
+        }
         if day.month in VITAMIN_A_MONTHS or self.chance(0.55):
             length = measurement("len", sex, age_days, growth.lhaz(age_days))
             visit["length_cm"] = round(length + self.rng.gauss(0, 0.25), 1)
@@ -584,8 +898,9 @@ class _Generator:
         self.child_services(visit, day, months, coverage, state)
         return visit
 
-    def child_services(self, visit: dict, day: date, months: int, coverage: float,
-                       state: dict) -> None:
+    def child_services(
+        self, visit: dict, day: date, months: int, coverage: float, state: dict
+    ) -> None:
         """Add vitamin A and deworming (February, August) and the immunisations due."""
         if day.month in VITAMIN_A_MONTHS and self.chance(0.92):
             if 6 <= months < 12 and not state["blue"]:
@@ -624,8 +939,9 @@ class _Generator:
         registered = lmp + timedelta(days=rng.randint(42, min(112, (self.today - lmp).days)))
         mother_birth = add_years(lmp, -rng.randint(18, 42)) - timedelta(days=rng.randint(0, 364))
         husband = rng.choice(MEN)
-        mother = self.person(psy, rng.choice(WOMEN), "F", mother_birth,
-                             has_kia_book=self.chance(0.9))
+        mother = self.person(
+            psy, rng.choice(WOMEN), "F", mother_birth, has_kia_book=self.chance(0.9)
+        )
         if self.chance(0.4):
             mother["phone"] = f"08{rng.choice((12, 13, 21, 52, 53))}{rng.randint(10**7, 10**8 - 1)}"
         events.append((registered, -2, "person", mother))
@@ -640,25 +956,37 @@ class _Generator:
         rng = self.rng
         gravida = rng.choices((1, 2, 3, 4, 5), (30, 30, 20, 12, 8))[0]
         abortus = 1 if gravida > 1 and self.chance(0.1) else 0
-        fields = {"id": self.new_id(), "person_id": mother["id"],
-                  "posyandu_id": psy.facility["id"], "registered_on": registered.isoformat(),
-                  "lmp_date": lmp.isoformat(), "edd": (lmp + timedelta(days=280)).isoformat(),
-                  "gravida": gravida, "para": gravida - 1 - abortus, "abortus": abortus,
-                  "has_kia_book": self.chance(0.9),
-                  "height_cm": round(min(max(rng.gauss(151, 5.5), 135.0), 175.0), 1)}
+        fields = {
+            "id": self.new_id(),
+            "person_id": mother["id"],
+            "posyandu_id": psy.facility["id"],
+            "registered_on": registered.isoformat(),
+            "lmp_date": lmp.isoformat(),
+            "edd": (lmp + timedelta(days=280)).isoformat(),
+            "gravida": gravida,
+            "para": gravida - 1 - abortus,
+            "abortus": abortus,
+            "has_kia_book": self.chance(0.9),
+            "height_cm": round(min(max(rng.gauss(151, 5.5), 135.0), 175.0), 1),
+        }
         delivery = lmp + timedelta(days=rng.randint(259, 290))
         if self.chance(0.03) and registered + timedelta(days=30) < self.today:
             end = registered + timedelta(days=rng.randint(7, 30))
             fields.update(status="ended", delivery_date=end.isoformat(), outcome="abortion")
         elif delivery < self.today:
             outcome = "stillbirth" if self.chance(0.015) else "live_birth"
-            fields.update(status="delivered", delivery_date=delivery.isoformat(), outcome=outcome,
-                          delivery_place="facility" if self.chance(0.85) else "non_facility",
-                          delivery_attendant="nakes" if self.chance(0.93) else "non_nakes")
+            fields.update(
+                status="delivered",
+                delivery_date=delivery.isoformat(),
+                outcome=outcome,
+                delivery_place="facility" if self.chance(0.85) else "non_facility",
+                delivery_attendant="nakes" if self.chance(0.93) else "non_nakes",
+            )
         return fields
 
-    def pregnancy_outcome(self, pregnancy: dict, mother: dict,
-                          husband: str) -> tuple[date, str, str] | None:
+    def pregnancy_outcome(
+        self, pregnancy: dict, mother: dict, husband: str
+    ) -> tuple[date, str, str] | None:
         """Count a stillbirth for the desa report, or return the live-born baby."""
         if pregnancy.get("status") != "delivered":
             return None
@@ -683,12 +1011,16 @@ class _Generator:
             if not opened or day < start or day > end or not self.chance(0.85):
                 continue
             weeks = (day - lmp).days / 7
-            visit = {"id": self.new_id(), "pregnancy_id": pregnancy["id"],
-                     "person_id": mother["id"], "posyandu_id": psy.facility["id"],
-                     "visit_date": day.isoformat(),
-                     "weight_kg": round(weight + 0.4 * max(0.0, weeks - 13), 1),
-                     "muac_cm": round(muac + rng.gauss(0, 0.3), 1),
-                     "iron_tablets": rng.choice((30, 30, 30, 15, 0))}
+            visit = {
+                "id": self.new_id(),
+                "pregnancy_id": pregnancy["id"],
+                "person_id": mother["id"],
+                "posyandu_id": psy.facility["id"],
+                "visit_date": day.isoformat(),
+                "weight_kg": round(weight + 0.4 * max(0.0, weeks - 13), 1),
+                "muac_cm": round(muac + rng.gauss(0, 0.3), 1),
+                "iron_tablets": rng.choice((30, 30, 30, 15, 0)),
+            }
             sys_bp = round(systolic + rng.gauss(0, 6) + (8 if weeks > 30 else 0))
             visit.update(systolic_bp=sys_bp, diastolic_bp=round(sys_bp * 0.64 + rng.gauss(0, 4)))
             if not visits or (weeks > 28 and self.chance(0.3)):
@@ -707,10 +1039,12 @@ class _Generator:
         name = rng.choice(MEN if sex == "M" else WOMEN)
         adult = self.person(psy, name, sex, birth)
         events.append((birth, -1, "person", adult))
-        body = {"height": rng.gauss(162 if sex == "M" else 151, 6),
-                "weight": rng.gauss(62 if sex == "M" else 56, 11),
-                "systolic": rng.gauss(118 + 0.5 * (age - 40), 16),
-                "glucose": rng.gauss(105, 20) if self.chance(0.85) else rng.gauss(220, 40)}
+        body = {
+            "height": rng.gauss(162 if sex == "M" else 151, 6),
+            "weight": rng.gauss(62 if sex == "M" else 56, 11),
+            "systolic": rng.gauss(118 + 0.5 * (age - 40), 16),
+            "glucose": rng.gauss(105, 20) if self.chance(0.85) else rng.gauss(220, 40),
+        }
         screened = False
         for _, day, opened in psy.sessions:
             if opened and self.chance(0.5):
@@ -718,25 +1052,40 @@ class _Generator:
                 screened = screened or "skilas" in visit
                 events.append((day, 1, "adult_visit", visit))
 
-    def adult_visit(self, psy: Posyandu, adult: dict, day: date, body: dict,
-                    lansia_screen: bool) -> dict:
+    def adult_visit(
+        self, psy: Posyandu, adult: dict, day: date, body: dict, lansia_screen: bool
+    ) -> dict:
         """Return an adult_visit: body, blood pressure, sometimes glucose, SKILAS (lansia)."""
         rng = self.rng
         weight = max(30.0, body["weight"] + rng.gauss(0, 0.8))
         systolic = round(min(max(body["systolic"] + rng.gauss(0, 7), 85), 220))
-        visit = {"id": self.new_id(), "person_id": adult["id"],
-                 "posyandu_id": psy.facility["id"], "visit_date": day.isoformat(),
-                 "weight_kg": round(weight, 1), "height_cm": round(body["height"], 1),
-                 "waist_cm": round(max(55.0, 40 + 0.75 * weight + rng.gauss(0, 4)), 1),
-                 "systolic_bp": systolic,
-                 "diastolic_bp": round(min(systolic - 25, systolic * 0.62 + rng.gauss(5, 5)))}
+        visit = {
+            "id": self.new_id(),
+            "person_id": adult["id"],
+            "posyandu_id": psy.facility["id"],
+            "visit_date": day.isoformat(),
+            "weight_kg": round(weight, 1),
+            "height_cm": round(body["height"], 1),
+            "waist_cm": round(max(55.0, 40 + 0.75 * weight + rng.gauss(0, 4)), 1),
+            "systolic_bp": systolic,
+            "diastolic_bp": round(min(systolic - 25, systolic * 0.62 + rng.gauss(5, 5))),
+        }
         if self.chance(0.3):
-            visit["blood_glucose_mg_dl"] = round(min(max(body["glucose"] + rng.gauss(0, 10),
-                                                         60), 500))
+            visit["blood_glucose_mg_dl"] = round(
+                min(max(body["glucose"] + rng.gauss(0, 10), 60), 500)
+            )
         if lansia_screen:
-            visit["skilas"] = {domain: self.chance(p) for domain, p in (
-                ("cognitive", 0.15), ("mobility", 0.2), ("malnutrition", 0.1), ("vision", 0.3),
-                ("hearing", 0.2), ("depression", 0.1))}
+            visit["skilas"] = {
+                domain: self.chance(p)
+                for domain, p in (
+                    ("cognitive", 0.15),
+                    ("mobility", 0.2),
+                    ("malnutrition", 0.1),
+                    ("vision", 0.3),
+                    ("hearing", 0.2),
+                    ("depression", 0.1),
+                )
+            }
         return visit
 
     # desa reports
@@ -757,14 +1106,18 @@ class _Generator:
     def desa_report(self, code: str, period: str, verified: date | None) -> dict:
         """Return one month's desa_report, counting the births and deaths generated there."""
         ages = self.deaths.get((code, period), [])
-        fields = {"id": self.new_id(), "desa_code": code, "period": period,
-                  "births_live": self.births.get((code, period), 0),
-                  "births_still": self.stillbirths.get((code, period), 0),
-                  "deaths_maternal": 0,
-                  "deaths_neonatal": sum(1 for age in ages if age < 28),
-                  "deaths_infant": sum(1 for age in ages if age < 365),
-                  "deaths_under5": len(ages),
-                  "odf_status": "odf" if verified else "belum"}
+        fields = {
+            "id": self.new_id(),
+            "desa_code": code,
+            "period": period,
+            "births_live": self.births.get((code, period), 0),
+            "births_still": self.stillbirths.get((code, period), 0),
+            "deaths_maternal": 0,
+            "deaths_neonatal": sum(1 for age in ages if age < 28),
+            "deaths_infant": sum(1 for age in ages if age < 365),
+            "deaths_under5": len(ages),
+            "odf_status": "odf" if verified else "belum",
+        }
         if verified:
             fields["odf_verified_on"] = verified.isoformat()
         return fields
@@ -784,8 +1137,9 @@ class _Generator:
             day = min(day + timedelta(days=self.rng.randint(-10, 10)), last)
             meeting = self.emit("lokmin_meeting", self.lokmin_meeting(kecamatan, day, camat))
             for index in range(self.rng.randint(3, 5)):
-                self.emit("lokmin_agreement",
-                          self.lokmin_agreement(meeting, index == 0 and number == 0))
+                self.emit(
+                    "lokmin_agreement", self.lokmin_agreement(meeting, index == 0 and number == 0)
+                )
 
     def lokmin_meeting(self, kecamatan: dict, day: date, camat: str) -> dict:
         """Return a held lokmin tribulanan with its attendance list and priority problems."""
@@ -794,34 +1148,66 @@ class _Generator:
         kind = "tribulanan_pertama" if day.month <= 3 else "tribulanan_rutin"
         problems = self.rng.sample(LOKMIN_PROBLEMS, self.rng.randint(2, 4))
         return {
-            "id": self.new_id(), "kecamatan_code": kecamatan["code"], "puskesmas_id": pkm,
-            "kind": kind, "year": day.year, "quarter": (day.month - 1) // 3 + 1,
-            "meeting_date": day.isoformat(), "venue": f"Aula Kantor Camat {kecamatan['name']}",
-            "chair_name": camat, "status": "held",
+            "id": self.new_id(),
+            "kecamatan_code": kecamatan["code"],
+            "puskesmas_id": pkm,
+            "kind": kind,
+            "year": day.year,
+            "quarter": (day.month - 1) // 3 + 1,
+            "meeting_date": day.isoformat(),
+            "venue": f"Aula Kantor Camat {kecamatan['name']}",
+            "chair_name": camat,
+            "status": "held",
             "agenda": "Capaian program kesehatan triwulan lalu; masalah prioritas per desa; "
-                      "tindak lanjut kesepakatan lokmin sebelumnya; rencana triwulan depan",
+            "tindak lanjut kesepakatan lokmin sebelumnya; rencana triwulan depan",
             "minutes": f"Lokmin lintas sektor Kecamatan {kecamatan['name']} dibuka oleh Camat. "
-                       "Puskesmas memaparkan capaian D/S, stunting, K4 dan ODF per desa. "
-                       "Peserta menyepakati rencana tindak lanjut terlampir.",
+            "Puskesmas memaparkan capaian D/S, stunting, K4 dan ODF per desa. "
+            "Peserta menyepakati rencana tindak lanjut terlampir.",
             "attendance": self.attendance(camat, desa),
-            "problems": [{"desa_code": self.rng.choice(desa)["code"], "indicator_code": indicator,
-                          "description": description, "root_cause": cause, "rank": rank}
-                         for rank, (indicator, description, cause) in enumerate(problems, 1)],
+            "problems": [
+                {
+                    "desa_code": self.rng.choice(desa)["code"],
+                    "indicator_code": indicator,
+                    "description": description,
+                    "root_cause": cause,
+                    "rank": rank,
+                }
+                for rank, (indicator, description, cause) in enumerate(problems, 1)
+            ],
         }
 
     def attendance(self, camat: str, desa: list[dict]) -> list[dict]:
         """Return the daftar hadir: the Camat, the sectors and a few kepala desa."""
-        rows = [{"name": camat, "position": "Camat", "sector": "kecamatan",
-                 "institution": "Kantor Camat", "signed": True}]
+        rows = [
+            {
+                "name": camat,
+                "position": "Camat",
+                "sector": "kecamatan",
+                "institution": "Kantor Camat",
+                "signed": True,
+            }
+        ]
         for sector, position, institution in LOKMIN_SECTORS:
             if self.chance(0.85):
-                rows.append({"name": self.rng.choice(MEN + WOMEN), "position": position,
-                             "sector": sector, "institution": institution,
-                             "signed": self.chance(0.95)})
+                rows.append(
+                    {
+                        "name": self.rng.choice(MEN + WOMEN),
+                        "position": position,
+                        "sector": sector,
+                        "institution": institution,
+                        "signed": self.chance(0.95),
+                    }
+                )
         for village in self.rng.sample(desa, min(len(desa), self.rng.randint(2, 4))):
-            rows.append({"name": self.rng.choice(MEN), "position": "Kepala Desa",
-                         "sector": "desa", "institution": f"Pemerintah Desa {village['name']}",
-                         "signed": True})
+            rows.append(
+                {
+                    "name": self.rng.choice(MEN),
+                    "position": "Kepala Desa",
+                    "sector": "desa",
+                    "institution": f"Pemerintah Desa {village['name']}",
+                    "signed": True,
+                }
+            )
         return rows
 
     def lokmin_agreement(self, meeting: dict, overdue: bool) -> dict:
@@ -833,22 +1219,36 @@ class _Generator:
         if overdue and start < self.today - timedelta(days=10):
             due = min(due, self.today - timedelta(days=10))
         if due < self.today:
-            status = "in_progress" if overdue else rng.choices(
-                ("done", "partially_done", "in_progress", "planned", "carried_over"),
-                (50, 15, 20, 10, 5))[0]
+            status = (
+                "in_progress"
+                if overdue
+                else rng.choices(
+                    ("done", "partially_done", "in_progress", "planned", "carried_over"),
+                    (50, 15, 20, 10, 5),
+                )[0]
+            )
         else:
             status = rng.choice(("planned", "in_progress"))
         problems = meeting["problems"]
-        return {"id": self.new_id(), "meeting_id": meeting["id"],
-                "kecamatan_code": meeting["kecamatan_code"], "action": action,
-                "sector": sector, "pic_name": rng.choice(MEN + WOMEN),
-                "pic_role": LOKMIN_PIC[sector],
-                "co_sectors": rng.sample([s for s in ("puskesmas", "desa", "pkk") if s != sector],
-                                         rng.randint(0, 2)),
-                "target_desa_code": rng.choice(problems)["desa_code"],
-                "start_date": start.isoformat(), "due_date": due.isoformat(),
-                "budget_source": budget, "success_indicator": indicator, "status": status,
-                "progress_note": LOKMIN_PROGRESS[status]}
+        return {
+            "id": self.new_id(),
+            "meeting_id": meeting["id"],
+            "kecamatan_code": meeting["kecamatan_code"],
+            "action": action,
+            "sector": sector,
+            "pic_name": rng.choice(MEN + WOMEN),
+            "pic_role": LOKMIN_PIC[sector],
+            "co_sectors": rng.sample(
+                [s for s in ("puskesmas", "desa", "pkk") if s != sector], rng.randint(0, 2)
+            ),
+            "target_desa_code": rng.choice(problems)["desa_code"],
+            "start_date": start.isoformat(),
+            "due_date": due.isoformat(),
+            "budget_source": budget,
+            "success_indicator": indicator,
+            "status": status,
+            "progress_note": LOKMIN_PROGRESS[status],
+        }
 
     # users
 
@@ -863,13 +1263,24 @@ class _Generator:
         slug = kecamatan["name"].lower().replace(" ", "")
         rows = (
             ("kader", f"kader.{flower}", "Rohani (kader)", posyandu["id"]),
-            ("bidan_desa", f"bidan.{desa['name'].lower().replace(' ', '')}",
-             "Bidan Nurlela, Amd.Keb", desa["code"]),
+            (
+                "bidan_desa",
+                f"bidan.{desa['name'].lower().replace(' ', '')}",
+                "Bidan Nurlela, Amd.Keb",
+                desa["code"],
+            ),
             ("puskesmas", f"pkm.{pkm.removeprefix('PKM-').lower()}", "Hendra, SKM", pkm),
             ("kecamatan", f"kecamatan.{slug}", "Syarifuddin, S.Sos", kecamatan["code"]),
             ("dinas", "dinas.kesehatan", "dr. Marlina", DINKES_ID),
             ("admin", "admin", "Administrator Sistem", DINKES_ID),
         )
-        return [{"username": username, "name": name, "role": role, "unit": unit,
-                 "password": ROLE_PASSWORD.format(role.replace("_", "-"))}
-                for role, username, name, unit in rows]
+        return [
+            {
+                "username": username,
+                "name": name,
+                "role": role,
+                "unit": unit,
+                "password": ROLE_PASSWORD.format(role.replace("_", "-")),
+            }
+            for role, username, name, unit in rows
+        ]

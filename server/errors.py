@@ -13,9 +13,18 @@ from shared.sync.errors import error_body
 
 log = logging.getLogger(__name__)
 
-STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-                415: "unsupported_media_type", 422: "validation_error", 429: "too_many_attempts"}
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_attempts",
+}
 
 
 def request_language() -> str:
@@ -27,8 +36,14 @@ def request_language() -> str:
 class ApiError(Exception):
     """An error answered in the protocol's JSON shape."""
 
-    def __init__(self, status: int, code: str, details: dict | None = None,
-                 message: str | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        details: dict | None = None,
+        message: str | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(code)
         self.status, self.code, self.details = status, code, details or {}
         self.message, self.headers = message, headers or {}
@@ -69,8 +84,12 @@ def check_json_body() -> None:
     deep for the parser (a RecursionError would be a 500) and anything that is not JSON, with a
     clear 400. ``parse_constant`` keeps the C scanner: the extra parse costs little.
     """
-    if (request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/")
-            or not request.is_json or not request.content_length):
+    if (
+        request.method not in ("POST", "PUT", "PATCH")
+        or not request.path.startswith("/api/")
+        or not request.is_json
+        or not request.content_length
+    ):
         return
     from shared.i18n import t
 
@@ -95,8 +114,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
-        if request.blueprint == "web" or (request.accept_mimetypes.accept_html
-                                          and not request.path.startswith("/api/")):
+        if request.blueprint == "web" or (
+            request.accept_mimetypes.accept_html and not request.path.startswith("/api/")
+        ):
             return _html_error(status)
         code = STATUS_CODES.get(status, "bad_request" if status < 500 else "internal_error")
         details = _webargs_details(exc) if status == 422 else {}
@@ -121,6 +141,9 @@ def _html_error(status: int):
 
     key = {403: "web.forbidden", 404: "web.not_found"}.get(status)
     lang = request_language()
-    message = t(key, lang) if key else error_body(STATUS_CODES.get(status, "internal_error"),
-                                                   lang)["error"]["message"]
+    message = (
+        t(key, lang)
+        if key
+        else error_body(STATUS_CODES.get(status, "internal_error"), lang)["error"]["message"]
+    )
     return render_template("web/error.html", status=status, message=message), status

@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
 # using the loaded device and user afterwards.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
 class SyncApi(Api):
     """flask-smorest's Api with the protocol's error schema in the OpenAPI document."""
 

@@ -46,8 +46,11 @@ class GzipRequestMiddleware:
             length = 0
         if length > self.max_compressed:
             return self._error(start_response, 413, "payload_too_large", lang)
-        raw = environ["wsgi.input"].read(length) if length else environ["wsgi.input"].read(
-            self.max_compressed + 1)
+        raw = (
+            environ["wsgi.input"].read(length)
+            if length
+            else environ["wsgi.input"].read(self.max_compressed + 1)
+        )
         if len(raw) > self.max_compressed:
             return self._error(start_response, 413, "payload_too_large", lang)
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -77,6 +80,8 @@ class GzipRequestMiddleware:
         body = error_body(code, lang, message=t(message_key, lang) if message_key else None)
         data = json.dumps(body).encode()
         reason = {400: "BAD REQUEST", 413: "REQUEST ENTITY TOO LARGE"}[status]
-        start_response(f"{status} {reason}", [("Content-Type", "application/json"),
-                                              ("Content-Length", str(len(data)))])
+        start_response(
+            f"{status} {reason}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+        )
         return [data]

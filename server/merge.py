@@ -49,8 +49,18 @@ def _newer(a_hlc: str, b_hlc: str) -> bool:
     return tuple(hlc_mod.parse(a_hlc)) > tuple(hlc_mod.parse(b_hlc))
 
 
-def merge(values: Mapping, meta: Mapping, version: int, deleted: bool, *, op: str,
-          base_version: int | None, changes: Mapping, hlc: str, device: str) -> MergeOutcome:
+def merge(
+    values: Mapping,
+    meta: Mapping,
+    version: int,
+    deleted: bool,
+    *,
+    op: str,
+    base_version: int | None,
+    changes: Mapping,
+    hlc: str,
+    device: str,
+) -> MergeOutcome:
     """Merge ``changes`` (an upsert's fields, or a delete) onto the stored record."""
     base = base_version if base_version is not None else 0
     concurrent = base < version
@@ -62,8 +72,12 @@ def merge(values: Mapping, meta: Mapping, version: int, deleted: bool, *, op: st
     def changed_since_base(name: str) -> bool:
         # A device has always seen its own edits: only other authors' changes are concurrent.
         # (So a device may keep base_version at what it last pulled after a "merged" ack.)
-        return (concurrent and name in out_meta and out_meta[name][0] > base
-                and out_meta[name][2] != device)
+        return (
+            concurrent
+            and name in out_meta
+            and out_meta[name][0] > base
+            and out_meta[name][2] != device
+        )
 
     def stamp(name: str) -> None:
         out_meta[name] = [new_version, hlc, device]
@@ -77,28 +91,45 @@ def merge(values: Mapping, meta: Mapping, version: int, deleted: bool, *, op: st
             theirs = out_meta[latest]
             won = _newer(hlc, theirs[1])
             edits = {n: values.get(n) for n in edited}
-            conflicts.append(FieldConflict(
-                DELETED, True if won else edits, edits if won else True,
-                hlc if won else theirs[1], theirs[1] if won else hlc,
-                device if won else theirs[2], theirs[2] if won else device, won))
+            conflicts.append(
+                FieldConflict(
+                    DELETED,
+                    True if won else edits,
+                    edits if won else True,
+                    hlc if won else theirs[1],
+                    theirs[1] if won else hlc,
+                    device if won else theirs[2],
+                    theirs[2] if won else device,
+                    won,
+                )
+            )
             if not won:
                 return MergeOutcome(out_values, False, out_meta, False, "conflict", conflicts)
         stamp(DELETED)
-        return MergeOutcome(out_values, True, out_meta, True,
-                            "conflict" if conflicts else ("merged" if concurrent else "applied"),
-                            conflicts)
+        return MergeOutcome(
+            out_values,
+            True,
+            out_meta,
+            True,
+            "conflict" if conflicts else ("merged" if concurrent else "applied"),
+            conflicts,
+        )
 
     # upsert
     if deleted:
         if changed_since_base(DELETED) and not _newer(hlc, out_meta[DELETED][1]):
             theirs = out_meta[DELETED]
-            conflicts.append(FieldConflict(DELETED, True, dict(changes), theirs[1], hlc,
-                                           theirs[2], device, False))
+            conflicts.append(
+                FieldConflict(
+                    DELETED, True, dict(changes), theirs[1], hlc, theirs[2], device, False
+                )
+            )
             return MergeOutcome(out_values, True, out_meta, False, "conflict", conflicts)
         if changed_since_base(DELETED):
             theirs = out_meta[DELETED]
-            conflicts.append(FieldConflict(DELETED, dict(changes), True, hlc, theirs[1],
-                                           device, theirs[2], True))
+            conflicts.append(
+                FieldConflict(DELETED, dict(changes), True, hlc, theirs[1], device, theirs[2], True)
+            )
         stamp(DELETED)
         changed = True
     for name, value in changes.items():
@@ -108,10 +139,18 @@ def merge(values: Mapping, meta: Mapping, version: int, deleted: bool, *, op: st
             theirs = out_meta[name]
             won = _newer(hlc, theirs[1])
             current = out_values.get(name)
-            conflicts.append(FieldConflict(
-                name, value if won else current, current if won else value,
-                hlc if won else theirs[1], theirs[1] if won else hlc,
-                device if won else theirs[2], theirs[2] if won else device, won))
+            conflicts.append(
+                FieldConflict(
+                    name,
+                    value if won else current,
+                    current if won else value,
+                    hlc if won else theirs[1],
+                    theirs[1] if won else hlc,
+                    device if won else theirs[2],
+                    theirs[2] if won else device,
+                    won,
+                )
+            )
             if not won:
                 continue
         out_values[name] = value

@@ -2,68 +2,91 @@
 
 from shared.i18n import register
 
-register({
-    "server.kind_unknown": {
-        "id": "Jenis data '{kind}' tidak dikenal oleh server.",
-        "en": "The server does not know the record kind '{kind}'."},
-    "server.kind_mismatch": {
-        "id": "Nomor data ini sudah dipakai untuk jenis data lain.",
-        "en": "This record id is already used by a record of another kind."},
-    "server.outside_scope": {
-        "id": "Anda tidak berwenang mengubah data ini (di luar wilayah tugas Anda).",
-        "en": "You may not change this record (outside your area)."},
-    "server.unit_unknown": {
-        "id": "Unit '{value}' tidak terdaftar di server.",
-        "en": "Unit '{value}' is not registered on the server."},
-    "server.ref_missing": {
-        "id": "Data yang dirujuk belum ada di server atau di luar wilayah Anda; kirim data itu dahulu.",
-        "en": "The referenced record is not on the server or is outside your area; send it first."},
-    "server.invalid_cursor": {
-        "id": "Penanda sinkronisasi tidak sah; perangkat akan mengunduh ulang data.",
-        "en": "The sync cursor is not valid; the device will download its data again."},
-    "server.batch_repeats_seq": {
-        "id": "Nomor urut {seq} muncul lebih dari sekali dalam satu kiriman.",
-        "en": "Sequence number {seq} appears more than once in one batch."},
-    "server.not_json": {
-        "id": "Isi permintaan bukan JSON yang sah.",
-        "en": "The request body is not valid JSON."},
-    "server.nul_char": {
-        "id": "Isi permintaan mengandung karakter kosong (NUL) yang tidak diizinkan.",
-        "en": "The request contains a NUL character, which is not allowed."},
-    "server.not_utf8": {
-        "id": "Isi permintaan harus berupa teks UTF-8.",
-        "en": "The request body must be UTF-8 text."},
-    "server.bad_gzip": {
-        "id": "Isi permintaan terkompresi (gzip) rusak.",
-        "en": "The gzip-compressed request body is corrupt."},
-    "server.login_failed": {
-        "id": "Nama pengguna atau kata sandi salah.",
-        "en": "Wrong username or password."},
-    "server.login_throttled": {
-        "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {minutes} menit.",
-        "en": "Too many failed sign-in attempts. Try again in {minutes} minutes."},
-    "server.conflict_resolved": {
-        "id": "Konflik ini sudah diselesaikan.",
-        "en": "This conflict is already resolved."},
-    "server.device_mismatch": {
-        "id": "Perangkat dalam kiriman tidak sama dengan perangkat yang masuk.",
-        "en": "The device in the request is not the signed-in device."},
-    "server.token_missing": {
-        "id": "Permintaan ini memerlukan token perangkat. Masuk terlebih dahulu.",
-        "en": "This request needs a device token. Sign in first."},
-    "server.token_invalid": {
-        "id": "Token perangkat tidak dikenal. Masuk lagi untuk mendapat token baru.",
-        "en": "The device token is not known. Sign in again to get a new one."},
-    "server.token_revoked": {
-        "id": "Akses perangkat ini sudah dicabut oleh admin. Masuk lagi bila masih berhak.",
-        "en": "This device's access was revoked by an administrator. Sign in again if allowed."},
-    "server.token_expired": {
-        "id": "Token perangkat sudah kedaluwarsa. Masuk lagi untuk melanjutkan sinkronisasi.",
-        "en": "The device token has expired. Sign in again to continue syncing."},
-    "server.too_deep": {
-        "id": "Isi permintaan bersarang terlalu dalam untuk dibaca.",
-        "en": "The request body is nested too deeply to be read."},
-    "server.json_non_finite": {
-        "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
-        "en": "The request body holds a number that is not valid (NaN or Infinity)."},
-})
+register(
+    {
+        "server.kind_unknown": {
+            "id": "Jenis data '{kind}' tidak dikenal oleh server.",
+            "en": "The server does not know the record kind '{kind}'.",
+        },
+        "server.kind_mismatch": {
+            "id": "Nomor data ini sudah dipakai untuk jenis data lain.",
+            "en": "This record id is already used by a record of another kind.",
+        },
+        "server.outside_scope": {
+            "id": "Anda tidak berwenang mengubah data ini (di luar wilayah tugas Anda).",
+            "en": "You may not change this record (outside your area).",
+        },
+        "server.unit_unknown": {
+            "id": "Unit '{value}' tidak terdaftar di server.",
+            "en": "Unit '{value}' is not registered on the server.",
+        },
+        "server.ref_missing": {
+            "id": "Data yang dirujuk belum ada di server atau di luar wilayah Anda; kirim data itu dahulu.",
+            "en": "The referenced record is not on the server or is outside your area; send it first.",
+        },
+        "server.invalid_cursor": {
+            "id": "Penanda sinkronisasi tidak sah; perangkat akan mengunduh ulang data.",
+            "en": "The sync cursor is not valid; the device will download its data again.",
+        },
+        "server.batch_repeats_seq": {
+            "id": "Nomor urut {seq} muncul lebih dari sekali dalam satu kiriman.",
+            "en": "Sequence number {seq} appears more than once in one batch.",
+        },
+        "server.not_json": {
+            "id": "Isi permintaan bukan JSON yang sah.",
+            "en": "The request body is not valid JSON.",
+        },
+        "server.nul_char": {
+            "id": "Isi permintaan mengandung karakter kosong (NUL) yang tidak diizinkan.",
+            "en": "The request contains a NUL character, which is not allowed.",
+        },
+        "server.not_utf8": {
+            "id": "Isi permintaan harus berupa teks UTF-8.",
+            "en": "The request body must be UTF-8 text.",
+        },
+        "server.bad_gzip": {
+            "id": "Isi permintaan terkompresi (gzip) rusak.",
+            "en": "The gzip-compressed request body is corrupt.",
+        },
+        "server.login_failed": {
+            "id": "Nama pengguna atau kata sandi salah.",
+            "en": "Wrong username or password.",
+        },
+        "server.login_throttled": {
+            "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {minutes} menit.",
+            "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
+        },
+        "server.conflict_resolved": {
+            "id": "Konflik ini sudah diselesaikan.",
+            "en": "This conflict is already resolved.",
+        },
+        "server.device_mismatch": {
+            "id": "Perangkat dalam kiriman tidak sama dengan perangkat yang masuk.",
+            "en": "The device in the request is not the signed-in device.",
+        },
+        "server.token_missing": {
+            "id": "Permintaan ini memerlukan token perangkat. Masuk terlebih dahulu.",
+            "en": "This request needs a device token. Sign in first.",
+        },
+        "server.token_invalid": {
+            "id": "Token perangkat tidak dikenal. Masuk lagi untuk mendapat token baru.",
+            "en": "The device token is not known. Sign in again to get a new one.",
+        },
+        "server.token_revoked": {
+            "id": "Akses perangkat ini sudah dicabut oleh admin. Masuk lagi bila masih berhak.",
+            "en": "This device's access was revoked by an administrator. Sign in again if allowed.",
+        },
+        "server.token_expired": {
+            "id": "Token perangkat sudah kedaluwarsa. Masuk lagi untuk melanjutkan sinkronisasi.",
+            "en": "The device token has expired. Sign in again to continue syncing.",
+        },
+        "server.too_deep": {
+            "id": "Isi permintaan bersarang terlalu dalam untuk dibaca.",
+            "en": "The request body is nested too deeply to be read.",
+        },
+        "server.json_non_finite": {
+            "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
+            "en": "The request body holds a number that is not valid (NaN or Infinity).",
+        },
+    }
+)

@@ -53,7 +53,8 @@ class Record(db.Model):
     # A pull walks one of these per scope branch, in change order (see pull._page).
     __table_args__ = tuple(
         sa.Index(f"ix_record_{column}_change_seq", column, "change_seq")
-        for column in ("posyandu_id", "desa_code", "kecamatan_code", "puskesmas_id", "kind"))
+        for column in ("posyandu_id", "desa_code", "kecamatan_code", "puskesmas_id", "kind")
+    )
     id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     version: so.Mapped[int] = so.mapped_column(sa.Integer)
@@ -112,8 +113,9 @@ class MutationLog(db.Model):
 
     __tablename__ = "mutation_log"
     __table_args__ = (sa.UniqueConstraint("device_id", "seq", name="uq_mutation_log_device_seq"),)
-    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-                                          primary_key=True)
+    id: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
     device_id: so.Mapped[str] = so.mapped_column(sa.String(64))
     user_id: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     seq: so.Mapped[int] = so.mapped_column(sa.BigInteger)

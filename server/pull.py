@@ -49,16 +49,26 @@ class RawChanges(list):
     """Pulled rows whose ``fields`` are still JSON text; ``to_json`` writes the wire array."""
 
     def to_json(self) -> str:
-        return "[" + ",".join(
-            f'{{"id":{json.dumps(r.id)},"kind":{json.dumps(r.kind)},"version":{int(r.version)},'
-            f'"deleted":{"true" if r.deleted else "false"},"fields":{r.fields_json}}}'
-            for r in self) + "]"
+        return (
+            "["
+            + ",".join(
+                f'{{"id":{json.dumps(r.id)},"kind":{json.dumps(r.kind)},"version":{int(r.version)},'
+                f'"deleted":{"true" if r.deleted else "false"},"fields":{r.fields_json}}}'
+                for r in self
+            )
+            + "]"
+        )
 
 
 def change_of(row) -> dict:
     """Return the wire form of a record."""
-    return {"id": row.id, "kind": row.kind, "version": row.version, "deleted": row.deleted,
-            "fields": row.fields}
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "version": row.version,
+        "deleted": row.deleted,
+        "fields": row.fields,
+    }
 
 
 def _page(session, scope: Scope, position: int, high: int, limit: int) -> tuple[list, bool]:
@@ -70,15 +80,23 @@ def _page(session, scope: Scope, position: int, high: int, limit: int) -> tuple[
     for the next page, since other rows of that branch may lie before them.
     """
     # ``fields`` as its stored JSON text: the page is assembled without parsing and re-dumping it.
-    columns = (Record.id, Record.kind, Record.version, Record.deleted,
-               sa.cast(Record.fields, sa.Text).label("fields_json"), Record.change_seq)
+    columns = (
+        Record.id,
+        Record.kind,
+        Record.version,
+        Record.deleted,
+        sa.cast(Record.fields, sa.Text).label("fields_json"),
+        Record.change_seq,
+    )
     merged: dict[str, object] = {}
     cut = None
     for branch in scope.read_branches():
         found = session.execute(
             sa.select(*columns)
             .where(Record.change_seq > position, Record.change_seq <= high, branch)
-            .order_by(Record.change_seq).limit(limit + 1)).all()
+            .order_by(Record.change_seq)
+            .limit(limit + 1)
+        ).all()
         if len(found) > limit:
             cut = min(cut, found[-1].change_seq) if cut is not None else found[-1].change_seq
         for row in found:
@@ -93,8 +111,11 @@ def _page(session, scope: Scope, position: int, high: int, limit: int) -> tuple[
 def scope_digest(session, scope: Scope) -> str:
     """Return the digest of every live record in scope (ids and versions, order-independent)."""
     digest = Digest()
-    rows = session.execute(sa.select(Record.id, Record.version).where(
-        Record.deleted.is_(False), scope.read_filter()).execution_options(yield_per=5000))
+    rows = session.execute(
+        sa.select(Record.id, Record.version)
+        .where(Record.deleted.is_(False), scope.read_filter())
+        .execution_options(yield_per=5000)
+    )
     for record_id, version in rows:
         digest.add(record_id, version)
     return str(digest)
@@ -108,13 +129,21 @@ def pull(session, scope: Scope, cursor: str | None, limit: int, *, digest: bool 
     if cursor:
         position, cursor_fingerprint = decode_cursor(cursor)
         if cursor_fingerprint != fingerprint:
-            return {"changes": [], "cursor": encode_cursor(0, fingerprint), "more": True,
-                    "reset": True}
+            return {
+                "changes": [],
+                "cursor": encode_cursor(0, fingerprint),
+                "more": True,
+                "reset": True,
+            }
     high = session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one()
     rows, more = _page(session, scope, position, high, limit)
     next_position = rows[-1].change_seq if more else max(high, position)
-    body = {"changes": RawChanges(rows),
-            "cursor": encode_cursor(next_position, fingerprint), "more": more, "reset": False}
+    body = {
+        "changes": RawChanges(rows),
+        "cursor": encode_cursor(next_position, fingerprint),
+        "more": more,
+        "reset": False,
+    }
     if not more and digest:
         body["digest"] = scope_digest(session, scope)
     return body
@@ -122,16 +151,22 @@ def pull(session, scope: Scope, cursor: str | None, limit: int, *, digest: bool 
 
 def ids(session, scope: Scope, after: str | None, limit: int) -> dict:
     """Return the ids, kinds and versions of live records in scope, ordered by id."""
-    query = (sa.select(Record.id, Record.kind, Record.version)
-             .where(Record.deleted.is_(False), scope.read_filter())
-             .order_by(Record.id).limit(limit + 1))
+    query = (
+        sa.select(Record.id, Record.kind, Record.version)
+        .where(Record.deleted.is_(False), scope.read_filter())
+        .order_by(Record.id)
+        .limit(limit + 1)
+    )
     if after:
         query = query.where(Record.id > after)
     rows = session.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    body = {"records": [{"id": r.id, "kind": r.kind, "version": r.version} for r in rows],
-            "more": more, "next": rows[-1].id if more else None}
+    body = {
+        "records": [{"id": r.id, "kind": r.kind, "version": r.version} for r in rows],
+        "more": more,
+        "next": rows[-1].id if more else None,
+    }
     if not more:
         body["digest"] = scope_digest(session, scope)
     return body
@@ -141,7 +176,14 @@ def fetch(session, scope: Scope, record_ids: Iterable[str]) -> dict:
     """Return the current state of the given records that are in scope; list the others."""
     wanted = list(dict.fromkeys(record_ids))
     rows = session.execute(sa.select(Record).where(Record.id.in_(wanted))).scalars().all()
-    found = {r.id: r for r in rows if scope.can_read(
-        r.kind, ScopeKeys(r.posyandu_id, r.desa_code, r.kecamatan_code, r.puskesmas_id))}
-    return {"changes": [change_of(found[i]) for i in wanted if i in found],
-            "missing": [i for i in wanted if i not in found]}
+    found = {
+        r.id: r
+        for r in rows
+        if scope.can_read(
+            r.kind, ScopeKeys(r.posyandu_id, r.desa_code, r.kecamatan_code, r.puskesmas_id)
+        )
+    }
+    return {
+        "changes": [change_of(found[i]) for i in wanted if i in found],
+        "missing": [i for i in wanted if i not in found],
+    }

@@ -35,16 +35,21 @@ class PushRefused(Exception):
 def content_hash(mutation: Mapping) -> str:
     """Hash what identifies a mutation's content (a replay must match it exactly)."""
     body = {k: mutation.get(k) for k in ("id", "kind", "op", "base_version", "fields", "hlc")}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                     default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
 
 
 def allocate_positions(session, count: int) -> range:
     """Take ``count`` change-log positions from the single-row counter (serialises at commit)."""
     if count == 0:
         return range(0)
-    stmt = (sa.update(SyncCounter).where(SyncCounter.id == 1)
-            .values(value=SyncCounter.value + count).returning(SyncCounter.value))
+    stmt = (
+        sa.update(SyncCounter)
+        .where(SyncCounter.id == 1)
+        .values(value=SyncCounter.value + count)
+        .returning(SyncCounter.value)
+    )
     end = session.execute(stmt).scalar_one()
     return range(end - count + 1, end + 1)
 
@@ -98,8 +103,12 @@ def _references(batch: Batch, kind: str, values: Mapping) -> tuple[dict, dict]:
         if not ref_id or ref_kind == "facility" or ref_kind in records.REFERENCE_KINDS:
             continue
         ref = batch.record(ref_id)
-        if (ref is None or ref.deleted or ref.kind != ref_kind
-                or not batch.scope.can_read(ref.kind, batch.keys_of(ref))):
+        if (
+            ref is None
+            or ref.deleted
+            or ref.kind != ref_kind
+            or not batch.scope.can_read(ref.kind, batch.keys_of(ref))
+        ):
             errors[name] = _error(batch, "server.ref_missing")
         elif ref_kind in ("person", "pregnancy"):
             context[ref_kind] = ref.fields
@@ -121,9 +130,13 @@ def _prefetch_references(batch: Batch, mutations: list[dict]) -> None:
     wanted = sorted(wanted - batch.loaded.keys())
     with batch.session.no_autoflush:
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            found = {row.id: row for row in batch.session.execute(
-                sa.select(Record).where(Record.id.in_(chunk))).scalars()}
+            chunk = wanted[start : start + 500]
+            found = {
+                row.id: row
+                for row in batch.session.execute(
+                    sa.select(Record).where(Record.id.in_(chunk))
+                ).scalars()
+            }
             for ref in chunk:
                 batch.loaded[ref] = found.get(ref)
 
@@ -134,10 +147,11 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     try:
         spec = records.spec(kind)
     except records.UnknownKind:
-        return {"status": "rejected", "errors": {"kind": _error(batch, "server.kind_unknown",
-                                                                 kind=kind)}}
-    hlc_value, clamped = hlc_mod.clamp(hlc_mod.parse(m["hlc"]),
-                                       int(batch.now.timestamp() * 1000))
+        return {
+            "status": "rejected",
+            "errors": {"kind": _error(batch, "server.kind_unknown", kind=kind)},
+        }
+    hlc_value, clamped = hlc_mod.clamp(hlc_mod.parse(m["hlc"]), int(batch.now.timestamp() * 1000))
     if clamped:
         batch.clock_flagged = True
     hlc = hlc_mod.format(hlc_value)
@@ -158,12 +172,24 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
         status, deleted, conflicts, changed = "applied", False, [], True
     else:
         stored = {k: v for k, v in row.fields.items() if k not in spec.derived_fields}
-        outcome = merge(stored, row.field_meta, row.version, row.deleted, op=m["op"],
-                        base_version=m.get("base_version"), changes=changes, hlc=hlc,
-                        device=batch.device.id)
+        outcome = merge(
+            stored,
+            row.field_meta,
+            row.version,
+            row.deleted,
+            op=m["op"],
+            base_version=m.get("base_version"),
+            changes=changes,
+            hlc=hlc,
+            device=batch.device.id,
+        )
         outcome_values, outcome_meta = outcome.values, outcome.meta
-        status, deleted, conflicts, changed = (outcome.status, outcome.deleted,
-                                               outcome.conflicts, outcome.changed)
+        status, deleted, conflicts, changed = (
+            outcome.status,
+            outcome.deleted,
+            outcome.conflicts,
+            outcome.changed,
+        )
 
     values = outcome_values
     if not deleted:
@@ -177,14 +203,23 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
         values = result.values
     keys = scope_keys(kind, values, batch.facilities)
     if isinstance(keys, str):
-        return {"status": "rejected",
-                "errors": {keys: _error(batch, "server.unit_unknown", value=values.get(keys))}}
+        return {
+            "status": "rejected",
+            "errors": {keys: _error(batch, "server.unit_unknown", value=values.get(keys))},
+        }
     if not batch.scope.can_write(kind, keys):
         return {"status": "rejected", "errors": {"_schema": _error(batch, "server.outside_scope")}}
 
     if row is None:
-        row = Record(id=record_id, kind=kind, version=1, deleted=False, fields=values,
-                     field_meta=initial_meta(values, hlc, batch.device.id), created_at=batch.now)
+        row = Record(
+            id=record_id,
+            kind=kind,
+            version=1,
+            deleted=False,
+            fields=values,
+            field_meta=initial_meta(values, hlc, batch.device.id),
+            created_at=batch.now,
+        )
         batch.session.add(row)
         batch.loaded[record_id] = row
     elif changed:
@@ -225,25 +260,48 @@ def _after_change(batch: Batch, row: Record) -> None:
         batch.facilities.put(row.id, None if row.deleted else row.fields)
     elif row.kind == "anc_visit" and not row.deleted:
         pregnancy = batch.record(row.fields.get("pregnancy_id") or "")
-        row.fields = {**row.fields, **derive_anc_visit(row.fields,
-                                                       pregnancy.fields if pregnancy else None)}
+        row.fields = {
+            **row.fields,
+            **derive_anc_visit(row.fields, pregnancy.fields if pregnancy else None),
+        }
     elif row.kind == "adult_visit" and not row.deleted:
         row.fields = {**row.fields, **derive_adult_visit(row.fields)}
 
 
 def _conflict_row(batch: Batch, row: Record, c: FieldConflict, log: MutationLog) -> Conflict:
-    return Conflict(record_id=row.id, kind=row.kind, field=c.field, winner_value=c.winner_value,
-                    loser_value=c.loser_value, winner_hlc=c.winner_hlc, loser_hlc=c.loser_hlc,
-                    winner_device=c.winner_device, loser_device=c.loser_device,
-                    loser_user=batch.user.username if not c.incoming_won else None,
-                    mutation_id=None, posyandu_id=row.posyandu_id, desa_code=row.desa_code,
-                    kecamatan_code=row.kecamatan_code, puskesmas_id=row.puskesmas_id,
-                    created_at=batch.now)
+    return Conflict(
+        record_id=row.id,
+        kind=row.kind,
+        field=c.field,
+        winner_value=c.winner_value,
+        loser_value=c.loser_value,
+        winner_hlc=c.winner_hlc,
+        loser_hlc=c.loser_hlc,
+        winner_device=c.winner_device,
+        loser_device=c.loser_device,
+        loser_user=batch.user.username if not c.incoming_won else None,
+        mutation_id=None,
+        posyandu_id=row.posyandu_id,
+        desa_code=row.desa_code,
+        kecamatan_code=row.kecamatan_code,
+        puskesmas_id=row.puskesmas_id,
+        created_at=batch.now,
+    )
 
 
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
-ASSESSMENT_FIELDS = ("age_days", "age_months", "waz", "lhaz", "wlhz", "baz", "hcz", "acz",
-                     "categories", "flags")
+ASSESSMENT_FIELDS = (
+    "age_days",
+    "age_months",
+    "waz",
+    "lhaz",
+    "wlhz",
+    "baz",
+    "hcz",
+    "acz",
+    "categories",
+    "flags",
+)
 
 
 def recompute_children(batch: Batch) -> None:
@@ -251,7 +309,7 @@ def recompute_children(batch: Batch) -> None:
     person_ids = sorted(p for p in batch.dirty_children if p)
     session = batch.session
     for start in range(0, len(person_ids), 500):
-        chunk = person_ids[start:start + 500]
+        chunk = person_ids[start : start + 500]
         missing = [p for p in chunk if p not in batch.loaded]
         if missing:
             for row in session.execute(sa.select(Record).where(Record.id.in_(missing))).scalars():
@@ -262,23 +320,32 @@ def recompute_children(batch: Batch) -> None:
         # database on each batch (174 ms at 60k visits); by person it reads only these people's.
         # Columns, not ORM rows: most visits do not change, and building an ORM object (with its
         # field_meta) for each was half the cost of a push; the rows are locked all the same.
-        for row in session.execute(sa.select(Record.id, Record.kind, Record.person_id,
-                                             Record.fields).where(
-                Record.person_id.in_(chunk), Record.deleted.is_(False))
-                .order_by(Record.id).with_for_update()):
+        for row in session.execute(
+            sa.select(Record.id, Record.kind, Record.person_id, Record.fields)
+            .where(Record.person_id.in_(chunk), Record.deleted.is_(False))
+            .order_by(Record.id)
+            .with_for_update()
+        ):
             if row.kind == "child_visit":
                 current = batch.loaded.get(row.id)  # this batch's object: its fields are current
                 by_person.setdefault(row.person_id, []).append(
-                    current.fields if current is not None else row.fields)
+                    current.fields if current is not None else row.fields
+                )
         for person_id in chunk:
             person, visits = batch.loaded.get(person_id), by_person.get(person_id)
             if person is None or person.deleted or not visits:
                 continue
             # A visit whose inputs (and whose child's birth date and sex) did not change in this
             # batch keeps its stored z-scores; N/T is still recomputed over the whole history.
-            assessed = {} if person_id in batch.changed else {
-                v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS} for v in visits
-                if v["id"] not in batch.changed and all(k in v for k in ASSESSMENT_FIELDS)}
+            assessed = (
+                {}
+                if person_id in batch.changed
+                else {
+                    v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
+                    for v in visits
+                    if v["id"] not in batch.changed and all(k in v for k in ASSESSMENT_FIELDS)
+                }
+            )
             derived = derive_child_visits(person.fields, visits, assessed=assessed)
             for fields in visits:
                 new = derived[fields["id"]]
@@ -290,11 +357,19 @@ def recompute_children(batch: Batch) -> None:
                     batch.mark_changed(visit)
 
 
-def apply_push(session, device: Device, user: User, scope: Scope, mutations: list[dict], *,
-               lang: str = "id", now: datetime | None = None,
-               server_clock: hlc_mod.Clock | None = None,
-               facilities: FacilityIndex | None = None,
-               device_now_ms: int | None = None) -> dict:
+def apply_push(
+    session,
+    device: Device,
+    user: User,
+    scope: Scope,
+    mutations: list[dict],
+    *,
+    lang: str = "id",
+    now: datetime | None = None,
+    server_clock: hlc_mod.Clock | None = None,
+    facilities: FacilityIndex | None = None,
+    device_now_ms: int | None = None,
+) -> dict:
     """Apply one push batch atomically and return the protocol response body."""
     now = now or utcnow()
     # Take the device's write lock first: concurrent pushes of one device queue here.
@@ -303,17 +378,23 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
     seqs = [m["seq"] for m in mutations]
     repeated = {s for s in seqs if seqs.count(s) > 1}
     if repeated:
-        raise PushRefused("validation_error", {"seq": [t("server.batch_repeats_seq", lang,
-                                                         seq=min(repeated))]})
+        raise PushRefused(
+            "validation_error", {"seq": [t("server.batch_repeats_seq", lang, seq=min(repeated))]}
+        )
     ordered = sorted(mutations, key=lambda m: m["seq"])
     last_seq = device.last_seq
     old = [m for m in ordered if m["seq"] <= last_seq]
     new = [m for m in ordered if m["seq"] > last_seq]
     logs = {}
     if old:
-        logs = {log.seq: log for log in session.execute(sa.select(MutationLog).where(
-            MutationLog.device_id == device.id,
-            MutationLog.seq.in_([m["seq"] for m in old]))).scalars()}
+        logs = {
+            log.seq: log
+            for log in session.execute(
+                sa.select(MutationLog).where(
+                    MutationLog.device_id == device.id, MutationLog.seq.in_([m["seq"] for m in old])
+                )
+            ).scalars()
+        }
         for m in old:
             log = logs.get(m["seq"])
             if log is not None and log.content_hash != content_hash(m):
@@ -322,17 +403,25 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
         if m["seq"] != expected:
             raise PushRefused("seq_gap", {"expected_seq": expected, "got_seq": m["seq"]})
 
-    batch = Batch(session, device, user, scope, lang, now,
-                  facilities if facilities is not None else FacilityIndex.load(session),
-                  server_clock or hlc_mod.Clock("server"))
+    batch = Batch(
+        session,
+        device,
+        user,
+        scope,
+        lang,
+        now,
+        facilities if facilities is not None else FacilityIndex.load(session),
+        server_clock or hlc_mod.Clock("server"),
+    )
     ids = [m["id"] for m in new]
     if ids:
         # Lock the rows this batch may change (in id order, so two batches never wait on each
         # other crosswise): without it, two devices' concurrent pushes on PostgreSQL both merge
         # onto the same old state and the later commit silently drops the earlier one's fields.
         # SQLite ignores FOR UPDATE; its writers are serialised anyway.
-        for row in session.execute(sa.select(Record).where(Record.id.in_(ids))
-                                   .order_by(Record.id).with_for_update()).scalars():
+        for row in session.execute(
+            sa.select(Record).where(Record.id.in_(ids)).order_by(Record.id).with_for_update()
+        ).scalars():
             batch.loaded[row.id] = row
         for record_id in ids:
             batch.loaded.setdefault(record_id, None)  # known to be new: no lookup later
@@ -341,17 +430,29 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
     for m in old:
         log = logs.get(m["seq"])
         results_by_seq[m["seq"]] = {
-            "seq": m["seq"], "id": m["id"], "status": "duplicate",
+            "seq": m["seq"],
+            "id": m["id"],
+            "status": "duplicate",
             "outcome": log.status if log else "applied",
             "version": log.result_version if log else None,
-            **({"errors": log.errors} if log is not None and log.errors else {})}
+            **({"errors": log.errors} if log is not None and log.errors else {}),
+        }
     for m in new:
-        log = MutationLog(device_id=device.id, user_id=user.id, seq=m["seq"], record_id=m["id"],
-                          kind=m["kind"][:64], op=m["op"], base_version=m.get("base_version"),
-                          fields=m.get("fields") or {}, hlc=m["hlc"],
-                          device_time=(m.get("device_time") or None) and str(m["device_time"])[:64],
-                          received_at=now,
-                          content_hash=content_hash(m), status="rejected")
+        log = MutationLog(
+            device_id=device.id,
+            user_id=user.id,
+            seq=m["seq"],
+            record_id=m["id"],
+            kind=m["kind"][:64],
+            op=m["op"],
+            base_version=m.get("base_version"),
+            fields=m.get("fields") or {},
+            hlc=m["hlc"],
+            device_time=(m.get("device_time") or None) and str(m["device_time"])[:64],
+            received_at=now,
+            content_hash=content_hash(m),
+            status="rejected",
+        )
         result = _apply_one(batch, m, log)
         log.status = result["status"]
         log.result_version = result.get("version")
@@ -361,8 +462,9 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
         results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
     recompute_children(batch)
     refresh_for_changes(session, batch.changed.values(), now=now)
-    for position, row in zip(allocate_positions(session, len(batch.changed)),
-                             batch.changed.values(), strict=True):
+    for position, row in zip(
+        allocate_positions(session, len(batch.changed)), batch.changed.values(), strict=True
+    ):
         row.change_seq = position
     _attach_current(batch, results_by_seq.values())
     if new:
@@ -371,8 +473,11 @@ def apply_push(session, device: Device, user: User, scope: Scope, mutations: lis
     session.flush()
     for conflict, log in batch.conflicts:
         conflict.mutation_id = log.id
-    return {"last_seq": device.last_seq, "server_time": now.isoformat(timespec="milliseconds"),
-            "results": [results_by_seq[m["seq"]] for m in mutations]}
+    return {
+        "last_seq": device.last_seq,
+        "server_time": now.isoformat(timespec="milliseconds"),
+        "results": [results_by_seq[m["seq"]] for m in mutations],
+    }
 
 
 def _attach_current(batch: Batch, results) -> None:
@@ -385,12 +490,20 @@ def _attach_current(batch: Batch, results) -> None:
         if result["status"] in ("merged", "conflict", "duplicate"):
             row = batch.record(result["id"])
             if row is not None and batch.scope.can_read(row.kind, batch.keys_of(row)):
-                result["current"] = {"version": row.version, "deleted": row.deleted,
-                                     "fields": row.fields}
+                result["current"] = {
+                    "version": row.version,
+                    "deleted": row.deleted,
+                    "fields": row.fields,
+                }
 
 
-def _note_clock(device: Device, mutations: list[dict], now: datetime, clamped: bool,
-                device_now_ms: int | None = None) -> None:
+def _note_clock(
+    device: Device,
+    mutations: list[dict],
+    now: datetime,
+    clamped: bool,
+    device_now_ms: int | None = None,
+) -> None:
     """Record the device's clock offset and flag it when its HLCs had to be clamped.
 
     The offset is measured from the device's clock at sending (``X-Device-Time``). Without it
@@ -412,8 +525,16 @@ def _note_clock(device: Device, mutations: list[dict], now: datetime, clamped: b
         device.clock_flagged = True
 
 
-def server_change(session, row: Record, values: Mapping, *, deleted: bool | None = None,
-                  clock: hlc_mod.Clock, actor: str, now: datetime | None = None) -> None:
+def server_change(
+    session,
+    row: Record,
+    values: Mapping,
+    *,
+    deleted: bool | None = None,
+    clock: hlc_mod.Clock,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
     """Apply a change made on the server (conflict resolution) as a new version that syncs back."""
     now = now or utcnow()
     h = hlc_mod.format(clock.now())
@@ -435,6 +556,7 @@ def server_change(session, row: Record, values: Mapping, *, deleted: bool | None
         batch.changed = changed
         recompute_children(batch)
     refresh_for_changes(session, changed.values(), now=now)
-    for position, changed_row in zip(allocate_positions(session, len(changed)),
-                                     changed.values(), strict=True):
+    for position, changed_row in zip(
+        allocate_positions(session, len(changed)), changed.values(), strict=True
+    ):
         changed_row.change_seq = position

@@ -39,8 +39,14 @@ def ensure_counter(session) -> None:
         session.flush()
 
 
-def write_records(session, items: Iterable[tuple[str, dict]], *, actor: str = "server",
-                  today: date | None = None, lang: str = "id") -> WriteReport:
+def write_records(
+    session,
+    items: Iterable[tuple[str, dict]],
+    *,
+    actor: str = "server",
+    today: date | None = None,
+    lang: str = "id",
+) -> WriteReport:
     """Validate and store records as server changes (create, or update fields that differ)."""
     ensure_counter(session)
     items = list(items)
@@ -49,8 +55,9 @@ def write_records(session, items: Iterable[tuple[str, dict]], *, actor: str = "s
     batch = Batch(session, None, None, None, lang, now, FacilityIndex.load(session), clock)
     ids = [values.get("id") for _, values in items]
     for start in range(0, len(ids), 500):
-        for row in session.execute(sa.select(Record).where(
-                Record.id.in_(ids[start:start + 500]))).scalars():
+        for row in session.execute(
+            sa.select(Record).where(Record.id.in_(ids[start : start + 500]))
+        ).scalars():
             batch.loaded[row.id] = row
     report = WriteReport()
     for kind, values in items:
@@ -71,8 +78,15 @@ def write_records(session, items: Iterable[tuple[str, dict]], *, actor: str = "s
         row = batch.loaded.get(clean["id"])
         h = hlc_mod.format(clock.now())
         if row is None:
-            row = Record(id=clean["id"], kind=kind, version=1, deleted=False, fields=clean,
-                         field_meta=initial_meta(clean, h, actor), created_at=now)
+            row = Record(
+                id=clean["id"],
+                kind=kind,
+                version=1,
+                deleted=False,
+                fields=clean,
+                field_meta=initial_meta(clean, h, actor),
+                created_at=now,
+            )
             session.add(row)
             batch.loaded[row.id] = row
             report.created += 1
@@ -96,8 +110,9 @@ def write_records(session, items: Iterable[tuple[str, dict]], *, actor: str = "s
     session.flush()
     recompute_children(batch)
     refresh_for_changes(session, batch.changed.values(), now=now)
-    for position, row in zip(allocate_positions(session, len(batch.changed)),
-                             batch.changed.values(), strict=True):
+    for position, row in zip(
+        allocate_positions(session, len(batch.changed)), batch.changed.values(), strict=True
+    ):
         row.change_seq = position
     session.flush()
     return report
@@ -113,10 +128,18 @@ def wilayah_from_csv(path: str) -> list[dict]:
         for row in csv.DictReader(fh):
             code = row["kode"].replace(".", "")
             level = levels.get(row["level"], row["level"])
-            aliases = [a.strip() for a in (row.get("nama_alias_arsip") or "").split("|")
-                       if a.strip()]
-            out.append({"id": code, "code": code, "name": row["nama"], "level": level,
-                        "parent_code": (row.get("parent_kode") or "").replace(".", "") or None,
-                        "kind": row.get("jenis") if level == "desa" else None,
-                        "aliases": aliases})
+            aliases = [
+                a.strip() for a in (row.get("nama_alias_arsip") or "").split("|") if a.strip()
+            ]
+            out.append(
+                {
+                    "id": code,
+                    "code": code,
+                    "name": row["nama"],
+                    "level": level,
+                    "parent_code": (row.get("parent_kode") or "").replace(".", "") or None,
+                    "kind": row.get("jenis") if level == "desa" else None,
+                    "aliases": aliases,
+                }
+            )
     return out

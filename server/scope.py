@@ -47,14 +47,17 @@ class FacilityIndex:
         cached copy is still the registry this transaction sees; the caller gets its own copy.
         """
         stamp = session.execute(
-            sa.select(sa.func.count(), sa.func.max(Record.change_seq), sa.func.sum(Record.version))
-            .where(Record.kind == "facility")).one()
+            sa.select(
+                sa.func.count(), sa.func.max(Record.change_seq), sa.func.sum(Record.version)
+            ).where(Record.kind == "facility")
+        ).one()
         key = (session.get_bind().url.render_as_string(hide_password=False), *stamp)
         cached = _FACILITY_CACHE.get(key[0])
         if cached is None or cached[0] != key:
             rows = session.execute(
                 sa.select(Record.id, Record.fields).where(
-                    Record.kind == "facility", Record.deleted.is_(False))
+                    Record.kind == "facility", Record.deleted.is_(False)
+                )
             ).all()
             cached = (key, {row.id: row.fields for row in rows})
             _FACILITY_CACHE[key[0]] = cached
@@ -77,8 +80,11 @@ class FacilityIndex:
 
     def puskesmas_for_desa(self, desa_code: str) -> str | None:
         """Return the puskesmas whose wilayah kerja holds ``desa_code`` (first by id)."""
-        ids = sorted(f["id"] for f in self.of_kind("puskesmas")
-                     if desa_code in (f.get("wilayah_kerja") or ()))
+        ids = sorted(
+            f["id"]
+            for f in self.of_kind("puskesmas")
+            if desa_code in (f.get("wilayah_kerja") or ())
+        )
         return ids[0] if ids else None
 
 
@@ -100,21 +106,28 @@ def scope_keys(kind: str, values: Mapping, facilities: FacilityIndex) -> ScopeKe
         if posyandu is None or posyandu.get("kind") != "posyandu":
             return "posyandu_id"
         desa = posyandu.get("desa_code")
-        return ScopeKeys(posyandu["id"], desa,
-                         posyandu.get("kecamatan_code") or (desa[:6] if desa else None),
-                         posyandu.get("parent_id"))
+        return ScopeKeys(
+            posyandu["id"],
+            desa,
+            posyandu.get("kecamatan_code") or (desa[:6] if desa else None),
+            posyandu.get("parent_id"),
+        )
     if scope_field == "desa_code":
         desa = values.get("desa_code")
         return ScopeKeys(None, desa, desa[:6], facilities.puskesmas_for_desa(desa))
     if scope_field == "kecamatan_code":
         return ScopeKeys(None, None, values.get("kecamatan_code"), values.get("puskesmas_id"))
     if kind == "facility":
-        return ScopeKeys(values["id"] if values.get("kind") == "posyandu" else None,
-                         values.get("desa_code"), values.get("kecamatan_code"),
-                         values["id"] if values.get("kind") == "puskesmas" else values.get("parent_id"))
+        return ScopeKeys(
+            values["id"] if values.get("kind") == "posyandu" else None,
+            values.get("desa_code"),
+            values.get("kecamatan_code"),
+            values["id"] if values.get("kind") == "puskesmas" else values.get("parent_id"),
+        )
     code = values.get("code") or ""
-    return ScopeKeys(None, code if len(code) == 10 else None,
-                     code[:6] if len(code) >= 6 else None, None)
+    return ScopeKeys(
+        None, code if len(code) == 10 else None, code[:6] if len(code) >= 6 else None, None
+    )
 
 
 @dataclass(frozen=True)
@@ -130,15 +143,27 @@ class Scope:
 
     def fingerprint(self) -> str:
         """Return a short hash that changes whenever the scope changes (drives pull ``reset``)."""
-        payload = json.dumps([self.role, self.everything, sorted(self.posyandu), sorted(self.desa),
-                              sorted(self.kecamatan), sorted(self.puskesmas)])
+        payload = json.dumps(
+            [
+                self.role,
+                self.everything,
+                sorted(self.posyandu),
+                sorted(self.desa),
+                sorted(self.kecamatan),
+                sorted(self.puskesmas),
+            ]
+        )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
         """Describe the scope for the login answer."""
-        return {"everything": self.everything, "kecamatan": sorted(self.kecamatan),
-                "desa": sorted(self.desa), "posyandu": sorted(self.posyandu),
-                "puskesmas": sorted(self.puskesmas)}
+        return {
+            "everything": self.everything,
+            "kecamatan": sorted(self.kecamatan),
+            "desa": sorted(self.desa),
+            "posyandu": sorted(self.posyandu),
+            "puskesmas": sorted(self.puskesmas),
+        }
 
     # -- reading ------------------------------------------------------------------------------
     def read_branches(self, model=Record) -> list:
@@ -152,19 +177,24 @@ class Scope:
         # Reference kinds one by one too: each walks (kind, change_seq) in order, no sort.
         branches = [model.kind == kind for kind in sorted(records.REFERENCE_KINDS)]
         if self.role == "kader":
-            branches += [model.posyandu_id.in_(self.posyandu),
-                         sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report")]
+            branches += [
+                model.posyandu_id.in_(self.posyandu),
+                sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report"),
+            ]
         elif self.role == "bidan_desa":
             branches += [sa.and_(model.desa_code.in_(self.desa), model.kind.not_in(LOKMIN_KINDS))]
         elif self.role == "puskesmas":
-            branches += [sa.and_(model.puskesmas_id.in_(self.puskesmas),
-                                 model.kind.not_in(LOKMIN_KINDS)),
-                         sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report"),
-                         # One branch per lokmin kind: with ``kind = k`` the database walks the
-                         # small (kind, change_seq) index; with ``kind IN (...)`` SQLite walked
-                         # the kecamatan's whole (kecamatan_code, change_seq) index on every page.
-                         *(sa.and_(model.kind == kind, model.kecamatan_code.in_(self.kecamatan))
-                           for kind in sorted(LOKMIN_KINDS))]
+            branches += [
+                sa.and_(model.puskesmas_id.in_(self.puskesmas), model.kind.not_in(LOKMIN_KINDS)),
+                sa.and_(model.desa_code.in_(self.desa), model.kind == "desa_report"),
+                # One branch per lokmin kind: with ``kind = k`` the database walks the
+                # small (kind, change_seq) index; with ``kind IN (...)`` SQLite walked
+                # the kecamatan's whole (kecamatan_code, change_seq) index on every page.
+                *(
+                    sa.and_(model.kind == kind, model.kecamatan_code.in_(self.kecamatan))
+                    for kind in sorted(LOKMIN_KINDS)
+                ),
+            ]
         elif self.role == "kecamatan":
             branches += [model.kecamatan_code.in_(self.kecamatan)]
         return branches
@@ -180,14 +210,16 @@ class Scope:
             return True
         if self.role == "kader":
             return keys.posyandu_id in self.posyandu or (
-                kind == "desa_report" and keys.desa_code in self.desa)
+                kind == "desa_report" and keys.desa_code in self.desa
+            )
         if self.role == "bidan_desa":
             return kind not in LOKMIN_KINDS and keys.desa_code in self.desa
         if self.role == "puskesmas":
             if kind in LOKMIN_KINDS:
                 return keys.kecamatan_code in self.kecamatan
             return keys.puskesmas_id in self.puskesmas or (
-                kind == "desa_report" and keys.desa_code in self.desa)
+                kind == "desa_report" and keys.desa_code in self.desa
+            )
         if self.role == "kecamatan":
             return keys.kecamatan_code in self.kecamatan
         return False
@@ -212,7 +244,8 @@ class Scope:
         if self.role == "admin":
             return True
         return self.role == "puskesmas" and (
-            keys.puskesmas_id in self.puskesmas or keys.desa_code in self.desa)
+            keys.puskesmas_id in self.puskesmas or keys.desa_code in self.desa
+        )
 
 
 def scope_for(role: str, unit: str, facilities: FacilityIndex) -> Scope:
@@ -224,31 +257,49 @@ def scope_for(role: str, unit: str, facilities: FacilityIndex) -> Scope:
         if facility is None or facility.get("kind") != "posyandu":
             raise UnknownUnit(unit)
         desa = facility.get("desa_code")
-        return Scope(role, posyandu=frozenset({unit}), desa=frozenset({desa}),
-                     kecamatan=frozenset({facility.get("kecamatan_code") or desa[:6]}),
-                     puskesmas=frozenset({facility["parent_id"]}) if facility.get("parent_id")
-                     else frozenset())
+        return Scope(
+            role,
+            posyandu=frozenset({unit}),
+            desa=frozenset({desa}),
+            kecamatan=frozenset({facility.get("kecamatan_code") or desa[:6]}),
+            puskesmas=frozenset({facility["parent_id"]})
+            if facility.get("parent_id")
+            else frozenset(),
+        )
     if role == "bidan_desa":
         desa = facility.get("desa_code") if facility else unit
         if not desa or len(desa) != 10:
             raise UnknownUnit(unit)
         posyandu = {f["id"] for f in facilities.of_kind("posyandu") if f.get("desa_code") == desa}
-        return Scope(role, posyandu=frozenset(posyandu), desa=frozenset({desa}),
-                     kecamatan=frozenset({desa[:6]}))
+        return Scope(
+            role,
+            posyandu=frozenset(posyandu),
+            desa=frozenset({desa}),
+            kecamatan=frozenset({desa[:6]}),
+        )
     if role == "puskesmas":
         if facility is None or facility.get("kind") != "puskesmas":
             raise UnknownUnit(unit)
         desa = frozenset(facility.get("wilayah_kerja") or ())
         posyandu = {f["id"] for f in facilities.of_kind("posyandu") if f.get("parent_id") == unit}
         kecamatan = {d[:6] for d in desa} | (
-            {facility["kecamatan_code"]} if facility.get("kecamatan_code") else set())
-        return Scope(role, posyandu=frozenset(posyandu), desa=desa,
-                     kecamatan=frozenset(kecamatan), puskesmas=frozenset({unit}))
+            {facility["kecamatan_code"]} if facility.get("kecamatan_code") else set()
+        )
+        return Scope(
+            role,
+            posyandu=frozenset(posyandu),
+            desa=desa,
+            kecamatan=frozenset(kecamatan),
+            puskesmas=frozenset({unit}),
+        )
     if role == "kecamatan":
         code = facility.get("kecamatan_code") if facility else unit
         if not code or len(code) != 6:
             raise UnknownUnit(unit)
-        desa = {f["desa_code"] for f in facilities.of_kind("posyandu")
-                if (f.get("desa_code") or "").startswith(code)}
+        desa = {
+            f["desa_code"]
+            for f in facilities.of_kind("posyandu")
+            if (f.get("desa_code") or "").startswith(code)
+        }
         return Scope(role, desa=frozenset(desa), kecamatan=frozenset({code}))
     raise UnknownUnit(unit)

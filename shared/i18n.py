@@ -52,8 +52,12 @@ def has(key: str) -> bool:
 
 def incomplete() -> list[tuple[str, str]]:
     """List ``(key, language)`` pairs that lack a translation."""
-    return [(key, lang) for key, texts in sorted(_catalogue.items())
-            for lang in LANGUAGES if not texts.get(lang)]
+    return [
+        (key, lang)
+        for key, texts in sorted(_catalogue.items())
+        for lang in LANGUAGES
+        if not texts.get(lang)
+    ]
 
 
 def catalogue(lang: str | None = DEFAULT_LANGUAGE) -> dict[str, str]:

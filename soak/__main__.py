@@ -42,15 +42,19 @@ def run_campaign_part(scenarios: int, seed: int, workers: int) -> bool:
         print(f"[soak] fault campaign not available ({exc}); skipped", flush=True)
         return False
     out = OUT / "campaign.json"
-    print(f"[soak] fault campaign: {scenarios} scenarios, seed {seed}, SQLite, "
-          f"{workers} worker(s)", flush=True)
+    print(
+        f"[soak] fault campaign: {scenarios} scenarios, seed {seed}, SQLite, {workers} worker(s)",
+        flush=True,
+    )
     result = run_campaign(scenarios, seed, database_url=None, out=out, workers=workers)
     if not out.exists():
         out.write_text(json.dumps(result, indent=1))
     failures = result.get("failures") or []
-    print(f"[soak] campaign: {result.get('lost')} lost, {result.get('doubled')} doubled, "
-          f"{result.get('digest_mismatches')} digest mismatches, {len(failures)} failures",
-          flush=True)
+    print(
+        f"[soak] campaign: {result.get('lost')} lost, {result.get('doubled')} doubled, "
+        f"{result.get('digest_mismatches')} digest mismatches, {len(failures)} failures",
+        flush=True,
+    )
     return not failures and not result.get("lost") and not result.get("doubled")
 
 
@@ -70,11 +74,32 @@ def run_tests_part(database_url: str, pg: bool) -> bool:
     xml = OUT / "tests.xml"
     print(f"[soak] tests {' '.join(packages)} on {backends}", flush=True)
     t0 = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "pytest", *packages, "-q", "-p",
-                            "no:cacheprovider", "--junitxml", str(xml)], cwd=ROOT, env=env)
-    (OUT / "tests-run.json").write_text(json.dumps({
-        "packages": packages, "backends": backends, "exit_code": code,
-        "seconds": round(time.monotonic() - t0, 1)}, indent=1))
+    code = subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *packages,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml",
+            str(xml),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    (OUT / "tests-run.json").write_text(
+        json.dumps(
+            {
+                "packages": packages,
+                "backends": backends,
+                "exit_code": code,
+                "seconds": round(time.monotonic() - t0, 1),
+            },
+            indent=1,
+        )
+    )
     return code == 0
 
 
@@ -84,25 +109,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--devices", type=int, default=48)
-    parser.add_argument("--rate", type=float, default=110.0,
-                        help="offered load in requests per second (0: unlimited)")
-    parser.add_argument("--database-url", default=os.environ.get("SOAK_DATABASE_URL",
-                                                                 DEFAULT_DATABASE_URL))
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                        help="campaign processes (independent seeded campaigns, figures summed)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=110.0,
+        help="offered load in requests per second (0: unlimited)",
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("SOAK_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="campaign processes (independent seeded campaigns, figures summed)",
+    )
     parser.add_argument("--skip-campaign", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample the gunicorn workers with py-spy during the load run")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the gunicorn workers with py-spy during the load run",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     pg = postgres_reachable(args.database_url)
     ok = True
-    parts = [("campaign", args.skip_campaign, lambda: run_campaign_part(args.scenarios, args.seed,
-                                                                  args.workers)),
-             ("tests", args.skip_tests, lambda: run_tests_part(args.database_url, pg)),
-             ("load", args.skip_load, lambda: _load(args, pg))]
+    parts = [
+        (
+            "campaign",
+            args.skip_campaign,
+            lambda: run_campaign_part(args.scenarios, args.seed, args.workers),
+        ),
+        ("tests", args.skip_tests, lambda: run_tests_part(args.database_url, pg)),
+        ("load", args.skip_load, lambda: _load(args, pg)),
+    ]
     for name, skip, part in parts:
         if skip:
             continue
@@ -120,10 +162,16 @@ def main(argv: list[str] | None = None) -> int:
 def _load(args, pg: bool) -> bool:
     if not pg:
         print("[soak] PostgreSQL not reachable: the load runs on SQLite", flush=True)
-    result = run_load(args.minutes, args.devices, args.rate,
-                      args.database_url if pg else None, seed=args.seed,
-                      out=OUT / "load.json", plot=PLOT,
-                      profile=OUT / "load-profile.txt" if args.profile else None)
+    result = run_load(
+        args.minutes,
+        args.devices,
+        args.rate,
+        args.database_url if pg else None,
+        seed=args.seed,
+        out=OUT / "load.json",
+        plot=PLOT,
+        profile=OUT / "load-profile.txt" if args.profile else None,
+    )
     return result["ok"]
 
 

@@ -55,14 +55,26 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-CAMPAIGN_FAULTS = ("drop_request", "drop_response", "duplicate", "delay", "cut_request",
-                   "cut_response", "overlap")
+CAMPAIGN_FAULTS = (
+    "drop_request",
+    "drop_response",
+    "duplicate",
+    "delay",
+    "cut_request",
+    "cut_response",
+    "overlap",
+)
 NAMES = ("Ani", "Budi", "Citra", "Dewi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko")
 ADDRESSES = ("RT 01 Sutera", "RT 02 Sutera", "Dusun Baru", "Jalan Pantai 3", "Gang Melati 7")
 PHONES = ("081234567890", "081298765432", "085211112222", "087733334444")
 MOTHERS = ("Siti", "Rina", "Wati", "Yuni", "Lestari")
-DEVICES = (("k1", "kader_a1"), ("k2", "kader_a1"), ("k3", "kader_a1"), ("ka2", "kader_a2"),
-           ("bidan", "bidan_a"))
+DEVICES = (
+    ("k1", "kader_a1"),
+    ("k2", "kader_a1"),
+    ("k3", "kader_a1"),
+    ("ka2", "kader_a2"),
+    ("bidan", "bidan_a"),
+)
 POSYANDU_OF = {"kader_a1": ("PSY-A1",), "kader_a2": ("PSY-A2",), "bidan_a": ("PSY-A1", "PSY-A2")}
 KINDS = ("person", "child_visit")
 TODAY = date(2026, 11, 20)
@@ -95,14 +107,16 @@ class SimDevice:
         self.posyandu = POSYANDU_OF[username]
         self.dir = root / name
         self.store = Store.open(self.dir)
-        self.agent = SyncAgent(self.store, session=make_session(retries=2, backoff=0),
-                               timeout=(5.0, 30.0))
+        self.agent = SyncAgent(
+            self.store, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0)
+        )
         self.agent.login(server_url, username, PASSWORD, f"campaign-{name}")
         self.device_id = self.store.get_meta("device_id")
         self.service = RecordService(self.store, today=TODAY)
         self.store2 = Store.open(self.dir)
-        self.agent2 = SyncAgent(self.store2, session=make_session(retries=2, backoff=0),
-                                timeout=(5.0, 30.0))
+        self.agent2 = SyncAgent(
+            self.store2, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0)
+        )
         # Half the scenarios run without HTTP retries, so a fault fails the sync and the next
         # one resumes from what the store kept.
         self.sessions = {True: self.agent.session, False: make_session(retries=0)}
@@ -122,15 +136,26 @@ class ServerProcess:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": url, "POSYANDU_DATA_DIR": str(
-            workdir / "instance"), "SECRET_KEY": "campaign-secret"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "POSYANDU_DATA_DIR": str(workdir / "instance"),
+            "SECRET_KEY": "campaign-secret",
+        }
         self.process: subprocess.Popen | None = None
 
     def start(self) -> ServerProcess:
-        command = [str(Path(sys.executable).parent / "posyandu-server"), "run",
-                   "--host", "127.0.0.1", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        command = [
+            str(Path(sys.executable).parent / "posyandu-server"),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        self.process = subprocess.Popen(
+            command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -154,8 +179,9 @@ class ServerProcess:
 class Campaign:
     """The server, the proxy, the devices and the invariant checks of one seeded campaign."""
 
-    def __init__(self, seed: int, database_url: str | None, workdir: Path,
-                 server_process: bool = True):
+    def __init__(
+        self, seed: int, database_url: str | None, workdir: Path, server_process: bool = True
+    ):
         from server import create_app
         from server.extensions import db
         from tests.support import world
@@ -165,24 +191,30 @@ class Campaign:
         self.seed, self.rng, self.workdir = seed, random.Random(seed), workdir
         url = database_url or f"sqlite:///{workdir}/server.sqlite3"
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        self.app = create_app(test_config(url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
-                              instance_path=str(workdir / "instance"))
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        self.app = create_app(
+            test_config(url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+            instance_path=str(workdir / "instance"),
+        )
         reset_database(self.app)
         world.build(self.app)
         with self.app.app_context():
             self.backend = db.engine.dialect.name
-        self.log_levels = {name: logging.getLogger(name).level
-                           for name in ("werkzeug", "urllib3", "field_client", "server")}
+        self.log_levels = {
+            name: logging.getLogger(name).level
+            for name in ("werkzeug", "urllib3", "field_client", "server")
+        }
         for name in self.log_levels:  # faults make them shout; the figures tell the story
             logging.getLogger(name).setLevel(logging.CRITICAL)
         with self.app.app_context():
             db.engine.dispose()
-        self.server = (ServerProcess(url, workdir) if server_process
-                       else LiveServer(self.app)).start()
+        self.server = (
+            ServerProcess(url, workdir) if server_process else LiveServer(self.app)
+        ).start()
         self.proxy = FaultProxy(self.server.url).start()
-        self.devices = [SimDevice(name, user, workdir / "devices", self.proxy.url)
-                        for name, user in DEVICES]
+        self.devices = [
+            SimDevice(name, user, workdir / "devices", self.proxy.url) for name, user in DEVICES
+        ]
         self.by_id = {d.device_id: d for d in self.devices}
         self.created: list[dict[str, Any]] = []  # mutations made since the last check
         self.oracle: dict[str, dict[str, Any]] = {}
@@ -215,8 +247,9 @@ class Campaign:
             db.engine.dispose()
 
     def fail(self, message: str) -> None:
-        self.failures.append(f"seed {self.seed} round {self.round} scenario {self.scenario}: "
-                             f"{message}")
+        self.failures.append(
+            f"seed {self.seed} round {self.round} scenario {self.scenario}: {message}"
+        )
 
     # -- offline edits ---------------------------------------------------------------------------
 
@@ -232,38 +265,65 @@ class Campaign:
         try:
             if roll < 0.2 or not persons:
                 birth = TODAY - timedelta(days=rng.randrange(60, 1500))
-                record = device.service.create("person", {
-                    "posyandu_id": rng.choice(device.posyandu), "name": rng.choice(NAMES),
-                    "sex": rng.choice("MF"), "birth_date": birth.isoformat(),
-                    "mother_name": rng.choice(MOTHERS)}, confirm=True)
+                record = device.service.create(
+                    "person",
+                    {
+                        "posyandu_id": rng.choice(device.posyandu),
+                        "name": rng.choice(NAMES),
+                        "sex": rng.choice("MF"),
+                        "birth_date": birth.isoformat(),
+                        "mother_name": rng.choice(MOTHERS),
+                    },
+                    confirm=True,
+                )
                 kind, op = "person", "upsert"
             elif roll < 0.4:
                 person = rng.choice(persons)
                 birth = date.fromisoformat(person.fields["birth_date"])
                 day = birth + timedelta(days=rng.randrange(1, max(2, (TODAY - birth).days)))
                 months = (day - birth).days / 30.4
-                record = device.service.create("child_visit", {
-                    "person_id": person.id, "visit_date": day.isoformat(),
-                    "weight_kg": round(3.3 + months * 0.35 + rng.uniform(-0.5, 0.5), 1)},
-                    confirm=True)
+                record = device.service.create(
+                    "child_visit",
+                    {
+                        "person_id": person.id,
+                        "visit_date": day.isoformat(),
+                        "weight_kg": round(3.3 + months * 0.35 + rng.uniform(-0.5, 0.5), 1),
+                    },
+                    confirm=True,
+                )
                 kind, op = "child_visit", "upsert"
             elif roll < 0.85:
                 person = rng.choice(persons[:HOT] if rng.random() < 0.7 else persons)
                 name = rng.choice(("name", "name", "address", "phone", "mother_name"))
-                pool = {"name": NAMES, "address": ADDRESSES, "phone": PHONES,
-                        "mother_name": MOTHERS}[name]
-                record = device.service.update("person", person.id, {name: rng.choice(pool)},
-                                               confirm=True)
+                pool = {
+                    "name": NAMES,
+                    "address": ADDRESSES,
+                    "phone": PHONES,
+                    "mother_name": MOTHERS,
+                }[name]
+                record = device.service.update(
+                    "person", person.id, {name: rng.choice(pool)}, confirm=True
+                )
                 kind, op = "person", "upsert"
             elif roll < 0.95 and visits:
                 visit = rng.choice(visits[:HOT] if rng.random() < 0.5 else visits)
-                record = device.service.update("child_visit", visit.id, {
-                    "weight_kg": round(float(visit.fields.get("weight_kg") or 8.0)
-                                       + rng.choice((-0.2, 0.1, 0.3)), 1)}, confirm=True)
+                record = device.service.update(
+                    "child_visit",
+                    visit.id,
+                    {
+                        "weight_kg": round(
+                            float(visit.fields.get("weight_kg") or 8.0)
+                            + rng.choice((-0.2, 0.1, 0.3)),
+                            1,
+                        )
+                    },
+                    confirm=True,
+                )
                 kind, op = "child_visit", "upsert"
             else:
-                target = rng.choice(visits) if visits and rng.random() < 0.7 else \
-                    rng.choice(persons)
+                target = (
+                    rng.choice(visits) if visits and rng.random() < 0.7 else rng.choice(persons)
+                )
                 device.service.delete(target.kind, target.id)
                 record, kind, op = target, target.kind, "delete"
         except (Invalid, LookupError):
@@ -279,13 +339,18 @@ class Campaign:
 
         rng = self.rng
         devices = [d for d in self.devices if "PSY-A1" in d.posyandu]
-        first = sorted((r for r in devices[0].store.list("person")
-                        if r.fields.get("posyandu_id") == "PSY-A1"), key=lambda r: r.id)
+        first = sorted(
+            (r for r in devices[0].store.list("person") if r.fields.get("posyandu_id") == "PSY-A1"),
+            key=lambda r: r.id,
+        )
         if not first:
             return
         person = rng.choice(first[:HOT])
-        pair = [d for d in rng.sample(devices, len(devices))
-                if d.store.get("person", person.id) is not None][:2]
+        pair = [
+            d
+            for d in rng.sample(devices, len(devices))
+            if d.store.get("person", person.id) is not None
+        ][:2]
         values = rng.sample([n for n in NAMES if n != person.fields.get("name")], 2)
         for device, value in zip(pair, values, strict=False):
             before = device.store.get_meta("next_seq")
@@ -303,8 +368,16 @@ class Campaign:
             if entry is None:
                 self.fail(f"{device.name}: mutation seq {seq} missing from the outbox at once")
                 continue
-            self.created.append({"device": device.device_id, "seq": seq, "id": entry.id,
-                                 "kind": entry.kind, "op": entry.op, "fields": entry.fields})
+            self.created.append(
+                {
+                    "device": device.device_id,
+                    "seq": seq,
+                    "id": entry.id,
+                    "kind": entry.kind,
+                    "op": entry.op,
+                    "fields": entry.fields,
+                }
+            )
             self.stats["mutations_created"] += 1
 
     # -- faulted syncs ---------------------------------------------------------------------------
@@ -346,8 +419,9 @@ class Campaign:
                 self.fail(f"{device.name}: sync raised {exc!r}")
 
         if kind == "overlap":
-            threads = [threading.Thread(target=run, args=(a,))
-                       for a in (device.agent, device.agent2)]
+            threads = [
+                threading.Thread(target=run, args=(a,)) for a in (device.agent, device.agent2)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -388,8 +462,7 @@ class Campaign:
                 try:
                     report = device.agent.sync()
                 except SyncError as exc:
-                    self.fail(f"{device.name}: sync after healing failed: {exc.code} "
-                              f"{exc.message}")
+                    self.fail(f"{device.name}: sync after healing failed: {exc.code} {exc.message}")
                     redo = max(redo, index + 1)
                     continue
                 self.digests_ok[device.name] = report.digest_ok
@@ -415,14 +488,20 @@ class Campaign:
 
         with self.app.app_context():
             session = db.session
-            logs = {(row.device_id, row.seq): row for row in session.execute(
-                sa.select(MutationLog).where(MutationLog.id > self.last_log_id)
-                .order_by(MutationLog.id)).scalars()}
+            logs = {
+                (row.device_id, row.seq): row
+                for row in session.execute(
+                    sa.select(MutationLog)
+                    .where(MutationLog.id > self.last_log_id)
+                    .order_by(MutationLog.id)
+                ).scalars()
+            }
             self._check_created(logs)
             doubled = session.execute(
                 sa.select(MutationLog.device_id, MutationLog.hlc, sa.func.count())
                 .group_by(MutationLog.device_id, MutationLog.hlc)
-                .having(sa.func.count() > 1)).all()
+                .having(sa.func.count() > 1)
+            ).all()
             for device_id, hlc, n in doubled:
                 key = (device_id, hlc)
                 if key not in self.doubled_seen:
@@ -433,19 +512,25 @@ class Campaign:
             touched = {row.record_id for row in new_logs}
             conflicts = {}
             if touched:
-                for row in session.execute(sa.select(Conflict).where(
-                        Conflict.record_id.in_(sorted(touched)))).scalars():
+                for row in session.execute(
+                    sa.select(Conflict).where(Conflict.record_id.in_(sorted(touched)))
+                ).scalars():
                     conflicts.setdefault((row.record_id, row.field), []).append(row)
             for row in new_logs:
                 self._replay(row, conflicts)
             if self.reference_ids is None:
-                self.reference_ids = set(session.execute(sa.select(Record.id).where(
-                    Record.kind.not_in(KINDS))).scalars())
+                self.reference_ids = set(
+                    session.execute(sa.select(Record.id).where(Record.kind.not_in(KINDS))).scalars()
+                )
             changed = set()
-            for r in session.execute(sa.select(Record).where(
-                    Record.kind.in_(KINDS), Record.change_seq > self.last_change_seq)).scalars():
-                self.server_rows[r.id] = Snapshot(r.kind, r.version, r.deleted, dict(r.fields),
-                                             r.posyandu_id)
+            for r in session.execute(
+                sa.select(Record).where(
+                    Record.kind.in_(KINDS), Record.change_seq > self.last_change_seq
+                )
+            ).scalars():
+                self.server_rows[r.id] = Snapshot(
+                    r.kind, r.version, r.deleted, dict(r.fields), r.posyandu_id
+                )
                 self.last_change_seq = max(self.last_change_seq, r.change_seq)
                 changed.add(r.id)
             self._check_records(self.server_rows, touched)
@@ -459,13 +544,21 @@ class Campaign:
             row = logs.get((m["device"], m["seq"]))
             if row is None:
                 self.stats["lost"] += 1
-                self.fail(f"mutation {m['device']}#{m['seq']} ({m['op']} {m['kind']} "
-                          f"{m['id']}) never reached the server")
+                self.fail(
+                    f"mutation {m['device']}#{m['seq']} ({m['op']} {m['kind']} "
+                    f"{m['id']}) never reached the server"
+                )
                 continue
             if (row.record_id, row.kind, row.op, row.fields or {}) != (
-                    m["id"], m["kind"], m["op"], m["fields"]):
-                self.fail(f"mutation {m['device']}#{m['seq']} logged with other content: "
-                          f"{row.record_id} {row.op} {row.fields} != {m['id']} {m['fields']}")
+                m["id"],
+                m["kind"],
+                m["op"],
+                m["fields"],
+            ):
+                self.fail(
+                    f"mutation {m['device']}#{m['seq']} logged with other content: "
+                    f"{row.record_id} {row.op} {row.fields} != {m['id']} {m['fields']}"
+                )
             self.outcomes[row.status] += 1
             if row.status == "rejected":
                 self.stats["mutations_rejected"] += 1
@@ -477,8 +570,9 @@ class Campaign:
                 self.stats["lost"] += counts["pending"]
                 self.fail(f"{device.name}: {counts['pending']} mutations still pending")
             if counts["quarantined"]:
-                self.fail(f"{device.name}: {counts['quarantined']} refused mutations left "
-                          f"after healing")
+                self.fail(
+                    f"{device.name}: {counts['quarantined']} refused mutations left after healing"
+                )
         self.created = []
 
     def _replay(self, row, conflicts: dict) -> None:
@@ -488,9 +582,17 @@ class Campaign:
 
         if row.status == "rejected":
             return
-        state = self.oracle.setdefault(row.record_id, {"fields": {}, "deleted": False,
-                                                       "version": 0, "count": 0, "kind": row.kind,
-                                                       "deleted_by": None})
+        state = self.oracle.setdefault(
+            row.record_id,
+            {
+                "fields": {},
+                "deleted": False,
+                "version": 0,
+                "count": 0,
+                "kind": row.kind,
+                "deleted_by": None,
+            },
+        )
         fields = state["fields"]
         base = row.base_version or 0
         hlc = tuple(hlc_mod.parse(row.hlc))
@@ -503,13 +605,18 @@ class Campaign:
         def expect(name, winner, loser):
             self.stats["concurrent_same_field_edits"] += 1
             for c in conflicts.get((row.record_id, name), []):
-                if c.id not in self.used_conflicts and c.winner_value == winner and \
-                        c.loser_value == loser:
+                if (
+                    c.id not in self.used_conflicts
+                    and c.winner_value == winner
+                    and c.loser_value == loser
+                ):
                     self.used_conflicts.add(c.id)
                     self.stats["conflicts_found"] += 1
                     return
-            self.fail(f"concurrent edit of {row.kind} {row.record_id}.{name} "
-                      f"({loser!r} lost to {winner!r}) missing from the conflict queue")
+            self.fail(
+                f"concurrent edit of {row.kind} {row.record_id}.{name} "
+                f"({loser!r} lost to {winner!r}) missing from the conflict queue"
+            )
 
         # Field stamps carry the server's version numbers (a visit's version also moves when the
         # server recomputes its derived values); a person's own count is checked separately.
@@ -534,15 +641,22 @@ class Campaign:
                 edits = {n: fields[n][0] for n in edited}
                 # The conflict's values are recorded as the server saw them: winner first.
                 self.stats["concurrent_same_field_edits"] += 1
-                if any(c.id not in self.used_conflicts for c in
-                       conflicts.get((row.record_id, "_deleted"), [])):
-                    c = next(c for c in conflicts[(row.record_id, "_deleted")]
-                             if c.id not in self.used_conflicts)
+                if any(
+                    c.id not in self.used_conflicts
+                    for c in conflicts.get((row.record_id, "_deleted"), [])
+                ):
+                    c = next(
+                        c
+                        for c in conflicts[(row.record_id, "_deleted")]
+                        if c.id not in self.used_conflicts
+                    )
                     self.used_conflicts.add(c.id)
                     self.stats["conflicts_found"] += 1
                 else:
-                    self.fail(f"delete of {row.record_id} concurrent with edits {edits} "
-                              f"missing from the conflict queue")
+                    self.fail(
+                        f"delete of {row.record_id} concurrent with edits {edits} "
+                        f"missing from the conflict queue"
+                    )
                 if not won:
                     return
             state["deleted"] = True
@@ -593,17 +707,25 @@ class Campaign:
             got = {k: v for k, v in row.fields.items() if k not in derived and k != "id"}
             want = {k: v[0] for k, v in state["fields"].items()}
             if got != want:
-                diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want)
-                        if got.get(k) != want.get(k)}
-                self.fail(f"{row.kind} {record_id} fields differ from the replayed log "
-                          f"(server, expected): {diff}")
+                diff = {
+                    k: (got.get(k), want.get(k))
+                    for k in set(got) | set(want)
+                    if got.get(k) != want.get(k)
+                }
+                self.fail(
+                    f"{row.kind} {record_id} fields differ from the replayed log "
+                    f"(server, expected): {diff}"
+                )
             if row.deleted != state["deleted"]:
-                self.fail(f"{row.kind} {record_id} deleted={row.deleted}, log says "
-                          f"{state['deleted']}")
+                self.fail(
+                    f"{row.kind} {record_id} deleted={row.deleted}, log says {state['deleted']}"
+                )
             if row.kind == "person" and row.version != state["count"]:
                 self.stats["doubled"] += row.version > state["count"]
-                self.fail(f"person {record_id} at version {row.version}, its applied "
-                          f"changes make {state['count']}")
+                self.fail(
+                    f"person {record_id} at version {row.version}, its applied "
+                    f"changes make {state['count']}"
+                )
         self.stats["records_checked"] += len(touched)
 
     def _check_replicas(self, server: dict, changed: set, full: bool) -> None:
@@ -616,39 +738,47 @@ class Campaign:
             if full:
                 remote = device.agent.remote_ids()
                 if {rid: version for rid, _, version in remote} != local:
-                    self.fail(f"{device.name}: replica (id, version) set differs from "
-                              f"/sync/ids")
+                    self.fail(f"{device.name}: replica (id, version) set differs from /sync/ids")
                 if scope_digest(local.items()) != scope_digest((r, v) for r, _, v in remote):
                     self.stats["digest_mismatches"] += 1
                     self.fail(f"{device.name}: replica digest differs from /sync/ids")
             if self.digests_ok.get(device.name) is not True:
                 self.stats["digest_mismatches"] += 1
-                self.fail(f"{device.name}: last sync's digest check said "
-                          f"{self.digests_ok.get(device.name)}")
-            want = {rid: row.version for rid, row in server.items()
-                    if not row.deleted and row.posyandu_id in device.posyandu}
+                self.fail(
+                    f"{device.name}: last sync's digest check said "
+                    f"{self.digests_ok.get(device.name)}"
+                )
+            want = {
+                rid: row.version
+                for rid, row in server.items()
+                if not row.deleted and row.posyandu_id in device.posyandu
+            }
             have = {rid: v for rid, v in local.items() if rid not in self.reference_ids}
             if want != have:
                 diff = sorted(set(want.items()) ^ set(have.items()))[:5]
-                self.fail(f"{device.name}: (id, version) of persons and visits differ from "
-                          f"the server's: {len(set(want.items()) ^ set(have.items()))}, e.g. "
-                          f"{diff}")
+                self.fail(
+                    f"{device.name}: (id, version) of persons and visits differ from "
+                    f"the server's: {len(set(want.items()) ^ set(have.items()))}, e.g. "
+                    f"{diff}"
+                )
             for rid in sorted(want if full else set(want) & changed):
                 row = server[rid]
                 local_row = device.store.get(row.kind, rid)
                 if local_row is None:
                     continue  # reported by the set comparison above
                 derived = records.spec(row.kind).derived_fields
-                server_fields = {k: v for k, v in row.fields.items()
-                                 if k not in derived and k != "id"}
+                server_fields = {
+                    k: v for k, v in row.fields.items() if k not in derived and k != "id"
+                }
                 local_fields = {k: v for k, v in local_row.fields.items() if k != "id"}
                 self.stats["replica_records_compared"] += 1
                 if (row.version, server_fields) != (local_row.version, local_fields):
-                    self.fail(f"{device.name}: {row.kind} {rid} ({local_row.sync_state}) "
-                              f"differs from the server: "
-                              f"v{local_row.version} {local_fields} != v{row.version} "
-                              f"{server_fields}")
-
+                    self.fail(
+                        f"{device.name}: {row.kind} {rid} ({local_row.sync_state}) "
+                        f"differs from the server: "
+                        f"v{local_row.version} {local_fields} != v{row.version} "
+                        f"{server_fields}"
+                    )
 
     def run(self, scenarios: int) -> None:
         """Play rounds until ``scenarios`` scenarios ran (or 20 failures piled up)."""
@@ -661,7 +791,7 @@ class Campaign:
                         self.edit(device)
                 order = list(self.devices)
                 self.rng.shuffle(order)
-                for device in order[:scenarios - self.scenario]:
+                for device in order[: scenarios - self.scenario]:
                     self.scenario_for(device)
             started = time.monotonic()
             self.heal()
@@ -671,9 +801,14 @@ class Campaign:
             self.timing["check"] += time.monotonic() - started
 
 
-def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
-                 out: Path | None = None, server_process: bool = True,
-                 workers: int = 1) -> dict[str, Any]:
+def run_campaign(
+    scenarios: int,
+    seed: int,
+    database_url: str | None = None,
+    out: Path | None = None,
+    server_process: bool = True,
+    workers: int = 1,
+) -> dict[str, Any]:
     """Run ``scenarios`` fault scenarios (one device's faulted sync each) and return the figures.
 
     ``database_url`` None: a temporary SQLite file. A PostgreSQL URL is EMPTIED first.
@@ -689,24 +824,30 @@ def run_campaign(scenarios: int, seed: int, database_url: str | None = None,
     return result
 
 
-def _run_parallel(scenarios: int, seed: int, database_url: str | None, server_process: bool,
-                  workers: int) -> dict[str, Any]:
+def _run_parallel(
+    scenarios: int, seed: int, database_url: str | None, server_process: bool, workers: int
+) -> dict[str, Any]:
     import multiprocessing
 
     if database_url is not None:
         raise ValueError("parallel campaigns need a database each: SQLite only")
     begun = time.monotonic()
-    shares = [scenarios // workers + (1 if i < scenarios % workers else 0)
-              for i in range(workers)]
+    shares = [scenarios // workers + (1 if i < scenarios % workers else 0) for i in range(workers)]
     seeds = [seed * 1000 + i for i in range(workers)]
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        parts = pool.starmap(_run_one, [(n, s, None, server_process)
-                                        for n, s in zip(shares, seeds, strict=True)])
+        parts = pool.starmap(
+            _run_one, [(n, s, None, server_process) for n, s in zip(shares, seeds, strict=True)]
+        )
     merged: dict[str, Any] = {}
     for part in parts:
         for key, value in part.items():
-            if isinstance(value, bool) or key in ("seed", "backend", "server",
-                                                  "scenario_definition", "devices"):
+            if isinstance(value, bool) or key in (
+                "seed",
+                "backend",
+                "server",
+                "scenario_definition",
+                "devices",
+            ):
                 merged[key] = value
             elif isinstance(value, int | float):
                 merged[key] = round(merged.get(key, 0) + value, 1)
@@ -716,14 +857,19 @@ def _run_parallel(scenarios: int, seed: int, database_url: str | None, server_pr
                     into[k] = round(into.get(k, 0) + v, 1)
             elif isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
-    merged.update(seed=seed, workers=workers, worker_seeds=seeds,
-                  worker_duration_s=[p["duration_s"] for p in parts],
-                  duration_s=round(time.monotonic() - begun, 1))
+    merged.update(
+        seed=seed,
+        workers=workers,
+        worker_seeds=seeds,
+        worker_duration_s=[p["duration_s"] for p in parts],
+        duration_s=round(time.monotonic() - begun, 1),
+    )
     return merged
 
 
-def _run_one(scenarios: int, seed: int, database_url: str | None,
-             server_process: bool) -> dict[str, Any]:
+def _run_one(
+    scenarios: int, seed: int, database_url: str | None, server_process: bool
+) -> dict[str, Any]:
     begun = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="posyandu-campaign-"))
     campaign = Campaign(seed, database_url, workdir, server_process=server_process)
@@ -735,15 +881,19 @@ def _run_one(scenarios: int, seed: int, database_url: str | None,
         fired = dict(sorted(campaign.proxy.fired.items()))
         stats = campaign.stats
         result = {
-            "scenarios": campaign.scenario, "rounds": campaign.round, "seed": seed,
-            "backend": campaign.backend, "devices": len(campaign.devices),
+            "scenarios": campaign.scenario,
+            "rounds": campaign.round,
+            "seed": seed,
+            "backend": campaign.backend,
+            "devices": len(campaign.devices),
             "server": "posyandu-server process" if server_process else "werkzeug thread",
             "scenario_definition": "one device's sync attempt through the proxy with one fault "
-                                   "armed on one of its requests (overlap: two syncs of the "
-                                   "device at once); a round = twice (offline edits on every "
-                                   "device, one scenario per device), heal, check every "
-                                   "invariant",
-            "faults": fired, "faults_armed": dict(sorted(campaign.armed.items())),
+            "armed on one of its requests (overlap: two syncs of the "
+            "device at once); a round = twice (offline edits on every "
+            "device, one scenario per device), heal, check every "
+            "invariant",
+            "faults": fired,
+            "faults_armed": dict(sorted(campaign.armed.items())),
             "faults_fired_total": sum(fired.values()),
             "scenarios_without_http_retries": stats["scenarios_without_retries"],
             "syncs_failed_under_fault": stats["syncs_failed_under_fault"],
@@ -752,7 +902,8 @@ def _run_one(scenarios: int, seed: int, database_url: str | None,
             "mutations_applied": stats["mutations_applied"],
             "mutations_rejected": stats["mutations_rejected"],
             "outcomes": dict(sorted(campaign.outcomes.items())),
-            "lost": stats["lost"], "doubled": stats["doubled"],
+            "lost": stats["lost"],
+            "doubled": stats["doubled"],
             "records_checked": stats["records_checked"],
             "replicas_checked": stats["replicas_checked"],
             "replica_records_compared": stats["replica_records_compared"],
@@ -772,19 +923,30 @@ def _run_one(scenarios: int, seed: int, database_url: str | None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m soak.campaign", description=__doc__.split(
-        "\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m soak.campaign", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--scenarios", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="parallel independent campaigns (SQLite only)")
-    parser.add_argument("--in-process", action="store_true",
-                        help="serve the app in a thread instead of a posyandu-server process")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="parallel independent campaigns (SQLite only)"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve the app in a thread instead of a posyandu-server process",
+    )
     args = parser.parse_args(argv)
-    result = run_campaign(args.scenarios, args.seed, args.database_url, args.out,
-                          server_process=not args.in_process, workers=args.workers)
+    result = run_campaign(
+        args.scenarios,
+        args.seed,
+        args.database_url,
+        args.out,
+        server_process=not args.in_process,
+        workers=args.workers,
+    )
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result["failures"] else 0
 

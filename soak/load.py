@@ -63,8 +63,6 @@ EDIT_SHARE = 0.5
 # --- preparing the database and the server --------------------------------------------------
 
 
-
-
 def _libpq_url(database_url: str) -> str:
     return re.sub(r"^postgresql\+psycopg://", "postgresql://", database_url)
 
@@ -130,15 +128,39 @@ with app.app_context():
 def prepare(env: dict, scale: float, seed: int, kader_users: int, puskesmas_users: int) -> dict:
     """Seed the demo kabupaten and create the soak users; return what was made."""
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "server.cli", "seed-demo", "--seed", str(seed),
-                          "--scale", str(scale)], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
-    users = json.loads(subprocess.run(
-        [sys.executable, "-c", _USERS_SCRIPT, str(kader_users), str(puskesmas_users), PASSWORD],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "seed-demo",
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    users = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _USERS_SCRIPT, str(kader_users), str(puskesmas_users), PASSWORD],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()[-1]
+    )
     created = re.search(r"(\d+) baru", out)
-    return {"users": users, "seeded_records": int(created.group(1)) if created else None,
-            "prepare_seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "users": users,
+        "seeded_records": int(created.group(1)) if created else None,
+        "prepare_seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def plan_devices(users: list[dict], devices: int) -> list[dict]:
@@ -171,14 +193,35 @@ class Gunicorn:
         self.access_log = logdir / "gunicorn-access.log"
         self.error_log = logdir / "gunicorn-error.log"
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "--backlog", "2048",
-             "--access-logfile", str(self.access_log),
-             "--access-logformat", '%(s)s %(D)s "%(m)s %(U)s"',
-             "--error-logfile", str(self.error_log), "server:create_app()"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_http(f"{self.base}/openapi.json", self.process, "gunicorn",
-                  detail=lambda: ": " + self.error_log.read_text()[-2000:])
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "--backlog",
+                "2048",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                '%(s)s %(D)s "%(m)s %(U)s"',
+                "--error-logfile",
+                str(self.error_log),
+                "server:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_http(
+            f"{self.base}/openapi.json",
+            self.process,
+            "gunicorn",
+            detail=lambda: ": " + self.error_log.read_text()[-2000:],
+        )
 
     def pids(self) -> tuple[int, list[int]]:
         """Return the master's pid and its workers' pids."""
@@ -186,8 +229,6 @@ class Gunicorn:
 
     def stop(self) -> None:
         stop(self.process)
-
-
 
 
 def _rss_kb(pid: int) -> tuple[int, int]:
@@ -241,13 +282,19 @@ class Sampler(threading.Thread):
             return
         mem = {pid: _rss_kb(pid) for pid in [master, *workers]}
         cpu = sum(_cpu_seconds(p) for p in [master, *workers])
-        sample = {"t": time.time(), "rss_kb": {str(p): v[0] for p, v in mem.items()},
-                  "pss_kb": {str(p): v[1] for p, v in mem.items()}, "master": master,
-                  "server_cpu_s": cpu}
+        sample = {
+            "t": time.time(),
+            "rss_kb": {str(p): v[0] for p, v in mem.items()},
+            "pss_kb": {str(p): v[1] for p, v in mem.items()},
+            "master": master,
+            "server_cpu_s": cpu,
+        }
         if self.pg is not None:
-            rows = self.pg.execute("SELECT pid, state FROM pg_stat_activity WHERE datname = %s "
-                                   "AND pid <> pg_backend_pid()",
-                                   (self.dbname,)).fetchall()
+            rows = self.pg.execute(
+                "SELECT pid, state FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                (self.dbname,),
+            ).fetchall()
             sample["pg_connections"] = len(rows)
             sample["pg_active"] = sum(1 for _, state in rows if state == "active")
             for pid, _ in rows:
@@ -281,14 +328,27 @@ class Recorder:
 class SimDevice:
     """One phone: signs in, keeps its replica's versions, pushes and pulls on a Poisson pace."""
 
-    def __init__(self, spec: dict, base: str, recorder: Recorder, interval: float,
-                 stop: threading.Event, seed: int):
+    def __init__(
+        self,
+        spec: dict,
+        base: str,
+        recorder: Recorder,
+        interval: float,
+        stop: threading.Event,
+        seed: int,
+    ):
         self.spec, self.base, self.rec, self.interval, self.stop = (
-            spec, base, recorder, interval, stop)
+            spec,
+            base,
+            recorder,
+            interval,
+            stop,
+        )
         self.rng = random.Random(seed * 1000 + spec["index"])
         self.http = requests.Session()
-        self.http.headers.update({"Accept-Encoding": "gzip", "Accept-Language": "id",
-                                  "User-Agent": "posyandu-soak/0.1"})
+        self.http.headers.update(
+            {"Accept-Encoding": "gzip", "Accept-Language": "id", "User-Agent": "posyandu-soak/0.1"}
+        )
         self.device_id = ""
         self.cursor: str | None = None
         self.seq = 0
@@ -317,8 +377,13 @@ class SimDevice:
             return None
         seconds = time.perf_counter() - t0
         ok = response.status_code in EXPECTED_STATUS.get(label, (200,))
-        self.rec.add(ts, label, response.status_code, seconds,
-                     None if ok else f"status:{response.status_code}")
+        self.rec.add(
+            ts,
+            label,
+            response.status_code,
+            seconds,
+            None if ok else f"status:{response.status_code}",
+        )
         return response if ok else None
 
     def pace(self) -> None:
@@ -342,8 +407,12 @@ class SimDevice:
 
     def login(self) -> bool:
         name = f"soak-{self.spec['index']:03d}"
-        response = self.call("login", "POST", "/auth/login", json={
-            "username": self.spec["username"], "password": PASSWORD, "device_name": name})
+        response = self.call(
+            "login",
+            "POST",
+            "/auth/login",
+            json={"username": self.spec["username"], "password": PASSWORD, "device_name": name},
+        )
         if response is None:
             self.failures.append("login failed")
             return False
@@ -365,8 +434,13 @@ class SimDevice:
                 return
             page = response.json()
             for change in page["changes"]:
-                self.take(change["id"], change["kind"], change["version"], change["deleted"],
-                          change["fields"])
+                self.take(
+                    change["id"],
+                    change["kind"],
+                    change["version"],
+                    change["deleted"],
+                    change["fields"],
+                )
             self.pulled += len(page["changes"])
             self.cursor = page["cursor"]
             if not page["more"]:
@@ -384,18 +458,30 @@ class SimDevice:
             self.persons.pop(record_id, None)
         elif kind == "person":
             birth = fields.get("birth_date") or "1900-01-01"
-            if birth >= self.child_cutoff.isoformat() and not fields.get("died_on") \
-                    and not fields.get("moved_out_on"):
-                self.persons[record_id] = {"birth_date": birth, "rt": fields.get("rt"),
-                                           "desa_code": fields.get("desa_code")}
+            if (
+                birth >= self.child_cutoff.isoformat()
+                and not fields.get("died_on")
+                and not fields.get("moved_out_on")
+            ):
+                self.persons[record_id] = {
+                    "birth_date": birth,
+                    "rt": fields.get("rt"),
+                    "desa_code": fields.get("desa_code"),
+                }
         elif kind == "child_visit":
-            self.visits[record_id] = {"person_id": fields.get("person_id"),
-                                      "weight_kg": fields.get("weight_kg")}
+            self.visits[record_id] = {
+                "person_id": fields.get("person_id"),
+                "weight_kg": fields.get("weight_kg"),
+            }
 
     def push(self, mutations: list[dict]) -> None:
         """Push one batch; on a lost answer send the same batch again (it is idempotent)."""
-        body = gzip.compress(json.dumps({"device_id": self.device_id, "mutations": mutations},
-                                        separators=(",", ":")).encode(), 6)
+        body = gzip.compress(
+            json.dumps(
+                {"device_id": self.device_id, "mutations": mutations}, separators=(",", ":")
+            ).encode(),
+            6,
+        )
         headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
         for attempt in range(PUSH_RETRIES):
             response = self.call("push", "POST", "/sync/push", data=body, headers=headers)
@@ -416,8 +502,9 @@ class SimDevice:
                 self.failures.append(f"seq {result['seq']} rejected: {result.get('errors')}")
             current = result.get("current")
             if current is not None:
-                self.take(m["id"], m["kind"], current["version"], current["deleted"],
-                          current["fields"])
+                self.take(
+                    m["id"], m["kind"], current["version"], current["deleted"], current["fields"]
+                )
             elif result.get("version") is not None:
                 self.versions[m["id"]] = result["version"]
                 if m["op"] == "upsert" and status == "applied" and m["base_version"] is None:
@@ -425,13 +512,20 @@ class SimDevice:
 
     # what a kader records
 
-    def mutation(self, kind: str, record_id: str, fields: dict, op: str = "upsert",
-                 base: bool = True) -> dict:
+    def mutation(
+        self, kind: str, record_id: str, fields: dict, op: str = "upsert", base: bool = True
+    ) -> dict:
         self.seq += 1
-        return {"seq": self.seq, "id": record_id, "kind": kind, "op": op,
-                "base_version": self.versions.get(record_id) if base else None,
-                "fields": fields, "hlc": self.hlc(),
-                "device_time": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        return {
+            "seq": self.seq,
+            "id": record_id,
+            "kind": kind,
+            "op": op,
+            "base_version": self.versions.get(record_id) if base else None,
+            "fields": fields,
+            "hlc": self.hlc(),
+            "device_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
 
     def new_visit(self, person_id: str) -> dict:
         rng = self.rng
@@ -440,15 +534,25 @@ class SimDevice:
         day = first + timedelta(days=rng.randrange(max(1, (self.today - first).days)))
         age = (day - birth).days
         weight = 3.2 + age / 365 * 2.3 + rng.uniform(-0.6, 0.6)
-        fields = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                  "person_id": person_id, "posyandu_id": self.spec["unit"],
-                  "visit_date": day.isoformat(), "weight_kg": round(min(weight, 28.0), 1)}
+        fields = {
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "person_id": person_id,
+            "posyandu_id": self.spec["unit"],
+            "visit_date": day.isoformat(),
+            "weight_kg": round(min(weight, 28.0), 1),
+        }
         if rng.random() < 0.4:
             fields["length_cm"] = round(min(50 + age / 30.4 * 1.3, 115.0), 1)
             fields["position"] = "lying" if age < 731 else "standing"
         if rng.random() < 0.1:
-            fields["notes"] = rng.choice(("Ibu diberi penyuluhan MP-ASI", "Rujuk ke puskesmas",
-                                          "Anak batuk pilek", "Ditimbang ulang"))
+            fields["notes"] = rng.choice(
+                (
+                    "Ibu diberi penyuluhan MP-ASI",
+                    "Rujuk ke puskesmas",
+                    "Anak batuk pilek",
+                    "Ditimbang ulang",
+                )
+            )
         self.new_visits[person_id] += 1
         return fields
 
@@ -463,19 +567,30 @@ class SimDevice:
                 sex = rng.choice("MF")
                 desa = self.spec["unit"][4:14]
                 birth = self.today - timedelta(days=rng.randrange(3, 40))
-                fields = {"id": pid, "posyandu_id": self.spec["unit"],
-                          "name": rng.choice(NAMES_M if sex == "M" else NAMES_F) + " Soak",
-                          "sex": sex, "birth_date": birth.isoformat(), "desa_code": desa,
-                          "mother_name": rng.choice(NAMES_F) + " Ibu", "has_kia_book": True,
-                          "rt": f"{rng.randint(1, 12):03d}", "rw": f"{rng.randint(1, 4):03d}",
-                          "birth_weight_kg": round(rng.uniform(2.4, 3.9), 2)}
+                fields = {
+                    "id": pid,
+                    "posyandu_id": self.spec["unit"],
+                    "name": rng.choice(NAMES_M if sex == "M" else NAMES_F) + " Soak",
+                    "sex": sex,
+                    "birth_date": birth.isoformat(),
+                    "desa_code": desa,
+                    "mother_name": rng.choice(NAMES_F) + " Ibu",
+                    "has_kia_book": True,
+                    "rt": f"{rng.randint(1, 12):03d}",
+                    "rw": f"{rng.randint(1, 4):03d}",
+                    "birth_weight_kg": round(rng.uniform(2.4, 3.9), 2),
+                }
                 planned.setdefault(pid, ("person", pid, fields, "upsert", False))
-                self.persons[pid] = {"birth_date": birth.isoformat(), "rt": fields["rt"],
-                                     "desa_code": desa}
+                self.persons[pid] = {
+                    "birth_date": birth.isoformat(),
+                    "rt": fields["rt"],
+                    "desa_code": desa,
+                }
             elif roll < 0.55 and children:
                 fields = self.new_visit(rng.choice(children))
-                planned.setdefault(fields["id"], ("child_visit", fields["id"], fields, "upsert",
-                                                  False))
+                planned.setdefault(
+                    fields["id"], ("child_visit", fields["id"], fields, "upsert", False)
+                )
             elif roll < 0.80 and self.visits:
                 vid = rng.choice(list(self.visits))
                 weight = self.visits[vid].get("weight_kg") or 8.0
@@ -492,8 +607,10 @@ class SimDevice:
                 vid = rng.choice(list(self.visits))
                 self.visits.pop(vid)
                 planned.setdefault(vid, ("child_visit", vid, {}, "delete", True))
-        return [self.mutation(kind, rid, fields, op, base)
-                for kind, rid, fields, op, base in planned.values()]
+        return [
+            self.mutation(kind, rid, fields, op, base)
+            for kind, rid, fields, op, base in planned.values()
+        ]
 
     # loops
 
@@ -520,20 +637,31 @@ class SimDevice:
         self.pace()
         roll = self.rng.random()
         if roll < 0.35:
-            response = self.call("conflicts", "GET", "/conflicts",
-                                 params={"status": "open", "limit": 50})
+            response = self.call(
+                "conflicts", "GET", "/conflicts", params={"status": "open", "limit": 50}
+            )
             self.pace()
             items = response.json()["conflicts"] if response is not None else []
             if items and self.rng.random() < 0.5:
                 pick = self.rng.choice(items)
-                self.call("resolve", "POST", f"/conflicts/{pick['id']}/resolve",
-                          json={"choice": self.rng.choice(("winner", "loser"))})
+                self.call(
+                    "resolve",
+                    "POST",
+                    f"/conflicts/{pick['id']}/resolve",
+                    json={"choice": self.rng.choice(("winner", "loser"))},
+                )
                 self.pace()
         elif roll < 0.5:
-            self.call("indicators", "GET", "/indicators",
-                      params={"period": (self.today.replace(day=1) - timedelta(days=1))
-                              .strftime("%Y-%m"), "level": "posyandu",
-                              "parent": self.spec["unit"]})
+            self.call(
+                "indicators",
+                "GET",
+                "/indicators",
+                params={
+                    "period": (self.today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
+                    "level": "posyandu",
+                    "parent": self.spec["unit"],
+                },
+            )
             self.pace()
 
     def run(self) -> None:
@@ -547,19 +675,34 @@ class SimDevice:
                 self.stop.wait(1.0)
 
     def summary(self) -> dict:
-        return {"index": self.spec["index"], "username": self.spec["username"],
-                "role": self.spec["role"], "unit": self.spec["unit"],
-                "device_id": self.device_id, "pushed": self.seq,
-                "outcomes": dict(Counter(self.outcomes.values())),
-                "outcome_by_seq_missing": [s for s in range(1, self.seq + 1)
-                                           if s not in self.outcomes][:20],
-                "pulled": self.pulled, "failures": self.failures[:20],
-                "versions": self.versions if self.spec["role"] == "kader" else {}}
+        return {
+            "index": self.spec["index"],
+            "username": self.spec["username"],
+            "role": self.spec["role"],
+            "unit": self.spec["unit"],
+            "device_id": self.device_id,
+            "pushed": self.seq,
+            "outcomes": dict(Counter(self.outcomes.values())),
+            "outcome_by_seq_missing": [s for s in range(1, self.seq + 1) if s not in self.outcomes][
+                :20
+            ],
+            "pulled": self.pulled,
+            "failures": self.failures[:20],
+            "versions": self.versions if self.spec["role"] == "kader" else {},
+        }
 
 
-def _worker(specs: list[dict], base: str, rate_per_device: float, seed: int,
-            news: mp.Queue, go: mp.Event, halt: mp.Event, drain: mp.Event,
-            result_path: str) -> None:
+def _worker(
+    specs: list[dict],
+    base: str,
+    rate_per_device: float,
+    seed: int,
+    news: mp.Queue,
+    go: mp.Event,
+    halt: mp.Event,
+    drain: mp.Event,
+    result_path: str,
+) -> None:
     """One load-generator process: its devices as threads, results to ``result_path``."""
     recorder = Recorder()
     stop = threading.Event()
@@ -595,9 +738,15 @@ def _worker(specs: list[dict], base: str, rate_per_device: float, seed: int,
     for d in devices:
         d.interval = 0.0
         d.pull()
-    Path(result_path).write_text(json.dumps({
-        "rows": recorder.rows, "devices": [d.summary() for d in devices],
-        "cpu_s": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)}))
+    Path(result_path).write_text(
+        json.dumps(
+            {
+                "rows": recorder.rows,
+                "devices": [d.summary() for d in devices],
+                "cpu_s": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime),
+            }
+        )
+    )
 
 
 def _await(news, word: str, procs: list, timeout: float = 900) -> None:
@@ -609,7 +758,9 @@ def _await(news, word: str, procs: list, timeout: float = 900) -> None:
                 heard += 1
         except queue.Empty:
             if any(p.exitcode is not None for p in procs):
-                raise RuntimeError("a load-generator process died; see its traceback above") from None
+                raise RuntimeError(
+                    "a load-generator process died; see its traceback above"
+                ) from None
             if time.monotonic() > deadline:
                 raise RuntimeError(f"load generators not {word} after {timeout:.0f} s") from None
 
@@ -626,9 +777,14 @@ def _pct(values: list[float], q: float) -> float:
 
 def _latency(rows: list[tuple]) -> dict:
     ms = [r[3] for r in rows]
-    return {"count": len(ms), "p50_ms": _pct(ms, 0.50), "p95_ms": _pct(ms, 0.95),
-            "p99_ms": _pct(ms, 0.99), "max_ms": round(max(ms), 1) if ms else None,
-            "mean_ms": round(statistics.fmean(ms), 1) if ms else None}
+    return {
+        "count": len(ms),
+        "p50_ms": _pct(ms, 0.50),
+        "p95_ms": _pct(ms, 0.95),
+        "p99_ms": _pct(ms, 0.99),
+        "max_ms": round(max(ms), 1) if ms else None,
+        "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+    }
 
 
 def _slope_per_minute(points: list[tuple[float, float]]) -> float | None:
@@ -637,21 +793,33 @@ def _slope_per_minute(points: list[tuple[float, float]]) -> float | None:
     xs, ys = [p[0] / 60 for p in points], [p[1] for p in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     den = sum((x - mx) ** 2 for x in xs)
-    return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den, 3) \
-        if den else None
+    return (
+        round(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den, 3)
+        if den
+        else None
+    )
 
 
 def memory_summary(samples: list[dict], t0: float, t1: float) -> dict:
     """RSS over the measured window: series, first and last minute, growth and slope."""
     window = [s for s in samples if t0 <= s["t"] <= t1]
-    series = [{"t": round(s["t"] - t0, 1),
-               "total_rss_mb": round(sum(s["rss_kb"].values()) / 1024, 1),
-               "total_pss_mb": round(sum(s["pss_kb"].values()) / 1024, 1),
-               "workers_rss_mb": [round(v / 1024, 1) for p, v in sorted(s["rss_kb"].items())
-                                  if int(p) != s["master"]],
-               "master_rss_mb": round(s["rss_kb"].get(str(s["master"]), 0) / 1024, 1),
-               **({"pg_connections": s["pg_connections"], "pg_active": s["pg_active"]}
-                  if "pg_connections" in s else {})} for s in window]
+    series = [
+        {
+            "t": round(s["t"] - t0, 1),
+            "total_rss_mb": round(sum(s["rss_kb"].values()) / 1024, 1),
+            "total_pss_mb": round(sum(s["pss_kb"].values()) / 1024, 1),
+            "workers_rss_mb": [
+                round(v / 1024, 1) for p, v in sorted(s["rss_kb"].items()) if int(p) != s["master"]
+            ],
+            "master_rss_mb": round(s["rss_kb"].get(str(s["master"]), 0) / 1024, 1),
+            **(
+                {"pg_connections": s["pg_connections"], "pg_active": s["pg_active"]}
+                if "pg_connections" in s
+                else {}
+            ),
+        }
+        for s in window
+    ]
     if not series:
         return {"series": []}
     span = series[-1]["t"]
@@ -662,14 +830,17 @@ def memory_summary(samples: list[dict], t0: float, t1: float) -> dict:
     def mean(rows, key):
         return round(statistics.fmean(r[key] for r in rows), 1)
 
-    workers_first = [statistics.fmean(w) for w in zip(*[s["workers_rss_mb"] for s in first],
-                                                      strict=False)]
-    workers_last = [statistics.fmean(w) for w in zip(*[s["workers_rss_mb"] for s in last],
-                                                     strict=False)]
+    workers_first = [
+        statistics.fmean(w) for w in zip(*[s["workers_rss_mb"] for s in first], strict=False)
+    ]
+    workers_last = [
+        statistics.fmean(w) for w in zip(*[s["workers_rss_mb"] for s in last], strict=False)
+    ]
     # The slope after the first window: a worker's first minutes fill its caches, then it is flat.
     steady = [(s["t"], s["total_rss_mb"]) for s in series if s["t"] >= minute]
     return {
-        "series": series, "window_s": round(minute, 1),
+        "series": series,
+        "window_s": round(minute, 1),
         "first_window_total_rss_mb": mean(first, "total_rss_mb"),
         "last_window_total_rss_mb": mean(last, "total_rss_mb"),
         "growth_total_rss_mb": round(mean(last, "total_rss_mb") - mean(first, "total_rss_mb"), 1),
@@ -677,7 +848,8 @@ def memory_summary(samples: list[dict], t0: float, t1: float) -> dict:
         "last_window_total_pss_mb": mean(last, "total_pss_mb"),
         "slope_total_rss_mb_per_min": _slope_per_minute(steady),
         "slope_total_rss_mb_per_min_whole_run": _slope_per_minute(
-            [(s["t"], s["total_rss_mb"]) for s in series]),
+            [(s["t"], s["total_rss_mb"]) for s in series]
+        ),
         "workers_first_window_rss_mb": [round(v, 1) for v in workers_first],
         "workers_last_window_rss_mb": [round(v, 1) for v in workers_last],
         "max_total_rss_mb": max(s["total_rss_mb"] for s in series),
@@ -698,17 +870,31 @@ def parse_access_log(path: Path) -> dict:
         statuses[status] += 1
         label = _label(url)
         micros[label].append(int(us))
-    return {"status_counts": dict(sorted(statuses.items())),
-            "http_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
-            "server_time_ms": {k: {"count": len(v), "mean": round(statistics.fmean(v) / 1000, 1),
-                                   "p95": _pct([x / 1000 for x in v], 0.95)}
-                               for k, v in sorted(micros.items())}}
+    return {
+        "status_counts": dict(sorted(statuses.items())),
+        "http_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
+        "server_time_ms": {
+            k: {
+                "count": len(v),
+                "mean": round(statistics.fmean(v) / 1000, 1),
+                "p95": _pct([x / 1000 for x in v], 0.95),
+            }
+            for k, v in sorted(micros.items())
+        },
+    }
 
 
 def _label(url: str) -> str:
-    for part, label in (("/sync/push", "push"), ("/sync/pull", "pull"), ("/resolve", "resolve"),
-                        ("/conflicts", "conflicts"), ("/auth/login", "login"), ("/auth/me", "me"),
-                        ("/indicators", "indicators"), ("/openapi", "openapi")):
+    for part, label in (
+        ("/sync/push", "push"),
+        ("/sync/pull", "pull"),
+        ("/resolve", "resolve"),
+        ("/conflicts", "conflicts"),
+        ("/auth/login", "login"),
+        ("/auth/me", "me"),
+        ("/indicators", "indicators"),
+        ("/openapi", "openapi"),
+    ):
         if part in url:
             return label
     return "other"
@@ -724,24 +910,32 @@ def check_database(database_url: str, devices: list[dict]) -> dict:
     distinct_seq: dict[str, tuple[int, int, int]] = {}
     try:
         with engine.connect() as conn:
-            for device_id, status, n in conn.execute(sa.text(
-                    "SELECT device_id, status, count(*) FROM mutation_log GROUP BY 1, 2")):
+            for device_id, status, n in conn.execute(
+                sa.text("SELECT device_id, status, count(*) FROM mutation_log GROUP BY 1, 2")
+            ):
                 by_device[device_id][status] = n
                 rows_per_device[device_id] += n
-            for device_id, n, lo, hi in conn.execute(sa.text(
+            for device_id, n, lo, hi in conn.execute(
+                sa.text(
                     "SELECT device_id, count(DISTINCT seq), min(seq), max(seq) FROM mutation_log "
-                    "GROUP BY 1")):
+                    "GROUP BY 1"
+                )
+            ):
                 distinct_seq[device_id] = (n, lo, hi)
             versions: dict[str, dict[str, int]] = defaultdict(dict)
             units = sorted({d["unit"] for d in devices if d["role"] == "kader"})
-            for record_id, posyandu, version in conn.execute(sa.text(
+            for record_id, posyandu, version in conn.execute(
+                sa.text(
                     "SELECT id, posyandu_id, version FROM record WHERE posyandu_id IN :units "
-                    "AND kind IN ('person', 'child_visit')").bindparams(
-                    sa.bindparam("units", expanding=True)), {"units": units or ["-"]}):
+                    "AND kind IN ('person', 'child_visit')"
+                ).bindparams(sa.bindparam("units", expanding=True)),
+                {"units": units or ["-"]},
+            ):
                 versions[posyandu][record_id] = version
             conflicts = conn.execute(sa.text("SELECT count(*) FROM conflict")).scalar_one()
-            resolved = conn.execute(sa.text(
-                "SELECT count(*) FROM conflict WHERE status = 'resolved'")).scalar_one()
+            resolved = conn.execute(
+                sa.text("SELECT count(*) FROM conflict WHERE status = 'resolved'")
+            ).scalar_one()
     finally:
         engine.dispose()
     lost = doubled = pushed = 0
@@ -752,46 +946,77 @@ def check_database(database_url: str, devices: list[dict]) -> dict:
         n_distinct, lo, hi = distinct_seq.get(d["device_id"], (0, None, None))
         lost += max(0, d["pushed"] - n_distinct)
         doubled += rows - n_distinct
-        if d["pushed"] and (rows != d["pushed"] or lo != 1 or hi != d["pushed"]
-                            or dict(by_device[d["device_id"]]) != d["outcomes"]):
-            mismatches.append({"device": d["index"], "pushed": d["pushed"], "logged": rows,
-                               "told": d["outcomes"], "logged_status": by_device[d["device_id"]]})
+        if d["pushed"] and (
+            rows != d["pushed"]
+            or lo != 1
+            or hi != d["pushed"]
+            or dict(by_device[d["device_id"]]) != d["outcomes"]
+        ):
+            mismatches.append(
+                {
+                    "device": d["index"],
+                    "pushed": d["pushed"],
+                    "logged": rows,
+                    "told": d["outcomes"],
+                    "logged_status": by_device[d["device_id"]],
+                }
+            )
         if d["role"] == "kader":
             server = versions.get(d["unit"], {})
             mine = {k: v for k, v in d["versions"].items() if k in server}
             missing = [k for k in server if k not in d["versions"]]
             stale = [k for k in server if k in mine and mine[k] != server[k]]
             if missing or stale:
-                replica.append({"device": d["index"], "missing": len(missing),
-                                "stale": len(stale)})
+                replica.append({"device": d["index"], "missing": len(missing), "stale": len(stale)})
     outcomes = Counter()
     for d in devices:
         outcomes.update(d["outcomes"])
-    return {"devices": len(devices), "mutations_pushed": pushed,
-            "mutation_log_rows": sum(rows_per_device[d["device_id"]] for d in devices),
-            "lost": lost, "doubled": doubled, "outcomes": dict(sorted(outcomes.items())),
-            "device_mismatches": mismatches[:20], "replicas_checked":
-                sum(1 for d in devices if d["role"] == "kader"),
-            "replica_mismatches": replica[:20], "conflicts_recorded": conflicts,
-            "conflicts_resolved": resolved,
-            "ok": not mismatches and not replica and lost == 0 and doubled == 0}
+    return {
+        "devices": len(devices),
+        "mutations_pushed": pushed,
+        "mutation_log_rows": sum(rows_per_device[d["device_id"]] for d in devices),
+        "lost": lost,
+        "doubled": doubled,
+        "outcomes": dict(sorted(outcomes.items())),
+        "device_mismatches": mismatches[:20],
+        "replicas_checked": sum(1 for d in devices if d["role"] == "kader"),
+        "replica_mismatches": replica[:20],
+        "conflicts_recorded": conflicts,
+        "conflicts_resolved": resolved,
+        "ok": not mismatches and not replica and lost == 0 and doubled == 0,
+    }
 
 
 def _server_log_problems(path: Path) -> list[str]:
     text = path.read_text(errors="replace") if path.exists() else ""
     lines = text.splitlines()
-    return [line for line in lines if "Traceback" in line or "Exception on" in line
-            or "[CRITICAL]" in line or "WORKER TIMEOUT" in line][:20]
+    return [
+        line
+        for line in lines
+        if "Traceback" in line
+        or "Exception on" in line
+        or "[CRITICAL]" in line
+        or "WORKER TIMEOUT" in line
+    ][:20]
 
 
 # --- the run --------------------------------------------------------------------------------
 
 
-def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
-             database_url: str | None = DEFAULT_DATABASE_URL, workers: int | None = None,
-             processes: int = 2, seed: int = 20261124, scale: float = 0.2,
-             out: Path | None = None, plot: Path | None = None, quiet: bool = False,
-             profile: Path | None = None) -> dict:
+def run_load(
+    minutes: float = 5.0,
+    devices: int = 48,
+    rate: float = 110.0,
+    database_url: str | None = DEFAULT_DATABASE_URL,
+    workers: int | None = None,
+    processes: int = 2,
+    seed: int = 20261124,
+    scale: float = 0.2,
+    out: Path | None = None,
+    plot: Path | None = None,
+    quiet: bool = False,
+    profile: Path | None = None,
+) -> dict:
     """Run the load test; return (and write to ``out``) the figures.
 
     ``rate`` is the offered load in requests per second over all devices (0: as fast as each
@@ -804,8 +1029,12 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
     workers = workers or 2 * cores + 1
     puskesmas = max(1, devices // 8)
     with tempfile.TemporaryDirectory(prefix="posyandu-soak-") as tmp:
-        env = {**os.environ, "POSYANDU_DATA_DIR": tmp, "PYTHONPATH": str(ROOT),
-               "SECRET_KEY": "soak-" + uuid.uuid4().hex}
+        env = {
+            **os.environ,
+            "POSYANDU_DATA_DIR": tmp,
+            "PYTHONPATH": str(ROOT),
+            "SECRET_KEY": "soak-" + uuid.uuid4().hex,
+        }
         env.pop("DATABASE_URL", None)
         if database_url:
             if database_url.startswith("postgresql"):
@@ -826,10 +1055,23 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         go, halt, drain = ctx.Event(), ctx.Event(), ctx.Event()
         result_paths = [Path(tmp) / f"gen-{i}.json" for i in range(processes)]
         per_device = rate / len(plan) if rate > 0 else 0.0
-        procs = [ctx.Process(target=_worker, args=(plan[i::processes], server.base, per_device,
-                                                   seed, news, go, halt, drain,
-                                                   str(result_paths[i])))
-                 for i in range(processes)]
+        procs = [
+            ctx.Process(
+                target=_worker,
+                args=(
+                    plan[i::processes],
+                    server.base,
+                    per_device,
+                    seed,
+                    news,
+                    go,
+                    halt,
+                    drain,
+                    str(result_paths[i]),
+                ),
+            )
+            for i in range(processes)
+        ]
         try:
             for p in procs:
                 p.start()
@@ -840,8 +1082,10 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
             t0 = time.time()
             spy = _start_profiler(server, profile, minutes) if profile else None
             go.set()
-            say(f"measuring for {minutes} min, offered {rate or 'unlimited'} req/s, "
-                f"gunicorn {workers} workers")
+            say(
+                f"measuring for {minutes} min, offered {rate or 'unlimited'} req/s, "
+                f"gunicorn {workers} workers"
+            )
             deadline = time.monotonic() + minutes * 60
             while time.monotonic() < deadline:
                 time.sleep(min(15.0, max(0.0, deadline - time.monotonic())))
@@ -872,14 +1116,21 @@ def run_load(minutes: float = 5.0, devices: int = 48, rate: float = 110.0,
         correctness = check_database(database_url, [d for r in results for d in r["devices"]])
     report = summarise(results, sampler.samples, t0, t1, access, log_problems, correctness)
     report["config"] = {
-        "minutes": minutes, "devices": len(plan),
+        "minutes": minutes,
+        "devices": len(plan),
         "kader_devices": sum(1 for d in plan if d["role"] == "kader"),
         "puskesmas_devices": sum(1 for d in plan if d["role"] == "puskesmas"),
         "posyandu_with_two_devices": sum(1 for d in plan if d.get("second")),
-        "offered_rps": rate, "generator_processes": processes, "gunicorn_workers": workers,
-        "gunicorn_worker_class": "sync", "backend": backend, "demo_scale": scale,
-        "seeded_records": prepared["seeded_records"], "seed": seed,
-        "prepare_seconds": prepared["prepare_seconds"]}
+        "offered_rps": rate,
+        "generator_processes": processes,
+        "gunicorn_workers": workers,
+        "gunicorn_worker_class": "sync",
+        "backend": backend,
+        "demo_scale": scale,
+        "seeded_records": prepared["seeded_records"],
+        "seed": seed,
+        "prepare_seconds": prepared["prepare_seconds"],
+    }
     if profile and profile.exists():
         report["profile"] = summarise_profile(profile)
     if backend == "postgresql":
@@ -904,10 +1155,26 @@ def _start_profiler(server: Gunicorn, path: Path, minutes: float) -> subprocess.
         print("[load] py-spy not installed: no profile", flush=True)
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([str(spy), "record", "--pid", str(server.process.pid),
-                             "--subprocesses", "--format", "raw", "--rate", "50", "--nonblocking",
-                             "--duration", str(max(5, int(minutes * 60) - 5)), "--output",
-                             str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "--pid",
+            str(server.process.pid),
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--rate",
+            "50",
+            "--nonblocking",
+            "--duration",
+            str(max(5, int(minutes * 60) - 5)),
+            "--output",
+            str(path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _frame(frame: str) -> str:
@@ -937,17 +1204,32 @@ def summarise_profile(path: Path, top: int = 25) -> dict:
         if frames:
             own[frames[-1]] += n
     share = (lambda n: round(100 * n / total, 1)) if total else (lambda n: 0.0)
-    ours = Counter({f: n for f, n in inclusive.items()
-                    if re.search(r"\((server|shared|routes|sync|growth|indicators|records)/", f)})
-    return {"samples": total, "note": "share of gunicorn worker samples (wall time on CPU or "
-                                      "waiting for PostgreSQL), py-spy at 50 Hz",
-            "project_functions_inclusive_pct": [[f, share(n)] for f, n in ours.most_common(top)],
-            "inclusive_pct": [[f, share(n)] for f, n in inclusive.most_common(top)],
-            "self_pct": [[f, share(n)] for f, n in own.most_common(top)]}
+    ours = Counter(
+        {
+            f: n
+            for f, n in inclusive.items()
+            if re.search(r"\((server|shared|routes|sync|growth|indicators|records)/", f)
+        }
+    )
+    return {
+        "samples": total,
+        "note": "share of gunicorn worker samples (wall time on CPU or "
+        "waiting for PostgreSQL), py-spy at 50 Hz",
+        "project_functions_inclusive_pct": [[f, share(n)] for f, n in ours.most_common(top)],
+        "inclusive_pct": [[f, share(n)] for f, n in inclusive.most_common(top)],
+        "self_pct": [[f, share(n)] for f, n in own.most_common(top)],
+    }
 
 
-def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, access: dict,
-              log_problems: list[str], correctness: dict) -> dict:
+def summarise(
+    results: list[dict],
+    samples: list[dict],
+    t0: float,
+    t1: float,
+    access: dict,
+    log_problems: list[str],
+    correctness: dict,
+) -> dict:
     rows = [tuple(r) for res in results for r in res["rows"]]
     measured = [r for r in rows if r[5] == "measured" and r[1] != "device"]
     device_errors = [r for r in rows if r[1] == "device"]
@@ -978,8 +1260,12 @@ def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, ac
         last = min(edge, key=lambda s: abs(s["t"] - hi))
         count = sum(1 for t in starts if first["t"] <= t < last["t"])
         if count and last["t"] > first["t"]:
-            cpu = (last["server_cpu_s"] - first["server_cpu_s"]
-                   + last.get("pg_cpu_s", 0) - first.get("pg_cpu_s", 0))
+            cpu = (
+                last["server_cpu_s"]
+                - first["server_cpu_s"]
+                + last.get("pg_cpu_s", 0)
+                - first.get("pg_cpu_s", 0)
+            )
             by_minute.append(round(cpu / count * 1000, 2))
     n = len(measured)
     generator_cpu = sum(r["cpu_s"] for r in results)
@@ -987,47 +1273,66 @@ def summarise(results: list[dict], samples: list[dict], t0: float, t1: float, ac
     failures = [f for res in results for d in res["devices"] for f in d["failures"]]
     rps = n / duration if duration else 0.0
     return {
-        "duration_s": round(duration, 1), "requests": n, "rps": round(rps, 1),
+        "duration_s": round(duration, 1),
+        "requests": n,
+        "rps": round(rps, 1),
         "rps_per_endpoint": {k: round(len(v) / duration, 1) for k, v in sorted(by_label.items())},
-        "rps_10s_windows": {"min": min(windows, default=0), "max": max(windows, default=0),
-                            "p5": _pct(windows, 0.05)},
+        "rps_10s_windows": {
+            "min": min(windows, default=0),
+            "max": max(windows, default=0),
+            "p5": _pct(windows, 0.05),
+        },
         "timeline_rps_5s": timeline,
-        "errors": len(errors), "error_rate": round(len(errors) / n, 6) if n else None,
+        "errors": len(errors),
+        "error_rate": round(len(errors) / n, 6) if n else None,
         "errors_by_kind": dict(Counter(f"{r[1]} {r[4]}" for r in errors)),
         "warmup_requests": sum(1 for r in rows if r[5] == "warmup"),
         "warmup_errors": sum(1 for r in rows if r[5] == "warmup" and r[4]),
         "drain_requests": sum(1 for r in rows if r[5] == "drain"),
         "drain_errors": sum(1 for r in rows if r[5] == "drain" and r[4]),
-        "latency": {"all": _latency(measured),
-                    **{k: _latency(v) for k, v in sorted(by_label.items())}},
+        "latency": {
+            "all": _latency(measured),
+            **{k: _latency(v) for k, v in sorted(by_label.items())},
+        },
         "server": {**access, "log_problems": log_problems},
-        "cpu": {"server_s": round(server_cpu, 1) if server_cpu is not None else None,
-                "postgres_s": round(pg_cpu, 1) if pg_cpu is not None else None,
-                "generator_s": round(generator_cpu, 1),
-                "server_and_db_ms_per_request": round(cpu_per_request, 2)
-                if cpu_per_request else None,
-                "ms_per_request_by_minute": by_minute,
-                "cores": os.cpu_count(),
-                "capacity_rps_if_server_had_all_cores": round(
-                    (os.cpu_count() or 1) * 1000 / cpu_per_request) if cpu_per_request else None},
+        "cpu": {
+            "server_s": round(server_cpu, 1) if server_cpu is not None else None,
+            "postgres_s": round(pg_cpu, 1) if pg_cpu is not None else None,
+            "generator_s": round(generator_cpu, 1),
+            "server_and_db_ms_per_request": round(cpu_per_request, 2) if cpu_per_request else None,
+            "ms_per_request_by_minute": by_minute,
+            "cores": os.cpu_count(),
+            "capacity_rps_if_server_had_all_cores": round(
+                (os.cpu_count() or 1) * 1000 / cpu_per_request
+            )
+            if cpu_per_request
+            else None,
+        },
         "memory": memory_summary(samples, t0, t1),
         "correctness": correctness,
         "device_failures": failures[:20],
         "target_rps": TARGET_RPS,
-        "ok": (not errors and access["http_5xx"] == 0 and not log_problems
-               and correctness["ok"] and not failures),
+        "ok": (
+            not errors
+            and access["http_5xx"] == 0
+            and not log_problems
+            and correctness["ok"]
+            and not failures
+        ),
         "target_met": rps >= TARGET_RPS and not errors,
     }
 
 
 def headline(report: dict) -> str:
     lat, mem = report["latency"]["all"], report["memory"]
-    return (f"{report['requests']} requests in {report['duration_s']} s = {report['rps']} req/s, "
-            f"{report['errors']} errors, p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, "
-            f"p99 {lat['p99_ms']} ms; RSS {mem.get('first_window_total_rss_mb')} -> "
-            f"{mem.get('last_window_total_rss_mb')} MB "
-            f"(slope {mem.get('slope_total_rss_mb_per_min')} MB/min); "
-            f"correctness {'ok' if report['correctness']['ok'] else 'FAILED'}")
+    return (
+        f"{report['requests']} requests in {report['duration_s']} s = {report['rps']} req/s, "
+        f"{report['errors']} errors, p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, "
+        f"p99 {lat['p99_ms']} ms; RSS {mem.get('first_window_total_rss_mb')} -> "
+        f"{mem.get('last_window_total_rss_mb')} MB "
+        f"(slope {mem.get('slope_total_rss_mb_per_min')} MB/min); "
+        f"correctness {'ok' if report['correctness']['ok'] else 'FAILED'}"
+    )
 
 
 def draw(report: dict, path: Path) -> str | None:
@@ -1047,16 +1352,18 @@ def draw(report: dict, path: Path) -> str | None:
     top.set_ylabel("requests per second")
     top.set_ylim(bottom=0)
     top.legend(loc="lower right")
-    top.set_title(f"{report['config']['devices']} devices, gunicorn "
-                  f"{report['config']['gunicorn_workers']} workers, "
-                  f"{report['config']['backend']}: {report['rps']} req/s, "
-                  f"{report['errors']} errors")
+    top.set_title(
+        f"{report['config']['devices']} devices, gunicorn "
+        f"{report['config']['gunicorn_workers']} workers, "
+        f"{report['config']['backend']}: {report['rps']} req/s, "
+        f"{report['errors']} errors"
+    )
     ts = [s["t"] / 60 for s in series]
     bottom.plot(ts, [s["total_rss_mb"] for s in series], label="gunicorn RSS, master + workers")
     bottom.plot(ts, [s["total_pss_mb"] for s in series], label="gunicorn PSS (shared pages split)")
     workers = list(zip(*[s["workers_rss_mb"] for s in series], strict=False))
     for i, w in enumerate(workers):
-        bottom.plot(ts[:len(w)], w, lw=0.8, alpha=0.6, label="per worker RSS" if i == 0 else None)
+        bottom.plot(ts[: len(w)], w, lw=0.8, alpha=0.6, label="per worker RSS" if i == 0 else None)
     bottom.set_ylabel("MB")
     bottom.set_xlabel("minutes")
     bottom.set_ylim(bottom=0)
@@ -1072,24 +1379,43 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m soak.load", description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--devices", type=int, default=48)
-    parser.add_argument("--rate", type=float, default=110.0,
-                        help="offered requests per second over all devices (0: unlimited)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=110.0,
+        help="offered requests per second over all devices (0: unlimited)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--processes", type=int, default=2, help="load-generator processes")
     parser.add_argument("--scale", type=float, default=0.2, help="demo kabupaten scale")
     parser.add_argument("--seed", type=int, default=20261124)
-    parser.add_argument("--database-url", default=os.environ.get("SOAK_DATABASE_URL",
-                                                                 DEFAULT_DATABASE_URL),
-                        help="PostgreSQL URL, or 'sqlite' for a SQLite file")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("SOAK_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="PostgreSQL URL, or 'sqlite' for a SQLite file",
+    )
     parser.add_argument("--out", type=Path, default=OUT / "load.json")
     parser.add_argument("--plot", type=Path, default=PLOT)
-    parser.add_argument("--profile", type=Path, default=None,
-                        help="sample the gunicorn workers with py-spy into this file")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="sample the gunicorn workers with py-spy into this file",
+    )
     args = parser.parse_args(argv)
-    report = run_load(args.minutes, args.devices, args.rate,
-                      None if args.database_url == "sqlite" else args.database_url,
-                      args.workers, args.processes, args.seed, args.scale, args.out, args.plot,
-                      profile=args.profile)
+    report = run_load(
+        args.minutes,
+        args.devices,
+        args.rate,
+        None if args.database_url == "sqlite" else args.database_url,
+        args.workers,
+        args.processes,
+        args.seed,
+        args.scale,
+        args.out,
+        args.plot,
+        profile=args.profile,
+    )
     return 0 if report["ok"] else 1
 
 

@@ -32,8 +32,9 @@ def _load_json(name: str, out_dir: Path = OUT) -> dict | None:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -46,24 +47,34 @@ def machine() -> dict:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
-                   .splitlines() if line.startswith("MemTotal:"))
+        mem = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
         memory = f"{mem / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         memory = "unknown"
-    return {"cores": os.cpu_count(), "cpu": model, "memory": memory,
-            "python": platform.python_version(), "os": platform.platform(terse=True),
-            "postgresql": postgres_version()}
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "os": platform.platform(terse=True),
+        "postgresql": postgres_version(),
+    }
 
 
 def postgres_version(url: str | None = None) -> str | None:
-    url = url or os.environ.get("SOAK_DATABASE_URL",
-                                "postgresql+psycopg://postgres@127.0.0.1:5432/soak")
+    url = url or os.environ.get(
+        "SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/soak"
+    )
     try:
         import psycopg
 
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
-                             connect_timeout=3) as conn:
+        with psycopg.connect(
+            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
+        ) as conn:
             return conn.execute("SHOW server_version").fetchone()[0]
     except Exception:  # noqa: BLE001 - unreachable: say so
         return None
@@ -94,11 +105,22 @@ def read_junit(path: Path) -> dict[str, dict]:
         classname = case.get("classname", "")
         parts = classname.split(".")
         cut = next((i for i, p in enumerate(parts) if p.startswith("test_")), len(parts) - 1)
-        module = ".".join(parts[:cut + 1])
-        m = modules.setdefault(module, {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0,
-                                        "subtests": 0, "subtests_failed": 0, "seconds": 0.0,
-                                        "backends": defaultdict(int), "failures": [],
-                                        "xfail_reasons": []})
+        module = ".".join(parts[: cut + 1])
+        m = modules.setdefault(
+            module,
+            {
+                "passed": 0,
+                "failed": 0,
+                "skipped": 0,
+                "xfailed": 0,
+                "subtests": 0,
+                "subtests_failed": 0,
+                "seconds": 0.0,
+                "backends": defaultdict(int),
+                "failures": [],
+                "xfail_reasons": [],
+            },
+        )
         name = case.get("name", "")
         failed = case.find("failure") is not None or case.find("error") is not None
         if "][" in name:
@@ -152,8 +174,10 @@ def campaign_section(c: dict | None) -> list[str]:
         "Field devices (real `Store` + `SyncAgent`) edit overlapping records offline and sync "
         "through a fault-injecting proxy to the real server; one fault per scenario, drawn from "
         "the seed. After every round the network heals, every device syncs, and the invariants "
-        "are checked.", "",
-        "| | |", "|---|---|",
+        "are checked.",
+        "",
+        "| | |",
+        "|---|---|",
         f"| scenarios | {_fmt(c.get('scenarios'))} |",
         f"| seed | {c.get('seed')} |",
         f"| backend | {c.get('backend')} |",
@@ -170,7 +194,9 @@ def campaign_section(c: dict | None) -> list[str]:
         f"| concurrent same-field edits | {_fmt(c.get('concurrent_same_field_edits'))} |",
         f"| of those in the conflict queue | {_fmt(c.get('conflicts_found'))} |",
         f"| duration | {_fmt(c.get('duration_s'))} s |",
-        f"| failures | {len(failures)} |", ""]
+        f"| failures | {len(failures)} |",
+        "",
+    ]
     if faults:
         out += ["| fault | fired |", "|---|---:|"]
         out += [f"| {k} | {_fmt(v)} |" for k, v in sorted(faults.items())]
@@ -187,24 +213,35 @@ def tests_section(title: str, intro: str, modules: dict[str, dict], prefix: str)
     chosen = {k: v for k, v in sorted(modules.items()) if k.startswith(prefix)}
     if not chosen:
         return out + [f"Not run (no `{prefix}` results in `soak/out/tests.xml`).", ""]
-    out += ["| module | what | passed | failed | skipped | xfail | subtests | SQLite | "
-            "PostgreSQL | s |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out += [
+        "| module | what | passed | failed | skipped | xfail | subtests | SQLite | "
+        "PostgreSQL | s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     total = defaultdict(float)
     keys = ("passed", "failed", "skipped", "xfailed", "subtests", "seconds")
     for name, m in chosen.items():
         sqlite, pg = m["backends"].get("sqlite", 0), m["backends"].get("postgres", 0)
-        subtests = f"{m['subtests']}" + (f" ({m['subtests_failed']} failed)"
-                                          if m["subtests_failed"] else "")
-        out.append(f"| `{name.rsplit('.', 1)[-1]}` | {m['description']} | {m['passed']} | "
-                   f"{m['failed']} | {m['skipped']} | {m['xfailed']} | {subtests} | "
-                   f"{sqlite or '–'} | {pg or '–'} | {m['seconds']:.0f} |")
+        subtests = f"{m['subtests']}" + (
+            f" ({m['subtests_failed']} failed)" if m["subtests_failed"] else ""
+        )
+        out.append(
+            f"| `{name.rsplit('.', 1)[-1]}` | {m['description']} | {m['passed']} | "
+            f"{m['failed']} | {m['skipped']} | {m['xfailed']} | {subtests} | "
+            f"{sqlite or '–'} | {pg or '–'} | {m['seconds']:.0f} |"
+        )
         for key in keys:
             total[key] += m[key]
-    out.append(f"| **total** | | **{int(total['passed'])}** | **{int(total['failed'])}** | "
-               f"**{int(total['skipped'])}** | **{int(total['xfailed'])}** | "
-               f"{int(total['subtests'])} | | | {total['seconds']:.0f} |")
-    out += ["", "SQLite and PostgreSQL: passed tests run on each backend (a test without the "
-                "backend parameter counts in neither)."]
+    out.append(
+        f"| **total** | | **{int(total['passed'])}** | **{int(total['failed'])}** | "
+        f"**{int(total['skipped'])}** | **{int(total['xfailed'])}** | "
+        f"{int(total['subtests'])} | | | {total['seconds']:.0f} |"
+    )
+    out += [
+        "",
+        "SQLite and PostgreSQL: passed tests run on each backend (a test without the "
+        "backend parameter counts in neither).",
+    ]
     failed = [(n, f) for n, m in chosen.items() for f in m["failures"]]
     if failed:
         out += ["", "Failed:", ""] + [f"- `{n}::{f}`" for n, f in failed[:30]]
@@ -234,25 +271,34 @@ def load_section(r: dict | None) -> list[str]:
         f"kader phone's sync after a save pushes a small batch (new weighings, corrections, a "
         f"new baby, a deleted mistake) then pulls; its timer rounds (and the puskesmas phones') "
         f"ask `/auth/me` then pull; puskesmas phones also read the conflict queue, resolve "
-        f"conflicts and read indicators.", "",
+        f"conflicts and read indicators.",
+        "",
         f"**Target {r['target_rps']} requests/s with no error: {verdict}** — "
         f"{_fmt(r['rps'])} requests/s, {r['errors']} errors in {_fmt(r['requests'])} requests "
         f"(error rate {_fmt(r['error_rate'], 4)}); slowest 10 s window "
-        f"{_fmt(r['rps_10s_windows']['min'])} requests/s.", "",
+        f"{_fmt(r['rps_10s_windows']['min'])} requests/s.",
+        "",
         "| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | server mean ms |",
-        "|---|---:|---:|---:|---:|---:|---:|"]
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     server_ms = r["server"]["server_time_ms"]
     for name, stats in lat.items():
         rps = r["rps"] if name == "all" else r["rps_per_endpoint"].get(name)
         st = server_ms.get(name, {}).get("mean") if name != "all" else None
-        out.append(f"| {name} | {_fmt(rps)} | {_fmt(stats['p50_ms'])} | {_fmt(stats['p95_ms'])} "
-                   f"| {_fmt(stats['p99_ms'])} | {_fmt(stats['max_ms'])} | {_fmt(st)} |")
+        out.append(
+            f"| {name} | {_fmt(rps)} | {_fmt(stats['p50_ms'])} | {_fmt(stats['p95_ms'])} "
+            f"| {_fmt(stats['p99_ms'])} | {_fmt(stats['max_ms'])} | {_fmt(st)} |"
+        )
     statuses = ", ".join(f"{k}: {_fmt(v)}" for k, v in r["server"]["status_counts"].items())
-    out += ["", f"Latency is measured at the device (connection, queueing, server, transfer); "
-                f"server ms is gunicorn's own request time. HTTP statuses in gunicorn's log, "
-                f"sign-in and drain included: {statuses}; 5xx: {r['server']['http_5xx']}; "
-                f"tracebacks or worker timeouts in its error log: "
-                f"{len(r['server']['log_problems'])}.", ""]
+    out += [
+        "",
+        f"Latency is measured at the device (connection, queueing, server, transfer); "
+        f"server ms is gunicorn's own request time. HTTP statuses in gunicorn's log, "
+        f"sign-in and drain included: {statuses}; 5xx: {r['server']['http_5xx']}; "
+        f"tracebacks or worker timeouts in its error log: "
+        f"{len(r['server']['log_problems'])}.",
+        "",
+    ]
     if r.get("errors_by_kind"):
         out += ["Errors:", ""] + [f"- {k}: {v}" for k, v in r["errors_by_kind"].items()] + [""]
     out += [
@@ -262,12 +308,16 @@ def load_section(r: dict | None) -> list[str]:
         f"{_fmt(cpu['server_and_db_ms_per_request'], 2)} ms of server and database CPU per "
         f"request, so {cpu['cores']} cores given wholly to the server would serve about "
         f"{_fmt(cpu['capacity_rps_if_server_had_all_cores'])} requests/s of this mix. Server and "
-        "database CPU per request, minute by minute: " + (", ".join(
-            f"{v:.1f}" for v in cpu.get("ms_per_request_by_minute") or []) or "–") + " ms.", ""]
+        "database CPU per request, minute by minute: "
+        + (", ".join(f"{v:.1f}" for v in cpu.get("ms_per_request_by_minute") or []) or "–")
+        + " ms.",
+        "",
+    ]
     if mem.get("series"):
         slope = mem.get("slope_total_rss_mb_per_min")
         out += [
-            "**Memory** (gunicorn master + workers, sampled every few seconds from /proc):", "",
+            "**Memory** (gunicorn master + workers, sampled every few seconds from /proc):",
+            "",
             "| | first window | last window | growth | slope after the first window |",
             "|---|---:|---:|---:|---:|",
             f"| total RSS MB | {_fmt(mem['first_window_total_rss_mb'])} | "
@@ -278,21 +328,36 @@ def load_section(r: dict | None) -> list[str]:
             f"{_fmt(mem['last_window_total_pss_mb'] - mem['first_window_total_pss_mb'])} | |",
             "",
             f"Windows are the first and last {_fmt(mem['window_s'])} s of the measured run. "
-            f"Per worker RSS, first → last window (MB): " + ", ".join(
-                f"{_fmt(a)} → {_fmt(b)}" for a, b in zip(mem["workers_first_window_rss_mb"],
-                                                          mem["workers_last_window_rss_mb"],
-                                                          strict=False)) + ". "
+            f"Per worker RSS, first → last window (MB): "
+            + ", ".join(
+                f"{_fmt(a)} → {_fmt(b)}"
+                for a, b in zip(
+                    mem["workers_first_window_rss_mb"],
+                    mem["workers_last_window_rss_mb"],
+                    strict=False,
+                )
+            )
+            + ". "
             f"Peak total RSS {_fmt(mem['max_total_rss_mb'])} MB"
-            + (f"; PostgreSQL connections to the database at most "
-               f"{mem['pg_connections_max']}." if mem.get("pg_connections_max") else "."), ""]
+            + (
+                f"; PostgreSQL connections to the database at most {mem['pg_connections_max']}."
+                if mem.get("pg_connections_max")
+                else "."
+            ),
+            "",
+        ]
     if r.get("plot"):
         out += ["![requests per second and server memory over time](reliability-load.png)", ""]
     profile = r.get("profile")
     if profile and profile.get("project_functions_inclusive_pct"):
-        out += [f"**Where the server's time goes** (py-spy, {_fmt(profile['samples'])} samples of "
-                "the gunicorn workers; share of samples, on CPU or waiting for PostgreSQL, "
-                "spent in each project function and what it calls):", "",
-                "| function | % |", "|---|---:|"]
+        out += [
+            f"**Where the server's time goes** (py-spy, {_fmt(profile['samples'])} samples of "
+            "the gunicorn workers; share of samples, on CPU or waiting for PostgreSQL, "
+            "spent in each project function and what it calls):",
+            "",
+            "| function | % |",
+            "|---|---:|",
+        ]
         out += [f"| `{f}` | {_fmt(v)} |" for f, v in profile["project_functions_inclusive_pct"]]
         out.append("")
     out += [
@@ -300,12 +365,14 @@ def load_section(r: dict | None) -> list[str]:
         f"was checked: {_fmt(corr['mutations_pushed'])} mutations pushed, "
         f"{_fmt(corr['mutation_log_rows'])} in `mutation_log`; lost {corr['lost']}, applied "
         f"twice {corr['doubled']}; {len(corr['device_mismatches'])} devices whose log disagrees "
-        "with what they were told; outcomes " + ", ".join(
-            f"{k} {_fmt(v)}" for k, v in corr["outcomes"].items()) +
-        f"; {corr['replicas_checked']} kader replicas compared with the server's versions of "
+        "with what they were told; outcomes "
+        + ", ".join(f"{k} {_fmt(v)}" for k, v in corr["outcomes"].items())
+        + f"; {corr['replicas_checked']} kader replicas compared with the server's versions of "
         f"their posyandu: {len(corr['replica_mismatches'])} differ; "
         f"{_fmt(corr['conflicts_recorded'])} conflicts queued, "
-        f"{_fmt(corr['conflicts_resolved'])} resolved during the run.", ""]
+        f"{_fmt(corr['conflicts_resolved'])} resolved during the run.",
+        "",
+    ]
     return out
 
 
@@ -320,8 +387,11 @@ def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
     if load and load.get("postgresql_version"):
         info["postgresql"] = load["postgresql_version"]
     commit = _git("rev-parse", "--short", "HEAD")
-    dirty = " (with uncommitted changes)" if _git("status", "--porcelain", "--",
-                                                   "server", "shared", "field_client") else ""
+    dirty = (
+        " (with uncommitted changes)"
+        if _git("status", "--porcelain", "--", "server", "shared", "field_client")
+        else ""
+    )
     lines = [
         "# Reliability: faults, hostile input, load",
         "",
@@ -334,28 +404,48 @@ def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
     ]
     lines += campaign_section(campaign)
     backends = tests_run.get("backends", "")
-    ran = (f" One pytest run of `{' '.join(tests_run.get('packages', []))}` took "
-           f"{_fmt(tests_run.get('seconds'))} s, exit code {tests_run.get('exit_code')}."
-           if tests_run else "")
+    ran = (
+        f" One pytest run of `{' '.join(tests_run.get('packages', []))}` took "
+        f"{_fmt(tests_run.get('seconds'))} s, exit code {tests_run.get('exit_code')}."
+        if tests_run
+        else ""
+    )
     lines += tests_section(
-        "Faults: targeted tests", "The fault tests of `tests/faults` (each module's docstring "
+        "Faults: targeted tests",
+        "The fault tests of `tests/faults` (each module's docstring "
         "says what it tries), on " + (backends or "–") + "." + ran,
-        modules, "tests.faults")
+        modules,
+        "tests.faults",
+    )
     lines += tests_section(
-        "Hostile input and access", "The hostile-input and access tests of `tests/security` "
-        "(each module's docstring says what it tries), on "
-        + (backends or "–") + ".", modules, "tests.security")
+        "Hostile input and access",
+        "The hostile-input and access tests of `tests/security` "
+        "(each module's docstring says what it tries), on " + (backends or "–") + ".",
+        modules,
+        "tests.security",
+    )
     lines += load_section(load)
-    lines += ["## Machine", "", "| | |", "|---|---|",
-              f"| cores | {info['cores']} |", f"| CPU | {info['cpu']} |",
-              f"| memory | {info['memory']} |", f"| OS | {info['os']} |",
-              f"| Python | {info['python']} |",
-              f"| PostgreSQL | {info['postgresql'] or 'not reachable'} |", ""]
+    lines += [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| cores | {info['cores']} |",
+        f"| CPU | {info['cpu']} |",
+        f"| memory | {info['memory']} |",
+        f"| OS | {info['os']} |",
+        f"| Python | {info['python']} |",
+        f"| PostgreSQL | {info['postgresql'] or 'not reachable'} |",
+        "",
+    ]
     if load and load.get("started_at"):
         la = load.get("loadavg") or {}
-        lines += [f"The load run started {load['started_at']}; the 1-minute load average was "
-                  f"{_fmt(la.get('before'), 2)} before it and {_fmt(la.get('after'), 2)} at its "
-                  "end (the run's own server, database and devices included).", ""]
+        lines += [
+            f"The load run started {load['started_at']}; the 1-minute load average was "
+            f"{_fmt(la.get('before'), 2)} before it and {_fmt(la.get('after'), 2)} at its "
+            "end (the run's own server, database and devices included).",
+            "",
+        ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     return path

@@ -94,8 +94,9 @@ def test_quick_bench_runs_and_writes_its_figures():
             for phase in ("push", "pull"):
                 assert figures["wire"][enc][phase]["bytes_per_record"] > 10
         # without compression a pull carries more bytes than with it
-        assert (figures["wire"]["identity"]["pull"]["bytes"]
-                > figures["wire"]["gzip"]["pull"]["bytes"])
+        assert (
+            figures["wire"]["identity"]["pull"]["bytes"] > figures["wire"]["gzip"]["pull"]["bytes"]
+        )
         assert [p["records"] for p in figures["sweep"]] == sync["data"]["sweep_records"]
         assert figures["server_peak_rss_mb"] > 10
     assert sync["ours"]["initial"]["digest_ok"] is True

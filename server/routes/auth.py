@@ -24,8 +24,14 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-i
 
 def user_json(user, scope) -> dict:
     """Describe a user and their scope."""
-    return {"id": user.id, "name": user.name, "username": user.username, "role": user.role,
-            "unit": user.unit, "scope": scope.to_json()}
+    return {
+        "id": user.id,
+        "name": user.name,
+        "username": user.username,
+        "role": user.role,
+        "unit": user.unit,
+        "scope": scope.to_json(),
+    }
 
 
 @blp.route("/login", methods=["POST"])
@@ -33,12 +39,15 @@ def user_json(user, scope) -> dict:
 @blp.response(200, schemas.LoginResponseSchema)
 def post_login(body):
     """Sign in: check the password and issue a token bound to a new device."""
-    user, device, token = login(db.session, body["username"], body["password"],
-                                body["device_name"])
+    user, device, token = login(db.session, body["username"], body["password"], body["device_name"])
     scope = user_scope(db.session, user)
     db.session.commit()
-    return {"token": token, "device_id": device.id, "user": user_json(user, scope),
-            "server_time": utcnow().isoformat(timespec="milliseconds")}
+    return {
+        "token": token,
+        "device_id": device.id,
+        "user": user_json(user, scope),
+        "server_time": utcnow().isoformat(timespec="milliseconds"),
+    }
 
 
 @blp.route("/me", methods=["GET"])
@@ -47,5 +56,8 @@ def post_login(body):
 @token_auth.login_required
 def get_me():
     """Tell who the token belongs to."""
-    return {"user": user_json(g.user, user_scope(db.session, g.user)), "device_id": g.device.id,
-            "server_time": utcnow().isoformat(timespec="milliseconds")}
+    return {
+        "user": user_json(g.user, user_scope(db.session, g.user)),
+        "device_id": g.device.id,
+        "server_time": utcnow().isoformat(timespec="milliseconds"),
+    }

@@ -11,8 +11,7 @@ from ..conflicts import ResolveError, conflict_json, conflicts_in_scope, resolve
 from ..errors import ApiError, request_language
 from ..extensions import db, token_auth
 
-blp = Blueprint("conflicts", __name__, url_prefix="/api/v1/conflicts",
-                description="Conflict queue")
+blp = Blueprint("conflicts", __name__, url_prefix="/api/v1/conflicts", description="Conflict queue")
 
 STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "validation_error": 422}
 
@@ -35,8 +34,9 @@ class ConflictListSchema(Schema):
 def list_conflicts(query):
     """List conflicts on records in the caller's scope, newest first."""
     scope = user_scope(db.session, g.user)
-    items = conflicts_in_scope(db.session, scope, query.get("status"), query["limit"],
-                               query["offset"])
+    items = conflicts_in_scope(
+        db.session, scope, query.get("status"), query["limit"], query["offset"]
+    )
     return {"conflicts": [conflict_json(c) for c in items]}
 
 
@@ -49,8 +49,9 @@ def resolve_conflict(body, conflict_id):
     """Resolve a conflict: keep the winner, or apply the losing value as a new change."""
     scope = user_scope(db.session, g.user)
     try:
-        conflict = resolve(db.session, scope, conflict_id, body["choice"], g.user.username,
-                           lang=request_language())
+        conflict = resolve(
+            db.session, scope, conflict_id, body["choice"], g.user.username, lang=request_language()
+        )
     except ResolveError as exc:
         db.session.rollback()
         raise ApiError(STATUS[exc.code], exc.code, exc.details) from None

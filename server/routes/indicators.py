@@ -16,19 +16,30 @@ from ..auth import user_scope
 from ..errors import ApiError
 from ..extensions import db, token_auth
 
-blp = Blueprint("indicators", __name__, url_prefix="/api/v1/indicators",
-                description="Monthly indicators by unit (kabupaten to posyandu)")
+blp = Blueprint(
+    "indicators",
+    __name__,
+    url_prefix="/api/v1/indicators",
+    description="Monthly indicators by unit (kabupaten to posyandu)",
+)
 
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 class IndicatorQuerySchema(Schema):
-    period = fields.String(required=True, validate=validate.Regexp(PERIOD),
-                           metadata={"description": "Month, YYYY-MM", "example": "2026-10"})
+    period = fields.String(
+        required=True,
+        validate=validate.Regexp(PERIOD),
+        metadata={"description": "Month, YYYY-MM", "example": "2026-10"},
+    )
     level = fields.String(required=True, validate=validate.OneOf(analytics.LEVELS))
-    parent = fields.String(validate=validate.Length(1, 64), metadata={
-        "description": "Code of a unit above the level: kabupaten or kecamatan code, "
-                       "puskesmas id, desa code"})
+    parent = fields.String(
+        validate=validate.Length(1, 64),
+        metadata={
+            "description": "Code of a unit above the level: kabupaten or kecamatan code, "
+            "puskesmas id, desa code"
+        },
+    )
 
 
 class RatioSchema(Schema):
@@ -40,19 +51,36 @@ class IndicatorRowSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     level = fields.String(required=True)
-    indicators = fields.Dict(keys=fields.String(), values=fields.Nested(RatioSchema),
-                             metadata={"description": "shared/indicators keys: ds, ks, nd, "
-                                       "nd_assessable, bgm, two_t, stunting, wasting, "
-                                       "underweight, vitamin_a, kek, opened"})
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                         metadata={"description": "S, K, D, N, T, O, B, BGM, 2T"})
-    extra = fields.Dict(metadata={"description": "immunizations by antigen, vitamin A capsules "
-                                  "given; above posyandu level births, deaths and desa reports"})
-    reporting = fields.Nested(RatioSchema, metadata={
-        "description": "posyandu that opened in the month / posyandu in the unit"})
+    indicators = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(RatioSchema),
+        metadata={
+            "description": "shared/indicators keys: ds, ks, nd, "
+            "nd_assessable, bgm, two_t, stunting, wasting, "
+            "underweight, vitamin_a, kek, opened"
+        },
+    )
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "S, K, D, N, T, O, B, BGM, 2T"},
+    )
+    extra = fields.Dict(
+        metadata={
+            "description": "immunizations by antigen, vitamin A capsules "
+            "given; above posyandu level births, deaths and desa reports"
+        }
+    )
+    reporting = fields.Nested(
+        RatioSchema,
+        metadata={"description": "posyandu that opened in the month / posyandu in the unit"},
+    )
     posyandu_strata = fields.Dict(keys=fields.String(), values=fields.Integer())
-    odf_desa = fields.Nested(RatioSchema, allow_none=True, metadata={
-        "description": "desa ODF or STBM / desa in the unit (null for a posyandu)"})
+    odf_desa = fields.Nested(
+        RatioSchema,
+        allow_none=True,
+        metadata={"description": "desa ODF or STBM / desa in the unit (null for a posyandu)"},
+    )
 
 
 class IndicatorResponseSchema(Schema):
@@ -72,12 +100,12 @@ def indicators(query):
     scope = user_scope(db.session, g.user)
     parent = query.get("parent")
     try:
-        rows = analytics.indicator_rows(db.session, scope, query["period"], query["level"],
-                                        parent)
+        rows = analytics.indicator_rows(db.session, scope, query["period"], query["level"], parent)
     except analytics.UnknownParent:
         raise ApiError(422, "validation_error", {"parent": ["unknown unit"]}) from None
     except ValueError:
         raise ApiError(422, "validation_error", {"period": ["YYYY-MM"]}) from None
     body = {"period": query["period"], "level": query["level"], "parent": parent, "rows": rows}
-    return Response(json.dumps(body, separators=(",", ":"), ensure_ascii=False),
-                    mimetype="application/json")
+    return Response(
+        json.dumps(body, separators=(",", ":"), ensure_ascii=False), mimetype="application/json"
+    )

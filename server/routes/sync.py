@@ -32,8 +32,11 @@ def json_response(body: dict, status: int = 200) -> Response:
     """
     changes = body.get("changes")
     if hasattr(changes, "to_json"):
-        rest = json.dumps({k: v for k, v in body.items() if k != "changes"},
-                          separators=(",", ":"), ensure_ascii=False)
+        rest = json.dumps(
+            {k: v for k, v in body.items() if k != "changes"},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         text = '{"changes":' + changes.to_json() + ("," + rest[1:] if rest != "{}" else "}")
     else:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
@@ -50,8 +53,9 @@ def push(body):
     """Apply a batch of mutations exactly once, in order, in one transaction."""
     device: Device = g.device
     if body["device_id"] != device.id:
-        raise ApiError(403, "unknown_device", message=t("server.device_mismatch",
-                                                        request_language()))
+        raise ApiError(
+            403, "unknown_device", message=t("server.device_mismatch", request_language())
+        )
     device_now_ms = None  # the device's clock when it sent the batch (optional header, v1)
     if request.headers.get("X-Device-Time"):
         try:
@@ -63,9 +67,16 @@ def push(body):
         facilities = FacilityIndex.load(db.session)
         scope = user_scope(db.session, g.user, facilities)
         try:
-            result = apply_push(db.session, device, g.user, scope, body["mutations"],
-                                lang=request_language(), facilities=facilities,
-                                device_now_ms=device_now_ms)
+            result = apply_push(
+                db.session,
+                device,
+                g.user,
+                scope,
+                body["mutations"],
+                lang=request_language(),
+                facilities=facilities,
+                device_now_ms=device_now_ms,
+            )
             db.session.commit()
             return json_response(result)
         except PushRefused as refused:
@@ -90,11 +101,13 @@ def pull(query):
     """Return the next page of changes in the caller's scope, in commit order."""
     scope = user_scope(db.session, g.user)
     try:
-        body = pull_mod.pull(db.session, scope, query.get("cursor"), query["limit"],
-                             digest=query["digest"])
+        body = pull_mod.pull(
+            db.session, scope, query.get("cursor"), query["limit"], digest=query["digest"]
+        )
     except pull_mod.BadCursor:
-        raise ApiError(400, "bad_request", {"cursor": [t("server.invalid_cursor",
-                                                         request_language())]}) from None
+        raise ApiError(
+            400, "bad_request", {"cursor": [t("server.invalid_cursor", request_language())]}
+        ) from None
     now = utcnow()
     g.device.last_pull_at = now
     db.session.commit()
@@ -137,7 +150,8 @@ def requested_json() -> None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ApiError(400, "bad_request", message=t("server.not_utf8",
-                                                         request_language())) from None
+            raise ApiError(
+                400, "bad_request", message=t("server.not_utf8", request_language())
+            ) from None
         if b"\x00" in data or b"\\u0000" in data:
             raise ApiError(400, "bad_request", message=t("server.nul_char", request_language()))

@@ -21,14 +21,25 @@ from ..extensions import db
 from ..models import User
 from . import messages  # noqa: F401  (registers the web messages)
 
-bp = Blueprint("web", __name__, url_prefix="", template_folder="../templates",
-               static_folder="../static/web", static_url_path="/static/web")
+bp = Blueprint(
+    "web",
+    __name__,
+    url_prefix="",
+    template_folder="../templates",
+    static_folder="../static/web",
+    static_url_path="/static/web",
+)
 csrf = CSRFProtect()
 
-NAV = [("web.summary", "web.nav.summary", None), ("web.trend", "web.nav.trend", None),
-       ("web.quality", "web.nav.quality", None), ("web.conflicts", "web.nav.conflicts", None),
-       ("web.lokmin", "web.nav.lokmin", None), ("web.weekly", "web.nav.weekly", None),
-       ("web.users", "web.nav.users", {"admin"})]
+NAV = [
+    ("web.summary", "web.nav.summary", None),
+    ("web.trend", "web.nav.trend", None),
+    ("web.quality", "web.nav.quality", None),
+    ("web.conflicts", "web.nav.conflicts", None),
+    ("web.lokmin", "web.nav.lokmin", None),
+    ("web.weekly", "web.nav.weekly", None),
+    ("web.users", "web.nav.users", {"admin"}),
+]
 
 
 def language() -> str:
@@ -57,14 +68,16 @@ def protect_forms() -> None:
 @bp.errorhandler(CSRFError)
 def csrf_failed(_exc: CSRFError):
     """Explain a refused form (missing, wrong or expired CSRF token) in the user's language."""
-    return render_template("web/error.html", status=400,
-                           message=t("web.csrf_failed", language())), 400
+    return render_template(
+        "web/error.html", status=400, message=t("web.csrf_failed", language())
+    ), 400
 
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'")
+    "frame-ancestors 'none'"
+)
 
 
 @bp.after_app_request
@@ -90,6 +103,7 @@ def remember_language(response):
 
 def login_required(roles: set[str] | None = None):
     """Require a signed-in user (of one of ``roles``); attach ``g.scope``."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -99,7 +113,9 @@ def login_required(roles: set[str] | None = None):
                 abort(403)
             g.scope = user_scope(db.session, g.web_user)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 
@@ -108,10 +124,17 @@ def template_helpers() -> dict:
     """Give templates the translator, the language, the user and the navigation."""
     lang = language() if request else "id"
     user = g.get("web_user")
-    nav = [(endpoint, label) for endpoint, label, roles in NAV
-           if user is not None and (roles is None or user.role in roles)]
-    return {"_": lambda key, **params: t(key, lang, **params), "lang": lang, "web_user": user,
-            "nav": nav}
+    nav = [
+        (endpoint, label)
+        for endpoint, label, roles in NAV
+        if user is not None and (roles is None or user.role in roles)
+    ]
+    return {
+        "_": lambda key, **params: t(key, lang, **params),
+        "lang": lang,
+        "web_user": user,
+        "nav": nav,
+    }
 
 
 def _safe_next(target: str | None) -> str:
@@ -122,9 +145,14 @@ def _safe_next(target: str | None) -> str:
     """
     target = target or ""
     parsed = urlparse(target)
-    if (target.startswith("/") and not target.startswith(("//", "/\\"))
-            and not parsed.scheme and not parsed.netloc and len(target) <= 2000
-            and not any(ord(ch) < 0x20 or ch in "\x7f\\" for ch in target)):
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and not parsed.scheme
+        and not parsed.netloc
+        and len(target) <= 2000
+        and not any(ord(ch) < 0x20 or ch in "\x7f\\" for ch in target)
+    ):
         return target
     return url_for("web.summary")
 
@@ -135,8 +163,9 @@ def login():
     error = None
     if request.method == "POST":
         try:
-            user = check_credentials(db.session, request.form.get("username", ""),
-                                     request.form.get("password", ""))
+            user = check_credentials(
+                db.session, request.form.get("username", ""), request.form.get("password", "")
+            )
         except ApiError as exc:
             db.session.rollback()
             error = exc.message or t("server.login_failed", language())

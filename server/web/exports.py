@@ -50,12 +50,35 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
 BATCH = 500
 
-DATA_DASAR = ("no_kk", "nik_anak", "nama_anak", "tanggal_lahir", "jenis_kelamin", "anak_ke",
-              "berat_lahir", "panjang_lahir", "nik_ibu", "nik_ayah", "nama_ibu", "alamat",
-              "posyandu", "puskesmas")
-PEMANTAUAN = ("nik_anak", "nama_anak", "bulan", "tanggal_penimbangan", "berat_badan",
-              "tinggi_badan", "lingkar_kepala", "lila", "status_bb_u", "status_tb_u",
-              "status_bb_tb")
+DATA_DASAR = (
+    "no_kk",
+    "nik_anak",
+    "nama_anak",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "anak_ke",
+    "berat_lahir",
+    "panjang_lahir",
+    "nik_ibu",
+    "nik_ayah",
+    "nama_ibu",
+    "alamat",
+    "posyandu",
+    "puskesmas",
+)
+PEMANTAUAN = (
+    "nik_anak",
+    "nama_anak",
+    "bulan",
+    "tanggal_penimbangan",
+    "berat_badan",
+    "tinggi_badan",
+    "lingkar_kepala",
+    "lila",
+    "status_bb_u",
+    "status_tb_u",
+    "status_bb_tb",
+)
 
 
 # -- streaming helpers ----------------------------------------------------------------------------
@@ -72,11 +95,13 @@ def safe_cell(value):
     Names come from the field (a person named ``=HYPERLINK(...)`` is data, not a formula).
     Plain signed numbers written as text (``-1,5``) stay as they are.
     """
-    if (isinstance(value, str) and value.startswith(FORMULA_START)
-            and not PLAIN_NUMBER.fullmatch(value)):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
-
 
 
 def _file_chunks(path: str) -> Iterator[bytes]:
@@ -117,6 +142,7 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable]]
 
 def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
     """Stream rows as UTF-8 CSV (with a BOM so that Excel reads it as UTF-8)."""
+
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -126,6 +152,7 @@ def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+
     return _download(stream_with_context(generate()), "text/csv; charset=utf-8", filename)
 
 
@@ -149,8 +176,11 @@ def month_bounds(period: str) -> tuple[date, date]:
 
 def _names() -> dict[str, str]:
     """Return the names of facilities and wilayah (reference records, small)."""
-    rows = db.session.execute(sa.select(Record.id, Record.fields).where(
-        Record.kind.in_(("facility", "wilayah")), Record.deleted.is_(False)))
+    rows = db.session.execute(
+        sa.select(Record.id, Record.fields).where(
+            Record.kind.in_(("facility", "wilayah")), Record.deleted.is_(False)
+        )
+    )
     return {row.id: row.fields.get("name") or row.id for row in rows}
 
 
@@ -167,28 +197,47 @@ def _address(person: dict, names: dict[str, str]) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def data_dasar_rows(level: str, code: str, period: str, role: str,
-                    names: dict[str, str]) -> Iterator[list]:
+def data_dasar_rows(
+    level: str, code: str, period: str, role: str, names: dict[str, str]
+) -> Iterator[list]:
     """Yield the "Data Dasar" sheet: one row per balita (0–59 months at the month's end)."""
     first, last = month_bounds(period)
     yield list(DATA_DASAR)
-    query = readable(sa.select(Record.fields, Record.posyandu_id, Record.puskesmas_id).where(
-        Record.kind == "person", area_condition(level, code))).order_by(
-        Record.posyandu_id, Record.id).execution_options(yield_per=BATCH)
+    query = (
+        readable(
+            sa.select(Record.fields, Record.posyandu_id, Record.puskesmas_id).where(
+                Record.kind == "person", area_condition(level, code)
+            )
+        )
+        .order_by(Record.posyandu_id, Record.id)
+        .execution_options(yield_per=BATCH)
+    )
     for row in db.session.execute(query):
         person = row.fields
         birth = as_date(person.get("birth_date"))
         if birth is None or birth > last or age_in_completed_months(birth, last) > 59:
             continue
-        if any((d := as_date(person.get(k))) is not None and d < first
-               for k in ("died_on", "moved_out_on")):
+        if any(
+            (d := as_date(person.get(k))) is not None and d < first
+            for k in ("died_on", "moved_out_on")
+        ):
             continue
-        yield [shown_nik(person.get("no_kk"), role), shown_nik(person.get("nik"), role),
-               person.get("name"), ddmmyyyy(person.get("birth_date")), _sex(person.get("sex")),
-               person.get("birth_order"), person.get("birth_weight_kg"),
-               person.get("birth_length_cm"), "", "", person.get("mother_name"),
-               _address(person, names), names.get(row.posyandu_id or "", row.posyandu_id),
-               names.get(row.puskesmas_id or "", row.puskesmas_id or "")]
+        yield [
+            shown_nik(person.get("no_kk"), role),
+            shown_nik(person.get("nik"), role),
+            person.get("name"),
+            ddmmyyyy(person.get("birth_date")),
+            _sex(person.get("sex")),
+            person.get("birth_order"),
+            person.get("birth_weight_kg"),
+            person.get("birth_length_cm"),
+            "",
+            "",
+            person.get("mother_name"),
+            _address(person, names),
+            names.get(row.posyandu_id or "", row.posyandu_id),
+            names.get(row.puskesmas_id or "", row.puskesmas_id or ""),
+        ]
 
 
 def pemantauan_rows(level: str, code: str, period: str, role: str) -> Iterator[list]:
@@ -196,12 +245,28 @@ def pemantauan_rows(level: str, code: str, period: str, role: str) -> Iterator[l
     first, last = month_bounds(period)
     child = so.aliased(Record)
     visit_date = Record.fields["visit_date"].as_string()
-    query = readable(sa.select(Record.fields, child.fields.label("person")).join(
-        child, sa.and_(child.id == Record.person_id, child.kind == "person",
-                       child.deleted.is_(False), g.scope.read_filter(child))).where(
-        Record.kind == "child_visit", area_condition(level, code),
-        visit_date >= first.isoformat(), visit_date <= last.isoformat())).order_by(
-        Record.person_id, visit_date, Record.id).execution_options(yield_per=BATCH)
+    query = (
+        readable(
+            sa.select(Record.fields, child.fields.label("person"))
+            .join(
+                child,
+                sa.and_(
+                    child.id == Record.person_id,
+                    child.kind == "person",
+                    child.deleted.is_(False),
+                    g.scope.read_filter(child),
+                ),
+            )
+            .where(
+                Record.kind == "child_visit",
+                area_condition(level, code),
+                visit_date >= first.isoformat(),
+                visit_date <= last.isoformat(),
+            )
+        )
+        .order_by(Record.person_id, visit_date, Record.id)
+        .execution_options(yield_per=BATCH)
+    )
     yield list(PEMANTAUAN)
     pending = None
     for row in db.session.execute(query):
@@ -217,10 +282,19 @@ def pemantauan_rows(level: str, code: str, period: str, role: str) -> Iterator[l
 
 def _pemantauan(visit: dict, person: dict, period: str, role: str) -> list:
     categories = visit.get("categories") or {}
-    return [shown_nik(person.get("nik"), role), person.get("name"), period,
-            ddmmyyyy(visit.get("visit_date")), visit.get("weight_kg"), visit.get("length_cm"),
-            visit.get("head_cm"), visit.get("muac_cm"), categories.get("waz"),
-            categories.get("lhaz"), categories.get("wlhz")]
+    return [
+        shown_nik(person.get("nik"), role),
+        person.get("name"),
+        period,
+        ddmmyyyy(visit.get("visit_date")),
+        visit.get("weight_kg"),
+        visit.get("length_cm"),
+        visit.get("head_cm"),
+        visit.get("muac_cm"),
+        categories.get("waz"),
+        categories.get("lhaz"),
+        categories.get("wlhz"),
+    ]
 
 
 @bp.route("/ekspor/eppgbm.xlsx")
@@ -231,18 +305,22 @@ def export_eppgbm():
     code = check_code(request.args.get("area"))
     level, _ = area_of(code)
     role, names = g.web_user.role, _names()
-    return xlsx_response(f"eppgbm-{code}-{period}.xlsx", [
-        ("Data Dasar", data_dasar_rows(level, code, period, role, names)),
-        ("Pemantauan Pertumbuhan", pemantauan_rows(level, code, period, role))])
+    return xlsx_response(
+        f"eppgbm-{code}-{period}.xlsx",
+        [
+            ("Data Dasar", data_dasar_rows(level, code, period, role, names)),
+            ("Pemantauan Pertumbuhan", pemantauan_rows(level, code, period, role)),
+        ],
+    )
 
 
 # -- SIP Format 6 ---------------------------------------------------------------------------------
 
 
 def _posyandu_records(kind: str, posyandu_id: str) -> Iterator[dict]:
-    query = readable(sa.select(Record.fields).where(
-        Record.kind == kind, Record.posyandu_id == posyandu_id)).execution_options(
-        yield_per=BATCH)
+    query = readable(
+        sa.select(Record.fields).where(Record.kind == kind, Record.posyandu_id == posyandu_id)
+    ).execution_options(yield_per=BATCH)
     return db.session.execute(query).scalars()
 
 
@@ -262,9 +340,15 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
     for p in _posyandu_records("pregnancy", posyandu["id"]):
         registered = as_date(p.get("registered_on"))
         ended = as_date(p.get("delivery_date"))
-        if registered and registered <= last and (
-                p.get("status", "active") == "active" and ended is None or
-                (ended is not None and ended >= first)):
+        if (
+            registered
+            and registered <= last
+            and (
+                p.get("status", "active") == "active"
+                and ended is None
+                or (ended is not None and ended >= first)
+            )
+        ):
             pregnancies[p["id"]] = p
     examined, iron = set(), set()
     for visit in _posyandu_records("anc_visit", posyandu["id"]):
@@ -272,18 +356,27 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
             examined.add(visit.get("pregnancy_id"))
             if (visit.get("iron_tablets") or 0) > 0:
                 iron.add(visit.get("pregnancy_id"))
-    sessions = [s for s in _posyandu_records("posyandu_session", posyandu["id"])
-                if _in(s.get("session_date"), first, last)]
+    sessions = [
+        s
+        for s in _posyandu_records("posyandu_session", posyandu["id"])
+        if _in(s.get("session_date"), first, last)
+    ]
     counts, extra, indicators = unit["counts"], unit["extra"], unit["indicators"]
     immunizations = extra.get("immunizations") or {}
     kek = indicators.get("kek") or {}
 
     yield ["FORMAT 6 SIP", t("web.summary.sip6_title", lang)]
     yield ["Posyandu", posyandu.get("name"), posyandu["id"]]
-    yield ["Desa/Kelurahan", names.get(posyandu.get("desa_code") or "", ""),
-           posyandu.get("desa_code")]
-    yield ["Kecamatan", names.get(posyandu.get("kecamatan_code") or "", ""),
-           posyandu.get("kecamatan_code")]
+    yield [
+        "Desa/Kelurahan",
+        names.get(posyandu.get("desa_code") or "", ""),
+        posyandu.get("desa_code"),
+    ]
+    yield [
+        "Kecamatan",
+        names.get(posyandu.get("kecamatan_code") or "", ""),
+        posyandu.get("kecamatan_code"),
+    ]
     yield ["Bulan", period]
     yield []
     yield ["No", "Uraian", "Jumlah", "Keterangan"]
@@ -291,8 +384,12 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
         ("1", "Ibu hamil: jumlah", len(pregnancies), ""),
         ("1a", "Ibu hamil: diperiksa", len(examined), ""),
         ("1b", "Ibu hamil: dapat tablet tambah darah (besi)", len(iron), ""),
-        ("1c", "Ibu hamil KEK (LiLA < 23,5 cm) / diukur",
-         kek.get("numerator", 0), f"dari {kek.get('denominator', 0)} diukur"),
+        (
+            "1c",
+            "Ibu hamil KEK (LiLA < 23,5 cm) / diukur",
+            kek.get("numerator", 0),
+            f"dari {kek.get('denominator', 0)} diukur",
+        ),
         ("2", "Ibu menyusui", None, none),
         ("3", "Ibu nifas dapat vitamin A", None, none),
         ("4", "Peserta KB dilayani", sum(s.get("kb_served") or 0 for s in sessions), ""),
@@ -305,10 +402,18 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
         ("8c", "B: baru pertama kali ditimbang", counts.get("B", 0), ""),
         ("9", "BGM: bawah garis merah", counts.get("BGM", 0), ""),
         ("9a", "2T: tidak naik 2 kali berturut-turut", counts.get("2T", 0), ""),
-        ("10", "Balita dapat vitamin A", extra.get("vitamin_a_given", 0),
-         ", ".join(f"{k}: {v}" for k, v in (extra.get("vitamin_a") or {}).items())),
-        ("11", "Balita dapat PMT penyuluhan", None,
-         yes if any(s.get("pmt_given") for s in sessions) else no),
+        (
+            "10",
+            "Balita dapat vitamin A",
+            extra.get("vitamin_a_given", 0),
+            ", ".join(f"{k}: {v}" for k, v in (extra.get("vitamin_a") or {}).items()),
+        ),
+        (
+            "11",
+            "Balita dapat PMT penyuluhan",
+            None,
+            yes if any(s.get("pmt_given") for s in sessions) else no,
+        ),
     ]
     yield from (list(row) for row in rows)
     yield ["12", "Bayi/balita diimunisasi menurut antigen", None, ""]
@@ -319,8 +424,12 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
     yield ["13", "WUS dan ibu hamil dapat imunisasi TT I–V", None, none]
     yield ["14", "Balita diare", sum(s.get("diarrhoea_cases") or 0 for s in sessions), ""]
     yield ["14a", "Diare dapat oralit", sum(s.get("oralit_given") or 0 for s in sessions), ""]
-    yield ["15", "Posyandu buka bulan ini", None,
-           yes if any(s.get("opened") for s in sessions) else no]
+    yield [
+        "15",
+        "Posyandu buka bulan ini",
+        None,
+        yes if any(s.get("opened") for s in sessions) else no,
+    ]
 
 
 @bp.route("/ekspor/sip6.xlsx")
@@ -332,9 +441,13 @@ def export_sip6():
     level, posyandu = area_of(code)
     if level != "posyandu":
         raise BadRequest("web.summary.bad_area")
-    units = [row for row in analytics.indicator_rows(db.session, g.scope, period, "posyandu",
-                                                        parent=code) if row["code"] == code]
+    units = [
+        row
+        for row in analytics.indicator_rows(db.session, g.scope, period, "posyandu", parent=code)
+        if row["code"] == code
+    ]
     if not units:
         abort(404)
-    return xlsx_response(f"sip-format6-{code}-{period}.xlsx",
-                         [("Format 6", sip6_rows(posyandu, period, units[0]))])
+    return xlsx_response(
+        f"sip-format6-{code}-{period}.xlsx", [("Format 6", sip6_rows(posyandu, period, units[0]))]
+    )

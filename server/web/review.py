@@ -110,26 +110,40 @@ def unit_keys(user: User, facilities: FacilityIndex) -> ScopeKeys:
 
 def posyandu_keys(facility: dict) -> ScopeKeys:
     desa = facility.get("desa_code")
-    return ScopeKeys(facility["id"], desa,
-                     facility.get("kecamatan_code") or (desa[:6] if desa else None),
-                     facility.get("parent_id"))
+    return ScopeKeys(
+        facility["id"],
+        desa,
+        facility.get("kecamatan_code") or (desa[:6] if desa else None),
+        facility.get("parent_id"),
+    )
 
 
 def devices_in_scope(session, facilities: FacilityIndex) -> list[tuple[Device, User]]:
     """Return (device, user) pairs whose user's unit lies in the viewer's scope."""
-    rows = session.execute(sa.select(Device, User).join(User, Device.user_id == User.id)
-                           .order_by(User.username, Device.created_at)).all()
+    rows = session.execute(
+        sa.select(Device, User)
+        .join(User, Device.user_id == User.id)
+        .order_by(User.username, Device.created_at)
+    ).all()
     scope = g.scope
-    return [(d, u) for d, u in rows
-            if scope.everything or scope.can_read("person", unit_keys(u, facilities))]
+    return [
+        (d, u)
+        for d, u in rows
+        if scope.everything or scope.can_read("person", unit_keys(u, facilities))
+    ]
 
 
 def posyandu_in_scope(facilities: FacilityIndex) -> list[dict]:
     """Return the posyandu facilities the viewer may read, by name."""
     scope = g.scope
-    return sorted((f for f in facilities.of_kind("posyandu")
-                   if scope.everything or scope.can_read("person", posyandu_keys(f))),
-                  key=lambda f: (f.get("parent_id") or "", f.get("name") or ""))
+    return sorted(
+        (
+            f
+            for f in facilities.of_kind("posyandu")
+            if scope.everything or scope.can_read("person", posyandu_keys(f))
+        ),
+        key=lambda f: (f.get("parent_id") or "", f.get("name") or ""),
+    )
 
 
 def posyandu_last_sync(pairs: list[tuple[Device, User]]) -> dict[str, dt.datetime]:
@@ -197,12 +211,27 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
     ids = {c.record_id for c in items}
     recs = {r.id: r for r in session.execute(sa.select(Record).where(Record.id.in_(ids))).scalars()}
     person_ids = {r.person_id for r in recs.values() if r.person_id} - set(recs)
-    people = {r.id: r for r in session.execute(
-        sa.select(Record).where(Record.id.in_(person_ids))).scalars()} if person_ids else {}
+    people = (
+        {
+            r.id: r
+            for r in session.execute(sa.select(Record).where(Record.id.in_(person_ids))).scalars()
+        }
+        if person_ids
+        else {}
+    )
     device_ids = {d for c in items for d in (c.winner_device, c.loser_device) if d}
-    devices = {d.id: (d, u) for d, u in session.execute(
-        sa.select(Device, User).join(User, Device.user_id == User.id)
-        .where(Device.id.in_(device_ids))).all()} if device_ids else {}
+    devices = (
+        {
+            d.id: (d, u)
+            for d, u in session.execute(
+                sa.select(Device, User)
+                .join(User, Device.user_id == User.id)
+                .where(Device.id.in_(device_ids))
+            ).all()
+        }
+        if device_ids
+        else {}
+    )
 
     def who(device_id, fallback=None):
         if device_id in devices:
@@ -218,27 +247,39 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
         if not title and rec is not None and rec.person_id in people:
             title = people[rec.person_id].fields.get("name")
         keys = ScopeKeys(c.posyandu_id, c.desa_code, c.kecamatan_code, c.puskesmas_id)
-        out.append({
-            "c": c, "kind": records.kind_label(c.kind, lang), "title": title or c.record_id[:8],
-            "field": field_name(c.kind, c.field, lang),
-            "winner": show_value(c.kind, c.field, c.winner_value, lang),
-            "loser": show_value(c.kind, c.field, c.loser_value, lang),
-            "winner_who": who(c.winner_device), "winner_when": when(hlc_time(c.winner_hlc)),
-            "loser_who": who(c.loser_device, c.loser_user),
-            "loser_when": when(hlc_time(c.loser_hlc)),
-            "created": when(c.created_at), "resolved_when": when(c.resolved_at),
-            "can_resolve": c.status == "open" and g.scope.can_review(keys),
-        })
+        out.append(
+            {
+                "c": c,
+                "kind": records.kind_label(c.kind, lang),
+                "title": title or c.record_id[:8],
+                "field": field_name(c.kind, c.field, lang),
+                "winner": show_value(c.kind, c.field, c.winner_value, lang),
+                "loser": show_value(c.kind, c.field, c.loser_value, lang),
+                "winner_who": who(c.winner_device),
+                "winner_when": when(hlc_time(c.winner_hlc)),
+                "loser_who": who(c.loser_device, c.loser_user),
+                "loser_when": when(hlc_time(c.loser_hlc)),
+                "created": when(c.created_at),
+                "resolved_when": when(c.resolved_at),
+                "can_resolve": c.status == "open" and g.scope.can_review(keys),
+            }
+        )
     return out
 
 
-def render_conflicts(status_key: str, error: str | None = None, details=None, notice=None,
-                     code: int = 200):
+def render_conflicts(
+    status_key: str, error: str | None = None, details=None, notice=None, code: int = 200
+):
     lang = language()
     items = conflicts_in_scope(db.session, g.scope, CONFLICT_STATUS[status_key])
-    return render_template("web/review/conflicts.html", rows=conflict_rows(items, lang),
-                           status=status_key, error=error, details=details or {},
-                           notice=notice), code
+    return render_template(
+        "web/review/conflicts.html",
+        rows=conflict_rows(items, lang),
+        status=status_key,
+        error=error,
+        details=details or {},
+        notice=notice,
+    ), code
 
 
 @bp.route("/konflik")
@@ -250,16 +291,29 @@ def conflicts():
     fmt = download_format()
     if fmt:
         lang = language()
-        rows = conflict_rows(conflicts_in_scope(db.session, g.scope, CONFLICT_STATUS[status]),
-                             lang)
-        return download(fmt, f"konflik-{status}", t("web.nav.conflicts", lang), labels(
-            "web.review.conflicts.record", "web.review.users.kind", "web.review.conflicts.field",
-            "web.review.conflicts.winner", "web.review.conflicts.winner_by",
-            "web.review.conflicts.winner_at", "web.review.conflicts.loser",
-            "web.review.conflicts.loser_by", "web.review.conflicts.loser_at",
-            "web.review.conflicts.created", "web.review.conflicts.status",
-            "web.review.conflicts.resolver", "web.review.conflicts.resolved_at",
-            "web.review.conflicts.resolution"), [conflict_line(r, lang) for r in rows])
+        rows = conflict_rows(conflicts_in_scope(db.session, g.scope, CONFLICT_STATUS[status]), lang)
+        return download(
+            fmt,
+            f"konflik-{status}",
+            t("web.nav.conflicts", lang),
+            labels(
+                "web.review.conflicts.record",
+                "web.review.users.kind",
+                "web.review.conflicts.field",
+                "web.review.conflicts.winner",
+                "web.review.conflicts.winner_by",
+                "web.review.conflicts.winner_at",
+                "web.review.conflicts.loser",
+                "web.review.conflicts.loser_by",
+                "web.review.conflicts.loser_at",
+                "web.review.conflicts.created",
+                "web.review.conflicts.status",
+                "web.review.conflicts.resolver",
+                "web.review.conflicts.resolved_at",
+                "web.review.conflicts.resolution",
+            ),
+            [conflict_line(r, lang) for r in rows],
+        )
     notice = t("web.review.conflicts.done", language()) if request.args.get("ok") else None
     return render_conflicts(status, notice=notice)
 
@@ -267,13 +321,26 @@ def conflicts():
 def conflict_line(row: dict, lang: str) -> list:
     """Return one conflict of the page as a download row."""
     c, is_open = row["c"], row["c"].status == "open"
-    choice = {"winner": "web.review.conflicts.keep_winner",
-              "loser": "web.review.conflicts.take_loser"}.get(c.resolution or "")
-    return [row["title"], row["kind"], row["field"], row["winner"], row["winner_who"],
-            row["winner_when"], row["loser"], row["loser_who"], row["loser_when"], row["created"],
-            t(f"web.review.conflicts.status_{'open' if is_open else 'resolved'}", lang),
-            "" if is_open else c.resolved_by, "" if is_open else row["resolved_when"],
-            t(choice, lang) if choice and not is_open else ""]
+    choice = {
+        "winner": "web.review.conflicts.keep_winner",
+        "loser": "web.review.conflicts.take_loser",
+    }.get(c.resolution or "")
+    return [
+        row["title"],
+        row["kind"],
+        row["field"],
+        row["winner"],
+        row["winner_who"],
+        row["winner_when"],
+        row["loser"],
+        row["loser_who"],
+        row["loser_when"],
+        row["created"],
+        t(f"web.review.conflicts.status_{'open' if is_open else 'resolved'}", lang),
+        "" if is_open else c.resolved_by,
+        "" if is_open else row["resolved_when"],
+        t(choice, lang) if choice and not is_open else "",
+    ]
 
 
 @bp.route("/konflik/<int:conflict_id>/selesaikan", methods=["POST"])
@@ -292,8 +359,12 @@ def resolve_conflict(conflict_id: int):
         db.session.rollback()
         codes = {"not_found": 404, "forbidden": 403, "conflict": 409, "validation_error": 422}
         details = {field_name_for(conflict_id, f, lang): v for f, v in exc.details.items()}
-        return render_conflicts(status, t(f"web.review.conflicts.err_{exc.code}", lang), details,
-                                code=codes.get(exc.code, 400))
+        return render_conflicts(
+            status,
+            t(f"web.review.conflicts.err_{exc.code}", lang),
+            details,
+            code=codes.get(exc.code, 400),
+        )
     db.session.commit()
     return redirect(url_for("web.conflicts", status=status, ok=1), 303)
 
@@ -315,8 +386,11 @@ def writable_kecamatan() -> list[str]:
 
 
 def wilayah_names() -> dict[str, str]:
-    rows = db.session.execute(sa.select(Record.id, Record.fields).where(
-        Record.kind == "wilayah", Record.deleted.is_(False))).all()
+    rows = db.session.execute(
+        sa.select(Record.id, Record.fields).where(
+            Record.kind == "wilayah", Record.deleted.is_(False)
+        )
+    ).all()
     return {r.id: r.fields.get("name") or r.id for r in rows}
 
 
@@ -328,42 +402,67 @@ def is_overdue(fields: dict, on: dt.date) -> bool:
 def lokmin_groups() -> tuple[list, int, dt.date]:
     """Return the meetings in scope grouped by (kecamatan, year, quarter), the overdue count
     and today."""
-    rows = db.session.execute(in_scope(sa.select(Record).where(
-        Record.kind.in_(("lokmin_meeting", "lokmin_agreement")),
-        Record.deleted.is_(False)))).scalars().all()
+    rows = (
+        db.session.execute(
+            in_scope(
+                sa.select(Record).where(
+                    Record.kind.in_(("lokmin_meeting", "lokmin_agreement")),
+                    Record.deleted.is_(False),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     meetings = [r for r in rows if r.kind == "lokmin_meeting"]
     agreements = defaultdict(list)
     on = today()
     for r in rows:
         if r.kind == "lokmin_agreement":
             agreements[r.fields.get("meeting_id")].append(
-                {"r": r, "f": r.fields, "overdue": is_overdue(r.fields, on),
-                 "writable": can_write_lokmin(r.kecamatan_code)})
+                {
+                    "r": r,
+                    "f": r.fields,
+                    "overdue": is_overdue(r.fields, on),
+                    "writable": can_write_lokmin(r.kecamatan_code),
+                }
+            )
     for items in agreements.values():
         items.sort(key=lambda a: (a["f"].get("due_date") or "9999", a["f"].get("action") or ""))
     groups = defaultdict(list)
     for m in sorted(meetings, key=lambda m: (m.fields.get("meeting_date") or "",), reverse=True):
         f = m.fields
         sectors = Counter(a.get("sector") for a in f.get("attendance") or [])
-        groups[(m.kecamatan_code, f.get("year") or 0, f.get("quarter") or 0)].append({
-            "r": m, "f": f, "agreements": agreements.get(m.id, []),
-            "sectors": sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0] or "")),
-            "writable": can_write_lokmin(m.kecamatan_code)})
+        groups[(m.kecamatan_code, f.get("year") or 0, f.get("quarter") or 0)].append(
+            {
+                "r": m,
+                "f": f,
+                "agreements": agreements.get(m.id, []),
+                "sectors": sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0] or "")),
+                "writable": can_write_lokmin(m.kecamatan_code),
+            }
+        )
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][0] or "", -kv[0][1], -kv[0][2]))
     overdue = sum(a["overdue"] for items in agreements.values() for a in items)
     return ordered, overdue, on
 
 
-def render_lokmin(errors: dict | None = None, form: dict | None = None, code: int = 200,
-                  notice: str | None = None):
+def render_lokmin(
+    errors: dict | None = None, form: dict | None = None, code: int = 200, notice: str | None = None
+):
     lang = language()
     ordered, overdue, on = lokmin_groups()
     names = wilayah_names()
-    choices = {key: records.spec(kind).info[name].choices for key, kind, name in (
-        ("kind", "lokmin_meeting", "kind"), ("meeting_status", "lokmin_meeting", "status"),
-        ("sector", "lokmin_agreement", "sector"),
-        ("agreement_status", "lokmin_agreement", "status"),
-        ("budget_source", "lokmin_agreement", "budget_source"))}
+    choices = {
+        key: records.spec(kind).info[name].choices
+        for key, kind, name in (
+            ("kind", "lokmin_meeting", "kind"),
+            ("meeting_status", "lokmin_meeting", "status"),
+            ("sector", "lokmin_agreement", "sector"),
+            ("agreement_status", "lokmin_agreement", "status"),
+            ("budget_source", "lokmin_agreement", "budget_source"),
+        )
+    }
 
     def label(kind, name, value):
         return records.choice_label(kind, name, value, lang)
@@ -372,10 +471,21 @@ def render_lokmin(errors: dict | None = None, form: dict | None = None, code: in
         return records.field_label(kind, name, lang)
 
     return render_template(
-        "web/review/lokmin.html", groups=ordered, names=names, overdue=overdue,
-        kecamatan=writable_kecamatan(), errors=errors or {}, form=form or {}, notice=notice,
-        choices=choices, label=label, flabel=flabel, sectors=choices["sector"],
-        this_year=on.year, this_quarter=(on.month - 1) // 3 + 1), code
+        "web/review/lokmin.html",
+        groups=ordered,
+        names=names,
+        overdue=overdue,
+        kecamatan=writable_kecamatan(),
+        errors=errors or {},
+        form=form or {},
+        notice=notice,
+        choices=choices,
+        label=label,
+        flabel=flabel,
+        sectors=choices["sector"],
+        this_year=on.year,
+        this_quarter=(on.month - 1) // 3 + 1,
+    ), code
 
 
 @bp.route("/lokmin")
@@ -403,37 +513,86 @@ def lokmin_download(fmt: str, table: str):
 
     meetings = [m for _, items in ordered for m in items]
     if table == "meetings":
-        header = [t("web.review.lokmin.kecamatan", lang),
-                  *flabel("lokmin_meeting", "kecamatan_code", "year", "quarter", "meeting_date",
-                          "kind", "status", "venue", "chair_name", "agenda"),
-                  t("web.review.lokmin.attendance", lang), t("web.review.lokmin.problems", lang),
-                  t("web.review.lokmin.agreements", lang)]
-        rows = [[names.get(m["r"].kecamatan_code, m["r"].kecamatan_code), m["r"].kecamatan_code,
-                 m["f"].get("year"), m["f"].get("quarter"), m["f"].get("meeting_date"),
-                 label("lokmin_meeting", "kind", m["f"].get("kind")),
-                 label("lokmin_meeting", "status", m["f"].get("status")), m["f"].get("venue"),
-                 m["f"].get("chair_name"), m["f"].get("agenda"),
-                 ", ".join(f"{label('lokmin_agreement', 'sector', sector) or '—'} {n}"
-                           for sector, n in m["sectors"]),
-                 "; ".join(p.get("description") or "" for p in m["f"].get("problems") or []),
-                 len(m["agreements"])] for m in meetings]
-        return download(fmt, "lokmin-pertemuan", t("web.review.lokmin.meetings", lang), header,
-                        rows)
-    header = [t("web.review.lokmin.kecamatan", lang),
-              t("web.review.lokmin.meeting_date", lang),
-              *flabel("lokmin_agreement", "action", "sector", "pic_name", "pic_role",
-                      "start_date", "due_date", "budget_source", "status", "progress_note"),
-              t("web.review.lokmin.overdue", lang)]
-    rows = [[names.get(m["r"].kecamatan_code, m["r"].kecamatan_code), m["f"].get("meeting_date"),
-             a["f"].get("action"), label("lokmin_agreement", "sector", a["f"].get("sector")),
-             a["f"].get("pic_name"), a["f"].get("pic_role"), a["f"].get("start_date"),
-             a["f"].get("due_date"),
-             label("lokmin_agreement", "budget_source", a["f"].get("budget_source")),
-             label("lokmin_agreement", "status", a["f"].get("status")),
-             a["f"].get("progress_note"), yes_no(a["overdue"], lang)]
-            for m in meetings for a in m["agreements"]]
-    return download(fmt, "lokmin-kesepakatan", t("web.review.lokmin.agreements_sheet", lang),
-                    header, rows)
+        header = [
+            t("web.review.lokmin.kecamatan", lang),
+            *flabel(
+                "lokmin_meeting",
+                "kecamatan_code",
+                "year",
+                "quarter",
+                "meeting_date",
+                "kind",
+                "status",
+                "venue",
+                "chair_name",
+                "agenda",
+            ),
+            t("web.review.lokmin.attendance", lang),
+            t("web.review.lokmin.problems", lang),
+            t("web.review.lokmin.agreements", lang),
+        ]
+        rows = [
+            [
+                names.get(m["r"].kecamatan_code, m["r"].kecamatan_code),
+                m["r"].kecamatan_code,
+                m["f"].get("year"),
+                m["f"].get("quarter"),
+                m["f"].get("meeting_date"),
+                label("lokmin_meeting", "kind", m["f"].get("kind")),
+                label("lokmin_meeting", "status", m["f"].get("status")),
+                m["f"].get("venue"),
+                m["f"].get("chair_name"),
+                m["f"].get("agenda"),
+                ", ".join(
+                    f"{label('lokmin_agreement', 'sector', sector) or '—'} {n}"
+                    for sector, n in m["sectors"]
+                ),
+                "; ".join(p.get("description") or "" for p in m["f"].get("problems") or []),
+                len(m["agreements"]),
+            ]
+            for m in meetings
+        ]
+        return download(
+            fmt, "lokmin-pertemuan", t("web.review.lokmin.meetings", lang), header, rows
+        )
+    header = [
+        t("web.review.lokmin.kecamatan", lang),
+        t("web.review.lokmin.meeting_date", lang),
+        *flabel(
+            "lokmin_agreement",
+            "action",
+            "sector",
+            "pic_name",
+            "pic_role",
+            "start_date",
+            "due_date",
+            "budget_source",
+            "status",
+            "progress_note",
+        ),
+        t("web.review.lokmin.overdue", lang),
+    ]
+    rows = [
+        [
+            names.get(m["r"].kecamatan_code, m["r"].kecamatan_code),
+            m["f"].get("meeting_date"),
+            a["f"].get("action"),
+            label("lokmin_agreement", "sector", a["f"].get("sector")),
+            a["f"].get("pic_name"),
+            a["f"].get("pic_role"),
+            a["f"].get("start_date"),
+            a["f"].get("due_date"),
+            label("lokmin_agreement", "budget_source", a["f"].get("budget_source")),
+            label("lokmin_agreement", "status", a["f"].get("status")),
+            a["f"].get("progress_note"),
+            yes_no(a["overdue"], lang),
+        ]
+        for m in meetings
+        for a in m["agreements"]
+    ]
+    return download(
+        fmt, "lokmin-kesepakatan", t("web.review.lokmin.agreements_sheet", lang), header, rows
+    )
 
 
 def _save(kind: str, values: dict, target: str, form: dict):
@@ -444,8 +603,9 @@ def _save(kind: str, values: dict, target: str, form: dict):
         return render_lokmin({target: result.errors}, {target: form}, 422)
     keys = scope_keys(kind, result.values, FacilityIndex.load(db.session))
     if isinstance(keys, str) or not g.scope.can_write(kind, keys):
-        return render_lokmin({target: {"_schema": [t("web.review.forbidden_write", lang)]}},
-                             {target: form}, 403)
+        return render_lokmin(
+            {target: {"_schema": [t("web.review.forbidden_write", lang)]}}, {target: form}, 403
+        )
     report = write_records(db.session, [(kind, values)], actor=g.web_user.username, lang=lang)
     if report.rejected:
         db.session.rollback()
@@ -483,22 +643,38 @@ def lokmin_new_meeting():
             if len(parts) > 2 and parts[2]:
                 row["institution"] = parts[2]
             attendance.append(row)
-    problems = [{"description": line.strip()}
-                for line in (request.form.get("problems") or "").splitlines() if line.strip()]
-    values = {"id": str(uuid.uuid4()), "kecamatan_code": _text("kecamatan_code"),
-              "kind": _text("kind"), "year": _int("year"), "quarter": _int("quarter"),
-              "meeting_date": _text("meeting_date"), "venue": _text("venue"),
-              "chair_name": _text("chair_name"), "agenda": _text("agenda"),
-              "status": _text("status") or "planned", "attendance": attendance,
-              "problems": problems}
+    problems = [
+        {"description": line.strip()}
+        for line in (request.form.get("problems") or "").splitlines()
+        if line.strip()
+    ]
+    values = {
+        "id": str(uuid.uuid4()),
+        "kecamatan_code": _text("kecamatan_code"),
+        "kind": _text("kind"),
+        "year": _int("year"),
+        "quarter": _int("quarter"),
+        "meeting_date": _text("meeting_date"),
+        "venue": _text("venue"),
+        "chair_name": _text("chair_name"),
+        "agenda": _text("agenda"),
+        "status": _text("status") or "planned",
+        "attendance": attendance,
+        "problems": problems,
+    }
     if g.scope.role == "puskesmas" and g.scope.puskesmas:
         values["puskesmas_id"] = sorted(g.scope.puskesmas)[0]
     return _save("lokmin_meeting", values, "new-meeting", request.form.to_dict())
 
 
 def _readable(record_id: str, kind: str) -> Record | None:
-    return db.session.execute(in_scope(sa.select(Record).where(
-        Record.id == record_id, Record.kind == kind, Record.deleted.is_(False)))).scalar()
+    return db.session.execute(
+        in_scope(
+            sa.select(Record).where(
+                Record.id == record_id, Record.kind == kind, Record.deleted.is_(False)
+            )
+        )
+    ).scalar()
 
 
 @bp.route("/lokmin/pertemuan/<meeting_id>/kesepakatan", methods=["POST"])
@@ -510,12 +686,19 @@ def lokmin_new_agreement(meeting_id: str):
         abort(404)
     if not can_write_lokmin(meeting.kecamatan_code):
         abort(403)
-    values = {"id": str(uuid.uuid4()), "meeting_id": meeting.id,
-              "kecamatan_code": meeting.kecamatan_code, "action": _text("action"),
-              "sector": _text("sector"), "pic_name": _text("pic_name"),
-              "pic_role": _text("pic_role"), "start_date": _text("start_date"),
-              "due_date": _text("due_date"), "budget_source": _text("budget_source"),
-              "status": _text("status") or "planned"}
+    values = {
+        "id": str(uuid.uuid4()),
+        "meeting_id": meeting.id,
+        "kecamatan_code": meeting.kecamatan_code,
+        "action": _text("action"),
+        "sector": _text("sector"),
+        "pic_name": _text("pic_name"),
+        "pic_role": _text("pic_role"),
+        "start_date": _text("start_date"),
+        "due_date": _text("due_date"),
+        "budget_source": _text("budget_source"),
+        "status": _text("status") or "planned",
+    }
     return _save("lokmin_agreement", values, f"new-agreement-{meeting.id}", request.form.to_dict())
 
 
@@ -549,8 +732,13 @@ def quality():
     data = quality_data(days)
     if fmt:
         return quality_download(fmt, table, days, data)
-    return render_template("web/review/quality.html", when=when, days=days, **data,
-                           flabel=lambda name: records.field_label("child_visit", name, lang))
+    return render_template(
+        "web/review/quality.html",
+        when=when,
+        days=days,
+        **data,
+        flabel=lambda name: records.field_label("child_visit", name, lang),
+    )
 
 
 QUALITY_TABLES = ("devices", "stale", "implausible", "skew")
@@ -568,23 +756,61 @@ def quality_data(days: int) -> dict:
     for f in posyandu_in_scope(facilities):
         seen = last.get(f["id"])
         if seen is None or now - seen > dt.timedelta(days=days):
-            stale.append({"f": f, "last": when(seen), "days": days_since(seen, now),
-                          "puskesmas": (facilities.get(f.get("parent_id")) or {}).get("name")})
-    visits = db.session.execute(in_scope(sa.select(Record).where(
-        Record.kind == "child_visit", Record.deleted.is_(False),
-        sa.cast(Record.fields, sa.Text).like("%implausible_%")))
-        .order_by(Record.updated_at.desc()).limit(500)).scalars().all()
-    visits = [v for v in visits
-              if any(str(flag).startswith("implausible_") for flag in v.fields.get("flags") or [])]
+            stale.append(
+                {
+                    "f": f,
+                    "last": when(seen),
+                    "days": days_since(seen, now),
+                    "puskesmas": (facilities.get(f.get("parent_id")) or {}).get("name"),
+                }
+            )
+    visits = (
+        db.session.execute(
+            in_scope(
+                sa.select(Record).where(
+                    Record.kind == "child_visit",
+                    Record.deleted.is_(False),
+                    sa.cast(Record.fields, sa.Text).like("%implausible_%"),
+                )
+            )
+            .order_by(Record.updated_at.desc())
+            .limit(500)
+        )
+        .scalars()
+        .all()
+    )
+    visits = [
+        v
+        for v in visits
+        if any(str(flag).startswith("implausible_") for flag in v.fields.get("flags") or [])
+    ]
     person_ids = {v.person_id for v in visits if v.person_id}
-    people = {r.id: r.fields for r in db.session.execute(
-        sa.select(Record).where(Record.id.in_(person_ids))).scalars()} if person_ids else {}
-    implausible = [{"v": v.fields, "child": people.get(v.person_id, {}).get("name") or "—",
-                    "posyandu": (facilities.get(v.posyandu_id) or {}).get("name") or v.posyandu_id,
-                    "flags": [flag for flag in v.fields.get("flags") or []
-                              if str(flag).startswith("implausible_")]} for v in visits]
-    skewed = [(d, u) for d, u in pairs if d.clock_flagged or
-              (d.clock_skew_ms is not None and abs(d.clock_skew_ms) > SKEW_LIMIT_MS)]
+    people = (
+        {
+            r.id: r.fields
+            for r in db.session.execute(
+                sa.select(Record).where(Record.id.in_(person_ids))
+            ).scalars()
+        }
+        if person_ids
+        else {}
+    )
+    implausible = [
+        {
+            "v": v.fields,
+            "child": people.get(v.person_id, {}).get("name") or "—",
+            "posyandu": (facilities.get(v.posyandu_id) or {}).get("name") or v.posyandu_id,
+            "flags": [
+                flag for flag in v.fields.get("flags") or [] if str(flag).startswith("implausible_")
+            ],
+        }
+        for v in visits
+    ]
+    skewed = [
+        (d, u)
+        for d, u in pairs
+        if d.clock_flagged or (d.clock_skew_ms is not None and abs(d.clock_skew_ms) > SKEW_LIMIT_MS)
+    ]
     return {"pairs": pairs, "stale": stale, "implausible": implausible, "skewed": skewed}
 
 
@@ -593,34 +819,82 @@ def quality_download(fmt: str, table: str, days: int, data: dict):
     lang = language()
     title = t(f"web.review.sheet.{table}", lang)
     if table == "devices":
-        header = labels("web.review.quality.user", "web.review.users.username",
-                        "web.review.users.role", "web.review.quality.device",
-                        "web.review.quality.device_id", "web.review.quality.last_push",
-                        "web.review.quality.last_pull", "web.review.users.revoked_col")
-        rows = [[u.name, u.username, u.role, d.name, d.id, when(d.last_push_at),
-                 when(d.last_pull_at), when(d.revoked_at) if d.revoked_at else ""]
-                for d, u in data["pairs"]]
+        header = labels(
+            "web.review.quality.user",
+            "web.review.users.username",
+            "web.review.users.role",
+            "web.review.quality.device",
+            "web.review.quality.device_id",
+            "web.review.quality.last_push",
+            "web.review.quality.last_pull",
+            "web.review.users.revoked_col",
+        )
+        rows = [
+            [
+                u.name,
+                u.username,
+                u.role,
+                d.name,
+                d.id,
+                when(d.last_push_at),
+                when(d.last_pull_at),
+                when(d.revoked_at) if d.revoked_at else "",
+            ]
+            for d, u in data["pairs"]
+        ]
     elif table == "stale":
-        header = labels("web.review.users.code", "web.review.quality.posyandu",
-                        "web.review.weekly.puskesmas", "web.review.quality.last_sync",
-                        "web.review.quality.days_since")
-        rows = [[s["f"]["id"], s["f"].get("name"), s["puskesmas"] or "", s["last"], s["days"]]
-                for s in data["stale"]]
+        header = labels(
+            "web.review.users.code",
+            "web.review.quality.posyandu",
+            "web.review.weekly.puskesmas",
+            "web.review.quality.last_sync",
+            "web.review.quality.days_since",
+        )
+        rows = [
+            [s["f"]["id"], s["f"].get("name"), s["puskesmas"] or "", s["last"], s["days"]]
+            for s in data["stale"]
+        ]
         return download(fmt, f"mutu-data-stale-{days}-hari", title, header, rows)
     elif table == "implausible":
-        header = [*labels("web.review.quality.child", "web.review.quality.posyandu",
-                          "web.review.quality.visit_date"),
-                  *(records.field_label("child_visit", name, lang) for name in MEASURES),
-                  t("web.review.quality.flags", lang)]
-        rows = [[i["child"], i["posyandu"], i["v"].get("visit_date"),
-                 *(i["v"].get(name) for name in MEASURES), ", ".join(i["flags"])]
-                for i in data["implausible"]]
+        header = [
+            *labels(
+                "web.review.quality.child",
+                "web.review.quality.posyandu",
+                "web.review.quality.visit_date",
+            ),
+            *(records.field_label("child_visit", name, lang) for name in MEASURES),
+            t("web.review.quality.flags", lang),
+        ]
+        rows = [
+            [
+                i["child"],
+                i["posyandu"],
+                i["v"].get("visit_date"),
+                *(i["v"].get(name) for name in MEASURES),
+                ", ".join(i["flags"]),
+            ]
+            for i in data["implausible"]
+        ]
     else:
-        header = labels("web.review.quality.user", "web.review.users.username",
-                        "web.review.quality.device", "web.review.quality.device_id",
-                        "web.review.quality.skew_min", "web.review.quality.flagged")
-        rows = [[u.name, u.username, d.name, d.id, round((d.clock_skew_ms or 0) / 60000, 1),
-                 yes_no(d.clock_flagged, lang)] for d, u in data["skewed"]]
+        header = labels(
+            "web.review.quality.user",
+            "web.review.users.username",
+            "web.review.quality.device",
+            "web.review.quality.device_id",
+            "web.review.quality.skew_min",
+            "web.review.quality.flagged",
+        )
+        rows = [
+            [
+                u.name,
+                u.username,
+                d.name,
+                d.id,
+                round((d.clock_skew_ms or 0) / 60000, 1),
+                yes_no(d.clock_flagged, lang),
+            ]
+            for d, u in data["skewed"]
+        ]
     return download(fmt, f"mutu-data-{table}", title, header, rows)
 
 
@@ -641,9 +915,14 @@ def week_code(monday: dt.date) -> str:
 
 def _date_field(kind: str, name: str, start: dt.date, end: dt.date):
     column = Record.fields[name].as_string()
-    return in_scope(sa.select(Record).where(
-        Record.kind == kind, Record.deleted.is_(False),
-        column >= start.isoformat(), column <= end.isoformat()))
+    return in_scope(
+        sa.select(Record).where(
+            Record.kind == kind,
+            Record.deleted.is_(False),
+            column >= start.isoformat(),
+            column <= end.isoformat(),
+        )
+    )
 
 
 @bp.route("/evaluasi-mingguan")
@@ -664,10 +943,17 @@ def weekly():
     rows, total = weekly_rows(monday, sunday)
     if fmt:
         return weekly_download(fmt, week_code(monday), rows, total)
-    return render_template("web/review/weekly.html", rows=rows, total=total, error=error,
-                           week=week_code(monday), start=monday, end=sunday,
-                           prev=week_code(monday - dt.timedelta(days=7)),
-                           next=week_code(monday + dt.timedelta(days=7)))
+    return render_template(
+        "web/review/weekly.html",
+        rows=rows,
+        total=total,
+        error=error,
+        week=week_code(monday),
+        start=monday,
+        end=sunday,
+        prev=week_code(monday - dt.timedelta(days=7)),
+        next=week_code(monday + dt.timedelta(days=7)),
+    )
 
 
 WEEKLY_KEYS = ("sessions", "weighed", "pregnancies", "bgm", "two_t", "kek", "deaths")
@@ -686,8 +972,9 @@ def weekly_rows(monday: dt.date, sunday: dt.date) -> tuple[list[dict], Counter]:
             stats[row.puskesmas_id][key] += 1
 
     session = db.session
-    for row in session.execute(_date_field("posyandu_session", "session_date", monday, sunday)
-                               ).scalars():
+    for row in session.execute(
+        _date_field("posyandu_session", "session_date", monday, sunday)
+    ).scalars():
         if row.fields.get("opened"):
             add(row, "sessions")
     for row in session.execute(_date_field("child_visit", "visit_date", monday, sunday)).scalars():
@@ -697,8 +984,7 @@ def weekly_rows(monday: dt.date, sunday: dt.date) -> tuple[list[dict], Counter]:
             add(row, "bgm")
         if row.fields.get("two_t"):
             add(row, "two_t")
-    for row in session.execute(_date_field("pregnancy", "registered_on", monday, sunday)
-                               ).scalars():
+    for row in session.execute(_date_field("pregnancy", "registered_on", monday, sunday)).scalars():
         add(row, "pregnancies")
     for row in session.execute(_date_field("anc_visit", "visit_date", monday, sunday)).scalars():
         if row.fields.get("kek"):
@@ -714,8 +1000,15 @@ def weekly_rows(monday: dt.date, sunday: dt.date) -> tuple[list[dict], Counter]:
     for f in posyandu:
         seen = last.get(f["id"])
         lag[f.get("parent_id")].append({"f": f, "days": days_since(seen, now), "last": when(seen)})
-    rows = [{"id": u, "name": (facilities.get(u) or {}).get("name") or u, "s": stats[u],
-             "lag": lag.get(u, [])} for u in units]
+    rows = [
+        {
+            "id": u,
+            "name": (facilities.get(u) or {}).get("name") or u,
+            "s": stats[u],
+            "lag": lag.get(u, []),
+        }
+        for u in units
+    ]
     total = sum((r["s"] for r in rows), Counter())
     return rows, total
 
@@ -729,13 +1022,22 @@ def weekly_download(fmt: str, week: str, rows: list[dict], total: Counter):
         shown = t("web.review.never", lang) if days is None else t("web.review.days", lang, n=days)
         return f"{p['f'].get('name')}: {shown}"
 
-    header = labels("web.review.users.code", "web.review.weekly.puskesmas",
-                    *(f"web.review.weekly.{key}" for key in WEEKLY_KEYS),
-                    "web.review.weekly.sync_lag")
-    lines = [[r["id"], r["name"], *(r["s"][key] for key in WEEKLY_KEYS),
-              "; ".join(lag(p) for p in r["lag"])] for r in rows]
-    lines.append(["", t("web.review.weekly.total", lang), *(total[key] for key in WEEKLY_KEYS),
-                  ""])
+    header = labels(
+        "web.review.users.code",
+        "web.review.weekly.puskesmas",
+        *(f"web.review.weekly.{key}" for key in WEEKLY_KEYS),
+        "web.review.weekly.sync_lag",
+    )
+    lines = [
+        [
+            r["id"],
+            r["name"],
+            *(r["s"][key] for key in WEEKLY_KEYS),
+            "; ".join(lag(p) for p in r["lag"]),
+        ]
+        for r in rows
+    ]
+    lines.append(["", t("web.review.weekly.total", lang), *(total[key] for key in WEEKLY_KEYS), ""])
     return download(fmt, f"evaluasi-mingguan-{week}", week, header, lines)
 
 
@@ -758,11 +1060,19 @@ def users_data() -> dict:
     people = db.session.execute(sa.select(User).order_by(User.role, User.username)).scalars().all()
     facilities = FacilityIndex.load(db.session)
     names = {**wilayah_names(), **{k: v.get("name") for k, v in facilities.facilities.items()}}
-    devices = db.session.execute(sa.select(Device, User).join(User, Device.user_id == User.id)
-                                 .order_by(User.username, Device.created_at)).all()
-    return {"people": people, "names": names, "devices": devices,
-            "facilities": sorted(facilities.facilities.values(),
-                                 key=lambda f: (f.get("kind") or "", f.get("id")))}
+    devices = db.session.execute(
+        sa.select(Device, User)
+        .join(User, Device.user_id == User.id)
+        .order_by(User.username, Device.created_at)
+    ).all()
+    return {
+        "people": people,
+        "names": names,
+        "devices": devices,
+        "facilities": sorted(
+            facilities.facilities.values(), key=lambda f: (f.get("kind") or "", f.get("id"))
+        ),
+    }
 
 
 def users_download(fmt: str, table: str, data: dict):
@@ -770,24 +1080,56 @@ def users_download(fmt: str, table: str, data: dict):
     lang = language()
     names = data["names"]
     if table == "users":
-        header = labels("web.review.users.username", "web.review.users.name",
-                        "web.review.users.role", "web.review.users.unit",
-                        "web.review.users.unit_name", "web.review.users.active")
-        rows = [[u.username, u.name, u.role, u.unit, names.get(u.unit) or "",
-                 yes_no(u.active, lang)] for u in data["people"]]
+        header = labels(
+            "web.review.users.username",
+            "web.review.users.name",
+            "web.review.users.role",
+            "web.review.users.unit",
+            "web.review.users.unit_name",
+            "web.review.users.active",
+        )
+        rows = [
+            [u.username, u.name, u.role, u.unit, names.get(u.unit) or "", yes_no(u.active, lang)]
+            for u in data["people"]
+        ]
     elif table == "devices":
-        header = labels("web.review.quality.device", "web.review.quality.device_id",
-                        "web.review.quality.user", "web.review.users.username",
-                        "web.review.users.last_seen", "web.review.users.revoked_col")
-        rows = [[d.name, d.id, u.name, u.username, when(d.last_seen_at),
-                 when(d.revoked_at) if d.revoked_at else ""] for d, u in data["devices"]]
+        header = labels(
+            "web.review.quality.device",
+            "web.review.quality.device_id",
+            "web.review.quality.user",
+            "web.review.users.username",
+            "web.review.users.last_seen",
+            "web.review.users.revoked_col",
+        )
+        rows = [
+            [
+                d.name,
+                d.id,
+                u.name,
+                u.username,
+                when(d.last_seen_at),
+                when(d.revoked_at) if d.revoked_at else "",
+            ]
+            for d, u in data["devices"]
+        ]
     else:
-        header = labels("web.review.users.code", "web.review.users.name",
-                        "web.review.users.kind", "web.review.users.parent",
-                        "web.review.users.parent_code")
-        rows = [[f.get("id"), f.get("name"), f.get("kind"),
-                 names.get(f.get("parent_id")) or "", f.get("parent_id") or ""]
-                for f in data["facilities"]]
+        header = labels(
+            "web.review.users.code",
+            "web.review.users.name",
+            "web.review.users.kind",
+            "web.review.users.parent",
+            "web.review.users.parent_code",
+        )
+        rows = [
+            [
+                f.get("id"),
+                f.get("name"),
+                f.get("kind"),
+                names.get(f.get("parent_id")) or "",
+                f.get("parent_id") or "",
+            ]
+            for f in data["facilities"]
+        ]
     return download(fmt, f"pengguna-{table}", t(f"web.review.sheet.{table}", lang), header, rows)
 
 

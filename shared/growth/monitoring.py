@@ -53,7 +53,9 @@ def _read_kbm_csv(path: Path, variant: str) -> tuple[tuple[int, int, int], ...]:
     return tuple((int(r["umur_bulan_min"]), int(r["umur_bulan_max"]), int(r[column])) for r in rows)
 
 
-def load_kbm_table(variant: str = "A", path: Path | str = KBM_CSV) -> tuple[tuple[int, int, int], ...]:
+def load_kbm_table(
+    variant: str = "A", path: Path | str = KBM_CSV
+) -> tuple[tuple[int, int, int], ...]:
     """Read ``(min_month, max_month, grams)`` rows of one KBM variant from the CSV."""
     return _read_kbm_csv(Path(path), variant)
 
@@ -72,8 +74,9 @@ class GrowthRules:
             object.__setattr__(self, "kbm_table", load_kbm_table(self.kbm_variant))
 
     @classmethod
-    def load(cls, kbm_variant: str = "A", bgm_waz_below: float = -3.0,
-             path: Path | str = KBM_CSV) -> GrowthRules:
+    def load(
+        cls, kbm_variant: str = "A", bgm_waz_below: float = -3.0, path: Path | str = KBM_CSV
+    ) -> GrowthRules:
         """Build rules from a KBM CSV (the shipped one unless ``path`` is given)."""
         return cls(kbm_variant, bgm_waz_below, load_kbm_table(kbm_variant, path))
 
@@ -126,8 +129,13 @@ def _last_of_each_month(weighings: Iterable[Weighing]) -> dict[MonthKey, Weighin
     return last
 
 
-def _classify(birth_date: date, weighing: Weighing, previous: Weighing | None,
-              seen_before: bool, rules: GrowthRules) -> tuple[str, int | None, int | None]:
+def _classify(
+    birth_date: date,
+    weighing: Weighing,
+    previous: Weighing | None,
+    seen_before: bool,
+    rules: GrowthRules,
+) -> tuple[str, int | None, int | None]:
     """Return (status, gain_g, kbm_g) of a month's last weighing."""
     weighed_on, weight_kg = weighing
     if not seen_before:
@@ -141,26 +149,33 @@ def _classify(birth_date: date, weighing: Weighing, previous: Weighing | None,
     return ("N" if gain_g >= kbm_g else "T"), gain_g, kbm_g
 
 
-def monthly_growth(birth_date: date, weighings: Iterable[Weighing],
-                   rules: GrowthRules = DEFAULT_RULES) -> dict[MonthKey, MonthGrowth]:
+def monthly_growth(
+    birth_date: date, weighings: Iterable[Weighing], rules: GrowthRules = DEFAULT_RULES
+) -> dict[MonthKey, MonthGrowth]:
     """Classify each month a child was weighed in, keyed by ``(year, month)`` in date order."""
     last = _last_of_each_month(weighings)
     result: dict[MonthKey, MonthGrowth] = {}
     for key in sorted(last):
         weighing = last[key]
         prev_key = _previous_month(key)
-        status, gain_g, kbm_g = _classify(birth_date, weighing, last.get(prev_key), bool(result),
-                                          rules)
+        status, gain_g, kbm_g = _classify(
+            birth_date, weighing, last.get(prev_key), bool(result), rules
+        )
         prev = result.get(prev_key)
         two_t = status == "T" and prev is not None and prev.status == "T"
-        result[key] = MonthGrowth(key[0], key[1], weighing[0], weighing[1], status,
-                                  gain_g, kbm_g, two_t)
+        result[key] = MonthGrowth(
+            key[0], key[1], weighing[0], weighing[1], status, gain_g, kbm_g, two_t
+        )
     return result
 
 
-def classify_weighing(birth_date: date, weighed_on: date, weight_kg: float,
-                      history: Iterable[Weighing],
-                      rules: GrowthRules = DEFAULT_RULES) -> MonthGrowth:
+def classify_weighing(
+    birth_date: date,
+    weighed_on: date,
+    weight_kg: float,
+    history: Iterable[Weighing],
+    rules: GrowthRules = DEFAULT_RULES,
+) -> MonthGrowth:
     """Classify an unsaved weighing against the child's saved ``history``.
 
     The new weighing is taken as the last of its month: history entries in the same month are

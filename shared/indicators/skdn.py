@@ -46,8 +46,20 @@ KEK_MUAC_BELOW_CM = 23.5  # [S: SIP F3]
 NO_VITAMIN_A = frozenset({"", "none", "tidak"})
 
 COUNT_KEYS = ("S", "K", "D", "N", "T", "O", "B", "BGM", "2T")
-VALUE_KEYS = ("ks", "ds", "nd", "nd_assessable", "bgm", "two_t", "stunting", "wasting",
-              "underweight", "vitamin_a", "kek", "opened")
+VALUE_KEYS = (
+    "ks",
+    "ds",
+    "nd",
+    "nd_assessable",
+    "bgm",
+    "two_t",
+    "stunting",
+    "wasting",
+    "underweight",
+    "vitamin_a",
+    "kek",
+    "opened",
+)
 
 Row = Mapping[str, Any]
 
@@ -64,8 +76,12 @@ class MonthIndicators:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (without the child list)."""
-        return {"year": self.year, "month": self.month, "counts": dict(self.counts),
-                "values": {key: ratio.to_dict() for key, ratio in self.values.items()}}
+        return {
+            "year": self.year,
+            "month": self.month,
+            "counts": dict(self.counts),
+            "values": {key: ratio.to_dict() for key, ratio in self.values.items()},
+        }
 
 
 def as_date(value: date | str | None) -> date | None:
@@ -99,8 +115,9 @@ def _in_sasaran(person: Row, month_end: date) -> int | None:
     return age if age <= S_AGE_MAX_MONTHS else None
 
 
-def _visits_until(child_visits: Iterable[Row], births: Mapping[Any, date],
-                  month_end: date) -> dict[Any, list[tuple[date, Row]]]:
+def _visits_until(
+    child_visits: Iterable[Row], births: Mapping[Any, date], month_end: date
+) -> dict[Any, list[tuple[date, Row]]]:
     """Group visits of known persons up to ``month_end`` by person, in date order."""
     grouped: dict[Any, list[tuple[date, Row]]] = defaultdict(list)
     for visit in child_visits:
@@ -126,9 +143,14 @@ def _weighed(visit: Row) -> bool:
     return visit.get("weight_kg") is not None
 
 
-def _prevalence(month_visits: Mapping[Any, list[tuple[date, Row]]], births: Mapping[Any, date],
-                z_key: str, oedema_counts: bool) -> Ratio:
+def _prevalence(
+    month_visits: Mapping[Any, list[tuple[date, Row]]],
+    births: Mapping[Any, date],
+    z_key: str,
+    oedema_counts: bool,
+) -> Ratio:
     """Count children below ``Z_BELOW`` on their last measurement of the month with ``z_key``."""
+
     def has(visit: Row) -> bool:
         return visit.get(z_key) is not None or (oedema_counts and bool(visit.get("oedema")))
 
@@ -175,10 +197,18 @@ def _opened(sessions: Iterable[Row], first: date, last: date) -> Ratio:
     return Ratio(0, 1)
 
 
-def month_indicators(persons: Iterable[Row], child_visits: Iterable[Row], year: int, month: int,
-                     *, rules: GrowthRules = DEFAULT_RULES, anc_visits: Iterable[Row] = (),
-                     pregnancies: Iterable[Row] = (), sessions: Iterable[Row] = (),
-                     desa_reports: Iterable[Row] = ()) -> MonthIndicators:
+def month_indicators(
+    persons: Iterable[Row],
+    child_visits: Iterable[Row],
+    year: int,
+    month: int,
+    *,
+    rules: GrowthRules = DEFAULT_RULES,
+    anc_visits: Iterable[Row] = (),
+    pregnancies: Iterable[Row] = (),
+    sessions: Iterable[Row] = (),
+    desa_reports: Iterable[Row] = (),
+) -> MonthIndicators:
     """Compute one posyandu's indicators for one calendar month from its records.
 
     ``pregnancies`` and ``desa_reports`` are accepted for a stable signature; no indicator reads
@@ -192,8 +222,9 @@ def month_indicators(persons: Iterable[Row], child_visits: Iterable[Row], year: 
     k_count = sum(1 for p in persons if p["id"] in ages and p.get("has_kia_book"))
 
     history = _visits_until(child_visits, births, last)
-    in_month = {pid: [item for item in visits if item[0] >= first]
-                for pid, visits in history.items()}
+    in_month = {
+        pid: [item for item in visits if item[0] >= first] for pid, visits in history.items()
+    }
     in_month = {pid: visits for pid, visits in in_month.items() if visits}
 
     children: dict[Any, MonthGrowth] = {}
@@ -206,16 +237,22 @@ def month_indicators(persons: Iterable[Row], child_visits: Iterable[Row], year: 
         children[person_id] = monthly_growth(births[person_id], weighings, rules)[(year, month)]
         bgm += is_bgm(last_weighing.get("waz"), rules, oedema=bool(last_weighing.get("oedema")))
 
-    counts = {"S": len(ages), "K": k_count, "D": len(children), "BGM": bgm,
-              "2T": sum(g.two_t for g in children.values())}
+    counts = {
+        "S": len(ages),
+        "K": k_count,
+        "D": len(children),
+        "BGM": bgm,
+        "2T": sum(g.two_t for g in children.values()),
+    }
     for status in ("N", "T", "O", "B"):
         counts[status] = sum(g.status == status for g in children.values())
     counts = {key: counts[key] for key in COUNT_KEYS}
 
     low, high = VITAMIN_A_AGE_MONTHS
     vit_a_target = {pid for pid, age in ages.items() if low <= age <= high}
-    vit_a_given = sum(1 for pid in vit_a_target
-                      if any(_vitamin_a_given(v) for _, v in in_month.get(pid, ())))
+    vit_a_given = sum(
+        1 for pid in vit_a_target if any(_vitamin_a_given(v) for _, v in in_month.get(pid, ()))
+    )
 
     s, d = counts["S"], counts["D"]
     values = {

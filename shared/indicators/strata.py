@@ -31,8 +31,10 @@ class StrataThreshold:
 def _read_thresholds(path: Path) -> tuple[StrataThreshold, ...]:
     with path.open(newline="", encoding="utf-8") as fh:
         lines = [line for line in fh if not line.lstrip().startswith("#")]
-    rows = tuple(StrataThreshold(r["key"], float(r["minimum"]), r["needed_for"])
-                 for r in csv.DictReader(lines))
+    rows = tuple(
+        StrataThreshold(r["key"], float(r["minimum"]), r["needed_for"])
+        for r in csv.DictReader(lines)
+    )
     unknown = {r.needed_for for r in rows} - set(STRATA[1:])
     if unknown:
         raise ValueError(f"{path.name}: unknown strata {sorted(unknown)}")
@@ -44,8 +46,9 @@ def load_strata_thresholds(path: Path | str = STRATA_CSV) -> tuple[StrataThresho
     return _read_thresholds(Path(path))
 
 
-def strata(year_values: Mapping[str, float | None],
-           thresholds: tuple[StrataThreshold, ...] | None = None) -> str:
+def strata(
+    year_values: Mapping[str, float | None], thresholds: tuple[StrataThreshold, ...] | None = None
+) -> str:
     """Return 'pratama', 'madya', 'purnama' or 'mandiri' for a year of indicator values."""
     thresholds = load_strata_thresholds() if thresholds is None else thresholds
     missing = {t.key for t in thresholds} - year_values.keys()

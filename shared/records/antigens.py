@@ -18,8 +18,11 @@ ANTIGENS_CSV = Path(__file__).with_name("data") / "antigens.csv"
 def _table() -> tuple[tuple[str, str, int], ...]:
     """Read the antigen table once."""
     with ANTIGENS_CSV.open(encoding="utf-8", newline="") as handle:
-        return tuple((row["code"].strip(), row["name"].strip(), int(row["age_months"]))
-                     for row in csv.DictReader(handle) if row.get("code", "").strip())
+        return tuple(
+            (row["code"].strip(), row["name"].strip(), int(row["age_months"]))
+            for row in csv.DictReader(handle)
+            if row.get("code", "").strip()
+        )
 
 
 def antigens() -> list[dict[str, object]]:

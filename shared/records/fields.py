@@ -140,8 +140,13 @@ class RecordField(ma_fields.Field):
 
     def info(self, name: str) -> FieldInfo:
         """Describe this field for forms, models and exports."""
-        return FieldInfo(name=name, type=self.type_name, required=self.required,
-                         default=self.default, **self.info_extra())
+        return FieldInfo(
+            name=name,
+            type=self.type_name,
+            required=self.required,
+            default=self.default,
+            **self.info_extra(),
+        )
 
     def info_extra(self) -> dict[str, Any]:
         """Return the type-specific part of :meth:`info`."""
@@ -153,9 +158,15 @@ class Text(RecordField):
 
     type_name = "string"
 
-    def __init__(self, max_length: int = 200, *, multiline: bool = False,
-                 pattern: re.Pattern[str] | None = None, pattern_key: str | None = None,
-                 **kwargs: Any):
+    def __init__(
+        self,
+        max_length: int = 200,
+        *,
+        multiline: bool = False,
+        pattern: re.Pattern[str] | None = None,
+        pattern_key: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.multiline = multiline
@@ -205,8 +216,9 @@ class Number(RecordField):
     type_name = "number"
     blank_is_null = False
 
-    def __init__(self, min: float, max: float, *, unit: str | None = None, places: int = 2,
-                 **kwargs: Any):
+    def __init__(
+        self, min: float, max: float, *, unit: str | None = None, places: int = 2, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.min, self.max, self.unit, self.places = min, max, unit, places
 
@@ -417,8 +429,9 @@ class ListOf(RecordField, ma_fields.List):
     blank_is_null = False
     error_keys = {**RecordField.error_keys, "invalid": "records.error.not_list"}
 
-    def __init__(self, inner: RecordField, *, max_items: int = 100, unique: bool = True,
-                 **kwargs: Any):
+    def __init__(
+        self, inner: RecordField, *, max_items: int = 100, unique: bool = True, **kwargs: Any
+    ):
         kwargs.setdefault("default", [])
         super().__init__(inner, **kwargs)
         self.max_items = max_items

@@ -51,11 +51,29 @@ PROGRAM_TAMBAHAN = ("bkb", "paud", "lansia", "dana_sehat", "lainnya")
 ODF_STATUSES = ("belum", "odf", "stbm")
 LOKMIN_KINDS = ("bulanan_lintas_program", "tribulanan_pertama", "tribulanan_rutin")
 MEETING_STATUSES = ("planned", "held", "cancelled")
-SECTORS = ("kecamatan", "puskesmas", "koramil", "polsek", "kua", "pendidikan", "kb", "pkk",
-           "desa", "tokoh", "swasta", "lainnya")
+SECTORS = (
+    "kecamatan",
+    "puskesmas",
+    "koramil",
+    "polsek",
+    "kua",
+    "pendidikan",
+    "kb",
+    "pkk",
+    "desa",
+    "tokoh",
+    "swasta",
+    "lainnya",
+)
 BUDGET_SOURCES = ("dana_desa", "bok", "apbd", "swadaya", "csr", "lainnya")
-AGREEMENT_STATUSES = ("planned", "in_progress", "done", "partially_done", "cancelled",
-                      "carried_over")
+AGREEMENT_STATUSES = (
+    "planned",
+    "in_progress",
+    "done",
+    "partially_done",
+    "cancelled",
+    "carried_over",
+)
 WILAYAH_LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
 DESA_KINDS = ("desa", "kelurahan", "desa_adat")
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
@@ -132,8 +150,12 @@ def check_blood_pressure(data: dict[str, Any], rules: Rules) -> None:
     systolic, diastolic = data.get("systolic_bp"), data.get("diastolic_bp")
     if systolic is not None and diastolic is not None:
         if diastolic >= systolic:
-            rules.add("diastolic_bp", "records.rule.diastolic_below_systolic",
-                      diastolic=diastolic, systolic=systolic)
+            rules.add(
+                "diastolic_bp",
+                "records.rule.diastolic_below_systolic",
+                diastolic=diastolic,
+                systolic=systolic,
+            )
     elif systolic is not None and "diastolic_bp" in data:
         rules.add("diastolic_bp", "records.rule.bp_pair")
     elif diastolic is not None and "systolic_bp" in data:
@@ -184,8 +206,12 @@ class WilayahSchema(RecordSchema):
             return
         digits = LEVEL_DIGITS[level]
         if len(code) != digits:
-            rules.add("code", "records.rule.level_digits", digits=digits,
-                      level=Label(f"records.choice.wilayah_level.{level}"))
+            rules.add(
+                "code",
+                "records.rule.level_digits",
+                digits=digits,
+                level=Label(f"records.choice.wilayah_level.{level}"),
+            )
             return
         self._check_parent(code, level, parent, data, rules)
         self._check_desa_kind(code, level, data, rules)
@@ -215,8 +241,12 @@ class WilayahSchema(RecordSchema):
             rules.add("kind", "records.error.required")
         expected = DESA_KIND_DIGIT.get(code[6])
         if kind is not None and expected is not None and kind != expected:
-            rules.add("kind", "records.rule.desa_kind_code", code=code,
-                      expected=Label(f"records.choice.desa_kind.{expected}"))
+            rules.add(
+                "kind",
+                "records.rule.desa_kind_code",
+                code=code,
+                expected=Label(f"records.choice.desa_kind.{expected}"),
+            )
 
 
 class FacilitySchema(RecordSchema):
@@ -244,8 +274,9 @@ class FacilitySchema(RecordSchema):
             rules.add("parent_id", "records.rule.own_parent")
         desa, kecamatan = data.get("desa_code"), data.get("kecamatan_code")
         if desa is not None and kecamatan is not None and not desa.startswith(kecamatan):
-            rules.add("desa_code", "records.rule.desa_outside_kecamatan",
-                      desa=desa, kecamatan=kecamatan)
+            rules.add(
+                "desa_code", "records.rule.desa_outside_kecamatan", desa=desa, kecamatan=kecamatan
+            )
         if kind is None:
             return
         if kind == "posyandu" and desa is None and "desa_code" in data:
@@ -330,17 +361,31 @@ class ChildVisitSchema(RecordSchema):
     notes = notes_field()
 
     SERVICE_FIELDS: ClassVar[tuple[str, ...]] = (
-        "weight_kg", "length_cm", "head_cm", "muac_cm", "vitamin_a", "immunizations", "deworming")
+        "weight_kg",
+        "length_cm",
+        "head_cm",
+        "muac_cm",
+        "vitamin_a",
+        "immunizations",
+        "deworming",
+    )
 
     def check(self, data, rules):
         check_within_life(data, rules, "visit_date")
-        if data.get("length_cm") is not None and data.get("position") is None \
-                and "position" in data:
+        if (
+            data.get("length_cm") is not None
+            and data.get("position") is None
+            and "position" in data
+        ):
             rules.add("position", "records.rule.position_required")
-        measured = any(data.get(name) is not None
-                       for name in ("weight_kg", "length_cm", "head_cm", "muac_cm"))
-        served = (data.get("vitamin_a") not in (None, "none") or bool(data.get("immunizations"))
-                  or bool(data.get("deworming")))
+        measured = any(
+            data.get(name) is not None for name in ("weight_kg", "length_cm", "head_cm", "muac_cm")
+        )
+        served = (
+            data.get("vitamin_a") not in (None, "none")
+            or bool(data.get("immunizations"))
+            or bool(data.get("deworming"))
+        )
         # A service that failed validation already has its own error; don't add a vaguer one.
         failed = any(name not in data for name in self.SERVICE_FIELDS)
         if not (measured or served or failed):
@@ -378,14 +423,20 @@ class PregnancySchema(RecordSchema):
             elif (edd - lmp).days > EDD_MAX_DAYS:
                 rules.add("edd", "records.rule.edd_too_late", edd=edd, lmp=lmp)
         if lmp is not None and delivery is not None and delivery < lmp:
-            rules.add("delivery_date", "records.rule.delivery_before_lmp",
-                      delivery=delivery, lmp=lmp)
+            rules.add(
+                "delivery_date", "records.rule.delivery_before_lmp", delivery=delivery, lmp=lmp
+            )
         if data.get("status") == "delivered" and delivery is None and "delivery_date" in data:
             rules.add("delivery_date", "records.rule.delivered_needs_date")
         gravida, para, abortus = data.get("gravida"), data.get("para"), data.get("abortus")
         if gravida is not None and (para or 0) + (abortus or 0) > gravida:
-            rules.add("gravida", "records.rule.gravida_total",
-                      gravida=gravida, para=para or 0, abortus=abortus or 0)
+            rules.add(
+                "gravida",
+                "records.rule.gravida_total",
+                gravida=gravida,
+                para=para or 0,
+                abortus=abortus or 0,
+            )
         for field in ("registered_on", "lmp_date"):
             check_within_life(data, rules, field)
         if context_record("person").get("sex") == "M":
@@ -447,8 +498,14 @@ class AdultVisitSchema(RecordSchema):
     notes = notes_field()
 
     CHECK_FIELDS: ClassVar[tuple[str, ...]] = (
-        "weight_kg", "height_cm", "waist_cm", "systolic_bp", "diastolic_bp",
-        "blood_glucose_mg_dl", "skilas")
+        "weight_kg",
+        "height_cm",
+        "waist_cm",
+        "systolic_bp",
+        "diastolic_bp",
+        "blood_glucose_mg_dl",
+        "skilas",
+    )
 
     def check(self, data, rules):
         check_within_life(data, rules, "visit_date")
@@ -487,12 +544,20 @@ class PosyanduSessionSchema(RecordSchema):
     def check(self, data, rules):
         registered, present = data.get("kader_registered"), data.get("kader_present")
         if registered is not None and present is not None and present > registered:
-            rules.add("kader_present", "records.rule.kader_present",
-                      present=present, registered=registered)
+            rules.add(
+                "kader_present",
+                "records.rule.kader_present",
+                present=present,
+                registered=registered,
+            )
         target, contributing = data.get("families_target"), data.get("families_contributing")
         if target is not None and contributing is not None and contributing > target:
-            rules.add("families_contributing", "records.rule.families_contributing",
-                      contributing=contributing, target=target)
+            rules.add(
+                "families_contributing",
+                "records.rule.families_contributing",
+                contributing=contributing,
+                target=target,
+            )
 
 
 def count_field() -> Integer:
@@ -571,8 +636,11 @@ class LokminMeetingSchema(RecordSchema):
     problems = Nested(ProblemSchema, many=True, max_items=100)
 
     def check(self, data, rules):
-        if (data.get("kind") or "").startswith("tribulanan") and data.get("quarter") is None \
-                and "quarter" in data:
+        if (
+            (data.get("kind") or "").startswith("tribulanan")
+            and data.get("quarter") is None
+            and "quarter" in data
+        ):
             rules.add("quarter", "records.rule.quarter_required")
         if data.get("status") == "held" and "meeting_date" in data:
             day = data.get("meeting_date")

@@ -21,150 +21,244 @@ ERRORS = {
     "invalid": ("{field} tidak sah.", "{field} is not valid."),
     "not_number": ("{field} harus berupa angka.", "{field} must be a number."),
     "not_integer": ("{field} harus berupa bilangan bulat.", "{field} must be a whole number."),
-    "not_finite": ("{field} harus berupa angka biasa, bukan NaN atau tak hingga.",
-                   "{field} must be an ordinary number, not NaN or infinity."),
-    "range": ("{field} harus antara {min} dan {max}{unit}.",
-              "{field} must be between {min} and {max}{unit}."),
-    "not_boolean": ("{field} harus diisi ya atau tidak (true atau false).",
-                    "{field} must be yes or no (true or false)."),
+    "not_finite": (
+        "{field} harus berupa angka biasa, bukan NaN atau tak hingga.",
+        "{field} must be an ordinary number, not NaN or infinity.",
+    ),
+    "range": (
+        "{field} harus antara {min} dan {max}{unit}.",
+        "{field} must be between {min} and {max}{unit}.",
+    ),
+    "not_boolean": (
+        "{field} harus diisi ya atau tidak (true atau false).",
+        "{field} must be yes or no (true or false).",
+    ),
     "not_string": ("{field} harus berupa teks.", "{field} must be text."),
-    "too_long": ("{field} paling panjang {max_length} karakter.",
-                 "{field} must be at most {max_length} characters long."),
-    "bad_characters": ("{field} berisi karakter yang tidak diizinkan.",
-                       "{field} contains characters that are not allowed."),
-    "not_date": ("{field} harus berupa tanggal berformat TTTT-BB-HH, misalnya 2025-01-31.",
-                 "{field} must be a date written YYYY-MM-DD, for example 2025-01-31."),
-    "date_range": ("{field} harus antara tahun 1900 dan 2100.",
-                   "{field} must be between the years 1900 and 2100."),
-    "future": ("{field} tidak boleh sesudah hari ini ({today}).",
-               "{field} cannot be later than today ({today})."),
-    "not_month": ("{field} harus berupa bulan berformat TTTT-BB, misalnya 2025-08.",
-                  "{field} must be a month written YYYY-MM, for example 2025-08."),
-    "month_future": ("{field} tidak boleh sesudah bulan ini ({month}).",
-                     "{field} cannot be later than this month ({month})."),
+    "too_long": (
+        "{field} paling panjang {max_length} karakter.",
+        "{field} must be at most {max_length} characters long.",
+    ),
+    "bad_characters": (
+        "{field} berisi karakter yang tidak diizinkan.",
+        "{field} contains characters that are not allowed.",
+    ),
+    "not_date": (
+        "{field} harus berupa tanggal berformat TTTT-BB-HH, misalnya 2025-01-31.",
+        "{field} must be a date written YYYY-MM-DD, for example 2025-01-31.",
+    ),
+    "date_range": (
+        "{field} harus antara tahun 1900 dan 2100.",
+        "{field} must be between the years 1900 and 2100.",
+    ),
+    "future": (
+        "{field} tidak boleh sesudah hari ini ({today}).",
+        "{field} cannot be later than today ({today}).",
+    ),
+    "not_month": (
+        "{field} harus berupa bulan berformat TTTT-BB, misalnya 2025-08.",
+        "{field} must be a month written YYYY-MM, for example 2025-08.",
+    ),
+    "month_future": (
+        "{field} tidak boleh sesudah bulan ini ({month}).",
+        "{field} cannot be later than this month ({month}).",
+    ),
     "one_of": ("{field} harus salah satu dari: {choices}.", "{field} must be one of: {choices}."),
-    "digits": ("{field} harus terdiri dari tepat {digits} angka.",
-               "{field} must be exactly {digits} digits."),
-    "wilayah_code": ("{field} harus berupa kode wilayah Kemendagri dengan 2, 4, 6 atau 10 angka.",
-                     "{field} must be a Kemendagri area code of 2, 4, 6 or 10 digits."),
-    "uuid": ("{field} harus berupa UUID, misalnya 0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20.",
-             "{field} must be a UUID, for example 0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20."),
-    "facility_code": ("{field} harus berupa kode fasilitas seperti PSY-6111012001-01 "
-                      "(huruf kapital, angka dan tanda hubung).",
-                      "{field} must be a facility code such as PSY-6111012001-01 "
-                      "(capital letters, digits and hyphens)."),
-    "phone": ("{field} harus berupa nomor telepon: 6 sampai 20 angka, boleh diawali +.",
-              "{field} must be a phone number: 6 to 20 digits, optionally starting with +."),
+    "digits": (
+        "{field} harus terdiri dari tepat {digits} angka.",
+        "{field} must be exactly {digits} digits.",
+    ),
+    "wilayah_code": (
+        "{field} harus berupa kode wilayah Kemendagri dengan 2, 4, 6 atau 10 angka.",
+        "{field} must be a Kemendagri area code of 2, 4, 6 or 10 digits.",
+    ),
+    "uuid": (
+        "{field} harus berupa UUID, misalnya 0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20.",
+        "{field} must be a UUID, for example 0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20.",
+    ),
+    "facility_code": (
+        "{field} harus berupa kode fasilitas seperti PSY-6111012001-01 "
+        "(huruf kapital, angka dan tanda hubung).",
+        "{field} must be a facility code such as PSY-6111012001-01 "
+        "(capital letters, digits and hyphens).",
+    ),
+    "phone": (
+        "{field} harus berupa nomor telepon: 6 sampai 20 angka, boleh diawali +.",
+        "{field} must be a phone number: 6 to 20 digits, optionally starting with +.",
+    ),
     "short_number": ("{field} harus berupa 1 sampai 3 angka.", "{field} must be 1 to 3 digits."),
     "not_list": ("{field} harus berupa daftar.", "{field} must be a list."),
-    "too_many": ("{field} paling banyak berisi {max_items} butir.",
-                 "{field} can hold at most {max_items} items."),
+    "too_many": (
+        "{field} paling banyak berisi {max_items} butir.",
+        "{field} can hold at most {max_items} items.",
+    ),
     "duplicate": ("{field} berisi nilai ganda: {value}.", "{field} contains a duplicate: {value}."),
-    "unknown_antigen": ("{field}: kode antigen tidak dikenal: {value}.",
-                        "{field}: unknown antigen code: {value}."),
-    "antigen_not_code": ("{field} harus berisi kode antigen, misalnya BCG atau MR1.",
-                         "{field} must hold antigen codes, for example BCG or MR1."),
-    "not_object": ("{field} harus berupa objek berisi kolom-kolom.",
-                   "{field} must be an object of fields."),
+    "unknown_antigen": (
+        "{field}: kode antigen tidak dikenal: {value}.",
+        "{field}: unknown antigen code: {value}.",
+    ),
+    "antigen_not_code": (
+        "{field} harus berisi kode antigen, misalnya BCG atau MR1.",
+        "{field} must hold antigen codes, for example BCG or MR1.",
+    ),
+    "not_object": (
+        "{field} harus berupa objek berisi kolom-kolom.",
+        "{field} must be an object of fields.",
+    ),
     "unknown_field": ("Kolom tidak dikenal: {name}.", "Unknown field: {name}."),
-    "record_not_object": ("Data rekaman harus berupa objek JSON.",
-                          "A record must be a JSON object."),
+    "record_not_object": (
+        "Data rekaman harus berupa objek JSON.",
+        "A record must be a JSON object.",
+    ),
     "in_row": ("{field} baris ke-{row}: {message}", "{field}, row {row}: {message}"),
     "in_part": ("{field}: {message}", "{field}: {message}"),
-    "row_not_object": ("{field} baris ke-{row} harus berupa objek berisi kolom-kolom.",
-                       "{field}, row {row} must be an object of fields."),
+    "row_not_object": (
+        "{field} baris ke-{row} harus berupa objek berisi kolom-kolom.",
+        "{field}, row {row} must be an object of fields.",
+    ),
 }
 
 RULES = {
-    "before_birth": ("{field} tidak boleh sebelum tanggal lahir ({birth_date}).",
-                     "{field} cannot be before the date of birth ({birth_date})."),
-    "after_death": ("{field} tidak boleh sesudah tanggal meninggal ({died_on}).",
-                    "{field} cannot be after the date of death ({died_on})."),
-    "position_required": ("Cara ukur (berbaring atau berdiri) wajib diisi bila panjang/tinggi "
-                          "badan diisi.",
-                          "The measuring position (lying or standing) is required when "
-                          "length/height is given."),
-    "child_needs_service": ("Isi paling sedikit satu pengukuran atau layanan: berat badan, "
-                            "panjang/tinggi badan, lingkar kepala, LiLA, vitamin A, imunisasi "
-                            "atau obat cacing.",
-                            "Record at least one measurement or service: weight, length/height, "
-                            "head circumference, MUAC, vitamin A, an immunisation or deworming."),
-    "adult_needs_check": ("Isi paling sedikit satu pemeriksaan: berat badan, tinggi badan, "
-                          "lingkar perut, tekanan darah, gula darah atau SKILAS.",
-                          "Record at least one check: weight, height, waist circumference, "
-                          "blood pressure, blood glucose or SKILAS."),
-    "bp_pair": ("{field} wajib diisi bila tekanan darah yang lain diisi: sistolik dan diastolik "
-                "diukur bersama.",
-                "{field} is required when the other blood pressure is given: systolic and "
-                "diastolic are measured together."),
-    "diastolic_below_systolic": ("Tekanan darah diastolik ({diastolic} mmHg) harus lebih rendah "
-                                 "dari sistolik ({systolic} mmHg).",
-                                 "Diastolic blood pressure ({diastolic} mmHg) must be lower than "
-                                 "systolic ({systolic} mmHg)."),
-    "kader_present": ("Kader hadir ({present}) tidak boleh lebih dari kader terdaftar "
-                      "({registered}).",
-                      "Kader present ({present}) cannot be more than kader registered "
-                      "({registered})."),
-    "families_contributing": ("KK yang menyumbang dana sehat ({contributing}) tidak boleh lebih "
-                              "dari KK sasaran ({target}).",
-                              "Households contributing to dana sehat ({contributing}) cannot be "
-                              "more than households targeted ({target})."),
-    "edd_after_lmp": ("HPL ({edd}) harus sesudah HPHT ({lmp}).",
-                      "The expected delivery date ({edd}) must be after the last menstrual "
-                      "period ({lmp})."),
-    "edd_too_late": ("HPL ({edd}) tidak boleh lebih dari 44 minggu sesudah HPHT ({lmp}).",
-                     "The expected delivery date ({edd}) cannot be more than 44 weeks after the "
-                     "last menstrual period ({lmp})."),
-    "delivery_before_lmp": ("Tanggal persalinan ({delivery}) tidak boleh sebelum HPHT ({lmp}).",
-                            "The delivery date ({delivery}) cannot be before the last menstrual "
-                            "period ({lmp})."),
-    "delivered_needs_date": ("Tanggal persalinan wajib diisi bila status kehamilan "
-                             "'sudah bersalin'.",
-                             "The delivery date is required when the pregnancy status is "
-                             "'delivered'."),
-    "gravida_total": ("Jumlah persalinan ({para}) ditambah keguguran ({abortus}) tidak boleh "
-                      "lebih dari jumlah kehamilan ({gravida}).",
-                      "Para ({para}) plus abortus ({abortus}) cannot be more than gravida "
-                      "({gravida})."),
-    "pregnancy_needs_female": ("Kehamilan hanya dapat dicatat untuk perempuan.",
-                               "A pregnancy can only be recorded for a woman."),
-    "anc_before_lmp": ("Tanggal kunjungan tidak boleh sebelum HPHT kehamilan ini ({lmp}).",
-                       "The visit date cannot be before this pregnancy's last menstrual period "
-                       "({lmp})."),
-    "anc_after_delivery": ("Kunjungan hamil tidak boleh sesudah tanggal persalinan ({delivery}).",
-                           "An antenatal visit cannot be after the delivery date ({delivery})."),
-    "pregnancy_other_person": ("Kehamilan ini tercatat untuk orang lain.",
-                               "This pregnancy is recorded for another person."),
-    "verified_needs_odf": ("Tanggal verifikasi hanya diisi bila status desa ODF atau STBM.",
-                           "A verification date is only given when the village is ODF or STBM."),
-    "due_before_start": ("Tenggat ({due}) tidak boleh sebelum tanggal mulai ({start}).",
-                         "The due date ({due}) cannot be before the start date ({start})."),
-    "quarter_required": ("Triwulan wajib diisi untuk lokakarya mini tribulanan.",
-                         "The quarter is required for a quarterly mini-workshop."),
-    "held_needs_date": ("Tanggal pertemuan wajib diisi bila pertemuan sudah terlaksana.",
-                        "The meeting date is required once the meeting has been held."),
-    "id_is_code": ("ID harus sama dengan kode ({code}).", "The ID must be the same as the code "
-                   "({code})."),
-    "level_digits": ("Kode untuk tingkat {level} harus {digits} angka.",
-                     "The code of a {level} must have {digits} digits."),
-    "parent_code": ("Kode induk harus {expected}, yaitu awal kode wilayah ini.",
-                    "The parent code must be {expected}, the start of this area code."),
-    "provinsi_no_parent": ("Provinsi tidak mempunyai kode induk.",
-                           "A province has no parent code."),
-    "desa_kind_only_desa": ("Jenis desa hanya diisi untuk tingkat desa.",
-                            "The village type is only given at village level."),
-    "desa_kind_code": ("Jenis desa tidak sesuai dengan kode {code}: angka ke-7 menunjukkan "
-                       "{expected}.",
-                       "The village type does not match code {code}: its 7th digit means "
-                       "{expected}."),
-    "catchment_only_puskesmas": ("Wilayah kerja hanya diisi untuk puskesmas.",
-                                 "Catchment villages are only given for a puskesmas."),
-    "strata_only_posyandu": ("Strata hanya diisi untuk posyandu.",
-                             "A stratum is only given for a posyandu."),
-    "desa_outside_kecamatan": ("Desa {desa} tidak berada di kecamatan {kecamatan}.",
-                               "Village {desa} is not in sub-district {kecamatan}."),
-    "own_parent": ("Fasilitas tidak boleh menjadi induk dirinya sendiri.",
-                   "A facility cannot be its own parent."),
+    "before_birth": (
+        "{field} tidak boleh sebelum tanggal lahir ({birth_date}).",
+        "{field} cannot be before the date of birth ({birth_date}).",
+    ),
+    "after_death": (
+        "{field} tidak boleh sesudah tanggal meninggal ({died_on}).",
+        "{field} cannot be after the date of death ({died_on}).",
+    ),
+    "position_required": (
+        "Cara ukur (berbaring atau berdiri) wajib diisi bila panjang/tinggi badan diisi.",
+        "The measuring position (lying or standing) is required when length/height is given.",
+    ),
+    "child_needs_service": (
+        "Isi paling sedikit satu pengukuran atau layanan: berat badan, "
+        "panjang/tinggi badan, lingkar kepala, LiLA, vitamin A, imunisasi "
+        "atau obat cacing.",
+        "Record at least one measurement or service: weight, length/height, "
+        "head circumference, MUAC, vitamin A, an immunisation or deworming.",
+    ),
+    "adult_needs_check": (
+        "Isi paling sedikit satu pemeriksaan: berat badan, tinggi badan, "
+        "lingkar perut, tekanan darah, gula darah atau SKILAS.",
+        "Record at least one check: weight, height, waist circumference, "
+        "blood pressure, blood glucose or SKILAS.",
+    ),
+    "bp_pair": (
+        "{field} wajib diisi bila tekanan darah yang lain diisi: sistolik dan diastolik "
+        "diukur bersama.",
+        "{field} is required when the other blood pressure is given: systolic and "
+        "diastolic are measured together.",
+    ),
+    "diastolic_below_systolic": (
+        "Tekanan darah diastolik ({diastolic} mmHg) harus lebih rendah "
+        "dari sistolik ({systolic} mmHg).",
+        "Diastolic blood pressure ({diastolic} mmHg) must be lower than "
+        "systolic ({systolic} mmHg).",
+    ),
+    "kader_present": (
+        "Kader hadir ({present}) tidak boleh lebih dari kader terdaftar ({registered}).",
+        "Kader present ({present}) cannot be more than kader registered ({registered}).",
+    ),
+    "families_contributing": (
+        "KK yang menyumbang dana sehat ({contributing}) tidak boleh lebih "
+        "dari KK sasaran ({target}).",
+        "Households contributing to dana sehat ({contributing}) cannot be "
+        "more than households targeted ({target}).",
+    ),
+    "edd_after_lmp": (
+        "HPL ({edd}) harus sesudah HPHT ({lmp}).",
+        "The expected delivery date ({edd}) must be after the last menstrual period ({lmp}).",
+    ),
+    "edd_too_late": (
+        "HPL ({edd}) tidak boleh lebih dari 44 minggu sesudah HPHT ({lmp}).",
+        "The expected delivery date ({edd}) cannot be more than 44 weeks after the "
+        "last menstrual period ({lmp}).",
+    ),
+    "delivery_before_lmp": (
+        "Tanggal persalinan ({delivery}) tidak boleh sebelum HPHT ({lmp}).",
+        "The delivery date ({delivery}) cannot be before the last menstrual period ({lmp}).",
+    ),
+    "delivered_needs_date": (
+        "Tanggal persalinan wajib diisi bila status kehamilan 'sudah bersalin'.",
+        "The delivery date is required when the pregnancy status is 'delivered'.",
+    ),
+    "gravida_total": (
+        "Jumlah persalinan ({para}) ditambah keguguran ({abortus}) tidak boleh "
+        "lebih dari jumlah kehamilan ({gravida}).",
+        "Para ({para}) plus abortus ({abortus}) cannot be more than gravida ({gravida}).",
+    ),
+    "pregnancy_needs_female": (
+        "Kehamilan hanya dapat dicatat untuk perempuan.",
+        "A pregnancy can only be recorded for a woman.",
+    ),
+    "anc_before_lmp": (
+        "Tanggal kunjungan tidak boleh sebelum HPHT kehamilan ini ({lmp}).",
+        "The visit date cannot be before this pregnancy's last menstrual period ({lmp}).",
+    ),
+    "anc_after_delivery": (
+        "Kunjungan hamil tidak boleh sesudah tanggal persalinan ({delivery}).",
+        "An antenatal visit cannot be after the delivery date ({delivery}).",
+    ),
+    "pregnancy_other_person": (
+        "Kehamilan ini tercatat untuk orang lain.",
+        "This pregnancy is recorded for another person.",
+    ),
+    "verified_needs_odf": (
+        "Tanggal verifikasi hanya diisi bila status desa ODF atau STBM.",
+        "A verification date is only given when the village is ODF or STBM.",
+    ),
+    "due_before_start": (
+        "Tenggat ({due}) tidak boleh sebelum tanggal mulai ({start}).",
+        "The due date ({due}) cannot be before the start date ({start}).",
+    ),
+    "quarter_required": (
+        "Triwulan wajib diisi untuk lokakarya mini tribulanan.",
+        "The quarter is required for a quarterly mini-workshop.",
+    ),
+    "held_needs_date": (
+        "Tanggal pertemuan wajib diisi bila pertemuan sudah terlaksana.",
+        "The meeting date is required once the meeting has been held.",
+    ),
+    "id_is_code": (
+        "ID harus sama dengan kode ({code}).",
+        "The ID must be the same as the code ({code}).",
+    ),
+    "level_digits": (
+        "Kode untuk tingkat {level} harus {digits} angka.",
+        "The code of a {level} must have {digits} digits.",
+    ),
+    "parent_code": (
+        "Kode induk harus {expected}, yaitu awal kode wilayah ini.",
+        "The parent code must be {expected}, the start of this area code.",
+    ),
+    "provinsi_no_parent": (
+        "Provinsi tidak mempunyai kode induk.",
+        "A province has no parent code.",
+    ),
+    "desa_kind_only_desa": (
+        "Jenis desa hanya diisi untuk tingkat desa.",
+        "The village type is only given at village level.",
+    ),
+    "desa_kind_code": (
+        "Jenis desa tidak sesuai dengan kode {code}: angka ke-7 menunjukkan {expected}.",
+        "The village type does not match code {code}: its 7th digit means {expected}.",
+    ),
+    "catchment_only_puskesmas": (
+        "Wilayah kerja hanya diisi untuk puskesmas.",
+        "Catchment villages are only given for a puskesmas.",
+    ),
+    "strata_only_posyandu": (
+        "Strata hanya diisi untuk posyandu.",
+        "A stratum is only given for a posyandu.",
+    ),
+    "desa_outside_kecamatan": (
+        "Desa {desa} tidak berada di kecamatan {kecamatan}.",
+        "Village {desa} is not in sub-district {kecamatan}.",
+    ),
+    "own_parent": (
+        "Fasilitas tidak boleh menjadi induk dirinya sendiri.",
+        "A facility cannot be its own parent.",
+    ),
 }
 
 LABELS = {
@@ -322,83 +416,150 @@ KIND_NAMES = {
 
 CHOICES = {
     "sex": {"M": ("Laki-laki", "Male"), "F": ("Perempuan", "Female")},
-    "position": {"lying": ("Berbaring (panjang badan)", "Lying (length)"),
-                 "standing": ("Berdiri (tinggi badan)", "Standing (height)")},
-    "vitamin_a": {"none": ("Tidak diberi", "None"),
-                  "blue": ("Kapsul biru 100.000 IU", "Blue capsule 100,000 IU"),
-                  "red": ("Kapsul merah 200.000 IU", "Red capsule 200,000 IU")},
-    "pregnancy_status": {"active": ("Sedang hamil", "Pregnant"),
-                         "delivered": ("Sudah bersalin", "Delivered"),
-                         "ended": ("Berakhir tanpa persalinan", "Ended without delivery")},
-    "delivery_place": {"facility": ("Fasilitas kesehatan", "Health facility"),
-                       "non_facility": ("Bukan fasilitas kesehatan", "Not a health facility")},
-    "delivery_attendant": {"nakes": ("Tenaga kesehatan", "Health worker"),
-                           "non_nakes": ("Bukan tenaga kesehatan", "Not a health worker")},
-    "outcome": {"live_birth": ("Lahir hidup", "Live birth"),
-                "stillbirth": ("Lahir mati", "Stillbirth"),
-                "abortion": ("Keguguran", "Abortion/miscarriage"),
-                "maternal_death": ("Ibu meninggal", "Maternal death")},
-    "program_tambahan": {"bkb": ("Bina Keluarga Balita (BKB)", "Toddler family programme (BKB)"),
-                         "paud": ("PAUD", "Early childhood education (PAUD)"),
-                         "lansia": ("Lansia", "Older people"),
-                         "dana_sehat": ("Dana sehat", "Health fund (dana sehat)"),
-                         "lainnya": ("Lainnya", "Other")},
-    "odf_status": {"belum": ("Belum ODF", "Not yet ODF"),
-                   "odf": ("ODF (stop BABS)", "ODF (open defecation free)"),
-                   "stbm": ("Desa STBM", "STBM village")},
-    "lokmin_kind": {"bulanan_lintas_program": ("Bulanan lintas program",
-                                               "Monthly, across programmes"),
-                    "tribulanan_pertama": ("Tribulanan lintas sektor pertama",
-                                           "First quarterly, across sectors"),
-                    "tribulanan_rutin": ("Tribulanan lintas sektor rutin",
-                                         "Routine quarterly, across sectors")},
-    "meeting_status": {"planned": ("Direncanakan", "Planned"), "held": ("Terlaksana", "Held"),
-                       "cancelled": ("Batal", "Cancelled")},
-    "sector": {"kecamatan": ("Kecamatan", "Sub-district office"),
-               "puskesmas": ("Puskesmas", "Puskesmas"),
-               "koramil": ("Koramil", "Military sub-district command (Koramil)"),
-               "polsek": ("Polsek", "Police sector (Polsek)"),
-               "kua": ("KUA", "Religious affairs office (KUA)"),
-               "pendidikan": ("Pendidikan", "Education"),
-               "kb": ("KB (PLKB)", "Family planning (PLKB)"),
-               "pkk": ("PKK", "PKK"), "desa": ("Pemerintah desa", "Village government"),
-               "tokoh": ("Tokoh masyarakat/agama", "Community or religious leaders"),
-               "swasta": ("Swasta", "Private sector"), "lainnya": ("Lainnya", "Other")},
-    "budget_source": {"dana_desa": ("Dana Desa", "Village fund (Dana Desa)"),
-                      "bok": ("BOK", "Health operational fund (BOK)"),
-                      "apbd": ("APBD", "District budget (APBD)"),
-                      "swadaya": ("Swadaya masyarakat", "Community self-help"),
-                      "csr": ("CSR", "Corporate social responsibility (CSR)"),
-                      "lainnya": ("Lainnya", "Other")},
-    "agreement_status": {"planned": ("Direncanakan", "Planned"),
-                         "in_progress": ("Sedang berjalan", "In progress"),
-                         "done": ("Selesai", "Done"),
-                         "partially_done": ("Selesai sebagian", "Partially done"),
-                         "cancelled": ("Batal", "Cancelled"),
-                         "carried_over": ("Dilanjutkan ke periode berikut", "Carried over")},
-    "wilayah_level": {"provinsi": ("Provinsi", "Province"),
-                      "kabupaten": ("Kabupaten/kota", "District/city"),
-                      "kecamatan": ("Kecamatan", "Sub-district"),
-                      "desa": ("Desa/kelurahan", "Village")},
-    "desa_kind": {"desa": ("Desa", "Village (desa)"), "kelurahan": ("Kelurahan", "Urban village"),
-                  "desa_adat": ("Desa adat", "Customary village")},
-    "facility_kind": {"dinkes": ("Dinas kesehatan", "District health office"),
-                      "puskesmas": ("Puskesmas", "Community health centre (puskesmas)"),
-                      "pustu": ("Puskesmas pembantu (pustu)", "Auxiliary health centre (pustu)"),
-                      "poskesdes": ("Poskesdes", "Village health post (poskesdes)"),
-                      "posyandu": ("Posyandu", "Integrated health post (posyandu)")},
-    "strata": {"pratama": ("Pratama", "Pratama"), "madya": ("Madya", "Madya"),
-               "purnama": ("Purnama", "Purnama"), "mandiri": ("Mandiri", "Mandiri")},
+    "position": {
+        "lying": ("Berbaring (panjang badan)", "Lying (length)"),
+        "standing": ("Berdiri (tinggi badan)", "Standing (height)"),
+    },
+    "vitamin_a": {
+        "none": ("Tidak diberi", "None"),
+        "blue": ("Kapsul biru 100.000 IU", "Blue capsule 100,000 IU"),
+        "red": ("Kapsul merah 200.000 IU", "Red capsule 200,000 IU"),
+    },
+    "pregnancy_status": {
+        "active": ("Sedang hamil", "Pregnant"),
+        "delivered": ("Sudah bersalin", "Delivered"),
+        "ended": ("Berakhir tanpa persalinan", "Ended without delivery"),
+    },
+    "delivery_place": {
+        "facility": ("Fasilitas kesehatan", "Health facility"),
+        "non_facility": ("Bukan fasilitas kesehatan", "Not a health facility"),
+    },
+    "delivery_attendant": {
+        "nakes": ("Tenaga kesehatan", "Health worker"),
+        "non_nakes": ("Bukan tenaga kesehatan", "Not a health worker"),
+    },
+    "outcome": {
+        "live_birth": ("Lahir hidup", "Live birth"),
+        "stillbirth": ("Lahir mati", "Stillbirth"),
+        "abortion": ("Keguguran", "Abortion/miscarriage"),
+        "maternal_death": ("Ibu meninggal", "Maternal death"),
+    },
+    "program_tambahan": {
+        "bkb": ("Bina Keluarga Balita (BKB)", "Toddler family programme (BKB)"),
+        "paud": ("PAUD", "Early childhood education (PAUD)"),
+        "lansia": ("Lansia", "Older people"),
+        "dana_sehat": ("Dana sehat", "Health fund (dana sehat)"),
+        "lainnya": ("Lainnya", "Other"),
+    },
+    "odf_status": {
+        "belum": ("Belum ODF", "Not yet ODF"),
+        "odf": ("ODF (stop BABS)", "ODF (open defecation free)"),
+        "stbm": ("Desa STBM", "STBM village"),
+    },
+    "lokmin_kind": {
+        "bulanan_lintas_program": ("Bulanan lintas program", "Monthly, across programmes"),
+        "tribulanan_pertama": (
+            "Tribulanan lintas sektor pertama",
+            "First quarterly, across sectors",
+        ),
+        "tribulanan_rutin": ("Tribulanan lintas sektor rutin", "Routine quarterly, across sectors"),
+    },
+    "meeting_status": {
+        "planned": ("Direncanakan", "Planned"),
+        "held": ("Terlaksana", "Held"),
+        "cancelled": ("Batal", "Cancelled"),
+    },
+    "sector": {
+        "kecamatan": ("Kecamatan", "Sub-district office"),
+        "puskesmas": ("Puskesmas", "Puskesmas"),
+        "koramil": ("Koramil", "Military sub-district command (Koramil)"),
+        "polsek": ("Polsek", "Police sector (Polsek)"),
+        "kua": ("KUA", "Religious affairs office (KUA)"),
+        "pendidikan": ("Pendidikan", "Education"),
+        "kb": ("KB (PLKB)", "Family planning (PLKB)"),
+        "pkk": ("PKK", "PKK"),
+        "desa": ("Pemerintah desa", "Village government"),
+        "tokoh": ("Tokoh masyarakat/agama", "Community or religious leaders"),
+        "swasta": ("Swasta", "Private sector"),
+        "lainnya": ("Lainnya", "Other"),
+    },
+    "budget_source": {
+        "dana_desa": ("Dana Desa", "Village fund (Dana Desa)"),
+        "bok": ("BOK", "Health operational fund (BOK)"),
+        "apbd": ("APBD", "District budget (APBD)"),
+        "swadaya": ("Swadaya masyarakat", "Community self-help"),
+        "csr": ("CSR", "Corporate social responsibility (CSR)"),
+        "lainnya": ("Lainnya", "Other"),
+    },
+    "agreement_status": {
+        "planned": ("Direncanakan", "Planned"),
+        "in_progress": ("Sedang berjalan", "In progress"),
+        "done": ("Selesai", "Done"),
+        "partially_done": ("Selesai sebagian", "Partially done"),
+        "cancelled": ("Batal", "Cancelled"),
+        "carried_over": ("Dilanjutkan ke periode berikut", "Carried over"),
+    },
+    "wilayah_level": {
+        "provinsi": ("Provinsi", "Province"),
+        "kabupaten": ("Kabupaten/kota", "District/city"),
+        "kecamatan": ("Kecamatan", "Sub-district"),
+        "desa": ("Desa/kelurahan", "Village"),
+    },
+    "desa_kind": {
+        "desa": ("Desa", "Village (desa)"),
+        "kelurahan": ("Kelurahan", "Urban village"),
+        "desa_adat": ("Desa adat", "Customary village"),
+    },
+    "facility_kind": {
+        "dinkes": ("Dinas kesehatan", "District health office"),
+        "puskesmas": ("Puskesmas", "Community health centre (puskesmas)"),
+        "pustu": ("Puskesmas pembantu (pustu)", "Auxiliary health centre (pustu)"),
+        "poskesdes": ("Poskesdes", "Village health post (poskesdes)"),
+        "posyandu": ("Posyandu", "Integrated health post (posyandu)"),
+    },
+    "strata": {
+        "pratama": ("Pratama", "Pratama"),
+        "madya": ("Madya", "Madya"),
+        "purnama": ("Purnama", "Purnama"),
+        "mandiri": ("Mandiri", "Mandiri"),
+    },
 }
 
-UNITS = {"rupiah": ("rupiah", "rupiah"), "tablets": ("tablet", "tablets"),
-         "people": ("orang", "people")}
+UNITS = {
+    "rupiah": ("rupiah", "rupiah"),
+    "tablets": ("tablet", "tablets"),
+    "people": ("orang", "people"),
+}
 
 MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 
@@ -415,8 +576,9 @@ def _catalogue() -> dict[str, dict[str, str]]:
     messages.update({f"records.kind.{key}": _both(texts) for key, texts in KIND_NAMES.items()})
     messages.update({f"records.unit.{key}": _both(texts) for key, texts in UNITS.items()})
     for group, options in CHOICES.items():
-        messages.update({f"records.choice.{group}.{code}": _both(texts)
-                         for code, texts in options.items()})
+        messages.update(
+            {f"records.choice.{group}.{code}": _both(texts) for code, texts in options.items()}
+        )
     return messages
 
 

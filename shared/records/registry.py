@@ -13,8 +13,18 @@ from . import kinds, messages  # noqa: F401  (messages registers the labels look
 from .fields import FieldInfo, RecordField
 
 REFERENCE_KINDS = ("wilayah", "facility")
-KINDS = (*REFERENCE_KINDS, "person", "child_visit", "pregnancy", "anc_visit", "adult_visit",
-         "posyandu_session", "desa_report", "lokmin_meeting", "lokmin_agreement")
+KINDS = (
+    *REFERENCE_KINDS,
+    "person",
+    "child_visit",
+    "pregnancy",
+    "anc_visit",
+    "adult_visit",
+    "posyandu_session",
+    "desa_report",
+    "lokmin_meeting",
+    "lokmin_agreement",
+)
 
 _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "wilayah": kinds.WilayahSchema,
@@ -40,9 +50,25 @@ _SCOPES: dict[str, str | None] = {
 
 # Computed from shared.growth on both sides; a client may send them, they are dropped unread.
 _DERIVED: dict[str, frozenset[str]] = {
-    "child_visit": frozenset({
-        "age_days", "age_months", "waz", "lhaz", "wlhz", "baz", "hcz", "acz", "categories",
-        "flags", "growth_status", "growth_gain_g", "kbm_g", "two_t", "bgm"}),
+    "child_visit": frozenset(
+        {
+            "age_days",
+            "age_months",
+            "waz",
+            "lhaz",
+            "wlhz",
+            "baz",
+            "hcz",
+            "acz",
+            "categories",
+            "flags",
+            "growth_status",
+            "growth_gain_g",
+            "kbm_g",
+            "two_t",
+            "bgm",
+        }
+    ),
     "anc_visit": frozenset({"kek", "gestational_age_weeks"}),
     "adult_visit": frozenset({"bmi", "bmi_category", "hypertension"}),
 }
@@ -50,8 +76,12 @@ _DERIVED: dict[str, frozenset[str]] = {
 # A list-valued field (facility.wilayah_kerja) references the kind of each of its elements.
 _REFS: dict[str, dict[str, str]] = {
     "wilayah": {"parent_code": "wilayah"},
-    "facility": {"parent_id": "facility", "desa_code": "wilayah", "kecamatan_code": "wilayah",
-                 "wilayah_kerja": "wilayah"},
+    "facility": {
+        "parent_id": "facility",
+        "desa_code": "wilayah",
+        "kecamatan_code": "wilayah",
+        "wilayah_kerja": "wilayah",
+    },
     "person": {"posyandu_id": "facility", "desa_code": "wilayah"},
     "child_visit": {"person_id": "person", "posyandu_id": "facility"},
     "pregnancy": {"person_id": "person", "posyandu_id": "facility"},
@@ -60,8 +90,11 @@ _REFS: dict[str, dict[str, str]] = {
     "posyandu_session": {"posyandu_id": "facility"},
     "desa_report": {"desa_code": "wilayah"},
     "lokmin_meeting": {"kecamatan_code": "wilayah", "puskesmas_id": "facility"},
-    "lokmin_agreement": {"meeting_id": "lokmin_meeting", "kecamatan_code": "wilayah",
-                         "target_desa_code": "wilayah"},
+    "lokmin_agreement": {
+        "meeting_id": "lokmin_meeting",
+        "kecamatan_code": "wilayah",
+        "target_desa_code": "wilayah",
+    },
 }
 
 
@@ -124,6 +157,9 @@ def _build_spec(kind: str) -> KindSpec:
         labels={name: label_key(kind, name) for name in fields},
         refs=dict(_REFS.get(kind, {})),
         label=f"records.kind.{kind}",
-        info={name: field.info(name) for name, field in fields.items()
-              if isinstance(field, RecordField)},
+        info={
+            name: field.info(name)
+            for name, field in fields.items()
+            if isinstance(field, RecordField)
+        },
     )

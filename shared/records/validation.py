@@ -46,8 +46,14 @@ class ValidationResult:
         return not self.errors
 
 
-def validate(kind: str, data: Any, *, context: Mapping[str, Any] | None = None,
-             lang: str | None = "id", today: dt.date | None = None) -> ValidationResult:
+def validate(
+    kind: str,
+    data: Any,
+    *,
+    context: Mapping[str, Any] | None = None,
+    lang: str | None = "id",
+    today: dt.date | None = None,
+) -> ValidationResult:
     """Validate a whole record of ``kind``; derived fields are dropped, unknown ones are errors.
 
     ``context`` holds related records, e.g. ``{"person": {"birth_date": "2024-01-05"}}`` or
@@ -55,8 +61,9 @@ def validate(kind: str, data: Any, *, context: Mapping[str, Any] | None = None,
     """
     kind_spec = spec(kind)
     if not isinstance(data, Mapping):
-        return ValidationResult({}, {SCHEMA_ERRORS: [i18n.t("records.error.record_not_object",
-                                                            lang)]})
+        return ValidationResult(
+            {}, {SCHEMA_ERRORS: [i18n.t("records.error.record_not_object", lang)]}
+        )
     payload = {key: value for key, value in data.items() if key not in kind_spec.derived_fields}
     schema = schema_instance(kind)
     if isinstance(today, dt.datetime):
@@ -66,8 +73,9 @@ def validate(kind: str, data: Any, *, context: Mapping[str, Any] | None = None,
         loaded, raw_errors = schema.load(payload), {}
     except ValidationError as error:
         raw_errors = error.messages
-        loaded = {key: value for key, value in (error.valid_data or {}).items()
-                  if key not in raw_errors}
+        loaded = {
+            key: value for key, value in (error.valid_data or {}).items() if key not in raw_errors
+        }
     finally:
         reset_state(token)
     errors = translate_errors(raw_errors, schema, lang) if raw_errors else {}
@@ -102,8 +110,9 @@ def choice_label(kind: str, field: str, value: str, lang: str | None = "id") -> 
     return i18n.t(key, lang) if key and i18n.has(key) else str(value)
 
 
-def translate_errors(errors: Mapping[Any, Any], schema: Schema,
-                     lang: str | None) -> dict[str, list[str]]:
+def translate_errors(
+    errors: Mapping[Any, Any], schema: Schema, lang: str | None
+) -> dict[str, list[str]]:
     """Turn marshmallow's error tree of ``schema`` into sentences per top-level field."""
     prefix = getattr(schema, "label_prefix", "")
     out: dict[str, list[str]] = {}
@@ -115,8 +124,9 @@ def translate_errors(errors: Mapping[Any, Any], schema: Schema,
     return out
 
 
-def _sentences(messages: Any, field_obj: Any, label: str | None, name: str,
-               lang: str | None) -> list[str]:
+def _sentences(
+    messages: Any, field_obj: Any, label: str | None, name: str, lang: str | None
+) -> list[str]:
     """Render the errors of one field, descending into list items and rows."""
     if not isinstance(messages, Mapping):
         items = messages if isinstance(messages, list) else [messages]
@@ -131,26 +141,32 @@ def _sentences(messages: Any, field_obj: Any, label: str | None, name: str,
             out += _row_sentences(sub, field_obj, label or name, key + 1, lang)
         elif isinstance(field_obj, Nested):
             for sentence in translate_errors({key: sub}, field_obj.schema, lang)[str(key)]:
-                out.append(i18n.t("records.error.in_part", lang, field=label or name,
-                                  message=sentence))
+                out.append(
+                    i18n.t("records.error.in_part", lang, field=label or name, message=sentence)
+                )
         else:
             out += _sentences(sub, field_obj, label, name, lang)
     return out
 
 
-def _row_sentences(errors: Any, field_obj: Nested, label: str, row: int,
-                   lang: str | None) -> list[str]:
+def _row_sentences(
+    errors: Any, field_obj: Nested, label: str, row: int, lang: str | None
+) -> list[str]:
     """Render the errors of one row of a list of sub-records."""
     if not isinstance(errors, Mapping) or set(errors) == {SCHEMA_ERRORS}:
         return [i18n.t("records.error.row_not_object", lang, field=label, row=row)]
-    sentences = [sentence for group in translate_errors(errors, field_obj.schema, lang).values()
-                 for sentence in group]
-    return [i18n.t("records.error.in_row", lang, field=label, row=row, message=sentence)
-            for sentence in sentences]
+    sentences = [
+        sentence
+        for group in translate_errors(errors, field_obj.schema, lang).values()
+        for sentence in group
+    ]
+    return [
+        i18n.t("records.error.in_row", lang, field=label, row=row, message=sentence)
+        for sentence in sentences
+    ]
 
 
-def _render(message: Any, field_obj: Any, label: str | None, name: str,
-            lang: str | None) -> str:
+def _render(message: Any, field_obj: Any, label: str | None, name: str, lang: str | None) -> str:
     """Render one error: a catalogue key, filled with the field's limits and the error's values."""
     key = str(message)
     if not key.startswith("records.") or not i18n.has(key):
@@ -179,8 +195,9 @@ def _field_params(field_obj: Any, lang: str | None) -> dict[str, str]:
     if isinstance(field_obj, Digits) and len(field_obj.lengths) == 1:
         params["digits"] = str(field_obj.lengths[0])
     if isinstance(field_obj, Choice):
-        params["choices"] = ", ".join(_option(field_obj.group, code, lang)
-                                      for code in field_obj.choices)
+        params["choices"] = ", ".join(
+            _option(field_obj.group, code, lang) for code in field_obj.choices
+        )
     return params
 
 

@@ -147,5 +147,7 @@ def diff_ids(
         seen.add(record_id)
         if local.get(record_id) != version:
             to_fetch.append(record_id)
-    to_delete = [record_id for record_id in local if record_id not in seen and record_id not in pending]
+    to_delete = [
+        record_id for record_id in local if record_id not in seen and record_id not in pending
+    ]
     return sorted(to_fetch), sorted(to_delete)

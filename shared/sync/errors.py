@@ -58,7 +58,9 @@ def error_body(
     return {"error": {"code": code, "message": message, "details": details}}
 
 
-def error_message(code: str, lang: str | None = DEFAULT_LANGUAGE, details: Mapping[str, Any] | None = None) -> str:
+def error_message(
+    code: str, lang: str | None = DEFAULT_LANGUAGE, details: Mapping[str, Any] | None = None
+) -> str:
     """Return the kader-readable message for ``code``, filled from ``details`` when it can be."""
     key = f"sync.error.{code}" if has(f"sync.error.{code}") else f"sync.error.{_FALLBACK_CODE}"
     details = details or {}

@@ -232,8 +232,12 @@ class LoginRequestSchema(RequestSchema):
 class ScopeSchema(ResponseSchema):
     """What a user may see: Kemendagri codes (undotted) and facility ids."""
 
-    kecamatan = mf.List(mf.String(validate=FullMatch(KECAMATAN_PATTERN)), load_default=list, dump_default=list)
-    desa = mf.List(mf.String(validate=FullMatch(DESA_PATTERN)), load_default=list, dump_default=list)
+    kecamatan = mf.List(
+        mf.String(validate=FullMatch(KECAMATAN_PATTERN)), load_default=list, dump_default=list
+    )
+    desa = mf.List(
+        mf.String(validate=FullMatch(DESA_PATTERN)), load_default=list, dump_default=list
+    )
     posyandu = mf.List(bounded_string(64), load_default=list, dump_default=list)
     puskesmas = mf.List(bounded_string(64), load_default=list, dump_default=list)
 
@@ -285,7 +289,9 @@ class PushRequestSchema(RequestSchema):
         """Refuse a batch whose seqs do not strictly increase (gaps are the server's seq_gap)."""
         seqs = [mutation["seq"] for mutation in data["mutations"]]
         if any(later <= earlier for earlier, later in pairwise(seqs)):
-            raise ValidationError("Mutations must be in strictly increasing seq order.", "mutations")
+            raise ValidationError(
+                "Mutations must be in strictly increasing seq order.", "mutations"
+            )
 
 
 class PushResultSchema(ResponseSchema):

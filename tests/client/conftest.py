@@ -54,8 +54,14 @@ def browser_client(app):
 
 def make_person(client, **fields):
     """Register a person through the API and return the record."""
-    data = {"posyandu_id": POSYANDU, "name": "Ani", "sex": "F", "birth_date": "2025-06-10",
-            "mother_name": "Siti", **fields}
+    data = {
+        "posyandu_id": POSYANDU,
+        "name": "Ani",
+        "sex": "F",
+        "birth_date": "2025-06-10",
+        "mother_name": "Siti",
+        **fields,
+    }
     response = client.post("/api/records/person", json=data)
     assert response.status_code == 201, response.json
     return response.get_json()
@@ -74,9 +80,10 @@ def live_server(backend, tmp_path_factory):
     from tests.support.servers import database_url, live_server, reset_database, test_config
 
     tmp = tmp_path_factory.getbasetemp()
-    server_app = create_server(test_config(database_url(backend, str(tmp)),
-                                           PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
-                               instance_path=str(tmp / "instance"))
+    server_app = create_server(
+        test_config(database_url(backend, str(tmp)), PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+        instance_path=str(tmp / "instance"),
+    )
     reset_database(server_app)
     world.build(server_app)
     with live_server(server_app) as running:

@@ -12,8 +12,10 @@ from .conftest import POSYANDU, TOKEN, make_person
 
 
 def visit(client, person_id, day, weight, **extra):
-    return client.post("/api/records/child_visit", json={
-        "person_id": person_id, "visit_date": day, "weight_kg": weight, **extra})
+    return client.post(
+        "/api/records/child_visit",
+        json={"person_id": person_id, "visit_date": day, "weight_kg": weight, **extra},
+    )
 
 
 # -- the launch token --------------------------------------------------------------------
@@ -69,8 +71,10 @@ def test_created_record_is_saved_and_queued_for_sync(client, app):
 
 
 def test_invalid_input_gets_422_with_indonesian_messages_per_field(client):
-    response = client.post("/api/records/person", json={"posyandu_id": POSYANDU, "sex": "X",
-                                                        "birth_date": "2031-01-01"})
+    response = client.post(
+        "/api/records/person",
+        json={"posyandu_id": POSYANDU, "sex": "X", "birth_date": "2031-01-01"},
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "validation_error"
@@ -91,11 +95,16 @@ def test_body_must_be_a_json_object(client):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", "/api/records/nope"), ("post", "/api/records/nope"),
-    ("get", "/api/records/person/00000000-0000-4000-8000-000000000000"),
-    ("patch", "/api/records/person/00000000-0000-4000-8000-000000000000"),
-    ("delete", "/api/records/person/00000000-0000-4000-8000-000000000000")])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/api/records/nope"),
+        ("post", "/api/records/nope"),
+        ("get", "/api/records/person/00000000-0000-4000-8000-000000000000"),
+        ("patch", "/api/records/person/00000000-0000-4000-8000-000000000000"),
+        ("delete", "/api/records/person/00000000-0000-4000-8000-000000000000"),
+    ],
+)
 def test_unknown_kind_or_record_is_404(client, method, path):
     kwargs = {"json": {}} if method in ("post", "patch") else {}
     response = getattr(client, method)(path, **kwargs)
@@ -128,8 +137,9 @@ def test_delete_tombstones_the_record_and_queues_a_delete(client, app):
 
 def test_scope_key_is_filled_from_the_kaders_scope(client, app):
     app.extensions["posyandu"].store.set_meta(scope={"posyandu": [POSYANDU]})
-    response = client.post("/api/records/person", json={
-        "name": "Budi", "sex": "M", "birth_date": "2024-02-02"})
+    response = client.post(
+        "/api/records/person", json={"name": "Budi", "sex": "M", "birth_date": "2024-02-02"}
+    )
     assert response.status_code == 201
     assert response.get_json()["fields"]["posyandu_id"] == POSYANDU
 
@@ -150,9 +160,16 @@ def test_list_filters_by_person_and_search(client):
 def test_growth_preview_shows_zscores_categories_and_growth_against_last_month(client):
     child = make_person(client, sex="M", birth_date="2025-11-24")
     assert visit(client, child["id"], "2026-10-20", 9.0).status_code == 201
-    response = client.post("/api/growth/preview", json={
-        "person_id": child["id"], "visit_date": "2026-11-20", "weight_kg": 9.1,
-        "length_cm": 74.0, "position": "lying"})
+    response = client.post(
+        "/api/growth/preview",
+        json={
+            "person_id": child["id"],
+            "visit_date": "2026-11-20",
+            "weight_kg": 9.1,
+            "length_cm": 74.0,
+            "position": "lying",
+        },
+    )
     assert response.status_code == 200
     preview = response.get_json()
     assert preview["age_months"] == 11
@@ -165,8 +182,10 @@ def test_growth_preview_shows_zscores_categories_and_growth_against_last_month(c
 
 def test_growth_preview_reports_bad_input_per_field(client):
     child = make_person(client)
-    response = client.post("/api/growth/preview", json={
-        "person_id": child["id"], "visit_date": "2020-01-01", "weight_kg": 8})
+    response = client.post(
+        "/api/growth/preview",
+        json={"person_id": child["id"], "visit_date": "2020-01-01", "weight_kg": 8},
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["details"]
 
@@ -175,16 +194,20 @@ def test_second_month_without_gain_raises_the_2t_alert(client):
     child = make_person(client, sex="F", birth_date="2025-06-10")
     for day, kg in (("2026-08-10", 8.0), ("2026-09-10", 8.0), ("2026-10-10", 8.0)):
         assert visit(client, child["id"], day, kg).status_code == 201
-    preview = client.post("/api/growth/preview", json={
-        "person_id": child["id"], "visit_date": "2026-11-10", "weight_kg": 8.0}).get_json()
+    preview = client.post(
+        "/api/growth/preview",
+        json={"person_id": child["id"], "visit_date": "2026-11-10", "weight_kg": 8.0},
+    ).get_json()
     assert preview["growth"]["two_t"] is True
     assert "two_t" in [a["code"] for a in preview["alerts"]]
 
 
 def test_bgm_alert_below_minus_three_sd(client):
     child = make_person(client, sex="M", birth_date="2025-11-24")
-    preview = client.post("/api/growth/preview", json={
-        "person_id": child["id"], "visit_date": "2026-11-20", "weight_kg": 6.5}).get_json()
+    preview = client.post(
+        "/api/growth/preview",
+        json={"person_id": child["id"], "visit_date": "2026-11-20", "weight_kg": 6.5},
+    ).get_json()
     assert preview["waz"] < -3 and preview["bgm"] is True
     assert "bgm" in [a["code"] for a in preview["alerts"]]
 
@@ -210,20 +233,35 @@ def test_saved_visit_keeps_derived_values_locally_but_never_sends_them(client, a
 
 def test_anc_visit_derives_kek_below_23_5_cm(client):
     mother = make_person(client, name="Siti", birth_date="1995-01-01", mother_name=None)
-    pregnancy = client.post("/api/records/pregnancy", json={
-        "person_id": mother["id"], "registered_on": "2026-10-01"}).get_json()
-    response = client.post("/api/records/anc_visit/derive", json={
-        "pregnancy_id": pregnancy["id"], "person_id": mother["id"], "muac_cm": 22.0})
+    pregnancy = client.post(
+        "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
+    ).get_json()
+    response = client.post(
+        "/api/records/anc_visit/derive",
+        json={"pregnancy_id": pregnancy["id"], "person_id": mother["id"], "muac_cm": 22.0},
+    )
     assert response.get_json()["derived"]["kek"] is True
 
 
 def test_adult_visit_derives_imt_and_skilas_referral(client):
     elder = make_person(client, name="Pak Umar", sex="M", birth_date="1950-01-01")
-    saved = client.post("/api/records/adult_visit", json={
-        "person_id": elder["id"], "visit_date": "2026-11-20", "weight_kg": 60.0,
-        "height_cm": 160.0, "skilas": {"cognitive": False, "mobility": True,
-                                       "malnutrition": False, "vision": False,
-                                       "hearing": False, "depression": False}})
+    saved = client.post(
+        "/api/records/adult_visit",
+        json={
+            "person_id": elder["id"],
+            "visit_date": "2026-11-20",
+            "weight_kg": 60.0,
+            "height_cm": 160.0,
+            "skilas": {
+                "cognitive": False,
+                "mobility": True,
+                "malnutrition": False,
+                "vision": False,
+                "hearing": False,
+                "depression": False,
+            },
+        },
+    )
     assert saved.status_code == 201, saved.get_json()
     derived = saved.get_json()["derived"]
     assert derived["bmi"] == 23.4 and derived["bmi_category"] == "normal"
@@ -241,10 +279,12 @@ def test_duplicate_warning_for_same_nik(client):
 
 def test_duplicate_warning_for_same_name_birth_date_and_mother(client):
     make_person(client)
-    same = client.get("/api/persons/duplicates?name=ani&birth_date=2025-06-10"
-                      "&mother_name=SITI").get_json()
-    other_mother = client.get("/api/persons/duplicates?name=Ani&birth_date=2025-06-10"
-                              "&mother_name=Rina").get_json()
+    same = client.get(
+        "/api/persons/duplicates?name=ani&birth_date=2025-06-10&mother_name=SITI"
+    ).get_json()
+    other_mother = client.get(
+        "/api/persons/duplicates?name=Ani&birth_date=2025-06-10&mother_name=Rina"
+    ).get_json()
     assert same["count"] == 1 and other_mother["count"] == 0
 
 
@@ -254,8 +294,9 @@ def test_duplicate_warning_for_same_name_birth_date_and_mother(client):
 def test_quarantined_record_is_fixed_and_resent_with_a_new_seq(client, app):
     store = app.extensions["posyandu"].store
     person = make_person(client)
-    store.apply_push_results([{"seq": 1, "status": "rejected",
-                               "errors": {"name": ["Nama ditolak server."]}}])
+    store.apply_push_results(
+        [{"seq": 1, "status": "rejected", "errors": {"name": ["Nama ditolak server."]}}]
+    )
     listed = client.get("/api/sync/outbox").get_json()
     assert listed["quarantined"][0]["errors"] == {"name": ["Nama ditolak server."]}
     response = client.post("/api/sync/quarantine/1/resend", json={"fields": {"name": "Ani S"}})
@@ -267,7 +308,8 @@ def test_quarantined_record_is_fixed_and_resent_with_a_new_seq(client, app):
 def test_resend_of_still_invalid_fields_is_refused(client, app):
     make_person(client)
     app.extensions["posyandu"].store.apply_push_results(
-        [{"seq": 1, "status": "rejected", "errors": {}}])
+        [{"seq": 1, "status": "rejected", "errors": {}}]
+    )
     response = client.post("/api/sync/quarantine/1/resend", json={"fields": {"sex": "Q"}})
     assert response.status_code == 422
 
@@ -277,8 +319,15 @@ def test_resend_of_still_invalid_fields_is_refused(client, app):
 
 def test_sync_status_has_the_documented_fields(client):
     status = client.get("/api/sync/status").get_json()
-    assert {"pending", "quarantined", "last_sync_at", "last_error", "in_progress", "progress",
-            "clock_offset_seconds"} <= set(status)
+    assert {
+        "pending",
+        "quarantined",
+        "last_sync_at",
+        "last_error",
+        "in_progress",
+        "progress",
+        "clock_offset_seconds",
+    } <= set(status)
 
 
 def test_sync_without_sign_in_records_a_plain_error(client, app):
@@ -295,21 +344,48 @@ def test_every_page_renders(client):
     child = make_person(client, sex="M", birth_date="2025-11-24")
     visit(client, child["id"], "2026-11-20", 9.0, length_cm=74.0, position="lying")
     mother = make_person(client, name="Siti", birth_date="1995-01-01")
-    pregnancy = client.post("/api/records/pregnancy", json={
-        "person_id": mother["id"], "registered_on": "2026-10-01"}).get_json()
-    session = client.post("/api/records/posyandu_session", json={
-        "posyandu_id": POSYANDU, "session_date": "2026-11-20", "opened": True,
-        "kader_registered": 5, "kader_present": 4, "program_tambahan": ["bkb"]})
+    pregnancy = client.post(
+        "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
+    ).get_json()
+    session = client.post(
+        "/api/records/posyandu_session",
+        json={
+            "posyandu_id": POSYANDU,
+            "session_date": "2026-11-20",
+            "opened": True,
+            "kader_registered": 5,
+            "kader_present": 4,
+            "program_tambahan": ["bkb"],
+        },
+    )
     assert session.status_code == 201, session.get_json()
-    report = client.post("/api/records/desa_report", json={
-        "desa_code": "6111012001", "period": "2026-11", "births_live": 2, "odf_status": "odf"})
+    report = client.post(
+        "/api/records/desa_report",
+        json={
+            "desa_code": "6111012001",
+            "period": "2026-11",
+            "births_live": 2,
+            "odf_status": "odf",
+        },
+    )
     assert report.status_code == 201, report.get_json()
-    for path in ["/", "/registrasi", "/registrasi?q=an&tahap=balita", f"/balita/{child['id']}",
-                 f"/balita/{child['id']}/kunjungan", f"/orang/{mother['id']}",
-                 f"/kehamilan/{pregnancy['id']}", f"/dewasa/{mother['id']}/kunjungan",
-                 "/hari-buka", f"/hari-buka?id={session.get_json()['id']}", "/laporan-bulanan",
-                 "/laporan-bulanan?bulan=2026-10", "/laporan-desa",
-                 f"/laporan-desa?id={report.get_json()['id']}", "/sinkronisasi"]:
+    for path in [
+        "/",
+        "/registrasi",
+        "/registrasi?q=an&tahap=balita",
+        f"/balita/{child['id']}",
+        f"/balita/{child['id']}/kunjungan",
+        f"/orang/{mother['id']}",
+        f"/kehamilan/{pregnancy['id']}",
+        f"/dewasa/{mother['id']}/kunjungan",
+        "/hari-buka",
+        f"/hari-buka?id={session.get_json()['id']}",
+        "/laporan-bulanan",
+        "/laporan-bulanan?bulan=2026-10",
+        "/laporan-desa",
+        f"/laporan-desa?id={report.get_json()['id']}",
+        "/sinkronisasi",
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"Beranda" in response.data
@@ -341,13 +417,23 @@ def test_monthly_report_counts_skdn_live(client):
 
 def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_due(client, app):
     store = app.extensions["posyandu"].store
-    children = {name: make_person(client, name=name, birth_date="2025-06-10")["id"]
-                for name in ("Ani", "Budi", "Citra", "Dewi")}
+    children = {
+        name: make_person(client, name=name, birth_date="2025-06-10")["id"]
+        for name in ("Ani", "Budi", "Citra", "Dewi")
+    }
     assert visit(client, children["Ani"], "2026-11-02", 9.0).status_code == 201
     assert visit(client, children["Budi"], "2026-10-20", 8.8).status_code == 201
     # a visit dated after today (device clock was wrong) does not count as measured yet
-    store.save("child_visit", "later", {"person_id": children["Citra"], "posyandu_id": POSYANDU,
-                                        "visit_date": "2026-11-28", "weight_kg": 9.1})
+    store.save(
+        "child_visit",
+        "later",
+        {
+            "person_id": children["Citra"],
+            "posyandu_id": POSYANDU,
+            "visit_date": "2026-11-28",
+            "weight_kg": 9.1,
+        },
+    )
     make_person(client, name="Eko", birth_date="2019-01-01")  # not a balita
     page = client.get("/").get_data(as_text=True)
     due = page.split('id="due-list"')[1].split("</ul>")[0]
@@ -424,8 +510,9 @@ def test_local_server_binds_loopback_only(app):
 def test_command_line_options(tmp_path):
     args = build_parser().parse_args(["--data-dir", str(tmp_path), "--browser", "--port", "8123"])
     assert (args.data_dir, args.browser, args.port, args.command) == (tmp_path, True, 8123, None)
-    args = build_parser().parse_args(["login", "--server", "http://x", "--username", "u",
-                                      "--data-dir", str(tmp_path)])
+    args = build_parser().parse_args(
+        ["login", "--server", "http://x", "--username", "u", "--data-dir", str(tmp_path)]
+    )
     assert args.command == "login" and args.data_dir == tmp_path
 
 
@@ -448,8 +535,14 @@ def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(client
     from field_client.service import RecordService
     from shared.indicators import month_indicators
 
-    weights = {"2026-03-10": 8.0, "2026-05-10": 8.1, "2026-08-10": 8.5, "2026-09-10": 8.5,
-               "2026-10-10": 8.5, "2026-11-10": 8.9}
+    weights = {
+        "2026-03-10": 8.0,
+        "2026-05-10": 8.1,
+        "2026-08-10": 8.5,
+        "2026-09-10": 8.5,
+        "2026-10-10": 8.5,
+        "2026-11-10": 8.9,
+    }
     for n, skip in enumerate(("2026-08-10", "2026-10-10", None, "2026-09-10")):
         child = make_person(client, name=f"Anak {n}", birth_date="2025-09-01")
         for day, kg in weights.items():
@@ -457,12 +550,14 @@ def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(client
                 assert visit(client, child["id"], day, kg + n / 10).status_code == 201
     store = app.extensions["posyandu"].store
     service = RecordService(store)
-    everything = month_indicators(store.rows("person"),
-                                  store.rows("child_visit", derived_keys=("waz",)), 2026, 11)
+    everything = month_indicators(
+        store.rows("person"), store.rows("child_visit", derived_keys=("waz",)), 2026, 11
+    )
     for month in (9, 10, 11):
         windowed = service.month_report(2026, month)["indicators"]
-        full = month_indicators(store.rows("person"),
-                                store.rows("child_visit", derived_keys=("waz",)), 2026, month)
+        full = month_indicators(
+            store.rows("person"), store.rows("child_visit", derived_keys=("waz",)), 2026, month
+        )
         assert windowed.counts == full.counts
     assert everything.counts["D"] == 4
 
@@ -482,8 +577,9 @@ def test_every_client_text_used_exists_in_both_languages():
     root = Path(__file__).resolve().parents[2] / "field_client"
     used = set()
     for path in [*root.glob("*.py"), *root.glob("templates/*.html"), root / "static/app.js"]:
-        used |= set(re.findall(r"""["'](client\.[a-z_]+(?:\.[a-z_0-9]+)*)(?![.\w])""",
-                               path.read_text()))
+        used |= set(
+            re.findall(r"""["'](client\.[a-z_]+(?:\.[a-z_0-9]+)*)(?![.\w])""", path.read_text())
+        )
     missing = sorted(k for k in used if not i18n.has(k))
     assert len(used) > 100
     assert missing == []
@@ -493,7 +589,8 @@ def test_every_client_text_used_exists_in_both_languages():
 def test_sync_page_lists_a_rejected_change_with_its_reason_and_a_fix_form(client, app):
     make_person(client)
     app.extensions["posyandu"].store.apply_push_results(
-        [{"seq": 1, "status": "rejected", "errors": {"name": ["Nama ditolak server."]}}])
+        [{"seq": 1, "status": "rejected", "errors": {"name": ["Nama ditolak server."]}}]
+    )
     page = client.get("/sinkronisasi").get_data(as_text=True)
     assert "Nama ditolak server." in page
     assert 'data-resend-seq="1"' in page and 'data-discard-seq="1"' in page
@@ -502,7 +599,8 @@ def test_sync_page_lists_a_rejected_change_with_its_reason_and_a_fix_form(client
 def test_registry_filters_pregnant_women(client):
     mother = make_person(client, name="Siti Hamil", birth_date="1995-01-01")
     make_person(client, name="Rina", birth_date="1996-01-01")
-    client.post("/api/records/pregnancy", json={"person_id": mother["id"],
-                                                "registered_on": "2026-10-01"})
+    client.post(
+        "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
+    )
     page = client.get("/registrasi?tahap=hamil").get_data(as_text=True)
     assert "Siti Hamil" in page and "Rina" not in page

@@ -13,13 +13,20 @@ from field_client.launcher import launch_url, local_server
 from tests.support.world import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    ),
 ]
 
 
@@ -51,8 +58,9 @@ def page():
     """Open a page in headless Chromium."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(locale="id-ID")
         tab = context.new_page()
         tab.set_default_timeout(20_000)
@@ -112,8 +120,12 @@ def test_kader_signs_in_records_a_visit_sees_zscores_and_syncs(field_client, pag
     shot(page, "beranda")
 
     token = app.extensions["posyandu"].store.get_meta("token")
-    fetched = requests.post(f"{live_server.url}/api/v1/sync/fetch", json={"ids": [visit_id]},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+    fetched = requests.post(
+        f"{live_server.url}/api/v1/sync/fetch",
+        json={"ids": [visit_id]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
     [change] = fetched["changes"]
     assert change["kind"] == "child_visit" and change["fields"]["weight_kg"] == 9
     assert change["fields"]["waz"] is not None  # derived again by the server

@@ -28,7 +28,12 @@ def test_saving_a_new_record_enqueues_all_its_fields(store):
     record, seq = store.save("person", "r1", {"id": "r1", **CHILD})
     assert record.fields == CHILD and record.version is None and record.sync_state == "pending"
     [mutation] = store.pending()
-    assert (mutation.seq, mutation.id, mutation.op, mutation.base_version) == (seq, "r1", "upsert", None)
+    assert (mutation.seq, mutation.id, mutation.op, mutation.base_version) == (
+        seq,
+        "r1",
+        "upsert",
+        None,
+    )
     assert mutation.fields == CHILD
     assert mutation.hlc.count(":") == 2 and mutation.device_time
 
@@ -61,8 +66,12 @@ def test_record_and_mutation_are_written_together_or_not_at_all(store, monkeypat
 def test_seq_is_never_reused_after_an_acknowledgement(store):
     store.save("person", "r1", CHILD)
     store.save("person", "r2", CHILD)
-    store.apply_push_results([{"seq": 1, "status": "applied", "version": 1},
-                              {"seq": 2, "status": "applied", "version": 1}])
+    store.apply_push_results(
+        [
+            {"seq": 1, "status": "applied", "version": 1},
+            {"seq": 2, "status": "applied", "version": 1},
+        ]
+    )
     assert store.pending() == []
     _, seq = store.save("person", "r3", CHILD)
     assert seq == 3
@@ -99,10 +108,14 @@ def test_applied_mutation_leaves_outbox_and_sets_version(store):
 
 def test_merged_result_takes_the_servers_current_record(store):
     store.save("person", "r1", CHILD)
-    current = {"version": 4, "deleted": False,
-               "fields": {**CHILD, "id": "r1", "address": "Dusun II (dari perangkat lain)"}}
-    store.apply_push_results([{"seq": 1, "id": "r1", "status": "merged", "version": 4,
-                               "current": current}])
+    current = {
+        "version": 4,
+        "deleted": False,
+        "fields": {**CHILD, "id": "r1", "address": "Dusun II (dari perangkat lain)"},
+    }
+    store.apply_push_results(
+        [{"seq": 1, "id": "r1", "status": "merged", "version": 4, "current": current}]
+    )
     record = store.get("person", "r1")
     assert record.version == 4 and record.fields["address"] == "Dusun II (dari perangkat lain)"
 
@@ -118,8 +131,9 @@ def test_merged_result_without_current_does_not_claim_the_unseen_version(store):
 def test_rejected_mutation_is_quarantined_and_does_not_block_the_queue(store):
     store.save("person", "bad", CHILD)
     store.save("person", "good", CHILD)
-    store.apply_push_results([{"seq": 1, "status": "rejected",
-                               "errors": {"birth_date": ["Tanggal lahir tidak valid."]}}])
+    store.apply_push_results(
+        [{"seq": 1, "status": "rejected", "errors": {"birth_date": ["Tanggal lahir tidak valid."]}}]
+    )
     assert [m.id for m in store.pending()] == ["good"]
     [quarantined] = store.quarantined()
     assert quarantined.errors == {"birth_date": ["Tanggal lahir tidak valid."]}
@@ -147,11 +161,14 @@ def test_discarding_a_never_synced_rejected_record_removes_it(store):
 
 
 def test_pulled_page_keeps_pending_local_fields_on_top(store):
-    store.apply_changes([Change("r1", "person", 2, False, {**CHILD, "address": "RT 1"})],
-                        cursor="c1")
+    store.apply_changes(
+        [Change("r1", "person", 2, False, {**CHILD, "address": "RT 1"})], cursor="c1"
+    )
     store.save("person", "r1", {**CHILD, "address": "RT 1", "name": "Ani Baru"})
-    store.apply_changes([Change("r1", "person", 3, False,
-                                {**CHILD, "address": "RT 2", "name": "Ani Server"})], cursor="c2")
+    store.apply_changes(
+        [Change("r1", "person", 3, False, {**CHILD, "address": "RT 2", "name": "Ani Server"})],
+        cursor="c2",
+    )
     record = store.get("person", "r1")
     assert record.version == 3
     assert record.fields["name"] == "Ani Baru"  # pending edit survives
@@ -173,9 +190,10 @@ def test_older_pulled_version_does_not_overwrite_a_newer_one(store):
 
 
 def test_derived_fields_from_the_server_are_kept_apart(store):
-    store.apply_changes([Change("v1", "child_visit", 1, False,
-                                {"person_id": "r1", "weight_kg": 9.5, "waz": -0.4})],
-                        derived_fields=lambda kind: ("waz",))
+    store.apply_changes(
+        [Change("v1", "child_visit", 1, False, {"person_id": "r1", "weight_kg": 9.5, "waz": -0.4})],
+        derived_fields=lambda kind: ("waz",),
+    )
     record = store.get("child_visit", "v1")
     assert record.fields == {"person_id": "r1", "weight_kg": 9.5}
     assert record.derived == {"waz": -0.4}
@@ -188,9 +206,11 @@ def test_a_page_and_its_cursor_are_applied_together_or_not_at_all(store):
         raise KeyboardInterrupt  # the process is stopped mid-page
 
     with pytest.raises(KeyboardInterrupt):
-        store.apply_changes([Change("a", "person", 1, False, CHILD),
-                             Change("b", "person", 1, False, CHILD)],
-                            cursor="c2", derive=bad_derive)
+        store.apply_changes(
+            [Change("a", "person", 1, False, CHILD), Change("b", "person", 1, False, CHILD)],
+            cursor="c2",
+            derive=bad_derive,
+        )
     assert store.get("person", "a") is None and store.get_meta("cursor") == "c1"
 
 
@@ -218,8 +238,9 @@ def test_list_filters_by_person_and_date_and_searches_names(store):
     store.save("person", "p1", CHILD)
     store.save("person", "p2", {**CHILD, "name": "Budi", "nik": "6406010101010001"})
     for i, day in enumerate(["2026-01-05", "2026-02-05", "2026-03-05"]):
-        store.save("child_visit", f"v{i}", {"person_id": "p1", "visit_date": day,
-                                            "weight_kg": 8 + i})
+        store.save(
+            "child_visit", f"v{i}", {"person_id": "p1", "visit_date": day, "weight_kg": 8 + i}
+        )
     store.save("child_visit", "vx", {"person_id": "p2", "visit_date": "2026-02-06"})
     visits = store.list("child_visit", person_id="p1", date_from="2026-02-01")
     assert [v.id for v in visits] == ["v1", "v2"]
@@ -228,8 +249,9 @@ def test_list_filters_by_person_and_date_and_searches_names(store):
     store.save("person", "p3", {**CHILD, "name": "Sri_50%"})  # wildcards match literally
     assert [r.id for r in store.list("person", search="_50%")] == ["p3"]
     assert store.list("person", search="%") == [store.get("person", "p3")]
-    assert [v.id for v in store.list("child_visit", date_from="2026-02-01",
-                                     date_to="2026-02-28")] == ["v1", "vx"]
+    assert [
+        v.id for v in store.list("child_visit", date_from="2026-02-01", date_to="2026-02-28")
+    ] == ["v1", "vx"]
 
 
 def test_saved_data_survives_a_killed_process(data_dir):
@@ -240,8 +262,13 @@ def test_saved_data_survives_a_killed_process(data_dir):
         store.save("person", "r1", {{"name": "Ani", "sex": "F"}})
         os.kill(os.getpid(), signal.SIGKILL)
     """)
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.returncode == -9, proc.stderr.decode()
     with Store.open(data_dir) as reopened:
         assert reopened.get("person", "r1").fields["name"] == "Ani"
@@ -250,31 +277,49 @@ def test_saved_data_survives_a_killed_process(data_dir):
 
 def test_outbox_row_cannot_point_at_a_missing_record(store):
     with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
-        db.execute("INSERT INTO outbox (seq, record_id, kind, op, fields, hlc, device_time, "
-                   "created_at) VALUES (99, 'nope', 'person', 'upsert', ?, 'h', 't', 't')",
-                   (json.dumps({}),))
+        db.execute(
+            "INSERT INTO outbox (seq, record_id, kind, op, fields, hlc, device_time, "
+            "created_at) VALUES (99, 'nope', 'person', 'upsert', ?, 'h', 't', 't')",
+            (json.dumps({}),),
+        )
 
 
 def test_last_before_gives_each_persons_latest_matching_record(store):
-    for rid, person, day, weight in (("a", "p1", "2026-01-05", 8), ("b", "p1", "2026-03-05", 9),
-                                     ("c", "p1", "2026-04-05", None), ("d", "p2", "2026-02-01", 7),
-                                     ("e", "p2", "2026-09-01", 8)):
-        store.save("child_visit", rid, {"person_id": person, "visit_date": day,
-                                        "weight_kg": weight})
+    for rid, person, day, weight in (
+        ("a", "p1", "2026-01-05", 8),
+        ("b", "p1", "2026-03-05", 9),
+        ("c", "p1", "2026-04-05", None),
+        ("d", "p2", "2026-02-01", 7),
+        ("e", "p2", "2026-09-01", 8),
+    ):
+        store.save(
+            "child_visit", rid, {"person_id": person, "visit_date": day, "weight_kg": weight}
+        )
     found = store.last_before("child_visit", "2026-06-01", having="weight_kg")
     assert sorted(r["id"] for r in found) == ["b", "d"]
 
 
 def test_last_before_skips_deleted_records_and_returns_the_derived_values_asked(store):
-    for rid, person, day, weight in (("a", "p1", "2026-01-05", 8), ("b", "p1", "2026-03-05", 9),
-                                     ("c", "p2", "2026-02-01", 7), ("d", "p2", "2026-04-01", 7.5),
-                                     ("e", "p3", "2026-05-01", 6)):
-        store.save("child_visit", rid, {"person_id": person, "visit_date": day,
-                                        "weight_kg": weight}, {"waz": -1.5, "lhaz": None})
+    for rid, person, day, weight in (
+        ("a", "p1", "2026-01-05", 8),
+        ("b", "p1", "2026-03-05", 9),
+        ("c", "p2", "2026-02-01", 7),
+        ("d", "p2", "2026-04-01", 7.5),
+        ("e", "p3", "2026-05-01", 6),
+    ):
+        store.save(
+            "child_visit",
+            rid,
+            {"person_id": person, "visit_date": day, "weight_kg": weight},
+            {"waz": -1.5, "lhaz": None},
+        )
     store.delete("child_visit", "b")
     store.delete("child_visit", "e")
-    found = store.last_before("child_visit", "2026-06-01", having="weight_kg",
-                              derived_keys=("waz", "lhaz"))
+    found = store.last_before(
+        "child_visit", "2026-06-01", having="weight_kg", derived_keys=("waz", "lhaz")
+    )
     assert sorted((r["id"], r["person_id"], r["waz"], r["lhaz"]) for r in found) == [
-        ("a", "p1", -1.5, None), ("d", "p2", -1.5, None)]
+        ("a", "p1", -1.5, None),
+        ("d", "p2", -1.5, None),
+    ]
     assert store.last_before("child_visit", "2026-01-05", having="weight_kg") == []

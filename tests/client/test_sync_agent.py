@@ -47,16 +47,23 @@ def agent_for(store):
 
 
 def ack(seqs, version=1):
-    return {"last_seq": max(seqs), "results": [{"seq": s, "status": "applied", "version": version}
-                                               for s in seqs]}
+    return {
+        "last_seq": max(seqs),
+        "results": [{"seq": s, "status": "applied", "version": version} for s in seqs],
+    }
 
 
 def test_seq_gap_below_the_batch_drops_what_the_server_already_has(store, agent_for):
     for rid in ("a", "b", "c"):
         store.save("person", rid, CHILD)
-    agent, session = agent_for({"/sync/push": [
-        (409, {"error": {"code": "seq_gap", "details": {"expected_seq": 3}}}),
-        (200, ack([3]))]})
+    agent, session = agent_for(
+        {
+            "/sync/push": [
+                (409, {"error": {"code": "seq_gap", "details": {"expected_seq": 3}}}),
+                (200, ack([3])),
+            ]
+        }
+    )
     agent.push()
     sent = [[m["seq"] for m in body["mutations"]] for _, path, body, _ in session.sent]
     assert sent == [[1, 2, 3], [3]]
@@ -65,9 +72,27 @@ def test_seq_gap_below_the_batch_drops_what_the_server_already_has(store, agent_
 
 def test_duplicate_of_a_rejected_mutation_stays_quarantined(store, agent_for):
     store.save("person", "a", CHILD)
-    agent, _ = agent_for({"/sync/push": [(200, {"last_seq": 1, "results": [
-        {"seq": 1, "status": "duplicate", "outcome": "rejected", "version": None,
-         "errors": {"name": ["x"]}}]})]})
+    agent, _ = agent_for(
+        {
+            "/sync/push": [
+                (
+                    200,
+                    {
+                        "last_seq": 1,
+                        "results": [
+                            {
+                                "seq": 1,
+                                "status": "duplicate",
+                                "outcome": "rejected",
+                                "version": None,
+                                "errors": {"name": ["x"]},
+                            }
+                        ],
+                    },
+                )
+            ]
+        }
+    )
     report = agent.push()
     assert report.quarantined == 1 and store.quarantined()[0].errors == {"name": ["x"]}
 
@@ -83,15 +108,23 @@ def test_an_answer_that_settles_nothing_stops_the_push(store, agent_for):
 def test_too_large_batch_is_halved(store, agent_for):
     for i in range(4):
         store.save("person", f"r{i}", CHILD)
-    agent, session = agent_for({"/sync/push": [
-        (413, {"error": {"code": "payload_too_large"}}), (200, ack([1, 2])), (200, ack([3, 4]))]})
+    agent, session = agent_for(
+        {
+            "/sync/push": [
+                (413, {"error": {"code": "payload_too_large"}}),
+                (200, ack([1, 2])),
+                (200, ack([3, 4])),
+            ]
+        }
+    )
     agent.push()
     assert [len(body["mutations"]) for _, _, body, _ in session.sent] == [4, 2, 2]
 
 
 def test_revoked_token_is_an_unauthorized_error_kept_for_the_ui(store, agent_for):
-    agent, _ = agent_for({"/sync/pull": [(401, {"error": {"code": "unauthorized",
-                                                          "message": "Token dicabut."}})]})
+    agent, _ = agent_for(
+        {"/sync/pull": [(401, {"error": {"code": "unauthorized", "message": "Token dicabut."}})]}
+    )
     with pytest.raises(SyncError):
         agent.sync()
     assert store.get_meta("last_error")["code"] == "unauthorized"
@@ -99,20 +132,43 @@ def test_revoked_token_is_an_unauthorized_error_kept_for_the_ui(store, agent_for
 
 def test_invalid_cursor_restarts_the_pull_from_the_beginning(store, agent_for):
     store.set_meta(cursor="stale")
-    agent, session = agent_for({"/sync/pull": [
-        (400, {"error": {"code": "invalid_cursor"}}),
-        (200, {"changes": [{"id": "x", "kind": "person", "version": 1, "deleted": False,
-                            "fields": CHILD}], "cursor": "c1", "more": False})]})
+    agent, session = agent_for(
+        {
+            "/sync/pull": [
+                (400, {"error": {"code": "invalid_cursor"}}),
+                (
+                    200,
+                    {
+                        "changes": [
+                            {
+                                "id": "x",
+                                "kind": "person",
+                                "version": 1,
+                                "deleted": False,
+                                "fields": CHILD,
+                            }
+                        ],
+                        "cursor": "c1",
+                        "more": False,
+                    },
+                ),
+            ]
+        }
+    )
     agent.pull()
     assert [params.get("cursor") for _, _, _, params in session.sent] == ["stale", None]
     assert store.get_meta("cursor") == "c1" and store.get("person", "x")
 
 
 def test_pull_pages_advance_the_cursor_page_by_page(store, agent_for):
-    page = {"changes": [{"id": "x", "kind": "person", "version": 1, "deleted": False,
-                         "fields": CHILD}], "cursor": "c1", "more": True}
-    agent, session = agent_for({"/sync/pull": [
-        (200, page), (200, {"changes": [], "cursor": "c2", "more": False})]})
+    page = {
+        "changes": [{"id": "x", "kind": "person", "version": 1, "deleted": False, "fields": CHILD}],
+        "cursor": "c1",
+        "more": True,
+    }
+    agent, session = agent_for(
+        {"/sync/pull": [(200, page), (200, {"changes": [], "cursor": "c2", "more": False})]}
+    )
     agent.pull()
     assert [params.get("cursor") for _, _, _, params in session.sent] == [None, "c1"]
     assert store.get_meta("cursor") == "c2"
@@ -124,8 +180,9 @@ def test_relogin_as_a_new_device_numbers_unsent_changes_from_one(tmp_path):
         for rid in ("a", "b"):
             store.save("person", rid, CHILD)
         store.apply_push_results([{"seq": 1, "status": "applied", "version": 1}])
-        session = ScriptedSession({"/auth/login": [(200, {
-            "token": "t2", "device_id": "new", "user": {"scope": {}}})]})
+        session = ScriptedSession(
+            {"/auth/login": [(200, {"token": "t2", "device_id": "new", "user": {"scope": {}}})]}
+        )
         agent = SyncAgent(store)
         agent.session = session
         import field_client.sync as sync_module

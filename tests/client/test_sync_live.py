@@ -14,9 +14,17 @@ from .conftest import POSYANDU
 
 
 def register(device, name="Ani", **fields):
-    return device.service().create("person", {
-        "posyandu_id": POSYANDU, "name": name, "sex": "F", "birth_date": "2025-06-10",
-        "mother_name": "Siti", **fields})
+    return device.service().create(
+        "person",
+        {
+            "posyandu_id": POSYANDU,
+            "name": name,
+            "sex": "F",
+            "birth_date": "2025-06-10",
+            "mother_name": "Siti",
+            **fields,
+        },
+    )
 
 
 def replica(device, kind="person"):
@@ -24,9 +32,12 @@ def replica(device, kind="person"):
 
 
 def server_record(live_server, device, record_id):
-    response = requests.post(f"{live_server.url}/api/v1/sync/fetch", json={"ids": [record_id]},
-                             headers={"Authorization": f"Bearer {device.store.get_meta('token')}"},
-                             timeout=30)
+    response = requests.post(
+        f"{live_server.url}/api/v1/sync/fetch",
+        json={"ids": [record_id]},
+        headers={"Authorization": f"Bearer {device.store.get_meta('token')}"},
+        timeout=30,
+    )
     changes = response.json()["changes"]
     return changes[0] if changes else None
 
@@ -70,8 +81,9 @@ def test_two_devices_converge_after_offline_edits_on_both(make_device):
     a, b = make_device("a"), make_device("b")
     ani = register(a, "Ani")
     budi = register(b, "Budi", sex="M")
-    a.service().create("child_visit", {"person_id": ani.id, "visit_date": "2026-10-05",
-                                       "weight_kg": 8.2})
+    a.service().create(
+        "child_visit", {"person_id": ani.id, "visit_date": "2026-10-05", "weight_kg": 8.2}
+    )
     a.agent.sync()
     b.agent.sync()
     report = a.agent.sync()
@@ -114,14 +126,19 @@ def test_same_field_changed_on_both_is_a_reported_conflict_and_replicas_agree(ma
     conflicts = b.store.conflicts()
     assert [c["field"] for c in conflicts] == ["name"]
     assert {conflicts[0].get("winner_value"), conflicts[0].get("loser_value")} == {
-        "Ani Dari A", "Ani Dari B"}
+        "Ani Dari A",
+        "Ani Dari B",
+    }
 
 
 def test_rejected_mutation_is_quarantined_and_the_rest_still_syncs(make_device, live_server):
     device = make_device()
     # Written straight to the store, as if validated by an older client: outside the scope.
-    device.store.save("person", "0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20", {
-        "posyandu_id": "PSY-B1", "name": "Luar", "sex": "F", "birth_date": "2025-01-01"})
+    device.store.save(
+        "person",
+        "0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f9b20",
+        {"posyandu_id": "PSY-B1", "name": "Luar", "sex": "F", "birth_date": "2025-01-01"},
+    )
     good = register(device, "Dalam")
     report = device.agent.sync()
     assert report.quarantined == 1 and report.pushed == 1
@@ -195,8 +212,10 @@ def test_digest_mismatch_is_repaired_record_by_record(make_device):
     with device.store.transaction() as db:  # damage the replica behind the agent's back
         db.execute("DELETE FROM records WHERE id = ?", (lost.id,))
         db.execute("UPDATE records SET version = 99 WHERE id = ?", (kept.id,))
-        db.execute("INSERT INTO records (id, kind, version, fields, updated_at) VALUES "
-                   "('ghost', 'person', 1, '{}', 'x')")
+        db.execute(
+            "INSERT INTO records (id, kind, version, fields, updated_at) VALUES "
+            "('ghost', 'person', 1, '{}', 'x')"
+        )
     report = device.agent.sync()
     assert report.digest_ok is False and report.repaired == 2 and report.removed == 1
     assert device.store.get("person", lost.id).fields["name"] == "Hilang"
@@ -224,9 +243,11 @@ def test_digest_is_checked_first_then_at_most_every_interval(make_device):
 def test_large_outbox_is_pushed_gzipped_in_batches_of_at_most_200(make_device):
     device = make_device()
     for i in range(450):
-        device.store.save("person", f"00000000-0000-4000-8000-{i:012d}", {
-            "posyandu_id": POSYANDU, "name": f"Anak {i}", "sex": "M",
-            "birth_date": "2025-01-01"})
+        device.store.save(
+            "person",
+            f"00000000-0000-4000-8000-{i:012d}",
+            {"posyandu_id": POSYANDU, "name": f"Anak {i}", "sex": "M", "birth_date": "2025-01-01"},
+        )
     sizes = []
 
     def record(response, *args, **kwargs):
@@ -300,8 +321,22 @@ def test_cli_login_sync_and_status(tmp_path, live_server, capsys):
     from tests.support.world import PASSWORD
 
     data = str(tmp_path / "cli")
-    assert main(["--data-dir", data, "login", "--server", live_server.url,
-                 "--username", "kader_a1", "--password", PASSWORD]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                data,
+                "login",
+                "--server",
+                live_server.url,
+                "--username",
+                "kader_a1",
+                "--password",
+                PASSWORD,
+            ]
+        )
+        == 0
+    )
     assert main(["--data-dir", data, "sync"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", data, "status", "--json"]) == 0
@@ -316,7 +351,8 @@ def test_pulled_reference_records_are_stored(make_device):
 
 
 def test_kader_moved_to_another_posyandu_gets_a_fresh_replica_and_keeps_unsent_edits(
-        make_device, live_server):
+    make_device, live_server
+):
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
@@ -326,14 +362,24 @@ def test_kader_moved_to_another_posyandu_gets_a_fresh_replica_and_keeps_unsent_e
     sent = register(device, "Terkirim")
     device.agent.sync()
     other = make_device("mawar", username="kader_a2")
-    theirs = other.service().create("person", {
-        "posyandu_id": "PSY-A2", "name": "Di Mawar", "sex": "M", "birth_date": "2025-01-02",
-        "mother_name": "Rina"})
+    theirs = other.service().create(
+        "person",
+        {
+            "posyandu_id": "PSY-A2",
+            "name": "Di Mawar",
+            "sex": "M",
+            "birth_date": "2025-01-02",
+            "mother_name": "Rina",
+        },
+    )
     other.agent.sync()
     unsent = register(device, "Belum")
 
-    moved = CliRunner().invoke(update_user_command, ["kader_a1", "--facility", "PSY-A2"],
-                               obj=ScriptInfo(create_app=lambda: live_server.app))
+    moved = CliRunner().invoke(
+        update_user_command,
+        ["kader_a1", "--facility", "PSY-A2"],
+        obj=ScriptInfo(create_app=lambda: live_server.app),
+    )
     assert moved.exit_code == 0, moved.output
     report = device.agent.sync()
 

@@ -37,13 +37,25 @@ SCRIPT = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("webview") is None,
-                    reason="pywebview is not installed (pip install 'posyandu-sync[desktop]')")
+@pytest.mark.skipif(
+    importlib.util.find_spec("webview") is None,
+    reason="pywebview is not installed (pip install 'posyandu-sync[desktop]')",
+)
 def test_window_loads_the_app_and_saves_a_record(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1",
-           "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_DISABLE_SANDBOX": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "STATUS 201" in proc.stdout
     with Store.open(tmp_path) as store:

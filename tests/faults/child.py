@@ -21,9 +21,17 @@ def save(data_dir: str, progress: str) -> None:
     service = RecordService(store, today=None)
     with open(progress, "a", buffering=1) as out:
         for i in range(1_000_000):
-            record = service.create("person", {
-                "id": new_id(i), "posyandu_id": POSYANDU, "name": f"Anak {i}", "sex": "F",
-                "birth_date": "2025-06-10", "mother_name": "Siti"})
+            record = service.create(
+                "person",
+                {
+                    "id": new_id(i),
+                    "posyandu_id": POSYANDU,
+                    "name": f"Anak {i}",
+                    "sex": "F",
+                    "birth_date": "2025-06-10",
+                    "mother_name": "Siti",
+                },
+            )
             out.write(record.id + "\n")
 
 

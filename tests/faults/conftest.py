@@ -23,8 +23,9 @@ def proxy(server):
 class Device:
     """A field device (real Store, RecordService and SyncAgent) signed in through the proxy."""
 
-    def __init__(self, data_dir, url, username="kader_a1", *, clock_ms=None, retries=None,
-                 **agent_kwargs):
+    def __init__(
+        self, data_dir, url, username="kader_a1", *, clock_ms=None, retries=None, **agent_kwargs
+    ):
         from field_client.service import RecordService
         from field_client.store import Store
         from field_client.sync import SyncAgent, make_session
@@ -33,8 +34,9 @@ class Device:
         self.store = Store.open(data_dir, **({"clock_ms": clock_ms} if clock_ms else {}))
         if retries is not None:
             agent_kwargs["session"] = make_session(retries=retries, backoff=0)
-        self.agent = SyncAgent(self.store, **({"clock_ms": clock_ms} if clock_ms else {}),
-                               **agent_kwargs)
+        self.agent = SyncAgent(
+            self.store, **({"clock_ms": clock_ms} if clock_ms else {}), **agent_kwargs
+        )
         self.user = self.agent.login(url, username, PASSWORD, f"faults-{data_dir.name}")
         self.device_id = self.store.get_meta("device_id")
         self.service = RecordService(self.store, today=None)
@@ -54,9 +56,17 @@ class Device:
         return device
 
     def register(self, name="Ani", **fields):
-        return self.service.create("person", {
-            "posyandu_id": POSYANDU, "name": name, "sex": "F", "birth_date": "2025-06-10",
-            "mother_name": "Siti", **fields})
+        return self.service.create(
+            "person",
+            {
+                "posyandu_id": POSYANDU,
+                "name": name,
+                "sex": "F",
+                "birth_date": "2025-06-10",
+                "mother_name": "Siti",
+                **fields,
+            },
+        )
 
     def close(self):
         self.agent.session.close()
@@ -86,9 +96,11 @@ def server_log(app, device_id: str) -> list:
     from server.models import MutationLog
 
     with app.app_context():
-        rows = db.session.execute(sa.select(
-            MutationLog.seq, MutationLog.record_id, MutationLog.op, MutationLog.status)
-            .where(MutationLog.device_id == device_id).order_by(MutationLog.seq)).all()
+        rows = db.session.execute(
+            sa.select(MutationLog.seq, MutationLog.record_id, MutationLog.op, MutationLog.status)
+            .where(MutationLog.device_id == device_id)
+            .order_by(MutationLog.seq)
+        ).all()
         db.session.rollback()
     return [tuple(r) for r in rows]
 
@@ -99,8 +111,10 @@ def server_records(app, kind: str = "person") -> dict:
     from server.models import Record
 
     with app.app_context():
-        rows = {r.id: (r.version, r.deleted, dict(r.fields)) for r in db.session.execute(
-            sa.select(Record).where(Record.kind == kind)).scalars()}
+        rows = {
+            r.id: (r.version, r.deleted, dict(r.fields))
+            for r in db.session.execute(sa.select(Record).where(Record.kind == kind)).scalars()
+        }
         db.session.rollback()
     return rows
 
@@ -129,6 +143,8 @@ def assert_converged(device, app) -> None:
     assert report.digest_ok is True
     server = server_records(app)
     local = {r.id: (r.version, False, r.fields) for r in device.store.list("person")}
-    assert {k: (v, d, {f: x for f, x in fs.items() if f != "id"})
-            for k, (v, d, fs) in server.items() if not d} == \
-        {k: (v, d, {f: x for f, x in fs.items() if f != "id"}) for k, (v, d, fs) in local.items()}
+    assert {
+        k: (v, d, {f: x for f, x in fs.items() if f != "id"})
+        for k, (v, d, fs) in server.items()
+        if not d
+    } == {k: (v, d, {f: x for f, x in fs.items() if f != "id"}) for k, (v, d, fs) in local.items()}

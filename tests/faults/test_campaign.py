@@ -18,12 +18,17 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
     url = servers.database_url(backend, str(tmp_path)) if backend == "postgres" else None
     out = tmp_path / "campaign.json"
     result = run_campaign(SCENARIOS, SEED, url, out)
-    where = f"seed {SEED} on {backend}; rerun: python -m soak.campaign --scenarios {SCENARIOS} " \
-            f"--seed {SEED}"
+    where = (
+        f"seed {SEED} on {backend}; rerun: python -m soak.campaign --scenarios {SCENARIOS} "
+        f"--seed {SEED}"
+    )
     assert result["failures"] == [], where + "\n" + "\n".join(result["failures"])
     assert json.loads(out.read_text()) == result
     assert (result["scenarios"], result["seed"], result["backend"]) == (
-        SCENARIOS, SEED, "postgresql" if backend == "postgres" else "sqlite")
+        SCENARIOS,
+        SEED,
+        "postgresql" if backend == "postgres" else "sqlite",
+    )
     # Every scenario armed one fault, and (nearly) all of them hit a request.
     assert sum(result["faults_armed"].values()) == SCENARIOS, where
     assert set(result["faults_armed"]) == set(CAMPAIGN_FAULTS), where
@@ -31,8 +36,9 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
     assert result["syncs_failed_under_fault"] > 0, where
     assert (result["lost"], result["doubled"], result["digest_mismatches"]) == (0, 0, 0), where
     assert result["mutations_created"] > SCENARIOS, where
-    assert result["mutations_created"] == (result["mutations_applied"]
-                                           + result["mutations_rejected"]), where
+    assert result["mutations_created"] == (
+        result["mutations_applied"] + result["mutations_rejected"]
+    ), where
     assert result["concurrent_same_field_edits"] == result["conflicts_found"] > 0, where
     rounds = -(-SCENARIOS // (len(DEVICES) * SYNCS_PER_ROUND))
     assert result["rounds"] == rounds
@@ -60,16 +66,34 @@ def test_the_campaign_checks_catch_loss_divergence_and_missing_conflicts(tmp_pat
         assert campaign.failures == []
         # 1. a mutation the server never saw
         victim = campaign.devices[0]
-        campaign.created.append({"device": victim.device_id, "seq": 10_000, "id": "x",
-                                 "kind": "person", "op": "upsert", "fields": {}})
+        campaign.created.append(
+            {
+                "device": victim.device_id,
+                "seq": 10_000,
+                "id": "x",
+                "kind": "person",
+                "op": "upsert",
+                "fields": {},
+            }
+        )
         # 2. a replica that drifted from the server without a version change
         person = victim.store.list("person")[0]
-        victim.store.apply_changes([Change(person.id, "person", person.version, False,
-                                           {**person.fields, "name": "Tidak Sama"})],
-                                   force=True)
+        victim.store.apply_changes(
+            [
+                Change(
+                    person.id,
+                    "person",
+                    person.version,
+                    False,
+                    {**person.fields, "name": "Tidak Sama"},
+                )
+            ],
+            force=True,
+        )
         # 3. the conflict queue lost its rows
         from server.extensions import db
         from server.models import Conflict
+
         with campaign.app.app_context():
             removed = db.session.execute(sa.delete(Conflict)).rowcount
             db.session.commit()

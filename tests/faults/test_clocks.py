@@ -32,8 +32,9 @@ def behind_ms() -> int:
 def sign_in(client, username):
     page = client.get("/masuk")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post("/masuk", data={"username": username, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302, response.text
     return client
 
@@ -43,8 +44,12 @@ def open_conflicts(app, record_id):
     from server.models import Conflict
 
     with app.app_context():
-        rows = [(c.field, c.winner_value, c.loser_value) for c in db.session.execute(
-            sa.select(Conflict).where(Conflict.record_id == record_id)).scalars()]
+        rows = [
+            (c.field, c.winner_value, c.loser_value)
+            for c in db.session.execute(
+                sa.select(Conflict).where(Conflict.record_id == record_id)
+            ).scalars()
+        ]
         db.session.rollback()
     return sorted(rows)
 
@@ -78,19 +83,25 @@ def test_skewed_clocks_give_one_outcome_whatever_the_sync_order(make_device, app
     # -5-year device last heard the server's time: the ahead edit wins in both orders.
     version, deleted, fields = server_records(app)[ani.id]
     assert (fields["name"], fields["address"], fields["phone"], deleted) == (
-        "Ani Maju", "RT 01 Sutera", "081234567890", False)
+        "Ani Maju",
+        "RT 01 Sutera",
+        "081234567890",
+        False,
+    )
     assert version == 3
     assert open_conflicts(app, ani.id) == [("name", "Ani Maju", "Ani Mundur")]
     assert field_hlc_ms(app, ani.id, "name") <= real_ms()  # no future HLC was stored
     for device in (ahead, behind):
         record = device.store.get("person", ani.id)
         assert (record.version, record.fields["name"], record.fields["phone"]) == (
-            3, "Ani Maju", "081234567890")
+            3,
+            "Ani Maju",
+            "081234567890",
+        )
         assert device.agent.sync().digest_ok is True
 
 
-def test_clock_skew_is_reported_on_the_device_row_the_quality_page_and_the_client(
-        make_device, app):
+def test_clock_skew_is_reported_on_the_device_row_the_quality_page_and_the_client(make_device, app):
     ahead = make_device("ahead", clock_ms=ahead_ms)
     behind = make_device("behind", clock_ms=behind_ms)
     on_time = make_device("on-time")
@@ -120,15 +131,17 @@ def test_work_saved_offline_days_ago_is_not_reported_as_a_slow_clock(device, app
     """A client without X-Device-Time (protocol v1 before it): a mutation saved a week ago says
     nothing about the clock, so the server records no offset rather than "a week slow"."""
     old_client = device("kader_a1")
-    mutation = old_client.mutation("person", {
-        "posyandu_id": "PSY-A1", "name": "Ani", "sex": "F", "birth_date": "2025-06-10"})
+    mutation = old_client.mutation(
+        "person", {"posyandu_id": "PSY-A1", "name": "Ani", "sex": "F", "birth_date": "2025-06-10"}
+    )
     mutation["device_time"] = "2026-11-17T09:00:00+07:00"
     response = old_client.push([mutation])
     assert response.status_code == 200, response.text
     assert server_device(app, old_client.device_id) == (None, False, 1)
     # The same client with a clock an hour ahead is still measured from its device_time.
-    ahead = old_client.mutation("person", {
-        "posyandu_id": "PSY-A1", "name": "Budi", "sex": "M", "birth_date": "2025-06-10"})
+    ahead = old_client.mutation(
+        "person", {"posyandu_id": "PSY-A1", "name": "Budi", "sex": "M", "birth_date": "2025-06-10"}
+    )
     ahead["device_time"] = hlc_mod.ms_to_iso(real_ms() + 3_600_000)
     assert old_client.push([ahead]).status_code == 200
     skew, _, _ = server_device(app, old_client.device_id)

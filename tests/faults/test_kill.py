@@ -22,9 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def child(mode: str, data_dir: Path, progress: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.faults.child", mode, str(data_dir),
-                             str(progress), *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.child", mode, str(data_dir), str(progress), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_until(predicate, timeout: float = 60.0, what: str = "condition") -> None:
@@ -51,8 +54,7 @@ def check_store_file(data_dir: Path) -> None:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_kill_during_saves_keeps_every_committed_save_and_a_consistent_outbox(
-        tmp_path, proxy, app):
+def test_kill_during_saves_keeps_every_committed_save_and_a_consistent_outbox(tmp_path, proxy, app):
     data_dir, progress = tmp_path / "tab", tmp_path / "saved.txt"
     data_dir.mkdir()
     process = child("save", data_dir, progress)
@@ -68,13 +70,15 @@ def test_kill_during_saves_keeps_every_committed_save_and_a_consistent_outbox(
         # Every save the child saw commit is there; at most the one in flight is extra.
         assert set(saved) <= set(records)
         assert len(records) - len(saved) in (0, 1)
-        assert all(r.version is None and r.fields["name"].startswith("Anak ")
-                   for r in records.values())
+        assert all(
+            r.version is None and r.fields["name"].startswith("Anak ") for r in records.values()
+        )
         # One create mutation per record, seqs 1..n without a hole, next_seq after them.
         assert sorted(m.id for m in outbox) == sorted(records)
         assert [m.seq for m in outbox] == list(range(1, len(records) + 1))
-        assert all(m.op == "upsert" and m.fields["name"] == records[m.id].fields["name"]
-                   for m in outbox)
+        assert all(
+            m.op == "upsert" and m.fields["name"] == records[m.id].fields["name"] for m in outbox
+        )
         assert store.get_meta("next_seq") == len(records) + 1
     device = Device(data_dir, proxy.url)
     try:
@@ -88,7 +92,8 @@ def test_kill_during_saves_keeps_every_committed_save_and_a_consistent_outbox(
 
 @pytest.mark.parametrize("phase", ["push", "pull"])
 def test_kill_during_a_sync_then_the_next_sync_converges_exactly_once(
-        tmp_path, proxy, app, make_device, phase):
+    tmp_path, proxy, app, make_device, phase
+):
     data_dir, progress = tmp_path / "tab", tmp_path / "sync.txt"
     data_dir.mkdir()
     setup = Device(data_dir, proxy.url)
@@ -131,7 +136,8 @@ def test_kill_during_a_sync_then_the_next_sync_converges_exactly_once(
         if phase == "push":
             log = server_log(app, device_id)
             assert [(r[0], r[1], r[3]) for r in log] == [
-                (i + 1, rid, "applied") for i, rid in enumerate(ids)]
+                (i + 1, rid, "applied") for i, rid in enumerate(ids)
+            ]
         assert sorted(r.id for r in device.store.list("person")) == sorted(ids)
         assert_converged(device, app)
     finally:

@@ -33,18 +33,30 @@ def test_ninety_days_offline_with_2000_mutations_syncs_in_one_go(make_device, ap
         when = today - timedelta(days=DAYS - day)
         if what == "person" or not persons:
             birth = when - timedelta(days=rng.randrange(90, 1400))
-            record = device.service.create("person", {
-                "id": new_id(len(persons)), "posyandu_id": POSYANDU,
-                "name": f"Anak {len(persons)}", "sex": rng.choice("MF"),
-                "birth_date": birth.isoformat(), "mother_name": "Siti"})
+            record = device.service.create(
+                "person",
+                {
+                    "id": new_id(len(persons)),
+                    "posyandu_id": POSYANDU,
+                    "name": f"Anak {len(persons)}",
+                    "sex": rng.choice("MF"),
+                    "birth_date": birth.isoformat(),
+                    "mother_name": "Siti",
+                },
+            )
             persons.append((record.id, birth))
         elif what == "visit":
             pid, birth = rng.choice(persons)
             months = (when - birth).days / 30.4
-            device.service.create("child_visit", {
-                "person_id": pid, "visit_date": when.isoformat(),
-                "weight_kg": round(3.3 + months * 0.3 + rng.uniform(-0.4, 0.4), 1)},
-                confirm=True)
+            device.service.create(
+                "child_visit",
+                {
+                    "person_id": pid,
+                    "visit_date": when.isoformat(),
+                    "weight_kg": round(3.3 + months * 0.3 + rng.uniform(-0.4, 0.4), 1),
+                },
+                confirm=True,
+            )
         else:
             pid, _ = rng.choice(persons)
             device.service.update("person", pid, {"address": f"Rumah {n} Sutera"})
@@ -59,8 +71,9 @@ def test_ninety_days_offline_with_2000_mutations_syncs_in_one_go(make_device, ap
     log = server_log(app, device.device_id)
     assert [r[0] for r in log] == list(range(1, 2001))
     assert {r[3] for r in log} <= {"applied", "merged"}  # merged: edits of unacked creates
-    assert sum(1 for m in pending if m.kind == "child_visit") == \
-        sum(1 for r in log if r[1] in {m.id for m in pending if m.kind == "child_visit"})
+    assert sum(1 for m in pending if m.kind == "child_visit") == sum(
+        1 for r in log if r[1] in {m.id for m in pending if m.kind == "child_visit"}
+    )
     # 90 days of saved work is not a clock 90 days slow.
     skew, flagged, _ = server_device(app, device.device_id)
     assert abs(skew) < 60_000 and flagged is False
@@ -71,5 +84,6 @@ def test_ninety_days_offline_with_2000_mutations_syncs_in_one_go(make_device, ap
     assert other.agent.local_digest() == device.agent.local_digest()
     assert other.store.count("person") == PERSONS
     assert other.store.count("child_visit") == device.store.count("child_visit")
-    assert {r.id: (r.version, r.fields) for r in other.store.list("child_visit")} == \
-        {r.id: (r.version, r.fields) for r in device.store.list("child_visit")}
+    assert {r.id: (r.version, r.fields) for r in other.store.list("child_visit")} == {
+        r.id: (r.version, r.fields) for r in device.store.list("child_visit")
+    }

@@ -55,7 +55,8 @@ def test_response_dropped_after_commit_comes_back_as_duplicate(make_device, prox
     device.agent.sync()
     assert statuses == [["duplicate"] * 3]
     assert server_log(app, device.device_id) == [
-        (i + 1, rid, "upsert", "applied") for i, rid in enumerate(ids)]
+        (i + 1, rid, "upsert", "applied") for i, rid in enumerate(ids)
+    ]
     assert {rid: v[0] for rid, v in server_records(app).items()} == dict.fromkeys(ids, 1)
     assert {r.id: r.version for r in device.store.list("person")} == dict.fromkeys(ids, 1)
     assert_converged(device, app)
@@ -72,10 +73,11 @@ def test_request_delivered_twice_is_applied_once(make_device, proxy, app, which)
     [entry] = [e for e in proxy.log if e["action"] == "duplicate"]
     assert entry["upstream_status"] == entry["upstream_status_2"] == 200
     # The edit was saved before the create was acknowledged (base_version None): "merged".
-    assert statuses == [["applied", "merged"] if which == "first" else
-                        ["duplicate", "duplicate"]]
-    assert server_log(app, device.device_id) == [(1, ani.id, "upsert", "applied"),
-                                                 (2, ani.id, "upsert", "merged")]
+    assert statuses == [["applied", "merged"] if which == "first" else ["duplicate", "duplicate"]]
+    assert server_log(app, device.device_id) == [
+        (1, ani.id, "upsert", "applied"),
+        (2, ani.id, "upsert", "merged"),
+    ]
     version, _, fields = server_records(app)[ani.id]
     assert version == 2 and fields["address"] == "RT 02 Sutera"
     assert_converged(device, app)
@@ -100,8 +102,7 @@ def test_slow_link_times_out_after_commit_and_the_retry_is_a_duplicate(make_devi
     assert_converged(device, app)
 
 
-def test_request_cut_mid_body_applies_nothing_and_the_resend_applies_once(make_device, proxy,
-                                                                           app):
+def test_request_cut_mid_body_applies_nothing_and_the_resend_applies_once(make_device, proxy, app):
     device = make_device(retries=0)
     ids = [device.register(f"Anak {i}").id for i in range(20)]
     proxy.arm("cut_request", path="/sync/push", fraction=0.5)
@@ -147,8 +148,7 @@ def test_pull_cut_mid_body_leaves_the_cursor_and_replica_untouched(make_device, 
     assert reader.store.count("person") == 30
 
 
-def test_two_overlapping_syncs_of_one_device_settle_every_mutation_once(make_device, proxy,
-                                                                        app):
+def test_two_overlapping_syncs_of_one_device_settle_every_mutation_once(make_device, proxy, app):
     """The app's auto-sync and the CLI on one data folder: two agents, two connections."""
     device = make_device("tab")
     ids = [device.register(f"Anak {i}").id for i in range(250)]  # two push batches
@@ -201,12 +201,18 @@ def test_proxy_relays_gzip_push_bodies_byte_for_byte(make_device, proxy, app):
 
 
 def test_seeded_random_plan_is_reproducible_and_the_client_converges_through_it(
-        make_device, proxy, app):
+    make_device, proxy, app
+):
     plans = [proxy.random_plan(7, rate=0.5) for _ in range(2)]
     fates = [[plan("POST", "/api/v1/sync/push", i) for i in range(40)] for plan in plans]
     assert fates[0] == fates[1]
-    assert {f[0] for f in fates[0] if f} == {"drop_request", "drop_response", "duplicate",
-                                             "cut_request", "cut_response"}
+    assert {f[0] for f in fates[0] if f} == {
+        "drop_request",
+        "drop_response",
+        "duplicate",
+        "cut_request",
+        "cut_response",
+    }
     proxy.heal()
     device = make_device(retries=0, push_batch=10)
     ids = [device.register(f"Anak {i}").id for i in range(60)]

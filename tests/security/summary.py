@@ -17,11 +17,15 @@ from collections import defaultdict
 
 
 def summarise(junit_path: str) -> dict:
-    modules: dict[str, dict] = defaultdict(lambda: {"cases": 0, "passed": 0, "failed": 0,
-                                                     "skipped": 0, "xfailed": 0, "seconds": 0.0})
+    modules: dict[str, dict] = defaultdict(
+        lambda: {"cases": 0, "passed": 0, "failed": 0, "skipped": 0, "xfailed": 0, "seconds": 0.0}
+    )
     for case in ET.parse(junit_path).iter("testcase"):
-        module = case.get("classname", "").rsplit(".", 1)[0] if case.get(
-            "classname", "").count(".") > 2 else case.get("classname", "")
+        module = (
+            case.get("classname", "").rsplit(".", 1)[0]
+            if case.get("classname", "").count(".") > 2
+            else case.get("classname", "")
+        )
         row = modules[module]
         row["cases"] += 1
         row["seconds"] = round(row["seconds"] + float(case.get("time") or 0), 2)
@@ -29,8 +33,11 @@ def summarise(junit_path: str) -> dict:
         if case.find("failure") is not None or case.find("error") is not None:
             row["failed"] += 1
         elif skipped is not None:
-            row["xfailed" if "xfail" in (skipped.get("type") or "") + (
-                skipped.get("message") or "") else "skipped"] += 1
+            row[
+                "xfailed"
+                if "xfail" in (skipped.get("type") or "") + (skipped.get("message") or "")
+                else "skipped"
+            ] += 1
         else:
             row["passed"] += 1
     for name, row in modules.items():

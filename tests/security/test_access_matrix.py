@@ -52,8 +52,13 @@ def body_text(response) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(response.data), read_only=True)
-        return "\n".join(str(v) for sheet in book.worksheets
-                         for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     return response.data.decode("utf-8", "replace")
 
 
@@ -77,16 +82,19 @@ class Probe:
 
 def api(method: str, path, **kw):
     """Send an API request with the caller's token (none for anonymous)."""
+
     def send(s: Seeded, user):
         headers = dict(s.callers[user].headers) if user else {"Accept-Language": "id"}
         target = path(s, user) if callable(path) else path
         extra = {k: (v(s, user) if callable(v) else v) for k, v in kw.items()}
         return s.app.test_client().open(target, method=method, headers=headers, **extra)
+
     return send
 
 
 def web(method: str, path, data=None):
     """Send a web request in the caller's session (a valid CSRF token on writes)."""
+
     def send(s: Seeded, user):
         target = path(s, user) if callable(path) else path
         client = s.web(user)
@@ -95,6 +103,7 @@ def web(method: str, path, data=None):
         form = data(s, user) if callable(data) else dict(data or {})
         form["csrf_token"] = s.csrf(user)
         return client.open(target, method=method, data=form)
+
     return send
 
 
@@ -121,6 +130,7 @@ def never_applied(s: Seeded, user, response):
 
 def ids_subset(key: str, exact: bool = True):
     """The listed record ids are reference records or seeded records the caller may read."""
+
     def check(s: Seeded, user, response):
         if user is None:
             return
@@ -130,6 +140,7 @@ def ids_subset(key: str, exact: bool = True):
         assert got - REFERENCE_IDS <= allowed, got - REFERENCE_IDS - allowed
         if exact:
             assert allowed <= got  # the caller's own records are there: not an empty pass
+
     return check
 
 
@@ -157,11 +168,13 @@ def indicator_rows_check(s: Seeded, user, response):
 
 def unchanged(*targets):
     """The records named (scope keys of Seeded dicts) keep their version and are not deleted."""
+
     def check(s: Seeded, user, response, before=None):
         for attr, scope in targets:
             row = s.record(getattr(s, attr)[scope])
             assert row is not None and row[2] is False, (attr, scope)
             assert not any(w in str(row[0]) for w in ("Hijack", "Zorbxx")), row[0]
+
     return check
 
 
@@ -169,14 +182,17 @@ def both(*checks):
     def check(s, user, response):
         for c in checks:
             c(s, user, response)
+
     return check
 
 
 def shows(word: str, scope: str):
     """Readers of ``scope`` see ``word`` (the page is not empty by accident)."""
+
     def check(s, user, response):
         if user is not None and user in READERS[scope] and response.status_code == 200:
             assert word in body_text(response), word
+
     return check
 
 
@@ -187,6 +203,7 @@ def conflict_open(scope: str):
 
         with s.app.app_context():
             assert db.session.get(Conflict, s.conflicts[scope]).status == "open"
+
     return check
 
 
@@ -205,11 +222,13 @@ def redirects_to_login(s, user, response):
 
 def push_of(make):
     """A push of the mutation ``make(seeded, user)`` returns (JSON body)."""
+
     def body(s: Seeded, user):
         if user is None:  # no token: any well-formed batch
             return {"device_id": s.devices["kader_b1"], "mutations": []}
         caller = s.callers[user]
         return {"device_id": caller.device_id, "mutations": [make(s, user, caller)]}
+
     return body
 
 
@@ -217,8 +236,10 @@ def new_person_in(posyandu: str):
     def make(s, user, caller):
         from tests.support.factories import person
 
-        return caller.mutation("person", person(posyandu, desa_code="6111022001",
-                                                name="Anak Zorbxx"))
+        return caller.mutation(
+            "person", person(posyandu, desa_code="6111022001", name="Anak Zorbxx")
+        )
+
     return make
 
 
@@ -226,23 +247,44 @@ def hijack(scope: str, op: str = "upsert", fields=None):
     def make(s, user, caller):
         record_id = s.persons[scope]
         version = s.record(record_id)[1]
-        return caller.mutation("person", fields or {"name": "Hijack", "posyandu_id": "PSY-A1"},
-                               record_id=record_id, op=op, base_version=version)
+        return caller.mutation(
+            "person",
+            fields or {"name": "Hijack", "posyandu_id": "PSY-A1"},
+            record_id=record_id,
+            op=op,
+            base_version=version,
+        )
+
     return make
 
 
 def lokmin_meeting_in(kec: str):
     def make(s, user, caller):
-        return caller.mutation("lokmin_meeting", {
-            "id": str(uuid.uuid4()), "kecamatan_code": kec, "kind": "tribulanan_rutin",
-            "year": 2026, "quarter": 4, "status": "planned", "chair_name": "Zorbxx"})
+        return caller.mutation(
+            "lokmin_meeting",
+            {
+                "id": str(uuid.uuid4()),
+                "kecamatan_code": kec,
+                "kind": "tribulanan_rutin",
+                "year": 2026,
+                "quarter": 4,
+                "status": "planned",
+                "chair_name": "Zorbxx",
+            },
+        )
+
     return make
 
 
 def lokmin_update(scope: str):
     def make(s, user, caller):
-        return caller.mutation("lokmin_agreement", {"status": "done", "progress_note": "Hijack"},
-                               record_id=s.agreements[scope], base_version=1)
+        return caller.mutation(
+            "lokmin_agreement",
+            {"status": "done", "progress_note": "Hijack"},
+            record_id=s.agreements[scope],
+            base_version=1,
+        )
+
     return make
 
 
@@ -271,92 +313,232 @@ def conflict_target(scope: str, skip: set[str]):
     return lambda s, user: NO_SUCH_CONFLICT if user in skip else s.conflicts[scope]
 
 
-OTHER_UNIT_PARAMS = {"posyandu_id": "PSY-B1", "posyandu": "PSY-B1", "kecamatan": "611102",
-                     "kecamatan_code": "611102", "facility": "PKM-B", "puskesmas": "PKM-B",
-                     "desa_code": "6111022001", "user": "kader_b1", "device_id": "x"}
+OTHER_UNIT_PARAMS = {
+    "posyandu_id": "PSY-B1",
+    "posyandu": "PSY-B1",
+    "kecamatan": "611102",
+    "kecamatan_code": "611102",
+    "facility": "PKM-B",
+    "puskesmas": "PKM-B",
+    "desa_code": "6111022001",
+    "user": "kader_b1",
+    "device_id": "x",
+}
 
 PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
 
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
-    Probe("auth.post_login", "POST", "/api/v1/auth/login", "unknown-user",
-          api("POST", "/api/v1/auth/login", json={"username": "nobody_x", "password": "x",
-                                                  "device_name": "d"}), lambda u: {401}),
-    Probe("auth.post_login", "POST", "/api/v1/auth/login", "other-user-wrong-password",
-          api("POST", "/api/v1/auth/login", json={"username": "kader_b2", "password": "x",
-                                                  "device_name": "d"}), lambda u: {401}),
-    Probe("auth.get_me", "GET", "/api/v1/auth/me", "self",
-          api("GET", "/api/v1/auth/me"), token_api, is_self),
-    Probe("auth.get_me", "GET", "/api/v1/auth/me", "other-unit-params",
-          api("GET", "/api/v1/auth/me", query_string=OTHER_UNIT_PARAMS), token_api, is_self),
-    Probe("api-docs.openapi_json", "GET", "/api/v1/openapi.json", "public",
-          api("GET", "/api/v1/openapi.json"), lambda u: {200}),
-    Probe("sync.pull", "GET", "/api/v1/sync/pull", "own-scope",
-          api("GET", "/api/v1/sync/pull", query_string={"limit": 1000}), token_api,
-          ids_subset("changes")),
-    Probe("sync.pull", "GET", "/api/v1/sync/pull", "other-unit-params",
-          api("GET", "/api/v1/sync/pull", query_string={"limit": 1000, **OTHER_UNIT_PARAMS}),
-          lambda u: {401} if u is None else {200, 400, 422}, ids_subset("changes")),
-    Probe("sync.ids", "GET", "/api/v1/sync/ids", "own-scope",
-          api("GET", "/api/v1/sync/ids", query_string={"limit": 5000}), token_api,
-          ids_subset("records")),
-    Probe("sync.ids", "GET", "/api/v1/sync/ids", "other-unit-params",
-          api("GET", "/api/v1/sync/ids", query_string={"limit": 5000, **OTHER_UNIT_PARAMS}),
-          lambda u: {401} if u is None else {200, 400, 422}, ids_subset("records")),
-    Probe("sync.fetch", "POST", "/api/v1/sync/fetch", "record-ids-of-others",
-          api("POST", "/api/v1/sync/fetch", json=lambda s, u: {"ids": sorted(all_seeded_ids(s))}),
-          token_api, fetch_check),
-    Probe(*PUSH, "new-record-other-posyandu",
-          api("POST", "/api/v1/sync/push", json=push_of(new_person_in("PSY-B1"))),
-          lambda u: {401} if u is None else {200}, never_applied),
-    Probe(*PUSH, "update-record-of-other-posyandu",
-          api("POST", "/api/v1/sync/push", json=push_of(hijack("B1"))),
-          lambda u: {401} if u is None else {200},
-          both(never_applied, unchanged(("persons", "B1")))),
-    Probe(*PUSH, "delete-record-of-other-posyandu",
-          api("POST", "/api/v1/sync/push", json=push_of(hijack("B1", "delete", {}))),
-          lambda u: {401} if u is None else {200},
-          both(never_applied, unchanged(("persons", "B1")))),
-    Probe(*PUSH, "move-record-into-other-posyandu",
-          api("POST", "/api/v1/sync/push", json=push_of(hijack(
-              "A2", fields={"posyandu_id": "PSY-B1", "desa_code": "6111022001"}))),
-          lambda u: {401} if u is None else {200},
-          both(never_applied, still_in_a2)),
-    Probe(*PUSH, "lokmin-other-kecamatan",
-          api("POST", "/api/v1/sync/push", json=push_of(lokmin_meeting_in("611102"))),
-          lambda u: {401} if u is None else {200}, never_applied),
-    Probe(*PUSH, "lokmin-agreement-of-other-kecamatan",
-          api("POST", "/api/v1/sync/push", json=push_of(lokmin_update("LB"))),
-          lambda u: {401} if u is None else {200},
-          both(never_applied, unchanged(("agreements", "LB")))),
-    Probe(*PUSH, "device-id-of-other-user",
-          api("POST", "/api/v1/sync/push", json=lambda s, u: push_other_device(s, u)),
-          lambda u: {401} if u is None else {403},
-          lambda s, u, r: u is None or s.callers[u].sync_seq(r)),
-    Probe("conflicts.list_conflicts", "GET", "/api/v1/conflicts", "own-scope",
-          api("GET", "/api/v1/conflicts", query_string={"limit": 1000}), token_api,
-          conflicts_check),
-    Probe("conflicts.list_conflicts", "GET", "/api/v1/conflicts", "other-unit-params",
-          api("GET", "/api/v1/conflicts", query_string={"limit": 1000, **OTHER_UNIT_PARAMS}),
-          token_api, conflicts_check),
-    Probe(*RESOLVE_API, "conflict-of-other-puskesmas",
-          api("POST", lambda s, u: f"/api/v1/conflicts/"
-              f"{conflict_target('B1', {'admin'})(s, u)}/resolve", json={"choice": "loser"}),
-          lambda u: {401} if u is None else {403, 404}, conflict_open("B1")),
-    Probe(*RESOLVE_API, "conflict-in-area-not-a-reviewer",
-          api("POST", lambda s, u: f"/api/v1/conflicts/"
-              f"{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/resolve",
-              json={"choice": "loser"}),
-          lambda u: {401} if u is None else {403, 404}, conflict_open("A1")),
+    Probe(
+        "auth.post_login",
+        "POST",
+        "/api/v1/auth/login",
+        "unknown-user",
+        api(
+            "POST",
+            "/api/v1/auth/login",
+            json={"username": "nobody_x", "password": "x", "device_name": "d"},
+        ),
+        lambda u: {401},
+    ),
+    Probe(
+        "auth.post_login",
+        "POST",
+        "/api/v1/auth/login",
+        "other-user-wrong-password",
+        api(
+            "POST",
+            "/api/v1/auth/login",
+            json={"username": "kader_b2", "password": "x", "device_name": "d"},
+        ),
+        lambda u: {401},
+    ),
+    Probe(
+        "auth.get_me",
+        "GET",
+        "/api/v1/auth/me",
+        "self",
+        api("GET", "/api/v1/auth/me"),
+        token_api,
+        is_self,
+    ),
+    Probe(
+        "auth.get_me",
+        "GET",
+        "/api/v1/auth/me",
+        "other-unit-params",
+        api("GET", "/api/v1/auth/me", query_string=OTHER_UNIT_PARAMS),
+        token_api,
+        is_self,
+    ),
+    Probe(
+        "api-docs.openapi_json",
+        "GET",
+        "/api/v1/openapi.json",
+        "public",
+        api("GET", "/api/v1/openapi.json"),
+        lambda u: {200},
+    ),
+    Probe(
+        "sync.pull",
+        "GET",
+        "/api/v1/sync/pull",
+        "own-scope",
+        api("GET", "/api/v1/sync/pull", query_string={"limit": 1000}),
+        token_api,
+        ids_subset("changes"),
+    ),
+    Probe(
+        "sync.pull",
+        "GET",
+        "/api/v1/sync/pull",
+        "other-unit-params",
+        api("GET", "/api/v1/sync/pull", query_string={"limit": 1000, **OTHER_UNIT_PARAMS}),
+        lambda u: {401} if u is None else {200, 400, 422},
+        ids_subset("changes"),
+    ),
+    Probe(
+        "sync.ids",
+        "GET",
+        "/api/v1/sync/ids",
+        "own-scope",
+        api("GET", "/api/v1/sync/ids", query_string={"limit": 5000}),
+        token_api,
+        ids_subset("records"),
+    ),
+    Probe(
+        "sync.ids",
+        "GET",
+        "/api/v1/sync/ids",
+        "other-unit-params",
+        api("GET", "/api/v1/sync/ids", query_string={"limit": 5000, **OTHER_UNIT_PARAMS}),
+        lambda u: {401} if u is None else {200, 400, 422},
+        ids_subset("records"),
+    ),
+    Probe(
+        "sync.fetch",
+        "POST",
+        "/api/v1/sync/fetch",
+        "record-ids-of-others",
+        api("POST", "/api/v1/sync/fetch", json=lambda s, u: {"ids": sorted(all_seeded_ids(s))}),
+        token_api,
+        fetch_check,
+    ),
+    Probe(
+        *PUSH,
+        "new-record-other-posyandu",
+        api("POST", "/api/v1/sync/push", json=push_of(new_person_in("PSY-B1"))),
+        lambda u: {401} if u is None else {200},
+        never_applied,
+    ),
+    Probe(
+        *PUSH,
+        "update-record-of-other-posyandu",
+        api("POST", "/api/v1/sync/push", json=push_of(hijack("B1"))),
+        lambda u: {401} if u is None else {200},
+        both(never_applied, unchanged(("persons", "B1"))),
+    ),
+    Probe(
+        *PUSH,
+        "delete-record-of-other-posyandu",
+        api("POST", "/api/v1/sync/push", json=push_of(hijack("B1", "delete", {}))),
+        lambda u: {401} if u is None else {200},
+        both(never_applied, unchanged(("persons", "B1"))),
+    ),
+    Probe(
+        *PUSH,
+        "move-record-into-other-posyandu",
+        api(
+            "POST",
+            "/api/v1/sync/push",
+            json=push_of(hijack("A2", fields={"posyandu_id": "PSY-B1", "desa_code": "6111022001"})),
+        ),
+        lambda u: {401} if u is None else {200},
+        both(never_applied, still_in_a2),
+    ),
+    Probe(
+        *PUSH,
+        "lokmin-other-kecamatan",
+        api("POST", "/api/v1/sync/push", json=push_of(lokmin_meeting_in("611102"))),
+        lambda u: {401} if u is None else {200},
+        never_applied,
+    ),
+    Probe(
+        *PUSH,
+        "lokmin-agreement-of-other-kecamatan",
+        api("POST", "/api/v1/sync/push", json=push_of(lokmin_update("LB"))),
+        lambda u: {401} if u is None else {200},
+        both(never_applied, unchanged(("agreements", "LB"))),
+    ),
+    Probe(
+        *PUSH,
+        "device-id-of-other-user",
+        api("POST", "/api/v1/sync/push", json=lambda s, u: push_other_device(s, u)),
+        lambda u: {401} if u is None else {403},
+        lambda s, u, r: u is None or s.callers[u].sync_seq(r),
+    ),
+    Probe(
+        "conflicts.list_conflicts",
+        "GET",
+        "/api/v1/conflicts",
+        "own-scope",
+        api("GET", "/api/v1/conflicts", query_string={"limit": 1000}),
+        token_api,
+        conflicts_check,
+    ),
+    Probe(
+        "conflicts.list_conflicts",
+        "GET",
+        "/api/v1/conflicts",
+        "other-unit-params",
+        api("GET", "/api/v1/conflicts", query_string={"limit": 1000, **OTHER_UNIT_PARAMS}),
+        token_api,
+        conflicts_check,
+    ),
+    Probe(
+        *RESOLVE_API,
+        "conflict-of-other-puskesmas",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/conflicts/{conflict_target('B1', {'admin'})(s, u)}/resolve",
+            json={"choice": "loser"},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("B1"),
+    ),
+    Probe(
+        *RESOLVE_API,
+        "conflict-in-area-not-a-reviewer",
+        api(
+            "POST",
+            lambda s, u: (
+                f"/api/v1/conflicts/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/resolve"
+            ),
+            json={"choice": "loser"},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("A1"),
+    ),
 ]
 
 for parent in ("PKM-B", "611102", "6111022001", "6111"):
-    PROBES.append(Probe(
-        "indicators.indicators", "GET", "/api/v1/indicators", f"posyandu-under-{parent}",
-        api("GET", "/api/v1/indicators", query_string={"period": "2026-10", "level": "posyandu",
-                                                      "parent": parent}),
-        lambda u: {401} if u is None else {200, 403, 404, 422}, indicator_rows_check))
+    PROBES.append(
+        Probe(
+            "indicators.indicators",
+            "GET",
+            "/api/v1/indicators",
+            f"posyandu-under-{parent}",
+            api(
+                "GET",
+                "/api/v1/indicators",
+                query_string={"period": "2026-10", "level": "posyandu", "parent": parent},
+            ),
+            lambda u: {401} if u is None else {200, 403, 404, 422},
+            indicator_rows_check,
+        )
+    )
+
 
 def indicator_sums_check(s: Seeded, user, response):
     """Sums at any level count only the children the caller may read (one per seeded posyandu)."""
@@ -367,78 +549,208 @@ def indicator_sums_check(s: Seeded, user, response):
 
 
 for level in ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"):
-    PROBES.append(Probe(
-        "indicators.indicators", "GET", "/api/v1/indicators", f"sums-at-{level}-level",
-        api("GET", "/api/v1/indicators", query_string={"period": "2026-10", "level": level}),
-        token_api, indicator_sums_check))
+    PROBES.append(
+        Probe(
+            "indicators.indicators",
+            "GET",
+            "/api/v1/indicators",
+            f"sums-at-{level}-level",
+            api("GET", "/api/v1/indicators", query_string={"period": "2026-10", "level": level}),
+            token_api,
+            indicator_sums_check,
+        )
+    )
 
 # -- web pages --------------------------------------------------------------------------------
 WEB_GETS = [
     ("web.index", "/", "home", lambda u: {302}, None),
     ("web.login", "/masuk", "page", lambda u: {200}, None),
     ("web.summary", "/ringkasan", "default", web_page, None),
-    ("web.summary", "/ringkasan?posyandu=PSY-B1&period=2026-10", "other-posyandu",
-     readers_only("B1"), shows("Zorbb", "B1")),
-    ("web.summary", "/ringkasan?posyandu=PSY-A1&period=2026-10", "posyandu-a1",
-     readers_only("A1"), shows("Zorba", "A1")),
-    ("web.summary", "/ringkasan?level=posyandu&parent=PKM-B&period=2026-10",
-     "other-puskesmas", lambda u: {302} if u is None else {200, 404}, None),
-    ("web.summary", "/ringkasan?level=desa&parent=611102&period=2026-10", "other-kecamatan",
-     lambda u: {302} if u is None else {200, 404}, None),
-    ("web.summary", "/ringkasan?posyandu=PSY-B1&format=csv&period=2026-10",
-     "other-posyandu-csv", readers_only("B1"), None),
-    ("web.summary", "/ringkasan?level=posyandu&parent=6111&format=xlsx&period=2026-10",
-     "kabupaten-xlsx", lambda u: {302} if u is None else {200, 404}, None),
+    (
+        "web.summary",
+        "/ringkasan?posyandu=PSY-B1&period=2026-10",
+        "other-posyandu",
+        readers_only("B1"),
+        shows("Zorbb", "B1"),
+    ),
+    (
+        "web.summary",
+        "/ringkasan?posyandu=PSY-A1&period=2026-10",
+        "posyandu-a1",
+        readers_only("A1"),
+        shows("Zorba", "A1"),
+    ),
+    (
+        "web.summary",
+        "/ringkasan?level=posyandu&parent=PKM-B&period=2026-10",
+        "other-puskesmas",
+        lambda u: {302} if u is None else {200, 404},
+        None,
+    ),
+    (
+        "web.summary",
+        "/ringkasan?level=desa&parent=611102&period=2026-10",
+        "other-kecamatan",
+        lambda u: {302} if u is None else {200, 404},
+        None,
+    ),
+    (
+        "web.summary",
+        "/ringkasan?posyandu=PSY-B1&format=csv&period=2026-10",
+        "other-posyandu-csv",
+        readers_only("B1"),
+        None,
+    ),
+    (
+        "web.summary",
+        "/ringkasan?level=posyandu&parent=6111&format=xlsx&period=2026-10",
+        "kabupaten-xlsx",
+        lambda u: {302} if u is None else {200, 404},
+        None,
+    ),
     ("web.trend", "/tren", "default", web_page, None),
-    ("web.trend", "/tren?code=PKM-B", "other-puskesmas",
-     lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}), None),
-    ("web.trend", "/tren?code=611102", "other-kecamatan",
-     lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}), None),
-    ("web.trend", "/tren?code=PSY-B1&format=csv", "other-posyandu-csv",
-     lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}), None),
-    ("web.child", lambda s, u: f"/anak/{s.persons['B1']}", "child-of-other-puskesmas",
-     readers_only("B1"), shows("Zorbb", "B1")),
-    ("web.child", lambda s, u: f"/anak/{s.persons['A2']}", "child-of-other-posyandu",
-     readers_only("A2"), shows("Zorbab", "A2")),
-    ("web.child", lambda s, u: f"/anak/{s.visits['A1']}", "visit-id-as-child",
-     lambda u: {302} if u is None else {404}, None),
-    ("web.export_eppgbm", "/ekspor/eppgbm.xlsx?area=PSY-B1&period=2026-10", "other-posyandu",
-     readers_only("B1"), shows("Zorbb", "B1")),
-    ("web.export_eppgbm", "/ekspor/eppgbm.xlsx?area=611102&period=2026-10", "other-kecamatan",
-     readers_only("B1"), None),
-    ("web.export_eppgbm", "/ekspor/eppgbm.xlsx?area=PKM-B&period=2026-10", "other-puskesmas",
-     readers_only("B1"), None),
-    ("web.export_eppgbm", "/ekspor/eppgbm.xlsx?area=6111&period=2026-10", "whole-kabupaten",
-     web_page, shows("Zorba", "A1")),
-    ("web.export_sip6", "/ekspor/sip6.xlsx?posyandu=PSY-B1&period=2026-10", "other-posyandu",
-     readers_only("B1"), None),
+    (
+        "web.trend",
+        "/tren?code=PKM-B",
+        "other-puskesmas",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.trend",
+        "/tren?code=611102",
+        "other-kecamatan",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.trend",
+        "/tren?code=PSY-B1&format=csv",
+        "other-posyandu-csv",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.child",
+        lambda s, u: f"/anak/{s.persons['B1']}",
+        "child-of-other-puskesmas",
+        readers_only("B1"),
+        shows("Zorbb", "B1"),
+    ),
+    (
+        "web.child",
+        lambda s, u: f"/anak/{s.persons['A2']}",
+        "child-of-other-posyandu",
+        readers_only("A2"),
+        shows("Zorbab", "A2"),
+    ),
+    (
+        "web.child",
+        lambda s, u: f"/anak/{s.visits['A1']}",
+        "visit-id-as-child",
+        lambda u: {302} if u is None else {404},
+        None,
+    ),
+    (
+        "web.export_eppgbm",
+        "/ekspor/eppgbm.xlsx?area=PSY-B1&period=2026-10",
+        "other-posyandu",
+        readers_only("B1"),
+        shows("Zorbb", "B1"),
+    ),
+    (
+        "web.export_eppgbm",
+        "/ekspor/eppgbm.xlsx?area=611102&period=2026-10",
+        "other-kecamatan",
+        readers_only("B1"),
+        None,
+    ),
+    (
+        "web.export_eppgbm",
+        "/ekspor/eppgbm.xlsx?area=PKM-B&period=2026-10",
+        "other-puskesmas",
+        readers_only("B1"),
+        None,
+    ),
+    (
+        "web.export_eppgbm",
+        "/ekspor/eppgbm.xlsx?area=6111&period=2026-10",
+        "whole-kabupaten",
+        web_page,
+        shows("Zorba", "A1"),
+    ),
+    (
+        "web.export_sip6",
+        "/ekspor/sip6.xlsx?posyandu=PSY-B1&period=2026-10",
+        "other-posyandu",
+        readers_only("B1"),
+        None,
+    ),
     ("web.conflicts", "/konflik?status=all", "all", web_page, shows("Zorbac", "A1")),
-    ("web.conflicts", "/konflik?status=all&format=csv", "csv", web_page,
-     shows("Zorbbc", "B1")),
-    ("web.conflicts", "/konflik?status=all&format=xlsx&posyandu=PSY-B1&kecamatan=611102",
-     "xlsx-other-unit-params", web_page, shows("Zorbac", "A1")),
+    ("web.conflicts", "/konflik?status=all&format=csv", "csv", web_page, shows("Zorbbc", "B1")),
+    (
+        "web.conflicts",
+        "/konflik?status=all&format=xlsx&posyandu=PSY-B1&kecamatan=611102",
+        "xlsx-other-unit-params",
+        web_page,
+        shows("Zorbac", "A1"),
+    ),
     ("web.lokmin", "/lokmin", "page", web_page, shows("Zorbla", "LA")),
-    ("web.lokmin", "/lokmin?kecamatan=611102&kecamatan_code=611102", "other-kecamatan-params",
-     web_page, shows("Zorbla", "LA")),
+    (
+        "web.lokmin",
+        "/lokmin?kecamatan=611102&kecamatan_code=611102",
+        "other-kecamatan-params",
+        web_page,
+        shows("Zorbla", "LA"),
+    ),
     ("web.lokmin", "/lokmin?format=csv&table=agreements", "csv-agreements", web_page, None),
     ("web.lokmin", "/lokmin?format=xlsx", "xlsx", web_page, None),
     ("web.quality", "/mutu-data?days=3650", "page", web_page, None),
-    ("web.quality", "/mutu-data?days=3650&format=csv&posyandu=PSY-B1", "csv-other-params",
-     web_page, None),
+    (
+        "web.quality",
+        "/mutu-data?days=3650&format=csv&posyandu=PSY-B1",
+        "csv-other-params",
+        web_page,
+        None,
+    ),
     ("web.weekly", "/evaluasi-mingguan", "page", web_page, None),
-    ("web.weekly", "/evaluasi-mingguan?format=xlsx&puskesmas=PKM-B", "xlsx-other-params",
-     web_page, None),
-    ("web.users", "/pengguna", "admin-only",
-     lambda u: {302} if u is None else ({200} if u == "admin" else {403}), None),
-    ("web.users", "/pengguna?format=csv&table=devices", "devices-csv",
-     lambda u: {302} if u is None else ({200} if u == "admin" else {403}), None),
+    (
+        "web.weekly",
+        "/evaluasi-mingguan?format=xlsx&puskesmas=PKM-B",
+        "xlsx-other-params",
+        web_page,
+        None,
+    ),
+    (
+        "web.users",
+        "/pengguna",
+        "admin-only",
+        lambda u: {302} if u is None else ({200} if u == "admin" else {403}),
+        None,
+    ),
+    (
+        "web.users",
+        "/pengguna?format=csv&table=devices",
+        "devices-csv",
+        lambda u: {302} if u is None else ({200} if u == "admin" else {403}),
+        None,
+    ),
     ("static", "/static/web/web.css", "public-asset", lambda u: {200}, None),
     ("web.static", "/static/web/charts.js", "public-asset", lambda u: {200}, None),
 ]
 for endpoint, path, variant, allowed, check in WEB_GETS:
     rule = path if isinstance(path, str) else "/anak/<person_id>"
-    PROBES.append(Probe(endpoint, "GET", rule.split("?")[0], variant, web("GET", path), allowed,
-                        both(redirects_to_login, *([check] if check else []))))
+    PROBES.append(
+        Probe(
+            endpoint,
+            "GET",
+            rule.split("?")[0],
+            variant,
+            web("GET", path),
+            allowed,
+            both(redirects_to_login, *([check] if check else [])),
+        )
+    )
 
 
 def web_write(user_ok=None):
@@ -447,47 +759,124 @@ def web_write(user_ok=None):
 
 
 PROBES += [
-    Probe("web.login", "POST", "/masuk", "wrong-password",
-          web("POST", "/masuk", {"username": "kader_b1", "password": "salah"}),
-          lambda u: {401}),
-    Probe("web.logout", "POST", "/keluar", "own-session",
-          lambda s, u: s.app.test_client().post("/keluar", data={
-              "csrf_token": __import__("tests.security.conftest", fromlist=["csrf_of"]).csrf_of(
-                  s.app.test_client().get("/masuk").text)}),
-          lambda u: {302, 400}),
-    Probe("web.resolve_conflict", "POST", "/konflik/<id>/selesaikan", "conflict-of-other-puskesmas",
-          web("POST", lambda s, u: f"/konflik/{conflict_target('B1', {'admin'})(s, u)}/selesaikan",
-              {"choice": "loser"}), web_write(), conflict_open("B1")),
-    Probe("web.resolve_conflict", "POST", "/konflik/<id>/selesaikan", "in-area-not-a-reviewer",
-          web("POST", lambda s, u: f"/konflik/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}"
-              "/selesaikan", {"choice": "loser"}), web_write(), conflict_open("A1")),
-    Probe("web.lokmin_new_meeting", "POST", "/lokmin/pertemuan", "other-kecamatan",
-          web("POST", "/lokmin/pertemuan", {
-              "kecamatan_code": "611102", "kind": "tribulanan_rutin", "year": "2026",
-              "quarter": "4", "status": "planned", "chair_name": "Zorbxx"}),
-          lambda u: {302} if u is None else {403, 422}),
-    Probe("web.lokmin_new_agreement", "POST", "/lokmin/pertemuan/<meeting_id>/kesepakatan",
-          "meeting-of-other-kecamatan",
-          web("POST", lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/kesepakatan",
-              {"action": "Zorbxx", "sector": "pkk", "pic_name": "X", "status": "planned"}),
-          web_write()),
-    Probe("web.lokmin_update_agreement", "POST", "/lokmin/kesepakatan/<agreement_id>",
-          "agreement-of-other-kecamatan",
-          web("POST", lambda s, u: f"/lokmin/kesepakatan/{s.agreements['LB']}",
-              {"status": "done", "progress_note": "Hijack"}), web_write(),
-          unchanged(("agreements", "LB"))),
-    Probe("web.revoke_device", "POST", "/pengguna/perangkat/<device_id>/cabut",
-          "device-of-other-user",
-          web("POST", lambda s, u: "/pengguna/perangkat/"
-              f"{'no-such-device' if u == 'admin' else s.devices['kader_b1']}/cabut"),
-          web_write(), device_active),
+    Probe(
+        "web.login",
+        "POST",
+        "/masuk",
+        "wrong-password",
+        web("POST", "/masuk", {"username": "kader_b1", "password": "salah"}),
+        lambda u: {401},
+    ),
+    Probe(
+        "web.logout",
+        "POST",
+        "/keluar",
+        "own-session",
+        lambda s, u: s.app.test_client().post(
+            "/keluar",
+            data={
+                "csrf_token": __import__("tests.security.conftest", fromlist=["csrf_of"]).csrf_of(
+                    s.app.test_client().get("/masuk").text
+                )
+            },
+        ),
+        lambda u: {302, 400},
+    ),
+    Probe(
+        "web.resolve_conflict",
+        "POST",
+        "/konflik/<id>/selesaikan",
+        "conflict-of-other-puskesmas",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('B1', {'admin'})(s, u)}/selesaikan",
+            {"choice": "loser"},
+        ),
+        web_write(),
+        conflict_open("B1"),
+    ),
+    Probe(
+        "web.resolve_conflict",
+        "POST",
+        "/konflik/<id>/selesaikan",
+        "in-area-not-a-reviewer",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/selesaikan",
+            {"choice": "loser"},
+        ),
+        web_write(),
+        conflict_open("A1"),
+    ),
+    Probe(
+        "web.lokmin_new_meeting",
+        "POST",
+        "/lokmin/pertemuan",
+        "other-kecamatan",
+        web(
+            "POST",
+            "/lokmin/pertemuan",
+            {
+                "kecamatan_code": "611102",
+                "kind": "tribulanan_rutin",
+                "year": "2026",
+                "quarter": "4",
+                "status": "planned",
+                "chair_name": "Zorbxx",
+            },
+        ),
+        lambda u: {302} if u is None else {403, 422},
+    ),
+    Probe(
+        "web.lokmin_new_agreement",
+        "POST",
+        "/lokmin/pertemuan/<meeting_id>/kesepakatan",
+        "meeting-of-other-kecamatan",
+        web(
+            "POST",
+            lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/kesepakatan",
+            {"action": "Zorbxx", "sector": "pkk", "pic_name": "X", "status": "planned"},
+        ),
+        web_write(),
+    ),
+    Probe(
+        "web.lokmin_update_agreement",
+        "POST",
+        "/lokmin/kesepakatan/<agreement_id>",
+        "agreement-of-other-kecamatan",
+        web(
+            "POST",
+            lambda s, u: f"/lokmin/kesepakatan/{s.agreements['LB']}",
+            {"status": "done", "progress_note": "Hijack"},
+        ),
+        web_write(),
+        unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.revoke_device",
+        "POST",
+        "/pengguna/perangkat/<device_id>/cabut",
+        "device-of-other-user",
+        web(
+            "POST",
+            lambda s, u: (
+                "/pengguna/perangkat/"
+                f"{'no-such-device' if u == 'admin' else s.devices['kader_b1']}/cabut"
+            ),
+        ),
+        web_write(),
+        device_active,
+    ),
 ]
 
 
 def test_every_route_has_probes(seeded):
     """A route without a probe (a new endpoint) fails here until it is classified above."""
-    routes = {(rule.endpoint, method) for rule in seeded.app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (rule.endpoint, method)
+        for rule in seeded.app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     probed = {(p.endpoint, p.method) for p in PROBES}
     assert routes - probed == set(), f"routes without a security probe: {routes - probed}"
     assert probed - routes == set(), f"probes of routes that no longer exist: {probed - routes}"
@@ -500,8 +889,11 @@ def test_every_web_and_api_route_counts(seeded):
     assert len(PROBES) * len(ROLE_USERS) >= 7 * len(rules)
 
 
-CASES = [pytest.param(role, user, probe, id=f"{role}-{probe.id}")
-         for probe in PROBES for role, user in ROLE_USERS.items()]
+CASES = [
+    pytest.param(role, user, probe, id=f"{role}-{probe.id}")
+    for probe in PROBES
+    for role, user in ROLE_USERS.items()
+]
 
 
 @pytest.mark.parametrize(("role", "user", "probe"), CASES)
@@ -515,8 +907,7 @@ def test_route_role(seeded, role, user, probe):
 
 def check_response(seeded, user, probe, response):
     assert response.status_code < 500, response.text[:500]
-    assert response.status_code in probe.allowed(user), (response.status_code,
-                                                         response.text[:300])
+    assert response.status_code in probe.allowed(user), (response.status_code, response.text[:300])
     text = body_text(response)
     leaked = {m for m in forbidden_markers(user) if m in text}
     assert not leaked, f"{user} received data outside their scope: {leaked}"

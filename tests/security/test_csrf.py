@@ -16,21 +16,40 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # endpoint -> (user, path, form, check that nothing happened)
 TARGETS = {
-    "web.login": (None, lambda s: "/masuk",
-                  {"username": "dinas", "password": "rahasia-123"}),
+    "web.login": (None, lambda s: "/masuk", {"username": "dinas", "password": "rahasia-123"}),
     "web.logout": ("dinas", lambda s: "/keluar", {}),
-    "web.resolve_conflict": ("pkm_a", lambda s: f"/konflik/{s.conflicts['A1']}/selesaikan",
-                             {"choice": "loser"}),
-    "web.lokmin_new_meeting": ("kec_a", lambda s: "/lokmin/pertemuan", {
-        "kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": "2026", "quarter": "4",
-        "status": "planned", "chair_name": "Camat Csrf"}),
-    "web.lokmin_new_agreement": ("kec_a", lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}"
-                                 "/kesepakatan", {"action": "Csrf", "sector": "pkk",
-                                                  "pic_name": "X", "status": "planned"}),
-    "web.lokmin_update_agreement": ("kec_a", lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
-                                    {"status": "done", "progress_note": "Csrf"}),
-    "web.revoke_device": ("admin", lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
-                          {}),
+    "web.resolve_conflict": (
+        "pkm_a",
+        lambda s: f"/konflik/{s.conflicts['A1']}/selesaikan",
+        {"choice": "loser"},
+    ),
+    "web.lokmin_new_meeting": (
+        "kec_a",
+        lambda s: "/lokmin/pertemuan",
+        {
+            "kecamatan_code": "611101",
+            "kind": "tribulanan_rutin",
+            "year": "2026",
+            "quarter": "4",
+            "status": "planned",
+            "chair_name": "Camat Csrf",
+        },
+    ),
+    "web.lokmin_new_agreement": (
+        "kec_a",
+        lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}/kesepakatan",
+        {"action": "Csrf", "sector": "pkk", "pic_name": "X", "status": "planned"},
+    ),
+    "web.lokmin_update_agreement": (
+        "kec_a",
+        lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
+        {"status": "done", "progress_note": "Csrf"},
+    ),
+    "web.revoke_device": (
+        "admin",
+        lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
+        {},
+    ),
 }
 # For the control request: a target that passes CSRF without changing the shared world.
 CONTROL = {
@@ -43,8 +62,11 @@ CONTROL = {
 
 
 def web_write_routes(app) -> set[str]:
-    return {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith("web.") and rule.methods & WRITE_METHODS}
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("web.") and rule.methods & WRITE_METHODS
+    }
 
 
 def test_every_web_write_route_is_targeted(seeded):
@@ -57,9 +79,12 @@ def state(s: Seeded) -> tuple:
     from server.models import Conflict, Device
 
     with s.app.app_context():
-        return (s.db_counts(), db.session.get(Conflict, s.conflicts["A1"]).status,
-                db.session.get(Device, s.devices["kader_b1"]).revoked_at,
-                s.record(s.agreements["LA"]))
+        return (
+            s.db_counts(),
+            db.session.get(Conflict, s.conflicts["A1"]).status,
+            db.session.get(Device, s.devices["kader_b1"]).revoked_at,
+            s.record(s.agreements["LA"]),
+        )
 
 
 def fresh_session(s: Seeded, user):
@@ -67,14 +92,23 @@ def fresh_session(s: Seeded, user):
     client = s.app.test_client()
     page = client.get("/masuk")
     if user is not None:
-        response = client.post("/masuk", data={"username": user, "password": "rahasia-123",
-                                               "csrf_token": csrf_of(page.text)})
+        response = client.post(
+            "/masuk",
+            data={"username": user, "password": "rahasia-123", "csrf_token": csrf_of(page.text)},
+        )
         assert response.status_code == 302
     return client
 
 
-VARIANTS = ["no-token", "empty-token", "made-up-token", "token-of-another-session",
-            "wrong-header-token", "json-body", "token-in-query-string"]
+VARIANTS = [
+    "no-token",
+    "empty-token",
+    "made-up-token",
+    "token-of-another-session",
+    "wrong-header-token",
+    "json-body",
+    "token-in-query-string",
+]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -99,8 +133,12 @@ def test_write_without_the_right_token_is_refused(seeded, endpoint, variant):
         kwargs["json"], data = form, None
     elif variant == "token-in-query-string":
         kwargs["query_string"] = {"csrf_token": own_token}
-    response = client.post(path(seeded), data=data, headers={
-        "Accept-Language": "id", **kwargs.pop("headers", {})}, **kwargs)
+    response = client.post(
+        path(seeded),
+        data=data,
+        headers={"Accept-Language": "id", **kwargs.pop("headers", {})},
+        **kwargs,
+    )
     assert response.status_code == 400, (response.status_code, response.text[:300])
     assert "Formulir ini sudah kedaluwarsa atau tidak sah" in response.text
     assert state(seeded) == before

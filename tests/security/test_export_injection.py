@@ -17,9 +17,11 @@ from openpyxl import load_workbook
 from server.web.exports import FORMULA_START, PLAIN_NUMBER, safe_cell
 from tests.security.conftest import FORMULAS
 
-STATIC_EXPORTS = ["/ekspor/eppgbm.xlsx?area=6111&period=2026-10",
-                  "/ekspor/eppgbm.xlsx?area=PSY-A1&period=2026-10",
-                  "/ekspor/sip6.xlsx?posyandu=PSY-A1&period=2026-10"]
+STATIC_EXPORTS = [
+    "/ekspor/eppgbm.xlsx?area=6111&period=2026-10",
+    "/ekspor/eppgbm.xlsx?area=PSY-A1&period=2026-10",
+    "/ekspor/sip6.xlsx?posyandu=PSY-A1&period=2026-10",
+]
 
 
 def crawl_downloads(client, start="/ringkasan?period=2026-10", limit=60) -> set[str]:
@@ -49,12 +51,19 @@ def cells(response) -> list[tuple[str, object, str]]:
     """Return (where, value, data_type) of every cell of a CSV or XLSX download."""
     if response.data[:2] == b"PK":
         book = load_workbook(io.BytesIO(response.data))
-        return [(f"{sheet.title}!{cell.coordinate}", cell.value, cell.data_type)
-                for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-                if cell.value is not None]
+        return [
+            (f"{sheet.title}!{cell.coordinate}", cell.value, cell.data_type)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
     text = response.data.decode("utf-8-sig")
-    return [(f"r{r}c{c}", value, "s") for r, row in enumerate(csv.reader(io.StringIO(text)))
-            for c, value in enumerate(row)]
+    return [
+        (f"r{r}c{c}", value, "s")
+        for r, row in enumerate(csv.reader(io.StringIO(text)))
+        for c, value in enumerate(row)
+    ]
 
 
 def assert_no_formula(url, found):

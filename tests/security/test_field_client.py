@@ -28,11 +28,15 @@ def local(tmp_path):
     from field_client import security
     from field_client.app import create_app
 
-    app = create_app(tmp_path / "device", TOKEN, test_config={"TESTING": True,
-                                                               "TODAY": "2026-11-24"})
+    app = create_app(
+        tmp_path / "device", TOKEN, test_config={"TESTING": True, "TODAY": "2026-11-24"}
+    )
     store = app.extensions["posyandu"].store
-    store.set_meta(token="offline-token", device_id="dev-1",
-                   scope={"posyandu": ["PSY-A1"], "desa": ["6111012001"]})
+    store.set_meta(
+        token="offline-token",
+        device_id="dev-1",
+        scope={"posyandu": ["PSY-A1"], "desa": ["6111012001"]},
+    )
     security.set_pin(store, PIN)
     yield app
     app.extensions["posyandu"].close()
@@ -67,51 +71,97 @@ def test_every_route_refuses_requests_without_the_launch_token(local):
     found = routes(local)
     assert len(found) >= 25, found
     for method, path in found:
-        for credentials in ({}, {"X-Launch-Token": "wrong"}, {"X-Launch-Token": ""},
-                            {"Cookie": "posyandu_launch=wrong"}):
-            response = local.test_client().open(path, method=method, headers=credentials,
-                                                json={"name": "x"} if method != "GET" else None)
+        for credentials in (
+            {},
+            {"X-Launch-Token": "wrong"},
+            {"X-Launch-Token": ""},
+            {"Cookie": "posyandu_launch=wrong"},
+        ):
+            response = local.test_client().open(
+                path,
+                method=method,
+                headers=credentials,
+                json={"name": "x"} if method != "GET" else None,
+            )
             assert response.status_code == 403, (method, path, credentials, response.status_code)
     assert record_count(local) == 0
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:5000", "127.0.0.1.evil.example",
-                                  "localhost.evil.example", "192.168.1.10", "0.0.0.0",
-                                  "[::ffff:7f00:1]", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:5000",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+        "192.168.1.10",
+        "0.0.0.0",
+        "[::ffff:7f00:1]",
+        "",
+    ],
+)
 def test_dns_rebinding_host_is_refused_even_with_the_token(local, host):
     """A page on evil.example resolving to 127.0.0.1 sends Host: evil.example: refuse it."""
     for method, path in routes(local):
-        response = local.test_client().open(path, method=method, headers={
-            "Host": host, "X-Launch-Token": TOKEN},
-            json={"name": "x"} if method != "GET" else None)
+        response = local.test_client().open(
+            path,
+            method=method,
+            headers={"Host": host, "X-Launch-Token": TOKEN},
+            json={"name": "x"} if method != "GET" else None,
+        )
         assert response.status_code in (400, 403), (host, method, path, response.status_code)
     assert record_count(local) == 0
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8123", "localhost:8123", "127.0.0.1", "localhost"])
 def test_loopback_hosts_are_served(local, host):
-    response = local.test_client().get("/api/sync/status", headers={
-        "Host": host, "X-Launch-Token": TOKEN})
+    response = local.test_client().get(
+        "/api/sync/status", headers={"Host": host, "X-Launch-Token": TOKEN}
+    )
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1.evil.example",
-                                    "null", "http://localhost:9999", "file://"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "http://127.0.0.1.evil.example",
+        "null",
+        "http://localhost:9999",
+        "file://",
+    ],
+)
 def test_cross_origin_writes_are_refused(local, origin):
     """A cross-site page posting with the kader's cookie: refused by Origin, nothing saved."""
     client = unlocked(local)
-    person = {"posyandu_id": "PSY-A1", "name": "Anak Csrf", "sex": "F",
-              "birth_date": "2025-06-10", "mother_name": "Ibu"}
-    response = client.post("/api/records/person", json=person, headers={
-        "Origin": origin, "Host": "localhost"})
+    person = {
+        "posyandu_id": "PSY-A1",
+        "name": "Anak Csrf",
+        "sex": "F",
+        "birth_date": "2025-06-10",
+        "mother_name": "Ibu",
+    }
+    response = client.post(
+        "/api/records/person", json=person, headers={"Origin": origin, "Host": "localhost"}
+    )
     assert response.status_code == 403, (origin, response.status_code)
-    response = client.post("/api/records/person", data=person, headers={
-        "Origin": origin, "Host": "localhost", "Sec-Fetch-Site": "cross-site"})
+    response = client.post(
+        "/api/records/person",
+        data=person,
+        headers={"Origin": origin, "Host": "localhost", "Sec-Fetch-Site": "cross-site"},
+    )
     assert response.status_code in (403, 415), (origin, response.status_code)
     assert record_count(local) == 0
     # The same write from the app's own origin is accepted (the refusal is the Origin's).
-    own = client.post("/api/records/person", json=person, headers={
-        "Origin": "http://localhost", "Host": "localhost", "Sec-Fetch-Site": "same-origin"})
+    own = client.post(
+        "/api/records/person",
+        json=person,
+        headers={
+            "Origin": "http://localhost",
+            "Host": "localhost",
+            "Sec-Fetch-Site": "same-origin",
+        },
+    )
     assert own.status_code == 201, own.text
     assert record_count(local) == 1
 
@@ -130,13 +180,20 @@ HOSTILE_BODIES = {
     "deep-objects": (b'{"a":' * DEEP + b"1" + b"}" * DEEP, "application/json"),
     "100k-keys": (json.dumps({f"k{i}": i for i in range(100_000)}).encode(), "application/json"),
     "invalid-utf8": (b'{"name": "\xff\xfe"}', "application/json"),
-    "nan": (b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": "2025-06-10",'
-            b' "birth_weight_kg": NaN}', "application/json"),
-    "huge-int": (b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": '
-                 b'"2025-06-10", "birth_order": ' + str(10**100).encode() + b"}",
-                 "application/json"),
-    "absurd-date": (b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": '
-                    b'"2026-02-30"}', "application/json"),
+    "nan": (
+        b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": "2025-06-10",'
+        b' "birth_weight_kg": NaN}',
+        "application/json",
+    ),
+    "huge-int": (
+        b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": '
+        b'"2025-06-10", "birth_order": ' + str(10**100).encode() + b"}",
+        "application/json",
+    ),
+    "absurd-date": (
+        b'{"posyandu_id": "PSY-A1", "name": "A", "sex": "F", "birth_date": "2026-02-30"}',
+        "application/json",
+    ),
     "array": (b"[]", "application/json"),
     "form": (b"name=x", "application/x-www-form-urlencoded"),
     "oversized": (b'{"name": "' + b"a" * (20 * 1024 * 1024) + b'"}', "application/json"),
@@ -148,28 +205,44 @@ def test_hostile_json_on_every_write_route(local, name):
     body, content_type = HOSTILE_BODIES[name]
     client = local.test_client()
     client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
-    writes = [(m, p) for m, p in routes(local) if m in ("POST", "PATCH", "PUT", "DELETE")
-              and p.startswith("/api/")]
+    writes = [
+        (m, p)
+        for m, p in routes(local)
+        if m in ("POST", "PATCH", "PUT", "DELETE") and p.startswith("/api/")
+    ]
     assert len(writes) >= 6
     for method, path in writes:
-        response = client.open(path, method=method, data=body,
-                               headers={"Content-Type": content_type, "Accept-Language": "id"})
+        response = client.open(
+            path,
+            method=method,
+            data=body,
+            headers={"Content-Type": content_type, "Accept-Language": "id"},
+        )
         assert response.status_code < 500, (name, method, path, response.text[:200])
         if response.status_code >= 400 and response.is_json:
             assert response.json["error"]["message"], (name, path)
     assert record_count(local) == 0
 
 
-@pytest.mark.parametrize("value", ["' OR 1=1 --", "\\", "' --", "Ani' OR '1'='1",
-                                   "%", "_", "%%"])
+@pytest.mark.parametrize("value", ["' OR 1=1 --", "\\", "' --", "Ani' OR '1'='1", "%", "_", "%%"])
 def test_search_metacharacters_do_not_broaden_results(local, value):
     """``?q=%`` must not list every person: a search matches its text literally."""
     client = local.test_client()
     client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
     for name in ("Ani", "Budi", "Citra"):
-        assert client.post("/api/records/person", json={
-            "posyandu_id": "PSY-A1", "name": name, "sex": "F", "birth_date": "2025-06-10",
-            "mother_name": "Ibu"}).status_code == 201
+        assert (
+            client.post(
+                "/api/records/person",
+                json={
+                    "posyandu_id": "PSY-A1",
+                    "name": name,
+                    "sex": "F",
+                    "birth_date": "2025-06-10",
+                    "mother_name": "Ibu",
+                },
+            ).status_code
+            == 201
+        )
     assert client.get("/api/records/person", query_string={"q": "Budi"}).json["count"] == 1
     response = client.get("/api/records/person", query_string={"q": value})
     assert response.status_code == 200, response.text
@@ -182,9 +255,21 @@ def test_the_real_launcher_listens_on_loopback_only(tmp_path):
     """Start ``posyandu-client --browser --no-open`` and look at where it listens."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "field_client.cli", "--data-dir", str(tmp_path / "dev"),
-         "--browser", "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+        [
+            sys.executable,
+            "-m",
+            "field_client.cli",
+            "--data-dir",
+            str(tmp_path / "dev"),
+            "--browser",
+            "--no-open",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
     try:
         deadline, url, output = time.monotonic() + 60, None, []
         while time.monotonic() < deadline and url is None:
@@ -221,6 +306,7 @@ def other_addresses() -> list[str]:
     except OSError:
         pass
     with contextlib.suppress(OSError):
-        found |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None,
-                                                            socket.AF_INET)}
+        found |= {
+            info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        }
     return sorted(a for a in found if not a.startswith("127.") and a != "0.0.0.0")

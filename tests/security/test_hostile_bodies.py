@@ -18,8 +18,12 @@ from shared import records
 from tests.security.conftest import Seeded
 from tests.support.factories import person
 
-POST_ENDPOINTS = ["/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/fetch",
-                  "/api/v1/conflicts/1/resolve"]
+POST_ENDPOINTS = [
+    "/api/v1/auth/login",
+    "/api/v1/sync/push",
+    "/api/v1/sync/fetch",
+    "/api/v1/conflicts/1/resolve",
+]
 
 
 def headers(s: Seeded, user="kader_a1", lang="id", **extra):
@@ -42,8 +46,11 @@ def assert_indonesian(s: Seeded, send):
 
 
 def test_post_endpoints_are_the_apis_post_routes(seeded):
-    posts = {r.rule.replace("<int:conflict_id>", "1") for r in seeded.app.url_map.iter_rules()
-             if r.rule.startswith("/api/") and "POST" in r.methods}
+    posts = {
+        r.rule.replace("<int:conflict_id>", "1")
+        for r in seeded.app.url_map.iter_rules()
+        if r.rule.startswith("/api/") and "POST" in r.methods
+    }
     assert posts == set(POST_ENDPOINTS)
 
 
@@ -55,8 +62,9 @@ def test_body_over_max_content_length_is_413_json(seeded, path):
     before = seeded.db_counts()
     limit = seeded.app.config["MAX_CONTENT_LENGTH"]
     body = b'{"x": "' + b"a" * limit + b'"}'
-    response = seeded.app.test_client().post(path, data=body, headers=headers(
-        seeded, **{"Content-Type": "application/json"}))
+    response = seeded.app.test_client().post(
+        path, data=body, headers=headers(seeded, **{"Content-Type": "application/json"})
+    )
     error = assert_clear_error(response, (413,))
     assert error["code"] == "payload_too_large"
     assert seeded.db_counts() == before
@@ -65,9 +73,14 @@ def test_body_over_max_content_length_is_413_json(seeded, path):
 def test_413_is_in_indonesian_and_english(seeded):
     limit = seeded.app.config["MAX_CONTENT_LENGTH"]
     body = b"[" + b"0," * (limit // 2) + b"0]"
-    assert_indonesian(seeded, lambda lang: seeded.app.test_client().post(
-        "/api/v1/sync/push", data=body, headers=headers(
-            seeded, lang=lang, **{"Content-Type": "application/json"})))
+    assert_indonesian(
+        seeded,
+        lambda lang: seeded.app.test_client().post(
+            "/api/v1/sync/push",
+            data=body,
+            headers=headers(seeded, lang=lang, **{"Content-Type": "application/json"}),
+        ),
+    )
 
 
 # -- gzip ---------------------------------------------------------------------------------------
@@ -78,8 +91,11 @@ def test_gzip_bomb_is_413(seeded):
     bomb = gzip.compress(b"\x20" * inflated, compresslevel=9)
     assert len(bomb) < 200_000  # small on the wire
     before = seeded.db_counts()
-    response = seeded.app.test_client().post("/api/v1/sync/push", data=bomb, headers=headers(
-        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/push",
+        data=bomb,
+        headers=headers(seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}),
+    )
     assert assert_clear_error(response, (413,))["code"] == "payload_too_large"
     assert seeded.db_counts() == before
 
@@ -87,21 +103,29 @@ def test_gzip_bomb_is_413(seeded):
 def test_gzip_bomb_just_over_the_limit_and_just_under(seeded):
     cap = seeded.app.config["MAX_INFLATED_BYTES"]
     over = gzip.compress(b" " * (cap + 1))
-    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=over, headers=headers(
-        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/fetch",
+        data=over,
+        headers=headers(seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}),
+    )
     assert response.status_code == 413
     # Inflated bodies may exceed MAX_CONTENT_LENGTH (the wire limit) up to the inflated cap.
     assert cap - 100 > seeded.app.config["MAX_CONTENT_LENGTH"]
     under = gzip.compress(b'{"ids": ["a"]}' + b" " * (cap - 100))
-    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=under, headers=headers(
-        seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/fetch",
+        data=under,
+        headers=headers(seeded, **{"Content-Type": "application/json", "Content-Encoding": "gzip"}),
+    )
     assert response.status_code == 200, response.text[:200]
 
 
 GZIP_LIES = {
     "plain-json-says-gzip": json.dumps({"ids": ["a"]}).encode(),
     "truncated-gzip": gzip.compress(json.dumps({"ids": ["a"] * 100}).encode())[:-8],
-    "gzip-cut-mid-stream": gzip.compress(json.dumps({"ids": [str(i) for i in range(500)]}).encode())[:200],
+    "gzip-cut-mid-stream": gzip.compress(
+        json.dumps({"ids": [str(i) for i in range(500)]}).encode()
+    )[:200],
     "gzip-of-not-json": gzip.compress(b"\xff\xfe not json"),
     "gzip-with-trailing-garbage": gzip.compress(b'{"ids": ["a"]}') + b"garbage",
     "double-gzip": gzip.compress(gzip.compress(b'{"ids": ["a"]}')),
@@ -113,18 +137,26 @@ GZIP_LIES = {
 @pytest.mark.parametrize("name", sorted(GZIP_LIES))
 @pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "GZIP"])
 def test_gzip_header_lying_is_a_clear_400(seeded, name, encoding):
-    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=GZIP_LIES[name],
-                                             headers=headers(seeded, **{
-                                                 "Content-Type": "application/json",
-                                                 "Content-Encoding": encoding}))
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/fetch",
+        data=GZIP_LIES[name],
+        headers=headers(
+            seeded, **{"Content-Type": "application/json", "Content-Encoding": encoding}
+        ),
+    )
     assert_clear_error(response, (400, 413, 415, 422))
 
 
 @pytest.mark.parametrize("encoding", ["deflate", "br", "compress", "identity, gzip"])
 def test_unsupported_content_encoding_is_refused(seeded, encoding):
     body = gzip.compress(b'{"ids": ["a"]}')
-    response = seeded.app.test_client().post("/api/v1/sync/fetch", data=body, headers=headers(
-        seeded, **{"Content-Type": "application/json", "Content-Encoding": encoding}))
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/fetch",
+        data=body,
+        headers=headers(
+            seeded, **{"Content-Type": "application/json", "Content-Encoding": encoding}
+        ),
+    )
     assert_clear_error(response, (400, 415, 422))
 
 
@@ -141,8 +173,10 @@ MALFORMED = {
     "top-level-number": (b"1e999", "application/json"),
     "json-as-text-plain": (b'{"ids": ["a"]}', "text/plain"),
     "form-encoded": (b"ids=a&ids=b", "application/x-www-form-urlencoded"),
-    "multipart": (b"--x\r\nContent-Disposition: form-data; name=\"ids\"\r\n\r\na\r\n--x--\r\n",
-                  "multipart/form-data; boundary=x"),
+    "multipart": (
+        b'--x\r\nContent-Disposition: form-data; name="ids"\r\n\r\na\r\n--x--\r\n',
+        "multipart/form-data; boundary=x",
+    ),
     "xml": (b"<ids><id>a</id></ids>", "application/xml"),
     "deeply-nested-arrays": (b"[" * DEEP + b"]" * DEEP, "application/json"),
     "deeply-nested-objects": (b'{"a":' * DEEP + b"1" + b"}" * DEEP, "application/json"),
@@ -165,8 +199,9 @@ MALFORMED = {
 def test_malformed_body_is_a_clear_4xx(seeded, path, name):
     body, content_type = MALFORMED[name]
     before = seeded.db_counts()
-    response = seeded.app.test_client().post(path, data=body, headers=headers(
-        seeded, **{"Content-Type": content_type}))
+    response = seeded.app.test_client().post(
+        path, data=body, headers=headers(seeded, **{"Content-Type": content_type})
+    )
     if name == "bom" and response.status_code == 200:
         return  # a BOM before JSON is tolerated by some parsers; not an error to refuse it
     assert_clear_error(response, (400, 401, 404, 413, 415, 422))
@@ -174,19 +209,29 @@ def test_malformed_body_is_a_clear_4xx(seeded, path, name):
 
 
 def test_malformed_body_message_is_indonesian(seeded):
-    assert_indonesian(seeded, lambda lang: seeded.app.test_client().post(
-        "/api/v1/sync/push", data=b"{not json", headers=headers(
-            seeded, lang=lang, **{"Content-Type": "application/json"})))
+    assert_indonesian(
+        seeded,
+        lambda lang: seeded.app.test_client().post(
+            "/api/v1/sync/push",
+            data=b"{not json",
+            headers=headers(seeded, lang=lang, **{"Content-Type": "application/json"}),
+        ),
+    )
 
 
 def test_duplicate_keys_are_refused_or_read_once(seeded):
     """``{"device_id": mine, "device_id": other}``: never pushes as another device."""
     caller = seeded.callers["kader_a1"]
     m = caller.mutation("person", person("PSY-A1", name="Anak Dupkey"))
-    body = (f'{{"device_id": "{caller.device_id}", "mutations": {json.dumps([m])}, '
-            f'"device_id": "{seeded.devices["kader_b1"]}"}}').encode()
-    response = seeded.app.test_client().post("/api/v1/sync/push", data=body, headers=headers(
-        seeded, **{"Content-Type": "application/json"}))
+    body = (
+        f'{{"device_id": "{caller.device_id}", "mutations": {json.dumps([m])}, '
+        f'"device_id": "{seeded.devices["kader_b1"]}"}}'
+    ).encode()
+    response = seeded.app.test_client().post(
+        "/api/v1/sync/push",
+        data=body,
+        headers=headers(seeded, **{"Content-Type": "application/json"}),
+    )
     caller.sync_seq(response)
     assert response.status_code in (400, 403, 422), response.text[:300]
     assert seeded.record(m["id"]) is None
@@ -194,10 +239,27 @@ def test_duplicate_keys_are_refused_or_read_once(seeded):
 
 # -- huge numbers -------------------------------------------------------------------------------
 
-INT_VALUES = {"2**63": 2**63, "2**64": 2**64, "10**100": 10**100, "-1": -1,
-              "-2**63-1": -(2**63) - 1, "1.5": 1.5, "1e308": 1e308, "true": True, "string": "12"}
-NUMBER_VALUES = {"2**63": 2**63, "10**100": 10**100, "-1": -1, "1e308": 1e308, "-1e308": -1e308,
-                 "true": True, "string": "9.5", "1e-320": 1e-320}
+INT_VALUES = {
+    "2**63": 2**63,
+    "2**64": 2**64,
+    "10**100": 10**100,
+    "-1": -1,
+    "-2**63-1": -(2**63) - 1,
+    "1.5": 1.5,
+    "1e308": 1e308,
+    "true": True,
+    "string": "12",
+}
+NUMBER_VALUES = {
+    "2**63": 2**63,
+    "10**100": 10**100,
+    "-1": -1,
+    "1e308": 1e308,
+    "-1e308": -1e308,
+    "true": True,
+    "string": "9.5",
+    "1e-320": 1e-320,
+}
 TOKENS = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
 
 
@@ -206,14 +268,32 @@ def base_records(s: Seeded) -> dict[str, dict]:
     pid = s.persons["A1"]
     return {
         "person": person("PSY-A1"),
-        "child_visit": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
-                        "visit_date": "2026-06-10", "weight_kg": 9.0},
-        "pregnancy": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
-                      "registered_on": "2026-03-01"},
-        "adult_visit": {"id": str(uuid.uuid4()), "person_id": pid, "posyandu_id": "PSY-A1",
-                        "visit_date": "2026-06-10", "weight_kg": 61.5},
-        "posyandu_session": {"id": str(uuid.uuid4()), "posyandu_id": "PSY-A1",
-                             "session_date": "2026-06-10", "opened": True},
+        "child_visit": {
+            "id": str(uuid.uuid4()),
+            "person_id": pid,
+            "posyandu_id": "PSY-A1",
+            "visit_date": "2026-06-10",
+            "weight_kg": 9.0,
+        },
+        "pregnancy": {
+            "id": str(uuid.uuid4()),
+            "person_id": pid,
+            "posyandu_id": "PSY-A1",
+            "registered_on": "2026-03-01",
+        },
+        "adult_visit": {
+            "id": str(uuid.uuid4()),
+            "person_id": pid,
+            "posyandu_id": "PSY-A1",
+            "visit_date": "2026-06-10",
+            "weight_kg": 61.5,
+        },
+        "posyandu_session": {
+            "id": str(uuid.uuid4()),
+            "posyandu_id": "PSY-A1",
+            "session_date": "2026-06-10",
+            "opened": True,
+        },
         "desa_report": {"id": str(uuid.uuid4()), "desa_code": "6111012001", "period": "2026-05"},
     }
 
@@ -222,14 +302,22 @@ def fields_of(kind: str, types: tuple[str, ...]) -> list[str]:
     return [n for n, i in records.spec(kind).info.items() if i.type in types]
 
 
-def push_raw(s: Seeded, user: str, mutations: list[dict], replace: dict[str, str] | None = None,
-             lang: str = "id"):
+def push_raw(
+    s: Seeded,
+    user: str,
+    mutations: list[dict],
+    replace: dict[str, str] | None = None,
+    lang: str = "id",
+):
     caller = s.callers[user]
     text = json.dumps({"device_id": caller.device_id, "mutations": mutations})
     for marker, token in (replace or {}).items():
         text = text.replace(f'"{marker}"', token)
-    response = s.app.test_client().post("/api/v1/sync/push", data=text, headers=headers(
-        s, user, lang, **{"Content-Type": "application/json"}))
+    response = s.app.test_client().post(
+        "/api/v1/sync/push",
+        data=text,
+        headers=headers(s, user, lang, **{"Content-Type": "application/json"}),
+    )
     caller.sync_seq(response)
     return response
 
@@ -238,10 +326,13 @@ def assert_all_rejected(s: Seeded, response, mutations, before_records):
     assert response.status_code < 500, response.text[:500]
     if response.status_code == 200:
         results = response.json["results"]
-        statuses = {(m["kind"], next(iter(set(m["fields"]) - {"id"}), "")): r["status"]
-                    for m, r in zip(mutations, results, strict=True)}
-        assert set(statuses.values()) == {"rejected"}, {k: v for k, v in statuses.items()
-                                                        if v != "rejected"}
+        statuses = {
+            (m["kind"], next(iter(set(m["fields"]) - {"id"}), "")): r["status"]
+            for m, r in zip(mutations, results, strict=True)
+        }
+        assert set(statuses.values()) == {"rejected"}, {
+            k: v for k, v in statuses.items() if v != "rejected"
+        }
         for r in results:
             assert r["errors"], r
     else:
@@ -259,12 +350,10 @@ def push_bad_values(seeded, label: str, field_type: str, values: dict, at_least:
         for name in fields_of(kind, (field_type,)):
             value = values.get(label, f"@@{label}@@")
             replace[f"@@{label}@@"] = TOKENS.get(label, "")
-            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
-                                                    name: value}))
+            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()), name: value}))
     assert len(mutations) >= at_least
     before = seeded.db_counts()[0]
-    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations,
-                        before)
+    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations, replace), mutations, before)
 
 
 @pytest.mark.parametrize("label", sorted(INT_VALUES) + sorted(TOKENS))
@@ -277,14 +366,31 @@ def test_huge_or_wrong_numbers_in_every_decimal_field(seeded, label):
     push_bad_values(seeded, label, "number", NUMBER_VALUES, 8)
 
 
-PROTOCOL_NUMBERS = ["2**63", "2**64", "10**100", "-1", "0", "1.5", "NaN", "Infinity", "true",
-                    '"1"', "null"]
+PROTOCOL_NUMBERS = [
+    "2**63",
+    "2**64",
+    "10**100",
+    "-1",
+    "0",
+    "1.5",
+    "NaN",
+    "Infinity",
+    "true",
+    '"1"',
+    "null",
+]
 
 
-@pytest.mark.parametrize(("where", "value"), [
-    (where, value) for where in ("seq", "base_version") for value in PROTOCOL_NUMBERS
-    # base_version null is a new record and 0 a stale base (a merge): both legitimate.
-    if not (where == "base_version" and value in ("null", "0"))])
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (where, value)
+        for where in ("seq", "base_version")
+        for value in PROTOCOL_NUMBERS
+        # base_version null is a new record and 0 a stale base (a merge): both legitimate.
+        if not (where == "base_version" and value in ("null", "0"))
+    ],
+)
 def test_huge_numbers_in_seq_and_base_version_refuse_the_batch(seeded, where, value):
     caller = seeded.callers["kader_a1"]
     m = caller.mutation("person", person("PSY-A1"))
@@ -302,37 +408,71 @@ def test_huge_numbers_in_seq_and_base_version_refuse_the_batch(seeded, where, va
     assert seeded.record(m["id"]) is None
 
 
-QUERY_NUMBERS = ["9223372036854775808", "18446744073709551616", "1" + "0" * 100, "-1", "0",
-                 "1.5", "NaN", "Infinity", "1e3", " 1", "0x10", "", "１２", "٣"]
+QUERY_NUMBERS = [
+    "9223372036854775808",
+    "18446744073709551616",
+    "1" + "0" * 100,
+    "-1",
+    "0",
+    "1.5",
+    "NaN",
+    "Infinity",
+    "1e3",
+    " 1",
+    "0x10",
+    "",
+    "１２",
+    "٣",
+]
 
 
 @pytest.mark.parametrize("value", QUERY_NUMBERS)
-@pytest.mark.parametrize("path,param", [
-    ("/api/v1/sync/pull", "limit"), ("/api/v1/sync/pull", "cursor"),
-    ("/api/v1/sync/ids", "limit"), ("/api/v1/sync/ids", "after"),
-    ("/api/v1/conflicts", "limit"), ("/api/v1/conflicts", "offset")])
+@pytest.mark.parametrize(
+    "path,param",
+    [
+        ("/api/v1/sync/pull", "limit"),
+        ("/api/v1/sync/pull", "cursor"),
+        ("/api/v1/sync/ids", "limit"),
+        ("/api/v1/sync/ids", "after"),
+        ("/api/v1/conflicts", "limit"),
+        ("/api/v1/conflicts", "offset"),
+    ],
+)
 def test_huge_numbers_in_query_parameters(seeded, path, param, value):
-    response = seeded.app.test_client().get(path, query_string={param: value},
-                                            headers=headers(seeded))
+    response = seeded.app.test_client().get(
+        path, query_string={param: value}, headers=headers(seeded)
+    )
     assert response.status_code < 500, response.text[:300]
     if response.status_code != 200:
         assert_clear_error(response, (400, 422))
 
 
-@pytest.mark.parametrize("conflict_id", ["2147483648", "9223372036854775808", "1" + "0" * 100,
-                                         "-1", "0", "1.5", "NaN", "%2e%2e"])
+@pytest.mark.parametrize(
+    "conflict_id",
+    ["2147483648", "9223372036854775808", "1" + "0" * 100, "-1", "0", "1.5", "NaN", "%2e%2e"],
+)
 def test_huge_conflict_ids_in_the_path(seeded, conflict_id):
-    response = seeded.app.test_client().post(f"/api/v1/conflicts/{conflict_id}/resolve",
-                                             json={"choice": "winner"},
-                                             headers=headers(seeded, "admin"))
+    response = seeded.app.test_client().post(
+        f"/api/v1/conflicts/{conflict_id}/resolve",
+        json={"choice": "winner"},
+        headers=headers(seeded, "admin"),
+    )
     assert_clear_error(response, (404, 405))
 
 
 def test_fetch_with_too_many_or_huge_ids(seeded):
-    for ids in (["x"] * 100_000, ["a" * 10_000], [1, 2, 3], [None], [{"id": "x"}],
-                [str(2**64)], ["' OR 1=1 --"]):
-        response = seeded.app.test_client().post("/api/v1/sync/fetch", json={"ids": ids},
-                                                 headers=headers(seeded))
+    for ids in (
+        ["x"] * 100_000,
+        ["a" * 10_000],
+        [1, 2, 3],
+        [None],
+        [{"id": "x"}],
+        [str(2**64)],
+        ["' OR 1=1 --"],
+    ):
+        response = seeded.app.test_client().post(
+            "/api/v1/sync/fetch", json={"ids": ids}, headers=headers(seeded)
+        )
         assert response.status_code < 500, response.text[:300]
         if response.status_code == 200:
             assert response.json["changes"] == []
@@ -340,10 +480,28 @@ def test_fetch_with_too_many_or_huge_ids(seeded):
 
 # -- absurd dates -------------------------------------------------------------------------------
 
-BAD_DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "1899-12-31", "2101-01-01",
-             "3000-01-01", "2026-1-1", "20260101", "2026-01-01T00:00:00", "-2026-01-01",
-             "+12026-01-01", "2026-00-10", "2026-06-00", "٢٠٢٦-٠١-٠١", "2026-06-10\n",
-             "2026-W01-1", "10/06/2026", "0000-00-00", "2026-06-31"]
+BAD_DATES = [
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "2026-13-01",
+    "1899-12-31",
+    "2101-01-01",
+    "3000-01-01",
+    "2026-1-1",
+    "20260101",
+    "2026-01-01T00:00:00",
+    "-2026-01-01",
+    "+12026-01-01",
+    "2026-00-10",
+    "2026-06-00",
+    "٢٠٢٦-٠١-٠١",
+    "2026-06-10\n",
+    "2026-W01-1",
+    "10/06/2026",
+    "0000-00-00",
+    "2026-06-31",
+]
 
 
 @pytest.mark.parametrize("value", BAD_DATES)
@@ -352,8 +510,7 @@ def test_absurd_dates_in_every_date_field(seeded, value):
     mutations = []
     for kind, base in bases.items():
         for name in fields_of(kind, ("date",)):
-            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()),
-                                                    name: value}))
+            mutations.append(caller.mutation(kind, {**base, "id": str(uuid.uuid4()), name: value}))
     assert len(mutations) >= 10
     before = seeded.db_counts()[0]
     assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations), mutations, before)
@@ -369,10 +526,19 @@ def test_absurd_date_errors_are_indonesian(seeded):
     assert texts["id"] != texts["en"], texts
 
 
-@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59+07:00",
-                                   "2026-02-30T10:00:00+07:00", "2026-13-01T00:00:00Z",
-                                   "2026-06-10T25:00:00+07:00", "2026-06-10T10:00:00+99:00",
-                                   "1e308", "x" * 1000])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59+07:00",
+        "2026-02-30T10:00:00+07:00",
+        "2026-13-01T00:00:00Z",
+        "2026-06-10T25:00:00+07:00",
+        "2026-06-10T10:00:00+99:00",
+        "1e308",
+        "x" * 1000,
+    ],
+)
 def test_absurd_device_time_is_refused_or_ignored(seeded, value):
     caller = seeded.callers["kader_a1"]
     m = caller.mutation("person", person("PSY-A1"))
@@ -385,11 +551,26 @@ def test_absurd_device_time_is_refused_or_ignored(seeded, value):
         assert seeded.db_counts() == before
 
 
-@pytest.mark.parametrize("period", ["0000-01", "9999-12", "2026-13", "2026-00", "2026-1",
-                                    "' OR 1=1 --", "2026-10%", "", "x" * 500])
+@pytest.mark.parametrize(
+    "period",
+    [
+        "0000-01",
+        "9999-12",
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "' OR 1=1 --",
+        "2026-10%",
+        "",
+        "x" * 500,
+    ],
+)
 def test_absurd_indicator_periods(seeded, period):
-    response = seeded.app.test_client().get("/api/v1/indicators", headers=headers(seeded),
-                                            query_string={"period": period, "level": "posyandu"})
+    response = seeded.app.test_client().get(
+        "/api/v1/indicators",
+        headers=headers(seeded),
+        query_string={"period": period, "level": "posyandu"},
+    )
     assert response.status_code < 500, response.text[:300]
     if response.status_code != 200:
         assert_clear_error(response, (400, 422))
@@ -433,17 +614,41 @@ def test_hostile_values_in_every_lokmin_form_field(seeded, value):
     of valid data, never a 5xx; a refused form writes nothing."""
     client, token = seeded.web("kec_a"), seeded.csrf("kec_a")
     forms = {
-        "/lokmin/pertemuan": ["kecamatan_code", "kind", "year", "quarter", "meeting_date",
-                              "venue", "chair_name", "agenda", "status", "attendance",
-                              "problems"],
+        "/lokmin/pertemuan": [
+            "kecamatan_code",
+            "kind",
+            "year",
+            "quarter",
+            "meeting_date",
+            "venue",
+            "chair_name",
+            "agenda",
+            "status",
+            "attendance",
+            "problems",
+        ],
         f"/lokmin/pertemuan/{seeded.meetings['LA']}/kesepakatan": [
-            "action", "sector", "pic_name", "pic_role", "start_date", "due_date",
-            "budget_source", "status"],
+            "action",
+            "sector",
+            "pic_name",
+            "pic_role",
+            "start_date",
+            "due_date",
+            "budget_source",
+            "status",
+        ],
         f"/lokmin/kesepakatan/{seeded.agreements['LA']}": ["status", "progress_note"],
     }
-    valid = {"kecamatan_code": "611101", "kind": "tribulanan_rutin", "year": "2026",
-             "quarter": "4", "status": "planned", "action": "Sweeping", "sector": "pkk",
-             "pic_name": "Bu Ketua"}
+    valid = {
+        "kecamatan_code": "611101",
+        "kind": "tribulanan_rutin",
+        "year": "2026",
+        "quarter": "4",
+        "status": "planned",
+        "action": "Sweeping",
+        "sector": "pkk",
+        "pic_name": "Bu Ketua",
+    }
     for path, names in forms.items():
         for name in names:
             before = seeded.db_counts()

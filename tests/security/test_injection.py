@@ -16,13 +16,41 @@ import pytest
 from tests.security.conftest import Seeded, forbidden_markers
 from tests.support.factories import person
 
-SQL = ["' OR 1=1 --", "' OR '1'='1", '"; DROP TABLE record; --', "1; DROP TABLE record",
-       "%", "_", "\\", "%%", "%' --", "PSY-A1' UNION SELECT * FROM users --", "*", "'",
-       "PKM-A%", "6111%", "PSY-_1"]
-PATHS = ["../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-         "/etc/passwd", "C:\\Windows\\win.ini", "....//....//etc/passwd", "a\x00b", "%00",
-         "x" * 10_000, "ééé", "𝔓𝔖𝔜-𝔄1", "\u202e", "PSY-A1/../PSY-B1", "~/.ssh/id_rsa",
-         "file:///etc/passwd", "\r\nSet-Cookie: x=1"]
+SQL = [
+    "' OR 1=1 --",
+    "' OR '1'='1",
+    '"; DROP TABLE record; --',
+    "1; DROP TABLE record",
+    "%",
+    "_",
+    "\\",
+    "%%",
+    "%' --",
+    "PSY-A1' UNION SELECT * FROM users --",
+    "*",
+    "'",
+    "PKM-A%",
+    "6111%",
+    "PSY-_1",
+]
+PATHS = [
+    "../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/etc/passwd",
+    "C:\\Windows\\win.ini",
+    "....//....//etc/passwd",
+    "a\x00b",
+    "%00",
+    "x" * 10_000,
+    "ééé",
+    "𝔓𝔖𝔜-𝔄1",
+    "\u202e",
+    "PSY-A1/../PSY-B1",
+    "~/.ssh/id_rsa",
+    "file:///etc/passwd",
+    "\r\nSet-Cookie: x=1",
+]
 PAYLOADS = SQL + PATHS
 
 # GET route -> the query parameters it reads (and a sample path).
@@ -49,9 +77,11 @@ GET_ROUTES = {
     "indicators.indicators": ("/api/v1/indicators", ["period", "level", "parent"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
-DEFAULTS = {"web.export_eppgbm": {"area": "PKM-A", "period": "2026-10"},
-            "web.export_sip6": {"posyandu": "PSY-A1", "period": "2026-10"},
-            "indicators.indicators": {"period": "2026-10", "level": "posyandu"}}
+DEFAULTS = {
+    "web.export_eppgbm": {"area": "PKM-A", "period": "2026-10"},
+    "web.export_sip6": {"posyandu": "PSY-A1", "period": "2026-10"},
+    "indicators.indicators": {"period": "2026-10", "level": "posyandu"},
+}
 SAFE_FILENAME = re.compile(r'^(attachment|inline); filename="?[A-Za-z0-9._-]{1,120}"?$')
 OUTSIDE_FILES = ("root:x:0:0", "[fonts]", "BEGIN OPENSSH", "def create_app")
 
@@ -94,16 +124,23 @@ def table_intact(s: Seeded, before: tuple[int, int]):
 
 
 @pytest.mark.parametrize("user", ["pkm_a", "dinas"], ids=["puskesmas", "dinas"])
-@pytest.mark.parametrize("param", sorted({(e, p) for e, (_, ps) in GET_ROUTES.items()
-                                          for p in ps}), ids=lambda ep: f"{ep[0]}-{ep[1]}")
+@pytest.mark.parametrize(
+    "param",
+    sorted({(e, p) for e, (_, ps) in GET_ROUTES.items() for p in ps}),
+    ids=lambda ep: f"{ep[0]}-{ep[1]}",
+)
 def test_metacharacters_and_path_tricks_in_query_parameters(seeded, user, param):
     endpoint, name = param
     path = GET_ROUTES[endpoint][0].format(person=seeded.persons["A1"])
     before = seeded.db_counts()
     for payload in PAYLOADS:
         params = {**DEFAULTS.get(endpoint, {}), name: payload}
-        check(seeded, user, request_as(seeded, user, path, params),
-              f"{endpoint} {name}={payload[:40]!r}")
+        check(
+            seeded,
+            user,
+            request_as(seeded, user, path, params),
+            f"{endpoint} {name}={payload[:40]!r}",
+        )
     table_intact(seeded, before)
 
 
@@ -113,30 +150,61 @@ def test_unknown_parameters_naming_other_units_change_nothing(seeded, user):
     for endpoint, (path, _) in GET_ROUTES.items():
         path = path.format(person=seeded.persons["A1"])
         for payload in SQL:
-            params = {**DEFAULTS.get(endpoint, {}), "posyandu_id": payload, "kecamatan": payload,
-                      "facility": payload, "id": payload, "q": payload}
+            params = {
+                **DEFAULTS.get(endpoint, {}),
+                "posyandu_id": payload,
+                "kecamatan": payload,
+                "facility": payload,
+                "id": payload,
+                "q": payload,
+            }
             check(seeded, user, request_as(seeded, user, path, params), f"{endpoint} extra")
     table_intact(seeded, before)
 
 
-PATH_SEGMENTS = ["..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..", "%2e%2e",
-                 "' OR 1=1 --", "%25", "_", "x" * 5000, "%00", "%E2%80%AE", "%F0%9D%94%93",
-                 "..%5c..%5cwindows%5cwin.ini", "%2fetc%2fpasswd"]
+PATH_SEGMENTS = [
+    "..%2f..%2fetc%2fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..",
+    "%2e%2e",
+    "' OR 1=1 --",
+    "%25",
+    "_",
+    "x" * 5000,
+    "%00",
+    "%E2%80%AE",
+    "%F0%9D%94%93",
+    "..%5c..%5cwindows%5cwin.ini",
+    "%2fetc%2fpasswd",
+]
 
 
-@pytest.mark.parametrize("template", [
-    "/anak/{}", "/static/web/{}", "/static/{}", "/static/web/../../{}", "/ekspor/{}",
-    "/lokmin/kesepakatan/{}", "/api/v1/conflicts/{}/resolve", "/{}"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/anak/{}",
+        "/static/web/{}",
+        "/static/{}",
+        "/static/web/../../{}",
+        "/ekspor/{}",
+        "/lokmin/kesepakatan/{}",
+        "/api/v1/conflicts/{}/resolve",
+        "/{}",
+    ],
+)
 def test_path_tricks_in_path_segments(seeded, template):
     before = seeded.db_counts()
     for segment in PATH_SEGMENTS:
         path = template.format(segment)
         if template.startswith("/api/") or template.startswith("/lokmin"):
             token = seeded.csrf("kec_a")
-            response = (seeded.app.test_client().post(
-                path, json={"choice": "winner"}, headers=seeded.callers["admin"].headers)
-                if template.startswith("/api/") else seeded.web("kec_a").post(
-                    path, data={"status": "done", "csrf_token": token}))
+            response = (
+                seeded.app.test_client().post(
+                    path, json={"choice": "winner"}, headers=seeded.callers["admin"].headers
+                )
+                if template.startswith("/api/")
+                else seeded.web("kec_a").post(path, data={"status": "done", "csrf_token": token})
+            )
             check(seeded, "admin" if template.startswith("/api/") else "kec_a", response, path)
             assert response.status_code in (400, 403, 404, 405), (path, response.status_code)
         else:
@@ -154,31 +222,42 @@ def test_path_tricks_in_path_segments(seeded, template):
 def test_export_filenames_are_safe_for_every_download(seeded):
     """Every download the pages offer names its file with plain characters only."""
     client = seeded.web("dinas")
-    downloads = ["/ekspor/eppgbm.xlsx?area=6111&period=2026-10",
-                 "/ekspor/sip6.xlsx?posyandu=PSY-A1&period=2026-10",
-                 "/ringkasan?period=2026-10&format=csv", "/ringkasan?period=2026-10&format=xlsx",
-                 "/tren?format=csv", "/konflik?format=csv&status=all", "/lokmin?format=xlsx",
-                 "/mutu-data?format=csv", "/evaluasi-mingguan?format=csv"]
+    downloads = [
+        "/ekspor/eppgbm.xlsx?area=6111&period=2026-10",
+        "/ekspor/sip6.xlsx?posyandu=PSY-A1&period=2026-10",
+        "/ringkasan?period=2026-10&format=csv",
+        "/ringkasan?period=2026-10&format=xlsx",
+        "/tren?format=csv",
+        "/konflik?format=csv&status=all",
+        "/lokmin?format=xlsx",
+        "/mutu-data?format=csv",
+        "/evaluasi-mingguan?format=csv",
+    ]
     for url in downloads:
         response = client.get(url)
         assert response.status_code == 200, url
         assert SAFE_FILENAME.match(response.headers["Content-Disposition"]), (
-            url, response.headers["Content-Disposition"])
+            url,
+            response.headers["Content-Disposition"],
+        )
         response.close()
 
 
-@pytest.mark.parametrize("payload", SQL + ["Robert'); DROP TABLE record;--", "O'Brien",
-                                           "a\\'b", "100%_sure"])
+@pytest.mark.parametrize(
+    "payload", SQL + ["Robert'); DROP TABLE record;--", "O'Brien", "a\\'b", "100%_sure"]
+)
 def test_sql_metacharacters_in_stored_text_come_back_verbatim(seeded, payload):
     """A name with SQL metacharacters is stored and returned as sent, and breaks nothing."""
     caller = seeded.callers["kader_a1"]
-    record = person("PSY-A1", name=f"Anak {payload}", mother_name=f"Ibu {payload}",
-                    address=payload)
+    record = person("PSY-A1", name=f"Anak {payload}", mother_name=f"Ibu {payload}", address=payload)
     before = seeded.db_counts()
     result = caller.push_ok("person", record)
     assert result["status"] in ("applied", "rejected"), result
-    fetched = seeded.app.test_client().post("/api/v1/sync/fetch", json={"ids": [record["id"]]},
-                                            headers=caller.headers).json
+    fetched = (
+        seeded.app.test_client()
+        .post("/api/v1/sync/fetch", json={"ids": [record["id"]]}, headers=caller.headers)
+        .json
+    )
     if result["status"] == "applied":
         assert fetched["changes"][0]["fields"]["name"] == f"Anak {payload}"
         assert fetched["changes"][0]["fields"]["address"] == payload

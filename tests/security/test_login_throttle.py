@@ -24,15 +24,21 @@ def api_login(client, username, password="salah", xff=None, lang="id"):
     headers = {"Accept-Language": lang}
     if xff:
         headers["X-Forwarded-For"] = xff
-    return client.post("/api/v1/auth/login", headers=headers, json={
-        "username": username, "password": password, "device_name": "bf"})
+    return client.post(
+        "/api/v1/auth/login",
+        headers=headers,
+        json={"username": username, "password": password, "device_name": "bf"},
+    )
 
 
 def web_login(client, username, password="salah", xff=None):
     page = client.get("/masuk")
     headers = {"X-Forwarded-For": xff} if xff else {}
-    return client.post("/masuk", headers=headers, data={
-        "username": username, "password": password, "csrf_token": csrf_token(page.text)})
+    return client.post(
+        "/masuk",
+        headers=headers,
+        data={"username": username, "password": password, "csrf_token": csrf_token(page.text)},
+    )
 
 
 def assert_locked(response, *, web=False):
@@ -54,8 +60,11 @@ def pass_the_window(app, username="kader_a1"):
 
     seconds = app.config["LOGIN_WINDOW_SECONDS"] + 1
     with app.app_context():
-        rows = db.session.execute(sa.select(LoginFailure).where(
-            LoginFailure.username == username)).scalars().all()
+        rows = (
+            db.session.execute(sa.select(LoginFailure).where(LoginFailure.username == username))
+            .scalars()
+            .all()
+        )
         assert rows
         for row in rows:
             row.at = row.at - dt.timedelta(seconds=seconds)
@@ -102,11 +111,14 @@ def test_distinct_x_forwarded_for_does_not_bypass(app, world, limit, surface):
     send = api_login if surface == "api" else web_login
     for i in range(limit):
         assert send(client, "kader_a1", xff=f"10.0.{i}.{i + 1}").status_code == 401
-    assert_locked(send(client, "kader_a1", world_mod.PASSWORD, xff="203.0.113.9"),
-                  web=surface == "web")
+    assert_locked(
+        send(client, "kader_a1", world_mod.PASSWORD, xff="203.0.113.9"), web=surface == "web"
+    )
     # A new client (new cookies, new session) is locked too.
-    assert_locked(send(app.test_client(), "kader_a1", world_mod.PASSWORD, xff="198.51.100.1"),
-                  web=surface == "web")
+    assert_locked(
+        send(app.test_client(), "kader_a1", world_mod.PASSWORD, xff="198.51.100.1"),
+        web=surface == "web",
+    )
 
 
 def test_api_and_web_failures_count_together(app, world, limit):
@@ -139,10 +151,13 @@ def test_unknown_usernames_are_throttled_too(app, world, limit):
 @pytest.mark.slow
 def test_concurrent_attempts_do_not_exceed_the_limit(app, server, limit):
     """Thirty wrong passwords at once: at most LOGIN_MAX_FAILURES of them are even checked."""
+
     def attempt(i):
         with requests.Session() as http:
-            return http.post(f"{server.url}/api/v1/auth/login", timeout=60, json={
-                "username": "kader_a1", "password": f"salah-{i}", "device_name": "bf"}
+            return http.post(
+                f"{server.url}/api/v1/auth/login",
+                timeout=60,
+                json={"username": "kader_a1", "password": f"salah-{i}", "device_name": "bf"},
             ).status_code
 
     with ThreadPoolExecutor(max_workers=15) as pool:
@@ -153,6 +168,11 @@ def test_concurrent_attempts_do_not_exceed_the_limit(app, server, limit):
     more = [attempt(100 + i) for i in range(limit + 1)]
     assert statuses.count(401) + more.count(401) == limit, (statuses, more)
     with requests.Session() as http:
-        assert http.post(f"{server.url}/api/v1/auth/login", timeout=60, json={
-            "username": "kader_a1", "password": world_mod.PASSWORD, "device_name": "bf"}
-        ).status_code == 429
+        assert (
+            http.post(
+                f"{server.url}/api/v1/auth/login",
+                timeout=60,
+                json={"username": "kader_a1", "password": world_mod.PASSWORD, "device_name": "bf"},
+            ).status_code
+            == 429
+        )

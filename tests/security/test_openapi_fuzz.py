@@ -39,18 +39,29 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_never_answers_500_nor_breaks_its_schema(case, fuzz_user):
     response = case.call()
     assert response.status_code < 500, response.text
-    if fuzz_user is None and case.operation.path not in ("/api/v1/auth/login",
-                                                         "/api/v1/openapi.json"):
+    if fuzz_user is None and case.operation.path not in (
+        "/api/v1/auth/login",
+        "/api/v1/openapi.json",
+    ):
         if case.method.upper() == "OPTIONS":  # Flask's automatic answer: Allow, no data
             assert response.status_code == 200 and not response.content
         else:
-            assert response.status_code in (400, 401, 404, 405), (case.method, case.operation.path,
-                                                        response.status_code)
+            assert response.status_code in (400, 401, 404, 405), (
+                case.method,
+                case.operation.path,
+                response.status_code,
+            )
         return
     case.validate_response(response, excluded_checks=[positive_data_acceptance])

@@ -37,8 +37,10 @@ def token_routes(app) -> list[tuple[str, str]]:
 
 
 def login(client, username="kader_a1"):
-    body = client.post("/api/v1/auth/login", json={
-        "username": username, "password": world_mod.PASSWORD, "device_name": "tok"}).json
+    body = client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": world_mod.PASSWORD, "device_name": "tok"},
+    ).json
     return body["token"], body["device_id"]
 
 
@@ -47,9 +49,13 @@ def call(client, method, path, token, lang="id"):
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     body = {"device_id": "x", "mutations": []} if method == "POST" else None
-    return client.open(path, method=method, headers=headers, json=body,
-                       query_string={"period": "2026-10", "level": "posyandu"}
-                       if "indicators" in path else None)
+    return client.open(
+        path,
+        method=method,
+        headers=headers,
+        json=body,
+        query_string={"period": "2026-10", "level": "posyandu"} if "indicators" in path else None,
+    )
 
 
 def assert_refused(app, client, token, reason):
@@ -60,7 +66,10 @@ def assert_refused(app, client, token, reason):
         assert response.status_code == 401, (method, path, response.status_code, response.text)
         error = response.json["error"]
         assert error["code"] == "unauthorized" and error["details"] == {"reason": reason}, (
-            method, path, error)
+            method,
+            path,
+            error,
+        )
         assert EXPECTED_MESSAGES[reason] in error["message"], (method, path, error["message"])
 
 
@@ -77,7 +86,10 @@ def test_token_revoked_by_the_cli_is_refused_everywhere(app, world):
 
     client = app.test_client()
     token, device_id = login(client)
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
     result = app.test_cli_runner().invoke(revoke_device_command, [device_id])
     assert result.exit_code == 0, result.output
     assert_refused(app, client, token, "revoked")
@@ -89,8 +101,9 @@ def test_token_revoked_on_the_admin_page_is_refused_everywhere(app, world):
     admin = sign_in(app.test_client(), "admin")
     page = admin.get("/pengguna")
     assert device_id in page.text
-    response = admin.post(f"/pengguna/perangkat/{device_id}/cabut",
-                          data={"csrf_token": csrf_token(page.text)})
+    response = admin.post(
+        f"/pengguna/perangkat/{device_id}/cabut", data={"csrf_token": csrf_token(page.text)}
+    )
     assert response.status_code == 303
     assert_refused(app, client, token, "revoked")
 
@@ -107,8 +120,11 @@ def test_token_of_a_deactivated_user_is_refused(app, world):
     assert_refused(app, client, token, "revoked")
 
 
-@pytest.mark.parametrize("age_days,refused", [(364, False), (366, True)],
-                         ids=["364-days-old-still-valid", "366-days-old-expired"])
+@pytest.mark.parametrize(
+    "age_days,refused",
+    [(364, False), (366, True)],
+    ids=["364-days-old-still-valid", "366-days-old-expired"],
+)
 def test_token_older_than_token_max_age_days_is_refused(app, world, age_days, refused):
     from server.extensions import db
     from server.models import Device
@@ -118,33 +134,62 @@ def test_token_older_than_token_max_age_days_is_refused(app, world, age_days, re
     token, device_id = login(client)
     with app.app_context():
         created = dt.datetime.now(dt.UTC) - dt.timedelta(days=age_days)
-        db.session.execute(sa.update(Device).where(Device.id == device_id).values(
-            created_at=created))
+        db.session.execute(
+            sa.update(Device).where(Device.id == device_id).values(created_at=created)
+        )
         db.session.commit()
     if refused:
         assert_refused(app, client, token, "expired")
     else:
-        assert client.get("/api/v1/auth/me",
-                          headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 200
+        )
 
 
-@pytest.mark.parametrize("token", [
-    "not-a-token", "x" * 201, "x" * 10_000, "' OR 1=1 --", "%00", "Basic dXNlcjpwYXNz",
-    "ab\u00e9cd", "..%2f..%2f"], ids=["garbage", "201-chars", "10k-chars", "sql", "nul-escaped",
-                                       "basic-inside", "non-ascii", "path"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        "x" * 201,
+        "x" * 10_000,
+        "' OR 1=1 --",
+        "%00",
+        "Basic dXNlcjpwYXNz",
+        "ab\u00e9cd",
+        "..%2f..%2f",
+    ],
+    ids=[
+        "garbage",
+        "201-chars",
+        "10k-chars",
+        "sql",
+        "nul-escaped",
+        "basic-inside",
+        "non-ascii",
+        "path",
+    ],
+)
 def test_unknown_or_malformed_tokens_are_refused(app, world, token):
     client = app.test_client()
     for method, path in token_routes(app):
-        response = client.open(path, method=method, headers={
-            "Authorization": f"Bearer {token}".encode().decode("latin-1"),
-            "Accept-Language": "id"})
+        response = client.open(
+            path,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {token}".encode().decode("latin-1"),
+                "Accept-Language": "id",
+            },
+        )
         assert response.status_code == 401, (method, path, response.text)
         assert response.json["error"]["details"]["reason"] == "invalid"
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Token abc", "bearer"],
-                         ids=["absent", "empty", "scheme-only", "scheme-space", "other-scheme",
-                              "lowercase-scheme"])
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "Bearer", "Bearer ", "Token abc", "bearer"],
+    ids=["absent", "empty", "scheme-only", "scheme-space", "other-scheme", "lowercase-scheme"],
+)
 def test_missing_token_is_refused_with_a_sign_in_hint(app, world, header):
     client = app.test_client()
     for method, path in token_routes(app):
@@ -174,6 +219,9 @@ def test_a_revoked_device_may_sign_in_again_and_gets_a_new_token(app, world):
     app.test_cli_runner().invoke(revoke_device_command, [device_id])
     new, new_device = login(client)
     assert new != old and new_device != device_id
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {old}"}
-                      ).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    )
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    )

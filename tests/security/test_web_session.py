@@ -14,10 +14,25 @@ import sqlalchemy as sa
 from tests.support import world as world_mod
 from tests.web.conftest import csrf_token, sign_in
 
-NEXT = ["https://evil.example/", "//evil.example", "/\\evil.example", "/\\/evil.example",
-        "\\\\evil.example", "https:evil.example", "javascript:alert(1)", "/\t/evil.example",
-        "/ringkasan\r\nSet-Cookie: x=1", "/ringkasan\nX: y", "/%0d%0aX: y", "/" + "a" * 5000,
-        "evil.example", " //evil.example", "/\x00", "/ringkasan\x7f", "http://localhost/x"]
+NEXT = [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "\\\\evil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    "/ringkasan\r\nSet-Cookie: x=1",
+    "/ringkasan\nX: y",
+    "/%0d%0aX: y",
+    "/" + "a" * 5000,
+    "evil.example",
+    " //evil.example",
+    "/\x00",
+    "/ringkasan\x7f",
+    "http://localhost/x",
+]
 
 
 @pytest.mark.parametrize("target", NEXT, ids=[repr(t)[:40] for t in NEXT])
@@ -28,13 +43,21 @@ def test_next_after_sign_in_never_leaves_the_site(app, world, target):
         assert page.status_code == 400
         return
     assert page.status_code == 200
-    response = client.post("/masuk", query_string={"next": target}, data={
-        "username": "dinas", "password": world_mod.PASSWORD, "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk",
+        query_string={"next": target},
+        data={
+            "username": "dinas",
+            "password": world_mod.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.status_code == 302, response.status_code
     location = response.headers["Location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\")), location
-    assert "evil.example" not in location.split("?")[0].lstrip("/").split("/")[0] or \
-        location.startswith("/%5C"), location
+    assert "evil.example" not in location.split("?")[0].lstrip("/").split("/")[
+        0
+    ] or location.startswith("/%5C"), location
     assert "\n" not in location and "\r" not in location
     assert "x=1" not in response.headers.get("Set-Cookie", "")
 
@@ -42,16 +65,28 @@ def test_next_after_sign_in_never_leaves_the_site(app, world, target):
 def test_a_path_on_the_site_is_kept(app, world):
     client = app.test_client()
     page = client.get("/masuk")
-    response = client.post("/masuk?next=/konflik%3Fstatus%3Dall", data={
-        "username": "dinas", "password": world_mod.PASSWORD, "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk?next=/konflik%3Fstatus%3Dall",
+        data={
+            "username": "dinas",
+            "password": world_mod.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"] == "/konflik?status=all"
 
 
 def test_session_cookie_is_http_only_and_same_site(app, world):
     client = app.test_client()
     page = client.get("/masuk")
-    response = client.post("/masuk", data={"username": "dinas", "password": world_mod.PASSWORD,
-                                           "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk",
+        data={
+            "username": "dinas",
+            "password": world_mod.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     cookie = response.headers["Set-Cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
 

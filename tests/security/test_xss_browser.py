@@ -21,13 +21,21 @@ from tests.support import world as world_mod
 from tests.support.servers import live_server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
-    pytest.mark.browser, pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    ),
 ]
 
 # Elements or attributes only an injection would create (the apps use none of them).
@@ -51,8 +59,9 @@ MAX_PAGES = 30
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -74,8 +83,10 @@ class Visitor:
         assert response is not None and response.status < 500, (url, response and response.status)
         self.page.wait_for_load_state("load")
         csp = response.headers.get("content-security-policy", "")
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1]\
-            .split(";")[0], (url, csp)
+        assert (
+            "script-src 'self'" in csp
+            and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        ), (url, csp)
         injected = self.page.evaluate(INJECTED_JS)
         assert injected == [], (url, injected)
         assert not self.dialogs, (url, self.dialogs)
@@ -96,9 +107,13 @@ class Visitor:
             for href in self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
                 parsed = urlparse(urljoin(key, href))
                 target = parsed._replace(fragment="").geturl()
-                if (parsed.netloc != urlparse(base).netloc or "format=" in target
-                        or parsed.path.startswith(("/ekspor/", "/static/", "/keluar", "/bahasa"))
-                        or "lang=" in target or any(s in parsed.path for s in skip)):
+                if (
+                    parsed.netloc != urlparse(base).netloc
+                    or "format=" in target
+                    or parsed.path.startswith(("/ekspor/", "/static/", "/keluar", "/bahasa"))
+                    or "lang=" in target
+                    or any(s in parsed.path for s in skip)
+                ):
                     continue
                 if target not in seen:
                     queue.append(target)
@@ -123,10 +138,15 @@ def test_pokjanal_pages_render_hostile_text_inert(hostile, browser):
             visitor = Visitor(browser)
             try:
                 sign_in(visitor, server.url, username)
-                starts = ["/ringkasan?period=2026-10",
-                          "/ringkasan?posyandu=PSY-A1&period=2026-10",
-                          "/konflik?status=all", "/lokmin", "/mutu-data?days=3650",
-                          "/evaluasi-mingguan", "/tren?code=PSY-A1"]
+                starts = [
+                    "/ringkasan?period=2026-10",
+                    "/ringkasan?posyandu=PSY-A1&period=2026-10",
+                    "/konflik?status=all",
+                    "/lokmin",
+                    "/mutu-data?days=3650",
+                    "/evaluasi-mingguan",
+                    "/tren?code=PSY-A1",
+                ]
                 starts += [f"/anak/{pid}" for pid in hostile_person_ids(hostile)]
                 if username == "admin":
                     starts.append("/pengguna")
@@ -154,8 +174,9 @@ def hostile_person_ids(s) -> list[str]:
     from server.models import Record
 
     with s.app.app_context():
-        rows = db.session.execute(sa.select(Record.id, Record.fields).where(
-            Record.kind == "person")).all()
+        rows = db.session.execute(
+            sa.select(Record.id, Record.fields).where(Record.kind == "person")
+        ).all()
     return [r.id for r in rows if any(p in (r.fields.get("name") or "") for p in XSS)]
 
 
@@ -181,15 +202,27 @@ def test_field_client_pages_render_hostile_text_inert(hostile, browser, tmp_path
             visitor.page.fill("input[name=pin]", "2468")
             visitor.page.click("button[type=submit]")
             visitor.page.wait_for_url(f"{base}/")
-            people = [r.id for r in context.store.list("person")
-                      if any(p in (r.fields.get("name") or "") for p in XSS)]
+            people = [
+                r.id
+                for r in context.store.list("person")
+                if any(p in (r.fields.get("name") or "") for p in XSS)
+            ]
             pregnancies = [r.id for r in context.store.list("pregnancy")]
             assert pregnancies, "the hostile pregnancy was not pulled"
-            starts = ["/", "/registrasi", "/sinkronisasi", "/laporan-bulanan", "/laporan-desa",
-                      "/hari-buka"] + [f"/kehamilan/{pid}" for pid in pregnancies] + [
-                      f"/orang/{hostile.persons['A1']}",
-                      f"/dewasa/{hostile.persons['A1']}/kunjungan"] + [
-                      f"/balita/{pid}" for pid in people] + [f"/orang/{pid}" for pid in people]
+            starts = (
+                [
+                    "/",
+                    "/registrasi",
+                    "/sinkronisasi",
+                    "/laporan-bulanan",
+                    "/laporan-desa",
+                    "/hari-buka",
+                ]
+                + [f"/kehamilan/{pid}" for pid in pregnancies]
+                + [f"/orang/{hostile.persons['A1']}", f"/dewasa/{hostile.persons['A1']}/kunjungan"]
+                + [f"/balita/{pid}" for pid in people]
+                + [f"/orang/{pid}" for pid in people]
+            )
             visitor.crawl(base, starts)
             assert len(visitor.checked) >= 20, visitor.checked
             for payload in XSS[:4]:

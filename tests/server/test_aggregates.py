@@ -56,16 +56,20 @@ def _person(pid, name, sex, born, kia, **over):
 
 
 def _visit(person, day, weight, length=None, **over):
-    fields = {"id": factories.new_id(), "person_id": person["id"],
-              "posyandu_id": person["posyandu_id"], "visit_date": day, "weight_kg": weight}
+    fields = {
+        "id": factories.new_id(),
+        "person_id": person["id"],
+        "posyandu_id": person["posyandu_id"],
+        "visit_date": day,
+        "weight_kg": weight,
+    }
     if length is not None:
         fields.update(length_cm=length, position="lying" if length < 87 else "standing")
     return {**fields, **over}
 
 
 def _session(posyandu, day):
-    return {"id": factories.new_id(), "posyandu_id": posyandu, "session_date": day,
-            "opened": True}
+    return {"id": factories.new_id(), "posyandu_id": posyandu, "session_date": day, "opened": True}
 
 
 def _ok(response):
@@ -84,24 +88,53 @@ def fixture(device):
     c3 = _person("PSY-A1", "Cici Tiga", "F", "2024-03-01", True)
     c4 = _person("PSY-A1", "Cahyo Empat", "M", "2021-09-01", True)
     c5 = _person("PSY-A1", "Cinta Lima", "F", "2026-10-20", True)
-    visits = [_visit(c1, "2026-08-10", 9.0, 75.0, vitamin_a="red"),
-              _visit(c1, "2026-09-10", 9.5, 76.0), _visit(c1, "2026-10-10", 9.9, 77.0),
-              _visit(c2, "2026-09-12", 10.0, 70.0), _visit(c2, "2026-10-12", 9.8, 70.5),
-              _visit(c3, "2026-08-05", 8.3), _visit(c3, "2026-10-05", 8.5)]
-    report = {"id": factories.new_id(), "desa_code": "6111012001", "period": OCT,
-              "births_live": 2, "deaths_infant": 1, "odf_status": "odf"}
-    _ok(a1.push([a1.mutation("person", p) for p in (c1, c2, c3, c4, c5)]
-                + [a1.mutation("child_visit", v) for v in visits]
-                + [a1.mutation("posyandu_session", _session("PSY-A1", "2026-10-03")),
-                   a1.mutation("desa_report", report)]))
+    visits = [
+        _visit(c1, "2026-08-10", 9.0, 75.0, vitamin_a="red"),
+        _visit(c1, "2026-09-10", 9.5, 76.0),
+        _visit(c1, "2026-10-10", 9.9, 77.0),
+        _visit(c2, "2026-09-12", 10.0, 70.0),
+        _visit(c2, "2026-10-12", 9.8, 70.5),
+        _visit(c3, "2026-08-05", 8.3),
+        _visit(c3, "2026-10-05", 8.5),
+    ]
+    report = {
+        "id": factories.new_id(),
+        "desa_code": "6111012001",
+        "period": OCT,
+        "births_live": 2,
+        "deaths_infant": 1,
+        "odf_status": "odf",
+    }
+    _ok(
+        a1.push(
+            [a1.mutation("person", p) for p in (c1, c2, c3, c4, c5)]
+            + [a1.mutation("child_visit", v) for v in visits]
+            + [
+                a1.mutation("posyandu_session", _session("PSY-A1", "2026-10-03")),
+                a1.mutation("desa_report", report),
+            ]
+        )
+    )
     d1 = _person("PSY-A2", "Dimas", "M", "2025-03-01", True)
-    _ok(a2.push([a2.mutation("person", d1),
-                 a2.mutation("child_visit", _visit(d1, "2026-09-15", 10.0, 78.0)),
-                 a2.mutation("child_visit", _visit(d1, "2026-10-15", 10.1, 79.0)),
-                 a2.mutation("posyandu_session", _session("PSY-A2", "2026-10-04"))]))
+    _ok(
+        a2.push(
+            [
+                a2.mutation("person", d1),
+                a2.mutation("child_visit", _visit(d1, "2026-09-15", 10.0, 78.0)),
+                a2.mutation("child_visit", _visit(d1, "2026-10-15", 10.1, 79.0)),
+                a2.mutation("posyandu_session", _session("PSY-A2", "2026-10-04")),
+            ]
+        )
+    )
     e1 = _person("PSY-B1", "Eka", "F", "2024-11-01", False, desa_code="6111022001")
-    _ok(b1.push([b1.mutation("person", e1),
-                 b1.mutation("child_visit", _visit(e1, "2026-10-20", 9.0, 80.0))]))
+    _ok(
+        b1.push(
+            [
+                b1.mutation("person", e1),
+                b1.mutation("child_visit", _visit(e1, "2026-10-20", 9.0, 80.0)),
+            ]
+        )
+    )
     return {"a1": a1, "c1": c1, "c2": c2, "c3": c3, "visits": visits}
 
 
@@ -133,9 +166,13 @@ def counts(S, K, D, N, T, O, B, BGM, two_t=0):  # noqa: N803, E741 (the SKDN let
 def _assert_matches_rebuild(app):
     """The rows kept up to date push by push equal a rebuild from the records."""
     with app.app_context():
+
         def rows():
-            return {(r.posyandu_id, r.period): (r.values, r.counts, r.extra)
-                    for r in db.session.execute(sa.select(IndicatorMonth)).scalars()}
+            return {
+                (r.posyandu_id, r.period): (r.values, r.counts, r.extra)
+                for r in db.session.execute(sa.select(IndicatorMonth)).scalars()
+            }
+
         kept = rows()
         aggregates.rebuild_all(db.session)
         rebuilt = rows()
@@ -159,8 +196,7 @@ def test_hand_checked_every_level(app, fixture):
     assert a1["name"] == "Posyandu Melati" and a1["odf_desa"] is None
 
     a_side = counts(5, 4, 4, 1, 2, 1, 0, 1)
-    for level, code in (("desa", "6111012001"), ("puskesmas", "PKM-A"),
-                        ("kecamatan", "611101")):
+    for level, code in (("desa", "6111012001"), ("puskesmas", "PKM-A"), ("kecamatan", "611101")):
         row = _rows(app, level)[code]
         assert _counts(row) == a_side, level
         assert row["reporting"] == {"numerator": 2, "denominator": 2}
@@ -223,15 +259,25 @@ def test_updates_after_edit_delete_and_late_visit(app, fixture):
     # Delete C3's October visit: D, O, BGM and underweight lose C3.
     c3_oct = fixture["visits"][6]
     assert c3_oct["person_id"] == c3["id"]
-    _ok(a1.push([a1.mutation("child_visit", {}, record_id=c3_oct["id"], op="delete",
-                             base_version=1)]))
+    _ok(
+        a1.push(
+            [a1.mutation("child_visit", {}, record_id=c3_oct["id"], op="delete", base_version=1)]
+        )
+    )
     row = _rows(app, "posyandu")["PSY-A1"]
     assert _counts(row) == counts(4, 3, 2, 1, 1, 0, 0, 0)
     assert _ratio(row, "underweight") == (0, 2)
     # Edit C2's October weight to 10.5 kg (+500 g): T becomes N; the kabupaten follows.
     c2_oct = fixture["visits"][4]
-    _ok(a1.push([a1.mutation("child_visit", {"weight_kg": 10.5}, record_id=c2_oct["id"],
-                             base_version=None)]))
+    _ok(
+        a1.push(
+            [
+                a1.mutation(
+                    "child_visit", {"weight_kg": 10.5}, record_id=c2_oct["id"], base_version=None
+                )
+            ]
+        )
+    )
     assert _counts(_rows(app, "posyandu")["PSY-A1"]) == counts(4, 3, 2, 2, 0, 0, 0, 0)
     assert _counts(_rows(app, "kabupaten")["6111"]) == counts(6, 4, 4, 2, 1, 0, 1, 0)
     # Giving C2 a KIA book (a person edit) moves K in every month.
@@ -239,16 +285,18 @@ def test_updates_after_edit_delete_and_late_visit(app, fixture):
     assert _counts(_rows(app, "posyandu", SEP)["PSY-A1"])["K"] == 3
     assert _counts(_rows(app, "posyandu")["PSY-A1"])["K"] == 4
     # C1 moves away (moved_out_on 2026-09-15): out of S from September; August keeps C1.
-    _ok(a1.push([a1.mutation("person", {"moved_out_on": "2026-09-15"},
-                             record_id=fixture["c1"]["id"])]))
+    _ok(
+        a1.push(
+            [a1.mutation("person", {"moved_out_on": "2026-09-15"}, record_id=fixture["c1"]["id"])]
+        )
+    )
     assert _counts(_rows(app, "posyandu", SEP)["PSY-A1"])["S"] == 2
     assert _counts(_rows(app, "posyandu", AUG)["PSY-A1"])["S"] == 4
     # A September session recorded late: PSY-A1 opened in September.
     assert _ratio(_rows(app, "posyandu", SEP)["PSY-A1"], "opened") == (0, 1)
     _ok(a1.push([a1.mutation("posyandu_session", _session("PSY-A1", "2026-09-08"))]))
     assert _ratio(_rows(app, "posyandu", SEP)["PSY-A1"], "opened") == (1, 1)
-    assert _rows(app, "kabupaten", SEP)["6111"]["reporting"] == {"numerator": 1,
-                                                                 "denominator": 3}
+    assert _rows(app, "kabupaten", SEP)["6111"]["reporting"] == {"numerator": 1, "denominator": 3}
     _assert_matches_rebuild(app)
 
 
@@ -257,8 +305,7 @@ def test_visit_moved_to_another_month(app, fixture):
     c3_oct = fixture["visits"][6]
     assert c3_oct["person_id"] == c3["id"]
     # The kader fixes C3's October visit date to 20 August: October (not next to August) loses it.
-    _ok(a1.push([a1.mutation("child_visit", {"visit_date": "2026-08-20"},
-                             record_id=c3_oct["id"])]))
+    _ok(a1.push([a1.mutation("child_visit", {"visit_date": "2026-08-20"}, record_id=c3_oct["id"])]))
     october = _rows(app, "posyandu")["PSY-A1"]
     assert _counts(october) == counts(4, 3, 2, 1, 1, 0, 0, 0)
     august = _counts(_rows(app, "posyandu", AUG)["PSY-A1"])
@@ -291,8 +338,7 @@ def test_scope_puskesmas_and_kecamatan(app, fixture):
 
 def test_trend(app, fixture):
     with app.app_context():
-        points = analytics.trend(db.session, _scope("dinas"), "desa", "6111012001", OCT,
-                                 months=3)
+        points = analytics.trend(db.session, _scope("dinas"), "desa", "6111012001", OCT, months=3)
     assert [p["period"] for p in points] == [AUG, SEP, OCT]
     assert [p["counts"]["D"] for p in points] == [2, 3, 4]
 
@@ -308,18 +354,25 @@ def test_equal_to_direct_computation_on_demo(app):
 
     data = generate(2, scale=0.05)
     with app.app_context():
-        report = write_records(db.session, [("wilayah", w) for w in data.wilayah]
-                               + [("facility", f) for f in data.facilities])
+        report = write_records(
+            db.session,
+            [("wilayah", w) for w in data.wilayah] + [("facility", f) for f in data.facilities],
+        )
         assert not report.rejected
         report = write_records(db.session, data.records)
         assert not report.rejected, report.rejected[:3]
         db.session.commit()
-        stored = {(r.posyandu_id, r.period): r for r in db.session.execute(
-            sa.select(IndicatorMonth)).scalars()}
+        stored = {
+            (r.posyandu_id, r.period): r
+            for r in db.session.execute(sa.select(IndicatorMonth)).scalars()
+        }
         stored = {k: (r.values, r.counts) for k, r in stored.items()}
         by_posyandu = defaultdict(lambda: defaultdict(list))
-        for row in db.session.execute(sa.select(Record).where(
-                Record.deleted.is_(False), Record.kind.in_(aggregates.POSYANDU_KINDS))).scalars():
+        for row in db.session.execute(
+            sa.select(Record).where(
+                Record.deleted.is_(False), Record.kind.in_(aggregates.POSYANDU_KINDS)
+            )
+        ).scalars():
             by_posyandu[row.posyandu_id][row.kind].append(row.fields)
         periods = {p for _, p in stored}
         assert len([k for k in stored if not k[0].startswith("desa:")]) > 20
@@ -327,19 +380,28 @@ def test_equal_to_direct_computation_on_demo(app):
         for posyandu_id, kinds in by_posyandu.items():
             for period in periods:
                 year, month = aggregates.parse_period(period)
-                direct = month_indicators(kinds["person"], kinds["child_visit"], year, month,
-                                          anc_visits=kinds["anc_visit"],
-                                          sessions=kinds["posyandu_session"])
+                direct = month_indicators(
+                    kinds["person"],
+                    kinds["child_visit"],
+                    year,
+                    month,
+                    anc_visits=kinds["anc_visit"],
+                    sessions=kinds["posyandu_session"],
+                )
                 values = {k: [r.numerator, r.denominator] for k, r in direct.values.items()}
                 if (posyandu_id, period) in stored:
-                    assert stored[(posyandu_id, period)] == (values, direct.counts), \
-                        (posyandu_id, period)
+                    assert stored[(posyandu_id, period)] == (values, direct.counts), (
+                        posyandu_id,
+                        period,
+                    )
                     checked += 1
         assert checked > 200
         # rebuild_all gives the same rows.
         aggregates.rebuild_all(db.session)
-        rebuilt = {(r.posyandu_id, r.period): (r.values, r.counts) for r in db.session.execute(
-            sa.select(IndicatorMonth)).scalars()}
+        rebuilt = {
+            (r.posyandu_id, r.period): (r.values, r.counts)
+            for r in db.session.execute(sa.select(IndicatorMonth)).scalars()
+        }
         db.session.rollback()
     assert rebuilt == stored
 
@@ -364,15 +426,17 @@ def test_resolving_a_conflict_updates_the_aggregates(app, device):
     def stunting():
         with app.app_context():
             user = db.session.query(User).filter_by(username="dinas").one()
-            rows = analytics.indicator_rows(db.session, user_scope(db.session, user), "2026-06",
-                                            "posyandu", None)
+            rows = analytics.indicator_rows(
+                db.session, user_scope(db.session, user), "2026-06", "posyandu", None
+            )
             row = next(r for r in rows if r["code"] == "PSY-A1")
             return row["indicators"]["stunting"]
 
     assert stunting() == {"numerator": 0, "denominator": 1}  # 72.5 cm at 365 days: not stunted
     reviewer = device("pkm_a")
     [conflict] = reviewer.http.get(f"{reviewer.base}/conflicts", timeout=10).json()["conflicts"]
-    done = reviewer.http.post(f"{reviewer.base}/conflicts/{conflict['id']}/resolve",
-                              json={"choice": "loser"}, timeout=10)
+    done = reviewer.http.post(
+        f"{reviewer.base}/conflicts/{conflict['id']}/resolve", json={"choice": "loser"}, timeout=10
+    )
     assert done.status_code == 200
     assert stunting() == {"numerator": 1, "denominator": 1}  # 60.0 cm at 365 days: LHAZ < -2

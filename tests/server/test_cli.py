@@ -18,6 +18,7 @@ def run(tmp_path, monkeypatch):
     def invoke(*args, input=None):
         result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
         return result
+
     return invoke
 
 
@@ -25,18 +26,66 @@ def test_init_load_wilayah_facilities_users_and_revoke(run):
     assert run("init").exit_code == 0
     loaded = run("load-wilayah")
     assert loaded.exit_code == 0 and "50 baru" in loaded.output  # kabupaten + 6 kec + 43 desa
-    assert run("add-facility", "--id", "PKM-X", "--name", "Puskesmas X", "--kind", "puskesmas",
-               "--desa", "61.11.01.2001", "--wilayah-kerja", "6111012001,6111012002").exit_code == 0
-    assert run("add-facility", "--id", "PSY-X1", "--name", "Posyandu X1", "--kind", "posyandu",
-               "--desa", "6111012001", "--parent", "PKM-X").exit_code == 0
+    assert (
+        run(
+            "add-facility",
+            "--id",
+            "PKM-X",
+            "--name",
+            "Puskesmas X",
+            "--kind",
+            "puskesmas",
+            "--desa",
+            "61.11.01.2001",
+            "--wilayah-kerja",
+            "6111012001,6111012002",
+        ).exit_code
+        == 0
+    )
+    assert (
+        run(
+            "add-facility",
+            "--id",
+            "PSY-X1",
+            "--name",
+            "Posyandu X1",
+            "--kind",
+            "posyandu",
+            "--desa",
+            "6111012001",
+            "--parent",
+            "PKM-X",
+        ).exit_code
+        == 0
+    )
     listed = json.loads(run("facilities", "--json").output)
     assert [f["id"] for f in listed] == ["PKM-X", "PSY-X1"]
     assert listed[0]["wilayah_kerja"] == ["6111012001", "6111012002"]
-    made = run("create-user", "--username", "Siti", "--role", "kader", "--facility", "PSY-X1",
-               input="rahasia-123\nrahasia-123\n")
+    made = run(
+        "create-user",
+        "--username",
+        "Siti",
+        "--role",
+        "kader",
+        "--facility",
+        "PSY-X1",
+        input="rahasia-123\nrahasia-123\n",
+    )
     assert made.exit_code == 0, made.output
-    assert run("create-user", "--username", "x", "--role", "kader", "--facility", "PKM-X",
-               "--password", "rahasia-123").exit_code != 0  # a kader belongs to a posyandu
+    assert (
+        run(
+            "create-user",
+            "--username",
+            "x",
+            "--role",
+            "kader",
+            "--facility",
+            "PKM-X",
+            "--password",
+            "rahasia-123",
+        ).exit_code
+        != 0
+    )  # a kader belongs to a posyandu
     assert run("revoke-device", "no-such-device").exit_code != 0
 
 
@@ -49,10 +98,32 @@ def test_update_user_moves_a_kader_and_checks_the_new_unit(run):
     run("load-wilayah")
     for fid, parent in (("PKM-X", None), ("PSY-X1", "PKM-X"), ("PSY-X2", "PKM-X")):
         kind = "puskesmas" if parent is None else "posyandu"
-        assert run("add-facility", "--id", fid, "--name", fid, "--kind", kind, "--desa",
-                   "6111012001", *(["--parent", parent] if parent else [])).exit_code == 0
-    run("create-user", "--username", "siti", "--role", "kader", "--facility", "PSY-X1",
-        "--password", "rahasia-123")
+        assert (
+            run(
+                "add-facility",
+                "--id",
+                fid,
+                "--name",
+                fid,
+                "--kind",
+                kind,
+                "--desa",
+                "6111012001",
+                *(["--parent", parent] if parent else []),
+            ).exit_code
+            == 0
+        )
+    run(
+        "create-user",
+        "--username",
+        "siti",
+        "--role",
+        "kader",
+        "--facility",
+        "PSY-X1",
+        "--password",
+        "rahasia-123",
+    )
     refused = run("update-user", "siti", "--facility", "PKM-X")  # a kader belongs to a posyandu
     assert refused.exit_code != 0 and "tidak cocok" in refused.output
     assert run("update-user", "nobody", "--inactive").exit_code != 0

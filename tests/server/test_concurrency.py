@@ -29,8 +29,10 @@ def test_union_of_pulled_changes_equals_what_was_committed(app, server):
             posyandu = device.user["scope"]["posyandu"][0]
             desa = "6111022001" if posyandu == "PSY-B1" else "6111012001"
             for _ in range(BATCHES):
-                batch = [device.mutation("person", person(posyandu, desa_code=desa))
-                         for _ in range(BATCH_SIZE)]
+                batch = [
+                    device.mutation("person", person(posyandu, desa_code=desa))
+                    for _ in range(BATCH_SIZE)
+                ]
                 response = device.push(batch)
                 assert response.status_code == 200, response.text
                 assert {r["status"] for r in response.json()["results"]} == {"applied"}
@@ -76,15 +78,25 @@ def test_concurrent_edits_of_one_record_by_two_devices_lose_nothing(app, server)
     def edit(device: HttpDevice, field: str) -> None:
         try:
             for i in range(rounds):
-                response = device.push([device.mutation(
-                    "person", {field: f"{field} {i}"}, record_id=record["id"], base_version=1)])
+                response = device.push(
+                    [
+                        device.mutation(
+                            "person",
+                            {field: f"{field} {i}"},
+                            record_id=record["id"],
+                            base_version=1,
+                        )
+                    ]
+                )
                 assert response.status_code == 200, response.text
                 assert response.json()["results"][0]["status"] in ("applied", "merged")
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=edit, args=(a, "address")),
-               threading.Thread(target=edit, args=(b, "mother_name"))]
+    threads = [
+        threading.Thread(target=edit, args=(a, "address")),
+        threading.Thread(target=edit, args=(b, "mother_name")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -45,8 +45,10 @@ def context_for(kind, fields, persons, pregnancies):
     if kind in ("child_visit", "adult_visit", "pregnancy"):
         return {"person": persons[fields["person_id"]]}
     if kind == "anc_visit":
-        return {"person": persons[fields["person_id"]],
-                "pregnancy": pregnancies[fields["pregnancy_id"]]}
+        return {
+            "person": persons[fields["person_id"]],
+            "pregnancy": pregnancies[fields["pregnancy_id"]],
+        }
     return None
 
 
@@ -54,8 +56,11 @@ def invalid_records(data, today=TODAY):
     """Return (kind, id, errors) of every record that does not pass records.validate."""
     persons, pregnancies = by_id(data, "person"), by_id(data, "pregnancy")
     failures = []
-    everything = [("wilayah", w) for w in data.wilayah] + \
-        [("facility", f) for f in data.facilities] + data.records
+    everything = (
+        [("wilayah", w) for w in data.wilayah]
+        + [("facility", f) for f in data.facilities]
+        + data.records
+    )
     for kind, fields in everything:
         context = context_for(kind, fields, persons, pregnancies)
         result = records.validate(kind, fields, context=context, today=today)
@@ -122,7 +127,9 @@ def test_puskesmas_wilayah_kerja_partition_all_43_desa(small):
     assert sorted(covered) == sorted(desa)
     for facility in puskesmas:
         assert facility["desa_code"] in facility["wilayah_kerja"]
-        assert all(code.startswith(facility["kecamatan_code"]) for code in facility["wilayah_kerja"])
+        assert all(
+            code.startswith(facility["kecamatan_code"]) for code in facility["wilayah_kerja"]
+        )
         assert facility["parent_id"] == "DINKES-6111"
 
 
@@ -131,8 +138,12 @@ def test_every_desa_has_2_to_4_posyandu_under_its_puskesmas(small):
     per_desa = Counter(f["desa_code"] for f in posyandu)
     assert len(per_desa) == 43
     assert all(2 <= count <= 4 for count in per_desa.values())
-    catchment = {code: f["id"] for f in small.facilities if f["kind"] == "puskesmas"
-                 for code in f["wilayah_kerja"]}
+    catchment = {
+        code: f["id"]
+        for f in small.facilities
+        if f["kind"] == "puskesmas"
+        for code in f["wilayah_kerja"]
+    }
     for facility in posyandu:
         assert facility["parent_id"] == catchment[facility["desa_code"]]
         assert facility["id"].startswith(f"PSY-{facility['desa_code']}-")
@@ -178,13 +189,22 @@ def test_stunting_prevalence_is_plausible_and_some_children_are_bgm(medium):
         if (TODAY - date.fromisoformat(child["birth_date"])).days > 1826:
             continue
         last = visits[-1]
-        bgm += assess(child["sex"], child["birth_date"], last["visit_date"],
-                      weight_kg=last["weight_kg"]).waz < -3
+        bgm += (
+            assess(
+                child["sex"], child["birth_date"], last["visit_date"], weight_kg=last["weight_kg"]
+            ).waz
+            < -3
+        )
         lengths = [v for v in visits if "length_cm" in v]
         if lengths:
             v = lengths[-1]
-            result = assess(child["sex"], child["birth_date"], v["visit_date"],
-                            length_cm=v["length_cm"], position=v["position"])
+            result = assess(
+                child["sex"],
+                child["birth_date"],
+                v["visit_date"],
+                length_cm=v["length_cm"],
+                position=v["position"],
+            )
             measured += 1
             stunted += result.lhaz < -2
     assert measured > 500
@@ -246,8 +266,9 @@ def test_pregnancies_have_mothers_of_18_to_42_and_some_kek(medium):
     persons = by_id(medium, "person")
     for pregnancy in of_kind(medium, "pregnancy"):
         mother = persons[pregnancy["person_id"]]
-        age = (date.fromisoformat(pregnancy["lmp_date"]) -
-               date.fromisoformat(mother["birth_date"])).days / 365.25
+        age = (
+            date.fromisoformat(pregnancy["lmp_date"]) - date.fromisoformat(mother["birth_date"])
+        ).days / 365.25
         assert mother["sex"] == "F" and 18 <= age < 43
     muac = [v["muac_cm"] for v in of_kind(medium, "anc_visit")]
     assert 0 < sum(1 for m in muac if m < 23.5) < len(muac) / 2
@@ -270,8 +291,11 @@ def test_each_kecamatan_has_lokmin_with_agreements_some_overdue(small):
     assert len(per_kecamatan) == 6 and all(1 <= n <= 2 for n in per_kecamatan.values())
     agreements = Counter(a["meeting_id"] for a in of_kind(small, "lokmin_agreement"))
     assert all(3 <= agreements[m["id"]] <= 5 for m in meetings)
-    overdue = [a for a in of_kind(small, "lokmin_agreement")
-               if a["due_date"] < TODAY.isoformat() and a["status"] != "done"]
+    overdue = [
+        a
+        for a in of_kind(small, "lokmin_agreement")
+        if a["due_date"] < TODAY.isoformat() and a["status"] != "done"
+    ]
     assert overdue
 
 
@@ -279,15 +303,17 @@ def test_scale_shrinks_people_but_keeps_every_desa_and_facility(small):
     larger = demo.generate(3, scale=0.2)
     assert small.wilayah == larger.wilayah and small.facilities == larger.facilities
     assert len(of_kind(small, "person")) < len(of_kind(larger, "person")) / 2
-    assert {p["posyandu_id"] for p in of_kind(small, "person")} == \
-        {f["id"] for f in small.facilities if f["kind"] == "posyandu"}
+    assert {p["posyandu_id"] for p in of_kind(small, "person")} == {
+        f["id"] for f in small.facilities if f["kind"] == "posyandu"
+    }
 
 
 def test_full_scale_has_the_size_of_a_kabupaten():
     data = demo.generate()
     posyandu = sum(1 for f in data.facilities if f["kind"] == "posyandu")
-    balita = [p for p in children(data)
-              if (TODAY - date.fromisoformat(p["birth_date"])).days <= 1826]
+    balita = [
+        p for p in children(data) if (TODAY - date.fromisoformat(p["birth_date"])).days <= 1826
+    ]
     assert 110 <= posyandu <= 150
     assert 3500 <= len(balita) <= 5500
     assert 30_000 <= len(of_kind(data, "child_visit")) <= 50_000

@@ -16,13 +16,16 @@ from tests.support import factories
 @pytest.fixture
 def pushed(device):
     """One weighed child in PSY-A1 and one in PSY-B1 (October 2026), each its first weighing."""
-    for username, posyandu, desa in (("kader_a1", "PSY-A1", "6111012001"),
-                                     ("kader_b1", "PSY-B1", "6111022001")):
+    for username, posyandu, desa in (
+        ("kader_a1", "PSY-A1", "6111012001"),
+        ("kader_b1", "PSY-B1", "6111022001"),
+    ):
         kader = device(username)
         child = factories.person(posyandu, desa_code=desa, birth_date="2025-06-10")
         visit = factories.child_visit(child, visit_date="2026-10-10")
-        response = kader.push([kader.mutation("person", child),
-                               kader.mutation("child_visit", visit)])
+        response = kader.push(
+            [kader.mutation("person", child), kader.mutation("child_visit", visit)]
+        )
         assert response.status_code == 200
         assert {r["status"] for r in response.json()["results"]} == {"applied"}
     return device
@@ -56,8 +59,9 @@ def test_same_numbers_as_analytics(app, pushed):
     body = _get(pushed("dinas"), period="2026-10", level="desa").json()
     with app.app_context():
         user = db.session.execute(sa.select(User).where(User.username == "dinas")).scalar_one()
-        expected = analytics.indicator_rows(db.session, user_scope(db.session, user), "2026-10",
-                                            "desa")
+        expected = analytics.indicator_rows(
+            db.session, user_scope(db.session, user), "2026-10", "desa"
+        )
     assert body["rows"] == expected
 
 
@@ -66,16 +70,25 @@ def test_scope(pushed):
     assert {r["code"] for r in rows} == {"PSY-A1", "PSY-A2"}
     (kab,) = _get(pushed("pkm_a"), period="2026-10", level="kabupaten").json()["rows"]
     assert kab["counts"]["D"] == 1  # PSY-B1's child is not counted
-    assert _get(pushed("pkm_a"), period="2026-10", level="posyandu",
-                parent="PKM-B").json()["rows"] == []
+    assert (
+        _get(pushed("pkm_a"), period="2026-10", level="posyandu", parent="PKM-B").json()["rows"]
+        == []
+    )
     rows = _get(pushed("kec_a"), period="2026-10", level="kecamatan").json()["rows"]
     assert [r["code"] for r in rows] == ["611101"]
 
 
-@pytest.mark.parametrize("params", [
-    {"period": "2026-13", "level": "desa"}, {"period": "oktober", "level": "desa"},
-    {"period": "2026-10", "level": "provinsi"}, {"level": "desa"}, {"period": "2026-10"},
-    {"period": "2026-10", "level": "desa", "parent": "nowhere"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "2026-13", "level": "desa"},
+        {"period": "oktober", "level": "desa"},
+        {"period": "2026-10", "level": "provinsi"},
+        {"level": "desa"},
+        {"period": "2026-10"},
+        {"period": "2026-10", "level": "desa", "parent": "nowhere"},
+    ],
+)
 def test_validation(pushed, params):
     response = _get(pushed("dinas"), **params)
     assert response.status_code == 422, response.text
@@ -83,8 +96,9 @@ def test_validation(pushed, params):
 
 
 def test_needs_token(server, world):
-    response = requests.get(f"{server.url}/api/v1/indicators",
-                            params={"period": "2026-10", "level": "desa"}, timeout=30)
+    response = requests.get(
+        f"{server.url}/api/v1/indicators", params={"period": "2026-10", "level": "desa"}, timeout=30
+    )
     assert response.status_code == 401
 
 

@@ -17,26 +17,41 @@ class Caller:
     """A signed-in device using the in-process test client."""
 
     def __init__(self, client, username):
-        body = client.post("/api/v1/auth/login", json={
-            "username": username, "password": world_mod.PASSWORD, "device_name": "t"}).json
+        body = client.post(
+            "/api/v1/auth/login",
+            json={"username": username, "password": world_mod.PASSWORD, "device_name": "t"},
+        ).json
         self.client, self.device_id = client, body["device_id"]
         self.headers = {"Authorization": f"Bearer {body['token']}"}
         self.seq = itertools.count(1)
 
     def push(self, kind, fields):
-        m = {"seq": next(self.seq), "id": fields["id"], "kind": kind, "op": "upsert",
-             "base_version": None, "fields": fields,
-             "hlc": f"{next(HLC):016d}:00000:{self.device_id}", "device_time": None}
-        response = self.client.post("/api/v1/sync/push", headers=self.headers,
-                                    json={"device_id": self.device_id, "mutations": [m]})
+        m = {
+            "seq": next(self.seq),
+            "id": fields["id"],
+            "kind": kind,
+            "op": "upsert",
+            "base_version": None,
+            "fields": fields,
+            "hlc": f"{next(HLC):016d}:00000:{self.device_id}",
+            "device_time": None,
+        }
+        response = self.client.post(
+            "/api/v1/sync/push",
+            headers=self.headers,
+            json={"device_id": self.device_id, "mutations": [m]},
+        )
         assert response.status_code == 200, response.json
         return response.json["results"][0]["status"]
 
     def visible_ids(self):
         ids, cursor = set(), None
         while True:
-            page = self.client.get("/api/v1/sync/pull", headers=self.headers,
-                                   query_string={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json
+            page = self.client.get(
+                "/api/v1/sync/pull",
+                headers=self.headers,
+                query_string={"limit": 1000, **({"cursor": cursor} if cursor else {})},
+            ).json
             ids |= {c["id"] for c in page["changes"]}
             cursor = page["cursor"]
             if not page["more"]:
@@ -64,8 +79,13 @@ def test_posyandu_records_by_role(callers):
 
 
 def test_desa_report_by_role(callers):
-    report = {"id": str(uuid.uuid4()), "desa_code": "6111022001", "period": "2026-10",
-              "births_live": 2, "odf_status": "belum"}
+    report = {
+        "id": str(uuid.uuid4()),
+        "desa_code": "6111022001",
+        "period": "2026-10",
+        "births_live": 2,
+        "odf_status": "belum",
+    }
     assert callers["kader_b1"].push("desa_report", report) == "applied"
     readers = {"kader_b1", "pkm_b", "dinas", "admin"}
     for name, caller in callers.items():
@@ -74,18 +94,32 @@ def test_desa_report_by_role(callers):
 
 def test_lokmin_written_only_by_kecamatan_and_puskesmas_of_that_kecamatan(callers):
     def meeting():
-        return {"id": str(uuid.uuid4()), "kecamatan_code": "611101", "kind": "tribulanan_rutin",
-                "year": 2026, "quarter": 3, "status": "planned"}
+        return {
+            "id": str(uuid.uuid4()),
+            "kecamatan_code": "611101",
+            "kind": "tribulanan_rutin",
+            "year": 2026,
+            "quarter": 3,
+            "status": "planned",
+        }
 
     writers = {"kec_a", "pkm_a"}
     for name, caller in callers.items():
         assert caller.push("lokmin_meeting", meeting()) == (
-            "applied" if name in writers else "rejected"), name
+            "applied" if name in writers else "rejected"
+        ), name
 
 
 def test_reference_kinds_are_read_by_all_and_written_only_by_admin(callers):
-    facility = {"id": "PSY-A3", "code": "PSY-A3", "name": "Posyandu Baru", "kind": "posyandu",
-                "parent_id": "PKM-A", "desa_code": "6111012001", "kecamatan_code": "611101"}
+    facility = {
+        "id": "PSY-A3",
+        "code": "PSY-A3",
+        "name": "Posyandu Baru",
+        "kind": "posyandu",
+        "parent_id": "PKM-A",
+        "desa_code": "6111012001",
+        "kecamatan_code": "611101",
+    }
     for name, caller in callers.items():
         if name != "admin":
             assert caller.push("facility", dict(facility)) == "rejected", name
@@ -101,11 +135,21 @@ def test_clock_far_ahead_is_clamped_and_the_device_flagged(app, callers):
     kader = callers["kader_a1"]
     record = person("PSY-A1")
     years_ahead = 1_764_000_000_000 + 3 * 365 * 86_400_000
-    m = {"seq": next(kader.seq), "id": record["id"], "kind": "person", "op": "upsert",
-         "base_version": None, "fields": record, "hlc": f"{years_ahead:016d}:00000:{kader.device_id}",
-         "device_time": "2029-11-24T09:00:00+07:00"}
-    response = kader.client.post("/api/v1/sync/push", headers=kader.headers,
-                                 json={"device_id": kader.device_id, "mutations": [m]})
+    m = {
+        "seq": next(kader.seq),
+        "id": record["id"],
+        "kind": "person",
+        "op": "upsert",
+        "base_version": None,
+        "fields": record,
+        "hlc": f"{years_ahead:016d}:00000:{kader.device_id}",
+        "device_time": "2029-11-24T09:00:00+07:00",
+    }
+    response = kader.client.post(
+        "/api/v1/sync/push",
+        headers=kader.headers,
+        json={"device_id": kader.device_id, "mutations": [m]},
+    )
     assert response.json["results"][0]["status"] == "applied"
     with app.app_context():
         device = db.session.get(Device, kader.device_id)
@@ -125,9 +169,16 @@ def test_registry_changes_reach_the_next_request_through_the_facility_cache(app,
 
     kader = Caller(client, "kader_a1")
     assert kader.push("person", person("PSY-A1")) == "applied"  # the cache is warm now
-    new_posyandu = {"id": "PSY-A3", "code": "PSY-A3", "name": "Posyandu Kenanga",
-                    "kind": "posyandu", "parent_id": "PKM-A", "desa_code": "6111012001",
-                    "kecamatan_code": "611101", "wilayah_kerja": []}
+    new_posyandu = {
+        "id": "PSY-A3",
+        "code": "PSY-A3",
+        "name": "Posyandu Kenanga",
+        "kind": "posyandu",
+        "parent_id": "PKM-A",
+        "desa_code": "6111012001",
+        "kecamatan_code": "611101",
+        "wilayah_kerja": [],
+    }
     with app.app_context():
         assert not write_records(db.session, [("facility", new_posyandu)]).rejected
         create_user("kader_a3", "Kader A3", "kader", "PSY-A3", world_mod.PASSWORD)
@@ -138,10 +189,11 @@ def test_registry_changes_reach_the_next_request_through_the_facility_cache(app,
     assert record["id"] in Caller(client, "pkm_a").visible_ids()
 
     with app.app_context():  # renamed: same count, higher change_seq and version
-        assert not write_records(db.session, [("facility", {**new_posyandu,
-                                                             "name": "Posyandu Kenanga Baru"})]
-                                 ).rejected
+        assert not write_records(
+            db.session, [("facility", {**new_posyandu, "name": "Posyandu Kenanga Baru"})]
+        ).rejected
         db.session.commit()
     from server.scope import FacilityIndex
+
     with app.app_context():
         assert FacilityIndex.load(db.session).get("PSY-A3")["name"] == "Posyandu Kenanga Baru"

@@ -21,8 +21,11 @@ def test_login_returns_token_device_and_scope(device):
 
 
 def test_wrong_password_is_refused_in_indonesian(server):
-    response = requests.post(f"{server.url}/api/v1/auth/login", json={
-        "username": "kader_a1", "password": "salah-sekali", "device_name": "x"}, timeout=10)
+    response = requests.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"username": "kader_a1", "password": "salah-sekali", "device_name": "x"},
+        timeout=10,
+    )
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Nama pengguna atau kata sandi salah."
 
@@ -125,10 +128,12 @@ def test_disjoint_offline_edits_merge(device):
     a, b = device("kader_a1"), device("bidan_a")
     p = person()
     a.push([a.mutation("person", p)])
-    ra = a.push([a.mutation("person", {"name": "Siti Baru"}, record_id=p["id"],
-                            base_version=1)]).json()
-    rb = b.push([b.mutation("person", {"address": "Dusun II"}, record_id=p["id"],
-                            base_version=1)]).json()
+    ra = a.push(
+        [a.mutation("person", {"name": "Siti Baru"}, record_id=p["id"], base_version=1)]
+    ).json()
+    rb = b.push(
+        [b.mutation("person", {"address": "Dusun II"}, record_id=p["id"], base_version=1)]
+    ).json()
     assert ra["results"][0]["status"] == "applied"
     assert rb["results"][0]["status"] == "merged"
     a.pull_all()
@@ -142,24 +147,28 @@ def test_same_field_edits_conflict_winner_applied_loser_queued_and_resolvable(de
     a.push([a.mutation("person", p)])
     a.push([a.mutation("person", {"name": "Nama A"}, record_id=p["id"], base_version=1)])
     b.clock_ms = a.clock_ms + 1000  # b edited later: b wins
-    result = b.push([b.mutation("person", {"name": "Nama B"}, record_id=p["id"],
-                                base_version=1)]).json()["results"][0]
+    result = b.push(
+        [b.mutation("person", {"name": "Nama B"}, record_id=p["id"], base_version=1)]
+    ).json()["results"][0]
     assert result["status"] == "conflict" and result["conflicts"] == ["name"]
     reviewer, other = device("pkm_a"), device("pkm_b")
     queue = reviewer.http.get(f"{reviewer.base}/conflicts", timeout=10).json()["conflicts"]
     assert [(c["winner_value"], c["loser_value"]) for c in queue] == [("Nama B", "Nama A")]
     assert other.http.get(f"{other.base}/conflicts", timeout=10).json()["conflicts"] == []
-    forbidden = a.http.post(f"{a.base}/conflicts/{queue[0]['id']}/resolve",
-                            json={"choice": "loser"}, timeout=10)
+    forbidden = a.http.post(
+        f"{a.base}/conflicts/{queue[0]['id']}/resolve", json={"choice": "loser"}, timeout=10
+    )
     assert forbidden.status_code == 403
-    done = reviewer.http.post(f"{reviewer.base}/conflicts/{queue[0]['id']}/resolve",
-                              json={"choice": "loser"}, timeout=10)
+    done = reviewer.http.post(
+        f"{reviewer.base}/conflicts/{queue[0]['id']}/resolve", json={"choice": "loser"}, timeout=10
+    )
     assert done.status_code == 200 and done.json()["status"] == "resolved"
     a.pull_all()
     assert a.replica[p["id"]]["fields"]["name"] == "Nama A"
     assert a.replica[p["id"]]["version"] == 4
-    again = reviewer.http.post(f"{reviewer.base}/conflicts/{queue[0]['id']}/resolve",
-                               json={"choice": "winner"}, timeout=10)
+    again = reviewer.http.post(
+        f"{reviewer.base}/conflicts/{queue[0]['id']}/resolve", json={"choice": "winner"}, timeout=10
+    )
     assert again.status_code == 409
 
 
@@ -184,8 +193,9 @@ def test_scope_change_resets_the_pull(app, device):
         user = db.session.query(User).filter_by(username="kader_a1").one()
         user.unit = "PSY-A2"
         db.session.commit()
-    response = kader.http.get(f"{kader.base}/sync/pull", params={"cursor": kader.cursor},
-                              timeout=10).json()
+    response = kader.http.get(
+        f"{kader.base}/sync/pull", params={"cursor": kader.cursor}, timeout=10
+    ).json()
     assert response["reset"] is True
 
 
@@ -208,8 +218,9 @@ def test_ids_and_fetch_repair(device):
     kader.push([kader.mutation("person", p) for p in people])
     listed = kader.http.get(f"{kader.base}/sync/ids", params={"limit": 2}, timeout=10).json()
     assert listed["more"] is True and len(listed["records"]) == 2
-    fetched = kader.http.post(f"{kader.base}/sync/fetch", json={"ids": [people[0]["id"], "nope"]},
-                              timeout=10).json()
+    fetched = kader.http.post(
+        f"{kader.base}/sync/fetch", json={"ids": [people[0]["id"], "nope"]}, timeout=10
+    ).json()
     assert [c["id"] for c in fetched["changes"]] == [people[0]["id"]]
     assert fetched["missing"] == ["nope"]
 
@@ -223,21 +234,32 @@ def test_gzip_push_is_inflated(device):
 def test_gzip_bomb_is_refused_with_413(device):
     kader = device("kader_a1")
     bomb = gzip.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]")
-    response = kader.http.post(f"{kader.base}/sync/push", data=bomb, timeout=30, headers={
-        "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    response = kader.http.post(
+        f"{kader.base}/sync/push",
+        data=bomb,
+        timeout=30,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
-@pytest.mark.parametrize("body, status", [
-    (b"{not json", 400),
-    (b"\xff\xfe\x00garbage", 400),
-    (json.dumps({"device_id": "x", "mutations": "no"}).encode(), 422),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"{not json", 400),
+        (b"\xff\xfe\x00garbage", 400),
+        (json.dumps({"device_id": "x", "mutations": "no"}).encode(), 422),
+    ],
+)
 def test_malformed_bodies_get_clear_errors(device, body, status):
     kader = device("kader_a1")
-    response = kader.http.post(f"{kader.base}/sync/push", data=body, timeout=10,
-                               headers={"Content-Type": "application/json"})
+    response = kader.http.post(
+        f"{kader.base}/sync/push",
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == status
     assert response.json()["error"]["message"]
 
@@ -265,8 +287,13 @@ def test_revoked_device_is_refused(app, device):
 
 def test_openapi_document_lists_the_protocol(server):
     spec = requests.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
-    for path in ("/api/v1/auth/login", "/api/v1/sync/push", "/api/v1/sync/pull",
-                 "/api/v1/sync/ids", "/api/v1/conflicts"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/sync/push",
+        "/api/v1/sync/pull",
+        "/api/v1/sync/ids",
+        "/api/v1/conflicts",
+    ):
         assert path in spec["paths"]
 
 
@@ -277,8 +304,11 @@ def test_unknown_path_answers_json_404(server):
 
 def test_nul_characters_are_refused_clearly(device):
     kader = device("kader_a1")
-    response = kader.http.post(f"{kader.base}/auth/login", timeout=10, json={
-        "username": "kader\u0000a1", "password": "x", "device_name": "d"})
+    response = kader.http.post(
+        f"{kader.base}/auth/login",
+        timeout=10,
+        json={"username": "kader\u0000a1", "password": "x", "device_name": "d"},
+    )
     assert response.status_code == 400
     assert "NUL" in response.json()["error"]["message"]
     response = kader.http.get(f"{kader.base}/sync/ids", params={"after": "a\x00"}, timeout=10)
@@ -287,8 +317,9 @@ def test_nul_characters_are_refused_clearly(device):
 
 def test_huge_conflict_id_is_not_found(device):
     reviewer = device("pkm_a")
-    response = reviewer.http.post(f"{reviewer.base}/conflicts/2202519752983/resolve",
-                                  json={"choice": "loser"}, timeout=10)
+    response = reviewer.http.post(
+        f"{reviewer.base}/conflicts/2202519752983/resolve", json={"choice": "loser"}, timeout=10
+    )
     assert response.status_code == 404
 
 
@@ -323,8 +354,10 @@ def test_stored_assessments_are_reused_only_while_their_inputs_stand(device):
 
     kader = device("kader_a1")
     p = person(birth_date="2025-01-10", sex="M")
-    visits = [child_visit(p, visit_date=f"2026-0{m}-10", weight_kg=8.0 + m * 0.3,
-                          length_cm=70.0 + m) for m in (1, 2, 4)]
+    visits = [
+        child_visit(p, visit_date=f"2026-0{m}-10", weight_kg=8.0 + m * 0.3, length_cm=70.0 + m)
+        for m in (1, 2, 4)
+    ]
     kader.push([kader.mutation("person", p)] + [kader.mutation("child_visit", v) for v in visits])
 
     def check(person_fields, inputs):

@@ -11,8 +11,9 @@ def visit(vid, when, kg, **extra):
 
 def test_child_visits_get_z_scores_and_monthly_growth_status():
     # 2026-01-01 is day 365: WAZ of a 10.0 kg boy is +0.33 (BRIEF 2.3 vector).
-    derived = derive_child_visits(BOY, [visit("v1", "2026-01-01", 10.0),
-                                        visit("v2", "2026-02-01", 10.3)])
+    derived = derive_child_visits(
+        BOY, [visit("v1", "2026-01-01", 10.0), visit("v2", "2026-02-01", 10.3)]
+    )
     assert derived["v1"]["waz"] == 0.33 and derived["v1"]["age_days"] == 365
     assert derived["v1"]["growth_status"] == "B"
     # 13 completed months: KBM 200 g; +300 g -> N
@@ -20,8 +21,9 @@ def test_child_visits_get_z_scores_and_monthly_growth_status():
 
 
 def test_only_the_last_weighing_of_a_month_carries_the_month_status():
-    derived = derive_child_visits(BOY, [visit("a", "2026-01-03", 10.0),
-                                        visit("b", "2026-01-20", 10.1)])
+    derived = derive_child_visits(
+        BOY, [visit("a", "2026-01-03", 10.0), visit("b", "2026-01-20", 10.1)]
+    )
     assert derived["a"]["growth_status"] is None
     assert derived["b"]["growth_status"] == "B"
 
@@ -32,17 +34,25 @@ def test_oedema_counts_as_bgm_without_weight_based_z():
 
 
 def test_anc_visit_kek_below_23_5_cm():
-    assert derive_anc_visit({"muac_cm": 23.4, "visit_date": "2026-03-01"},
-                            {"lmp_date": "2026-01-01"}) == {"kek": True,
-                                                             "gestational_age_weeks": 8}
+    assert derive_anc_visit(
+        {"muac_cm": 23.4, "visit_date": "2026-03-01"}, {"lmp_date": "2026-01-01"}
+    ) == {"kek": True, "gestational_age_weeks": 8}
     assert derive_anc_visit({"muac_cm": 23.5})["kek"] is False
 
 
 def test_adult_bmi_and_categories():
-    out = derive_adult_visit({"weight_kg": 70.0, "height_cm": 160.0, "systolic_bp": 145,
-                              "diastolic_bp": 85})
+    out = derive_adult_visit(
+        {"weight_kg": 70.0, "height_cm": 160.0, "systolic_bp": 145, "diastolic_bp": 85}
+    )
     assert out == {"bmi": 27.3, "bmi_category": "gemuk_berat", "hypertension": True}
     # Boundaries from BRIEF 2.5 (Depkes): <17.0 | 17.0-18.4 | 18.5-25.0 | 25.1-27.0 | >27.0
     assert [bmi_category(b) for b in (16.9, 17.0, 18.4, 18.5, 25.0, 25.1, 27.0, 27.1)] == [
-        "kurus_berat", "kurus_ringan", "kurus_ringan", "normal", "normal", "gemuk_ringan",
-        "gemuk_ringan", "gemuk_berat"]
+        "kurus_berat",
+        "kurus_ringan",
+        "kurus_ringan",
+        "normal",
+        "normal",
+        "gemuk_ringan",
+        "gemuk_ringan",
+        "gemuk_berat",
+    ]

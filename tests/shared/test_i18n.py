@@ -23,8 +23,14 @@ def test_conflicting_registration_is_refused():
 def test_every_registered_message_has_both_languages():
     import importlib
 
-    for module in ("shared.growth", "shared.records", "shared.indicators", "shared.sync",
-                   "server.messages", "field_client.messages"):
+    for module in (
+        "shared.growth",
+        "shared.records",
+        "shared.indicators",
+        "shared.sync",
+        "server.messages",
+        "field_client.messages",
+    ):
         importlib.import_module(module)  # each registers its messages
 
     assert i18n.incomplete() == []

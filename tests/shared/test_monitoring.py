@@ -20,20 +20,42 @@ from shared.growth.monitoring import (
 TODDLER = date(2023, 1, 1)
 
 
-@pytest.mark.parametrize(("days", "months"), [
-    (0, 0), (30, 0), (31, 1),  # 31 / 30.4375 = 1.02
-    (365, 11), (366, 12),      # 365 / 30.4375 = 11.99: the WHO convention, not the birthday
-    (1826, 59), (1827, 60),    # 60 × 30.4375 = 1826.25
-])
+@pytest.mark.parametrize(
+    ("days", "months"),
+    [
+        (0, 0),
+        (30, 0),
+        (31, 1),  # 31 / 30.4375 = 1.02
+        (365, 11),
+        (366, 12),  # 365 / 30.4375 = 11.99: the WHO convention, not the birthday
+        (1826, 59),
+        (1827, 60),  # 60 × 30.4375 = 1826.25
+    ],
+)
 def test_age_in_completed_months_is_floor_of_days_over_30_4375(days, months):
     born = date(2019, 1, 1)
     assert age_in_completed_months(born, date.fromordinal(born.toordinal() + days)) == months
 
 
-@pytest.mark.parametrize(("age", "grams"), [
-    (0, None), (1, 800), (2, 900), (3, 800), (4, 600), (5, 500), (6, 400), (7, 400),
-    (8, 300), (10, 300), (11, 200), (12, 200), (60, 200), (61, None),
-])
+@pytest.mark.parametrize(
+    ("age", "grams"),
+    [
+        (0, None),
+        (1, 800),
+        (2, 900),
+        (3, 800),
+        (4, 600),
+        (5, 500),
+        (6, 400),
+        (7, 400),
+        (8, 300),
+        (10, 300),
+        (11, 200),
+        (12, 200),
+        (60, 200),
+        (61, None),
+    ],
+)
 def test_kbm_variant_a_is_the_buku_kia_table(age, grams):
     assert kbm_grams(age) == grams
 
@@ -92,12 +114,19 @@ def test_month_3_gain_of_700_g_is_t_in_variant_a_and_n_in_variant_b():
 
 def test_last_weighing_of_each_month_is_used():
     weighings = [  # out of order on purpose
-        (date(2024, 2, 25), 8.1), (date(2024, 1, 28), 8.0),
-        (date(2024, 2, 3), 8.5), (date(2024, 1, 2), 7.5),
+        (date(2024, 2, 25), 8.1),
+        (date(2024, 1, 28), 8.0),
+        (date(2024, 2, 3), 8.5),
+        (date(2024, 1, 2), 7.5),
     ]
     feb = monthly_growth(TODDLER, weighings)[(2024, 2)]
     # 8.1 (25 Feb) - 8.0 (28 Jan) = 100 g < 200 g; the first Feb weighing would have given N.
-    assert (feb.weighed_on, feb.weight_kg, feb.status, feb.gain_g) == (date(2024, 2, 25), 8.1, "T", 100)
+    assert (feb.weighed_on, feb.weight_kg, feb.status, feb.gain_g) == (
+        date(2024, 2, 25),
+        8.1,
+        "T",
+        100,
+    )
 
 
 def test_same_day_weighings_keep_the_later_entered():
@@ -106,21 +135,37 @@ def test_same_day_weighings_keep_the_later_entered():
 
 
 def test_t_then_t_is_2t_and_the_next_n_is_not():
-    weighings = [(date(2024, 1, 10), 8.0), (date(2024, 2, 10), 8.1),
-                 (date(2024, 3, 10), 8.1), (date(2024, 4, 10), 8.5)]
+    weighings = [
+        (date(2024, 1, 10), 8.0),
+        (date(2024, 2, 10), 8.1),
+        (date(2024, 3, 10), 8.1),
+        (date(2024, 4, 10), 8.5),
+    ]
     growth = monthly_growth(TODDLER, weighings)
     # Jan B; Feb +100 g T; Mar +0 g T after T -> 2T; Apr +400 g N.
     assert [(g.status, g.two_t) for g in growth.values()] == [
-        ("B", False), ("T", False), ("T", True), ("N", False)]
+        ("B", False),
+        ("T", False),
+        ("T", True),
+        ("N", False),
+    ]
 
 
 def test_t_across_a_gap_is_not_2t():
-    weighings = [(date(2024, 1, 10), 8.0), (date(2024, 2, 10), 8.0),
-                 (date(2024, 4, 10), 8.0), (date(2024, 5, 10), 8.0)]
+    weighings = [
+        (date(2024, 1, 10), 8.0),
+        (date(2024, 2, 10), 8.0),
+        (date(2024, 4, 10), 8.0),
+        (date(2024, 5, 10), 8.0),
+    ]
     growth = monthly_growth(TODDLER, weighings)
     # Jan B, Feb T, (no Mar), Apr O, May T: no two consecutive T.
     assert [(g.status, g.two_t) for g in growth.values()] == [
-        ("B", False), ("T", False), ("O", False), ("T", False)]
+        ("B", False),
+        ("T", False),
+        ("O", False),
+        ("T", False),
+    ]
 
 
 def test_december_to_january_counts_as_consecutive():
@@ -132,14 +177,21 @@ def test_weighing_at_age_0_months_with_a_previous_month_is_o():
     # Born 2024-01-25, weighed on 26 Jan and on 20 Feb (day 26, 0 months): no KBM for month 0.
     growth = monthly_growth(date(2024, 1, 25), [(date(2024, 1, 26), 3.2), (date(2024, 2, 20), 3.9)])
     assert (growth[(2024, 2)].status, growth[(2024, 2)].gain_g, growth[(2024, 2)].kbm_g) == (
-        "O", 700, None)
+        "O",
+        700,
+        None,
+    )
 
 
 def test_classify_weighing_judges_a_new_weighing_against_history():
     history = [(date(2024, 1, 10), 8.0), (date(2024, 2, 10), 8.1)]  # Jan B, Feb T
     result = classify_weighing(TODDLER, date(2024, 3, 12), 8.15, history)
     assert (result.status, result.gain_g, result.two_t, result.weighed_on) == (
-        "T", 50, True, date(2024, 3, 12))
+        "T",
+        50,
+        True,
+        date(2024, 3, 12),
+    )
 
 
 def test_classify_weighing_replaces_same_month_history_and_ignores_later_months():
@@ -153,10 +205,16 @@ def test_classify_weighing_without_history_is_b():
     assert classify_weighing(TODDLER, date(2024, 1, 5), 9.0, []).status == "B"
 
 
-@pytest.mark.parametrize(("waz", "oedema", "expected"), [
-    (-3.01, False, True), (-3.0, False, False), (-2.5, False, False),
-    (None, False, False), (None, True, True),
-])
+@pytest.mark.parametrize(
+    ("waz", "oedema", "expected"),
+    [
+        (-3.01, False, True),
+        (-3.0, False, False),
+        (-2.5, False, False),
+        (None, False, False),
+        (None, True, True),
+    ],
+)
 def test_bgm_is_waz_below_minus_3_or_oedema(waz, oedema, expected):
     assert is_bgm(waz, oedema=oedema) is expected
 

@@ -21,91 +21,260 @@ def uid(n: int) -> str:
 MINIMAL = {
     "wilayah": {"id": "61", "code": "61", "name": "Kalimantan Barat", "level": "provinsi"},
     "facility": {"id": PKM, "code": PKM, "name": "Puskesmas Sukadana", "kind": "puskesmas"},
-    "person": {"id": uid(1), "posyandu_id": PSY, "name": "Siti Aminah", "sex": "F",
-               "birth_date": "2024-01-05"},
-    "child_visit": {"id": uid(2), "person_id": uid(1), "posyandu_id": PSY,
-                    "visit_date": "2025-06-10", "weight_kg": 8.4},
-    "pregnancy": {"id": uid(3), "person_id": uid(1), "posyandu_id": PSY,
-                  "registered_on": "2025-03-01"},
-    "anc_visit": {"id": uid(4), "pregnancy_id": uid(3), "person_id": uid(1), "posyandu_id": PSY,
-                  "visit_date": "2025-06-10"},
-    "adult_visit": {"id": uid(5), "person_id": uid(1), "posyandu_id": PSY,
-                    "visit_date": "2025-06-10", "weight_kg": 61.5},
-    "posyandu_session": {"id": uid(6), "posyandu_id": PSY, "session_date": "2025-06-10",
-                         "opened": True},
+    "person": {
+        "id": uid(1),
+        "posyandu_id": PSY,
+        "name": "Siti Aminah",
+        "sex": "F",
+        "birth_date": "2024-01-05",
+    },
+    "child_visit": {
+        "id": uid(2),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+        "weight_kg": 8.4,
+    },
+    "pregnancy": {
+        "id": uid(3),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "registered_on": "2025-03-01",
+    },
+    "anc_visit": {
+        "id": uid(4),
+        "pregnancy_id": uid(3),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+    },
+    "adult_visit": {
+        "id": uid(5),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+        "weight_kg": 61.5,
+    },
+    "posyandu_session": {
+        "id": uid(6),
+        "posyandu_id": PSY,
+        "session_date": "2025-06-10",
+        "opened": True,
+    },
     "desa_report": {"id": uid(7), "desa_code": "6111012001", "period": "2025-05"},
-    "lokmin_meeting": {"id": uid(8), "kecamatan_code": "611101",
-                       "kind": "bulanan_lintas_program", "year": 2025},
-    "lokmin_agreement": {"id": uid(9), "meeting_id": uid(8), "kecamatan_code": "611101",
-                         "action": "Sweeping balita yang tidak datang ke posyandu"},
+    "lokmin_meeting": {
+        "id": uid(8),
+        "kecamatan_code": "611101",
+        "kind": "bulanan_lintas_program",
+        "year": 2025,
+    },
+    "lokmin_agreement": {
+        "id": uid(9),
+        "meeting_id": uid(8),
+        "kecamatan_code": "611101",
+        "action": "Sweeping balita yang tidak datang ke posyandu",
+    },
 }
 
 FULL = {
-    "wilayah": {"id": "6111012001", "code": "6111012001", "name": "Sutera", "level": "desa",
-                "parent_code": "611101", "kind": "desa", "aliases": ["Sutra"]},
-    "facility": {"id": PSY, "code": PSY, "name": "Posyandu Mawar", "kind": "posyandu",
-                 "parent_id": PKM, "desa_code": "6111012001", "kecamatan_code": "611101",
-                 "wilayah_kerja": [], "strata": "madya", "ilp_status": True, "active": True},
-    "person": {"id": uid(1), "posyandu_id": PSY, "name": "Bayi Ny. Aminah", "sex": "M",
-               "birth_date": "2024-01-05", "nik": "6111010501240001",
-               "no_kk": "6111010101200002", "mother_name": "Aminah", "father_name": "Rahmat",
-               "has_kia_book": True, "desa_code": "6111012001", "address": "Jl. Pantai 3",
-               "rt": "003", "rw": "01", "birth_weight_kg": 3.1, "birth_length_cm": 49.5,
-               "birth_order": 2, "phone": "+62 812-3456-7890", "moved_out_on": "2025-05-01",
-               "died_on": None, "death_cause": None, "notes": "Pindah ke Ketapang"},
-    "child_visit": {"id": uid(2), "person_id": uid(1), "posyandu_id": PSY,
-                    "visit_date": "2025-06-10", "weight_kg": 8.4, "length_cm": 72.5,
-                    "position": "lying", "head_cm": 45.0, "muac_cm": 13.5, "oedema": False,
-                    "vitamin_a": "blue", "immunizations": ["MR1", "IPV2"],
-                    "exclusive_breastfeeding": False, "deworming": False,
-                    "notes": "Ditimbang dengan dacin"},
-    "pregnancy": {"id": uid(3), "person_id": uid(1), "posyandu_id": PSY,
-                  "registered_on": "2025-03-01", "lmp_date": "2024-12-20",
-                  "edd": "2025-09-26", "gravida": 3, "para": 1, "abortus": 1,
-                  "has_kia_book": True, "height_cm": 152.0, "status": "delivered",
-                  "delivery_date": "2025-06-20", "delivery_place": "facility",
-                  "delivery_attendant": "nakes", "outcome": "live_birth", "notes": "K4"},
-    "anc_visit": {"id": uid(4), "pregnancy_id": uid(3), "person_id": uid(1), "posyandu_id": PSY,
-                  "visit_date": "2025-06-10", "weight_kg": 58.2, "muac_cm": 24.0,
-                  "systolic_bp": 120, "diastolic_bp": 80, "iron_tablets": 30, "hb_g_dl": 11.2,
-                  "notes": None},
-    "adult_visit": {"id": uid(5), "person_id": uid(1), "posyandu_id": PSY,
-                    "visit_date": "2025-06-10", "weight_kg": 61.5, "height_cm": 155.0,
-                    "waist_cm": 82.0, "systolic_bp": 145, "diastolic_bp": 92,
-                    "blood_glucose_mg_dl": 180,
-                    "skilas": {"cognitive": False, "mobility": True, "malnutrition": False,
-                               "vision": False, "hearing": True, "depression": False},
-                    "notes": "Rujuk ke puskesmas"},
-    "posyandu_session": {"id": uid(6), "posyandu_id": PSY, "session_date": "2025-06-10",
-                         "opened": True, "kader_registered": 5, "kader_present": 4,
-                         "nakes_present": 1, "pmt_given": True, "kb_served": 3,
-                         "diarrhoea_cases": 1, "oralit_given": 2,
-                         "program_tambahan": ["bkb", "dana_sehat"], "families_target": 40,
-                         "families_contributing": 25, "dana_sehat_rp": 250000,
-                         "notes": "Hujan deras"},
-    "desa_report": {"id": uid(7), "desa_code": "6111012001", "period": "2025-05",
-                    "births_live": 4, "births_still": 0, "deaths_maternal": 0,
-                    "deaths_neonatal": 1, "deaths_infant": 1, "deaths_under5": 1,
-                    "odf_status": "odf", "odf_verified_on": "2024-11-12", "notes": None},
-    "lokmin_meeting": {"id": uid(8), "kecamatan_code": "611101", "puskesmas_id": PKM,
-                       "kind": "tribulanan_rutin", "year": 2025, "quarter": 2,
-                       "meeting_date": "2025-06-12", "venue": "Aula Kantor Camat",
-                       "chair_name": "Camat Sukadana", "agenda": "Evaluasi triwulan II",
-                       "minutes": "Cakupan D/S turun di dua desa.\nDisepakati sweeping.",
-                       "status": "held",
-                       "attendance": [{"name": "Camat", "position": "Camat",
-                                       "sector": "kecamatan", "institution": "Kecamatan",
-                                       "signed": True}],
-                       "problems": [{"desa_code": "6111012001", "indicator_code": "DS",
-                                     "description": "D/S di bawah 60%",
-                                     "root_cause": "Jadwal bentrok dengan panen", "rank": 1}]},
-    "lokmin_agreement": {"id": uid(9), "meeting_id": uid(8), "kecamatan_code": "611101",
-                         "action": "Sweeping balita", "sector": "desa",
-                         "pic_name": "Kepala Desa Sutera", "pic_role": "Kepala desa",
-                         "co_sectors": ["puskesmas", "pkk"], "target_desa_code": "6111012001",
-                         "start_date": "2025-07-01", "due_date": "2025-09-30",
-                         "budget_source": "dana_desa", "success_indicator": "D/S ≥ 80%",
-                         "status": "in_progress", "progress_note": "Dua dusun selesai"},
+    "wilayah": {
+        "id": "6111012001",
+        "code": "6111012001",
+        "name": "Sutera",
+        "level": "desa",
+        "parent_code": "611101",
+        "kind": "desa",
+        "aliases": ["Sutra"],
+    },
+    "facility": {
+        "id": PSY,
+        "code": PSY,
+        "name": "Posyandu Mawar",
+        "kind": "posyandu",
+        "parent_id": PKM,
+        "desa_code": "6111012001",
+        "kecamatan_code": "611101",
+        "wilayah_kerja": [],
+        "strata": "madya",
+        "ilp_status": True,
+        "active": True,
+    },
+    "person": {
+        "id": uid(1),
+        "posyandu_id": PSY,
+        "name": "Bayi Ny. Aminah",
+        "sex": "M",
+        "birth_date": "2024-01-05",
+        "nik": "6111010501240001",
+        "no_kk": "6111010101200002",
+        "mother_name": "Aminah",
+        "father_name": "Rahmat",
+        "has_kia_book": True,
+        "desa_code": "6111012001",
+        "address": "Jl. Pantai 3",
+        "rt": "003",
+        "rw": "01",
+        "birth_weight_kg": 3.1,
+        "birth_length_cm": 49.5,
+        "birth_order": 2,
+        "phone": "+62 812-3456-7890",
+        "moved_out_on": "2025-05-01",
+        "died_on": None,
+        "death_cause": None,
+        "notes": "Pindah ke Ketapang",
+    },
+    "child_visit": {
+        "id": uid(2),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+        "weight_kg": 8.4,
+        "length_cm": 72.5,
+        "position": "lying",
+        "head_cm": 45.0,
+        "muac_cm": 13.5,
+        "oedema": False,
+        "vitamin_a": "blue",
+        "immunizations": ["MR1", "IPV2"],
+        "exclusive_breastfeeding": False,
+        "deworming": False,
+        "notes": "Ditimbang dengan dacin",
+    },
+    "pregnancy": {
+        "id": uid(3),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "registered_on": "2025-03-01",
+        "lmp_date": "2024-12-20",
+        "edd": "2025-09-26",
+        "gravida": 3,
+        "para": 1,
+        "abortus": 1,
+        "has_kia_book": True,
+        "height_cm": 152.0,
+        "status": "delivered",
+        "delivery_date": "2025-06-20",
+        "delivery_place": "facility",
+        "delivery_attendant": "nakes",
+        "outcome": "live_birth",
+        "notes": "K4",
+    },
+    "anc_visit": {
+        "id": uid(4),
+        "pregnancy_id": uid(3),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+        "weight_kg": 58.2,
+        "muac_cm": 24.0,
+        "systolic_bp": 120,
+        "diastolic_bp": 80,
+        "iron_tablets": 30,
+        "hb_g_dl": 11.2,
+        "notes": None,
+    },
+    "adult_visit": {
+        "id": uid(5),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "visit_date": "2025-06-10",
+        "weight_kg": 61.5,
+        "height_cm": 155.0,
+        "waist_cm": 82.0,
+        "systolic_bp": 145,
+        "diastolic_bp": 92,
+        "blood_glucose_mg_dl": 180,
+        "skilas": {
+            "cognitive": False,
+            "mobility": True,
+            "malnutrition": False,
+            "vision": False,
+            "hearing": True,
+            "depression": False,
+        },
+        "notes": "Rujuk ke puskesmas",
+    },
+    "posyandu_session": {
+        "id": uid(6),
+        "posyandu_id": PSY,
+        "session_date": "2025-06-10",
+        "opened": True,
+        "kader_registered": 5,
+        "kader_present": 4,
+        "nakes_present": 1,
+        "pmt_given": True,
+        "kb_served": 3,
+        "diarrhoea_cases": 1,
+        "oralit_given": 2,
+        "program_tambahan": ["bkb", "dana_sehat"],
+        "families_target": 40,
+        "families_contributing": 25,
+        "dana_sehat_rp": 250000,
+        "notes": "Hujan deras",
+    },
+    "desa_report": {
+        "id": uid(7),
+        "desa_code": "6111012001",
+        "period": "2025-05",
+        "births_live": 4,
+        "births_still": 0,
+        "deaths_maternal": 0,
+        "deaths_neonatal": 1,
+        "deaths_infant": 1,
+        "deaths_under5": 1,
+        "odf_status": "odf",
+        "odf_verified_on": "2024-11-12",
+        "notes": None,
+    },
+    "lokmin_meeting": {
+        "id": uid(8),
+        "kecamatan_code": "611101",
+        "puskesmas_id": PKM,
+        "kind": "tribulanan_rutin",
+        "year": 2025,
+        "quarter": 2,
+        "meeting_date": "2025-06-12",
+        "venue": "Aula Kantor Camat",
+        "chair_name": "Camat Sukadana",
+        "agenda": "Evaluasi triwulan II",
+        "minutes": "Cakupan D/S turun di dua desa.\nDisepakati sweeping.",
+        "status": "held",
+        "attendance": [
+            {
+                "name": "Camat",
+                "position": "Camat",
+                "sector": "kecamatan",
+                "institution": "Kecamatan",
+                "signed": True,
+            }
+        ],
+        "problems": [
+            {
+                "desa_code": "6111012001",
+                "indicator_code": "DS",
+                "description": "D/S di bawah 60%",
+                "root_cause": "Jadwal bentrok dengan panen",
+                "rank": 1,
+            }
+        ],
+    },
+    "lokmin_agreement": {
+        "id": uid(9),
+        "meeting_id": uid(8),
+        "kecamatan_code": "611101",
+        "action": "Sweeping balita",
+        "sector": "desa",
+        "pic_name": "Kepala Desa Sutera",
+        "pic_role": "Kepala desa",
+        "co_sectors": ["puskesmas", "pkk"],
+        "target_desa_code": "6111012001",
+        "start_date": "2025-07-01",
+        "due_date": "2025-09-30",
+        "budget_source": "dana_desa",
+        "success_indicator": "D/S ≥ 80%",
+        "status": "in_progress",
+        "progress_note": "Dua dusun selesai",
+    },
 }
 
 
@@ -215,7 +384,9 @@ def test_whole_float_is_accepted_as_integer():
 
 # --- required fields -------------------------------------------------------------------------
 
-REQUIRED = [(kind, field) for kind in records.KINDS for field in sorted(records.spec(kind).required)]
+REQUIRED = [
+    (kind, field) for kind in records.KINDS for field in sorted(records.spec(kind).required)
+]
 
 
 @pytest.mark.parametrize(("kind", "field"), REQUIRED)
@@ -235,8 +406,7 @@ def test_required_field_null_or_blank_is_an_error(kind, field):
 
 def test_required_fields_are_as_specified():
     assert records.spec("person").required == {"id", "posyandu_id", "name", "sex", "birth_date"}
-    assert records.spec("child_visit").required == {"id", "person_id", "posyandu_id",
-                                                    "visit_date"}
+    assert records.spec("child_visit").required == {"id", "person_id", "posyandu_id", "visit_date"}
     assert "action" in records.spec("lokmin_agreement").required
 
 
@@ -247,13 +417,17 @@ def test_empty_record_lists_every_required_field():
 
 # --- ranges ----------------------------------------------------------------------------------
 
-RANGED = [(kind, name, info) for kind in records.KINDS
-          for name, info in records.spec(kind).info.items()
-          if info.type in ("number", "integer")]
+RANGED = [
+    (kind, name, info)
+    for kind in records.KINDS
+    for name, info in records.spec(kind).info.items()
+    if info.type in ("number", "integer")
+]
 
 
-@pytest.mark.parametrize(("kind", "field", "info"), RANGED,
-                         ids=[f"{kind}.{field}" for kind, field, _ in RANGED])
+@pytest.mark.parametrize(
+    ("kind", "field", "info"), RANGED, ids=[f"{kind}.{field}" for kind, field, _ in RANGED]
+)
 def test_range_bounds_are_inclusive(kind, field, info):
     for value in (info.min, info.max):
         result = check(kind, with_(kind, **{field: value}))
@@ -261,8 +435,9 @@ def test_range_bounds_are_inclusive(kind, field, info):
         assert result.values[field] == value
 
 
-@pytest.mark.parametrize(("kind", "field", "info"), RANGED,
-                         ids=[f"{kind}.{field}" for kind, field, _ in RANGED])
+@pytest.mark.parametrize(
+    ("kind", "field", "info"), RANGED, ids=[f"{kind}.{field}" for kind, field, _ in RANGED]
+)
 def test_just_outside_the_range_is_an_error(kind, field, info):
     step = 1 if info.type == "integer" else 0.01
     for value in (info.min - step, info.max + step):
@@ -271,24 +446,40 @@ def test_just_outside_the_range_is_an_error(kind, field, info):
         assert "harus antara" in errors[field][0]
 
 
-@pytest.mark.parametrize(("kind", "field", "low", "high"), [
-    ("child_visit", "weight_kg", 0.9, 40), ("child_visit", "length_cm", 38, 130),
-    ("child_visit", "head_cm", 25, 60), ("child_visit", "muac_cm", 8, 25),
-    ("person", "birth_weight_kg", 0.5, 6.0), ("person", "birth_length_cm", 30, 60),
-    ("person", "birth_order", 1, 20), ("pregnancy", "gravida", 1, 20),
-    ("pregnancy", "para", 0, 20), ("pregnancy", "abortus", 0, 20),
-    ("pregnancy", "height_cm", 120, 190), ("anc_visit", "weight_kg", 30, 150),
-    ("anc_visit", "muac_cm", 15, 45), ("anc_visit", "systolic_bp", 60, 250),
-    ("anc_visit", "diastolic_bp", 30, 150), ("anc_visit", "iron_tablets", 0, 180),
-    ("anc_visit", "hb_g_dl", 4, 20), ("adult_visit", "weight_kg", 20, 250),
-    ("adult_visit", "height_cm", 100, 220), ("adult_visit", "waist_cm", 40, 200),
-    ("adult_visit", "blood_glucose_mg_dl", 20, 600),
-    ("posyandu_session", "kader_registered", 0, 100),
-    ("posyandu_session", "kader_present", 0, 100), ("posyandu_session", "nakes_present", 0, 20),
-    ("posyandu_session", "kb_served", 0, 1000), ("desa_report", "births_live", 0, 1000),
-    ("desa_report", "deaths_under5", 0, 1000), ("lokmin_meeting", "year", 2000, 2100),
-    ("lokmin_meeting", "quarter", 1, 4),
-])
+@pytest.mark.parametrize(
+    ("kind", "field", "low", "high"),
+    [
+        ("child_visit", "weight_kg", 0.9, 40),
+        ("child_visit", "length_cm", 38, 130),
+        ("child_visit", "head_cm", 25, 60),
+        ("child_visit", "muac_cm", 8, 25),
+        ("person", "birth_weight_kg", 0.5, 6.0),
+        ("person", "birth_length_cm", 30, 60),
+        ("person", "birth_order", 1, 20),
+        ("pregnancy", "gravida", 1, 20),
+        ("pregnancy", "para", 0, 20),
+        ("pregnancy", "abortus", 0, 20),
+        ("pregnancy", "height_cm", 120, 190),
+        ("anc_visit", "weight_kg", 30, 150),
+        ("anc_visit", "muac_cm", 15, 45),
+        ("anc_visit", "systolic_bp", 60, 250),
+        ("anc_visit", "diastolic_bp", 30, 150),
+        ("anc_visit", "iron_tablets", 0, 180),
+        ("anc_visit", "hb_g_dl", 4, 20),
+        ("adult_visit", "weight_kg", 20, 250),
+        ("adult_visit", "height_cm", 100, 220),
+        ("adult_visit", "waist_cm", 40, 200),
+        ("adult_visit", "blood_glucose_mg_dl", 20, 600),
+        ("posyandu_session", "kader_registered", 0, 100),
+        ("posyandu_session", "kader_present", 0, 100),
+        ("posyandu_session", "nakes_present", 0, 20),
+        ("posyandu_session", "kb_served", 0, 1000),
+        ("desa_report", "births_live", 0, 1000),
+        ("desa_report", "deaths_under5", 0, 1000),
+        ("lokmin_meeting", "year", 2000, 2100),
+        ("lokmin_meeting", "quarter", 1, 4),
+    ],
+)
 def test_ranges_are_those_of_the_domain_brief(kind, field, low, high):
     info = records.field_info(kind, field)
     assert (info.min, info.max) == (low, high)
@@ -328,8 +519,10 @@ def test_number_must_be_a_json_number(value):
 def test_nan_and_infinity_are_refused(value):
     errors = check("child_visit", with_("child_visit", weight_kg=value)).errors
     assert "bukan NaN" in errors["weight_kg"][0]
-    assert "kader_registered" in check(
-        "posyandu_session", with_("posyandu_session", kader_registered=value)).errors
+    assert (
+        "kader_registered"
+        in check("posyandu_session", with_("posyandu_session", kader_registered=value)).errors
+    )
 
 
 @pytest.mark.parametrize("value", ["5", 5.5, False])
@@ -344,8 +537,17 @@ def test_boolean_must_be_a_json_boolean(value):
     assert errors["oedema"] == ["Edema bilateral harus diisi ya atau tidak (true atau false)."]
 
 
-@pytest.mark.parametrize("value", ["05/01/2024", "2024-1-5", "2024-02-30", "2024-01-05T10:00:00",
-                                   20240105, dt.datetime(2024, 1, 5, 10, 0)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "05/01/2024",
+        "2024-1-5",
+        "2024-02-30",
+        "2024-01-05T10:00:00",
+        20240105,
+        dt.datetime(2024, 1, 5, 10, 0),
+    ],
+)
 def test_date_must_be_an_iso_date(value):
     errors = check("person", with_("person", birth_date=value)).errors
     assert errors["birth_date"][0].startswith("Tanggal lahir harus berupa tanggal berformat")
@@ -364,8 +566,7 @@ def test_birth_date_in_1900_is_accepted():
 @pytest.mark.parametrize("value", [42, ["M"], "L", "m"])
 def test_choice_must_be_one_of_its_codes(value):
     errors = check("person", with_("person", sex=value)).errors
-    assert errors["sex"] == [
-        "Jenis kelamin harus salah satu dari: M (Laki-laki), F (Perempuan)."]
+    assert errors["sex"] == ["Jenis kelamin harus salah satu dari: M (Laki-laki), F (Perempuan)."]
 
 
 @pytest.mark.parametrize("value", ["611101200", "61110120011", "61.11.01", 6111012001])
@@ -401,8 +602,9 @@ def test_list_field_must_be_a_list_without_duplicates():
     assert errors["immunizations"] == ["Imunisasi harus berupa daftar."]
     errors = check("child_visit", with_("child_visit", immunizations=["BCG", "BCG"])).errors
     assert errors["immunizations"] == ["Imunisasi berisi nilai ganda: BCG."]
-    errors = check("posyandu_session",
-                   with_("posyandu_session", program_tambahan=["bkb", "arisan"])).errors
+    errors = check(
+        "posyandu_session", with_("posyandu_session", program_tambahan=["bkb", "arisan"])
+    ).errors
     assert errors["program_tambahan"][0].startswith("Program tambahan harus salah satu dari:")
 
 
@@ -425,12 +627,24 @@ def test_unknown_field_is_an_error():
     assert errors == {"favourite_colour": ["Kolom tidak dikenal: favourite_colour."]}
 
 
-@pytest.mark.parametrize(("kind", "derived"), [
-    ("child_visit", {"age_days": 157, "waz": -2.4, "categories": {"wfa": "underweight"},
-                     "bgm": True, "growth_status": "T", "two_t": False}),
-    ("anc_visit", {"kek": True, "gestational_age_weeks": 24}),
-    ("adult_visit", {"bmi": 25.6, "bmi_category": "gemuk", "hypertension": True}),
-])
+@pytest.mark.parametrize(
+    ("kind", "derived"),
+    [
+        (
+            "child_visit",
+            {
+                "age_days": 157,
+                "waz": -2.4,
+                "categories": {"wfa": "underweight"},
+                "bgm": True,
+                "growth_status": "T",
+                "two_t": False,
+            },
+        ),
+        ("anc_visit", {"kek": True, "gestational_age_weeks": 24}),
+        ("adult_visit", {"bmi": 25.6, "bmi_category": "gemuk", "hypertension": True}),
+    ],
+)
 def test_derived_fields_are_silently_dropped(kind, derived):
     result = check(kind, with_(kind, **derived))
     assert result.ok, result.errors
@@ -454,8 +668,18 @@ def test_antigens_come_from_the_csv():
     table = records.antigens()
     codes = [row["code"] for row in table]
     assert codes[0] == "HB0"
-    assert {"BCG", "OPV1", "OPV4", "DPT_HB_HIB1", "DPT_HB_HIB4", "PCV3", "RV3", "IPV2", "MR2",
-            "JE"} <= set(codes)
+    assert {
+        "BCG",
+        "OPV1",
+        "OPV4",
+        "DPT_HB_HIB1",
+        "DPT_HB_HIB4",
+        "PCV3",
+        "RV3",
+        "IPV2",
+        "MR2",
+        "JE",
+    } <= set(codes)
     assert len(codes) == len(set(codes)) == 21
     assert all(isinstance(row["age_months"], int) and row["name"] for row in table)
 
@@ -480,13 +704,22 @@ def test_spec_describes_a_kind():
         spec.name = "other"
 
 
-@pytest.mark.parametrize(("kind", "scope"), [
-    ("wilayah", None), ("facility", None), ("person", "posyandu_id"),
-    ("child_visit", "posyandu_id"), ("pregnancy", "posyandu_id"), ("anc_visit", "posyandu_id"),
-    ("adult_visit", "posyandu_id"), ("posyandu_session", "posyandu_id"),
-    ("desa_report", "desa_code"), ("lokmin_meeting", "kecamatan_code"),
-    ("lokmin_agreement", "kecamatan_code"),
-])
+@pytest.mark.parametrize(
+    ("kind", "scope"),
+    [
+        ("wilayah", None),
+        ("facility", None),
+        ("person", "posyandu_id"),
+        ("child_visit", "posyandu_id"),
+        ("pregnancy", "posyandu_id"),
+        ("anc_visit", "posyandu_id"),
+        ("adult_visit", "posyandu_id"),
+        ("posyandu_session", "posyandu_id"),
+        ("desa_report", "desa_code"),
+        ("lokmin_meeting", "kecamatan_code"),
+        ("lokmin_agreement", "kecamatan_code"),
+    ],
+)
 def test_scope_field_of_each_kind(kind, scope):
     assert records.spec(kind).scope_field == scope
     if scope:

@@ -9,12 +9,36 @@ from hypothesis import strategies as st
 from shared import i18n, records
 from tests.shared.test_records import FULL, MINIMAL, TODAY
 
-MARSHMALLOW_ENGLISH = ("Missing data", "Not a valid", "may not be null", "Unknown field.",
-                       "Invalid value", "Invalid input type", "Length must", "Must be one of",
-                       "greater than or equal", "Special numeric")
+MARSHMALLOW_ENGLISH = (
+    "Missing data",
+    "Not a valid",
+    "may not be null",
+    "Unknown field.",
+    "Invalid value",
+    "Invalid input type",
+    "Length must",
+    "Must be one of",
+    "greater than or equal",
+    "Special numeric",
+)
 
-BAD_VALUES = [None, "", "x", "9" * 300, -1, 1.5, 10**30, float("nan"), True, [], ["x"], {},
-              {"a": 1}, "2025-02-30", "1899-01-01"]
+BAD_VALUES = [
+    None,
+    "",
+    "x",
+    "9" * 300,
+    -1,
+    1.5,
+    10**30,
+    float("nan"),
+    True,
+    [],
+    ["x"],
+    {},
+    {"a": 1},
+    "2025-02-30",
+    "1899-01-01",
+]
 
 
 def all_fields():
@@ -89,18 +113,21 @@ def test_english_messages_when_asked():
 
 def test_language_variants_and_unknown_languages():
     data = dict(MINIMAL["child_visit"], weight_kg=41)
-    assert records.validate("child_visit", data, lang="en-US", today=TODAY).errors[
-        "weight_kg"] == ["Weight must be between 0.9 and 40 kg."]
-    assert records.validate("child_visit", data, lang="fr", today=TODAY).errors[
-        "weight_kg"] == ["Berat badan harus antara 0,9 dan 40 kg."]
+    assert records.validate("child_visit", data, lang="en-US", today=TODAY).errors["weight_kg"] == [
+        "Weight must be between 0.9 and 40 kg."
+    ]
+    assert records.validate("child_visit", data, lang="fr", today=TODAY).errors["weight_kg"] == [
+        "Berat badan harus antara 0,9 dan 40 kg."
+    ]
 
 
 def test_units_and_numbers_are_written_per_language():
     data = dict(MINIMAL["posyandu_session"], dana_sehat_rp=2_000_000_000)
     message = records.validate("posyandu_session", data, today=TODAY).errors["dana_sehat_rp"][0]
     assert message == "Dana sehat terkumpul harus antara 0 dan 1.000.000.000 rupiah."
-    message = records.validate("posyandu_session", data, lang="en",
-                               today=TODAY).errors["dana_sehat_rp"][0]
+    message = records.validate("posyandu_session", data, lang="en", today=TODAY).errors[
+        "dana_sehat_rp"
+    ][0]
     assert message == "Dana sehat collected must be between 0 and 1,000,000,000 rupiah."
 
 
@@ -125,19 +152,26 @@ def test_no_bad_value_leaks_an_untranslated_message(kind, field, lang):
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
     | st.dates(min_value=dt.date(1800, 1, 1)).map(dt.date.isoformat),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(target=st.sampled_from(list(all_fields())) | st.tuples(st.sampled_from(records.KINDS),
-                                                               st.from_regex(r"[a-z_]{1,12}",
-                                                                             fullmatch=True)),
-       value=JSON, lang=st.sampled_from(["id", "en"]))
+@given(
+    target=st.sampled_from(list(all_fields()))
+    | st.tuples(st.sampled_from(records.KINDS), st.from_regex(r"[a-z_]{1,12}", fullmatch=True)),
+    value=JSON,
+    lang=st.sampled_from(["id", "en"]),
+)
 def test_any_json_value_gets_sentences_never_an_exception(target, value, lang):
     kind, field = target
     data = dict(FULL[kind], **{field: value})

@@ -27,7 +27,8 @@ PERSON = {"birth_date": "2024-01-05", "sex": "F"}
 def test_visit_in_the_future_is_an_error():
     errors = check("child_visit", with_("child_visit", visit_date="2025-07-01")).errors
     assert errors["visit_date"] == [
-        "Tanggal kunjungan tidak boleh sesudah hari ini (30 Juni 2025)."]
+        "Tanggal kunjungan tidak boleh sesudah hari ini (30 Juni 2025)."
+    ]
 
 
 def test_visit_today_is_accepted():
@@ -42,8 +43,7 @@ def test_today_is_taken_from_the_caller():
 
 def test_default_today_is_today_in_indonesia():
     tomorrow = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date() + dt.timedelta(days=1)
-    result = records.validate("child_visit", with_("child_visit",
-                                                   visit_date=tomorrow.isoformat()))
+    result = records.validate("child_visit", with_("child_visit", visit_date=tomorrow.isoformat()))
     assert "visit_date" in result.errors
 
 
@@ -66,7 +66,8 @@ def test_child_visit_before_birth_is_an_error():
     context = {"person": {"birth_date": "2025-06-11", "sex": "F"}}
     errors = check("child_visit", MINIMAL["child_visit"], context=context).errors
     assert errors["visit_date"] == [
-        "Tanggal kunjungan tidak boleh sebelum tanggal lahir (11 Juni 2025)."]
+        "Tanggal kunjungan tidak boleh sebelum tanggal lahir (11 Juni 2025)."
+    ]
 
 
 def test_child_visit_on_the_birth_day_is_accepted():
@@ -81,21 +82,26 @@ def test_birth_date_in_context_may_be_a_date():
 
 def test_unreadable_context_is_ignored():
     assert check("child_visit", MINIMAL["child_visit"], context={"person": "?"}).ok
-    assert check("child_visit", MINIMAL["child_visit"],
-                 context={"person": {"birth_date": "soon"}}).ok
+    assert check(
+        "child_visit", MINIMAL["child_visit"], context={"person": {"birth_date": "soon"}}
+    ).ok
 
 
 def test_child_visit_after_death_is_an_error():
     context = {"person": {"birth_date": "2024-01-05", "died_on": "2025-06-01"}}
     errors = check("child_visit", MINIMAL["child_visit"], context=context).errors
     assert errors["visit_date"] == [
-        "Tanggal kunjungan tidak boleh sesudah tanggal meninggal (1 Juni 2025)."]
+        "Tanggal kunjungan tidak boleh sesudah tanggal meninggal (1 Juni 2025)."
+    ]
 
 
 def test_position_is_required_with_length():
     errors = check("child_visit", with_("child_visit", length_cm=72.5)).errors
-    assert errors == {"position": [
-        "Cara ukur (berbaring atau berdiri) wajib diisi bila panjang/tinggi badan diisi."]}
+    assert errors == {
+        "position": [
+            "Cara ukur (berbaring atau berdiri) wajib diisi bila panjang/tinggi badan diisi."
+        ]
+    }
     assert check("child_visit", with_("child_visit", length_cm=72.5, position="standing")).ok
 
 
@@ -104,9 +110,14 @@ def test_child_visit_needs_a_measurement_or_a_service():
     errors = check("child_visit", bare).errors
     assert list(errors) == ["_schema"]
     assert errors["_schema"][0].startswith("Isi paling sedikit satu pengukuran atau layanan")
-    for service in ({"vitamin_a": "red"}, {"immunizations": ["BCG"]}, {"muac_cm": 14.0},
-                    {"head_cm": 44.0}, {"deworming": True},
-                    {"length_cm": 70.0, "position": "lying"}):
+    for service in (
+        {"vitamin_a": "red"},
+        {"immunizations": ["BCG"]},
+        {"muac_cm": 14.0},
+        {"head_cm": 44.0},
+        {"deworming": True},
+        {"length_cm": 70.0, "position": "lying"},
+    ):
         assert check("child_visit", {**bare, **service}).ok, service
 
 
@@ -122,7 +133,8 @@ def test_child_visit_with_only_a_bad_measurement_names_that_field_only():
 def test_died_before_birth_is_an_error():
     errors = check("person", with_("person", died_on="2023-12-31")).errors
     assert errors["died_on"] == [
-        "Tanggal meninggal tidak boleh sebelum tanggal lahir (5 Januari 2024)."]
+        "Tanggal meninggal tidak boleh sebelum tanggal lahir (5 Januari 2024)."
+    ]
 
 
 def test_moved_out_before_birth_is_an_error():
@@ -166,8 +178,7 @@ def test_edd_may_be_in_the_future_but_lmp_may_not():
 
 
 def test_delivery_before_lmp_is_an_error():
-    data = with_("pregnancy", lmp_date="2024-12-20", delivery_date="2024-12-01",
-                 status="delivered")
+    data = with_("pregnancy", lmp_date="2024-12-20", delivery_date="2024-12-01", status="delivered")
     assert "delivery_date" in check("pregnancy", data).errors
 
 
@@ -179,8 +190,8 @@ def test_delivered_pregnancy_needs_a_delivery_date():
 def test_para_and_abortus_cannot_exceed_gravida():
     errors = check("pregnancy", with_("pregnancy", gravida=2, para=2, abortus=1)).errors
     assert errors["gravida"] == [
-        "Jumlah persalinan (2) ditambah keguguran (1) tidak boleh lebih dari jumlah kehamilan "
-        "(2)."]
+        "Jumlah persalinan (2) ditambah keguguran (1) tidak boleh lebih dari jumlah kehamilan (2)."
+    ]
     assert check("pregnancy", with_("pregnancy", gravida=3, para=1, abortus=1)).ok
 
 
@@ -199,9 +210,12 @@ def test_diastolic_must_be_below_systolic():
     data = with_("anc_visit", systolic_bp=120, diastolic_bp=120)
     errors = check("anc_visit", data).errors
     assert errors["diastolic_bp"] == [
-        "Tekanan darah diastolik (120 mmHg) harus lebih rendah dari sistolik (120 mmHg)."]
-    assert "diastolic_bp" in check("adult_visit", with_("adult_visit", systolic_bp=90,
-                                                        diastolic_bp=95)).errors
+        "Tekanan darah diastolik (120 mmHg) harus lebih rendah dari sistolik (120 mmHg)."
+    ]
+    assert (
+        "diastolic_bp"
+        in check("adult_visit", with_("adult_visit", systolic_bp=90, diastolic_bp=95)).errors
+    )
     assert check("anc_visit", with_("anc_visit", systolic_bp=120, diastolic_bp=119)).ok
 
 
@@ -216,7 +230,8 @@ def test_anc_visit_before_lmp_or_after_delivery_is_an_error():
     pregnancy = {"person_id": uid(1), "lmp_date": "2025-06-11"}
     errors = check("anc_visit", MINIMAL["anc_visit"], context={"pregnancy": pregnancy}).errors
     assert errors["visit_date"] == [
-        "Tanggal kunjungan tidak boleh sebelum HPHT kehamilan ini (11 Juni 2025)."]
+        "Tanggal kunjungan tidak boleh sebelum HPHT kehamilan ini (11 Juni 2025)."
+    ]
     pregnancy = {"lmp_date": "2024-12-01", "delivery_date": "2025-06-01"}
     errors = check("anc_visit", MINIMAL["anc_visit"], context={"pregnancy": pregnancy}).errors
     assert "visit_date" in errors
@@ -236,16 +251,19 @@ def test_anc_visit_for_another_persons_pregnancy_is_an_error():
 def test_adult_visit_needs_a_check():
     bare = {key: value for key, value in MINIMAL["adult_visit"].items() if key != "weight_kg"}
     assert list(check("adult_visit", bare).errors) == ["_schema"]
-    skilas = dict.fromkeys(("cognitive", "mobility", "malnutrition", "vision", "hearing",
-                            "depression"), False)
+    skilas = dict.fromkeys(
+        ("cognitive", "mobility", "malnutrition", "vision", "hearing", "depression"), False
+    )
     assert check("adult_visit", {**bare, "skilas": skilas}).ok
 
 
 def test_skilas_needs_six_booleans_and_nothing_else():
     data = with_("adult_visit", skilas={"cognitive": "ya", "colour": True})
     errors = check("adult_visit", data).errors["skilas"]
-    assert "SKILAS (skrining lansia sederhana): Penurunan kognitif harus diisi ya atau tidak " \
-           "(true atau false)." in errors
+    assert (
+        "SKILAS (skrining lansia sederhana): Penurunan kognitif harus diisi ya atau tidak "
+        "(true atau false)." in errors
+    )
     assert "SKILAS (skrining lansia sederhana): Kolom tidak dikenal: colour." in errors
     assert len(errors) == 7
     assert "skilas" in check("adult_visit", with_("adult_visit", skilas=[True])).errors
@@ -262,9 +280,12 @@ def test_adult_visit_before_birth_is_an_error():
 def test_more_kader_present_than_registered_is_an_error():
     data = with_("posyandu_session", kader_registered=5, kader_present=6)
     errors = check("posyandu_session", data).errors
-    assert errors["kader_present"] == ["Kader hadir (6) tidak boleh lebih dari kader terdaftar (5)."]
-    assert check("posyandu_session", with_("posyandu_session", kader_registered=5,
-                                           kader_present=5)).ok
+    assert errors["kader_present"] == [
+        "Kader hadir (6) tidak boleh lebih dari kader terdaftar (5)."
+    ]
+    assert check(
+        "posyandu_session", with_("posyandu_session", kader_registered=5, kader_present=5)
+    ).ok
 
 
 def test_more_families_contributing_than_targeted_is_an_error():
@@ -283,7 +304,8 @@ def test_odf_verification_date_needs_odf_status():
 def test_quarterly_lokmin_needs_a_quarter():
     data = with_("lokmin_meeting", kind="tribulanan_pertama")
     assert check("lokmin_meeting", data).errors == {
-        "quarter": ["Triwulan wajib diisi untuk lokakarya mini tribulanan."]}
+        "quarter": ["Triwulan wajib diisi untuk lokakarya mini tribulanan."]
+    }
 
 
 def test_held_meeting_needs_a_past_date():
@@ -299,15 +321,17 @@ def test_attendance_rows_are_checked_one_by_one():
     errors = check("lokmin_meeting", with_("lokmin_meeting", attendance=rows)).errors
     assert errors["attendance"][0] == "Daftar hadir baris ke-2: Nama wajib diisi."
     assert errors["attendance"][1].startswith("Daftar hadir baris ke-2: Sektor harus salah satu")
-    assert errors["attendance"][2] == "Daftar hadir baris ke-3 harus berupa objek berisi " \
-                                      "kolom-kolom."
+    assert (
+        errors["attendance"][2] == "Daftar hadir baris ke-3 harus berupa objek berisi kolom-kolom."
+    )
 
 
 def test_due_date_before_start_is_an_error():
     data = with_("lokmin_agreement", start_date="2025-07-01", due_date="2025-06-30")
     errors = check("lokmin_agreement", data).errors
-    assert errors["due_date"] == ["Tenggat (30 Juni 2025) tidak boleh sebelum tanggal mulai "
-                                  "(1 Juli 2025)."]
+    assert errors["due_date"] == [
+        "Tenggat (30 Juni 2025) tidak boleh sebelum tanggal mulai (1 Juli 2025)."
+    ]
 
 
 def test_agreement_due_dates_may_be_in_the_future():
@@ -339,7 +363,8 @@ def test_wilayah_code_length_follows_its_level():
 def test_wilayah_parent_is_the_start_of_its_code():
     data = with_("wilayah", FULL["wilayah"], parent_code="611102")
     assert check("wilayah", data).errors == {
-        "parent_code": ["Kode induk harus 611101, yaitu awal kode wilayah ini."]}
+        "parent_code": ["Kode induk harus 611101, yaitu awal kode wilayah ini."]
+    }
     data = with_("wilayah", FULL["wilayah"], parent_code=None)
     assert "parent_code" in check("wilayah", data).errors
     assert "parent_code" in check("wilayah", with_("wilayah", parent_code="61")).errors
@@ -348,8 +373,11 @@ def test_wilayah_parent_is_the_start_of_its_code():
 def test_desa_kind_matches_the_code_and_only_desa_have_one():
     data = with_("wilayah", FULL["wilayah"], kind="kelurahan")
     errors = check("wilayah", data, lang="en").errors
-    assert errors == {"kind": ["The village type does not match code 6111012001: its 7th digit "
-                               "means Village (desa)."]}
+    assert errors == {
+        "kind": [
+            "The village type does not match code 6111012001: its 7th digit means Village (desa)."
+        ]
+    }
     assert "kind" in check("wilayah", with_("wilayah", kind="desa")).errors
     assert "kind" in check("wilayah", with_("wilayah", FULL["wilayah"], kind=None)).errors
 
@@ -382,7 +410,16 @@ def test_facility_cannot_be_its_own_parent():
 
 
 def test_every_broken_rule_is_reported_at_once():
-    data = with_("posyandu_session", kader_registered=5, kader_present=6, families_target=1,
-                 families_contributing=2, nakes_present=-1)
+    data = with_(
+        "posyandu_session",
+        kader_registered=5,
+        kader_present=6,
+        families_target=1,
+        families_contributing=2,
+        nakes_present=-1,
+    )
     assert set(check("posyandu_session", data).errors) == {
-        "kader_present", "families_contributing", "nakes_present"}
+        "kader_present",
+        "families_contributing",
+        "nakes_present",
+    }

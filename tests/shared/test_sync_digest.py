@@ -109,7 +109,10 @@ def test_wire_form_parses_back(scope):
     assert len(hexpart) == 32
 
 
-@pytest.mark.parametrize("text", ["", "0", "0-", "x-" + "0" * 32, "1-" + "0" * 31, "1-" + "A" * 32, "-1-" + "0" * 32, None])
+@pytest.mark.parametrize(
+    "text",
+    ["", "0", "0-", "x-" + "0" * 32, "1-" + "0" * 31, "1-" + "A" * 32, "-1-" + "0" * 32, None],
+)
 def test_parse_rejects_malformed_digests(text):
     with pytest.raises(ValueError):
         Digest.parse(text)
@@ -170,5 +173,7 @@ def test_after_repair_the_local_digest_matches_the_server(local, server):
     for record_id in to_fetch:
         repaired[record_id] = server[record_id]
     assert repaired == server
-    assert digest.matches(digest.scope_digest(repaired.items()), digest.scope_digest(server.items()))
+    assert digest.matches(
+        digest.scope_digest(repaired.items()), digest.scope_digest(server.items())
+    )
     assert set(to_fetch).isdisjoint(to_delete)

@@ -52,7 +52,10 @@ def test_unknown_code_keeps_its_code_with_a_general_message():
 @pytest.mark.parametrize("code", ERROR_CODES)
 def test_every_error_code_has_a_message_in_both_languages_and_a_status(code):
     assert i18n.has(f"sync.error.{code}")
-    assert errors.error_body(code, "id")["error"]["message"] != errors.error_body(code, "en")["error"]["message"]
+    assert (
+        errors.error_body(code, "id")["error"]["message"]
+        != errors.error_body(code, "en")["error"]["message"]
+    )
     assert 400 <= errors.http_status(code) <= 599
 
 
@@ -64,9 +67,20 @@ def test_error_codes_and_statuses_agree():
 
 def test_the_codes_the_protocol_needs_exist():
     required = {
-        "bad_request", "invalid_json", "validation_error", "unauthorized", "forbidden", "not_found",
-        "seq_gap", "seq_reused", "payload_too_large", "too_many_attempts", "unsupported_media_type",
-        "method_not_allowed", "internal_error", "unknown_device",
+        "bad_request",
+        "invalid_json",
+        "validation_error",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "seq_gap",
+        "seq_reused",
+        "payload_too_large",
+        "too_many_attempts",
+        "unsupported_media_type",
+        "method_not_allowed",
+        "internal_error",
+        "unknown_device",
     }
     assert required <= set(ERROR_CODES)
 

@@ -271,7 +271,11 @@ def test_clamp_pulls_a_far_future_hlc_back_to_server_time_and_flags_it():
 
 
 def test_clamp_leaves_a_normal_hlc_untouched():
-    for h in [HLC(T0, 0, "dev"), HLC(T0 - 86_400_000, 3, "dev"), HLC(T0 + hlc.MAX_AHEAD_MS, 9, "dev")]:
+    for h in [
+        HLC(T0, 0, "dev"),
+        HLC(T0 - 86_400_000, 3, "dev"),
+        HLC(T0 + hlc.MAX_AHEAD_MS, 9, "dev"),
+    ]:
         assert hlc.clamp(h, T0) == (h, False)
 
 

@@ -69,7 +69,18 @@ def test_delete_may_omit_fields():
 @pytest.mark.parametrize(
     "seq",
     [2**63, 2**53 + 1, 0, -1, True, False, 1.0, 17.5, "17", None],
-    ids=["2**63", "2**53+1", "zero", "negative", "true", "false", "float", "fraction", "string", "null"],
+    ids=[
+        "2**63",
+        "2**53+1",
+        "zero",
+        "negative",
+        "true",
+        "false",
+        "float",
+        "fraction",
+        "string",
+        "null",
+    ],
 )
 def test_push_refuses_a_seq_that_is_not_a_bounded_positive_integer(seq):
     assert "seq" in push_errors(push(mutation(seq)))["mutations"][0]
@@ -101,7 +112,15 @@ def test_push_refuses_an_unknown_op(op):
 
 @pytest.mark.parametrize(
     "hlc",
-    ["", "garbage", "1795486320000:2:tab-07", "9999999999999999:00000:tab-07", "0001795486320000:00002:tab 07", 17, None],
+    [
+        "",
+        "garbage",
+        "1795486320000:2:tab-07",
+        "9999999999999999:00000:tab-07",
+        "0001795486320000:00002:tab 07",
+        17,
+        None,
+    ],
 )
 def test_push_refuses_a_bad_hlc(hlc):
     assert "hlc" in push_errors(push(mutation(hlc=hlc)))["mutations"][0]
@@ -115,7 +134,8 @@ def test_hlc_loads_as_the_canonical_string_and_dumps_from_an_hlc():
 
 
 @pytest.mark.parametrize(
-    "device_time", ["2026-11-24T09:12:00", "2026-11-24", "yesterday", "2026-13-01T00:00:00Z", 1_764_000_000]
+    "device_time",
+    ["2026-11-24T09:12:00", "2026-11-24", "yesterday", "2026-13-01T00:00:00Z", 1_764_000_000],
 )
 def test_push_refuses_a_device_time_without_offset_or_not_a_time(device_time):
     assert "device_time" in push_errors(push(mutation(device_time=device_time)))["mutations"][0]
@@ -176,9 +196,20 @@ def test_push_response_round_trips_and_tolerates_new_keys():
         "server_time": "2026-11-24T02:15:00.000+00:00",
         "results": [
             {"seq": 17, "id": RECORD, "status": "applied", "version": 4},
-            {"seq": 18, "id": RECORD, "status": "conflict", "version": 5, "conflicts": ["weight_kg"]},
-            {"seq": 19, "id": "x1", "status": "rejected", "version": None,
-             "errors": {"weight_kg": ["Berat di luar batas."]}},
+            {
+                "seq": 18,
+                "id": RECORD,
+                "status": "conflict",
+                "version": 5,
+                "conflicts": ["weight_kg"],
+            },
+            {
+                "seq": 19,
+                "id": "x1",
+                "status": "rejected",
+                "version": None,
+                "errors": {"weight_kg": ["Berat di luar batas."]},
+            },
         ],
     }
     schema = schemas.PushResponseSchema()
@@ -220,8 +251,11 @@ def test_instant_keeps_the_offset_the_device_sent():
 def test_pull_query_reads_limit_from_the_query_string_with_a_default():
     schema = schemas.PullQuerySchema()
     assert schema.load({}) == {"limit": 500, "digest": True}
-    assert schema.load({"cursor": "c:123", "limit": "250"}) == {"cursor": "c:123", "limit": 250,
-                                                               "digest": True}
+    assert schema.load({"cursor": "c:123", "limit": "250"}) == {
+        "cursor": "c:123",
+        "limit": 250,
+        "digest": True,
+    }
     assert schema.load({"limit": "1000"})["limit"] == 1000
     assert schema.load({"digest": "0"})["digest"] is False  # the v1 addition: no digest asked
     with pytest.raises(ValidationError):
@@ -229,7 +263,8 @@ def test_pull_query_reads_limit_from_the_query_string_with_a_default():
 
 
 @pytest.mark.parametrize(
-    "limit", ["0", "1001", "-1", "1_0", " 10", "10 ", "1e3", "", "٣", "99999999999999999999", True, 2.0]
+    "limit",
+    ["0", "1001", "-1", "1_0", " 10", "10 ", "1e3", "", "٣", "99999999999999999999", True, 2.0],
 )
 def test_pull_query_refuses_a_bad_limit(limit):
     assert "limit" in schemas.PullQuerySchema().validate({"limit": limit})
@@ -248,8 +283,13 @@ def pull_page(**overrides):
     """Return a valid last pull page."""
     page = {
         "changes": [
-            {"id": RECORD, "kind": "child_visit", "version": 4, "deleted": False,
-             "fields": {"weight_kg": 9.4, "person_id": "p-1"}},
+            {
+                "id": RECORD,
+                "kind": "child_visit",
+                "version": 4,
+                "deleted": False,
+                "fields": {"weight_kg": 9.4, "person_id": "p-1"},
+            },
             {"id": "p-2", "kind": "person", "version": 2, "deleted": True, "fields": {}},
         ],
         "cursor": "eyJwb3MiOjQyfQ",
@@ -349,14 +389,23 @@ def test_login_response_dumps_numeric_server_ids_as_strings():
     body = {
         "token": "t0k3n",
         "device_id": 42,
-        "user": {"id": 7, "name": "Siti Aminah", "role": "kader",
-                 "scope": {"desa": ["6111012001"], "posyandu": [3]}},
+        "user": {
+            "id": 7,
+            "name": "Siti Aminah",
+            "role": "kader",
+            "scope": {"desa": ["6111012001"], "posyandu": [3]},
+        },
         "server_time": datetime(2026, 11, 24, 2, 12, tzinfo=UTC),
     }
     dumped = schemas.LoginResponseSchema().dump(body)
     assert dumped["device_id"] == "42"
     assert dumped["user"]["id"] == "7"
-    assert dumped["user"]["scope"] == {"kecamatan": [], "desa": ["6111012001"], "posyandu": ["3"], "puskesmas": []}
+    assert dumped["user"]["scope"] == {
+        "kecamatan": [],
+        "desa": ["6111012001"],
+        "posyandu": ["3"],
+        "puskesmas": [],
+    }
     assert schemas.LoginResponseSchema().load(dumped) == dumped
 
 
@@ -391,8 +440,13 @@ def test_conflict_round_trips():
         "resolution": None,
     }
     assert schemas.ConflictSchema().load(open_conflict) == open_conflict
-    resolved = {**open_conflict, "status": "resolved", "resolved_by": "2",
-                "resolved_at": "2026-11-25T01:00:00.000+00:00", "resolution": "loser"}
+    resolved = {
+        **open_conflict,
+        "status": "resolved",
+        "resolved_by": "2",
+        "resolved_at": "2026-11-25T01:00:00.000+00:00",
+        "resolution": "loser",
+    }
     assert schemas.ConflictSchema().load(resolved) == resolved
     assert "resolution" in schemas.ConflictSchema().validate({**resolved, "resolution": "both"})
 

@@ -21,16 +21,32 @@ def _smoke_database(backend: str) -> str | None:
     return url
 
 
-@pytest.mark.parametrize("backend", [
-    "sqlite",
-    pytest.param("postgres", marks=pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL unset")),
-])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "sqlite",
+        pytest.param(
+            "postgres",
+            marks=pytest.mark.skipif(
+                not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL unset"
+            ),
+        ),
+    ],
+)
 def test_load_smoke(backend, tmp_path):
     out = tmp_path / "load.json"
-    result = run_load(minutes=0.25, devices=5, rate=25, database_url=_smoke_database(backend),
-                      workers=2, processes=1, scale=0.02, out=out, plot=tmp_path / "load.png",
-                      quiet=True)
+    result = run_load(
+        minutes=0.25,
+        devices=5,
+        rate=25,
+        database_url=_smoke_database(backend),
+        workers=2,
+        processes=1,
+        scale=0.02,
+        out=out,
+        plot=tmp_path / "load.png",
+        quiet=True,
+    )
 
     assert result["config"]["backend"] == ("sqlite" if backend == "sqlite" else "postgresql")
     assert result["requests"] > 20

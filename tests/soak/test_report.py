@@ -36,19 +36,35 @@ def test_junit_counts_per_module(tmp_path):
     assert dict(m["backends"]) == {"sqlite": 1, "postgres": 1}
     assert m["failures"] == ["test_b[sqlite]", "test_fuzz[sqlite-kader][POST /y]"]
     assert m["xfail_reasons"] == ["store.py: LIKE is not escaped"]
-    assert m["description"] == ("docs/reliability.md is built from the run files alone: counts, "
-                                "failures and gaps as they are.")
+    assert m["description"] == (
+        "docs/reliability.md is built from the run files alone: counts, "
+        "failures and gaps as they are."
+    )
     assert modules["tests.faults.test_nothing_here"]["description"] == ""
 
 
 def test_report_shows_what_ran_and_says_what_did_not(tmp_path):
     (tmp_path / "tests.xml").write_text(JUNIT)
-    (tmp_path / "campaign.json").write_text(json.dumps({
-        "scenarios": 1234, "seed": 99, "backend": "sqlite", "faults": {"drop_request": 700,
-                                                                       "duplicate": 534},
-        "mutations_created": 4321, "mutations_applied": 4321, "lost": 0, "doubled": 0,
-        "replicas_checked": 77, "digest_mismatches": 0, "concurrent_same_field_edits": 12,
-        "conflicts_found": 11, "duration_s": 65.4, "failures": ["round 3: a conflict missing"]}))
+    (tmp_path / "campaign.json").write_text(
+        json.dumps(
+            {
+                "scenarios": 1234,
+                "seed": 99,
+                "backend": "sqlite",
+                "faults": {"drop_request": 700, "duplicate": 534},
+                "mutations_created": 4321,
+                "mutations_applied": 4321,
+                "lost": 0,
+                "doubled": 0,
+                "replicas_checked": 77,
+                "digest_mismatches": 0,
+                "concurrent_same_field_edits": 12,
+                "conflicts_found": 11,
+                "duration_s": 65.4,
+                "failures": ["round 3: a conflict missing"],
+            }
+        )
+    )
 
     text = report.write(tmp_path / "reliability.md", out_dir=tmp_path).read_text()
 

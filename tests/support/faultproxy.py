@@ -41,8 +41,18 @@ from urllib.parse import urlsplit
 
 MAX_DELAY = 5.0
 MAX_HOLD = 30.0
-ACTIONS = ("pass", "drop_request", "drop_response", "duplicate", "delay", "cut_request",
-           "cut_response", "hold_request", "hold_response", "overlap")
+ACTIONS = (
+    "pass",
+    "drop_request",
+    "drop_response",
+    "duplicate",
+    "delay",
+    "cut_request",
+    "cut_response",
+    "hold_request",
+    "hold_response",
+    "overlap",
+)
 FAULTS = tuple(a for a in ACTIONS if a != "pass")
 
 Planner = Callable[[str, str, int], "tuple[str, dict] | None"]
@@ -104,8 +114,9 @@ class FaultProxy:
         self._server = _Server(("127.0.0.1", 0), Handler)
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- control -------------------------------------------------------------------------------
 
@@ -125,8 +136,16 @@ class FaultProxy:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def arm(self, action: str, *, method: str | None = None, path: str | None = None,
-            skip: int = 0, times: int | None = 1, **options: Any) -> Rule:
+    def arm(
+        self,
+        action: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        skip: int = 0,
+        times: int | None = 1,
+        **options: Any,
+    ) -> Rule:
         """Add a rule; the first matching rule decides a request's fate."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
@@ -135,9 +154,19 @@ class FaultProxy:
             self.rules.append(rule)
         return rule
 
-    def random_plan(self, seed: int, rate: float = 0.3, kinds: tuple[str, ...] = (
-            "drop_request", "drop_response", "duplicate", "cut_request", "cut_response"),
-                    path: str | None = None) -> Planner:
+    def random_plan(
+        self,
+        seed: int,
+        rate: float = 0.3,
+        kinds: tuple[str, ...] = (
+            "drop_request",
+            "drop_response",
+            "duplicate",
+            "cut_request",
+            "cut_response",
+        ),
+        path: str | None = None,
+    ) -> Planner:
         """Fault a share ``rate`` of the requests (on ``path``), kinds drawn from a seeded RNG.
 
         The n-th matching request always gets the same fate for a given seed.
@@ -234,8 +263,15 @@ class FaultProxy:
                 client.close()
             self._note(**entry)
 
-    def _perform(self, action: str, options: dict[str, Any], client: socket.socket,
-                 head: bytes, body: bytes, entry: dict[str, Any]) -> None:
+    def _perform(
+        self,
+        action: str,
+        options: dict[str, Any],
+        client: socket.socket,
+        head: bytes,
+        body: bytes,
+        entry: dict[str, Any],
+    ) -> None:
         if action == "drop_request":
             return
         if action == "delay":
@@ -248,8 +284,10 @@ class FaultProxy:
             path = entry["path"]
             with self._cond:
                 start = self.arrivals[path]
-            self.wait_for(lambda: self.arrivals[path] > start,
-                          min(float(options.get("timeout", 2.0)), MAX_HOLD))
+            self.wait_for(
+                lambda: self.arrivals[path] > start,
+                min(float(options.get("timeout", 2.0)), MAX_HOLD),
+            )
         if action == "cut_request":
             cut = int(len(body) * float(options.get("fraction", 0.5)))
             entry["upstream_status"] = self._forward(head, body[:cut], half_close=True)[0]
@@ -272,11 +310,16 @@ class FaultProxy:
         if action == "cut_response":
             split = answer.find(b"\r\n\r\n") + 4
             rest = answer[split:]
-            answer = answer[:split] + rest[:int(len(rest) * float(options.get("fraction", 0.5)))]
+            answer = answer[:split] + rest[: int(len(rest) * float(options.get("fraction", 0.5)))]
         client.sendall(answer)
 
-    def _forward(self, head: bytes, body: bytes, half_close: bool = False,
-                 on_sent: Callable[[], None] | None = None) -> tuple[int, bytes]:
+    def _forward(
+        self,
+        head: bytes,
+        body: bytes,
+        half_close: bool = False,
+        on_sent: Callable[[], None] | None = None,
+    ) -> tuple[int, bytes]:
         """Send one request upstream; return (status, the whole answer with Connection: close).
 
         ``half_close`` sends what it has and shuts the write side, like a client that died;
@@ -347,6 +390,7 @@ def _close_header(answer: bytes) -> bytes:
     if split < 0:
         return answer
     lines = answer[:split].split(b"\r\n")
-    kept = [lines[0]] + [h for h in lines[1:] if not h.lower().startswith(
-        (b"connection:", b"keep-alive:"))]
+    kept = [lines[0]] + [
+        h for h in lines[1:] if not h.lower().startswith((b"connection:", b"keep-alive:"))
+    ]
     return b"\r\n".join(kept + [b"Connection: close"]) + answer[split:]

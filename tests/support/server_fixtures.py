@@ -28,9 +28,10 @@ def app(backend, tmp_path_factory):
     from server.extensions import db
 
     tmp = tmp_path_factory.getbasetemp()
-    app = create_app(test_config(database_url(backend, str(tmp)),
-                                 PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
-                     instance_path=str(tmp / "instance"))
+    app = create_app(
+        test_config(database_url(backend, str(tmp)), PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"),
+        instance_path=str(tmp / "instance"),
+    )
     reset_database(app)
     yield app
     with app.app_context():
@@ -61,14 +62,17 @@ def server(app, world):
 class HttpDevice:
     """A scripted device speaking the protocol over real HTTP."""
 
-    def __init__(self, base_url: str, username: str, password: str = world_mod.PASSWORD,
-                 lang: str = "id"):
+    def __init__(
+        self, base_url: str, username: str, password: str = world_mod.PASSWORD, lang: str = "id"
+    ):
         self.base = base_url + "/api/v1"
         self.http = requests.Session()
         self.http.headers["Accept-Language"] = lang
-        response = self.http.post(f"{self.base}/auth/login", json={
-            "username": username, "password": password, "device_name": f"test-{username}"},
-            timeout=30)
+        response = self.http.post(
+            f"{self.base}/auth/login",
+            json={"username": username, "password": password, "device_name": f"test-{username}"},
+            timeout=30,
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         self.token, self.device_id, self.user = body["token"], body["device_id"], body["user"]
@@ -82,11 +86,25 @@ class HttpDevice:
         self.clock_ms += 1
         return f"{self.clock_ms:016d}:00000:{self.device_id}"
 
-    def mutation(self, kind: str, fields: dict, *, record_id: str | None = None,
-                 op: str = "upsert", base_version: int | None = None) -> dict:
-        return {"seq": next(self.seq), "id": record_id or fields.get("id") or str(uuid.uuid4()),
-                "kind": kind, "op": op, "base_version": base_version, "fields": fields,
-                "hlc": self.hlc(), "device_time": "2026-11-24T09:00:00+07:00"}
+    def mutation(
+        self,
+        kind: str,
+        fields: dict,
+        *,
+        record_id: str | None = None,
+        op: str = "upsert",
+        base_version: int | None = None,
+    ) -> dict:
+        return {
+            "seq": next(self.seq),
+            "id": record_id or fields.get("id") or str(uuid.uuid4()),
+            "kind": kind,
+            "op": op,
+            "base_version": base_version,
+            "fields": fields,
+            "hlc": self.hlc(),
+            "device_time": "2026-11-24T09:00:00+07:00",
+        }
 
     def push(self, mutations: list[dict], *, compress: bool = False) -> requests.Response:
         body = json.dumps({"device_id": self.device_id, "mutations": mutations}).encode()

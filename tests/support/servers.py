@@ -17,15 +17,23 @@ def database_url(backend: str, tmp_dir: str) -> str:
     """Return the database URL of ``backend`` for this test run."""
     if backend == "postgres":
         url = os.environ["TEST_DATABASE_URL"]
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
-            "postgresql://") else url
+        return (
+            url.replace("postgresql://", "postgresql+psycopg://", 1)
+            if url.startswith("postgresql://")
+            else url
+        )
     return f"sqlite:///{tmp_dir}/server.sqlite3"
 
 
 def test_config(url: str, **extra) -> dict:
     """Return the server settings used by tests."""
-    return {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": True, **extra}
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": True,
+        **extra,
+    }
 
 
 def reset_database(app) -> None:
@@ -44,8 +52,11 @@ def reset_database(app) -> None:
         tables = [t for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if db.engine.dialect.name == "postgresql":
-                conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
-                                     + " RESTART IDENTITY CASCADE")
+                conn.exec_driver_sql(
+                    "TRUNCATE "
+                    + ", ".join(f'"{t.name}"' for t in tables)
+                    + " RESTART IDENTITY CASCADE"
+                )
             else:
                 for table in tables:
                     conn.execute(table.delete())

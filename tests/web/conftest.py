@@ -10,8 +10,13 @@ import pytest
 from tests.support import world as world_mod
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "artifacts")
 
 
@@ -23,8 +28,10 @@ def csrf_token(html: str) -> str:
 def sign_in(client, username: str, password: str = world_mod.PASSWORD):
     """Sign a Flask test client in through the real login form."""
     page = client.get("/masuk")
-    response = client.post("/masuk", data={"username": username, "password": password,
-                                           "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk",
+        data={"username": username, "password": password, "csrf_token": csrf_token(page.text)},
+    )
     assert response.status_code == 302, response.text
     return client
 
@@ -32,8 +39,10 @@ def sign_in(client, username: str, password: str = world_mod.PASSWORD):
 @pytest.fixture
 def web(app, world):
     """Return a factory of signed-in test clients: ``web('dinas')``."""
+
     def signed_in(username: str):
         return sign_in(app.test_client(), username)
+
     return signed_in
 
 
@@ -44,8 +53,9 @@ def page():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(locale="id-ID", accept_downloads=True)
         tab = context.new_page()
         tab.set_default_timeout(20_000)

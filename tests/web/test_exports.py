@@ -35,8 +35,9 @@ def indicator_row(app, username, period, level, code, parent=None):
 
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        rows = analytics.indicator_rows(db.session, user_scope(db.session, user), period, level,
-                                        parent)
+        rows = analytics.indicator_rows(
+            db.session, user_scope(db.session, user), period, level, parent
+        )
     return next(row for row in rows if row["code"] == code)
 
 
@@ -52,9 +53,19 @@ def test_eppgbm_workbook_for_a_posyandu(web, kids):
     assert by_name["Budi Santoso"][12] == "Posyandu Melati"
     assert by_name["Budi Santoso"][13] == "Puskesmas Sukadana"
     growth = sheet_rows(book, "Pemantauan Pertumbuhan")
-    assert growth[0] == ["nik_anak", "nama_anak", "bulan", "tanggal_penimbangan", "berat_badan",
-                         "tinggi_badan", "lingkar_kepala", "lila", "status_bb_u", "status_tb_u",
-                         "status_bb_tb"]
+    assert growth[0] == [
+        "nik_anak",
+        "nama_anak",
+        "bulan",
+        "tanggal_penimbangan",
+        "berat_badan",
+        "tinggi_badan",
+        "lingkar_kepala",
+        "lila",
+        "status_bb_u",
+        "status_tb_u",
+        "status_bb_tb",
+    ]
     rows = {row[1]: row for row in growth[1:]}
     assert set(rows) == {"Ani Lestari", "Budi Santoso"}
     assert rows["Budi Santoso"][2:6] == [PERIOD, "12/06/2026", 9.0, 79.0]
@@ -68,7 +79,10 @@ def test_eppgbm_kabupaten_for_a_puskesmas_user_holds_only_its_children(web, kids
     assert NIK_C not in str(sheet_rows(book, "Pemantauan Pertumbuhan"))
     dinas = workbook(web("dinas").get(f"/ekspor/eppgbm.xlsx?area=6111&period={PERIOD}"))
     assert {row[2] for row in sheet_rows(dinas, "Data Dasar")[1:]} == {
-        "Ani Lestari", "Budi Santoso", "Citra Dewi"}
+        "Ani Lestari",
+        "Budi Santoso",
+        "Citra Dewi",
+    }
 
 
 @pytest.mark.parametrize("user", ["kader_a1", "kec_a"])
@@ -80,8 +94,13 @@ def test_eppgbm_masks_nik_for_kader_and_kecamatan(web, kids, user):
 
 def test_export_parameters_are_checked(web, kids):
     client = web("pkm_a")
-    for query in ("area=PSY-A1&period=2026-13", "area=PSY-A1&period=x", "area=../etc&period=2026-06",
-                  "area=&period=2026-06", "area=psy-a1&period=2026-06"):
+    for query in (
+        "area=PSY-A1&period=2026-13",
+        "area=PSY-A1&period=x",
+        "area=../etc&period=2026-06",
+        "area=&period=2026-06",
+        "area=psy-a1&period=2026-06",
+    ):
         assert client.get(f"/ekspor/eppgbm.xlsx?{query}").status_code == 400, query
     for query in ("area=PSY-B1", "area=PKM-B", "area=611102", "area=6111022001", "area=PSY-X9"):
         assert client.get(f"/ekspor/eppgbm.xlsx?{query}&period={PERIOD}").status_code == 404, query
@@ -117,9 +136,15 @@ def test_summary_table_downloads_as_csv_and_xlsx(app, web, kids):
     by_code = {row[header.index("kode")]: row for row in body}
     assert set(by_code) == {"PSY-A1", "PSY-A2", "PSY-B1"}
     unit = indicator_row(app, "dinas", PERIOD, "posyandu", "PSY-A1", "6111")
-    assert by_code["PSY-A1"][header.index("ds_pembilang")] == str(unit["indicators"]["ds"]["numerator"])
-    assert by_code["PSY-A1"][header.index("ds_penyebut")] == str(unit["indicators"]["ds"]["denominator"])
-    book = workbook(client.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111&format=xlsx"))
+    assert by_code["PSY-A1"][header.index("ds_pembilang")] == str(
+        unit["indicators"]["ds"]["numerator"]
+    )
+    assert by_code["PSY-A1"][header.index("ds_penyebut")] == str(
+        unit["indicators"]["ds"]["denominator"]
+    )
+    book = workbook(
+        client.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111&format=xlsx")
+    )
     sheet = [list(r) for r in book[book.sheetnames[0]].iter_rows(values_only=True)]
     assert sheet[0] == header and len(sheet) == 4
     pkm = client = web("pkm_a")
@@ -156,22 +181,54 @@ def test_eppgbm_export_of_many_children_streams_every_row(app, web, world):
     from server.extensions import db
     from server.models import Record
 
-    scope = {"posyandu_id": "PSY-A2", "desa_code": "6111012001", "kecamatan_code": "611101",
-             "puskesmas_id": "PKM-A"}
+    scope = {
+        "posyandu_id": "PSY-A2",
+        "desa_code": "6111012001",
+        "kecamatan_code": "611101",
+        "puskesmas_id": "PKM-A",
+    }
     with app.app_context():
         rows = []
         for i in range(1500):
             pid = str(uuid.uuid4())
-            rows.append(Record(id=pid, kind="person", version=1, deleted=False, field_meta={},
-                               fields={"id": pid, "posyandu_id": "PSY-A2", "name": f"Anak {i:04d}",
-                                       "sex": "MF"[i % 2], "birth_date": "2025-01-15",
-                                       "nik": f"611101{i:010d}"}, **scope))
+            rows.append(
+                Record(
+                    id=pid,
+                    kind="person",
+                    version=1,
+                    deleted=False,
+                    field_meta={},
+                    fields={
+                        "id": pid,
+                        "posyandu_id": "PSY-A2",
+                        "name": f"Anak {i:04d}",
+                        "sex": "MF"[i % 2],
+                        "birth_date": "2025-01-15",
+                        "nik": f"611101{i:010d}",
+                    },
+                    **scope,
+                )
+            )
             vid = str(uuid.uuid4())
-            rows.append(Record(id=vid, kind="child_visit", version=1, deleted=False, field_meta={},
-                               person_id=pid, fields={
-                                   "id": vid, "person_id": pid, "posyandu_id": "PSY-A2",
-                                   "visit_date": "2026-06-05", "weight_kg": 9.5,
-                                   "categories": {"waz": "Berat badan normal"}}, **scope))
+            rows.append(
+                Record(
+                    id=vid,
+                    kind="child_visit",
+                    version=1,
+                    deleted=False,
+                    field_meta={},
+                    person_id=pid,
+                    fields={
+                        "id": vid,
+                        "person_id": pid,
+                        "posyandu_id": "PSY-A2",
+                        "visit_date": "2026-06-05",
+                        "weight_kg": 9.5,
+                        "categories": {"waz": "Berat badan normal"},
+                    },
+                    **scope,
+                )
+            )
         db.session.add_all(rows)
         db.session.commit()
     response = web("kec_a").get(f"/ekspor/eppgbm.xlsx?area=PSY-A2&period={PERIOD}")
@@ -180,5 +237,7 @@ def test_eppgbm_export_of_many_children_streams_every_row(app, web, world):
     dasar = sheet_rows(book, "Data Dasar")
     growth = sheet_rows(book, "Pemantauan Pertumbuhan")
     assert len(dasar) == 1501 and len(growth) == 1501
-    assert all(row[1].startswith("6111") and "*" in row[1] for row in dasar[1:])  # kecamatan: masked
+    assert all(
+        row[1].startswith("6111") and "*" in row[1] for row in dasar[1:]
+    )  # kecamatan: masked
     assert growth[1][3] == "05/06/2026" and growth[1][8] == "Berat badan normal"

@@ -23,8 +23,9 @@ def make_conflict(device, *, name_a="Nama A", name_b="Nama B"):
     a.push([a.mutation("person", p)])
     a.push([a.mutation("person", {"name": name_a}, record_id=p["id"], base_version=1)])
     b.clock_ms = a.clock_ms + 1000
-    result = b.push([b.mutation("person", {"name": name_b}, record_id=p["id"],
-                                base_version=1)]).json()["results"][0]
+    result = b.push(
+        [b.mutation("person", {"name": name_b}, record_id=p["id"], base_version=1)]
+    ).json()["results"][0]
     assert result["status"] == "conflict"
     return a, b, p
 
@@ -44,17 +45,37 @@ def write(app, items):
 
 
 def meeting(kec="611101", **over):
-    return {"id": new_id(), "kecamatan_code": kec, "kind": "tribulanan_rutin", "year": 2026,
-            "quarter": 4, "meeting_date": "2026-10-10", "status": "held", "chair_name": "Camat",
-            "attendance": [{"name": "Pak Danramil", "sector": "koramil"},
-                           {"name": "Bu PKK", "sector": "pkk"}, {"name": "Bu Ketua", "sector": "pkk"}],
-            "problems": [{"description": "D/S rendah di Sutera"}], **over}
+    return {
+        "id": new_id(),
+        "kecamatan_code": kec,
+        "kind": "tribulanan_rutin",
+        "year": 2026,
+        "quarter": 4,
+        "meeting_date": "2026-10-10",
+        "status": "held",
+        "chair_name": "Camat",
+        "attendance": [
+            {"name": "Pak Danramil", "sector": "koramil"},
+            {"name": "Bu PKK", "sector": "pkk"},
+            {"name": "Bu Ketua", "sector": "pkk"},
+        ],
+        "problems": [{"description": "D/S rendah di Sutera"}],
+        **over,
+    }
 
 
 def agreement(m, **over):
-    return {"id": new_id(), "meeting_id": m["id"], "kecamatan_code": m["kecamatan_code"],
-            "action": "Sweeping balita tidak datang", "sector": "pkk", "pic_name": "Ketua PKK",
-            "due_date": "2026-11-01", "status": "in_progress", **over}
+    return {
+        "id": new_id(),
+        "meeting_id": m["id"],
+        "kecamatan_code": m["kecamatan_code"],
+        "action": "Sweeping balita tidak datang",
+        "sector": "pkk",
+        "pic_name": "Ketua PKK",
+        "due_date": "2026-11-01",
+        "status": "in_progress",
+        **over,
+    }
 
 
 def record(app, record_id):
@@ -93,10 +114,15 @@ def test_resolve_conflict_as_puskesmas_syncs_back(app, web, device):
     assert refused.status_code == 400  # no CSRF token
     other = web("pkm_b")
     token_b = csrf_token(other.get("/konflik").text)
-    assert other.post(f"/konflik/{cid}/selesaikan",
-                      data={"choice": "loser", "csrf_token": token_b}).status_code == 404
-    done = client.post(f"/konflik/{cid}/selesaikan",
-                       data={"choice": "loser", "csrf_token": csrf_token(page.text)})
+    assert (
+        other.post(
+            f"/konflik/{cid}/selesaikan", data={"choice": "loser", "csrf_token": token_b}
+        ).status_code
+        == 404
+    )
+    done = client.post(
+        f"/konflik/{cid}/selesaikan", data={"choice": "loser", "csrf_token": csrf_token(page.text)}
+    )
     assert done.status_code == 303
     fields, version = record(app, p["id"])
     assert fields["name"] == "Nama A" and version == 4
@@ -106,8 +132,9 @@ def test_resolve_conflict_as_puskesmas_syncs_back(app, web, device):
     assert conflict_ids(client.get("/konflik").text) == []
     resolved = client.get("/konflik?status=resolved").text
     assert conflict_ids(resolved) == [cid] and "Diselesaikan oleh pkm_a" in resolved
-    again = client.post(f"/konflik/{cid}/selesaikan",
-                        data={"choice": "winner", "csrf_token": csrf_token(page.text)})
+    again = client.post(
+        f"/konflik/{cid}/selesaikan", data={"choice": "winner", "csrf_token": csrf_token(page.text)}
+    )
     assert again.status_code == 409 and "sudah diselesaikan" in again.text
 
 
@@ -123,8 +150,9 @@ def test_invalid_chosen_value_is_explained_in_indonesian(app, web, device):
         cid = conflict.id
     client = web("pkm_a")
     token = csrf_token(client.get("/konflik").text)
-    response = client.post(f"/konflik/{cid}/selesaikan", data={"choice": "loser",
-                                                               "csrf_token": token})
+    response = client.post(
+        f"/konflik/{cid}/selesaikan", data={"choice": "loser", "csrf_token": token}
+    )
     assert response.status_code == 422
     assert "Nilai yang dipilih tidak valid" in response.text
     assert conflict_ids(client.get("/konflik").text) == [cid]  # still open
@@ -142,9 +170,17 @@ def test_lokmin_lists_meetings_attendance_and_overdue(app, web):
     late, done = agreement(m), agreement(m, action="Sudah beres", status="done")
     future = agreement(m, action="Nanti", due_date=(TODAY + dt.timedelta(days=30)).isoformat())
     other = meeting("611102")
-    write(app, [("lokmin_meeting", m), ("lokmin_agreement", late), ("lokmin_agreement", done),
-                ("lokmin_agreement", future), ("lokmin_meeting", other),
-                ("lokmin_agreement", agreement(other, action="Rahasia B"))])
+    write(
+        app,
+        [
+            ("lokmin_meeting", m),
+            ("lokmin_agreement", late),
+            ("lokmin_agreement", done),
+            ("lokmin_agreement", future),
+            ("lokmin_meeting", other),
+            ("lokmin_agreement", agreement(other, action="Rahasia B")),
+        ],
+    )
     text = web("kec_a").get("/lokmin").text
     assert "Sukadana" in text and "Triwulan 4 2026" in text
     assert "PKK 2" in text or re.search(r"PKK[^,<]* 2", text)
@@ -163,49 +199,82 @@ def test_kecamatan_creates_meeting_and_agreement_and_updates_status(app, web):
     client = web("kec_a")
     token = csrf_token(client.get("/lokmin").text)
     assert client.post("/lokmin/pertemuan", data={"kind": "tribulanan_rutin"}).status_code == 400
-    created = client.post("/lokmin/pertemuan", data={
-        "csrf_token": token, "kecamatan_code": "611101", "kind": "tribulanan_rutin",
-        "year": "2026", "quarter": "4", "meeting_date": "2026-10-12", "status": "held",
-        "venue": "Aula Kecamatan", "attendance": "Pak Camat; kecamatan\nBu Bidan; puskesmas; PKM-A",
-        "problems": "Cakupan D/S rendah"})
+    created = client.post(
+        "/lokmin/pertemuan",
+        data={
+            "csrf_token": token,
+            "kecamatan_code": "611101",
+            "kind": "tribulanan_rutin",
+            "year": "2026",
+            "quarter": "4",
+            "meeting_date": "2026-10-12",
+            "status": "held",
+            "venue": "Aula Kecamatan",
+            "attendance": "Pak Camat; kecamatan\nBu Bidan; puskesmas; PKM-A",
+            "problems": "Cakupan D/S rendah",
+        },
+    )
     assert created.status_code == 303, created.text
     from server.extensions import db
     from server.models import Record
+
     with app.app_context():
-        row = db.session.execute(sa.select(Record).where(
-            Record.kind == "lokmin_meeting")).scalar_one()
+        row = db.session.execute(
+            sa.select(Record).where(Record.kind == "lokmin_meeting")
+        ).scalar_one()
         meeting_id, fields = row.id, row.fields
-    assert fields["attendance"][1] == {**fields["attendance"][1], "name": "Bu Bidan",
-                                       "sector": "puskesmas", "institution": "PKM-A"}
+    assert fields["attendance"][1] == {
+        **fields["attendance"][1],
+        "name": "Bu Bidan",
+        "sector": "puskesmas",
+        "institution": "PKM-A",
+    }
     assert fields["problems"][0]["description"] == "Cakupan D/S rendah"
     page = client.get("/lokmin").text
     assert "Aula Kecamatan" in page
-    assert client.post(f"/lokmin/pertemuan/{meeting_id}/kesepakatan",
-                       data={"action": "Tanpa token"}).status_code == 400
-    bad = client.post(f"/lokmin/pertemuan/{meeting_id}/kesepakatan", data={
-        "csrf_token": token, "action": "", "due_date": "2026-13-45", "status": "planned"})
+    assert (
+        client.post(
+            f"/lokmin/pertemuan/{meeting_id}/kesepakatan", data={"action": "Tanpa token"}
+        ).status_code
+        == 400
+    )
+    bad = client.post(
+        f"/lokmin/pertemuan/{meeting_id}/kesepakatan",
+        data={"csrf_token": token, "action": "", "due_date": "2026-13-45", "status": "planned"},
+    )
     assert bad.status_code == 422
     assert "Data belum dapat disimpan" in bad.text and 'data-field="action"' in bad.text
     assert 'data-field="due_date"' in bad.text
-    ok = client.post(f"/lokmin/pertemuan/{meeting_id}/kesepakatan", data={
-        "csrf_token": token, "action": "Kelas ibu balita", "sector": "pkk", "pic_name": XSS,
-        "due_date": "2026-11-01", "status": "planned"})
+    ok = client.post(
+        f"/lokmin/pertemuan/{meeting_id}/kesepakatan",
+        data={
+            "csrf_token": token,
+            "action": "Kelas ibu balita",
+            "sector": "pkk",
+            "pic_name": XSS,
+            "due_date": "2026-11-01",
+            "status": "planned",
+        },
+    )
     assert ok.status_code == 303, ok.text
     page = client.get("/lokmin").text
     (aid,) = re.findall(r'id="agreement-([0-9a-f-]{36})"', page)
     assert f'id="agreement-{aid}" class="overdue"' in page
     assert XSS not in page and html.escape(XSS) in page
     assert client.post(f"/lokmin/kesepakatan/{aid}", data={"status": "done"}).status_code == 400
-    updated = client.post(f"/lokmin/kesepakatan/{aid}", data={
-        "csrf_token": token, "status": "done", "progress_note": "Selesai 3 kelas"})
+    updated = client.post(
+        f"/lokmin/kesepakatan/{aid}",
+        data={"csrf_token": token, "status": "done", "progress_note": "Selesai 3 kelas"},
+    )
     assert updated.status_code == 303
     fields, version = record(app, aid)
     assert fields["status"] == "done" and fields["progress_note"] == "Selesai 3 kelas"
     assert version == 2 and fields["action"] == "Kelas ibu balita"
     page = client.get("/lokmin").text
     assert f'id="agreement-{aid}" class="overdue"' not in page and "Selesai 3 kelas" in page
-    invalid = client.post(f"/lokmin/kesepakatan/{aid}", data={"csrf_token": token,
-                                                             "status": "bogus"})
+    invalid = client.post(
+        f"/lokmin/kesepakatan/{aid}", data={"csrf_token": token, "status": "bogus"}
+    )
     assert invalid.status_code == 422 and 'data-field="status"' in invalid.text
 
 
@@ -215,27 +284,59 @@ def test_dinas_and_other_kecamatan_may_not_write_lokmin(app, web):
     write(app, [("lokmin_meeting", m), ("lokmin_agreement", a)])
     dinas = web("dinas")
     token = csrf_token(dinas.get("/lokmin").text)
-    assert dinas.post(f"/lokmin/kesepakatan/{a['id']}",
-                      data={"csrf_token": token, "status": "done"}).status_code == 403
-    assert dinas.post(f"/lokmin/pertemuan/{m['id']}/kesepakatan",
-                      data={"csrf_token": token, "action": "x"}).status_code == 403
-    assert dinas.post("/lokmin/pertemuan", data={
-        "csrf_token": token, "kecamatan_code": "611101", "kind": "tribulanan_rutin",
-        "year": "2026"}).status_code == 403
+    assert (
+        dinas.post(
+            f"/lokmin/kesepakatan/{a['id']}", data={"csrf_token": token, "status": "done"}
+        ).status_code
+        == 403
+    )
+    assert (
+        dinas.post(
+            f"/lokmin/pertemuan/{m['id']}/kesepakatan", data={"csrf_token": token, "action": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        dinas.post(
+            "/lokmin/pertemuan",
+            data={
+                "csrf_token": token,
+                "kecamatan_code": "611101",
+                "kind": "tribulanan_rutin",
+                "year": "2026",
+            },
+        ).status_code
+        == 403
+    )
     pkm_b = web("pkm_b")  # reads lokmin of 611102 only: PKM-A's kecamatan is unknown to it
     token = csrf_token(pkm_b.get("/lokmin").text)
-    assert pkm_b.post(f"/lokmin/kesepakatan/{a['id']}",
-                      data={"csrf_token": token, "status": "done"}).status_code == 404
-    forged = pkm_b.post("/lokmin/pertemuan", data={
-        "csrf_token": token, "kecamatan_code": "611101", "kind": "tribulanan_rutin",
-        "year": "2026", "quarter": "4"})
+    assert (
+        pkm_b.post(
+            f"/lokmin/kesepakatan/{a['id']}", data={"csrf_token": token, "status": "done"}
+        ).status_code
+        == 404
+    )
+    forged = pkm_b.post(
+        "/lokmin/pertemuan",
+        data={
+            "csrf_token": token,
+            "kecamatan_code": "611101",
+            "kind": "tribulanan_rutin",
+            "year": "2026",
+            "quarter": "4",
+        },
+    )
     assert forged.status_code == 403
     assert record(app, a["id"])[0]["status"] == "in_progress"
     # A puskesmas in the kecamatan may update.
     pkm_a = web("pkm_a")
     token = csrf_token(pkm_a.get("/lokmin").text)
-    assert pkm_a.post(f"/lokmin/kesepakatan/{a['id']}",
-                      data={"csrf_token": token, "status": "done"}).status_code == 303
+    assert (
+        pkm_a.post(
+            f"/lokmin/kesepakatan/{a['id']}", data={"csrf_token": token, "status": "done"}
+        ).status_code
+        == 303
+    )
 
 
 # -- Mutu data -------------------------------------------------------------------------------------
@@ -248,10 +349,16 @@ def test_quality_page_scope_stale_implausible_and_skew(app, web, device):
     kader_b = device("kader_b1")
     p = person(birth_date="2025-06-10")
     good = child_visit(p, visit_date=TODAY.isoformat(), weight_kg=9.0, length_cm=75.0)
-    odd = child_visit(p, visit_date=(TODAY - dt.timedelta(days=1)).isoformat(), weight_kg=1.2,
-                      length_cm=75.0)
-    results = kader.push([kader.mutation("person", p), kader.mutation("child_visit", good),
-                          kader.mutation("child_visit", odd)]).json()["results"]
+    odd = child_visit(
+        p, visit_date=(TODAY - dt.timedelta(days=1)).isoformat(), weight_kg=1.2, length_cm=75.0
+    )
+    results = kader.push(
+        [
+            kader.mutation("person", p),
+            kader.mutation("child_visit", good),
+            kader.mutation("child_visit", odd),
+        ]
+    ).json()["results"]
     assert all(r["status"] in ("applied", "conflict") for r in results), results
     with app.app_context():
         db.session.get(Device, kader_b.device_id).clock_skew_ms = 9 * 60 * 1000
@@ -286,19 +393,36 @@ def test_weekly_counts_per_puskesmas(app, web, device):
     p1, p2 = person(birth_date="2025-06-10"), person(birth_date="2025-05-01", sex="M")
     dead = person(birth_date="2025-01-01", died_on=day)
     mother = person(birth_date="1998-01-01", name="Ibu Hamil")
-    preg = {"id": new_id(), "person_id": mother["id"], "posyandu_id": "PSY-A1",
-            "registered_on": day}
-    anc = {"id": new_id(), "pregnancy_id": preg["id"], "person_id": mother["id"],
-           "posyandu_id": "PSY-A1", "visit_date": day, "muac_cm": 21.0}
+    preg = {
+        "id": new_id(),
+        "person_id": mother["id"],
+        "posyandu_id": "PSY-A1",
+        "registered_on": day,
+    }
+    anc = {
+        "id": new_id(),
+        "pregnancy_id": preg["id"],
+        "person_id": mother["id"],
+        "posyandu_id": "PSY-A1",
+        "visit_date": day,
+        "muac_cm": 21.0,
+    }
     session = {"id": new_id(), "posyandu_id": "PSY-A1", "session_date": day, "opened": True}
     b_person = person("PSY-B1", desa_code="6111022001")
-    write(app, [("person", x) for x in (p1, p2, dead, mother, b_person)] + [
-        ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.0, length_cm=74.0)),
-        ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.1, length_cm=74.0)),
-        ("child_visit", child_visit(p2, visit_date=day, weight_kg=5.5, length_cm=74.0)),
-        ("child_visit", child_visit(p1, visit_date="2026-01-10", weight_kg=6.0)),
-        ("pregnancy", preg), ("anc_visit", anc), ("posyandu_session", session),
-        ("child_visit", child_visit(b_person, visit_date=day, weight_kg=9.0, length_cm=74.0))])
+    write(
+        app,
+        [("person", x) for x in (p1, p2, dead, mother, b_person)]
+        + [
+            ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.0, length_cm=74.0)),
+            ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.1, length_cm=74.0)),
+            ("child_visit", child_visit(p2, visit_date=day, weight_kg=5.5, length_cm=74.0)),
+            ("child_visit", child_visit(p1, visit_date="2026-01-10", weight_kg=6.0)),
+            ("pregnancy", preg),
+            ("anc_visit", anc),
+            ("posyandu_session", session),
+            ("child_visit", child_visit(b_person, visit_date=day, weight_kg=9.0, length_cm=74.0)),
+        ],
+    )
     week = f"{TODAY.isocalendar()[0]}-W{TODAY.isocalendar()[1]:02d}"
     text = web("dinas").get(f"/evaluasi-mingguan?week={week}").text
 
@@ -333,23 +457,31 @@ def test_users_page_lists_users_devices_and_revokes(web, device):
     url = f"/pengguna/perangkat/{kader.device_id}/cabut"
     assert client.post(url).status_code == 400  # no CSRF token
     dinas = web("dinas")
-    assert dinas.post(url, data={"csrf_token": csrf_token(dinas.get("/ringkasan").text)}
-                      ).status_code == 403
+    assert (
+        dinas.post(url, data={"csrf_token": csrf_token(dinas.get("/ringkasan").text)}).status_code
+        == 403
+    )
     assert kader.http.get(f"{kader.base}/sync/pull", timeout=10).status_code == 200
     done = client.post(url, data={"csrf_token": csrf_token(page.text)})
     assert done.status_code == 303
     assert "Dicabut" in client.get("/pengguna").text
     assert kader.http.get(f"{kader.base}/sync/pull", timeout=10).status_code == 401
-    assert client.post("/pengguna/perangkat/nope/cabut",
-                       data={"csrf_token": csrf_token(page.text)}).status_code == 404
+    assert (
+        client.post(
+            "/pengguna/perangkat/nope/cabut", data={"csrf_token": csrf_token(page.text)}
+        ).status_code
+        == 404
+    )
 
 
 def test_review_pages_in_english_have_no_missing_messages(app, web, device):
     make_conflict(device)
     m = meeting()
     write(app, [("lokmin_meeting", m), ("lokmin_agreement", agreement(m))])
-    for username, paths in (("pkm_a", ("/konflik", "/lokmin", "/mutu-data", "/evaluasi-mingguan")),
-                            ("admin", ("/pengguna", "/konflik?status=all"))):
+    for username, paths in (
+        ("pkm_a", ("/konflik", "/lokmin", "/mutu-data", "/evaluasi-mingguan")),
+        ("admin", ("/pengguna", "/konflik?status=all")),
+    ):
         client = web(username)
         for path in paths:
             sep = "&" if "?" in path else "?"
@@ -361,9 +493,17 @@ def test_review_pages_in_english_have_no_missing_messages(app, web, device):
 def test_meeting_form_errors_are_per_field_in_indonesian(web):
     client = web("pkm_a")
     token = csrf_token(client.get("/lokmin").text)
-    response = client.post("/lokmin/pertemuan", data={
-        "csrf_token": token, "kecamatan_code": "611101", "kind": "rapat_bebas", "year": "tahun",
-        "venue": "Aula <b>Puskesmas</b>", "attendance": "Pak Lurah; bukan_sektor"})
+    response = client.post(
+        "/lokmin/pertemuan",
+        data={
+            "csrf_token": token,
+            "kecamatan_code": "611101",
+            "kind": "rapat_bebas",
+            "year": "tahun",
+            "venue": "Aula <b>Puskesmas</b>",
+            "attendance": "Pak Lurah; bukan_sektor",
+        },
+    )
     assert response.status_code == 422
     for field in ("kind", "year", "attendance"):
         assert f'data-field="{field}"' in response.text, field

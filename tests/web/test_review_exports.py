@@ -43,8 +43,9 @@ def table(client, url: str) -> list[list[str]]:
     assert "attachment" in as_csv.headers["Content-Disposition"]
     assert as_xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     rows = read_csv(as_csv)
-    assert [[same(v) for v in row] for row in read_xlsx(as_xlsx)] == \
-        [[same(v) for v in row] for row in rows]
+    assert [[same(v) for v in row] for row in read_xlsx(as_xlsx)] == [
+        [same(v) for v in row] for row in rows
+    ]
     return rows
 
 
@@ -72,7 +73,7 @@ def test_conflicts_download_matches_page_and_scope(web, device):
     client = web("pkm_a")
     page = client.get("/konflik").text
     assert re.search(r'href="/konflik\?format=csv&amp;status=open"', page)
-    assert 'format=xlsx&amp;status=open' in page and "Unduh:" in page
+    assert "format=xlsx&amp;status=open" in page and "Unduh:" in page
     rows = table(client, "/konflik")
     assert rows[0][:5] == ["Data", "Jenis", "Isian", "Nilai berlaku", "Nilai berlaku: oleh"]
     assert len(rows) - 1 == len(conflict_ids(page)) == 1
@@ -113,15 +114,26 @@ def test_quality_downloads_match_page_and_scope(app, web, device):
         link = re.search(rf'href="(/mutu-data\?[^"]*format=csv[^"]*table={name}[^"]*)"', page)
         assert link and "days=30" in link.group(1), name
     devices = table(client, "/mutu-data?table=devices")
-    assert devices[0] == ["Pengguna", "Nama pengguna", "Peran", "Perangkat", "ID perangkat",
-                          "Kirim terakhir", "Ambil terakhir", "Dicabut"]
+    assert devices[0] == [
+        "Pengguna",
+        "Nama pengguna",
+        "Peran",
+        "Perangkat",
+        "ID perangkat",
+        "Kirim terakhir",
+        "Ambil terakhir",
+        "Dicabut",
+    ]
     shown = set(re.findall(r'data-device="([^"]+)"', section(page, "devices", "stale")))
     assert {r[4] for r in devices[1:]} == shown and kader.device_id in shown
     assert table(client, "/mutu-data") == devices  # the first table by default
     stale = table(client, "/mutu-data?table=stale&days=30")
     assert stale[0][0] == "Kode"
-    assert [r[0] for r in stale[1:]] == re.findall(
-        r'data-posyandu="([^"]+)"', section(page, "stale", "implausible")) == ["PSY-A2"]
+    assert (
+        [r[0] for r in stale[1:]]
+        == re.findall(r'data-posyandu="([^"]+)"', section(page, "stale", "implausible"))
+        == ["PSY-A2"]
+    )
     assert stale[1][3] == "belum pernah" and stale[1][4] == ""
     implausible = table(client, "/mutu-data?table=implausible")
     assert len(implausible) == 2 and implausible[1][0] == "Anak Ganjil"
@@ -147,9 +159,15 @@ def test_quality_downloads_match_page_and_scope(app, web, device):
 # -- Lokmin ----------------------------------------------------------------------------------------
 def test_lokmin_downloads_match_page_and_scope(app, web):
     m_a, m_b = meeting(), meeting("611102", chair_name="Camat B")
-    write(app, [("lokmin_meeting", m_a), ("lokmin_meeting", m_b),
-                ("lokmin_agreement", agreement(m_a, due_date="2020-01-01")),
-                ("lokmin_agreement", agreement(m_b, action="Rencana kecamatan B"))])
+    write(
+        app,
+        [
+            ("lokmin_meeting", m_a),
+            ("lokmin_meeting", m_b),
+            ("lokmin_agreement", agreement(m_a, due_date="2020-01-01")),
+            ("lokmin_agreement", agreement(m_b, action="Rencana kecamatan B")),
+        ],
+    )
     client = web("pkm_a")
     page = client.get("/lokmin").text
     assert "Unduh pertemuan:" in page and "Unduh kesepakatan:" in page
@@ -173,11 +191,19 @@ def test_lokmin_downloads_match_page_and_scope(app, web):
 def test_weekly_download_matches_page_and_scope(app, web):
     day = TODAY.isoformat()
     p1, b_person = person(birth_date="2025-06-10"), person("PSY-B1", desa_code="6111022001")
-    write(app, [("person", p1), ("person", b_person),
-                ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.0, length_cm=74.0)),
-                ("child_visit", child_visit(b_person, visit_date=day, weight_kg=9.0)),
-                ("posyandu_session", {"id": new_id(), "posyandu_id": "PSY-A1",
-                                      "session_date": day, "opened": True})])
+    write(
+        app,
+        [
+            ("person", p1),
+            ("person", b_person),
+            ("child_visit", child_visit(p1, visit_date=day, weight_kg=9.0, length_cm=74.0)),
+            ("child_visit", child_visit(b_person, visit_date=day, weight_kg=9.0)),
+            (
+                "posyandu_session",
+                {"id": new_id(), "posyandu_id": "PSY-A1", "session_date": day, "opened": True},
+            ),
+        ],
+    )
     client = web("dinas")
     page = client.get(f"/evaluasi-mingguan?week={WEEK}").text
     assert f"format=csv&amp;week={WEEK}" in page
@@ -213,8 +239,11 @@ def test_users_downloads_for_admin_only(web, device):
     assert [r[0] for r in users[1:]] == re.findall(r'data-user="([^"]+)"', page)
     assert ["kader_a1", "Kader A1", "kader", "PSY-A1", "Posyandu Melati", "Ya"] in users
     devices = table(admin, "/pengguna?table=devices")
-    assert [r[1] for r in devices[1:]] == re.findall(
-        r'data-device="([^"]+)"', section(page, "devices", "facilities")) == [kader.device_id]
+    assert (
+        [r[1] for r in devices[1:]]
+        == re.findall(r'data-device="([^"]+)"', section(page, "devices", "facilities"))
+        == [kader.device_id]
+    )
     facilities = table(admin, "/pengguna?table=facilities")
     assert ["PSY-A1", "Posyandu Melati", "posyandu", "Puskesmas Sukadana", "PKM-A"] in facilities
     for username in ("dinas", "pkm_a", "kader_a1"):
@@ -223,8 +252,9 @@ def test_users_downloads_for_admin_only(web, device):
 
 
 # -- bad parameters --------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/konflik", "/mutu-data", "/lokmin", "/evaluasi-mingguan",
-                                  "/pengguna"])
+@pytest.mark.parametrize(
+    "path", ["/konflik", "/mutu-data", "/lokmin", "/evaluasi-mingguan", "/pengguna"]
+)
 def test_bad_format_is_a_400_page_in_indonesian(web, path):
     client = web("admin")
     for fmt in ("pdf", "CSV", "xls"):

@@ -20,8 +20,10 @@ def test_sign_in_and_out(web):
 def test_wrong_password_shows_an_indonesian_error(app, world):
     client = app.test_client()
     page = client.get("/masuk")
-    response = client.post("/masuk", data={"username": "dinas", "password": "salah",
-                                           "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk",
+        data={"username": "dinas", "password": "salah", "csrf_token": csrf_token(page.text)},
+    )
     assert response.status_code == 401 and "Nama pengguna atau kata sandi salah." in response.text
 
 
@@ -47,6 +49,8 @@ def test_english_is_selectable(web):
 def test_open_redirect_after_sign_in_is_refused(app, world):
     client = app.test_client()
     page = client.get("/masuk?next=https://evil.example/")
-    response = client.post("/masuk?next=https://evil.example/", data={
-        "username": "dinas", "password": "rahasia-123", "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/masuk?next=https://evil.example/",
+        data={"username": "dinas", "password": "rahasia-123", "csrf_token": csrf_token(page.text)},
+    )
     assert response.headers["Location"].endswith("/ringkasan")

@@ -21,23 +21,45 @@ def seed(app) -> dict:
     from server.registry import write_records
 
     ani = person("PSY-A1", name="Ani Lestari", sex="F", birth_date="2025-06-10", nik=NIK_A)
-    budi = person("PSY-A1", name="Budi Santoso", sex="M", birth_date="2024-01-05", nik=NIK_B,
-                  mother_name="Rina")
-    citra = person("PSY-B1", desa_code="6111022001", name="Citra Dewi", sex="F",
-                   birth_date="2025-07-15", nik=NIK_C)
+    budi = person(
+        "PSY-A1",
+        name="Budi Santoso",
+        sex="M",
+        birth_date="2024-01-05",
+        nik=NIK_B,
+        mother_name="Rina",
+    )
+    citra = person(
+        "PSY-B1",
+        desa_code="6111022001",
+        name="Citra Dewi",
+        sex="F",
+        birth_date="2025-07-15",
+        nik=NIK_C,
+    )
     visits = [
         child_visit(ani, visit_date="2026-05-10", weight_kg=8.0, length_cm=68.0),
-        child_visit(ani, visit_date="2026-06-10", weight_kg=8.6, length_cm=70.0,
-                    vitamin_a="red", immunizations=["MR1"]),
-        child_visit(budi, visit_date="2026-05-12", weight_kg=9.1, length_cm=78.0,
-                    position="standing"),
-        child_visit(budi, visit_date="2026-06-12", weight_kg=9.0, length_cm=79.0,
-                    position="standing"),
+        child_visit(
+            ani,
+            visit_date="2026-06-10",
+            weight_kg=8.6,
+            length_cm=70.0,
+            vitamin_a="red",
+            immunizations=["MR1"],
+        ),
+        child_visit(
+            budi, visit_date="2026-05-12", weight_kg=9.1, length_cm=78.0, position="standing"
+        ),
+        child_visit(
+            budi, visit_date="2026-06-12", weight_kg=9.0, length_cm=79.0, position="standing"
+        ),
         child_visit(citra, visit_date="2026-06-15", weight_kg=7.5, length_cm=66.0),
     ]
     with app.app_context():
-        report = write_records(db.session, [("person", p) for p in (ani, budi, citra)] +
-                               [("child_visit", v) for v in visits])
+        report = write_records(
+            db.session,
+            [("person", p) for p in (ani, budi, citra)] + [("child_visit", v) for v in visits],
+        )
         assert not report.rejected, report.rejected
         db.session.commit()
     return {"ani": ani["id"], "budi": budi["id"], "citra": citra["id"]}
@@ -96,16 +118,19 @@ def analytics_rows(app, username, period, level, parent=None):
 
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        return analytics.indicator_rows(db.session, user_scope(db.session, user), period, level,
-                                        parent)
+        return analytics.indicator_rows(
+            db.session, user_scope(db.session, user), period, level, parent
+        )
 
 
 def unit_cells(html: str) -> dict[str, dict[str, str]]:
     """Return {code: {indicator key: "(n/d)"}} of the units table."""
     out = {}
     for code, body in re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S):
-        out[code] = {key: re.search(r"\((\d+/\d+)\)", cell).group(1)
-                     for key, cell in re.findall(r'data-key="(\w+)">(.*?)</td>', body, re.S)}
+        out[code] = {
+            key: re.search(r"\((\d+/\d+)\)", cell).group(1)
+            for key, cell in re.findall(r'data-key="(\w+)">(.*?)</td>', body, re.S)
+        }
     return out
 
 
@@ -116,24 +141,44 @@ def test_default_summary_is_last_month_at_the_users_top_level(web, kids):
     assert 'data-code="PKM-A"' in html and 'data-code="PKM-B"' not in html
 
 
-@pytest.mark.parametrize(("level", "parent", "next_level"), [
-    ("kabupaten", None, "kecamatan"), ("kecamatan", "6111", "puskesmas"),
-    ("puskesmas", "611101", "desa"), ("desa", "PKM-A", "posyandu"),
-    ("posyandu", "6111012001", None)])
-def test_summary_numbers_equal_the_analytics_at_every_level(app, web, kids, level, parent,
-                                                            next_level):
+@pytest.mark.parametrize(
+    ("level", "parent", "next_level"),
+    [
+        ("kabupaten", None, "kecamatan"),
+        ("kecamatan", "6111", "puskesmas"),
+        ("puskesmas", "611101", "desa"),
+        ("desa", "PKM-A", "posyandu"),
+        ("posyandu", "6111012001", None),
+    ],
+)
+def test_summary_numbers_equal_the_analytics_at_every_level(
+    app, web, kids, level, parent, next_level
+):
     query = f"/ringkasan?period={PERIOD}&level={level}" + (f"&parent={parent}" if parent else "")
     html = web("dinas").get(query).text
     cells = unit_cells(html)
     rows = analytics_rows(app, "dinas", PERIOD, level, parent)
     assert set(cells) == {row["code"] for row in rows}
     for row in rows:
-        for key in ("ds", "ks", "nd", "bgm", "two_t", "stunting", "wasting", "underweight",
-                    "vitamin_a", "kek"):
+        for key in (
+            "ds",
+            "ks",
+            "nd",
+            "bgm",
+            "two_t",
+            "stunting",
+            "wasting",
+            "underweight",
+            "vitamin_a",
+            "kek",
+        ):
             item = row["indicators"][key]
             assert cells[row["code"]][key] == f"{item['numerator']}/{item['denominator']}"
-        link = (f"level={next_level}&amp;parent={row['code']}" if next_level
-                else f"posyandu={row['code']}")
+        link = (
+            f"level={next_level}&amp;parent={row['code']}"
+            if next_level
+            else f"posyandu={row['code']}"
+        )
         assert link in html
     if parent is None:
         assert 'data-key="reporting"' in html
@@ -166,8 +211,12 @@ def test_puskesmas_user_never_sees_the_other_puskesmas(web, kids):
     client = web("pkm_a")
     html = client.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111").text
     assert "PSY-B1" not in html and "Anggrek" not in html and "PSY-A1" in html
-    for query in ("posyandu=PSY-B1", "level=posyandu&parent=6111022001",
-                  "level=desa&parent=PKM-B", "level=puskesmas&parent=611102"):
+    for query in (
+        "posyandu=PSY-B1",
+        "level=posyandu&parent=6111022001",
+        "level=desa&parent=PKM-B",
+        "level=puskesmas&parent=611102",
+    ):
         assert client.get(f"/ringkasan?period={PERIOD}&{query}").status_code == 404, query
     html = client.get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1").text
     assert kids["citra"] not in html
@@ -176,8 +225,15 @@ def test_puskesmas_user_never_sees_the_other_puskesmas(web, kids):
 
 def test_summary_parameters_are_checked(web, kids):
     client = web("dinas")
-    for query in ("period=2026-00", "period=abc", "level=provinsi", "level=kecamatan&parent=..%2F",
-                  "level=kabupaten&parent=611101", "format=pdf", "posyandu=PSY_A1"):
+    for query in (
+        "period=2026-00",
+        "period=abc",
+        "level=provinsi",
+        "level=kecamatan&parent=..%2F",
+        "level=kabupaten&parent=611101",
+        "format=pdf",
+        "posyandu=PSY_A1",
+    ):
         assert client.get(f"/ringkasan?{query}").status_code == 400, query
     assert client.get("/ringkasan?level=kecamatan&parent=9999").status_code == 404
 
@@ -197,23 +253,29 @@ def test_trend_has_twelve_months_from_the_analytics(app, web, kids):
     assert "vendor/chart.umd.min.js" in html
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username="dinas")).scalar_one()
-        months = analytics.trend(db.session, user_scope(db.session, user), "kecamatan", "611101",
-                                 PERIOD)
+        months = analytics.trend(
+            db.session, user_scope(db.session, user), "kecamatan", "611101", PERIOD
+        )
     ds = [m["indicators"]["ds"] for m in months]
-    expected = [round(100 * d["numerator"] / d["denominator"], 1) if d["denominator"] else None
-                for d in ds]
+    expected = [
+        round(100 * d["numerator"] / d["denominator"], 1) if d["denominator"] else None for d in ds
+    ]
     assert data["charts"][0]["series"][0]["values"] == expected
     assert expected[-1] == 100.0
     balok = data["charts"][1]["series"]
     assert [s["label"] for s in balok] == ["S", "K", "D", "N"]
     assert [s["values"][-1] for s in balok] == [months[-1]["counts"][k] for k in "SKDN"]
     assert data["charts"][2]["series"][0]["values"][-1] == round(
-        100 * months[-1]["indicators"]["stunting"]["numerator"]
-        / months[-1]["indicators"]["stunting"]["denominator"], 1)
+        100
+        * months[-1]["indicators"]["stunting"]["numerator"]
+        / months[-1]["indicators"]["stunting"]["denominator"],
+        1,
+    )
     stunting = months[-1]["indicators"]["stunting"]
     assert f"({stunting['numerator']}/{stunting['denominator']})" in html
-    csv_text = web("dinas").get(f"/tren?code=611101&period={PERIOD}&format=csv").get_data(
-        as_text=True)
+    csv_text = (
+        web("dinas").get(f"/tren?code=611101&period={PERIOD}&format=csv").get_data(as_text=True)
+    )
     assert csv_text.lstrip("\ufeff").splitlines()[-1].startswith(f"{PERIOD},2,2,")
 
 

@@ -44,8 +44,11 @@ def test_dinas_drills_down_to_a_child_and_downloads_exports(app, server, page):
     with page.expect_download() as info:
         page.click("#export-sip6")
     sip = read_book(info.value)
-    values = {row[1]: row[2] for row in sip["Format 6"].iter_rows(values_only=True)
-              if len(row) > 2 and row[1]}
+    values = {
+        row[1]: row[2]
+        for row in sip["Format 6"].iter_rows(values_only=True)
+        if len(row) > 2 and row[1]
+    }
     assert values["D: balita ditimbang"] == 2
 
     with page.expect_download() as info:

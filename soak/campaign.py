@@ -101,7 +101,7 @@ class SimDevice:
         from field_client.service import RecordService
         from field_client.store import Store
         from field_client.sync import SyncAgent, make_session
-        from tests.support.world import PASSWORD
+        from testkit.world import PASSWORD
 
         self.name, self.username = name, username
         self.posyandu = POSYANDU_OF[username]
@@ -184,9 +184,9 @@ class Campaign:
     ):
         from server import create_app
         from server.extensions import db
-        from tests.support import world
-        from tests.support.faultproxy import FaultProxy
-        from tests.support.servers import LiveServer, reset_database, test_config
+        from testkit import world
+        from testkit.faultproxy import FaultProxy
+        from testkit.servers import LiveServer, reset_database, test_config
 
         self.seed, self.rng, self.workdir = seed, random.Random(seed), workdir
         url = database_url or f"sqlite:///{workdir}/server.sqlite3"

@@ -7,8 +7,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.support.faultproxy import FaultProxy
-from tests.support.world import PASSWORD
+from testkit.faultproxy import FaultProxy
+from testkit.world import PASSWORD
 
 POSYANDU = "PSY-A1"
 

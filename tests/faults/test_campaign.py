@@ -7,7 +7,7 @@ import json
 import pytest
 
 from soak.campaign import CAMPAIGN_FAULTS, DEVICES, SYNCS_PER_ROUND, run_campaign
-from tests.support import servers
+from testkit import servers
 
 SEED = 20261124
 SCENARIOS = 50

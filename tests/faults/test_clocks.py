@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.sync import hlc as hlc_mod
-from tests.support.world import PASSWORD
+from testkit.world import PASSWORD
 
 from .conftest import server_device, server_records
 

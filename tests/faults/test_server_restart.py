@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from field_client.sync import SyncError
-from tests.support import servers, world
-from tests.support.faultproxy import FaultProxy
+from testkit import servers, world
+from testkit.faultproxy import FaultProxy
 
 from .conftest import POSYANDU, Device, assert_converged, new_id, server_log, server_records
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.support import world as world_mod
-from tests.support.factories import child_visit, new_id, person
-from tests.support.servers import BACKENDS, database_url, reset_database, test_config
+from testkit import world as world_mod
+from testkit.factories import child_visit, new_id, person
+from testkit.servers import BACKENDS, database_url, reset_database, test_config
 
 HLC = itertools.count(1_764_000_000_000, 10)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from testkit import world as world_mod
 from tests.security.conftest import MARKERS, READERS, ROLE_USERS, Seeded, forbidden_markers
-from tests.support import world as world_mod
 
 REFERENCE_IDS = {w["id"] for w in world_mod.WILAYAH} | {f["id"] for f in world_mod.FACILITIES}
 POSYANDU_OF = {"A1": "PSY-A1", "A2": "PSY-A2", "B1": "PSY-B1"}
@@ -234,7 +234,7 @@ def push_of(make):
 
 def new_person_in(posyandu: str):
     def make(s, user, caller):
-        from tests.support.factories import person
+        from testkit.factories import person
 
         return caller.mutation(
             "person", person(posyandu, desa_code="6111022001", name="Anak Zorbxx")
@@ -292,7 +292,7 @@ def push_other_device(s: Seeded, user):
     if user is None:
         return {"device_id": s.devices["kader_b1"], "mutations": []}
     caller = s.callers[user]
-    from tests.support.factories import person
+    from testkit.factories import person
 
     m = caller.mutation("person", person("PSY-A1", name="Anak Zorbxx"))
     return {"device_id": s.devices["kader_b1"], "mutations": [m]}

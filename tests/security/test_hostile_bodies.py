@@ -15,8 +15,8 @@ import uuid
 import pytest
 
 from shared import records
+from testkit.factories import person
 from tests.security.conftest import Seeded
-from tests.support.factories import person
 
 POST_ENDPOINTS = [
     "/api/v1/auth/login",

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
+from testkit.factories import person
 from tests.security.conftest import Seeded, forbidden_markers
-from tests.support.factories import person
 
 SQL = [
     "' OR 1=1 --",

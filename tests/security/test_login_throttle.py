@@ -14,7 +14,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.support import world as world_mod
+from testkit import world as world_mod
 from tests.web.conftest import csrf_token
 
 VARIANTS = ["kader_a1", "KADER_A1", "Kader_A1", " kader_a1", "kader_a1 ", "\tKaDeR_a1\n"]

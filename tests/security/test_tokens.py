@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.auth import PUBLIC_API_ENDPOINTS
-from tests.support import world as world_mod
+from testkit import world as world_mod
 from tests.web.conftest import csrf_token, sign_in
 
 EXPECTED_MESSAGES = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import world as world_mod
+from testkit import world as world_mod
 from tests.web.conftest import csrf_token, sign_in
 
 NEXT = [

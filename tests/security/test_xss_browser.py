@@ -16,9 +16,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from testkit import world as world_mod
+from testkit.servers import live_server
 from tests.security.conftest import XSS
-from tests.support import world as world_mod
-from tests.support.servers import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

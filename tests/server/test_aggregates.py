@@ -46,7 +46,7 @@ from server.auth import user_scope
 from server.extensions import db
 from server.models import IndicatorMonth, Record, User
 from shared.indicators import month_indicators
-from tests.support import factories
+from testkit import factories
 
 OCT, SEP, AUG = "2026-10", "2026-09", "2026-08"
 
@@ -412,7 +412,7 @@ def test_resolving_a_conflict_updates_the_aggregates(app, device):
     from server.auth import user_scope
     from server.extensions import db
     from server.models import User
-    from tests.support.factories import child_visit, person
+    from testkit.factories import child_visit, person
 
     a, b = device("kader_a1"), device("bidan_a")
     child = person(birth_date="2025-06-10")

@@ -7,8 +7,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from testkit.factories import person
 from tests.server.conftest import HttpDevice
-from tests.support.factories import person
 
 WRITERS = ("kader_a1", "kader_a2", "bidan_a", "kader_b1")
 BATCHES, BATCH_SIZE = 8, 15

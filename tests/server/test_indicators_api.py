@@ -10,7 +10,7 @@ from server import analytics
 from server.auth import user_scope
 from server.extensions import db
 from server.models import User
-from tests.support import factories
+from testkit import factories
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from tests.support import world as world_mod
-from tests.support.factories import person
+from testkit import world as world_mod
+from testkit.factories import person
 
 HLC = itertools.count(1_764_000_000_000)
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from shared.sync.digest import scope_digest
-from tests.support.factories import child_visit, person
+from testkit.factories import child_visit, person
 
 
 def test_login_returns_token_device_and_scope(device):

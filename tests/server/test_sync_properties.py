@@ -24,8 +24,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.support import world as world_mod
-from tests.support.servers import reset_database
+from testkit import world as world_mod
+from testkit.servers import reset_database
 
 RECORD_IDS = [str(uuid.UUID(int=i + 1, version=4)) for i in range(3)]
 NAMES = ["Ani", "Budi", "Citra", "Dewi", "Eko", "Fitri"]

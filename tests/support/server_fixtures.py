@@ -11,8 +11,8 @@ from itertools import count
 import pytest
 import requests
 
-from tests.support import world as world_mod
-from tests.support.servers import BACKENDS, database_url, live_server, reset_database, test_config
+from testkit import world as world_mod
+from testkit.servers import BACKENDS, database_url, live_server, reset_database, test_config
 
 
 @pytest.fixture(params=BACKENDS)

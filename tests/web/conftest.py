@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support import world as world_mod
+from testkit import world as world_mod
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

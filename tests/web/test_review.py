@@ -8,7 +8,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.support.factories import child_visit, new_id, person
+from testkit.factories import child_visit, new_id, person
 from tests.web.conftest import csrf_token
 
 XSS = "<script>alert(1)</script>"

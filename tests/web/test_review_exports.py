@@ -10,7 +10,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.factories import child_visit, new_id, person
+from testkit.factories import child_visit, new_id, person
 from tests.web.test_review import agreement, conflict_ids, make_conflict, meeting, write
 
 TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support.factories import child_visit, person
+from testkit.factories import child_visit, person
 
 PERIOD = "2026-06"
 NIK_A = "6111015006250001"

@@ -10,7 +10,7 @@ import requests
 
 from field_client.app import create_app
 from field_client.launcher import launch_url, local_server
-from tests.support.world import PASSWORD
+from testkit.world import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

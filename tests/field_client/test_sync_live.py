@@ -318,7 +318,7 @@ def test_auto_sync_runs_when_triggered_and_stops(make_device):
 
 def test_cli_login_sync_and_status(tmp_path, live_server, capsys):
     from field_client.cli import main
-    from tests.support.world import PASSWORD
+    from testkit.world import PASSWORD
 
     data = str(tmp_path / "cli")
     assert (

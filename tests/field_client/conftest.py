@@ -26,7 +26,7 @@ POSYANDU = "PSY-A1"
 
 
 @pytest.fixture
-def app(data_dir):
+def local_app(data_dir):
     """Build the local app on an empty device store (today fixed for stable reports)."""
     from field_client.app import create_app
 
@@ -36,23 +36,23 @@ def app(data_dir):
 
 
 @pytest.fixture
-def client(app):
+def local_client(local_app):
     """Return a test client that sends the launch token (like an automation client)."""
-    test_client = app.test_client()
+    test_client = local_app.test_client()
     test_client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
     return test_client
 
 
 @pytest.fixture
-def browser_client(app):
+def browser_client(local_app):
     """Return a test client that has opened the launch URL (cookie) but not unlocked yet."""
-    test_client = app.test_client()
+    test_client = local_app.test_client()
     response = test_client.get(f"/?launch={TOKEN}")
     assert response.status_code == 302
     return test_client
 
 
-def make_person(client, **fields):
+def make_person(local_client, **fields):
     """Register a person through the API and return the record."""
     data = {
         "posyandu_id": POSYANDU,
@@ -62,7 +62,7 @@ def make_person(client, **fields):
         "mother_name": "Siti",
         **fields,
     }
-    response = client.post("/api/records/person", json=data)
+    response = local_client.post("/api/records/person", json=data)
     assert response.status_code == 201, response.json
     return response.get_json()
 
@@ -76,8 +76,8 @@ def live_server(backend, tmp_path_factory):
     """
     from server import create_app as create_server
     from server.extensions import db
-    from tests.support import world
-    from tests.support.servers import database_url, live_server, reset_database, test_config
+    from testkit import world
+    from testkit.servers import database_url, live_server, reset_database, test_config
 
     tmp = tmp_path_factory.getbasetemp()
     server_app = create_server(
@@ -99,7 +99,7 @@ class Device:
     def __init__(self, data_dir, server_url, username="kader_a1", **agent_kwargs):
         from field_client.store import Store
         from field_client.sync import SyncAgent
-        from tests.support.world import PASSWORD
+        from testkit.world import PASSWORD
 
         self.store = Store.open(data_dir)
         self.agent = SyncAgent(self.store, **agent_kwargs)

@@ -11,8 +11,8 @@ from field_client.launcher import launch_url, local_server
 from .conftest import POSYANDU, TOKEN, make_person
 
 
-def visit(client, person_id, day, weight, **extra):
-    return client.post(
+def visit(local_client, person_id, day, weight, **extra):
+    return local_client.post(
         "/api/records/child_visit",
         json={"person_id": person_id, "visit_date": day, "weight_kg": weight, **extra},
     )
@@ -22,8 +22,8 @@ def visit(client, person_id, day, weight, **extra):
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Launch-Token": "wrong"}])
-def test_requests_without_the_launch_token_are_refused(app, headers):
-    anonymous = app.test_client()
+def test_requests_without_the_launch_token_are_refused(local_app, headers):
+    anonymous = local_app.test_client()
     assert anonymous.get("/api/records/person", headers=headers).status_code == 403
     response = anonymous.post("/api/records/person", json={"name": "X"}, headers=headers)
     assert response.status_code == 403
@@ -31,8 +31,8 @@ def test_requests_without_the_launch_token_are_refused(app, headers):
     assert anonymous.get("/", headers=headers).status_code == 403
 
 
-def test_launch_url_sets_a_strict_http_only_cookie(app):
-    anonymous = app.test_client()
+def test_launch_url_sets_a_strict_http_only_cookie(local_app):
+    anonymous = local_app.test_client()
     response = anonymous.get(f"/registrasi?launch={TOKEN}")
     assert response.status_code == 302 and response.location == "/registrasi"
     cookie = response.headers["Set-Cookie"]
@@ -45,16 +45,16 @@ def test_cookie_alone_does_not_open_the_api_before_the_pin(browser_client):
     assert response.get_json()["error"]["code"] == "locked"
 
 
-def test_browser_writes_must_be_json(browser_client, app):
-    store = app.extensions["posyandu"].store
+def test_browser_writes_must_be_json(browser_client, local_app):
+    store = local_app.extensions["posyandu"].store
     security.set_pin(store, "2468")
     assert browser_client.post("/unlock", data={"pin": "2468"}).status_code == 302
     response = browser_client.post("/api/records/person", data={"name": "X"})
     assert response.status_code == 415
 
 
-def test_static_assets_need_no_token(app):
-    response = app.test_client().get("/static/app.js")
+def test_static_assets_need_no_token(local_app):
+    response = local_app.test_client().get("/static/app.js")
     assert response.status_code == 200
     response.close()
 
@@ -62,16 +62,16 @@ def test_static_assets_need_no_token(app):
 # -- records -----------------------------------------------------------------------------
 
 
-def test_created_record_is_saved_and_queued_for_sync(client, app):
-    person = make_person(client)
+def test_created_record_is_saved_and_queued_for_sync(local_client, local_app):
+    person = make_person(local_client)
     assert person["fields"]["name"] == "Ani" and person["sync_state"] == "pending"
-    assert client.get(f"/api/records/person/{person['id']}").get_json()["id"] == person["id"]
-    status = client.get("/api/sync/status").get_json()
+    assert local_client.get(f"/api/records/person/{person['id']}").get_json()["id"] == person["id"]
+    status = local_client.get("/api/sync/status").get_json()
     assert status["pending"] == 1 and status["quarantined"] == 0
 
 
-def test_invalid_input_gets_422_with_indonesian_messages_per_field(client):
-    response = client.post(
+def test_invalid_input_gets_422_with_indonesian_messages_per_field(local_client):
+    response = local_client.post(
         "/api/records/person",
         json={"posyandu_id": POSYANDU, "sex": "X", "birth_date": "2031-01-01"},
     )
@@ -83,15 +83,15 @@ def test_invalid_input_gets_422_with_indonesian_messages_per_field(client):
     assert set(error["details"]) >= {"name", "sex", "birth_date"}
 
 
-def test_messages_are_english_when_asked(client):
-    response = client.post("/api/records/person?lang=en", json={"posyandu_id": POSYANDU})
+def test_messages_are_english_when_asked(local_client):
+    response = local_client.post("/api/records/person?lang=en", json={"posyandu_id": POSYANDU})
     error = response.get_json()["error"]
     assert error["message"] == "Some entries need correcting."
     assert "required" in error["details"]["name"][0].lower()
 
 
-def test_body_must_be_a_json_object(client):
-    response = client.post("/api/records/person", json=[1, 2])
+def test_body_must_be_a_json_object(local_client):
+    response = local_client.post("/api/records/person", json=[1, 2])
     assert response.status_code == 400
 
 
@@ -105,62 +105,64 @@ def test_body_must_be_a_json_object(client):
         ("delete", "/api/records/person/00000000-0000-4000-8000-000000000000"),
     ],
 )
-def test_unknown_kind_or_record_is_404(client, method, path):
+def test_unknown_kind_or_record_is_404(local_client, method, path):
     kwargs = {"json": {}} if method in ("post", "patch") else {}
-    response = getattr(client, method)(path, **kwargs)
+    response = getattr(local_client, method)(path, **kwargs)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_reference_kinds_are_read_only(client):
-    assert client.post("/api/records/facility", json={"id": "X"}).status_code == 405
-    assert client.get("/api/records/facility").status_code == 200
+def test_reference_kinds_are_read_only(local_client):
+    assert local_client.post("/api/records/facility", json={"id": "X"}).status_code == 405
+    assert local_client.get("/api/records/facility").status_code == 200
 
 
-def test_patch_validates_the_whole_record_and_queues_only_changes(client, app):
-    person = make_person(client)
-    response = client.patch(f"/api/records/person/{person['id']}", json={"name": "Ani Lestari"})
+def test_patch_validates_the_whole_record_and_queues_only_changes(local_client, local_app):
+    person = make_person(local_client)
+    response = local_client.patch(
+        f"/api/records/person/{person['id']}", json={"name": "Ani Lestari"}
+    )
     assert response.status_code == 200
     assert response.get_json()["fields"]["name"] == "Ani Lestari"
-    last = app.extensions["posyandu"].store.pending()[-1]
+    last = local_app.extensions["posyandu"].store.pending()[-1]
     assert last.fields == {"name": "Ani Lestari"}
-    bad = client.patch(f"/api/records/person/{person['id']}", json={"birth_date": "tomorrow"})
+    bad = local_client.patch(f"/api/records/person/{person['id']}", json={"birth_date": "tomorrow"})
     assert bad.status_code == 422 and "birth_date" in bad.get_json()["error"]["details"]
 
 
-def test_delete_tombstones_the_record_and_queues_a_delete(client, app):
-    person = make_person(client)
-    assert client.delete(f"/api/records/person/{person['id']}").status_code == 204
-    assert client.get(f"/api/records/person/{person['id']}").status_code == 404
-    assert app.extensions["posyandu"].store.pending()[-1].op == "delete"
+def test_delete_tombstones_the_record_and_queues_a_delete(local_client, local_app):
+    person = make_person(local_client)
+    assert local_client.delete(f"/api/records/person/{person['id']}").status_code == 204
+    assert local_client.get(f"/api/records/person/{person['id']}").status_code == 404
+    assert local_app.extensions["posyandu"].store.pending()[-1].op == "delete"
 
 
-def test_scope_key_is_filled_from_the_kaders_scope(client, app):
-    app.extensions["posyandu"].store.set_meta(scope={"posyandu": [POSYANDU]})
-    response = client.post(
+def test_scope_key_is_filled_from_the_kaders_scope(local_client, local_app):
+    local_app.extensions["posyandu"].store.set_meta(scope={"posyandu": [POSYANDU]})
+    response = local_client.post(
         "/api/records/person", json={"name": "Budi", "sex": "M", "birth_date": "2024-02-02"}
     )
     assert response.status_code == 201
     assert response.get_json()["fields"]["posyandu_id"] == POSYANDU
 
 
-def test_list_filters_by_person_and_search(client):
-    ani = make_person(client)
-    make_person(client, name="Budi", sex="M")
-    visit(client, ani["id"], "2026-10-05", 8.0)
-    found = client.get("/api/records/person?q=bud").get_json()
+def test_list_filters_by_person_and_search(local_client):
+    ani = make_person(local_client)
+    make_person(local_client, name="Budi", sex="M")
+    visit(local_client, ani["id"], "2026-10-05", 8.0)
+    found = local_client.get("/api/records/person?q=bud").get_json()
     assert [r["fields"]["name"] for r in found["records"]] == ["Budi"]
-    visits = client.get(f"/api/records/child_visit?person_id={ani['id']}").get_json()
+    visits = local_client.get(f"/api/records/child_visit?person_id={ani['id']}").get_json()
     assert visits["count"] == 1
 
 
 # -- growth --------------------------------------------------------------------------------
 
 
-def test_growth_preview_shows_zscores_categories_and_growth_against_last_month(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    assert visit(client, child["id"], "2026-10-20", 9.0).status_code == 201
-    response = client.post(
+def test_growth_preview_shows_zscores_categories_and_growth_against_last_month(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    assert visit(local_client, child["id"], "2026-10-20", 9.0).status_code == 201
+    response = local_client.post(
         "/api/growth/preview",
         json={
             "person_id": child["id"],
@@ -180,9 +182,9 @@ def test_growth_preview_shows_zscores_categories_and_growth_against_last_month(c
     assert [a["code"] for a in preview["alerts"]] == ["t"]
 
 
-def test_growth_preview_reports_bad_input_per_field(client):
-    child = make_person(client)
-    response = client.post(
+def test_growth_preview_reports_bad_input_per_field(local_client):
+    child = make_person(local_client)
+    response = local_client.post(
         "/api/growth/preview",
         json={"person_id": child["id"], "visit_date": "2020-01-01", "weight_kg": 8},
     )
@@ -190,11 +192,11 @@ def test_growth_preview_reports_bad_input_per_field(client):
     assert response.get_json()["error"]["details"]
 
 
-def test_second_month_without_gain_raises_the_2t_alert(client):
-    child = make_person(client, sex="F", birth_date="2025-06-10")
+def test_second_month_without_gain_raises_the_2t_alert(local_client):
+    child = make_person(local_client, sex="F", birth_date="2025-06-10")
     for day, kg in (("2026-08-10", 8.0), ("2026-09-10", 8.0), ("2026-10-10", 8.0)):
-        assert visit(client, child["id"], day, kg).status_code == 201
-    preview = client.post(
+        assert visit(local_client, child["id"], day, kg).status_code == 201
+    preview = local_client.post(
         "/api/growth/preview",
         json={"person_id": child["id"], "visit_date": "2026-11-10", "weight_kg": 8.0},
     ).get_json()
@@ -202,9 +204,9 @@ def test_second_month_without_gain_raises_the_2t_alert(client):
     assert "two_t" in [a["code"] for a in preview["alerts"]]
 
 
-def test_bgm_alert_below_minus_three_sd(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    preview = client.post(
+def test_bgm_alert_below_minus_three_sd(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    preview = local_client.post(
         "/api/growth/preview",
         json={"person_id": child["id"], "visit_date": "2026-11-20", "weight_kg": 6.5},
     ).get_json()
@@ -212,40 +214,40 @@ def test_bgm_alert_below_minus_three_sd(client):
     assert "bgm" in [a["code"] for a in preview["alerts"]]
 
 
-def test_implausible_measurement_needs_explicit_confirmation(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    refused = visit(client, child["id"], "2026-11-20", 30.0)
+def test_implausible_measurement_needs_explicit_confirmation(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    refused = visit(local_client, child["id"], "2026-11-20", 30.0)
     assert refused.status_code == 422
     error = refused.get_json()["error"]
     assert error["code"] == "implausible" and "weight_kg" in error["details"]
-    accepted = visit(client, child["id"], "2026-11-20", 30.0, _confirm=True)
+    accepted = visit(local_client, child["id"], "2026-11-20", 30.0, _confirm=True)
     assert accepted.status_code == 201
     assert accepted.get_json()["derived"]["implausible"] is True
 
 
-def test_saved_visit_keeps_derived_values_locally_but_never_sends_them(client, app):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    saved = visit(client, child["id"], "2026-11-20", 9.0).get_json()
+def test_saved_visit_keeps_derived_values_locally_but_never_sends_them(local_client, local_app):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    saved = visit(local_client, child["id"], "2026-11-20", 9.0).get_json()
     assert saved["derived"]["waz"] is not None
-    mutation = app.extensions["posyandu"].store.pending()[-1]
+    mutation = local_app.extensions["posyandu"].store.pending()[-1]
     assert "waz" not in mutation.fields and mutation.fields["weight_kg"] == 9.0
 
 
-def test_anc_visit_derives_kek_below_23_5_cm(client):
-    mother = make_person(client, name="Siti", birth_date="1995-01-01", mother_name=None)
-    pregnancy = client.post(
+def test_anc_visit_derives_kek_below_23_5_cm(local_client):
+    mother = make_person(local_client, name="Siti", birth_date="1995-01-01", mother_name=None)
+    pregnancy = local_client.post(
         "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
     ).get_json()
-    response = client.post(
+    response = local_client.post(
         "/api/records/anc_visit/derive",
         json={"pregnancy_id": pregnancy["id"], "person_id": mother["id"], "muac_cm": 22.0},
     )
     assert response.get_json()["derived"]["kek"] is True
 
 
-def test_adult_visit_derives_imt_and_skilas_referral(client):
-    elder = make_person(client, name="Pak Umar", sex="M", birth_date="1950-01-01")
-    saved = client.post(
+def test_adult_visit_derives_imt_and_skilas_referral(local_client):
+    elder = make_person(local_client, name="Pak Umar", sex="M", birth_date="1950-01-01")
+    saved = local_client.post(
         "/api/records/adult_visit",
         json={
             "person_id": elder["id"],
@@ -271,18 +273,18 @@ def test_adult_visit_derives_imt_and_skilas_referral(client):
 # -- duplicates ---------------------------------------------------------------------------------
 
 
-def test_duplicate_warning_for_same_nik(client):
-    make_person(client, nik="6406010101250001")
-    found = client.get("/api/persons/duplicates?nik=6406010101250001&name=Lain").get_json()
+def test_duplicate_warning_for_same_nik(local_client):
+    make_person(local_client, nik="6406010101250001")
+    found = local_client.get("/api/persons/duplicates?nik=6406010101250001&name=Lain").get_json()
     assert found["count"] == 1
 
 
-def test_duplicate_warning_for_same_name_birth_date_and_mother(client):
-    make_person(client)
-    same = client.get(
+def test_duplicate_warning_for_same_name_birth_date_and_mother(local_client):
+    make_person(local_client)
+    same = local_client.get(
         "/api/persons/duplicates?name=ani&birth_date=2025-06-10&mother_name=SITI"
     ).get_json()
-    other_mother = client.get(
+    other_mother = local_client.get(
         "/api/persons/duplicates?name=Ani&birth_date=2025-06-10&mother_name=Rina"
     ).get_json()
     assert same["count"] == 1 and other_mother["count"] == 0
@@ -291,34 +293,39 @@ def test_duplicate_warning_for_same_name_birth_date_and_mother(client):
 # -- quarantine ------------------------------------------------------------------------------
 
 
-def test_quarantined_record_is_fixed_and_resent_with_a_new_seq(client, app):
-    store = app.extensions["posyandu"].store
-    person = make_person(client)
+def test_quarantined_record_is_fixed_and_resent_with_a_new_seq(local_client, local_app):
+    store = local_app.extensions["posyandu"].store
+    person = make_person(local_client)
     store.apply_push_results(
         [{"seq": 1, "status": "rejected", "errors": {"name": ["Nama ditolak server."]}}]
     )
-    listed = client.get("/api/sync/outbox").get_json()
+    listed = local_client.get("/api/sync/outbox").get_json()
     assert listed["quarantined"][0]["errors"] == {"name": ["Nama ditolak server."]}
-    response = client.post("/api/sync/quarantine/1/resend", json={"fields": {"name": "Ani S"}})
+    response = local_client.post(
+        "/api/sync/quarantine/1/resend", json={"fields": {"name": "Ani S"}}
+    )
     assert response.status_code == 200 and response.get_json()["seq"] == 2
     assert store.quarantined() == [] and store.pending()[0].fields["name"] == "Ani S"
-    assert client.get(f"/api/records/person/{person['id']}").get_json()["fields"]["name"] == "Ani S"
+    assert (
+        local_client.get(f"/api/records/person/{person['id']}").get_json()["fields"]["name"]
+        == "Ani S"
+    )
 
 
-def test_resend_of_still_invalid_fields_is_refused(client, app):
-    make_person(client)
-    app.extensions["posyandu"].store.apply_push_results(
+def test_resend_of_still_invalid_fields_is_refused(local_client, local_app):
+    make_person(local_client)
+    local_app.extensions["posyandu"].store.apply_push_results(
         [{"seq": 1, "status": "rejected", "errors": {}}]
     )
-    response = client.post("/api/sync/quarantine/1/resend", json={"fields": {"sex": "Q"}})
+    response = local_client.post("/api/sync/quarantine/1/resend", json={"fields": {"sex": "Q"}})
     assert response.status_code == 422
 
 
 # -- sync status ---------------------------------------------------------------------------------
 
 
-def test_sync_status_has_the_documented_fields(client):
-    status = client.get("/api/sync/status").get_json()
+def test_sync_status_has_the_documented_fields(local_client):
+    status = local_client.get("/api/sync/status").get_json()
     assert {
         "pending",
         "quarantined",
@@ -330,24 +337,24 @@ def test_sync_status_has_the_documented_fields(client):
     } <= set(status)
 
 
-def test_sync_without_sign_in_records_a_plain_error(client, app):
-    assert client.post("/api/sync", json={}).status_code == 202
-    app.extensions["posyandu"].wait_for_sync()
-    status = client.get("/api/sync/status").get_json()
+def test_sync_without_sign_in_records_a_plain_error(local_client, local_app):
+    assert local_client.post("/api/sync", json={}).status_code == 202
+    local_app.extensions["posyandu"].wait_for_sync()
+    status = local_client.get("/api/sync/status").get_json()
     assert status["last_error"]["code"] == "not_signed_in" and not status["in_progress"]
 
 
 # -- pages -------------------------------------------------------------------------------------
 
 
-def test_every_page_renders(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    visit(client, child["id"], "2026-11-20", 9.0, length_cm=74.0, position="lying")
-    mother = make_person(client, name="Siti", birth_date="1995-01-01")
-    pregnancy = client.post(
+def test_every_page_renders(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    visit(local_client, child["id"], "2026-11-20", 9.0, length_cm=74.0, position="lying")
+    mother = make_person(local_client, name="Siti", birth_date="1995-01-01")
+    pregnancy = local_client.post(
         "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
     ).get_json()
-    session = client.post(
+    session = local_client.post(
         "/api/records/posyandu_session",
         json={
             "posyandu_id": POSYANDU,
@@ -359,7 +366,7 @@ def test_every_page_renders(client):
         },
     )
     assert session.status_code == 201, session.get_json()
-    report = client.post(
+    report = local_client.post(
         "/api/records/desa_report",
         json={
             "desa_code": "6111012001",
@@ -386,27 +393,27 @@ def test_every_page_renders(client):
         f"/laporan-desa?id={report.get_json()['id']}",
         "/sinkronisasi",
     ]:
-        response = client.get(path)
+        response = local_client.get(path)
         assert response.status_code == 200, path
         assert b"Beranda" in response.data
 
 
-def test_child_page_draws_the_growth_chart_with_the_childs_points(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24")
-    visit(client, child["id"], "2026-10-20", 9.0)
-    visit(client, child["id"], "2026-11-20", 9.4)
-    page = client.get(f"/balita/{child['id']}").get_data(as_text=True)
+def test_child_page_draws_the_growth_chart_with_the_childs_points(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24")
+    visit(local_client, child["id"], "2026-10-20", 9.0)
+    visit(local_client, child["id"], "2026-11-20", 9.4)
+    page = local_client.get(f"/balita/{child['id']}").get_data(as_text=True)
     assert 'data-index="waz" data-points="2"' in page
     assert page.count('class="child-point"') == 2
     assert "sd-3" in page and "sd+3" in page
 
 
-def test_monthly_report_counts_skdn_live(client):
-    child = make_person(client, sex="M", birth_date="2025-11-24", has_kia_book=True)
-    make_person(client, name="Budi", sex="M", birth_date="2024-01-01")
-    visit(client, child["id"], "2026-10-20", 9.0)
-    visit(client, child["id"], "2026-11-20", 9.4)
-    page = client.get("/laporan-bulanan?bulan=2026-11").get_data(as_text=True)
+def test_monthly_report_counts_skdn_live(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-11-24", has_kia_book=True)
+    make_person(local_client, name="Budi", sex="M", birth_date="2024-01-01")
+    visit(local_client, child["id"], "2026-10-20", 9.0)
+    visit(local_client, child["id"], "2026-11-20", 9.4)
+    page = local_client.get("/laporan-bulanan?bulan=2026-11").get_data(as_text=True)
 
     def count(key):
         row = page.split(f'data-count="{key}"')[1]
@@ -415,14 +422,16 @@ def test_monthly_report_counts_skdn_live(client):
     assert (count("S"), count("K"), count("D"), count("N")) == (2, 1, 1, 1)
 
 
-def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_due(client, app):
-    store = app.extensions["posyandu"].store
+def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_due(
+    local_client, local_app
+):
+    store = local_app.extensions["posyandu"].store
     children = {
-        name: make_person(client, name=name, birth_date="2025-06-10")["id"]
+        name: make_person(local_client, name=name, birth_date="2025-06-10")["id"]
         for name in ("Ani", "Budi", "Citra", "Dewi")
     }
-    assert visit(client, children["Ani"], "2026-11-02", 9.0).status_code == 201
-    assert visit(client, children["Budi"], "2026-10-20", 8.8).status_code == 201
+    assert visit(local_client, children["Ani"], "2026-11-02", 9.0).status_code == 201
+    assert visit(local_client, children["Budi"], "2026-10-20", 8.8).status_code == 201
     # a visit dated after today (device clock was wrong) does not count as measured yet
     store.save(
         "child_visit",
@@ -434,8 +443,8 @@ def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_d
             "weight_kg": 9.1,
         },
     )
-    make_person(client, name="Eko", birth_date="2019-01-01")  # not a balita
-    page = client.get("/").get_data(as_text=True)
+    make_person(local_client, name="Eko", birth_date="2019-01-01")  # not a balita
+    page = local_client.get("/").get_data(as_text=True)
     due = page.split('id="due-list"')[1].split("</ul>")[0]
     measured = page.split('id="measured-list"')[1].split("</ul>")[0]
     assert "Ani" in measured and all(n not in measured for n in ("Budi", "Citra", "Dewi"))
@@ -443,13 +452,13 @@ def test_home_lists_children_measured_this_month_up_to_today_and_the_others_as_d
     assert "Eko" not in page
 
 
-def test_pages_switch_to_english(client):
-    assert client.get("/bahasa/en").status_code == 302
-    assert b"Home" in client.get("/").data
+def test_pages_switch_to_english(local_client):
+    assert local_client.get("/bahasa/en").status_code == 302
+    assert b"Home" in local_client.get("/").data
 
 
-def test_unknown_person_page_is_404(client):
-    assert client.get("/balita/00000000-0000-4000-8000-000000000000").status_code == 404
+def test_unknown_person_page_is_404(local_client):
+    assert local_client.get("/balita/00000000-0000-4000-8000-000000000000").status_code == 404
 
 
 # -- PIN -------------------------------------------------------------------------------------
@@ -461,8 +470,8 @@ def test_first_run_goes_to_sign_in(browser_client):
     assert browser_client.get("/setup").status_code == 200
 
 
-def test_pin_is_set_after_sign_in_and_unlocks_later(app, browser_client):
-    store = app.extensions["posyandu"].store
+def test_pin_is_set_after_sign_in_and_unlocks_later(local_app, browser_client):
+    store = local_app.extensions["posyandu"].store
     store.set_meta(token="device-token", device_id="dev-1")
     assert browser_client.get("/").location == "/pin"
     assert browser_client.post("/pin", data={"pin": "12", "pin2": "12"}).status_code == 400
@@ -471,7 +480,7 @@ def test_pin_is_set_after_sign_in_and_unlocks_later(app, browser_client):
     assert browser_client.get("/").status_code == 200
     assert store.get_meta("pin_hash") and "1357" not in store.get_meta("pin_hash")
 
-    later = app.test_client()
+    later = local_app.test_client()
     later.get(f"/?launch={TOKEN}")
     assert later.get("/registrasi").location.startswith("/unlock")
     assert later.post("/unlock", data={"pin": "0000"}).status_code == 400
@@ -480,14 +489,14 @@ def test_pin_is_set_after_sign_in_and_unlocks_later(app, browser_client):
     assert later.get("/registrasi").status_code == 200
 
 
-def test_unlock_never_redirects_to_another_site(app, browser_client):
-    security.set_pin(app.extensions["posyandu"].store, "1357")
+def test_unlock_never_redirects_to_another_site(local_app, browser_client):
+    security.set_pin(local_app.extensions["posyandu"].store, "1357")
     response = browser_client.post("/unlock", data={"pin": "1357", "next": "//evil.example/"})
     assert response.location == "/"
 
 
-def test_repeated_wrong_pins_lock_for_a_while(app):
-    store = app.extensions["posyandu"].store
+def test_repeated_wrong_pins_lock_for_a_while(local_app):
+    store = local_app.extensions["posyandu"].store
     security.set_pin(store, "1357")
     outcomes = [security.check_pin(store, "0000", now=1000.0) for _ in range(5)]
     assert outcomes[-1] == "locked"
@@ -498,8 +507,8 @@ def test_repeated_wrong_pins_lock_for_a_while(app):
 # -- command line and launcher --------------------------------------------------------------------
 
 
-def test_local_server_binds_loopback_only(app):
-    server = local_server(app, 0)
+def test_local_server_binds_loopback_only(local_app):
+    server = local_server(local_app, 0)
     try:
         assert server.server_address[0] == "127.0.0.1"
         assert launch_url(server, "abc") == f"http://127.0.0.1:{server.server_port}/?launch=abc"
@@ -531,7 +540,7 @@ def test_sync_command_fails_plainly_when_not_signed_in(data_dir, capsys):
     assert "belum masuk" in capsys.readouterr().err
 
 
-def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(client, app):
+def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(local_client, local_app):
     from field_client.service import RecordService
     from shared.indicators import month_indicators
 
@@ -544,11 +553,11 @@ def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(client
         "2026-11-10": 8.9,
     }
     for n, skip in enumerate(("2026-08-10", "2026-10-10", None, "2026-09-10")):
-        child = make_person(client, name=f"Anak {n}", birth_date="2025-09-01")
+        child = make_person(local_client, name=f"Anak {n}", birth_date="2025-09-01")
         for day, kg in weights.items():
             if day != skip and not (n == 2 and day < "2026-09-01"):
-                assert visit(client, child["id"], day, kg + n / 10).status_code == 201
-    store = app.extensions["posyandu"].store
+                assert visit(local_client, child["id"], day, kg + n / 10).status_code == 201
+    store = local_app.extensions["posyandu"].store
     service = RecordService(store)
     everything = month_indicators(
         store.rows("person"), store.rows("child_visit", derived_keys=("waz",)), 2026, 11
@@ -562,9 +571,9 @@ def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(client
     assert everything.counts["D"] == 4
 
 
-def test_registry_offers_a_posyandu_choice_when_the_scope_has_several(client, app):
-    app.extensions["posyandu"].store.set_meta(scope={"posyandu": ["PSY-A1", "PSY-A2"]})
-    page = client.get("/registrasi").get_data(as_text=True)
+def test_registry_offers_a_posyandu_choice_when_the_scope_has_several(local_client, local_app):
+    local_app.extensions["posyandu"].store.set_meta(scope={"posyandu": ["PSY-A1", "PSY-A2"]})
+    page = local_client.get("/registrasi").get_data(as_text=True)
     assert '<select id="person-form-posyandu_id"' in page and "PSY-A2" in page
 
 
@@ -586,21 +595,21 @@ def test_every_client_text_used_exists_in_both_languages():
     assert [k for k, _ in i18n.incomplete() if k.startswith("client.")] == []
 
 
-def test_sync_page_lists_a_rejected_change_with_its_reason_and_a_fix_form(client, app):
-    make_person(client)
-    app.extensions["posyandu"].store.apply_push_results(
+def test_sync_page_lists_a_rejected_change_with_its_reason_and_a_fix_form(local_client, local_app):
+    make_person(local_client)
+    local_app.extensions["posyandu"].store.apply_push_results(
         [{"seq": 1, "status": "rejected", "errors": {"name": ["Nama ditolak server."]}}]
     )
-    page = client.get("/sinkronisasi").get_data(as_text=True)
+    page = local_client.get("/sinkronisasi").get_data(as_text=True)
     assert "Nama ditolak server." in page
     assert 'data-resend-seq="1"' in page and 'data-discard-seq="1"' in page
 
 
-def test_registry_filters_pregnant_women(client):
-    mother = make_person(client, name="Siti Hamil", birth_date="1995-01-01")
-    make_person(client, name="Rina", birth_date="1996-01-01")
-    client.post(
+def test_registry_filters_pregnant_women(local_client):
+    mother = make_person(local_client, name="Siti Hamil", birth_date="1995-01-01")
+    make_person(local_client, name="Rina", birth_date="1996-01-01")
+    local_client.post(
         "/api/records/pregnancy", json={"person_id": mother["id"], "registered_on": "2026-10-01"}
     )
-    page = client.get("/registrasi?tahap=hamil").get_data(as_text=True)
+    page = local_client.get("/registrasi?tahap=hamil").get_data(as_text=True)
     assert "Siti Hamil" in page and "Rina" not in page

@@ -2,7 +2,7 @@
 
 Builds 500 posyandu with 40,000 balita and 24 months of weighings (about 930,000 visits) directly
 in the database — record rows bulk-inserted with plausible derived values, then
-``server.aggregates.rebuild_all`` — and times ``server.analytics.indicator_rows`` at kabupaten and
+``server.indicators.refresh.rebuild_all`` — and times ``server.indicators.rollup.indicator_rows`` at kabupaten and
 kecamatan level and the API endpoint through the Flask test client. SQLite file by default,
 ``BENCH_DATABASE_URL`` for PostgreSQL. ``--quick``: 20 posyandu.
 
@@ -32,7 +32,7 @@ def _month(index: int) -> tuple[int, int]:
 def _registry(n_posyandu: int, rng: random.Random):
     """Return (wilayah, facilities) spreading the posyandu over Kayong Utara's desa."""
     from server.cli import default_wilayah_csv
-    from server.registry import wilayah_from_csv
+    from server.reference import wilayah_from_csv
 
     wilayah = wilayah_from_csv(default_wilayah_csv())
     desa = sorted(w["code"] for w in wilayah if w["level"] == "desa")
@@ -236,11 +236,11 @@ def run(quick: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="posyandu-district-") as data_dir:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{data_dir}/district.sqlite3"
         from server import create_app
-        from server.aggregates import rebuild_all
-        from server.analytics import indicator_rows
         from server.cli import create_user, upgrade_database
         from server.extensions import db
-        from server.registry import write_records
+        from server.indicators.refresh import rebuild_all
+        from server.indicators.rollup import indicator_rows
+        from server.reference import write_records
         from server.scope import Scope
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, instance_path=data_dir)

@@ -219,7 +219,7 @@ import json, logging
 logging.disable(logging.INFO)
 from server import create_app
 from server.cli import create_user, upgrade_database, default_wilayah_csv
-from server.registry import write_records, wilayah_from_csv
+from server.reference import write_records, wilayah_from_csv
 from server.extensions import db
 app = create_app()
 with app.app_context():

@@ -9,9 +9,12 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from flask import Flask
 
-from . import messages  # noqa: F401  (registers the server's messages)
-from .config import DEFAULTS, from_environment, load_secret_key
-from .extensions import api, db, migrate
+from server import (
+    extensions,
+    messages,  # noqa: F401  (registers the server's messages)
+)
+from server.config import DEFAULTS, from_environment, load_secret_key
+from server.extensions import db, migrate
 
 
 def create_app(test_config: Mapping | None = None, instance_path: str | None = None) -> Flask:
@@ -44,7 +47,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
-    api.init_app(
+    extensions.api.init_app(
         app,
         spec_kwargs={
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
@@ -63,16 +66,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
-    from .auth import require_token_first
-    from .errors import check_json_body
-    from .gzip import allow_inflated_length
-    from .routes import auth, conflicts, sync
-    from .web import bp as web_bp
-    from .web import csrf
+    from server.api import auth, conflicts, indicators, sync
+    from server.auth import require_token_first
+    from server.errors import check_json_body
+    from server.web import bp as web_bp
+    from server.web import csrf
+    from server.wire import allow_inflated_length
 
-    for module in (auth, sync, conflicts):
-        api.register_blueprint(module.blp)
-    api.register_blueprint(__import__("server.routes.indicators", fromlist=["blp"]).blp)
+    # ``extensions.api`` (flask-smorest), not ``server.api``: the package of the routes shares its name.
+    for module in (auth, sync, conflicts, indicators):
+        extensions.api.register_blueprint(module.blp)
     app.before_request(allow_inflated_length)
     app.before_request(require_token_first)
     app.before_request(sync.requested_json)
@@ -84,15 +87,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Answer every error in the protocol's JSON shape."""
-    from .errors import register_error_handlers
+    from server.errors import register_error_handlers
 
     register_error_handlers(app)
 
 
 def register_middleware(app: Flask) -> None:
     """Inflate gzip request bodies (capped) and compress large responses when asked."""
-    from .compress import compress_response
-    from .gzip import GzipRequestMiddleware
+    from server.wire import GzipRequestMiddleware, compress_response
 
     app.wsgi_app = GzipRequestMiddleware(
         app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.config["MAX_INFLATED_BYTES"]

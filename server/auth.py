@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .errors import ApiError
-from .extensions import db, token_auth
-from .models import Device, LoginFailure, User, utcnow
-from .scope import FacilityIndex, Scope, UnknownUnit, scope_for
+from server.errors import ApiError
+from server.extensions import db, token_auth
+from server.models import Device, LoginFailure, User, utcnow
+from server.scope import FacilityIndex, Scope, UnknownUnit, scope_for
 
 # Checked against when the username is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("posyandu-sync-dummy-password")
@@ -92,9 +92,8 @@ def login(session, username: str, password: str, device_name: str) -> tuple[User
 
 
 def _message(key: str, **params) -> str:
+    from server.errors import request_language
     from shared.i18n import t
-
-    from .errors import request_language
 
     return t(key, request_language(), **params)
 
@@ -163,7 +162,7 @@ def verify_token(token: str):
     seen = device.last_seen_at
     if seen is None or not timedelta(0) <= now - seen < LAST_SEEN_EVERY:
         db.session.execute(sa.update(Device).where(Device.id == device.id).values(last_seen_at=now))
-    # End the read transaction now: a push must start its own with a write (see push.py).
+    # End the read transaction now: a push must start its own with a write (see server/sync/push.py).
     db.session.commit()
     return device.user
 

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .extensions import db
-from .models import Device, User
-from .registry import ensure_counter, wilayah_from_csv, write_records
-from .scope import ROLES, FacilityIndex, UnknownUnit, scope_for
+from server.extensions import db
+from server.models import Device, User
+from server.reference import ensure_counter, wilayah_from_csv, write_records
+from server.scope import ROLES, FacilityIndex, UnknownUnit, scope_for
 
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
 
@@ -28,7 +28,7 @@ def _set_data_dir(ctx, param, value):
 
 
 def _create_app():
-    from . import create_app
+    from server import create_app
 
     return create_app()
 
@@ -56,8 +56,8 @@ def upgrade_database() -> None:
     """Create or upgrade the schema through the migrations, and the change counter."""
     from flask_migrate import upgrade
 
-    from .aggregates import rebuild_all
-    from .models import IndicatorMonth, Record
+    from server.indicators.refresh import rebuild_all
+    from server.models import IndicatorMonth, Record
 
     upgrade()
     ensure_counter(db.session)
@@ -159,7 +159,7 @@ def facilities_command(as_json):
 
 def create_user(username: str, name: str, role: str, unit: str, password: str) -> User:
     """Create (or update) a user after checking the unit fits the role."""
-    from .auth import set_password
+    from server.auth import set_password
 
     try:
         scope_for(role, unit, FacilityIndex.load(db.session))
@@ -264,7 +264,7 @@ def revoke_device_command(device_id):
 @with_appcontext
 def seed_demo_command(seed, scale, today):
     """Load the demo Kabupaten Kayong Utara: wilayah, facilities, users and a year of records."""
-    from . import demo
+    from server import demo
 
     upgrade_database()
     data = demo.generate(seed, scale=scale, **({"today": today.date()} if today else {}))
@@ -296,7 +296,7 @@ def seed_demo_command(seed, scale, today):
 @with_appcontext
 def rebuild_indicators_command():
     """Recompute every posyandu-month indicator aggregate from the records."""
-    from .aggregates import rebuild_all
+    from server.indicators.refresh import rebuild_all
 
     written = rebuild_all(db.session)
     db.session.commit()

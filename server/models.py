@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from .extensions import db
+from server.extensions import db
 
 
 def utcnow() -> datetime:
@@ -171,7 +171,7 @@ class LoginFailure(db.Model):
 
 
 class IndicatorMonth(db.Model):
-    """One posyandu's indicators for one month (server/aggregates.py keeps it current on write).
+    """One posyandu's indicators for one month (server/indicators/refresh.py keeps it current on write).
 
     ``values`` is ``{key: [numerator, denominator]}`` from ``shared.indicators.month_indicators``;
     ``counts`` the SKDN counts; ``extra`` immunisations by antigen and vitamin A capsules given.

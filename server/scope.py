@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from server.models import Record
 from shared import records
-
-from .models import Record
 
 ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
 REVIEWER_ROLES = frozenset({"puskesmas", "admin"})

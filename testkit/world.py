@@ -122,7 +122,7 @@ def build(app) -> None:
     """Write the registry and users into the app's (empty) database."""
     from server.cli import create_user
     from server.extensions import db
-    from server.registry import write_records
+    from server.reference import write_records
 
     with app.app_context():
         report = write_records(

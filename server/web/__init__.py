@@ -13,13 +13,12 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from server.auth import check_credentials, user_scope
+from server.errors import ApiError
+from server.extensions import db
+from server.models import User
+from server.web import messages  # noqa: F401  (registers the web messages)
 from shared.i18n import normalize_language, t
-
-from ..auth import check_credentials, user_scope
-from ..errors import ApiError
-from ..extensions import db
-from ..models import User
-from . import messages  # noqa: F401  (registers the web messages)
 
 bp = Blueprint(
     "web",
@@ -191,4 +190,4 @@ def index():
     return redirect(url_for("web.summary"))
 
 
-from . import review, summary  # noqa: E402,F401  (pages register their routes on bp)
+from server.web import review, summary  # noqa: E402,F401  (pages register their routes on bp)

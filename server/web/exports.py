@@ -25,16 +25,11 @@ import sqlalchemy.orm as so
 from flask import Response, abort, g, request, stream_with_context
 from openpyxl import Workbook
 
-from shared.growth.monitoring import age_in_completed_months
-from shared.i18n import t
-from shared.indicators.skdn import as_date
-from shared.records import antigens
-
-from .. import analytics
-from ..extensions import db
-from ..models import Record
-from . import bp, language, login_required
-from .summary import (
+from server.extensions import db
+from server.indicators import rollup
+from server.models import Record
+from server.web import bp, language, login_required
+from server.web.summary import (
     BadRequest,
     area_condition,
     area_of,
@@ -45,6 +40,10 @@ from .summary import (
     readable,
     shown_nik,
 )
+from shared.growth.monitoring import age_in_completed_months
+from shared.i18n import t
+from shared.indicators.skdn import as_date
+from shared.records import antigens
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
@@ -443,7 +442,7 @@ def export_sip6():
         raise BadRequest("web.summary.bad_area")
     units = [
         row
-        for row in analytics.indicator_rows(db.session, g.scope, period, "posyandu", parent=code)
+        for row in rollup.indicator_rows(db.session, g.scope, period, "posyandu", parent=code)
         if row["code"] == code
     ]
     if not units:

@@ -15,21 +15,20 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
 
-from shared import records
-from shared.i18n import t
-
-from ..conflicts import ResolveError, conflicts_in_scope, resolve
-from ..extensions import db
-from ..merge import DELETED
-from ..models import Conflict, Device, Record, User, utcnow
-from ..registry import write_records
-from ..scope import FacilityIndex, ScopeKeys, scope_keys
-from . import (
+from server.extensions import db
+from server.models import Conflict, Device, Record, User, utcnow
+from server.reference import write_records
+from server.scope import FacilityIndex, ScopeKeys, scope_keys
+from server.sync.conflicts import ResolveError, conflicts_in_scope, resolve
+from server.sync.merge import DELETED
+from server.web import (
     bp,
     language,
     login_required,
     messages_review,  # noqa: F401  (registers the review messages)
 )
+from shared import records
+from shared.i18n import t
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 SKEW_LIMIT_MS = 5 * 60 * 1000
@@ -164,7 +163,7 @@ def in_scope(query, model=Record):
 # -- downloads (``?format=csv|xlsx``, ``&table=`` on pages with several tables) ------------------
 def bad_request(key: str):
     """Return the 400 error of the summary pages (imported late: summary is a sibling module)."""
-    from .summary import BadRequest
+    from server.web.summary import BadRequest
 
     return BadRequest(key)
 
@@ -189,7 +188,7 @@ def download_table(tables: tuple[str, ...]) -> str:
 
 def download(fmt: str, basename: str, title: str, header: list[str], rows: list[list]):
     """Stream one table of a page: its header row first, then the rows the page shows."""
-    from .exports import table_response
+    from server.web.exports import table_response
 
     return table_response(fmt, basename, title, [header, *rows])
 

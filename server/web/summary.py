@@ -1,6 +1,6 @@
 """Ringkasan, Tren and Anak pages (exports in ``exports.py``).
 
-Every number comes from ``server.analytics`` (the same numbers as the indicators API); percentages
+Every number comes from ``server.indicators.rollup`` (the same numbers as the indicators API); percentages
 are computed only here, at display, from the numerator and denominator shown next to them. Every
 query on ``record`` carries ``g.scope.read_filter()``; a child or area outside it answers 404.
 """
@@ -15,20 +15,19 @@ import sqlalchemy as sa
 from flask import abort, g, render_template, request
 from markupsafe import Markup
 
-from shared.growth import DAYS_PER_MONTH, who_curves
-from shared.i18n import t
-from shared.indicators import INDICATORS
-
-from .. import analytics
-from ..analytics import mask_nik
-from ..extensions import db
-from ..models import Record
-from . import (
+from server.extensions import db
+from server.indicators import rollup
+from server.indicators.rollup import mask_nik
+from server.models import Record
+from server.web import (
     bp,
     language,
     login_required,
     messages_summary,  # noqa: F401  (registers the web.summary.* messages)
 )
+from shared.growth import DAYS_PER_MONTH, who_curves
+from shared.i18n import t
+from shared.indicators import INDICATORS
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 WILAYAH_RE = re.compile(r"^\d{4}(\d{2}(\d{4})?)?$")
@@ -358,7 +357,7 @@ def _up_link(parent_level: str | None, parent: dict | None, code: str | None, pe
     """Return the Ringkasan URL one level above the current parent (None at the top)."""
     from flask import url_for
 
-    from ..scope import FacilityIndex
+    from server.scope import FacilityIndex
 
     if parent_level in (None, "kabupaten"):
         return None if parent_level is None else url_for("web.summary", period=period)
@@ -454,7 +453,7 @@ def children_table(children: list[dict]) -> list[list]:
 @login_required()
 def summary():
     """Show the summary of a month and area, or download its table (``format=csv|xlsx``)."""
-    from .exports import table_response
+    from server.web.exports import table_response
 
     period = parse_period(request.args.get("period"), last_month())
     fmt = (request.args.get("format") or "").strip()
@@ -467,12 +466,12 @@ def summary():
             raise BadRequest("web.summary.bad_area")
         rows = [
             r
-            for r in analytics.indicator_rows(
+            for r in rollup.indicator_rows(
                 db.session, g.scope, period, "posyandu", parent=posyandu_id
             )
             if r["code"] == posyandu_id
         ]
-        children = analytics.children_status(db.session, g.scope, posyandu_id, period)  # NIK masked
+        children = rollup.children_status(db.session, g.scope, posyandu_id, period)  # NIK masked
         if fmt:
             return table_response(
                 fmt, f"anak-{posyandu_id}-{period}", "Anak", children_table(children)
@@ -501,8 +500,8 @@ def summary():
         if LEVELS.index(level) <= LEVELS.index(parent_level):
             raise BadRequest("web.summary.bad_level")
     try:
-        rows = analytics.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
-    except analytics.UnknownParent:
+        rows = rollup.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
+    except rollup.UnknownParent:
         abort(404)
     if fmt:
         return table_response(
@@ -516,7 +515,7 @@ def summary():
         headline = next(
             (
                 r
-                for r in analytics.indicator_rows(
+                for r in rollup.indicator_rows(
                     db.session, g.scope, period, parent_level, parent=parent_code
                 )
                 if r["code"] == parent_code
@@ -581,7 +580,7 @@ def _ratio_pct(item: dict | None) -> float | None:
 @login_required()
 def trend():
     """Show 12-month charts of SKDN and stunting for one area (or download the table)."""
-    from .exports import table_response
+    from server.web.exports import table_response
 
     period = parse_period(request.args.get("period"), last_month())
     fmt = (request.args.get("format") or "").strip()
@@ -594,7 +593,7 @@ def trend():
     level, area = area_of(code)
     if request.args.get("level") and parse_level(request.args.get("level"), level) != level:
         raise BadRequest("web.summary.bad_level")
-    months = analytics.trend(db.session, g.scope, level, code, period, months=12)
+    months = rollup.trend(db.session, g.scope, level, code, period, months=12)
     lang = language()
     names = labels()
     keys = ("ds", "nd", "ks", "stunting")
@@ -662,4 +661,4 @@ def trend():
     )
 
 
-from . import exports  # noqa: E402,F401  (the export routes)
+from server.web import exports  # noqa: E402,F401  (the export routes)

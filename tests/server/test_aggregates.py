@@ -41,9 +41,10 @@ from collections import defaultdict
 import pytest
 import sqlalchemy as sa
 
-from server import aggregates, analytics
 from server.auth import user_scope
 from server.extensions import db
+from server.indicators import refresh as aggregates
+from server.indicators import rollup
 from server.models import IndicatorMonth, Record, User
 from shared.indicators import month_indicators
 from testkit import factories
@@ -145,7 +146,7 @@ def _scope(username):
 
 def _rows(app, level, period=OCT, parent=None, user="dinas"):
     with app.app_context():
-        rows = analytics.indicator_rows(db.session, _scope(user), period, level, parent)
+        rows = rollup.indicator_rows(db.session, _scope(user), period, level, parent)
         db.session.rollback()
         return {row["code"]: row for row in rows}
 
@@ -326,8 +327,8 @@ def test_scope_puskesmas_and_kecamatan(app, fixture):
     assert set(_rows(app, "kecamatan", user="kec_a")) == {"611101"}
     assert set(_rows(app, "posyandu", user="kader_b1")) == {"PSY-B1"}
     with app.app_context():
-        assert analytics.children_status(db.session, _scope("pkm_a"), "PSY-B1", OCT) == []
-        children = analytics.children_status(db.session, _scope("pkm_a"), "PSY-A1", OCT)
+        assert rollup.children_status(db.session, _scope("pkm_a"), "PSY-B1", OCT) == []
+        children = rollup.children_status(db.session, _scope("pkm_a"), "PSY-A1", OCT)
     names = [c["name"] for c in children]
     assert names == ["Candra Dua", "Cici Tiga", "Cinta Lima", "Citra Satu"]  # not C4 (60 mo)
     cici = children[1]
@@ -338,19 +339,19 @@ def test_scope_puskesmas_and_kecamatan(app, fixture):
 
 def test_trend(app, fixture):
     with app.app_context():
-        points = analytics.trend(db.session, _scope("dinas"), "desa", "6111012001", OCT, months=3)
+        points = rollup.trend(db.session, _scope("dinas"), "desa", "6111012001", OCT, months=3)
     assert [p["period"] for p in points] == [AUG, SEP, OCT]
     assert [p["counts"]["D"] for p in points] == [2, 3, 4]
 
 
 def test_nik_mask():
-    assert analytics.mask_nik("6111014506250001") == "6111********0001"
-    assert analytics.mask_nik(None) is None
+    assert rollup.mask_nik("6111014506250001") == "6111********0001"
+    assert rollup.mask_nik(None) is None
 
 
 def test_equal_to_direct_computation_on_demo(app):
     from server.demo import generate
-    from server.registry import write_records
+    from server.reference import write_records
 
     data = generate(2, scale=0.05)
     with app.app_context():
@@ -408,9 +409,9 @@ def test_equal_to_direct_computation_on_demo(app):
 
 def test_resolving_a_conflict_updates_the_aggregates(app, device):
     """Choosing the losing value (a server change) must move the numbers like any push."""
-    from server import analytics
     from server.auth import user_scope
     from server.extensions import db
+    from server.indicators import rollup
     from server.models import User
     from testkit.factories import child_visit, person
 
@@ -426,7 +427,7 @@ def test_resolving_a_conflict_updates_the_aggregates(app, device):
     def stunting():
         with app.app_context():
             user = db.session.query(User).filter_by(username="dinas").one()
-            rows = analytics.indicator_rows(
+            rows = rollup.indicator_rows(
                 db.session, user_scope(db.session, user), "2026-06", "posyandu", None
             )
             row = next(r for r in rows if r["code"] == "PSY-A1")

@@ -1,4 +1,4 @@
-"""GET /api/v1/indicators: shape, validation, scope, and the same numbers as server.analytics."""
+"""GET /api/v1/indicators: shape, validation, scope, and the same numbers as server.indicators.rollup."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from server import analytics
 from server.auth import user_scope
 from server.extensions import db
+from server.indicators import rollup
 from server.models import User
 from testkit import factories
 
@@ -59,7 +59,7 @@ def test_same_numbers_as_analytics(app, pushed):
     body = _get(pushed("dinas"), period="2026-10", level="desa").json()
     with app.app_context():
         user = db.session.execute(sa.select(User).where(User.username == "dinas")).scalar_one()
-        expected = analytics.indicator_rows(
+        expected = rollup.indicator_rows(
             db.session, user_scope(db.session, user), "2026-10", "desa"
         )
     assert body["rows"] == expected

@@ -1,6 +1,6 @@
 """Field-level merge: what applies, what merges, what conflicts, and who wins."""
 
-from server.merge import DELETED, merge
+from server.sync.merge import DELETED, merge
 
 A = "0001764000000100:00000:dev-a"
 B = "0001764000000200:00000:dev-b"  # later than A

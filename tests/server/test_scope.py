@@ -165,7 +165,7 @@ def test_registry_changes_reach_the_next_request_through_the_facility_cache(app,
     """The facility index is cached per process; a registry write must show at once."""
     from server.cli import create_user
     from server.extensions import db
-    from server.registry import write_records
+    from server.reference import write_records
 
     kader = Caller(client, "kader_a1")
     assert kader.push("person", person("PSY-A1")) == "applied"  # the cache is warm now

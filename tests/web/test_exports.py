@@ -28,14 +28,14 @@ def sheet_rows(book, title):
 
 
 def indicator_row(app, username, period, level, code, parent=None):
-    from server import analytics
+    from server.indicators import rollup
     from server.auth import user_scope
     from server.extensions import db
     from server.models import User
 
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        rows = analytics.indicator_rows(
+        rows = rollup.indicator_rows(
             db.session, user_scope(db.session, user), period, level, parent
         )
     return next(row for row in rows if row["code"] == code)

@@ -36,7 +36,7 @@ def conflict_ids(text: str) -> list[int]:
 
 def write(app, items):
     from server.extensions import db
-    from server.registry import write_records
+    from server.reference import write_records
 
     with app.app_context():
         report = write_records(db.session, items)

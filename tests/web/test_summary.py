@@ -1,4 +1,4 @@
-"""Ringkasan, Tren and Anak pages: numbers from server.analytics, scope, NIK masking."""
+"""Ringkasan, Tren and Anak pages: numbers from server.indicators.rollup, scope, NIK masking."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ NIK_C = "6111025507250003"
 def seed(app) -> dict:
     """Write three children (two in PSY-A1, one in PSY-B1) and their visits; return their ids."""
     from server.extensions import db
-    from server.registry import write_records
+    from server.reference import write_records
 
     ani = person("PSY-A1", name="Ani Lestari", sex="F", birth_date="2025-06-10", nik=NIK_A)
     budi = person(
@@ -111,14 +111,14 @@ def test_child_outside_scope_is_404(web, kids):
 
 
 def analytics_rows(app, username, period, level, parent=None):
-    from server import analytics
     from server.auth import user_scope
     from server.extensions import db
+    from server.indicators import rollup
     from server.models import User
 
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        return analytics.indicator_rows(
+        return rollup.indicator_rows(
             db.session, user_scope(db.session, user), period, level, parent
         )
 
@@ -242,9 +242,9 @@ def test_summary_parameters_are_checked(web, kids):
 
 
 def test_trend_has_twelve_months_from_the_analytics(app, web, kids):
-    from server import analytics
     from server.auth import user_scope
     from server.extensions import db
+    from server.indicators import rollup
     from server.models import User
 
     html = web("dinas").get(f"/tren?code=611101&period={PERIOD}").text
@@ -253,7 +253,7 @@ def test_trend_has_twelve_months_from_the_analytics(app, web, kids):
     assert "vendor/chart.umd.min.js" in html
     with app.app_context():
         user = db.session.execute(db.select(User).filter_by(username="dinas")).scalar_one()
-        months = analytics.trend(
+        months = rollup.trend(
             db.session, user_scope(db.session, user), "kecamatan", "611101", PERIOD
         )
     ds = [m["indicators"]["ds"] for m in months]

@@ -15,10 +15,9 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from server.models import Record, SyncCounter
+from server.scope import Scope, ScopeKeys
 from shared.sync.digest import Digest
-
-from .models import Record, SyncCounter
-from .scope import Scope, ScopeKeys
 
 MAX_POSITION = 2**62
 

@@ -4,12 +4,11 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from server.auth import user_scope
+from server.errors import ApiError, request_language
+from server.extensions import db, token_auth
+from server.sync.conflicts import ResolveError, conflict_json, conflicts_in_scope, resolve
 from shared.sync import schemas
-
-from ..auth import user_scope
-from ..conflicts import ResolveError, conflict_json, conflicts_in_scope, resolve
-from ..errors import ApiError, request_language
-from ..extensions import db, token_auth
 
 blp = Blueprint("conflicts", __name__, url_prefix="/api/v1/conflicts", description="Conflict queue")
 

@@ -1,6 +1,6 @@
 """``/api/v1/indicators``: monthly indicators per unit, summed from the per-posyandu aggregates.
 
-The numbers come from ``server.analytics.indicator_rows``, the same function the Pokjanal pages use.
+The numbers come from ``server.indicators.rollup.indicator_rows``, the same function the Pokjanal pages use.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from .. import analytics
-from ..auth import user_scope
-from ..errors import ApiError
-from ..extensions import db, token_auth
+from server.auth import user_scope
+from server.errors import ApiError
+from server.extensions import db, token_auth
+from server.indicators import rollup
 
 blp = Blueprint(
     "indicators",
@@ -32,7 +32,7 @@ class IndicatorQuerySchema(Schema):
         validate=validate.Regexp(PERIOD),
         metadata={"description": "Month, YYYY-MM", "example": "2026-10"},
     )
-    level = fields.String(required=True, validate=validate.OneOf(analytics.LEVELS))
+    level = fields.String(required=True, validate=validate.OneOf(rollup.LEVELS))
     parent = fields.String(
         validate=validate.Length(1, 64),
         metadata={
@@ -100,8 +100,8 @@ def indicators(query):
     scope = user_scope(db.session, g.user)
     parent = query.get("parent")
     try:
-        rows = analytics.indicator_rows(db.session, scope, query["period"], query["level"], parent)
-    except analytics.UnknownParent:
+        rows = rollup.indicator_rows(db.session, scope, query["period"], query["level"], parent)
+    except rollup.UnknownParent:
         raise ApiError(422, "validation_error", {"parent": ["unknown unit"]}) from None
     except ValueError:
         raise ApiError(422, "validation_error", {"period": ["YYYY-MM"]}) from None

@@ -1,14 +1,19 @@
-"""WSGI middleware: inflate ``Content-Encoding: gzip`` request bodies with a hard cap.
+"""gzip on the wire, both ways.
 
-Werkzeug does not decode compressed request bodies. A body that inflates past the cap (a gzip bomb)
-gets 413 before the application sees it; a corrupt one gets 400. Both answer in the protocol's JSON.
+Requests: a WSGI middleware inflates ``Content-Encoding: gzip`` bodies with a hard cap. Werkzeug does
+not decode compressed request bodies. A body that inflates past the cap (a gzip bomb) gets 413
+before the application sees it; a corrupt one gets 400, both in the protocol's JSON. Responses: large
+JSON answers are gzipped when the client accepts it.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import zlib
+
+from flask import Response, request
 
 from shared.i18n import normalize_language
 from shared.sync.errors import error_body
@@ -23,7 +28,7 @@ def allow_inflated_length() -> None:
     Flask checks MAX_CONTENT_LENGTH against the length it sees, which for a gzip body is the
     inflated one; without this the inflated cap could never be reached.
     """
-    from flask import current_app, request
+    from flask import current_app
 
     if request.environ.get(INFLATED):
         request.max_content_length = current_app.config["MAX_INFLATED_BYTES"]
@@ -85,3 +90,27 @@ class GzipRequestMiddleware:
             [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
         )
         return [data]
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+MIN_SIZE = 1024  # below this, gzip costs more than it saves
+
+
+def compress_response(response: Response) -> Response:
+    """Gzip the body of a large, uncompressed JSON response if ``Accept-Encoding`` allows."""
+    if (
+        response.direct_passthrough
+        or response.status_code < 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+        or "Content-Encoding" in response.headers
+        or not response.mimetype.endswith("json")
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < MIN_SIZE:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    return response

@@ -38,7 +38,7 @@ from shared.growth.monitoring import age_in_completed_months as age_months
 from shared.growth.tables import table
 from shared.records import antigens
 
-WILAYAH_CSV = Path(__file__).with_name("data") / "kayong_utara_wilayah_kepmendagri2025.csv"
+WILAYAH_CSV = Path(__file__).parents[1] / "data" / "kayong_utara_wilayah_kepmendagri2025.csv"
 DEFAULT_TODAY = date(2026, 11, 1)
 PROVINSI = ("61", "Kalimantan Barat")
 KABUPATEN = "6111"

@@ -12,14 +12,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from server.indicators.refresh import refresh_for_changes
+from server.models import Record, SyncCounter, utcnow
+from server.scope import FacilityIndex, scope_keys
+from server.sync.merge import initial_meta
+from server.sync.push import Batch, _after_change, _set_keys, allocate_positions, recompute_children
 from shared import records
 from shared.sync import hlc as hlc_mod
-
-from .aggregates import refresh_for_changes
-from .merge import initial_meta
-from .models import Record, SyncCounter, utcnow
-from .push import Batch, _after_change, _set_keys, allocate_positions, recompute_children
-from .scope import FacilityIndex, scope_keys
 
 
 @dataclass

@@ -3,7 +3,7 @@
 One ``indicator_month`` row per (posyandu, 'YYYY-MM') holds what ``shared.indicators.month_indicators``
 computes for that posyandu and month: ``values`` ``{key: [numerator, denominator]}``, the SKDN
 ``counts``, and ``extra`` (immunisations by antigen, vitamin A capsules given). Every level above a
-posyandu is a sum of these rows (``server/analytics.py``), so the dashboard reads a few hundred small
+posyandu is a sum of these rows (``server/indicators/rollup.py``), so the dashboard reads a few hundred small
 rows instead of a million visits.
 
 A desa's monthly report (births, deaths, ODF/STBM) is not a posyandu's: it is kept in the same table
@@ -28,7 +28,7 @@ row (or a difference that would go negative) is computed in full: the posyandu's
 once and ``month_indicators`` runs on them. So a push costs what it changed, not the posyandu's size.
 
 The invariant: each row equals ``month_indicators`` over the records as of the last refresh. Every
-write path must therefore call ``refresh_for_changes`` (push and ``registry.write_records`` do);
+write path must therefore call ``refresh_for_changes`` (push and ``reference.write_records`` do);
 ``rebuild_all`` restores it from scratch. On PostgreSQL the dirty posyandu's facility rows are locked
 first (in id order) so two concurrent pushes into one posyandu refresh one after the other; rows are
 written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
@@ -44,10 +44,9 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from server.models import IndicatorMonth, Record, utcnow
 from shared.indicators import month_indicators
 from shared.indicators.skdn import as_date
-
-from .models import IndicatorMonth, Record, utcnow
 
 MAX_PERSON_MONTHS = 36
 DESA_PREFIX = "desa:"

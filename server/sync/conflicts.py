@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from server.models import Conflict, Record, utcnow
+from server.scope import Scope, ScopeKeys
+from server.sync.merge import DELETED
+from server.sync.push import server_change
 from shared import records
 from shared.sync import hlc as hlc_mod
-
-from .merge import DELETED
-from .models import Conflict, Record, utcnow
-from .push import server_change
-from .scope import Scope, ScopeKeys
 
 
 class ResolveError(Exception):

@@ -1,6 +1,6 @@
 """Indicator tables for the Pokjanal view and the indicators API: one source of numbers for both.
 
-Every figure is a sum of ``indicator_month`` rows (``server/aggregates.py``), one per posyandu and
+Every figure is a sum of ``indicator_month`` rows (``server/indicators/refresh.py``), one per posyandu and
 month, computed with ``shared.indicators.month_indicators``. A unit (kabupaten, kecamatan,
 puskesmas, desa, posyandu) is the set of posyandu facilities in it that the caller may read:
 
@@ -25,13 +25,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from server.indicators.refresh import DESA_FIELDS, DESA_PREFIX, add_months, parse_period, period_of
+from server.models import IndicatorMonth, Record
+from server.scope import FacilityIndex, Scope, ScopeKeys
 from shared.growth.monitoring import age_in_completed_months
 from shared.indicators import STRATA, Ratio
 from shared.indicators.skdn import COUNT_KEYS, VALUE_KEYS, as_date
-
-from .aggregates import DESA_FIELDS, DESA_PREFIX, add_months, parse_period, period_of
-from .models import IndicatorMonth, Record
-from .scope import FacilityIndex, Scope, ScopeKeys
 
 LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
 ODF_DONE = frozenset({"odf", "stbm"})

@@ -4,11 +4,10 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from server.auth import login, user_scope
+from server.extensions import db, token_auth
+from server.models import utcnow
 from shared.sync import schemas
-
-from ..auth import login, user_scope
-from ..extensions import db, token_auth
-from ..models import utcnow
 
 
 class MeSchema(Schema):

@@ -8,17 +8,16 @@ import sqlalchemy as sa
 from flask import Response, g, request
 from flask_smorest import Blueprint
 
+from server.auth import user_scope
+from server.errors import ApiError, request_language
+from server.extensions import db, token_auth
+from server.models import Device, utcnow
+from server.scope import FacilityIndex
+from server.sync import pull as pull_mod
+from server.sync.push import PushRefused, apply_push
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
 from shared.sync import schemas
-
-from .. import pull as pull_mod
-from ..auth import user_scope
-from ..errors import ApiError, request_language
-from ..extensions import db, token_auth
-from ..models import Device, utcnow
-from ..push import PushRefused, apply_push
-from ..scope import FacilityIndex
 
 PUSH_ATTEMPTS = 3
 

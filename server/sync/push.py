@@ -10,15 +10,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from server.indicators.refresh import refresh_for_changes
+from server.models import Conflict, Device, MutationLog, Record, SyncCounter, User, utcnow
+from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
+from server.sync.merge import DELETED, FieldConflict, initial_meta, merge
 from shared import records
 from shared.derive import derive_adult_visit, derive_anc_visit, derive_child_visits
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
-
-from .aggregates import refresh_for_changes
-from .merge import DELETED, FieldConflict, initial_meta, merge
-from .models import Conflict, Device, MutationLog, Record, SyncCounter, User, utcnow
-from .scope import FacilityIndex, Scope, ScopeKeys, scope_keys
 
 CHILD_KINDS = ("person", "child_visit")
 

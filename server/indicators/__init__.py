@@ -1,0 +1,1 @@
+"""Indicator aggregates: refresh (kept current on every write) and rollup (read by the pages)."""

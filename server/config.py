@@ -6,10 +6,19 @@ import os
 import secrets
 from pathlib import Path
 
+from shared.calendar import DEFAULT_ZONE, zone
+
 
 def _int_env(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _zone_env(name: str) -> str:
+    """Return the zone named in the environment (WIB by default); refuse an unknown one at start."""
+    value = (os.environ.get(name) or DEFAULT_ZONE).strip().upper()
+    zone(value)  # ValueError names the three zones
+    return value
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -45,6 +54,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_WINDOW_SECONDS": _int_env("POSYANDU_LOGIN_WINDOW_SECONDS", 15 * 60),
         "CLOCK_SKEW_LIMIT_MS": _int_env("POSYANDU_CLOCK_SKEW_LIMIT_MS", 5 * 60 * 1000),
         "TOKEN_MAX_AGE_DAYS": _int_env("POSYANDU_TOKEN_MAX_AGE_DAYS", 365),
+        # The kabupaten's zone (WIB, WITA or WIT): "today", "this month" and the times shown.
+        "LOCAL_TIMEZONE": _zone_env("POSYANDU_LOCAL_TIMEZONE"),
     }
 
 

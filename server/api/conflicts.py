@@ -1,6 +1,6 @@
 """``/api/v1/conflicts``: the conflict queue for reviewers in scope."""
 
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -49,7 +49,13 @@ def resolve_conflict(body, conflict_id):
     scope = user_scope(db.session, g.user)
     try:
         conflict = resolve(
-            db.session, scope, conflict_id, body["choice"], g.user.username, lang=request_language()
+            db.session,
+            scope,
+            conflict_id,
+            body["choice"],
+            g.user.username,
+            lang=request_language(),
+            zone=current_app.config["LOCAL_TIMEZONE"],
         )
     except ResolveError as exc:
         db.session.rollback()

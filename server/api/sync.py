@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 
 from server.auth import user_scope
@@ -75,6 +75,7 @@ def push(body):
                 lang=request_language(),
                 facilities=facilities,
                 device_now_ms=device_now_ms,
+                zone=current_app.config["LOCAL_TIMEZONE"],
             )
             db.session.commit()
             return json_response(result)

@@ -21,14 +21,14 @@ the derived child values were recomputed. It works out the dirty (posyandu, mont
 
 A dirty month whose row exists is updated by difference: every indicator except "opened" is a sum
 over persons (KEK over pregnancies, each one person's), so the row changes by the touched persons'
-contribution now minus their contribution when the row was last computed. Their earlier state comes
-from the ORM (``_note_originals`` keeps, before each flush, the stored values of every tracked record
-about to change; new records have none). "opened" is recomputed from the sessions. A month without a
+contribution now minus their contribution when the row was last computed. Their earlier state is
+handed in by the write path (``ChangeSet.originals``: each record's state before the change set
+touched it; new records have none): an explicit argument, not a session listener. "opened" is recomputed from the sessions. A month without a
 row (or a difference that would go negative) is computed in full: the posyandu's records are loaded
 once and ``month_indicators`` runs on them. So a push costs what it changed, not the posyandu's size.
 
 The invariant: each row equals ``month_indicators`` over the records as of the last refresh. Every
-write path must therefore call ``refresh_for_changes`` (push and ``reference.write_records`` do);
+write goes through ``server.sync.changes.ChangeSet``, whose commit calls ``refresh_for_changes``;
 ``rebuild_all`` restores it from scratch. On PostgreSQL the dirty posyandu's facility rows are locked
 first (in id order) so two concurrent pushes into one posyandu refresh one after the other; rows are
 written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
@@ -39,12 +39,12 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from server.models import IndicatorMonth, Record, utcnow
+from shared.calendar import Month, add_months, current_month, parse_period, period_of
 from shared.indicators import month_indicators
 from shared.indicators.skdn import as_date
 
@@ -59,36 +59,6 @@ DESA_FIELDS = (
     "deaths_infant",
     "deaths_under5",
 )
-LOCAL_OFFSET = timedelta(hours=7)  # WIB: "the current month" is the month in Kayong Utara
-
-Month = tuple[int, int]
-
-
-def period_of(month: Month) -> str:
-    """Return 'YYYY-MM' for (year, month)."""
-    return f"{month[0]:04d}-{month[1]:02d}"
-
-
-def parse_period(period: str) -> Month:
-    """Return (year, month) from 'YYYY-MM' (ValueError when malformed)."""
-    if len(period) != 7 or period[4] != "-":
-        raise ValueError(period)
-    year, month = int(period[:4]), int(period[5:])
-    if not 1 <= month <= 12 or year < 1900:
-        raise ValueError(period)
-    return year, month
-
-
-def add_months(month: Month, n: int) -> Month:
-    """Return the month ``n`` months after (before, when negative) ``month``."""
-    index = month[0] * 12 + month[1] - 1 + n
-    return index // 12, index % 12 + 1
-
-
-def current_month(now: datetime | None = None) -> Month:
-    """Return the current calendar month in WIB."""
-    local = (now or datetime.now(UTC)) + LOCAL_OFFSET
-    return local.year, local.month
 
 
 def _month_of(value) -> Month | None:
@@ -277,12 +247,13 @@ def refresh_posyandu(
     *,
     whole_range: bool = False,
     now: datetime | None = None,
+    zone: str | None = None,
 ) -> int:
     """Recompute and store some months of one posyandu; return the number of rows written."""
     data = _load(session, posyandu_id)
     months = set(months)
     if whole_range:
-        months |= _person_months(data, current_month(now))
+        months |= _person_months(data, current_month(now, zone))
     stamp = now or utcnow()
     rows = [
         {
@@ -338,44 +309,10 @@ def refresh_desa(
     return len(rows)
 
 
-ORIGINALS = "aggregates_originals"
 TRACKED_KINDS = (*POSYANDU_KINDS, "desa_report")
-Original = tuple  # (kind, posyandu_id, desa_code, person_id, deleted, fields)
-
-
-@sa.event.listens_for(so.Session, "before_flush")
-def _note_originals(session, _flush_context, _instances) -> None:
-    """Remember each tracked record's state as the last refresh saw it, before it is overwritten.
-
-    A record first seen new has no original (None). The map is emptied by each refresh (whose
-    flush makes the current state "seen") and at the end of every transaction.
-    """
-    originals = None
-    for obj in session.new:
-        if isinstance(obj, Record) and obj.kind in TRACKED_KINDS:
-            originals = session.info.setdefault(ORIGINALS, {}) if originals is None else originals
-            originals.setdefault(obj.id, None)
-    for obj in session.dirty:
-        if not isinstance(obj, Record) or obj.kind not in TRACKED_KINDS:
-            continue
-        originals = session.info.setdefault(ORIGINALS, {}) if originals is None else originals
-        if obj.id in originals:
-            continue
-        before = so.attributes.instance_state(obj).committed_state  # old values of changes
-        originals[obj.id] = (
-            obj.kind,
-            before.get("posyandu_id", obj.posyandu_id),
-            before.get("desa_code", obj.desa_code),
-            before.get("person_id", obj.person_id),
-            before.get("deleted", obj.deleted),
-            before.get("fields", obj.fields) or {},
-        )
-
-
-@sa.event.listens_for(so.Session, "after_commit")
-@sa.event.listens_for(so.Session, "after_soft_rollback")
-def _forget_originals(session, *_args) -> None:
-    session.info.pop(ORIGINALS, None)
+# A record's state before a change set touched it: (kind, posyandu_id, desa_code, person_id,
+# deleted, fields); None for a record the change set created.
+Original = tuple
 
 
 def _dirty(
@@ -529,10 +466,20 @@ def _refresh_delta(
 
 
 def refresh_for_changes(
-    session, changed_records: Iterable[Record], *, now: datetime | None = None
+    session,
+    changed_records: Iterable[Record],
+    originals: Mapping[str, Original | None],
+    *,
+    now: datetime | None = None,
+    zone: str | None = None,
 ) -> int:
-    """Recompute the aggregates touched by the records changed in this transaction."""
-    now_month = current_month(now)
+    """Recompute the aggregates touched by the records changed in this transaction.
+
+    ``originals`` holds each changed record's state before the change (None when new), as the
+    write path (server/sync/changes.py) kept it: a record that left a posyandu or a month must
+    be taken out of that row too.
+    """
+    now_month = current_month(now, zone)
     months: dict[str, set[Month]] = defaultdict(set)
     whole: set[str] = set()
     desa: dict[str, set[str]] = defaultdict(set)
@@ -551,7 +498,6 @@ def refresh_for_changes(
         if row.kind in PERSON_KINDS and row.posyandu_id and row.person_id:
             touched[row.posyandu_id].add(row.person_id)
     session.flush()
-    originals = session.info.pop(ORIGINALS, {})
     for before in originals.values():
         if before is not None:
             kind, posyandu_id, desa_code, person_id, _, fields = before
@@ -570,7 +516,9 @@ def refresh_for_changes(
                 )
             ).scalar()
             if first is None:
-                written += refresh_posyandu(session, posyandu_id, wanted, whole_range=True, now=now)
+                written += refresh_posyandu(
+                    session, posyandu_id, wanted, whole_range=True, now=now, zone=zone
+                )
                 continue
             end = max(now_month, *wanted) if wanted else now_month
             month = max(parse_period(first), add_months(end, -(MAX_PERSON_MONTHS - 1)))
@@ -587,6 +535,7 @@ def refresh_for_changes(
                 left,
                 whole_range=posyandu_id in whole and left == wanted,
                 now=now,
+                zone=zone,
             )
         written += len(wanted) - len(left)
     for code, periods in sorted(desa.items()):
@@ -594,10 +543,9 @@ def refresh_for_changes(
     return written
 
 
-def rebuild_all(session, *, now: datetime | None = None) -> int:
+def rebuild_all(session, *, now: datetime | None = None, zone: str | None = None) -> int:
     """Recompute every aggregate from the records (after a migration, or in tests)."""
     session.flush()
-    session.info.pop(ORIGINALS, None)
     session.execute(sa.delete(IndicatorMonth))
     written = 0
     posyandu = sorted(
@@ -609,7 +557,7 @@ def rebuild_all(session, *, now: datetime | None = None) -> int:
         )
     )
     for posyandu_id in posyandu:
-        written += refresh_posyandu(session, posyandu_id, (), whole_range=True, now=now)
+        written += refresh_posyandu(session, posyandu_id, (), whole_range=True, now=now, zone=zone)
     codes = [
         c
         for (c,) in session.execute(

@@ -25,9 +25,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from server.indicators.refresh import DESA_FIELDS, DESA_PREFIX, add_months, parse_period, period_of
+from server.indicators.refresh import DESA_FIELDS, DESA_PREFIX
 from server.models import IndicatorMonth, Record
 from server.scope import FacilityIndex, Scope, ScopeKeys
+from shared.calendar import add_months, parse_period, period_of
 from shared.growth.monitoring import age_in_completed_months
 from shared.indicators import STRATA, Ratio
 from shared.indicators.skdn import COUNT_KEYS, VALUE_KEYS, as_date

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from server.models import Conflict, Record, utcnow
+from server.models import Conflict, utcnow
 from server.scope import Scope, ScopeKeys
+from server.sync.changes import ChangeSet, Rejected, Writer
 from server.sync.merge import DELETED
-from server.sync.push import server_change
-from shared import records
+from shared.calendar import DEFAULT_ZONE
 from shared.sync import hlc as hlc_mod
 
 
@@ -64,8 +64,14 @@ def resolve(
     *,
     lang: str = "id",
     clock: hlc_mod.Clock | None = None,
+    zone: str = DEFAULT_ZONE,
 ) -> Conflict:
-    """Resolve a conflict; choosing the losing value applies it as a new change that syncs back."""
+    """Resolve a conflict; choosing the losing value applies it as a new change that syncs back.
+
+    The change goes through the one write path as the reviewer's: validated, its scope keys
+    recomputed from the new values, and refused if it would file the record outside the units
+    the reviewer may review (a resolution cannot move a person to another puskesmas).
+    """
     # Bounded to the column's range (int4 on PostgreSQL): a larger id is simply unknown.
     conflict = session.get(Conflict, conflict_id) if 0 < conflict_id < 2**31 else None
     keys = (
@@ -82,43 +88,32 @@ def resolve(
     if conflict.status != "open":
         raise ResolveError("conflict")
     if choice == "loser":
-        row = session.get(Record, conflict.record_id, with_for_update=True)  # see push.py
-        clock = clock or hlc_mod.Clock("server")
-        if conflict.field == DELETED:
-            if conflict.loser_value is True:
-                server_change(session, row, {}, deleted=True, clock=clock, actor=actor)
-            else:
-                _apply_values(
-                    session,
-                    row,
-                    dict(conflict.loser_value or {}),
-                    lang,
-                    clock,
-                    actor,
-                    deleted=False,
-                )
-        else:
-            _apply_values(session, row, {conflict.field: conflict.loser_value}, lang, clock, actor)
+        _apply_loser(session, scope, conflict, actor, lang, clock, zone)
     conflict.status, conflict.resolution = "resolved", choice
     conflict.resolved_by, conflict.resolved_at = actor, utcnow()
     return conflict
 
 
-def _apply_values(
-    session, row: Record, values: dict, lang: str, clock, actor: str, deleted: bool | None = None
-) -> None:
-    spec = records.spec(row.kind)
-    stored = {k: v for k, v in row.fields.items() if k not in spec.derived_fields}
-    context = {}
-    for name, ref_kind in spec.refs.items():
-        ref = (
-            session.get(Record, stored.get(name) or "")
-            if ref_kind in ("person", "pregnancy")
-            else None
-        )
-        if ref is not None:
-            context[ref_kind] = ref.fields
-    result = records.validate(row.kind, {**stored, **values}, context=context or None, lang=lang)
-    if not result.ok:
-        raise ResolveError("validation_error", result.errors)
-    server_change(session, row, values, deleted=deleted, clock=clock, actor=actor)
+def _apply_loser(session, scope, conflict: Conflict, actor, lang, clock, zone) -> None:
+    """Write the losing value of a conflict as the reviewer's change."""
+    changes = ChangeSet(
+        session,
+        Writer.reviewer(actor, scope),
+        lang=lang,
+        clock=clock or hlc_mod.Clock("server"),
+        zone=zone,
+    )
+    changes.load([conflict.record_id], lock=True)
+    try:
+        if conflict.field != DELETED:
+            changes.server_write(
+                conflict.kind, conflict.record_id, {conflict.field: conflict.loser_value}
+            )
+        elif conflict.loser_value is True:
+            changes.server_write(conflict.kind, conflict.record_id, {}, deleted=True)
+        else:
+            values = dict(conflict.loser_value or {})
+            changes.server_write(conflict.kind, conflict.record_id, values, deleted=False)
+    except Rejected as refused:
+        raise ResolveError("validation_error", refused.errors) from None
+    changes.commit()

@@ -13,7 +13,7 @@ import uuid
 from collections import Counter, defaultdict
 
 import sqlalchemy as sa
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import Conflict, Device, Record, User, utcnow
@@ -353,7 +353,15 @@ def resolve_conflict(conflict_id: int):
     if choice not in ("winner", "loser"):
         return render_conflicts(status, t("web.review.conflicts.err_choice", lang), code=400)
     try:
-        resolve(db.session, g.scope, conflict_id, choice, g.web_user.username, lang=lang)
+        resolve(
+            db.session,
+            g.scope,
+            conflict_id,
+            choice,
+            g.web_user.username,
+            lang=lang,
+            zone=current_app.config["LOCAL_TIMEZONE"],
+        )
     except ResolveError as exc:
         db.session.rollback()
         codes = {"not_found": 404, "forbidden": 403, "conflict": 409, "validation_error": 422}

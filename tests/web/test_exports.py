@@ -28,9 +28,9 @@ def sheet_rows(book, title):
 
 
 def indicator_row(app, username, period, level, code, parent=None):
-    from server.indicators import rollup
     from server.auth import user_scope
     from server.extensions import db
+    from server.indicators import rollup
     from server.models import User
 
     with app.app_context():

@@ -10,7 +10,8 @@
 A dose is ``(antigen, dose, date)`` (``("OPV", 2, d)``) or ``(record code, None, date)``
 (``("OPV2", None, d)``, the codes of ``shared/records/data/antigens.csv``). The schedule and the
 IDL/IBL rules are versioned tables in ``data/`` with a source per row; see ``assessment`` for
-the rules. Reasons are ``immunisation.reason.*`` keys of ``shared.i18n``.
+the rules. Reasons are ``immunisation.reason.*`` keys of ``shared.i18n``; ``reason_text`` writes
+one as a sentence.
 """
 
 from shared.immunisation import messages  # noqa: F401  (registers the immunisation.* texts)
@@ -28,6 +29,7 @@ from shared.immunisation.assessment import (
     due_today,
 )
 from shared.immunisation.completeness import IBL, IDL, completed_on, is_ibl, is_idl
+from shared.immunisation.messages import reason_text
 from shared.immunisation.schedule import ScheduledDose, UnknownDose, load_schedule, schedule
 
 __all__ = [
@@ -50,5 +52,6 @@ __all__ = [
     "is_ibl",
     "is_idl",
     "load_schedule",
+    "reason_text",
     "schedule",
 ]

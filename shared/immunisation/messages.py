@@ -7,7 +7,10 @@ of ``DoseStatus.reason_params``), ``immunisation.indicator.<IDL|IBL>``.
 
 from __future__ import annotations
 
-from shared.i18n import register
+from datetime import date
+
+from shared.i18n import register, t
+from shared.records.messages import format_date
 
 STATUSES = {
     "given": ("Sudah diberikan", "Given"),
@@ -74,3 +77,11 @@ MESSAGES = {
 }
 
 register(MESSAGES)
+
+
+def reason_text(reason: str | None, params: dict[str, object], lang: str | None = "id") -> str:
+    """Return a reason key as a sentence, dates written the way readers of ``lang`` do."""
+    if reason is None:
+        return ""
+    shown = {k: format_date(v, lang) if isinstance(v, date) else v for k, v in params.items()}
+    return t(reason, lang, **shown)

@@ -13,6 +13,7 @@ import pytest
 
 from shared import i18n, immunisation
 from shared.immunisation import assessment, check_dose, due_today, is_ibl, is_idl
+from shared.immunisation.messages import reason_text
 from shared.immunisation.schedule import load_schedule, schedule, version_on, versions
 from shared.records import antigen_codes
 
@@ -370,3 +371,15 @@ def test_a_reason_reads_with_its_parameters():
     assert i18n.t(result.reason, "en", **result.reason_params) == (
         "Only 10 days since DPT_HB_HIB1; at least 28 days needed."
     )
+
+
+def test_a_reason_writes_its_dates_the_readers_way():
+    given = [("DPT_HB_HIB1", None, date(2024, 5, 10))]
+    result = check_dose(A, given, "DPT_HB_HIB1", None, date(2024, 6, 1))
+    assert reason_text(result.reason, result.reason_params, "id") == (
+        "Dosis ini sudah diberikan pada 10 Mei 2024."
+    )
+    assert reason_text(result.reason, result.reason_params, "en") == (
+        "This dose was already given on 10 May 2024."
+    )
+    assert reason_text(None, {}, "en") == ""

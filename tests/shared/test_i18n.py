@@ -26,6 +26,8 @@ def test_every_registered_message_has_both_languages():
     for module in (
         "shared.growth",
         "shared.records",
+        "shared.immunisation",
+        "shared.clinical",
         "shared.indicators",
         "shared.sync",
         "server.messages",

@@ -36,155 +36,24 @@ written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
+from server.indicators.posyandu_month import (
+    DESA_PREFIX,
+    POSYANDU_KINDS,
+    PosyanduData,
+    desa_extra,
+    event_month,
+)
 from server.models import IndicatorMonth, Record, utcnow
 from shared.calendar import Month, add_months, current_month, parse_period, period_of
-from shared.indicators import month_indicators
-from shared.indicators.skdn import as_date
 
 MAX_PERSON_MONTHS = 36
-DESA_PREFIX = "desa:"
-POSYANDU_KINDS = ("person", "child_visit", "anc_visit", "posyandu_session")
-DESA_FIELDS = (
-    "births_live",
-    "births_still",
-    "deaths_maternal",
-    "deaths_neonatal",
-    "deaths_infant",
-    "deaths_under5",
-)
-
-
-def _month_of(value) -> Month | None:
-    day = as_date(value) if value not in (None, "") else None
-    return (day.year, day.month) if day else None
-
-
-def _event_date(kind: str, fields: Mapping):
-    if kind == "posyandu_session":
-        return fields.get("session_date")
-    if kind in ("child_visit", "anc_visit"):
-        return fields.get("visit_date")
-    return None
-
-
-# -- computing ------------------------------------------------------------------------------------
-
-
-class PosyanduData:
-    """One posyandu's live records, loaded once, grouped for fast per-month computation."""
-
-    def __init__(self, rows: Iterable[tuple[str, dict]]):
-        self.persons: list[dict] = []
-        self.visits_by_person: dict[str, list[dict]] = defaultdict(list)
-        self.anc: list[dict] = []
-        self.sessions: list[dict] = []
-        self.first_month: Month | None = None
-        self.last_month: Month | None = None
-        for kind, fields in rows:
-            if kind == "person":
-                self.persons.append(fields)
-                continue
-            if kind == "child_visit":
-                self.visits_by_person[fields.get("person_id")].append(fields)
-            elif kind == "anc_visit":
-                self.anc.append(fields)
-            elif kind == "posyandu_session":
-                self.sessions.append(fields)
-            month = _month_of(_event_date(kind, fields))
-            if month is not None:
-                self.first_month = min(self.first_month or month, month)
-                self.last_month = max(self.last_month or month, month)
-        self.births = {
-            p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None
-        }
-        # Per person: (month index, date, visit) in date order, dates parsed once.
-        self.dated: dict[str, list[tuple[int, date, dict]]] = {}
-        for person_id, visits in self.visits_by_person.items():
-            items = [
-                ((d.year * 12 + d.month), d, v)
-                for v in visits
-                if (d := as_date(v.get("visit_date"))) is not None
-            ]
-            items.sort(key=lambda item: item[1])
-            self.dated[person_id] = items
-
-    def compute_opened(self, month: Month) -> list[int]:
-        """Return "opened" ([1, 1] or [0, 1]) of one month from the sessions alone."""
-        ratio = month_indicators([], [], *month, sessions=self.sessions).values["opened"]
-        return [ratio.numerator, ratio.denominator]
-
-    def compute(self, month: Month) -> dict:
-        """Return the aggregate row values (values, counts, extra) of one month.
-
-        Only what can change the month is passed to ``month_indicators``, giving the same result
-        as passing everything without the cost: persons born by the month's end who are under five
-        then or were measured in the month; of their visits, those of this month and the two before
-        (N/T needs last month's weighing, 2T the month before) and one earlier weighing, which
-        keeps "weighed before" (B) true.
-        """
-        year, mon = month
-        last = date(year, mon, calendar.monthrange(year, mon)[1])
-        index = year * 12 + mon
-        persons, visits = [], []
-        immunizations: dict[str, int] = defaultdict(int)
-        vitamin_a: dict[str, int] = defaultdict(int)
-        for person in self.persons:
-            birth = self.births.get(person["id"])
-            if birth is None or birth > last:
-                continue
-            own = self.dated.get(person["id"], ())
-            recent, earlier = [], None
-            for m, _, visit in own:
-                if m > index:
-                    break
-                if m >= index - 2:
-                    recent.append(visit)
-                elif visit.get("weight_kg") is not None:
-                    earlier = visit
-            in_month = [v for m, _, v in own if m == index]
-            if not in_month and (last.year - birth.year) * 12 + last.month - birth.month > 61:
-                continue
-            persons.append(person)
-            if earlier is not None:
-                visits.append(earlier)
-            visits.extend(recent)
-            for visit in in_month:
-                for antigen in visit.get("immunizations") or ():
-                    code = antigen.get("code") if isinstance(antigen, Mapping) else antigen
-                    immunizations[str(code)] += 1
-                given = visit.get("vitamin_a")
-                if given and given != "none":
-                    vitamin_a[str(given)] += 1
-        result = month_indicators(
-            persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
-        )
-        return {
-            "values": {k: [r.numerator, r.denominator] for k, r in result.values.items()},
-            "counts": dict(result.counts),
-            "extra": {
-                "immunizations": dict(sorted(immunizations.items())),
-                "vitamin_a": dict(sorted(vitamin_a.items())),
-            },
-        }
-
-
-def desa_extra(report: Mapping | None) -> dict:
-    """Return the desa figures kept from a desa report (all zero / None without one)."""
-    report = report or {}
-    out = {name: int(report.get(name) or 0) for name in DESA_FIELDS}
-    out["odf_status"] = report.get("odf_status")
-    out["reported"] = bool(report)
-    return out
-
-
-# -- writing --------------------------------------------------------------------------------------
 
 
 def _upsert(session, rows: list[dict]) -> None:
@@ -315,31 +184,36 @@ TRACKED_KINDS = (*POSYANDU_KINDS, "desa_report")
 Original = tuple
 
 
-def _dirty(
-    kind: str,
-    posyandu_id,
-    desa_code,
-    fields: Mapping,
-    now_month: Month,
-    months: dict,
-    whole: set,
-    desa: dict,
-) -> None:
-    if kind == "desa_report":
-        if desa_code and fields.get("period"):
-            desa[desa_code].add(str(fields["period"])[:7])
-        return
-    if kind not in POSYANDU_KINDS or not posyandu_id:
-        return
-    if kind == "person":
-        whole.add(posyandu_id)
-        return
-    month = _month_of(_event_date(kind, fields))
-    if month is None:
-        return
-    months[posyandu_id].add(month)
-    if kind == "child_visit" and add_months(month, 1) <= now_month:
-        months[posyandu_id].add(add_months(month, 1))
+@dataclass
+class Dirty:
+    """What a change set made stale: posyandu months, whole posyandu (a person changed), desa
+    periods, and per posyandu the persons whose records changed."""
+
+    now_month: Month
+    months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
+    whole: set[str] = field(default_factory=set)
+    desa: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def note(self, kind: str, posyandu_id, desa_code, person_id, fields: Mapping) -> None:
+        """Note the months one record's state counts in (before or after a change)."""
+        if kind in PERSON_KINDS and posyandu_id and person_id:
+            self.touched[posyandu_id].add(person_id)
+        if kind == "desa_report":
+            if desa_code and fields.get("period"):
+                self.desa[desa_code].add(str(fields["period"])[:7])
+            return
+        if kind not in POSYANDU_KINDS or not posyandu_id:
+            return
+        if kind == "person":
+            self.whole.add(posyandu_id)
+            return
+        month = event_month(kind, fields)
+        if month is None:
+            return
+        self.months[posyandu_id].add(month)
+        if kind == "child_visit" and add_months(month, 1) <= self.now_month:
+            self.months[posyandu_id].add(add_months(month, 1))
 
 
 PERSON_KINDS = ("person", "child_visit", "anc_visit")
@@ -383,6 +257,50 @@ def _opened(session, posyandu_id: str) -> PosyanduData:
     return PosyanduData(("posyandu_session", f) for f in rows)
 
 
+def _current_states(session, persons: set[str]) -> dict[str, Original]:
+    """Return the stored state of every record of some persons (the person_id index only)."""
+    ids = sorted(persons)
+    current: dict[str, Original] = {}
+    columns = (
+        Record.id,
+        Record.kind,
+        Record.posyandu_id,
+        Record.desa_code,
+        Record.person_id,
+        Record.deleted,
+        Record.fields,
+    )
+    for start in range(0, len(ids), 500):
+        query = sa.select(*columns).where(Record.person_id.in_(ids[start : start + 500]))
+        for row in session.execute(query):
+            if row.kind in PERSON_KINDS:
+                current[row.id] = tuple(row)[1:]
+    return current
+
+
+def _person_rows(session, posyandu_id: str, persons: set[str], originals: Mapping):
+    """Return the touched persons' live records in a posyandu (kind, fields): before and now."""
+    current = _current_states(session, persons)
+    old_rows, new_rows = [], []
+    for record_id, state in current.items():
+        if state[1] == posyandu_id and not state[4]:
+            new_rows.append((state[0], state[5]))
+        before = originals.get(record_id, state) if record_id in originals else state
+        if before is not None and before[1] == posyandu_id and not before[4]:
+            old_rows.append((before[0], before[5]))
+    for record_id, before in originals.items():  # records moved to another person
+        if (
+            record_id not in current
+            and before is not None
+            and before[0] in PERSON_KINDS
+            and before[3] in persons
+            and before[1] == posyandu_id
+            and not before[4]
+        ):
+            old_rows.append((before[0], before[5]))
+    return old_rows, new_rows
+
+
 def _refresh_delta(
     session,
     posyandu_id: str,
@@ -409,46 +327,7 @@ def _refresh_delta(
     }
     if not existing:
         return months
-    ids = sorted(persons)
-    current: dict[str, Original] = {}
-    for start in range(0, len(ids), 500):
-        for row in session.execute(
-            sa.select(
-                Record.id,
-                Record.kind,
-                Record.posyandu_id,
-                Record.desa_code,
-                Record.person_id,
-                Record.deleted,
-                Record.fields,
-            ).where(Record.person_id.in_(ids[start : start + 500]))
-        ):  # the person_id index only
-            if row.kind in PERSON_KINDS:
-                current[row.id] = (
-                    row.kind,
-                    row.posyandu_id,
-                    row.desa_code,
-                    row.person_id,
-                    row.deleted,
-                    row.fields,
-                )
-    old_rows, new_rows = [], []
-    for record_id, state in current.items():
-        if state[1] == posyandu_id and not state[4]:
-            new_rows.append((state[0], state[5]))
-        before = originals.get(record_id, state) if record_id in originals else state
-        if before is not None and before[1] == posyandu_id and not before[4]:
-            old_rows.append((before[0], before[5]))
-    for record_id, before in originals.items():  # records moved to another person
-        if (
-            record_id not in current
-            and before is not None
-            and before[0] in PERSON_KINDS
-            and before[3] in persons
-            and before[1] == posyandu_id
-            and not before[4]
-        ):
-            old_rows.append((before[0], before[5]))
+    old_rows, new_rows = _person_rows(session, posyandu_id, persons, originals)
     old_data, new_data = PosyanduData(old_rows), PosyanduData(new_rows)
     sessions = _opened(session, posyandu_id)
     stamp = now or utcnow()
@@ -479,67 +358,50 @@ def refresh_for_changes(
     write path (server/sync/changes.py) kept it: a record that left a posyandu or a month must
     be taken out of that row too.
     """
-    now_month = current_month(now, zone)
-    months: dict[str, set[Month]] = defaultdict(set)
-    whole: set[str] = set()
-    desa: dict[str, set[str]] = defaultdict(set)
-    touched: dict[str, set[str]] = defaultdict(set)
+    dirty = Dirty(current_month(now, zone))
     for row in changed_records:
-        _dirty(
-            row.kind,
-            row.posyandu_id,
-            row.desa_code,
-            row.fields or {},
-            now_month,
-            months,
-            whole,
-            desa,
-        )
-        if row.kind in PERSON_KINDS and row.posyandu_id and row.person_id:
-            touched[row.posyandu_id].add(row.person_id)
+        dirty.note(row.kind, row.posyandu_id, row.desa_code, row.person_id, row.fields or {})
     session.flush()
     for before in originals.values():
         if before is not None:
             kind, posyandu_id, desa_code, person_id, _, fields = before
-            _dirty(kind, posyandu_id, desa_code, fields, now_month, months, whole, desa)
-            if kind in PERSON_KINDS and posyandu_id and person_id:
-                touched[posyandu_id].add(person_id)
-    posyandu = sorted(set(months) | whole)
-    _lock(session, sorted(posyandu + list(desa)))
+            dirty.note(kind, posyandu_id, desa_code, person_id, fields)
+    posyandu = sorted(set(dirty.months) | dirty.whole)
+    _lock(session, sorted(posyandu + list(dirty.desa)))
     written = 0
     for posyandu_id in posyandu:
-        wanted = set(months.get(posyandu_id, ()))
-        if posyandu_id in whole:
-            first = session.execute(
-                sa.select(sa.func.min(IndicatorMonth.period)).where(
-                    IndicatorMonth.posyandu_id == posyandu_id
-                )
-            ).scalar()
-            if first is None:
-                written += refresh_posyandu(
-                    session, posyandu_id, wanted, whole_range=True, now=now, zone=zone
-                )
-                continue
-            end = max(now_month, *wanted) if wanted else now_month
-            month = max(parse_period(first), add_months(end, -(MAX_PERSON_MONTHS - 1)))
-            while month <= end:
-                wanted.add(month)
-                month = add_months(month, 1)
-        left = _refresh_delta(
-            session, posyandu_id, wanted, touched.get(posyandu_id, set()), originals, now
-        )
-        if left:
-            written += refresh_posyandu(
-                session,
-                posyandu_id,
-                left,
-                whole_range=posyandu_id in whole and left == wanted,
-                now=now,
-                zone=zone,
-            )
-        written += len(wanted) - len(left)
-    for code, periods in sorted(desa.items()):
+        written += _refresh_one(session, posyandu_id, dirty, originals, now, zone)
+    for code, periods in sorted(dirty.desa.items()):
         written += refresh_desa(session, [code], periods, now=now)
+    return written
+
+
+def _refresh_one(session, posyandu_id: str, dirty: Dirty, originals, now, zone) -> int:
+    """Refresh one posyandu's dirty months: by difference where possible, else in full."""
+    wanted = set(dirty.months.get(posyandu_id, ()))
+    whole = posyandu_id in dirty.whole
+    if whole:
+        first = session.execute(
+            sa.select(sa.func.min(IndicatorMonth.period)).where(
+                IndicatorMonth.posyandu_id == posyandu_id
+            )
+        ).scalar()
+        if first is None:
+            return refresh_posyandu(
+                session, posyandu_id, wanted, whole_range=True, now=now, zone=zone
+            )
+        end = max(dirty.now_month, *wanted) if wanted else dirty.now_month
+        month = max(parse_period(first), add_months(end, -(MAX_PERSON_MONTHS - 1)))
+        while month <= end:
+            wanted.add(month)
+            month = add_months(month, 1)
+    persons = dirty.touched.get(posyandu_id, set())
+    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now)
+    written = len(wanted) - len(left)
+    if left:
+        written += refresh_posyandu(
+            session, posyandu_id, left, whole_range=whole and left == wanted, now=now, zone=zone
+        )
     return written
 
 

@@ -18,17 +18,16 @@ report belongs to no single posyandu.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
 
-from server.indicators.refresh import DESA_FIELDS, DESA_PREFIX
+from server.indicators.posyandu_month import DESA_FIELDS, DESA_PREFIX
 from server.models import IndicatorMonth, Record
 from server.scope import FacilityIndex, Scope, ScopeKeys
-from shared.calendar import add_months, parse_period, period_of
+from shared.calendar import add_months, age_on, month_bounds, parse_period, period_of
 from shared.growth.monitoring import age_in_completed_months
 from shared.indicators import STRATA, Ratio
 from shared.indicators.skdn import COUNT_KEYS, VALUE_KEYS, as_date
@@ -244,75 +243,78 @@ def mask_nik(nik: str | None) -> str | None:
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
 
 
-def children_status(session, scope: Scope, posyandu_id: str, period: str) -> list[dict]:
-    """Return the balita of one posyandu at the end of ``period`` with their latest measurement."""
-    year, month = parse_period(period)
-    registry = _Registry(session, scope)
-    if not any(p["id"] == posyandu_id for p in registry.posyandu):
-        return []
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    persons = (
-        session.execute(
-            sa.select(Record.fields).where(
-                Record.posyandu_id == posyandu_id,
-                Record.kind == "person",
-                Record.deleted.is_(False),
-            )
-        )
-        .scalars()
-        .all()
+def _latest_measurements(session, posyandu_id: str, last: date) -> dict[str, dict]:
+    """Return each child's latest visit with a weight or length up to ``last``."""
+    latest: dict[str, tuple[tuple, dict]] = {}
+    query = sa.select(Record.fields).where(
+        Record.posyandu_id == posyandu_id,
+        Record.kind == "child_visit",
+        Record.deleted.is_(False),
     )
-    latest: dict[str, tuple[str, dict]] = {}
-    for visit in session.execute(
-        sa.select(Record.fields).where(
-            Record.posyandu_id == posyandu_id,
-            Record.kind == "child_visit",
-            Record.deleted.is_(False),
-        )
-    ).scalars():
+    for visit in session.execute(query).scalars():
         on = str(visit.get("visit_date") or "")[:10]
-        if (
-            not on
-            or on > last.isoformat()
-            or visit.get("weight_kg") is None
-            and visit.get("length_cm") is None
-        ):
+        measured = visit.get("weight_kg") is not None or visit.get("length_cm") is not None
+        if not on or on > last.isoformat() or not measured:
             continue
         key = (on, visit.get("id") or "")
         if visit["person_id"] not in latest or key > latest[visit["person_id"]][0]:
             latest[visit["person_id"]] = (key, visit)
-    out = []
-    for person in persons:
-        birth = as_date(person.get("birth_date"))
-        if birth is None or birth > last:
-            continue
-        if any(
-            (d := as_date(person.get(k))) is not None and d <= last
-            for k in ("died_on", "moved_out_on")
-        ):
-            continue
-        age = age_in_completed_months(birth, last)
-        if age > 59:
-            continue
-        visit = latest.get(person["id"], (None, {}))[1]
-        out.append(
-            {
-                "id": person["id"],
-                "name": person.get("name"),
-                "sex": person.get("sex"),
-                "birth_date": person.get("birth_date"),
-                "age_months": age,
-                "nik": mask_nik(person.get("nik")),
-                "last_visit_date": visit.get("visit_date"),
-                "weight_kg": visit.get("weight_kg"),
-                "length_cm": visit.get("length_cm"),
-                "waz": visit.get("waz"),
-                "lhaz": visit.get("lhaz"),
-                "wlhz": visit.get("wlhz"),
-                "categories": visit.get("categories") or {},
-                "growth_status": visit.get("growth_status"),
-                "bgm": bool(visit.get("bgm")),
-                "two_t": bool(visit.get("two_t")),
-            }
+    return {person_id: visit for person_id, (_, visit) in latest.items()}
+
+
+def _balita_on(person: dict, last: date) -> bool:
+    """Tell whether a person is a living, resident child under five on ``last``."""
+    birth = as_date(person.get("birth_date"))
+    if birth is None or birth > last:
+        return False
+    if any(
+        (d := as_date(person.get(k))) is not None and d <= last for k in ("died_on", "moved_out_on")
+    ):
+        return False
+    return age_in_completed_months(birth, last) <= 59
+
+
+def _child_row(person: dict, visit: dict, last: date) -> dict:
+    # The age shown is the age on the measurement's day (as the device shows a visit), or at
+    # the end of the period for a child not measured yet.
+    on = visit.get("visit_date") or last
+    return {
+        "id": person["id"],
+        "name": person.get("name"),
+        "sex": person.get("sex"),
+        "birth_date": person.get("birth_date"),
+        "age_months": age_on(person.get("birth_date"), on),
+        "nik": mask_nik(person.get("nik")),
+        "last_visit_date": visit.get("visit_date"),
+        "weight_kg": visit.get("weight_kg"),
+        "length_cm": visit.get("length_cm"),
+        "waz": visit.get("waz"),
+        "lhaz": visit.get("lhaz"),
+        "wlhz": visit.get("wlhz"),
+        "categories": visit.get("categories") or {},
+        "growth_status": visit.get("growth_status"),
+        "bgm": bool(visit.get("bgm")),
+        "two_t": bool(visit.get("two_t")),
+    }
+
+
+def children_status(session, scope: Scope, posyandu_id: str, period: str) -> list[dict]:
+    """Return the balita of one posyandu at the end of ``period`` with their latest measurement."""
+    registry = _Registry(session, scope)
+    if not any(p["id"] == posyandu_id for p in registry.posyandu):
+        return []
+    last = month_bounds(period)[1]
+    persons = session.execute(
+        sa.select(Record.fields).where(
+            Record.posyandu_id == posyandu_id,
+            Record.kind == "person",
+            Record.deleted.is_(False),
         )
+    ).scalars()
+    latest = _latest_measurements(session, posyandu_id, last)
+    out = [
+        _child_row(person, latest.get(person["id"], {}), last)
+        for person in persons
+        if _balita_on(person, last)
+    ]
     return sorted(out, key=lambda c: ((c["name"] or "").lower(), c["id"]))

@@ -49,6 +49,104 @@ def _newer(a_hlc: str, b_hlc: str) -> bool:
     return tuple(hlc_mod.parse(a_hlc)) > tuple(hlc_mod.parse(b_hlc))
 
 
+def _clash(name: str, incoming, current, hlc: str, device: str, theirs) -> FieldConflict:
+    """Return the conflict of an incoming value against a concurrent one (the newer HLC wins)."""
+    won = _newer(hlc, theirs[1])
+    return FieldConflict(
+        name,
+        incoming if won else current,
+        current if won else incoming,
+        hlc if won else theirs[1],
+        theirs[1] if won else hlc,
+        device if won else theirs[2],
+        theirs[2] if won else device,
+        won,
+    )
+
+
+@dataclass
+class _Merge:
+    """One mutation merged onto a stored record (the working state of :func:`merge`)."""
+
+    values: dict
+    meta: dict
+    version: int
+    deleted: bool
+    base: int
+    hlc: str
+    device: str
+    conflicts: list[FieldConflict] = field(default_factory=list)
+
+    @property
+    def concurrent(self) -> bool:
+        return self.base < self.version
+
+    def changed_since_base(self, name: str) -> bool:
+        # A device has always seen its own edits: only other authors' changes are concurrent.
+        # (So a device may keep base_version at what it last pulled after a "merged" ack.)
+        return (
+            self.concurrent
+            and name in self.meta
+            and self.meta[name][0] > self.base
+            and self.meta[name][2] != self.device
+        )
+
+    def stamp(self, name: str) -> None:
+        self.meta[name] = [self.version + 1, self.hlc, self.device]
+
+    def outcome(self, deleted: bool, changed: bool, status: str | None = None) -> MergeOutcome:
+        if status is None:
+            status = "conflict" if self.conflicts else ("merged" if self.concurrent else "applied")
+        return MergeOutcome(self.values, deleted, self.meta, changed, status, self.conflicts)
+
+    def delete(self) -> MergeOutcome:
+        """A delete: conflicts with concurrent edits of others; the newer HLC decides."""
+        if self.deleted:
+            return self.outcome(True, False, "applied")
+        edited = [n for n in self.meta if n != DELETED and self.changed_since_base(n)]
+        if edited:
+            latest = max(edited, key=lambda n: tuple(hlc_mod.parse(self.meta[n][1])))
+            edits = {n: self.values.get(n) for n in edited}
+            clash = _clash(DELETED, True, edits, self.hlc, self.device, self.meta[latest])
+            self.conflicts.append(clash)
+            if not clash.incoming_won:
+                return self.outcome(False, False, "conflict")
+        self.stamp(DELETED)
+        return self.outcome(True, True)
+
+    def undelete(self, changes: Mapping) -> bool:
+        """An edit of a deleted record; return False when a newer concurrent delete stands."""
+        if self.changed_since_base(DELETED):
+            clash = _clash(DELETED, dict(changes), True, self.hlc, self.device, self.meta[DELETED])
+            self.conflicts.append(clash)
+            if not clash.incoming_won:
+                return False
+        self.stamp(DELETED)
+        return True
+
+    def upsert(self, changes: Mapping) -> MergeOutcome:
+        """An upsert: each field applies unless a concurrent edit of it is newer."""
+        changed = False
+        if self.deleted:
+            if not self.undelete(changes):
+                return self.outcome(True, False, "conflict")
+            changed = True
+        for name, value in changes.items():
+            if name in self.values and self.values[name] == value:
+                continue
+            if self.changed_since_base(name):
+                clash = _clash(
+                    name, value, self.values.get(name), self.hlc, self.device, self.meta[name]
+                )
+                self.conflicts.append(clash)
+                if not clash.incoming_won:
+                    continue
+            self.values[name] = value
+            self.stamp(name)
+            changed = True
+        return self.outcome(False, changed)
+
+
 def merge(
     values: Mapping,
     meta: Mapping,
@@ -62,102 +160,16 @@ def merge(
     device: str,
 ) -> MergeOutcome:
     """Merge ``changes`` (an upsert's fields, or a delete) onto the stored record."""
-    base = base_version if base_version is not None else 0
-    concurrent = base < version
-    new_version = version + 1
-    out_values, out_meta = dict(values), {k: list(v) for k, v in meta.items()}
-    conflicts: list[FieldConflict] = []
-    changed = False
-
-    def changed_since_base(name: str) -> bool:
-        # A device has always seen its own edits: only other authors' changes are concurrent.
-        # (So a device may keep base_version at what it last pulled after a "merged" ack.)
-        return (
-            concurrent
-            and name in out_meta
-            and out_meta[name][0] > base
-            and out_meta[name][2] != device
-        )
-
-    def stamp(name: str) -> None:
-        out_meta[name] = [new_version, hlc, device]
-
-    if op == "delete":
-        if deleted:
-            return MergeOutcome(out_values, True, out_meta, False, "applied")
-        edited = [n for n in out_meta if n != DELETED and changed_since_base(n)]
-        if edited:
-            latest = max(edited, key=lambda n: tuple(hlc_mod.parse(out_meta[n][1])))
-            theirs = out_meta[latest]
-            won = _newer(hlc, theirs[1])
-            edits = {n: values.get(n) for n in edited}
-            conflicts.append(
-                FieldConflict(
-                    DELETED,
-                    True if won else edits,
-                    edits if won else True,
-                    hlc if won else theirs[1],
-                    theirs[1] if won else hlc,
-                    device if won else theirs[2],
-                    theirs[2] if won else device,
-                    won,
-                )
-            )
-            if not won:
-                return MergeOutcome(out_values, False, out_meta, False, "conflict", conflicts)
-        stamp(DELETED)
-        return MergeOutcome(
-            out_values,
-            True,
-            out_meta,
-            True,
-            "conflict" if conflicts else ("merged" if concurrent else "applied"),
-            conflicts,
-        )
-
-    # upsert
-    if deleted:
-        if changed_since_base(DELETED) and not _newer(hlc, out_meta[DELETED][1]):
-            theirs = out_meta[DELETED]
-            conflicts.append(
-                FieldConflict(
-                    DELETED, True, dict(changes), theirs[1], hlc, theirs[2], device, False
-                )
-            )
-            return MergeOutcome(out_values, True, out_meta, False, "conflict", conflicts)
-        if changed_since_base(DELETED):
-            theirs = out_meta[DELETED]
-            conflicts.append(
-                FieldConflict(DELETED, dict(changes), True, hlc, theirs[1], device, theirs[2], True)
-            )
-        stamp(DELETED)
-        changed = True
-    for name, value in changes.items():
-        if name in out_values and out_values[name] == value:
-            continue
-        if changed_since_base(name):
-            theirs = out_meta[name]
-            won = _newer(hlc, theirs[1])
-            current = out_values.get(name)
-            conflicts.append(
-                FieldConflict(
-                    name,
-                    value if won else current,
-                    current if won else value,
-                    hlc if won else theirs[1],
-                    theirs[1] if won else hlc,
-                    device if won else theirs[2],
-                    theirs[2] if won else device,
-                    won,
-                )
-            )
-            if not won:
-                continue
-        out_values[name] = value
-        stamp(name)
-        changed = True
-    status = "conflict" if conflicts else ("merged" if concurrent else "applied")
-    return MergeOutcome(out_values, False, out_meta, changed, status, conflicts)
+    state = _Merge(
+        dict(values),
+        {k: list(v) for k, v in meta.items()},
+        version,
+        deleted,
+        base_version if base_version is not None else 0,
+        hlc,
+        device,
+    )
+    return state.delete() if op == "delete" else state.upsert(changes)
 
 
 def initial_meta(values: Mapping, hlc: str, device: str) -> dict:

@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = default_data_dir()
-    args.data_dir.mkdir(parents=True, exist_ok=True)
+    args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if args.command == "login":
         return cmd_login(args)
     if args.command == "sync":

@@ -103,14 +103,19 @@ def pin():
     if request.method == "POST":
         first, second = request.form.get("pin", ""), request.form.get("pin2", "")
         if not security.valid_pin(first):
-            error = t("client.pin.invalid", g.lang)
+            error = t("client.pin.invalid", g.lang, min=security.PIN_MIN, max=security.PIN_MAX)
         elif first != second:
             error = t("client.pin.mismatch", g.lang)
         else:
             security.set_pin(store, first)
             security.unlock(store)
             return redirect("/")
-    return render_template("pin.html", error=error), 200 if not error else 400
+    return render_template(
+        "pin.html", error=error, pin_min=security.PIN_MIN, pin_max=security.PIN_MAX
+    ), 200 if not error else 400
+
+
+UNLOCK_STATUS = {None: 200, "wrong": 400, "locked": 429, "signin": 403}
 
 
 @bp.route("/unlock", methods=["GET", "POST"])
@@ -119,18 +124,25 @@ def unlock():
     store = _ctx().store
     if not store.get_meta("pin_hash"):
         return redirect("/setup" if not store.get_meta("token") else "/pin")
-    error = None
     target = _safe_next(request.values.get("next"))
-    if request.method == "POST":
+    outcome = None
+    if security.signin_required(store):
+        outcome = "signin"
+    elif request.method == "POST":
         outcome = security.check_pin(store, request.form.get("pin", ""))
         if outcome == "ok":
             security.unlock(store)
             return redirect(target)
-        error = t(f"client.unlock.{outcome}", g.lang, seconds=security.PIN_LOCK_SECONDS)
+    elif security.wait_seconds(store):
+        outcome = "locked"
+    error = None
+    if outcome is not None:
+        error = t(f"client.unlock.{outcome}", g.lang, seconds=security.wait_seconds(store))
+    status = UNLOCK_STATUS[outcome] if request.method == "POST" else 200
     user = store.get_meta("user") or {}
     return render_template(
-        "unlock.html", error=error, next=target, user=user
-    ), 200 if not error else 400
+        "unlock.html", error=error, next=target, user=user, signin=outcome == "signin"
+    ), status
 
 
 @bp.post("/lock")

@@ -118,15 +118,22 @@ MESSAGES = {
     },
     "client.pin.title": {"id": "Buat PIN", "en": "Choose a PIN"},
     "client.pin.intro": {
-        "id": "PIN (4–8 angka) membuka aplikasi di perangkat ini, juga tanpa sinyal.",
-        "en": "The PIN (4–8 digits) unlocks the app on this device, also offline.",
+        "id": "PIN ({min}–{max} angka) membuka aplikasi di perangkat ini, juga tanpa sinyal. "
+        "Jangan pakai tanggal lahir atau angka berurutan.",
+        "en": "The PIN ({min}–{max} digits) unlocks the app on this device, also offline. "
+        "Do not use a birth date or a run of digits.",
     },
+    "client.pin.weak": {
+        "id": "PIN Anda lebih pendek dari {min} angka. Demi keamanan data, buat PIN baru.",
+        "en": "Your PIN is shorter than {min} digits. To keep the data safe, choose a new PIN.",
+    },
+    "client.pin.change": {"id": "Ganti PIN", "en": "Change PIN"},
     "client.pin.pin": {"id": "PIN", "en": "PIN"},
     "client.pin.again": {"id": "Ulangi PIN", "en": "Repeat the PIN"},
     "client.pin.submit": {"id": "Simpan PIN", "en": "Save PIN"},
     "client.pin.invalid": {
-        "id": "PIN harus 4 sampai 8 angka.",
-        "en": "The PIN must be 4 to 8 digits.",
+        "id": "PIN harus {min} sampai {max} angka.",
+        "en": "The PIN must be {min} to {max} digits.",
     },
     "client.pin.mismatch": {"id": "Kedua PIN tidak sama.", "en": "The two PINs differ."},
     "client.unlock.title": {"id": "Buka aplikasi", "en": "Unlock"},
@@ -136,6 +143,18 @@ MESSAGES = {
     "client.unlock.locked": {
         "id": "Terlalu banyak PIN salah. Tunggu {seconds} detik lalu coba lagi.",
         "en": "Too many wrong PINs. Wait {seconds} seconds and try again.",
+    },
+    "client.unlock.signin": {
+        "id": "Terlalu banyak PIN salah, jadi PIN tidak dapat dipakai lagi. Masuk ke server dengan "
+        "nama pengguna dan kata sandi Anda (perlu sinyal), lalu buat PIN baru. Semua data di "
+        "perangkat ini tetap tersimpan.",
+        "en": "Too many wrong PINs, so the PIN can no longer be used. Sign in to the server with "
+        "your username and password (needs a connection), then choose a new PIN. All data on "
+        "this device is kept.",
+    },
+    "client.unlock.signin_link": {
+        "id": "Masuk ke server",
+        "en": "Sign in to the server",
     },
     "client.clock.off": {
         "id": "Jam perangkat ini berbeda sekitar {minutes} menit dari jam server. Perbaiki "

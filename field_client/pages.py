@@ -17,6 +17,7 @@ from shared.growth.monitoring import age_in_completed_months
 from shared.i18n import LANGUAGES, catalogue, t
 from shared.indicators import COUNTS, INDICATORS
 
+from . import security
 from .chart import chart_span, growth_chart
 from .forms import kind_form
 from .service import CLOCK_WARNING_SECONDS, RecordService, category_level, parse_month
@@ -95,10 +96,12 @@ def template_globals() -> dict[str, Any]:
             "clock_off": offset is not None and abs(float(offset)) > CLOCK_WARNING_SECONDS,
             "clock_offset": offset,
             "user": store.get_meta("user") or {},
+            "pin_weak": bool(store.get_meta("pin_weak")),
         }
     return {
         "nav": NAV,
         "sync_badge": status,
+        "pin_min": security.PIN_MIN,
         "languages": LANGUAGES,
         "age_text": age_text,
         "level": category_level,

@@ -310,3 +310,123 @@ def other_addresses() -> list[str]:
             info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
         }
     return sorted(a for a in found if not a.startswith("127.") and a != "0.0.0.0")
+
+
+# -- the PIN (audit #18, findings 3 and 7) -------------------------------------------------------
+
+
+def browser(app):
+    """A browser-like test client that opened the launch URL but has not unlocked."""
+    client = app.test_client()
+    assert client.get(f"/?launch={TOKEN}").status_code == 302
+    return client
+
+
+def test_new_pins_need_six_digits_and_an_old_four_digit_pin_unlocks_but_asks_for_a_change(local):
+    """New PINs: 6–12 digits. A 4-digit PIN from before the rule still unlocks, and every page
+    then asks the kader to choose a longer one until they do."""
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    client = unlocked(local)  # PIN "2468", set before the rule
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="pin-weak"' in page and "6 angka" in page
+    for short in ("1357", "13579", "1234567890123"):
+        response = client.post("/pin", data={"pin": short, "pin2": short})
+        assert response.status_code == 400, short
+        assert "PIN harus 6 sampai 12 angka" in response.get_data(as_text=True)
+    assert client.post("/pin", data={"pin": "975310", "pin2": "975310"}).status_code == 302
+    assert 'id="pin-weak"' not in client.get("/").get_data(as_text=True)
+    assert security.check_pin(store, "2468") == "wrong"
+    assert security.check_pin(store, "975310") == "ok"
+
+
+def test_pin_hash_is_scrypt_with_a_real_cost_and_an_old_hash_is_redone_on_unlock(local):
+    from werkzeug.security import generate_password_hash
+
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
+    store.set_meta(pin_hash=generate_password_hash("2468", method="pbkdf2:sha256:1000"))
+    assert security.check_pin(store, "2468") == "ok"
+    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
+    assert security.check_pin(store, "2468") == "ok"
+
+
+def test_waits_grow_after_five_wrong_pins_and_ten_need_an_online_sign_in(local):
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    now, outcomes, waits = 1000.0, [], []
+    for _ in range(10):
+        outcomes.append(security.check_pin(store, "0000", now=now))
+        waits.append(security.wait_seconds(store, now=now))
+        if waits[-1]:  # until the wait is over even the right PIN is refused, unchecked
+            assert security.check_pin(store, PIN, now=now + waits[-1] - 1) == "locked"
+        now += waits[-1] + 1
+    assert outcomes == ["wrong"] * 4 + ["locked"] * 5 + ["signin"]
+    assert waits == [0, 0, 0, 0, 30, 60, 120, 240, 480, 0]
+    # Ten wrong PINs: the PIN is off, even the right one; the page says to sign in online.
+    assert security.check_pin(store, PIN, now=now + 10**6) == "signin"
+    page = browser(local).post("/unlock", data={"pin": PIN})
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "Masuk ke server" in text and "tetap tersimpan" in text and 'name="pin"' not in text
+    assert store.get_meta("token") == "offline-token"  # nothing was wiped
+
+
+def test_concurrent_wrong_pins_get_at_most_five_real_checks_and_never_unlock(local, monkeypatch):
+    """40 wrong PINs at once against the real threaded local server: the count is atomic."""
+    import threading
+
+    import requests
+
+    from field_client import security
+    from field_client.launcher import launch_url, local_server
+
+    checks, lock = [], threading.Lock()
+    real_check = security.check_password_hash
+
+    def counting_check(pin_hash, pin):
+        with lock:
+            checks.append(pin)
+        return real_check(pin_hash, pin)
+
+    monkeypatch.setattr(security, "check_password_hash", counting_check)
+    server = local_server(local, 0)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    sessions = [requests.Session() for _ in range(40)]
+    for session in sessions:
+        assert session.get(launch_url(server, TOKEN), allow_redirects=False).status_code == 302
+    start, answers = threading.Barrier(len(sessions)), []
+
+    def guess(session, pin):
+        start.wait()
+        response = session.post(f"{base}/unlock", data={"pin": pin}, allow_redirects=False)
+        answers.append(response.status_code)
+
+    try:
+        threads = [
+            threading.Thread(target=guess, args=(s, f"{100000 + i}"))
+            for i, s in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(answers) == 40
+        assert len(checks) <= 5, len(checks)  # FREE_PIN_FAILURES
+        assert 302 not in answers and set(answers) <= {400, 429}, answers
+        # Locked now: even the right PIN is not checked, and no session got in.
+        right = sessions[0].post(f"{base}/unlock", data={"pin": PIN}, allow_redirects=False)
+        assert right.status_code == 429 and len(checks) <= 5
+        for session in sessions:
+            assert session.get(f"{base}/registrasi", allow_redirects=False).status_code == 302
+    finally:
+        server.shutdown()
+        server.server_close()
+        for session in sessions:
+            session.close()

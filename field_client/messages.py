@@ -112,6 +112,18 @@ MESSAGES = {
     "client.setup.password": {"id": "Kata sandi", "en": "Password"},
     "client.setup.device_name": {"id": "Nama perangkat", "en": "Device name"},
     "client.setup.submit": {"id": "Masuk", "en": "Sign in"},
+    "client.setup.locked": {
+        "id": "Perangkat ini sudah terhubung ke server. Buka dulu dengan PIN untuk mengganti "
+        "server atau pengguna.",
+        "en": "This device is already connected to a server. Unlock it with the PIN first to "
+        "change the server or user.",
+    },
+    "client.setup.same_account": {
+        "id": "Untuk membuat PIN baru, masuk dengan akun perangkat ini: server {server}, "
+        "pengguna {username}.",
+        "en": "To choose a new PIN, sign in with this device's account: server {server}, "
+        "user {username}.",
+    },
     "client.setup.missing": {
         "id": "Isi alamat server, nama pengguna dan kata sandi.",
         "en": "Fill in the server address, username and password.",
@@ -429,6 +441,15 @@ MESSAGES = {
         "en": "The server refused this device (access revoked or password changed). Sign in again.",
     },
     "client.sync.error.login_failed": {"id": "Gagal masuk.", "en": "Sign-in failed."},
+    "client.sync.error.unsent_changes": {
+        "id": "Perangkat ini masih menyimpan {n} perubahan yang belum terkirim ke server "
+        "{server} (pengguna {username}). Kirim dulu lewat halaman Sinkronisasi sebelum "
+        "menghubungkan perangkat ke server atau pengguna lain. Perubahan itu tidak dihapus dan "
+        "tidak akan dikirim ke server lain.",
+        "en": "This device still holds {n} changes not yet sent to the server {server} (user "
+        "{username}). Send them from the Sync page before connecting the device to another "
+        "server or user. Those changes are not deleted and will not be sent to another server.",
+    },
     "client.sync.error.forbidden": {
         "id": "Anda tidak berhak atas data ini.",
         "en": "You are not allowed to access this data.",

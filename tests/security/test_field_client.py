@@ -430,3 +430,131 @@ def test_concurrent_wrong_pins_get_at_most_five_real_checks_and_never_unlock(loc
         server.server_close()
         for session in sessions:
             session.close()
+
+
+# -- re-binding a locked device (audit #18, finding 1) ----------------------------------------------
+
+BOUND_SERVER = "http://puskesmas.example:5000"
+
+
+class OtherServer:
+    """A server the attacker controls: records every request, accepts any sign-in."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                recorder.requests.append((self.path, self.rfile.read(length)))
+                body = json.dumps(
+                    {
+                        "token": "attacker-token",
+                        "device_id": "attacker-device",
+                        "user": {"name": "Attacker", "role": "kader", "scope": {}},
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def other_server():
+    server = OtherServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def bound(local):
+    """The device signed in to its puskesmas server, with one unsent change."""
+    store = local.extensions["posyandu"].store
+    store.set_meta(server_url=BOUND_SERVER, username="kader_a1", user={"name": "Kader A1"})
+    client = local.test_client()
+    client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
+    response = client.post(
+        "/api/records/person",
+        json={"posyandu_id": "PSY-A1", "name": "Ani", "sex": "F", "birth_date": "2025-06-10"},
+    )
+    assert response.status_code == 201
+    return local
+
+
+def binding(app) -> tuple:
+    """Return what re-binding would change: server, token, device, outbox and records."""
+    store = app.extensions["posyandu"].store
+    meta = store.all_meta()
+    return (
+        meta.get("server_url"),
+        meta.get("token"),
+        meta.get("device_id"),
+        [m.seq for m in store.pending()],
+        [r.id for r in store.list("person")],
+    )
+
+
+def rebind(client, server_url, **headers):
+    return client.post(
+        "/setup",
+        data={
+            "server_url": server_url,
+            "username": "attacker",
+            "password": "attacker-password",
+            "device_name": "laptop",
+        },
+        headers=headers,
+    )
+
+
+def test_a_locked_device_cannot_be_re_bound_to_another_server(bound, other_server):
+    """Someone at the laptop, PIN unknown: POST /setup pointing at their server is refused
+    before anything is sent there; the token, the outbox and the replica are untouched."""
+    before = binding(bound)
+    client = browser(bound)
+    assert client.get("/setup").location.startswith("/unlock")
+    response = rebind(client, other_server.url)
+    assert response.status_code == 403
+    assert "Buka dulu dengan PIN" in response.get_data(as_text=True)
+    # The launch-token header (an automation client) does not replace the PIN here either.
+    automation = rebind(bound.test_client(), other_server.url, **{"X-Launch-Token": TOKEN})
+    assert automation.status_code == 403
+    assert other_server.requests == []
+    assert binding(bound) == before
+    # Even with the outbox sent, a locked device stays bound to its server.
+    store = bound.extensions["posyandu"].store
+    store.apply_push_results([{"seq": s, "status": "applied", "version": 1} for s in before[3]])
+    assert rebind(browser(bound), other_server.url).status_code == 403
+    assert other_server.requests == [] and store.get_meta("server_url") == BOUND_SERVER
+
+
+def test_unlocked_re_binding_to_another_server_keeps_unsent_changes(bound, other_server):
+    """The kader, unlocked, may change server only once the outbox is empty: the unsent
+    changes are neither sent to the other server nor dropped, and the password stays home."""
+    before = binding(bound)
+    client = unlocked(bound)
+    response = rebind(client, other_server.url)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "1 perubahan yang belum terkirim" in text and BOUND_SERVER in text
+    assert other_server.requests == []
+    assert binding(bound) == before

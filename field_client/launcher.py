@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import webbrowser
@@ -21,7 +22,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from shared.i18n import t
 
 from .app import create_app
+from .recovery import problem_text
 from .security import new_launch_token
+from .store import DB_FILENAME
 
 LOOPBACK = "127.0.0.1"
 log = logging.getLogger(__name__)
@@ -75,10 +78,14 @@ def run(
     if not browser and webview is None:
         print(t("client.launcher.no_window"))
     token = getattr(webview, "token", None) or new_launch_token()
-    app = create_app(data_dir, token, auto_sync=True)
+    try:
+        app = create_app(data_dir, token, auto_sync=True)  # a damaged file: recovery mode
+    except sqlite3.Error as exc:  # a full disk or an unreadable folder at the first open
+        print(problem_text(exc, Path(data_dir) / DB_FILENAME), file=sys.stderr)
+        return 2
     server = local_server(app, port)
     url = launch_url(server, token)
-    context = app.extensions["posyandu"]
+    context = app.extensions.get("posyandu")  # None in recovery mode (a damaged database)
     try:
         if webview is None:
             print(t("client.launcher.url", url=url), flush=True)
@@ -99,5 +106,6 @@ def run(
             server.shutdown()
     finally:
         server.server_close()
-        context.close()
+        if context is not None:
+            context.close()
     return 0

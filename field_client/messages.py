@@ -96,6 +96,109 @@ MESSAGES = {
         "en": "The request cannot be processed.",
     },
     "client.blocked.title": {"id": "Akses ditolak", "en": "Access refused"},
+    "client.error.problem_title": {"id": "Terjadi masalah", "en": "Something went wrong"},
+    "client.error.full": {
+        "id": "Penyimpanan perangkat ini penuh, jadi data ini BELUM tersimpan. Data yang "
+        "tersimpan sebelumnya tetap aman. Kosongkan ruang penyimpanan (hapus file yang tidak "
+        "diperlukan, misalnya unduhan atau video lama), lalu simpan lagi.",
+        "en": "This device's storage is full, so this data has NOT been saved. Data saved "
+        "before is safe. Free some space (delete files you do not need, such as old downloads "
+        "or videos), then save again.",
+    },
+    "client.error.busy": {
+        "id": "Data sedang dipakai oleh proses lain, jadi data ini belum tersimpan. Tunggu "
+        "sebentar lalu coba lagi.",
+        "en": "The data is in use by another process, so this has not been saved. Wait a "
+        "moment and try again.",
+    },
+    "client.error.storage": {
+        "id": "Data tidak dapat dibaca atau ditulis di perangkat ini, jadi data ini belum "
+        "tersimpan. Tutup lalu buka lagi aplikasi; jika masih terjadi, hubungi petugas "
+        "puskesmas.",
+        "en": "Data cannot be read or written on this device, so this has not been saved. "
+        "Close and reopen the app; if it happens again, contact the puskesmas staff.",
+    },
+    "client.error.internal": {
+        "id": "Terjadi kesalahan di aplikasi. Data yang sudah tersimpan tetap aman. Coba lagi; "
+        "jika masih terjadi, hubungi petugas puskesmas.",
+        "en": "Something went wrong in the app. Data already saved is safe. Try again; if it "
+        "happens again, contact the puskesmas staff.",
+    },
+    "client.error.store_damaged": {
+        "id": "File data di perangkat ini rusak. Buka aplikasi untuk petunjuk pemulihan.",
+        "en": "The data file on this device is damaged. Open the app for recovery steps.",
+    },
+    # a damaged database file
+    "client.recovery.title": {
+        "id": "Data perangkat tidak dapat dibuka",
+        "en": "The device's data cannot be opened",
+    },
+    "client.recovery.what": {
+        "id": "File data aplikasi di perangkat ini rusak atau bukan file data Posyandu Sync, "
+        "sehingga aplikasi tidak dapat membukanya.",
+        "en": "The app's data file on this device is damaged or is not a Posyandu Sync data "
+        "file, so the app cannot open it.",
+    },
+    "client.recovery.kept": {
+        "id": "Aplikasi tidak mengubah, memindahkan, atau menghapus file itu: {path}",
+        "en": "The app has not changed, moved or deleted that file: {path}",
+    },
+    "client.recovery.server": {
+        "id": "Data yang sudah terkirim ke server tetap aman di server. Hanya perubahan yang "
+        "belum terkirim yang ada di file ini saja.",
+        "en": "Data already sent to the server is safe there. Only changes not yet sent exist "
+        "in this file alone.",
+    },
+    "client.recovery.readable": {
+        "id": "Masih terbaca: {records} data dan {pending} perubahan yang belum terkirim.",
+        "en": "Still readable: {records} records and {pending} changes not yet sent.",
+    },
+    "client.recovery.nothing": {
+        "id": "Tidak ada data yang dapat dibaca dari file ini.",
+        "en": "No data can be read from this file.",
+    },
+    "client.recovery.export_intro": {
+        "id": "Simpan data yang masih terbaca ke sebuah file, lalu hubungi petugas puskesmas "
+        "dan tunjukkan file itu beserta pesan ini.",
+        "en": "Save the data that can still be read to a file, then contact the puskesmas "
+        "staff and show them that file and this message.",
+    },
+    "client.recovery.export_pin": {
+        "id": "PIN (untuk menyimpan data yang masih terbaca)",
+        "en": "PIN (to save the data that can still be read)",
+    },
+    "client.recovery.export_submit": {
+        "id": "Simpan data yang masih terbaca",
+        "en": "Save the data that can still be read",
+    },
+    "client.recovery.saved": {
+        "id": "Data yang terbaca ({records} data, {pending} perubahan belum terkirim) sudah "
+        "disimpan di: {path}",
+        "en": "The readable data ({records} records, {pending} unsent changes) was saved "
+        "to: {path}",
+    },
+    "client.recovery.download": {"id": "Unduh file itu", "en": "Download that file"},
+    "client.recovery.pin_wrong": {"id": "PIN salah.", "en": "Wrong PIN."},
+    "client.recovery.pin_locked": {
+        "id": "Terlalu banyak PIN salah. Hubungi petugas puskesmas.",
+        "en": "Too many wrong PINs. Contact the puskesmas staff.",
+    },
+    "client.recovery.help": {
+        "id": "Hubungi petugas puskesmas. Jangan menghapus folder data aplikasi.",
+        "en": "Contact the puskesmas staff. Do not delete the app's data folder.",
+    },
+    "client.recovery.not_needed": {
+        "id": "Data perangkat ini dapat dibuka; pemulihan tidak diperlukan.",
+        "en": "This device's data can be opened; no recovery is needed.",
+    },
+    "client.cli.store_damaged": {
+        "id": "File data {path} rusak atau bukan file data Posyandu Sync; file itu tidak "
+        "diubah. Jalankan aplikasi (posyandu-client) untuk menyimpan data yang masih terbaca, "
+        "lalu hubungi petugas puskesmas.",
+        "en": "The data file {path} is damaged or is not a Posyandu Sync data file; it was "
+        "not changed. Start the app (posyandu-client) to save the data that can still be "
+        "read, then contact the puskesmas staff.",
+    },
     # first run, PIN, unlock
     "client.setup.title": {
         "id": "Masuk ke server puskesmas",

@@ -117,6 +117,8 @@ def require_unlocked():
     endpoint = request.endpoint or ""
     if endpoint.startswith("auth.") or endpoint == "pages.set_language":
         return None
+    if endpoint.startswith("recovery."):  # the store may be unreadable: it checks the PIN itself
+        return None
     store = current_app.extensions["posyandu"].store
     if session.get("unlocked") == store.get_meta("device_uuid"):
         return None
@@ -230,8 +232,11 @@ def unlock(store) -> None:
     session["unlocked"] = store.get_meta("device_uuid")
 
 
-def init_app(app: Flask) -> None:
-    """Install the checks on every request."""
+def init_app(app: Flask, before_unlock=()) -> None:
+    """Install the checks on every request (``before_unlock`` hooks run after the launch
+    token is checked and before the PIN is)."""
     app.before_request(check_host_and_origin)
     app.before_request(check_launch_token)
+    for hook in before_unlock:
+        app.before_request(hook)
     app.before_request(require_unlocked)

@@ -272,15 +272,19 @@ class Store:
         self._db.row_factory = sqlite3.Row
         # cache_size: 32 MB of page cache (the default 2 MB holds a tenth of a 2,000-person
         # device, so every report re-read its pages from the OS); costs memory only when used.
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=5000",
-            "cache_size=-32000",
-        ):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._migrate()
+        try:
+            for pragma in (
+                "journal_mode=WAL",
+                "synchronous=FULL",
+                "foreign_keys=ON",
+                "busy_timeout=5000",
+                "cache_size=-32000",
+            ):
+                self._db.execute(f"PRAGMA {pragma}")
+            self._migrate()
+        except BaseException:  # a damaged or foreign file: do not leak the connection
+            self._db.close()
+            raise
         secure_database_files(self.path)  # the WAL and SHM files exist now
 
     @classmethod

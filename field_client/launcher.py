@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from shared.i18n import t
 
@@ -30,9 +31,30 @@ LOOPBACK = "127.0.0.1"
 log = logging.getLogger(__name__)
 
 
+# A query-string value in a logged request line: the launch token, a searched name.
+_QUERY_VALUE = re.compile(r"([?&][^=&\s\"']*=)[^&\s\"']*")
+
+
+def redact_query(text: str) -> str:
+    """Replace every query-string value in ``text`` by ``***``."""
+    return _QUERY_VALUE.sub(r"\1***", text)
+
+
+class RedactingRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, whose access and error log never shows query values.
+
+    The launch URL carries the per-launch secret (``/?launch=...``) and searches carry names;
+    the log shows ``/?launch=***`` instead.
+    """
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log like werkzeug, with query-string values redacted."""
+        super().log(type, message, *(redact_query(a) if isinstance(a, str) else a for a in args))
+
+
 def local_server(app, port: int = 0) -> BaseWSGIServer:
     """Return a threaded server for ``app`` bound to 127.0.0.1 (a free port when ``port`` is 0)."""
-    return make_server(LOOPBACK, port, app, threaded=True)
+    return make_server(LOOPBACK, port, app, threaded=True, request_handler=RedactingRequestHandler)
 
 
 def launch_url(server: BaseWSGIServer, token: str) -> str:

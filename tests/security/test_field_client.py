@@ -558,3 +558,42 @@ def test_unlocked_re_binding_to_another_server_keeps_unsent_changes(bound, other
     assert "1 perubahan yang belum terkirim" in text and BOUND_SERVER in text
     assert other_server.requests == []
     assert binding(bound) == before
+
+
+# -- the launch token in the access log (audit #18, finding 16) ---------------------------------------
+
+
+def test_the_access_log_never_shows_the_launch_token_and_the_url_is_cleaned(local, caplog):
+    """The real local server: the launch URL becomes a cookie and a clean URL; the access log
+    (and werkzeug's error log of a malformed request) shows no token and no searched name."""
+    import logging
+    import threading
+
+    import requests
+
+    from field_client.launcher import launch_url, local_server
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = local_server(local, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with requests.Session() as session:
+            response = session.get(launch_url(server, TOKEN) + "&lang=id")
+            assert response.status_code == 200
+            assert [r.status_code for r in response.history][0] == 302
+            assert TOKEN not in response.url and all(
+                TOKEN not in r.headers.get("Location", "") for r in response.history
+            )
+            assert session.cookies.get("posyandu_launch") == TOKEN
+            session.post(f"{base}/unlock", data={"pin": PIN})
+            assert session.get(f"{base}/registrasi", params={"q": "Zorbname"}).status_code == 200
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as raw:
+            raw.sendall(f"GET /?launch={TOKEN} HTTP/1.1 junk\r\n\r\n".encode())
+            raw.recv(1024)
+    finally:
+        server.shutdown()
+        server.server_close()
+    logged = caplog.text
+    assert "/?launch=***" in logged and "/registrasi?q=***" in logged, logged
+    assert TOKEN not in logged and "Zorbname" not in logged, logged

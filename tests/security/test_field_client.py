@@ -597,3 +597,54 @@ def test_the_access_log_never_shows_the_launch_token_and_the_url_is_cleaned(loca
     logged = caplog.text
     assert "/?launch=***" in logged and "/registrasi?q=***" in logged, logged
     assert TOKEN not in logged and "Zorbname" not in logged, logged
+
+
+# -- invisible characters in names (audit #18, finding 15, client side) ----------------------------
+
+INVISIBLE = "\u202e\u202d\u202a\u2066\u2067\u2069\u200e\u200f\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def test_bidi_and_zero_width_characters_are_stripped_from_names_on_input(local):
+    """``U+202E`` turns a name around on screen and zero-width characters make two equal
+    names differ (escaping the duplicate check): the client stores neither."""
+    import unicodedata
+
+    client = local.test_client()
+    client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
+    person = {
+        "posyandu_id": "PSY-A1",
+        "name": "Ani\u202e ilA\u200b",
+        "sex": "F",
+        "birth_date": "2025-06-10",
+        "mother_name": "S\u200biti\u2066\ufeff",
+    }
+    response = client.post("/api/records/person", json=person)
+    assert response.status_code == 201, response.text
+    saved = response.json["fields"]
+    assert (saved["name"], saved["mother_name"]) == ("Ani ilA", "Siti")
+    store = local.extensions["posyandu"].store
+    [mutation] = store.pending()
+    assert mutation.fields["name"] == "Ani ilA" and mutation.fields["mother_name"] == "Siti"
+    # Every invisible character, in every text field, also through an edit.
+    patch = client.patch(
+        f"/api/records/person/{response.json['id']}", json={"name": f"B{INVISIBLE}udi", "nik": None}
+    )
+    assert patch.status_code == 200, patch.text
+    stored = store.get("person", response.json["id"]).fields
+    assert stored["name"] == "Budi"
+    assert not [
+        ch
+        for v in stored.values()
+        if isinstance(v, str)
+        for ch in v
+        if unicodedata.category(ch) == "Cf"
+    ]
+    # The same name with a hidden character is still found as a likely duplicate.
+    found = client.get(
+        "/api/persons/duplicates",
+        query_string={"name": "Bu\u200bdi", "birth_date": "2025-06-10", "mother_name": "Siti"},
+    ).get_json()
+    assert found["count"] == 1
+    # A name made only of invisible characters is an empty name: refused.
+    empty = client.post("/api/records/person", json={**person, "name": INVISIBLE})
+    assert empty.status_code == 422 and "name" in empty.json["error"]["details"]

@@ -209,6 +209,9 @@ def register_error_handlers(app: Flask) -> None:
         kind = recovery.problem(exc)
         if kind == "damaged":
             recovery.mark_damaged(app, db_path, exc)
+            context = app.extensions.get("posyandu")
+            if context is not None and context.autosync is not None:
+                context.autosync.stop(timeout=0)  # no more syncs writing into a damaged file
             return recovery.recovery_response()
         log.warning("device storage error (%s): %s", kind, exc)
         return problem_response(kind, recovery.STATUS[kind])

@@ -274,7 +274,7 @@ def export():
 @bp.get("/pemulihan/unduh")
 def download():
     """Download the file saved by the export (only in the session that saved it)."""
-    found, name = damage(), session.get("recovery_export")
-    if found is None or not name:
+    found, name = damage(), str(session.get("recovery_export") or "")
+    if found is None or not name.startswith(EXPORT_PREFIX) or "/" in name or "\\" in name:
         return recovery_response(403) if found else ("", 404)
     return send_file(found.path.parent / name, as_attachment=True, download_name=name)

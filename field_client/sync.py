@@ -407,7 +407,8 @@ class SyncAgent:
         if not token or not device_id:
             raise SyncError("bad_response", "login answer without token")
         meta = self.store.all_meta()
-        if meta.get("server_url") not in (None, server) or meta.get("username") not in (
+        bound = meta.get("server_url")
+        if (bound is not None and not same_server(bound, server)) or meta.get("username") not in (
             None,
             username,
         ):

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, jsonify, render_template, request
 from markupsafe import Markup
+from werkzeug.exceptions import InternalServerError
 
 from shared.i18n import normalize_language, t
 
 from . import (
     messages,  # noqa: F401  (registers the client.* texts)
+    recovery,
     security,
 )
-from .store import Store
+from .store import DB_FILENAME, Store
 from .sync import DIGEST_EVERY, AutoSync, SyncAgent, SyncError
 
 log = logging.getLogger(__name__)
@@ -111,6 +114,7 @@ def create_app(
     register_context(app, data_dir, auto_sync, sync_interval, agent)
     register_request_hooks(app)
     register_blueprints(app)
+    register_error_handlers(app)
     register_template_helpers(app)
     return app
 
@@ -118,8 +122,17 @@ def create_app(
 def register_context(
     app: Flask, data_dir: str | Path, auto_sync: bool, interval: float, agent: SyncAgent | None
 ) -> None:
-    """Open the store and make the sync agent (and its background thread when asked)."""
-    store = Store.open(data_dir)
+    """Open the store and make the sync agent (and its background thread when asked).
+
+    A damaged or foreign database file puts the app in recovery mode instead (no context).
+    """
+    try:
+        store = Store.open(data_dir)
+    except sqlite3.DatabaseError as exc:
+        if recovery.problem(exc) != "damaged":
+            raise
+        recovery.mark_damaged(app, Path(data_dir) / DB_FILENAME, exc)
+        return
     agent = agent or SyncAgent(
         store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
     )
@@ -137,10 +150,9 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def choose_language():
-        store = app.extensions["posyandu"].store
-        g.lang = normalize_language(request.args.get("lang") or store.get_meta("lang") or "id")
+        g.lang = normalize_language(request.args.get("lang") or _stored_language(app) or "id")
 
-    security.init_app(app)
+    security.init_app(app, before_unlock=(recovery.divert_when_damaged,))
 
     @app.after_request
     def no_store(response):
@@ -156,6 +168,16 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
 
+def _stored_language(app: Flask) -> str | None:
+    context = app.extensions.get("posyandu")
+    if context is None:
+        return None
+    try:
+        return context.store.get_meta("lang")
+    except sqlite3.Error:  # a damaged store: the error handlers explain it in Indonesian
+        return None
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach the JSON API, the sign-in/PIN pages and the kader's pages."""
     from . import api, auth, pages
@@ -163,6 +185,40 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(recovery.bp)
+
+
+def problem_response(code: str, status: int):
+    """Explain a problem in the user's language: a JSON error for the API, else a page."""
+    message = t(f"client.error.{code}", g.get("lang", "id"))
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": message, "details": {}}}), status
+    title = t("client.error.problem_title", g.get("lang", "id"))
+    return render_template("blocked.html", title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Storage errors and crashes get plain words, never a traceback or Werkzeug's page.
+
+    A failed write has already rolled back (``Store.transaction``): nothing is half-written.
+    """
+    db_path = Path(app.config["DATA_DIR"]) / DB_FILENAME
+
+    @app.errorhandler(sqlite3.Error)
+    def storage_error(exc: sqlite3.Error):
+        kind = recovery.problem(exc)
+        if kind == "damaged":
+            recovery.mark_damaged(app, db_path, exc)
+            context = app.extensions.get("posyandu")
+            if context is not None and context.autosync is not None:
+                context.autosync.stop(timeout=0)  # no more syncs writing into a damaged file
+            return recovery.recovery_response()
+        log.warning("device storage error (%s): %s", kind, exc)
+        return problem_response(kind, recovery.STATUS[kind])
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(exc: InternalServerError):
+        return problem_response("internal", 500)  # Flask has logged the exception
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import platform
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -137,6 +138,13 @@ def _error_text(exc: SyncError, lang: str) -> str:
     return sync_error_text(exc, lang)
 
 
+def _storage_error_text(exc: sqlite3.Error, data_dir: Path) -> str:
+    from .recovery import problem_text
+    from .store import DB_FILENAME
+
+    return problem_text(exc, data_dir / DB_FILENAME)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``posyandu-client`` console script."""
     from . import messages  # noqa: F401  (registers the client.* texts)
@@ -144,13 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = default_data_dir()
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    if args.command == "login":
-        return cmd_login(args)
-    if args.command == "sync":
-        return cmd_sync(args)
-    if args.command == "status":
-        return cmd_status(args)
+    args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    commands = {"login": cmd_login, "sync": cmd_sync, "status": cmd_status}
+    if args.command in commands:
+        try:
+            return commands[args.command](args)
+        except sqlite3.Error as exc:  # a full disk, a damaged or foreign database file
+            print(_storage_error_text(exc, args.data_dir), file=sys.stderr)
+            return 2
     from .launcher import run
 
     return run(args.data_dir, browser=args.browser, port=args.port, open_browser=not args.no_open)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
+import sqlite3
 import sys
 import threading
 import webbrowser
@@ -16,20 +18,43 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from shared.i18n import t
 
 from .app import create_app
+from .recovery import problem_text
 from .security import new_launch_token
+from .store import DB_FILENAME
 
 LOOPBACK = "127.0.0.1"
 log = logging.getLogger(__name__)
 
 
+# A query-string value in a logged request line: the launch token, a searched name.
+_QUERY_VALUE = re.compile(r"([?&][^=&\s\"']*=)[^&\s\"']*")
+
+
+def redact_query(text: str) -> str:
+    """Replace every query-string value in ``text`` by ``***``."""
+    return _QUERY_VALUE.sub(r"\1***", text)
+
+
+class RedactingRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, whose access and error log never shows query values.
+
+    The launch URL carries the per-launch secret (``/?launch=...``) and searches carry names;
+    the log shows ``/?launch=***`` instead.
+    """
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log like werkzeug, with query-string values redacted."""
+        super().log(type, message, *(redact_query(a) if isinstance(a, str) else a for a in args))
+
+
 def local_server(app, port: int = 0) -> BaseWSGIServer:
     """Return a threaded server for ``app`` bound to 127.0.0.1 (a free port when ``port`` is 0)."""
-    return make_server(LOOPBACK, port, app, threaded=True)
+    return make_server(LOOPBACK, port, app, threaded=True, request_handler=RedactingRequestHandler)
 
 
 def launch_url(server: BaseWSGIServer, token: str) -> str:
@@ -75,10 +100,14 @@ def run(
     if not browser and webview is None:
         print(t("client.launcher.no_window"))
     token = getattr(webview, "token", None) or new_launch_token()
-    app = create_app(data_dir, token, auto_sync=True)
+    try:
+        app = create_app(data_dir, token, auto_sync=True)  # a damaged file: recovery mode
+    except sqlite3.Error as exc:  # a full disk or an unreadable folder at the first open
+        print(problem_text(exc, Path(data_dir) / DB_FILENAME), file=sys.stderr)
+        return 2
     server = local_server(app, port)
     url = launch_url(server, token)
-    context = app.extensions["posyandu"]
+    context = app.extensions.get("posyandu")  # None in recovery mode (a damaged database)
     try:
         if webview is None:
             print(t("client.launcher.url", url=url), flush=True)
@@ -99,5 +128,6 @@ def run(
             server.shutdown()
     finally:
         server.server_close()
-        context.close()
+        if context is not None:
+            context.close()
     return 0

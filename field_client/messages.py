@@ -96,6 +96,109 @@ MESSAGES = {
         "en": "The request cannot be processed.",
     },
     "client.blocked.title": {"id": "Akses ditolak", "en": "Access refused"},
+    "client.error.problem_title": {"id": "Terjadi masalah", "en": "Something went wrong"},
+    "client.error.full": {
+        "id": "Penyimpanan perangkat ini penuh, jadi data ini BELUM tersimpan. Data yang "
+        "tersimpan sebelumnya tetap aman. Kosongkan ruang penyimpanan (hapus file yang tidak "
+        "diperlukan, misalnya unduhan atau video lama), lalu simpan lagi.",
+        "en": "This device's storage is full, so this data has NOT been saved. Data saved "
+        "before is safe. Free some space (delete files you do not need, such as old downloads "
+        "or videos), then save again.",
+    },
+    "client.error.busy": {
+        "id": "Data sedang dipakai oleh proses lain, jadi data ini belum tersimpan. Tunggu "
+        "sebentar lalu coba lagi.",
+        "en": "The data is in use by another process, so this has not been saved. Wait a "
+        "moment and try again.",
+    },
+    "client.error.storage": {
+        "id": "Data tidak dapat dibaca atau ditulis di perangkat ini, jadi data ini belum "
+        "tersimpan. Tutup lalu buka lagi aplikasi; jika masih terjadi, hubungi petugas "
+        "puskesmas.",
+        "en": "Data cannot be read or written on this device, so this has not been saved. "
+        "Close and reopen the app; if it happens again, contact the puskesmas staff.",
+    },
+    "client.error.internal": {
+        "id": "Terjadi kesalahan di aplikasi. Data yang sudah tersimpan tetap aman. Coba lagi; "
+        "jika masih terjadi, hubungi petugas puskesmas.",
+        "en": "Something went wrong in the app. Data already saved is safe. Try again; if it "
+        "happens again, contact the puskesmas staff.",
+    },
+    "client.error.store_damaged": {
+        "id": "File data di perangkat ini rusak. Buka aplikasi untuk petunjuk pemulihan.",
+        "en": "The data file on this device is damaged. Open the app for recovery steps.",
+    },
+    # a damaged database file
+    "client.recovery.title": {
+        "id": "Data perangkat tidak dapat dibuka",
+        "en": "The device's data cannot be opened",
+    },
+    "client.recovery.what": {
+        "id": "File data aplikasi di perangkat ini rusak atau bukan file data Posyandu Sync, "
+        "sehingga aplikasi tidak dapat membukanya.",
+        "en": "The app's data file on this device is damaged or is not a Posyandu Sync data "
+        "file, so the app cannot open it.",
+    },
+    "client.recovery.kept": {
+        "id": "Aplikasi tidak mengubah, memindahkan, atau menghapus file itu: {path}",
+        "en": "The app has not changed, moved or deleted that file: {path}",
+    },
+    "client.recovery.server": {
+        "id": "Data yang sudah terkirim ke server tetap aman di server. Hanya perubahan yang "
+        "belum terkirim yang ada di file ini saja.",
+        "en": "Data already sent to the server is safe there. Only changes not yet sent exist "
+        "in this file alone.",
+    },
+    "client.recovery.readable": {
+        "id": "Masih terbaca: {records} data dan {pending} perubahan yang belum terkirim.",
+        "en": "Still readable: {records} records and {pending} changes not yet sent.",
+    },
+    "client.recovery.nothing": {
+        "id": "Tidak ada data yang dapat dibaca dari file ini.",
+        "en": "No data can be read from this file.",
+    },
+    "client.recovery.export_intro": {
+        "id": "Simpan data yang masih terbaca ke sebuah file, lalu hubungi petugas puskesmas "
+        "dan tunjukkan file itu beserta pesan ini.",
+        "en": "Save the data that can still be read to a file, then contact the puskesmas "
+        "staff and show them that file and this message.",
+    },
+    "client.recovery.export_pin": {
+        "id": "PIN (untuk menyimpan data yang masih terbaca)",
+        "en": "PIN (to save the data that can still be read)",
+    },
+    "client.recovery.export_submit": {
+        "id": "Simpan data yang masih terbaca",
+        "en": "Save the data that can still be read",
+    },
+    "client.recovery.saved": {
+        "id": "Data yang terbaca ({records} data, {pending} perubahan belum terkirim) sudah "
+        "disimpan di: {path}",
+        "en": "The readable data ({records} records, {pending} unsent changes) was saved "
+        "to: {path}",
+    },
+    "client.recovery.download": {"id": "Unduh file itu", "en": "Download that file"},
+    "client.recovery.pin_wrong": {"id": "PIN salah.", "en": "Wrong PIN."},
+    "client.recovery.pin_locked": {
+        "id": "Terlalu banyak PIN salah. Hubungi petugas puskesmas.",
+        "en": "Too many wrong PINs. Contact the puskesmas staff.",
+    },
+    "client.recovery.help": {
+        "id": "Hubungi petugas puskesmas. Jangan menghapus folder data aplikasi.",
+        "en": "Contact the puskesmas staff. Do not delete the app's data folder.",
+    },
+    "client.recovery.not_needed": {
+        "id": "Data perangkat ini dapat dibuka; pemulihan tidak diperlukan.",
+        "en": "This device's data can be opened; no recovery is needed.",
+    },
+    "client.cli.store_damaged": {
+        "id": "File data {path} rusak atau bukan file data Posyandu Sync; file itu tidak "
+        "diubah. Jalankan aplikasi (posyandu-client) untuk menyimpan data yang masih terbaca, "
+        "lalu hubungi petugas puskesmas.",
+        "en": "The data file {path} is damaged or is not a Posyandu Sync data file; it was "
+        "not changed. Start the app (posyandu-client) to save the data that can still be "
+        "read, then contact the puskesmas staff.",
+    },
     # first run, PIN, unlock
     "client.setup.title": {
         "id": "Masuk ke server puskesmas",
@@ -112,21 +215,40 @@ MESSAGES = {
     "client.setup.password": {"id": "Kata sandi", "en": "Password"},
     "client.setup.device_name": {"id": "Nama perangkat", "en": "Device name"},
     "client.setup.submit": {"id": "Masuk", "en": "Sign in"},
+    "client.setup.locked": {
+        "id": "Perangkat ini sudah terhubung ke server. Buka dulu dengan PIN untuk mengganti "
+        "server atau pengguna.",
+        "en": "This device is already connected to a server. Unlock it with the PIN first to "
+        "change the server or user.",
+    },
+    "client.setup.same_account": {
+        "id": "Untuk membuat PIN baru, masuk dengan akun perangkat ini: server {server}, "
+        "pengguna {username}.",
+        "en": "To choose a new PIN, sign in with this device's account: server {server}, "
+        "user {username}.",
+    },
     "client.setup.missing": {
         "id": "Isi alamat server, nama pengguna dan kata sandi.",
         "en": "Fill in the server address, username and password.",
     },
     "client.pin.title": {"id": "Buat PIN", "en": "Choose a PIN"},
     "client.pin.intro": {
-        "id": "PIN (4–8 angka) membuka aplikasi di perangkat ini, juga tanpa sinyal.",
-        "en": "The PIN (4–8 digits) unlocks the app on this device, also offline.",
+        "id": "PIN ({min}–{max} angka) membuka aplikasi di perangkat ini, juga tanpa sinyal. "
+        "Jangan pakai tanggal lahir atau angka berurutan.",
+        "en": "The PIN ({min}–{max} digits) unlocks the app on this device, also offline. "
+        "Do not use a birth date or a run of digits.",
     },
+    "client.pin.weak": {
+        "id": "PIN Anda lebih pendek dari {min} angka. Demi keamanan data, buat PIN baru.",
+        "en": "Your PIN is shorter than {min} digits. To keep the data safe, choose a new PIN.",
+    },
+    "client.pin.change": {"id": "Ganti PIN", "en": "Change PIN"},
     "client.pin.pin": {"id": "PIN", "en": "PIN"},
     "client.pin.again": {"id": "Ulangi PIN", "en": "Repeat the PIN"},
     "client.pin.submit": {"id": "Simpan PIN", "en": "Save PIN"},
     "client.pin.invalid": {
-        "id": "PIN harus 4 sampai 8 angka.",
-        "en": "The PIN must be 4 to 8 digits.",
+        "id": "PIN harus {min} sampai {max} angka.",
+        "en": "The PIN must be {min} to {max} digits.",
     },
     "client.pin.mismatch": {"id": "Kedua PIN tidak sama.", "en": "The two PINs differ."},
     "client.unlock.title": {"id": "Buka aplikasi", "en": "Unlock"},
@@ -136,6 +258,18 @@ MESSAGES = {
     "client.unlock.locked": {
         "id": "Terlalu banyak PIN salah. Tunggu {seconds} detik lalu coba lagi.",
         "en": "Too many wrong PINs. Wait {seconds} seconds and try again.",
+    },
+    "client.unlock.signin": {
+        "id": "Terlalu banyak PIN salah, jadi PIN tidak dapat dipakai lagi. Masuk ke server dengan "
+        "nama pengguna dan kata sandi Anda (perlu sinyal), lalu buat PIN baru. Semua data di "
+        "perangkat ini tetap tersimpan.",
+        "en": "Too many wrong PINs, so the PIN can no longer be used. Sign in to the server with "
+        "your username and password (needs a connection), then choose a new PIN. All data on "
+        "this device is kept.",
+    },
+    "client.unlock.signin_link": {
+        "id": "Masuk ke server",
+        "en": "Sign in to the server",
     },
     "client.clock.off": {
         "id": "Jam perangkat ini berbeda sekitar {minutes} menit dari jam server. Perbaiki "
@@ -410,6 +544,15 @@ MESSAGES = {
         "en": "The server refused this device (access revoked or password changed). Sign in again.",
     },
     "client.sync.error.login_failed": {"id": "Gagal masuk.", "en": "Sign-in failed."},
+    "client.sync.error.unsent_changes": {
+        "id": "Perangkat ini masih menyimpan {n} perubahan yang belum terkirim ke server "
+        "{server} (pengguna {username}). Kirim dulu lewat halaman Sinkronisasi sebelum "
+        "menghubungkan perangkat ke server atau pengguna lain. Perubahan itu tidak dihapus dan "
+        "tidak akan dikirim ke server lain.",
+        "en": "This device still holds {n} changes not yet sent to the server {server} (user "
+        "{username}). Send them from the Sync page before connecting the device to another "
+        "server or user. Those changes are not deleted and will not be sent to another server.",
+    },
     "client.sync.error.forbidden": {
         "id": "Anda tidak berhak atas data ini.",
         "en": "You are not allowed to access this data.",

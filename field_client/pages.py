@@ -6,6 +6,7 @@ as JSON to the local API, which validates with the same definitions the server u
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from shared.growth.monitoring import age_in_completed_months
 from shared.i18n import LANGUAGES, catalogue, t
 from shared.indicators import COUNTS, INDICATORS
 
+from . import security
 from .chart import chart_span, growth_chart
 from .forms import kind_form
 from .service import CLOCK_WARNING_SECONDS, RecordService, category_level, parse_month
@@ -82,23 +84,31 @@ def age_text(birth_value: Any, on: date | None = None) -> str:
     return t("client.age.years_months", lang, y=months // 12, m=months % 12)
 
 
+def _page_status(store) -> dict[str, Any]:
+    """Return the sync badge, clock warning and PIN notice every page shows."""
+    offset = store.get_meta("clock_offset_seconds")
+    return {
+        **store.outbox_counts(),
+        "clock_off": offset is not None and abs(float(offset)) > CLOCK_WARNING_SECONDS,
+        "clock_offset": offset,
+        "user": store.get_meta("user") or {},
+        "pin_weak": bool(store.get_meta("pin_weak")),
+    }
+
+
 def template_globals() -> dict[str, Any]:
     """Return what every page template can use."""
     lang = g.get("lang", "id")
     status = {}
     if "posyandu" in current_app.extensions:
-        store = _ctx().store
-        counts = store.outbox_counts()
-        offset = store.get_meta("clock_offset_seconds")
-        status = {
-            **counts,
-            "clock_off": offset is not None and abs(float(offset)) > CLOCK_WARNING_SECONDS,
-            "clock_offset": offset,
-            "user": store.get_meta("user") or {},
-        }
+        try:
+            status = _page_status(_ctx().store)
+        except sqlite3.Error:  # a damaged store: the page explaining it still renders
+            status = {}
     return {
         "nav": NAV,
         "sync_badge": status,
+        "pin_min": security.PIN_MIN,
         "languages": LANGUAGES,
         "age_text": age_text,
         "level": category_level,

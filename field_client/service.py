@@ -7,6 +7,7 @@ kinds, growth, indicators) and the :class:`~field_client.store.Store` for persis
 from __future__ import annotations
 
 import calendar
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -133,7 +134,11 @@ class RecordService:
     # -- validation and derived values -----------------------------------------------------------
 
     def validate(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Return the record's JSON-ready values, or raise Invalid with sentences in our language."""
+        """Return the record's JSON-ready values, or raise Invalid with sentences in our language.
+
+        Invisible format characters are removed from the text first (:func:`strip_invisible`).
+        """
+        data = clean_text_input(data)
         result = shared_records.validate(
             kind, dict(data), context=self.context(kind, data), lang=self.lang, today=self.today
         )
@@ -343,6 +348,7 @@ class RecordService:
     def find_duplicates(self, data: Mapping[str, Any]) -> list[Record]:
         """Return people who are likely the same: same NIK, or same name, birth date and mother."""
         found: dict[str, Record] = {}
+        data = clean_text_input(data)
         nik = str(data.get("nik") or "").strip()
         name = _norm(data.get("name"))
         birth = str(data.get("birth_date") or "")
@@ -443,7 +449,25 @@ class RecordService:
 
 
 def _norm(value: Any) -> str:
-    return " ".join(str(value or "").lower().split())
+    return " ".join(strip_invisible(str(value or "")).lower().split())
+
+
+def strip_invisible(text: str) -> str:
+    """Remove invisible format characters and normalise to NFC.
+
+    Format characters (Unicode category Cf) are the bidi controls that turn text around
+    (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F), the zero-width ones that hide inside a
+    name (U+200B–U+200D, U+2060, U+FEFF) and the soft hyphen: none belongs in a posyandu
+    record, and a name holding them looks like another name or escapes the duplicate check.
+    """
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    )
+
+
+def clean_text_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with :func:`strip_invisible` applied to every text value."""
+    return {k: strip_invisible(v) if isinstance(v, str) else v for k, v in data.items()}
 
 
 def category_level(index: str, z: float | None) -> str:

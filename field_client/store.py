@@ -8,12 +8,14 @@ The store knows nothing of HTTP, Flask or pywebview.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,13 @@ from typing import Any
 
 DB_FILENAME = "posyandu-client.sqlite3"
 SCHEMA_VERSION = 1
+# The data folder and every file in it are the signed-in user's alone: health data, the device
+# token and the PIN hash must not be readable by other accounts on a shared laptop.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+log = logging.getLogger(__name__)
 
 # Date fields that place a record in time, in order of preference (per kind only one is present).
 EVENT_DATE_FIELDS = (
@@ -202,6 +211,46 @@ def _loads(text: str | None, default: Any = None) -> Any:
     return default if text is None else json.loads(text)
 
 
+def _chmod(path: Path, mode: int) -> None:
+    """Set ``path``'s mode (POSIX only: on Windows the user's profile folder is private)."""
+    if os.name != "posix":
+        return
+    try:
+        if (os.stat(path, follow_symlinks=False).st_mode & 0o777) != mode:
+            os.chmod(path, mode, follow_symlinks=False)
+    except FileNotFoundError:
+        pass
+    except (OSError, NotImplementedError) as exc:  # another owner, a read-only mount
+        log.warning("cannot make %s private: %s", path, exc)
+
+
+def secure_data_dir(folder: str | Path) -> Path:
+    """Create the data folder 0700 and make it and every file in it private (0700 / 0600).
+
+    Runs on every open, so installs made before this rule are tightened too.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    _chmod(folder, PRIVATE_DIR_MODE)
+    for entry in folder.iterdir():
+        if entry.is_file() and not entry.is_symlink():
+            _chmod(entry, PRIVATE_FILE_MODE)
+    return folder
+
+
+def create_private_file(path: str | Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (then only tighten its mode)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    _chmod(Path(path), PRIVATE_FILE_MODE)
+
+
+def secure_database_files(path: str | Path) -> None:
+    """Make the database file and its WAL, SHM and journal files 0600."""
+    for suffix in ("", *SQLITE_SIDE_FILES):
+        _chmod(Path(f"{path}{suffix}"), PRIVATE_FILE_MODE)
+
+
 # A derive hook recomputes a record's display-only derived values: derive(kind, fields) -> dict.
 DeriveHook = Callable[[str, dict[str, Any]], dict[str, Any]]
 
@@ -211,7 +260,10 @@ class Store:
 
     def __init__(self, path: str | Path, *, clock_ms: Callable[[], int] | None = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        # SQLite gives the WAL and SHM files the database file's mode: create that one 0600.
+        create_private_file(self.path)
+        secure_database_files(self.path)
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
@@ -220,20 +272,25 @@ class Store:
         self._db.row_factory = sqlite3.Row
         # cache_size: 32 MB of page cache (the default 2 MB holds a tenth of a 2,000-person
         # device, so every report re-read its pages from the OS); costs memory only when used.
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=5000",
-            "cache_size=-32000",
-        ):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._migrate()
+        try:
+            for pragma in (
+                "journal_mode=WAL",
+                "synchronous=FULL",
+                "foreign_keys=ON",
+                "busy_timeout=5000",
+                "cache_size=-32000",
+            ):
+                self._db.execute(f"PRAGMA {pragma}")
+            self._migrate()
+        except BaseException:  # a damaged or foreign file: do not leak the connection
+            self._db.close()
+            raise
+        secure_database_files(self.path)  # the WAL and SHM files exist now
 
     @classmethod
     def open(cls, data_dir: str | Path, **kwargs: Any) -> Store:
-        """Open (creating if needed) the store in ``data_dir``."""
-        return cls(Path(data_dir) / DB_FILENAME, **kwargs)
+        """Open (creating if needed) the store in ``data_dir``, made private to this user."""
+        return cls(secure_data_dir(data_dir) / DB_FILENAME, **kwargs)
 
     def close(self) -> None:
         """Close the database file."""
@@ -264,15 +321,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:
-        """Run a block in one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""
+        """Run a block in one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error).
+
+        A COMMIT that fails (a full disk) rolls back too: nothing is half-written and the
+        connection is ready for the next transaction.
+        """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield _Tx(self._db)
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already done so."""
+        if not self._db.in_transaction:
+            return
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:  # keep the original error; the next BEGIN says if this mattered
+            log.exception("rollback failed")
 
     @staticmethod
     def _meta(db: Any, key: str, default: Any = None) -> Any:
@@ -300,6 +370,20 @@ class Store:
         with self.transaction() as db:
             for key, value in values.items():
                 self._set_meta(db, key, value)
+
+    def update_meta(
+        self, keys: Iterable[str], change: Callable[[dict[str, Any]], tuple[dict[str, Any], Any]]
+    ) -> Any:
+        """Read settings and write new ones in ONE write transaction; return ``change``'s result.
+
+        ``change(values)`` gets ``{key: value}`` of ``keys`` and returns ``(updates, result)``.
+        Writers (threads or processes) are serialised, so read-check-write cannot race.
+        """
+        with self.transaction() as db:
+            updates, result = change({key: self._meta(db, key) for key in keys})
+            for key, value in updates.items():
+                self._set_meta(db, key, value)
+            return result
 
     def all_meta(self) -> dict[str, Any]:
         """Return every setting."""

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -99,6 +100,21 @@ def default_fields_filter(kind: str) -> tuple[str, ...]:
         return tuple(spec(kind).derived_fields)
     except Exception:  # unknown or reference kind: nothing derived
         return ()
+
+
+def same_server(first: str, second: str) -> bool:
+    """Tell whether two server addresses name the same server (scheme, host, port, path)."""
+
+    def key(address: str) -> tuple[str, str, int | None, str]:
+        parts = urlsplit(address.strip() if "://" in address else "http://" + address.strip())
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port or {"http": 80, "https": 443}.get(scheme)
+        except ValueError:
+            port = None
+        return scheme, (parts.hostname or "").lower(), port, parts.path.rstrip("/")
+
+    return key(first) == key(second)
 
 
 def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
@@ -340,11 +356,37 @@ class SyncAgent:
 
     # -- login -------------------------------------------------------------------------------
 
+    def check_rebinding(self, server: str, username: str) -> None:
+        """Refuse to bind to another server or account while changes are unsent.
+
+        Unsent (pending or quarantined) changes belong to the server and account they were
+        made for: another server would receive them, and its scope would replace the replica.
+        Signing in again to the same server and account only renews the token.
+        """
+        meta = self.store.all_meta()
+        bound = meta.get("server_url")
+        if bound is None:
+            return
+        same = same_server(bound, server) and meta.get("username") in (None, username)
+        counts = self.store.outbox_counts()
+        unsent = counts["pending"] + counts["quarantined"]
+        if not same and unsent:
+            raise SyncError(
+                "unsent_changes",
+                f"{unsent} unsent changes for {bound}",
+                details={"n": unsent, "server": bound, "username": meta.get("username") or ""},
+            )
+
     def login(
         self, server: str, username: str, password: str, device_name: str = "posyandu-client"
     ) -> dict[str, Any]:
-        """Sign the device in (online, once) and keep its token; return the user."""
+        """Sign the device in (online) and keep its token; return the user.
+
+        Never re-binds to another server or account while changes are unsent
+        (:meth:`check_rebinding`, checked before the password is sent anywhere).
+        """
         server = server.strip().rstrip("/")
+        self.check_rebinding(server, username)
         session = requests.Session()  # no retries: a replayed login would register two devices
         try:
             _, payload = self._request(
@@ -365,7 +407,8 @@ class SyncAgent:
         if not token or not device_id:
             raise SyncError("bad_response", "login answer without token")
         meta = self.store.all_meta()
-        if meta.get("server_url") not in (None, server) or meta.get("username") not in (
+        bound = meta.get("server_url")
+        if (bound is not None and not same_server(bound, server)) or meta.get("username") not in (
             None,
             username,
         ):

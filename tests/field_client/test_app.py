@@ -475,16 +475,17 @@ def test_pin_is_set_after_sign_in_and_unlocks_later(local_app, browser_client):
     store.set_meta(token="device-token", device_id="dev-1")
     assert browser_client.get("/").location == "/pin"
     assert browser_client.post("/pin", data={"pin": "12", "pin2": "12"}).status_code == 400
-    assert browser_client.post("/pin", data={"pin": "1357", "pin2": "1358"}).status_code == 400
-    assert browser_client.post("/pin", data={"pin": "1357", "pin2": "1357"}).status_code == 302
+    assert browser_client.post("/pin", data={"pin": "1357", "pin2": "1357"}).status_code == 400
+    assert browser_client.post("/pin", data={"pin": "135792", "pin2": "135793"}).status_code == 400
+    assert browser_client.post("/pin", data={"pin": "135792", "pin2": "135792"}).status_code == 302
     assert browser_client.get("/").status_code == 200
-    assert store.get_meta("pin_hash") and "1357" not in store.get_meta("pin_hash")
+    assert store.get_meta("pin_hash") and "135792" not in store.get_meta("pin_hash")
 
     later = local_app.test_client()
     later.get(f"/?launch={TOKEN}")
     assert later.get("/registrasi").location.startswith("/unlock")
-    assert later.post("/unlock", data={"pin": "0000"}).status_code == 400
-    response = later.post("/unlock", data={"pin": "1357", "next": "/registrasi"})
+    assert later.post("/unlock", data={"pin": "000000"}).status_code == 400
+    response = later.post("/unlock", data={"pin": "135792", "next": "/registrasi"})
     assert response.status_code == 302 and response.location == "/registrasi"
     assert later.get("/registrasi").status_code == 200
 

@@ -323,3 +323,46 @@ def test_last_before_skips_deleted_records_and_returns_the_derived_values_asked(
         ("d", "p2", -1.5, None),
     ]
     assert store.last_before("child_visit", "2026-01-05", having="weight_kg") == []
+
+
+# -- file permissions (audit #18, finding 2) ---------------------------------------------------
+
+
+def modes(folder):
+    """Return {name: permission bits} of the folder ('.') and every file in it."""
+    found = {".": folder.stat().st_mode & 0o777}
+    found.update({p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()})
+    return found
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_new_data_folder_and_every_file_in_it_are_private(tmp_path):
+    folder = tmp_path / "new-device"
+    old_umask = os.umask(0o022)  # the usual umask: without care, 0755 and 0644
+    try:
+        with Store.open(folder) as store:
+            store.save("person", "p1", CHILD)
+            found = modes(folder)
+    finally:
+        os.umask(old_umask)
+    assert {"posyandu-client.sqlite3", "posyandu-client.sqlite3-wal"} <= set(found)
+    assert found == {".": 0o700, **{name: 0o600 for name in found if name != "."}}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_an_existing_install_is_made_private_on_open(tmp_path):
+    folder = tmp_path / "old-device"
+    with Store.open(folder) as store:
+        store.save("person", "p1", CHILD)
+    (folder / "client.log").write_text("old log\n")
+    os.chmod(folder, 0o755)
+    for path in folder.iterdir():
+        os.chmod(path, 0o644)
+    with Store.open(folder) as store:
+        found = modes(folder)
+        assert store.get("person", "p1") is not None
+    assert found["."] == 0o700
+    assert {name: mode for name, mode in found.items() if name != "."} == {
+        name: 0o600 for name in found if name != "."
+    }
+    assert "client.log" in found

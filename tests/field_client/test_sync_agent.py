@@ -203,3 +203,33 @@ def test_session_retries_posts_with_backoff_and_jitter():
     assert "POST" in retry.allowed_methods and retry.backoff_factor > 0
     assert retry.backoff_jitter > 0 and 503 in retry.status_forcelist
     session.close()
+
+
+# -- re-binding (audit #18, finding 1) ---------------------------------------------------------
+
+
+def test_login_to_another_server_or_account_is_refused_while_changes_are_unsent(store, monkeypatch):
+    """The command line signs in through the same agent: the unsent change stays, and the
+    password is not sent anywhere (the refusal comes before any request)."""
+    store.set_meta(server_url="http://Puskesmas.example:80/", token="tok", username="kader_a1")
+    store.save("person", "p1", CHILD)
+
+    def no_request(*args, **kwargs):
+        raise AssertionError("a request was sent")
+
+    monkeypatch.setattr(requests.Session, "request", no_request)
+    agent = SyncAgent(store)
+    for server, user in (("http://other.example", "kader_a1"), ("http://puskesmas.example", "x")):
+        with pytest.raises(SyncError) as caught:
+            agent.login(server, user, "password")
+        assert caught.value.code == "unsent_changes" and caught.value.details["n"] == 1
+    assert [m.id for m in store.pending()] == ["p1"]
+    assert store.get_meta("server_url") == "http://Puskesmas.example:80/"
+
+
+def test_same_server_compares_scheme_host_port_and_path():
+    from field_client.sync import same_server
+
+    assert same_server("http://Puskesmas.example:80/", "puskesmas.example")
+    assert not same_server("http://puskesmas.example", "https://puskesmas.example")
+    assert not same_server("http://puskesmas.example:5000", "http://puskesmas.example:5001")

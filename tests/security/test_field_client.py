@@ -310,3 +310,341 @@ def other_addresses() -> list[str]:
             info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
         }
     return sorted(a for a in found if not a.startswith("127.") and a != "0.0.0.0")
+
+
+# -- the PIN (audit #18, findings 3 and 7) -------------------------------------------------------
+
+
+def browser(app):
+    """A browser-like test client that opened the launch URL but has not unlocked."""
+    client = app.test_client()
+    assert client.get(f"/?launch={TOKEN}").status_code == 302
+    return client
+
+
+def test_new_pins_need_six_digits_and_an_old_four_digit_pin_unlocks_but_asks_for_a_change(local):
+    """New PINs: 6–12 digits. A 4-digit PIN from before the rule still unlocks, and every page
+    then asks the kader to choose a longer one until they do."""
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    client = unlocked(local)  # PIN "2468", set before the rule
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="pin-weak"' in page and "6 angka" in page
+    for short in ("1357", "13579", "1234567890123"):
+        response = client.post("/pin", data={"pin": short, "pin2": short})
+        assert response.status_code == 400, short
+        assert "PIN harus 6 sampai 12 angka" in response.get_data(as_text=True)
+    assert client.post("/pin", data={"pin": "975310", "pin2": "975310"}).status_code == 302
+    assert 'id="pin-weak"' not in client.get("/").get_data(as_text=True)
+    assert security.check_pin(store, "2468") == "wrong"
+    assert security.check_pin(store, "975310") == "ok"
+
+
+def test_pin_hash_is_scrypt_with_a_real_cost_and_an_old_hash_is_redone_on_unlock(local):
+    from werkzeug.security import generate_password_hash
+
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
+    store.set_meta(pin_hash=generate_password_hash("2468", method="pbkdf2:sha256:1000"))
+    assert security.check_pin(store, "2468") == "ok"
+    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
+    assert security.check_pin(store, "2468") == "ok"
+
+
+def test_waits_grow_after_five_wrong_pins_and_ten_need_an_online_sign_in(local):
+    from field_client import security
+
+    store = local.extensions["posyandu"].store
+    now, outcomes, waits = 1000.0, [], []
+    for _ in range(10):
+        outcomes.append(security.check_pin(store, "0000", now=now))
+        waits.append(security.wait_seconds(store, now=now))
+        if waits[-1]:  # until the wait is over even the right PIN is refused, unchecked
+            assert security.check_pin(store, PIN, now=now + waits[-1] - 1) == "locked"
+        now += waits[-1] + 1
+    assert outcomes == ["wrong"] * 4 + ["locked"] * 5 + ["signin"]
+    assert waits == [0, 0, 0, 0, 30, 60, 120, 240, 480, 0]
+    # Ten wrong PINs: the PIN is off, even the right one; the page says to sign in online.
+    assert security.check_pin(store, PIN, now=now + 10**6) == "signin"
+    page = browser(local).post("/unlock", data={"pin": PIN})
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "Masuk ke server" in text and "tetap tersimpan" in text and 'name="pin"' not in text
+    assert store.get_meta("token") == "offline-token"  # nothing was wiped
+
+
+def test_concurrent_wrong_pins_get_at_most_five_real_checks_and_never_unlock(local, monkeypatch):
+    """40 wrong PINs at once against the real threaded local server: the count is atomic."""
+    import threading
+
+    import requests
+
+    from field_client import security
+    from field_client.launcher import launch_url, local_server
+
+    checks, lock = [], threading.Lock()
+    real_check = security.check_password_hash
+
+    def counting_check(pin_hash, pin):
+        with lock:
+            checks.append(pin)
+        return real_check(pin_hash, pin)
+
+    monkeypatch.setattr(security, "check_password_hash", counting_check)
+    server = local_server(local, 0)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    sessions = [requests.Session() for _ in range(40)]
+    for session in sessions:
+        assert session.get(launch_url(server, TOKEN), allow_redirects=False).status_code == 302
+    start, answers = threading.Barrier(len(sessions)), []
+
+    def guess(session, pin):
+        start.wait()
+        response = session.post(f"{base}/unlock", data={"pin": pin}, allow_redirects=False)
+        answers.append(response.status_code)
+
+    try:
+        threads = [
+            threading.Thread(target=guess, args=(s, f"{100000 + i}"))
+            for i, s in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(answers) == 40
+        assert len(checks) <= 5, len(checks)  # FREE_PIN_FAILURES
+        assert 302 not in answers and set(answers) <= {400, 429}, answers
+        # Locked now: even the right PIN is not checked, and no session got in.
+        right = sessions[0].post(f"{base}/unlock", data={"pin": PIN}, allow_redirects=False)
+        assert right.status_code == 429 and len(checks) <= 5
+        for session in sessions:
+            assert session.get(f"{base}/registrasi", allow_redirects=False).status_code == 302
+    finally:
+        server.shutdown()
+        server.server_close()
+        for session in sessions:
+            session.close()
+
+
+# -- re-binding a locked device (audit #18, finding 1) ----------------------------------------------
+
+BOUND_SERVER = "http://puskesmas.example:5000"
+
+
+class OtherServer:
+    """A server the attacker controls: records every request, accepts any sign-in."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                recorder.requests.append((self.path, self.rfile.read(length)))
+                body = json.dumps(
+                    {
+                        "token": "attacker-token",
+                        "device_id": "attacker-device",
+                        "user": {"name": "Attacker", "role": "kader", "scope": {}},
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def other_server():
+    server = OtherServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def bound(local):
+    """The device signed in to its puskesmas server, with one unsent change."""
+    store = local.extensions["posyandu"].store
+    store.set_meta(server_url=BOUND_SERVER, username="kader_a1", user={"name": "Kader A1"})
+    client = local.test_client()
+    client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
+    response = client.post(
+        "/api/records/person",
+        json={"posyandu_id": "PSY-A1", "name": "Ani", "sex": "F", "birth_date": "2025-06-10"},
+    )
+    assert response.status_code == 201
+    return local
+
+
+def binding(app) -> tuple:
+    """Return what re-binding would change: server, token, device, outbox and records."""
+    store = app.extensions["posyandu"].store
+    meta = store.all_meta()
+    return (
+        meta.get("server_url"),
+        meta.get("token"),
+        meta.get("device_id"),
+        [m.seq for m in store.pending()],
+        [r.id for r in store.list("person")],
+    )
+
+
+def rebind(client, server_url, **headers):
+    return client.post(
+        "/setup",
+        data={
+            "server_url": server_url,
+            "username": "attacker",
+            "password": "attacker-password",
+            "device_name": "laptop",
+        },
+        headers=headers,
+    )
+
+
+def test_a_locked_device_cannot_be_re_bound_to_another_server(bound, other_server):
+    """Someone at the laptop, PIN unknown: POST /setup pointing at their server is refused
+    before anything is sent there; the token, the outbox and the replica are untouched."""
+    before = binding(bound)
+    client = browser(bound)
+    assert client.get("/setup").location.startswith("/unlock")
+    response = rebind(client, other_server.url)
+    assert response.status_code == 403
+    assert "Buka dulu dengan PIN" in response.get_data(as_text=True)
+    # The launch-token header (an automation client) does not replace the PIN here either.
+    automation = rebind(bound.test_client(), other_server.url, **{"X-Launch-Token": TOKEN})
+    assert automation.status_code == 403
+    assert other_server.requests == []
+    assert binding(bound) == before
+    # Even with the outbox sent, a locked device stays bound to its server.
+    store = bound.extensions["posyandu"].store
+    store.apply_push_results([{"seq": s, "status": "applied", "version": 1} for s in before[3]])
+    assert rebind(browser(bound), other_server.url).status_code == 403
+    assert other_server.requests == [] and store.get_meta("server_url") == BOUND_SERVER
+
+
+def test_unlocked_re_binding_to_another_server_keeps_unsent_changes(bound, other_server):
+    """The kader, unlocked, may change server only once the outbox is empty: the unsent
+    changes are neither sent to the other server nor dropped, and the password stays home."""
+    before = binding(bound)
+    client = unlocked(bound)
+    response = rebind(client, other_server.url)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "1 perubahan yang belum terkirim" in text and BOUND_SERVER in text
+    assert other_server.requests == []
+    assert binding(bound) == before
+
+
+# -- the launch token in the access log (audit #18, finding 16) ---------------------------------------
+
+
+def test_the_access_log_never_shows_the_launch_token_and_the_url_is_cleaned(local, caplog):
+    """The real local server: the launch URL becomes a cookie and a clean URL; the access log
+    (and werkzeug's error log of a malformed request) shows no token and no searched name."""
+    import logging
+    import threading
+
+    import requests
+
+    from field_client.launcher import launch_url, local_server
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = local_server(local, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with requests.Session() as session:
+            response = session.get(launch_url(server, TOKEN) + "&lang=id")
+            assert response.status_code == 200
+            assert [r.status_code for r in response.history][0] == 302
+            assert TOKEN not in response.url and all(
+                TOKEN not in r.headers.get("Location", "") for r in response.history
+            )
+            assert session.cookies.get("posyandu_launch") == TOKEN
+            session.post(f"{base}/unlock", data={"pin": PIN})
+            assert session.get(f"{base}/registrasi", params={"q": "Zorbname"}).status_code == 200
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as raw:
+            raw.sendall(f"GET /?launch={TOKEN} HTTP/1.1 junk\r\n\r\n".encode())
+            raw.recv(1024)
+    finally:
+        server.shutdown()
+        server.server_close()
+    logged = caplog.text
+    assert "/?launch=***" in logged and "/registrasi?q=***" in logged, logged
+    assert TOKEN not in logged and "Zorbname" not in logged, logged
+
+
+# -- invisible characters in names (audit #18, finding 15, client side) ----------------------------
+
+INVISIBLE = "\u202e\u202d\u202a\u2066\u2067\u2069\u200e\u200f\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def test_bidi_and_zero_width_characters_are_stripped_from_names_on_input(local):
+    """``U+202E`` turns a name around on screen and zero-width characters make two equal
+    names differ (escaping the duplicate check): the client stores neither."""
+    import unicodedata
+
+    client = local.test_client()
+    client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
+    person = {
+        "posyandu_id": "PSY-A1",
+        "name": "Ani\u202e ilA\u200b",
+        "sex": "F",
+        "birth_date": "2025-06-10",
+        "mother_name": "S\u200biti\u2066\ufeff",
+    }
+    response = client.post("/api/records/person", json=person)
+    assert response.status_code == 201, response.text
+    saved = response.json["fields"]
+    assert (saved["name"], saved["mother_name"]) == ("Ani ilA", "Siti")
+    store = local.extensions["posyandu"].store
+    [mutation] = store.pending()
+    assert mutation.fields["name"] == "Ani ilA" and mutation.fields["mother_name"] == "Siti"
+    # Every invisible character, in every text field, also through an edit.
+    patch = client.patch(
+        f"/api/records/person/{response.json['id']}", json={"name": f"B{INVISIBLE}udi", "nik": None}
+    )
+    assert patch.status_code == 200, patch.text
+    stored = store.get("person", response.json["id"]).fields
+    assert stored["name"] == "Budi"
+    assert not [
+        ch
+        for v in stored.values()
+        if isinstance(v, str)
+        for ch in v
+        if unicodedata.category(ch) == "Cf"
+    ]
+    # The same name with a hidden character is still found as a likely duplicate.
+    found = client.get(
+        "/api/persons/duplicates",
+        query_string={"name": "Bu\u200bdi", "birth_date": "2025-06-10", "mother_name": "Siti"},
+    ).get_json()
+    assert found["count"] == 1
+    # A name made only of invisible characters is an empty name: refused.
+    empty = client.post("/api/records/person", json={**person, "name": INVISIBLE})
+    assert empty.status_code == 422 and "name" in empty.json["error"]["details"]

@@ -191,7 +191,7 @@ def test_field_client_pages_render_hostile_text_inert(hostile, browser, tmp_path
         context.agent.login(server.url, "kader_a1", world_mod.PASSWORD, "xss-test")
         context.agent.sync()
         assert len(context.store.list("person")) >= len(XSS)
-        security.set_pin(context.store, "2468")
+        security.set_pin(context.store, "246813")
         local = local_server(app, 0)
         thread = threading.Thread(target=local.serve_forever, daemon=True)
         thread.start()
@@ -199,7 +199,7 @@ def test_field_client_pages_render_hostile_text_inert(hostile, browser, tmp_path
         visitor = Visitor(browser)
         try:
             visitor.page.goto(launch_url(local, "xss-launch-token"))
-            visitor.page.fill("input[name=pin]", "2468")
+            visitor.page.fill("input[name=pin]", "246813")
             visitor.page.click("button[type=submit]")
             visitor.page.wait_for_url(f"{base}/")
             people = [

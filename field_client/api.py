@@ -111,7 +111,6 @@ def create_record(kind: str):
     check_kind(kind, write=True)
     data = body()
     record = service().create(kind, data, confirm=confirmed(data))
-    ctx().notify_saved()
     return jsonify(record.to_dict()), 201
 
 
@@ -131,7 +130,6 @@ def update_record(kind: str, record_id: str):
     check_kind(kind, write=True)
     data = body()
     record = service().update(kind, record_id, data, confirm=confirmed(data))
-    ctx().notify_saved()
     return jsonify(record.to_dict())
 
 
@@ -140,7 +138,6 @@ def delete_record(kind: str, record_id: str):
     """Delete a record (a tombstone; the delete is synced)."""
     check_kind(kind, write=True)
     service().delete(kind, record_id)
-    ctx().notify_saved()
     return "", 204
 
 
@@ -200,7 +197,6 @@ def outbox():
 def resend(seq: int):
     """Queue a fixed quarantined mutation again under a new seq."""
     new_seq = service().resend(seq, body().get("fields") or {})
-    ctx().notify_saved()
     return jsonify({"seq": new_seq})
 
 

@@ -71,9 +71,6 @@ class ClientContext:
         for thread in list(self._threads):
             thread.join(timeout)
 
-    def notify_saved(self) -> None:
-        """Hook called after every local write (auto-sync picks changes up on its next round)."""
-
     def close(self) -> None:
         """Stop background sync and close the store."""
         if self.autosync is not None:

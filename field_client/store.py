@@ -781,38 +781,43 @@ class Store:
                 if status not in ACKED_STATUSES:
                     continue
                 db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
-                current = result.get("current")
-                if isinstance(current, Mapping) and current.get("version") is not None:
-                    self._apply_change(
-                        db,
-                        Change(
-                            id=row["record_id"],
-                            kind=row["kind"],
-                            version=int(current["version"]),
-                            deleted=bool(current.get("deleted")),
-                            fields=dict(current.get("fields") or {}),
-                        ),
-                        derived_fields,
-                        None,
-                        True,
-                    )
-                elif status == "applied" and result.get("version") is not None:
-                    db.execute(
-                        "UPDATE records SET version = max(coalesce(version, 0), ?) WHERE id = ?",
-                        (int(result["version"]), row["record_id"]),
-                    )
-                for conflict in result.get("conflicts") or ():
-                    if not isinstance(conflict, Mapping):  # the server names the fields only
-                        conflict = {
-                            "id": f"push:{row['record_id']}:{conflict}",
-                            "field": str(conflict),
-                            "seq": seq,
-                            "loser_value": json.loads(row["fields"]).get(conflict),
-                        }
-                    self._add_conflict(db, row["record_id"], row["kind"], conflict)
-                    tally["conflicts"] += 1
+                self._acknowledge(db, row, result, derived_fields)
+                tally["conflicts"] += self._note_push_conflicts(db, row, result)
                 tally["acked"] += 1
         return tally
+
+    def _acknowledge(self, db, row, result: Mapping[str, Any], derived_fields) -> None:
+        """Bring the local record to what the server acknowledged (its current state or version)."""
+        current = result.get("current")
+        if isinstance(current, Mapping) and current.get("version") is not None:
+            change = Change(
+                id=row["record_id"],
+                kind=row["kind"],
+                version=int(current["version"]),
+                deleted=bool(current.get("deleted")),
+                fields=dict(current.get("fields") or {}),
+            )
+            self._apply_change(db, change, derived_fields, None, True)
+        elif result.get("status") == "applied" and result.get("version") is not None:
+            db.execute(
+                "UPDATE records SET version = max(coalesce(version, 0), ?) WHERE id = ?",
+                (int(result["version"]), row["record_id"]),
+            )
+
+    def _note_push_conflicts(self, db, row, result: Mapping[str, Any]) -> int:
+        """Keep the conflicts a push answer names; return how many."""
+        count = 0
+        for conflict in result.get("conflicts") or ():
+            if not isinstance(conflict, Mapping):  # the server names the fields only
+                conflict = {
+                    "id": f"push:{row['record_id']}:{conflict}",
+                    "field": str(conflict),
+                    "seq": row["seq"],
+                    "loser_value": json.loads(row["fields"]).get(conflict),
+                }
+            self._add_conflict(db, row["record_id"], row["kind"], conflict)
+            count += 1
+        return count
 
     def drop_acknowledged(self, below_seq: int) -> int:
         """Drop pending mutations the server says it already has (seq < ``below_seq``)."""

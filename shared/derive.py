@@ -70,6 +70,30 @@ def child_visit_assessment(person: Mapping, visit: Mapping) -> dict:
     }
 
 
+NOT_ASSESSABLE = {
+    "age_days": None,
+    "age_months": None,
+    "waz": None,
+    "lhaz": None,
+    "wlhz": None,
+    "baz": None,
+    "hcz": None,
+    "acz": None,
+    "categories": {},
+    "flags": ["not_assessable"],
+}
+
+
+def _assessment(person: Mapping, visit: Mapping, cached: dict | None) -> dict:
+    """Return a visit's own assessment (z-scores, categories, flags), cached or computed."""
+    if cached is None:
+        try:
+            cached = child_visit_assessment(person, visit)
+        except GrowthInputError:
+            cached = {**NOT_ASSESSABLE, "categories": {}, "flags": ["not_assessable"]}
+    return dict(cached)
+
+
 def derive_child_visits(
     person: Mapping,
     visits: Iterable[Mapping],
@@ -85,26 +109,7 @@ def derive_child_visits(
     visits = sorted(
         (v for v in visits if v.get("visit_date")), key=lambda v: (str(v["visit_date"]), v["id"])
     )
-    derived: dict[str, dict] = {}
-    for visit in visits:
-        cached = (assessed or {}).get(visit["id"])
-        if cached is None:
-            try:
-                cached = child_visit_assessment(person, visit)
-            except GrowthInputError:
-                cached = {
-                    "age_days": None,
-                    "age_months": None,
-                    "waz": None,
-                    "lhaz": None,
-                    "wlhz": None,
-                    "baz": None,
-                    "hcz": None,
-                    "acz": None,
-                    "categories": {},
-                    "flags": ["not_assessable"],
-                }
-        derived[visit["id"]] = dict(cached)
+    derived = {v["id"]: _assessment(person, v, (assessed or {}).get(v["id"])) for v in visits}
     weighings = [
         (_as_date(v["visit_date"]), float(v["weight_kg"]))
         for v in visits

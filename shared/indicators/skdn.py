@@ -197,6 +197,34 @@ def _opened(sessions: Iterable[Row], first: date, last: date) -> Ratio:
     return Ratio(0, 1)
 
 
+def _weighed_children(ages, history, in_month, births, month, rules):
+    """Return (growth of each child weighed in the month, how many of them are BGM)."""
+    children: dict[Any, MonthGrowth] = {}
+    bgm = 0
+    for person_id in ages.keys() & in_month.keys():
+        last_weighing = _last(in_month[person_id], _weighed)
+        if last_weighing is None:
+            continue
+        weighings = [(on, float(v["weight_kg"])) for on, v in history[person_id] if _weighed(v)]
+        children[person_id] = monthly_growth(births[person_id], weighings, rules)[month]
+        bgm += is_bgm(last_weighing.get("waz"), rules, oedema=bool(last_weighing.get("oedema")))
+    return children, bgm
+
+
+def _skdn_counts(ages: dict, k_count: int, children: dict, bgm: int) -> dict[str, int]:
+    """Return the SKDN counts (S, K, D, N, T, O, B, BGM, 2T) in COUNT_KEYS order."""
+    counts = {
+        "S": len(ages),
+        "K": k_count,
+        "D": len(children),
+        "BGM": bgm,
+        "2T": sum(g.two_t for g in children.values()),
+    }
+    for status in ("N", "T", "O", "B"):
+        counts[status] = sum(g.status == status for g in children.values())
+    return {key: counts[key] for key in COUNT_KEYS}
+
+
 def month_indicators(
     persons: Iterable[Row],
     child_visits: Iterable[Row],
@@ -227,34 +255,15 @@ def month_indicators(
     }
     in_month = {pid: visits for pid, visits in in_month.items() if visits}
 
-    children: dict[Any, MonthGrowth] = {}
-    bgm = 0
-    for person_id in ages.keys() & in_month.keys():
-        last_weighing = _last(in_month[person_id], _weighed)
-        if last_weighing is None:
-            continue
-        weighings = [(on, float(v["weight_kg"])) for on, v in history[person_id] if _weighed(v)]
-        children[person_id] = monthly_growth(births[person_id], weighings, rules)[(year, month)]
-        bgm += is_bgm(last_weighing.get("waz"), rules, oedema=bool(last_weighing.get("oedema")))
-
-    counts = {
-        "S": len(ages),
-        "K": k_count,
-        "D": len(children),
-        "BGM": bgm,
-        "2T": sum(g.two_t for g in children.values()),
-    }
-    for status in ("N", "T", "O", "B"):
-        counts[status] = sum(g.status == status for g in children.values())
-    counts = {key: counts[key] for key in COUNT_KEYS}
-
+    children, bgm = _weighed_children(ages, history, in_month, births, (year, month), rules)
+    counts = _skdn_counts(ages, k_count, children, bgm)
     low, high = VITAMIN_A_AGE_MONTHS
     vit_a_target = {pid for pid, age in ages.items() if low <= age <= high}
     vit_a_given = sum(
         1 for pid in vit_a_target if any(_vitamin_a_given(v) for _, v in in_month.get(pid, ()))
     )
 
-    s, d = counts["S"], counts["D"]
+    s, d, bgm = counts["S"], counts["D"], counts["BGM"]
     values = {
         "ks": Ratio(counts["K"], s),
         "ds": Ratio(d, s),

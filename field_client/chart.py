@@ -9,6 +9,8 @@ from html import escape
 from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
 
+from .formats import format_number
+
 WIDTH, HEIGHT = 680, 420
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 40
 MAX_DAYS = 1856  # 60 months, the end of the WHO 2006 tables
@@ -93,21 +95,28 @@ def growth_chart(
             f'stroke-width="{width}" class="sd sd{sd - 3:+d}"/>'
         )
     parts += _axes(low, high, x, y, index, lang, round(until / DAYS_PER_MONTH))
-    if pts:
-        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in pts)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="#1e3a8a" '
-            f'stroke-width="2" class="child-line"/>'
-        )
-        for d, v in pts:
-            parts.append(
-                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="#1e3a8a" '
-                f'class="child-point"><title>{d / DAYS_PER_MONTH:.0f} '
-                f"{escape(t('client.chart.months', lang))}: {v:g} "
-                f"{UNITS.get(index, '')}</title></circle>"
-            )
+    parts += _child_points(pts, x, y, index, lang)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _child_points(pts: list[tuple[float, float]], x, y, index: str, lang: str) -> list[str]:
+    """Return the child's line and points (each with its age and value as a tooltip)."""
+    if not pts:
+        return []
+    path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in pts)
+    out = [
+        f'<polyline points="{path}" fill="none" stroke="#1e3a8a" '
+        f'stroke-width="2" class="child-line"/>'
+    ]
+    for d, v in pts:
+        out.append(
+            f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="#1e3a8a" '
+            f'class="child-point"><title>{d / DAYS_PER_MONTH:.0f} '
+            f"{escape(t('client.chart.months', lang))}: {format_number(v, lang=lang)} "
+            f"{UNITS.get(index, '')}</title></circle>"
+        )
+    return out
 
 
 def _axes(low: float, high: float, x, y, index: str, lang: str, months: int) -> list[str]:

@@ -197,10 +197,6 @@ MESSAGES = {
         "en": "{n} more not shown; narrow the search.",
     },
     "client.registry.new": {"id": "Daftarkan sasaran baru", "en": "Register a new person"},
-    "client.registry.duplicate": {
-        "id": "Mungkin sudah terdaftar (NIK sama, atau nama, tanggal lahir dan nama ibu sama):",
-        "en": "Possibly already registered (same NIK, or same name, birth date and mother):",
-    },
     "client.registry.bblr": {"id": "BBLR", "en": "LBW"},
     # registration of a new person
     "client.register.stage": {"id": "Tahap hidup", "en": "Life stage"},
@@ -602,7 +598,6 @@ MESSAGES = {
     },
     # strings the page scripts use
     "client.js.failed": {"id": "Gagal menyimpan. Coba lagi.", "en": "Saving failed. Try again."},
-    "client.js.confirm_delete": {"id": "Hapus data ini?", "en": "Delete this record?"},
     "client.js.action_failed": {
         "id": "Tidak berhasil. Periksa lalu coba lagi.",
         "en": "That did not work. Check and try again.",

@@ -155,6 +155,72 @@ def test_page_after_a_delete_names_what_went_and_offers_urungkan(local_client):
     assert "kunjungan Bima tanggal 20/11/2026" in " ".join(visible_text(page).split())
 
 
+@pytest.mark.parametrize(
+    "kind,page,asks,back",
+    [
+        ("person", "/orang/{mother}", "Hapus Siti Aminah (lahir 01/01/1995)?", "/registrasi"),
+        (
+            "child_visit",
+            "/balita/{child}/kunjungan?visit={id}",
+            "Hapus kunjungan Ani tanggal 20/11/2026?",
+            "/balita/{child}",
+        ),
+        (
+            "adult_visit",
+            "/dewasa/{elder}/kunjungan?visit={id}",
+            "Hapus kunjungan Pak Umar tanggal 20/11/2026?",
+            "/orang/{elder}",
+        ),
+        (
+            "anc_visit",
+            "/kehamilan/{pregnancy}?visit={id}",
+            "Hapus pemeriksaan kehamilan Siti Aminah tanggal 20/11/2026?",
+            "/kehamilan/{pregnancy}",
+        ),
+        (
+            "pregnancy",
+            "/kehamilan/{id}",
+            "Hapus kehamilan Siti Aminah (terdaftar 01/10/2026)?",
+            "/orang/{mother}",
+        ),
+        (
+            "desa_report",
+            "/laporan-desa?id={id}",
+            "Hapus laporan desa Sukadana bulan November 2026?",
+            "/laporan-desa",
+        ),
+        (
+            "posyandu_session",
+            "/hari-buka?id={id}",
+            "Hapus hari buka tanggal 20/11/2026?",
+            "/hari-buka",
+        ),
+    ],
+)
+def test_every_delete_asks_naming_the_record_and_the_page_after_offers_urungkan(
+    local_client, store, kind, page, asks, back
+):
+    pull(store, desa())
+    made = _one_of_each(local_client)
+    ids = {
+        "id": made[kind]["id"],
+        "child": made["person"]["id"],
+        "mother": made["pregnancy"]["fields"]["person_id"],
+        "elder": made["adult_visit"]["fields"]["person_id"],
+        "pregnancy": made["pregnancy"]["id"],
+    }
+    if kind == "person":
+        ids["id"] = ids["mother"]
+    html = local_client.get(page.format(**ids)).get_data(as_text=True)
+    box = html.split(f'data-delete-kind="{kind}" data-delete-id="{ids["id"]}"')[1]
+    assert asks in " ".join(visible_text(box.split("</div>")[0]).split())
+    assert local_client.delete(f"/api/records/{kind}/{ids['id']}").status_code == 204
+    after = local_client.get(f"{back.format(**ids)}?done=deleted&undo={kind}:{ids['id']}")
+    banner = after.get_data(as_text=True).split('id="undo-banner"')[1].split("</div>")[0]
+    assert asks.removeprefix("Hapus ").removesuffix("?") in " ".join(visible_text(banner).split())
+    assert f'data-restore-id="{ids["id"]}"' in banner
+
+
 def test_restoring_a_live_or_unknown_record_is_answered_plainly(local_client):
     child = make_person(local_client)
     url = f"/api/records/person/{child['id']}/restore"

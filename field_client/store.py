@@ -835,18 +835,24 @@ class Store:
                         "UPDATE records SET version = max(coalesce(version, 0), ?) WHERE id = ?",
                         (int(result["version"]), row["record_id"]),
                     )
-                for conflict in result.get("conflicts") or ():
-                    if not isinstance(conflict, Mapping):  # the server names the fields only
-                        conflict = {
-                            "id": f"push:{row['record_id']}:{conflict}",
-                            "field": str(conflict),
-                            "seq": seq,
-                            "loser_value": json.loads(row["fields"]).get(conflict),
-                        }
-                    self._add_conflict(db, row["record_id"], row["kind"], conflict)
-                    tally["conflicts"] += 1
+                tally["conflicts"] += self._push_conflicts(db, row, result.get("conflicts") or ())
                 tally["acked"] += 1
         return tally
+
+    def _push_conflicts(self, db: Any, row: sqlite3.Row, conflicts: Iterable[Any]) -> int:
+        """Remember the conflicts a push answer reported for one mutation; return how many."""
+        count = 0
+        for conflict in conflicts:
+            if not isinstance(conflict, Mapping):  # the server names the fields only
+                conflict = {
+                    "id": f"push:{row['record_id']}:{conflict}",
+                    "field": str(conflict),
+                    "seq": row["seq"],
+                    "loser_value": json.loads(row["fields"]).get(conflict),
+                }
+            self._add_conflict(db, row["record_id"], row["kind"], conflict)
+            count += 1
+        return count
 
     def drop_acknowledged(self, below_seq: int) -> int:
         """Drop pending mutations the server says it already has (seq < ``below_seq``)."""

@@ -344,6 +344,21 @@ MESSAGES = {
         "({date}). Weigh again or check that visit.",
     },
     "client.flag.remeasured": {"id": "diukur ulang", "en": "re-measured"},
+    "client.flag.implausible_z": {
+        "id": "Nilai di luar batas wajar WHO (z-score); sudah diukur ulang.",
+        "en": "Value outside WHO's plausible range (z-score); measured again.",
+    },
+    "client.monthly.remeasured": {
+        "id": "Nilai tidak wajar yang sudah diukur ulang",
+        "en": "Unusual values measured again",
+    },
+    "client.monthly.remeasured_intro": {
+        "id": "Kader mengonfirmasi nilai-nilai ini setelah mengukur ulang. Petugas puskesmas "
+        "dapat memeriksanya.",
+        "en": "The kader confirmed these values after measuring again. The puskesmas may "
+        "review them.",
+    },
+    "client.monthly.reason": {"id": "Alasan", "en": "Reason"},
     "client.flag.remeasured_title": {
         "id": "Kader sudah mengukur ulang nilai yang tidak wajar ini.",
         "en": "The kader re-measured this unusual value.",

@@ -27,6 +27,7 @@ from .formats import (
     format_z,
 )
 from .forms import PERSON_EVENTS, kind_form
+from .plausibility import reason_text
 from .service import (
     CLOCK_WARNING_SECONDS,
     RecordService,
@@ -549,7 +550,29 @@ def monthly():
         previous=f"{previous[0]:04d}-{previous[1]:02d}",
         following=f"{following[0]:04d}-{following[1]:02d}",
         session_fields=kind_form("posyandu_session", g.lang)["fields"],
+        remeasured=remeasured_in(year, month),
     )
+
+
+def remeasured_in(year: int, month: int) -> list[dict[str, Any]]:
+    """List the month's child visits whose unusual values the kader confirmed after
+    re-measuring (the local ``remeasured`` flags), with the child's name and the reasons."""
+    store = _ctx().store
+    first, last = (d.isoformat() for d in month_bounds(year, month))
+    out = []
+    for flag in store.flags():
+        if flag["code"] != "remeasured" or not first <= str(flag["date"] or "") <= last:
+            continue
+        person = store.get("person", str(flag["person_id"]))
+        reasons = flag["details"].get("reasons", ())
+        out.append(
+            {
+                **flag,
+                "name": person.fields.get("name") if person else "",
+                "reasons": [reason_text(reason, g.lang) for reason in reasons],
+            }
+        )
+    return sorted(out, key=lambda f: (f["date"], f["name"]))
 
 
 @bp.get("/laporan-desa")

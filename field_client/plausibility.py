@@ -76,6 +76,16 @@ class Contradiction:
         return asdict(self)
 
 
+def reason_text(reason: Mapping[str, Any], lang: str) -> str:
+    """Say one reason kept in a visit's ``remeasured`` flag (a contradiction, or a WHO flag)."""
+    if "field" not in reason:
+        return t("client.flag.implausible_z", lang)
+    try:
+        return Contradiction(**reason).message(lang)
+    except (TypeError, ValueError):  # a flag written by another version of this table
+        return t("client.flag.remeasured_title", lang)
+
+
 def load_rules(path: Path | str = RULES_CSV) -> tuple[Rule, ...]:
     """Read the plausibility table."""
     with open(path, newline="", encoding="utf-8") as handle:

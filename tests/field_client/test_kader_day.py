@@ -486,6 +486,17 @@ def test_editing_a_confirmed_visit_does_not_ask_again_unless_the_value_changes(l
     assert local_client.get("/api/flags").get_json()["flags"] == []
 
 
+def test_the_monthly_report_lists_the_values_confirmed_after_re_measuring(local_client):
+    child = make_person(local_client, sex="M", birth_date="2025-06-10", name="Bima")
+    visit(local_client, child["id"], "2026-10-20", 9.7)
+    visit(local_client, child["id"], "2026-11-20", 7.2, _confirm=True)
+    page = local_client.get("/laporan-bulanan?bulan=2026-11").get_data(as_text=True)
+    listed = " ".join(visible_text(page.split('id="remeasured"')[1].split("</table>")[0]).split())
+    assert "20/11/2026 Bima Berat badan turun dari 9,7 kg (20/10/2026)" in listed
+    october = local_client.get("/laporan-bulanan?bulan=2026-10").get_data(as_text=True)
+    assert 'id="remeasured"' not in october
+
+
 def test_plausibility_rules_are_a_table_with_a_source_for_every_rule():
     from field_client.plausibility import load_rules
 

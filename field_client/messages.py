@@ -290,6 +290,15 @@ MESSAGES = {
     "client.delete.yes": {"id": "Ya, hapus", "en": "Yes, delete"},
     "client.delete.cancel": {"id": "Batal", "en": "Cancel"},
     "client.done.saved": {"id": "Data tersimpan.", "en": "Saved."},
+    "client.done.resent": {
+        "id": "Perubahan diperbaiki dan akan dikirim ulang.",
+        "en": "The change was fixed and will be sent again.",
+    },
+    "client.done.discarded": {
+        "id": "Perubahan dibatalkan; data kembali seperti di server pada sinkronisasi berikutnya.",
+        "en": "The change was discarded; the record returns to the server's version at the "
+        "next sync.",
+    },
     "client.done.deleted": {"id": "Terhapus: {what}.", "en": "Deleted: {what}."},
     "client.done.restored": {"id": "Dipulihkan: {what}.", "en": "Restored: {what}."},
     "client.done.undo": {"id": "Urungkan", "en": "Undo"},

@@ -144,8 +144,8 @@ def done_banner() -> dict[str, Any] | None:
     After a delete the banner names the record and offers "Urungkan" while it is still deleted.
     """
     done = request.args.get("done")
-    if done == "saved":
-        return {"text": t("client.done.saved", g.lang)}
+    if done in ("saved", "resent", "discarded"):
+        return {"text": t(f"client.done.{done}", g.lang)}
     if done not in ("deleted", "restored"):
         return None
     kind, _, record_id = str(request.args.get("undo" if done == "deleted" else "what")).partition(

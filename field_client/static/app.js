@@ -170,7 +170,8 @@
       if (result.ok) {
         const saved = form.querySelector(".saved");
         if (saved) saved.hidden = false;
-        window.location.assign(form.dataset.resendSeq ? window.location.pathname : target(form, result.data));
+        window.location.assign(form.dataset.resendSeq
+          ? withParams(window.location.pathname, { done: "resent" }) : target(form, result.data));
         return;
       }
       const error = errorOf(result);
@@ -465,10 +466,10 @@
     else if (document.getElementById("sync-status").dataset.started === "1") window.location.reload();
   }
 
-  async function act(method, url, body) {
+  async function act(method, url, body, done) {
     try {
       const result = await api(method, url, body);
-      if (result.ok) { window.location.reload(); return; }
+      if (result.ok) { window.location.assign(withParams(window.location.pathname, { done })); return; }
       pageError(errorOf(result).message);
     } catch (e) {
       pageError(msg("client.js.action_failed"));
@@ -488,11 +489,11 @@
     for (const b of document.querySelectorAll("[data-discard-seq]")) {
       b.addEventListener("click", () => {
         if (!window.confirm(msg("client.js.confirm_discard"))) return;
-        act("POST", `/api/sync/quarantine/${b.dataset.discardSeq}/discard`, {});
+        act("POST", `/api/sync/quarantine/${b.dataset.discardSeq}/discard`, {}, "discarded");
       });
     }
     for (const b of document.querySelectorAll("[data-resend-delete]")) {
-      b.addEventListener("click", () => act("POST", `/api/sync/quarantine/${b.dataset.resendDelete}/resend`, { fields: {} }));
+      b.addEventListener("click", () => act("POST", `/api/sync/quarantine/${b.dataset.resendDelete}/resend`, { fields: {} }, "resent"));
     }
     if (document.getElementById("sync-status").dataset.inProgress === "true") pollStatus();
   }

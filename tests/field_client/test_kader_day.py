@@ -221,6 +221,19 @@ def test_every_delete_asks_naming_the_record_and_the_page_after_offers_urungkan(
     assert f'data-restore-id="{ids["id"]}"' in banner
 
 
+@pytest.mark.parametrize(
+    "done,text",
+    [
+        ("saved", "Data tersimpan."),
+        ("resent", "Perubahan diperbaiki dan akan dikirim ulang."),
+        ("discarded", "Perubahan dibatalkan"),
+    ],
+)
+def test_the_page_after_an_action_says_it_was_done(local_client, done, text):
+    page = local_client.get(f"/sinkronisasi?done={done}").get_data(as_text=True)
+    assert text in page.split('id="done-banner"')[1].split("</div>")[0]
+
+
 def test_restoring_a_live_or_unknown_record_is_answered_plainly(local_client):
     child = make_person(local_client)
     url = f"/api/records/person/{child['id']}/restore"

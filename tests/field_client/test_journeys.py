@@ -15,6 +15,8 @@ from field_client.app import create_app
 from field_client.launcher import launch_url, local_server
 from field_client.service import RecordService
 
+from .conftest import REPORTS
+from .journeys_support import finish, record_touches
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
@@ -123,11 +125,16 @@ def browser_page():
 
 
 @pytest.fixture
-def kader(app_url, browser_page):
-    """The kader's unlocked browser tab, with its watch; returns (app, base, page, watch)."""
+def kader(app_url, browser_page, request):
+    """The kader's unlocked browser tab, with its watch; returns (app, base, page, watch).
+
+    What the journey touches is recorded for the coverage test (``journeys_support``).
+    """
     from playwright.sync_api import expect
 
     app, url, base = app_url
+    journey = request.node.name
+    record_touches(browser_page, journey)
     watch = Watch(browser_page)
     browser_page.goto(url)
     expect(browser_page).to_have_url(re.compile(r"/unlock"))
@@ -135,7 +142,13 @@ def kader(app_url, browser_page):
     browser_page.click("button[type=submit]")
     expect(browser_page).to_have_url(f"{base}/")
     yield app, base, browser_page, watch
-    watch.check()
+    call = request.node.stash.get(REPORTS, {}).get("call")
+    try:
+        watch.check()
+    except AssertionError:
+        finish(journey, False)
+        raise
+    finish(journey, bool(call and call.passed))
 
 
 def seed_child(app, name="Bima", weights=()):

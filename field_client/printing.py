@@ -28,6 +28,7 @@ from shared.i18n import t
 from shared.indicators import COUNTS, INDICATORS
 
 from .chart import chart_span, growth_chart
+from .formats import format_date, format_number
 from .service import RecordService, month_bounds
 
 bp = Blueprint("printing", __name__)
@@ -160,26 +161,47 @@ def parse_period(period: str) -> tuple[int, int]:
 
 def month_register(report: dict[str, Any], year: int, month: int) -> dict[str, list]:
     """Return the children weighed in the month (D) with their last weighing and N/T/O/B, and
-    the children of S not weighed, both by name."""
-    indicators = report["indicators"]
+    the children of S not weighed, both by name, written out for the page (a posyandu's register
+    can be long: the template only places the words)."""
+    indicators, lang = report["indicators"], g.get("lang", "id")
     persons = {p["id"]: p for p in report["persons"]}
-    first, last = (d.isoformat() for d in month_bounds(year, month))
-    last_visit: dict[str, dict[str, Any]] = {}
-    for visit in report["recent_child_visits"]:
-        day = str(visit.get("visit_date") or "")
-        if first <= day <= last and visit.get("weight_kg") is not None:
-            known = last_visit.get(visit["person_id"])
-            if known is None or (day, visit["id"]) >= (known["visit_date"], known["id"]):
-                last_visit[visit["person_id"]] = visit
+    last_visit = _last_weighings(report["recent_child_visits"], year, month)
+    status_words = {s: t(f"client.print.nt.{s}", lang) for s in ("N", "T", "O", "B")}
     weighed = []
     for person_id, growth in indicators.children.items():
-        visit = last_visit.get(person_id, {})
+        person, visit = persons.get(person_id, {}), last_visit.get(person_id, {})
         bgm = is_bgm(visit.get("waz"), oedema=bool(visit.get("oedema")))  # as BGM is counted
-        weighed.append({"person": persons.get(person_id, {}), "growth": growth, "bgm": bgm})
-    weighed.sort(key=lambda r: str(r["person"].get("name", "")).lower())
+        weighed.append(
+            {
+                "id": person_id,
+                "name": str(person.get("name") or ""),
+                "sex": {"M": "L", "F": "P"}.get(person.get("sex"), ""),
+                "birth_date": format_date(person.get("birth_date")),
+                "weighed_on": format_date(growth.weighed_on),
+                "weight": format_number(growth.weight_kg, lang=lang),
+                "status": growth.status,
+                "status_text": status_words.get(growth.status, ""),
+                "gain": "" if growth.gain_g is None else str(growth.gain_g),
+                "remarks": " ".join(m for m, on in (("2T", growth.two_t), ("BGM", bgm)) if on),
+            }
+        )
+    weighed.sort(key=lambda r: r["name"].lower())
     children = _service().children(month_bounds(year, month)[1], persons=report["persons"])
     missing = [c.fields for c in children if c.id not in indicators.children]
     return {"weighed": weighed, "not_weighed": missing}
+
+
+def _last_weighings(visits: list[dict[str, Any]], year: int, month: int) -> dict[str, dict]:
+    """Return each child's last visit of the month with a weight (the one SKDN classifies)."""
+    first, last = (d.isoformat() for d in month_bounds(year, month))
+    found: dict[str, dict[str, Any]] = {}
+    for visit in visits:
+        day = str(visit.get("visit_date") or "")
+        if first <= day <= last and visit.get("weight_kg") is not None:
+            known = found.get(visit["person_id"])
+            if known is None or (day, visit["id"]) >= (known["visit_date"], known["id"]):
+                found[visit["person_id"]] = visit
+    return found
 
 
 @bp.get("/laporan-bulanan/<period>/cetak")

@@ -98,6 +98,23 @@ def test_child_card_shows_identity_chart_weighings_and_immunisations(local_app, 
     assert "saat lahir" in text_of(immunised["HB0"])
 
 
+def test_a_child_pulled_without_birth_measures_has_a_page_and_a_card(local_app, local_client):
+    from field_client.store import Change
+
+    store = local_app.extensions["posyandu"].store
+    fields = {
+        "posyandu_id": POSYANDU,
+        "name": "Dari Server",
+        "sex": "F",
+        "birth_date": "2025-01-02",
+    }
+    store.apply_changes([Change(id="c-1", kind="person", version=1, deleted=False, fields=fields)])
+    for path in ("/balita/c-1", "/balita/c-1/cetak"):
+        response = local_client.get(path)
+        assert response.status_code == 200, path
+        assert "Dari Server" in response.get_data(as_text=True)
+
+
 def test_child_card_of_an_unknown_child_is_404(local_client):
     assert local_client.get("/balita/no-such-child/cetak").status_code == 404
 

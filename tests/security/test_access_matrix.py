@@ -561,6 +561,44 @@ for level in ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"):
         )
     )
 
+FHIR_ROLES = {"pkm_a", "pkm_b", "dinas", "admin"}  # the SATUSEHAT export's roles
+
+
+def fhir_patients_check(area: str, exact: bool):
+    """The export's Patients are persons the caller may read (all of them for the kabupaten)."""
+
+    def check(s: Seeded, user, response):
+        if user is None or response.status_code != 200:
+            return
+        got = {
+            i["value"]
+            for e in response.json.get("entry", [])
+            if e["resource"]["resourceType"] == "Patient"
+            for i in e["resource"]["identifier"]
+            if i["system"].endswith("/sid/person")
+        }
+        allowed = {s.persons[k] for k in POSYANDU_OF if user in READERS[k]}
+        assert got <= allowed, (area, got - allowed)
+        if exact:
+            assert got == allowed, (area, allowed - got)
+
+    return check
+
+
+for area in ("6111", "PKM-B", "611102", "6111022001", "PSY-B1", "PSY-A2"):
+    PROBES.append(
+        Probe(
+            "export.fhir_bundle",
+            "GET",
+            "/api/v1/export/fhir",
+            f"area-{area}",
+            api("GET", "/api/v1/export/fhir", query_string={"period": "2026-10", "area": area}),
+            lambda u: {401} if u is None else ({200} if u in FHIR_ROLES else {403}),
+            fhir_patients_check(area, exact=area == "6111"),
+        )
+    )
+
+
 # -- web pages --------------------------------------------------------------------------------
 WEB_GETS = [
     ("web.index", "/", "home", lambda u: {302}, None),

@@ -1,0 +1,136 @@
+"""Request parameters of the pages and exports: month, level, area code, week, days, download.
+
+A parameter that is not valid raises ``BadRequest``, answered with the 400 error page in the user's
+language; the pages never pass an unchecked parameter on to a query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask import render_template, request
+
+from server.web import bp, language
+from shared.i18n import t
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+WILAYAH_RE = re.compile(r"^\d{4}(\d{2}(\d{4})?)?$")
+FACILITY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,20}){0,4}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
+TOP_LEVEL = {
+    "dinas": "kabupaten",
+    "admin": "kabupaten",
+    "kecamatan": "kecamatan",
+    "puskesmas": "puskesmas",
+    "bidan_desa": "desa",
+    "kader": "posyandu",
+}
+LOCAL_OFFSET = timedelta(hours=7)  # WIB
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+
+class BadRequest(Exception):
+    """A parameter of a page or export is not valid (answered with a 400 page)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(exc: BadRequest):
+    """Answer a bad parameter with the error page, in the user's language."""
+    return render_template("web/error.html", status=400, message=t(exc.key, language())), 400
+
+
+# -- month, level, area ---------------------------------------------------------------------------
+
+
+def last_month(now: datetime | None = None) -> str:
+    """Return the month before the current month in Kayong Utara (WIB), as 'YYYY-MM'."""
+    local = (now or datetime.now(UTC)) + LOCAL_OFFSET
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_period(value: str | None, default: str | None = None) -> str:
+    """Return a valid 'YYYY-MM' (``default`` when empty), or raise BadRequest."""
+    value = (value or "").strip() or default
+    if value is None or not PERIOD_RE.match(value) or not 2000 <= int(value[:4]) <= 2100:
+        raise BadRequest("web.summary.bad_period")
+    return value
+
+
+def period_arg() -> str:
+    """Return the page's ``?period=`` (last month by default), or raise BadRequest."""
+    return parse_period(request.args.get("period"), last_month())
+
+
+def parse_level(value: str | None, default: str) -> str:
+    """Return a known level, or raise BadRequest."""
+    value = (value or "").strip() or default
+    if value not in LEVELS:
+        raise BadRequest("web.summary.bad_level")
+    return value
+
+
+def check_code(value: str | None, *, required: bool = True) -> str | None:
+    """Return a wilayah code or facility id that matches its pattern, or raise BadRequest."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise BadRequest("web.summary.bad_area")
+        return None
+    if not (WILAYAH_RE.match(value) or FACILITY_RE.match(value)):
+        raise BadRequest("web.summary.bad_area")
+    return value
+
+
+# -- week, days -----------------------------------------------------------------------------------
+
+
+def parse_week(value: str | None) -> dt.date | None:
+    """Return the Monday of an ISO week ``YYYY-Www`` (None when it is not one)."""
+    try:
+        year, week = value.upper().split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    except (AttributeError, ValueError):
+        return None
+
+
+def week_code(monday: dt.date) -> str:
+    """Return the ISO week ``YYYY-Www`` of a day."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def days_arg(default: int = 14) -> int:
+    """Return ``?days=`` between 1 and 3650 (``default`` when missing or not a number)."""
+    try:
+        return min(max(int(request.args.get("days", default)), 1), 3650)
+    except ValueError:
+        return default
+
+
+# -- downloads (``?format=csv|xlsx``, ``&table=`` on pages with several tables) -----------------
+
+
+def download_format(bad_key: str = "web.review.bad_format") -> str | None:
+    """Return the requested download format, None for the page, or raise a 400 (``bad_key``)."""
+    fmt = (request.args.get("format") or "").strip()
+    if not fmt:
+        return None
+    if fmt not in DOWNLOAD_FORMATS:
+        raise BadRequest(bad_key)
+    return fmt
+
+
+def download_table(tables: tuple[str, ...]) -> str:
+    """Return the requested table of a page with several (the first by default), or a 400."""
+    name = (request.args.get("table") or tables[0]).strip()
+    if name not in tables:
+        raise BadRequest("web.review.bad_table")
+    return name

@@ -10,7 +10,6 @@ it carries the full NIK (child, KK) for roles puskesmas, dinas and admin; for ev
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from datetime import date
 
@@ -25,9 +24,8 @@ from server.web.downloads import xlsx_response
 from server.web.format import ddmmyyyy, shown_nik
 from server.web.params import BadRequest, check_code, period_arg
 from server.web.scoped import area_condition, area_of, readable, unit_names, unit_row
-from shared.growth.monitoring import age_in_completed_months
+from shared.calendar import age_on, as_date, month_bounds
 from shared.i18n import t
-from shared.indicators.skdn import as_date
 from shared.records import antigens
 
 BATCH = 500
@@ -63,12 +61,6 @@ PEMANTAUAN = (
 )
 
 
-def month_bounds(period: str) -> tuple[date, date]:
-    """Return the first and last day of 'YYYY-MM'."""
-    year, month = int(period[:4]), int(period[5:7])
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
 # -- e-PPGBM --------------------------------------------------------------------------------------
 
 
@@ -87,8 +79,8 @@ def _address(person: dict, names: dict[str, str]) -> str:
 
 def _is_balita(person: dict, first: date, last: date) -> bool:
     """Tell whether a person is 0–59 months old at the month's end and still here in the month."""
-    birth = as_date(person.get("birth_date"))
-    if birth is None or birth > last or age_in_completed_months(birth, last) > 59:
+    age = age_on(person.get("birth_date"), last)
+    if age is None or age > 59:
         return False
     return not any(
         (d := as_date(person.get(k))) is not None and d < first for k in ("died_on", "moved_out_on")

@@ -13,12 +13,12 @@ from markupsafe import Markup
 
 from server.indicators.rollup import mask_nik
 from server.sync.merge import DELETED
-from server.web import bp, language
+from server.web import bp, language, local_zone
 from shared import records
+from shared.calendar import format_date, format_local_time, local_today
 from shared.i18n import t
 from shared.indicators import INDICATORS
 
-WIB = dt.timezone(dt.timedelta(hours=7))
 FULL_NIK_ROLES = frozenset({"puskesmas", "dinas", "admin"})
 
 
@@ -26,24 +26,23 @@ FULL_NIK_ROLES = frozenset({"puskesmas", "dinas", "admin"})
 
 
 def ddmmyyyy(value) -> str:
-    """Format an ISO date ('YYYY-MM-DD') as DD/MM/YYYY (empty when missing)."""
-    text = str(value or "")
-    return f"{text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else text
+    """Format a date (or an ISO date string) as dd/mm/yyyy (empty when it is not a date)."""
+    return format_date(value)
 
 
 bp.add_app_template_filter(ddmmyyyy, "ddmmyyyy")
 
 
 def when(value: dt.datetime | None) -> str:
-    """Format a timestamp in WIB (the kabupaten's time), or the 'never' word."""
+    """Format an instant as 'dd/mm/yyyy HH:MM WIB' in the kabupaten's zone, or 'never'."""
     if value is None:
         return t("web.review.never", language())
-    return value.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
+    return format_local_time(value, local_zone())
 
 
 def today() -> dt.date:
-    """Return today's date in WIB."""
-    return dt.datetime.now(WIB).date()
+    """Return today's date in the kabupaten's zone."""
+    return local_today(local_zone())
 
 
 def days_since(value: dt.datetime | None, now: dt.datetime) -> int | None:

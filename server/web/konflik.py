@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import Conflict, Device, Record, User
 from server.scope import ScopeKeys
 from server.sync.conflicts import ResolveError, conflicts_in_scope, resolve
-from server.web import bp, language, login_required
+from server.web import bp, language, local_zone, login_required
 from server.web.downloads import download
 from server.web.format import column_labels, field_name, show_value, when
 from server.web.params import download_format
@@ -184,7 +184,7 @@ def resolve_conflict(conflict_id: int):
             choice,
             g.web_user.username,
             lang=lang,
-            zone=current_app.config["LOCAL_TIMEZONE"],
+            zone=local_zone(),
         )
     except ResolveError as exc:
         db.session.rollback()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from datetime import UTC, datetime, timedelta
 
 from flask import render_template, request
 
-from server.web import bp, language
+from server.web import bp, language, local_zone
+from shared import calendar
 from shared.i18n import t
 
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 WILAYAH_RE = re.compile(r"^\d{4}(\d{2}(\d{4})?)?$")
 FACILITY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,20}){0,4}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -28,7 +27,7 @@ TOP_LEVEL = {
     "bidan_desa": "desa",
     "kader": "posyandu",
 }
-LOCAL_OFFSET = timedelta(hours=7)  # WIB
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months a page or export may ask for
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 
 
@@ -49,24 +48,24 @@ def bad_request(exc: BadRequest):
 # -- month, level, area ---------------------------------------------------------------------------
 
 
-def last_month(now: datetime | None = None) -> str:
-    """Return the month before the current month in Kayong Utara (WIB), as 'YYYY-MM'."""
-    local = (now or datetime.now(UTC)) + LOCAL_OFFSET
-    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
-
-
 def parse_period(value: str | None, default: str | None = None) -> str:
-    """Return a valid 'YYYY-MM' (``default`` when empty), or raise BadRequest."""
+    """Return a valid 'YYYY-MM' of 2000–2100 (``default`` when empty), or raise BadRequest."""
     value = (value or "").strip() or default
-    if value is None or not PERIOD_RE.match(value) or not 2000 <= int(value[:4]) <= 2100:
+    try:
+        month = calendar.parse_period(value)
+    except ValueError:
+        raise BadRequest("web.summary.bad_period") from None
+    if not FIRST_YEAR <= month[0] <= LAST_YEAR:
         raise BadRequest("web.summary.bad_period")
-    return value
+    return calendar.period_of(month)
 
 
 def period_arg() -> str:
-    """Return the page's ``?period=`` (last month by default), or raise BadRequest."""
-    return parse_period(request.args.get("period"), last_month())
+    """Return the page's ``?period=`` (by default the month before this one, in the local
+    zone), or raise BadRequest."""
+    return parse_period(
+        request.args.get("period"), calendar.previous_period(zone_name=local_zone())
+    )
 
 
 def parse_level(value: str | None, default: str) -> str:

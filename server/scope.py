@@ -152,6 +152,23 @@ def keys_of_unit(unit: str | None, facilities: FacilityIndex, role: str | None =
     return ScopeKeys()
 
 
+def parent_area(level: str, code: str, facilities: FacilityIndex) -> str | None:
+    """Return the area one level above in AREA_LEVELS order (None at the top or when unknown).
+
+    A kecamatan's kabupaten is its first four digits, a puskesmas's kecamatan its own, a desa's
+    puskesmas the one whose wilayah kerja holds it, a posyandu's desa its own.
+    """
+    if level == "kecamatan":
+        return code[:4]
+    if level == "puskesmas":
+        return (facilities.get(code) or {}).get("kecamatan_code")
+    if level == "desa":
+        return facilities.puskesmas_for_desa(code)
+    if level == "posyandu":
+        return (facilities.get(code) or {}).get("desa_code")
+    return None
+
+
 def scope_keys(kind: str, values: Mapping, facilities: FacilityIndex) -> ScopeKeys | str:
     """Compute a record's scope keys; return the offending field name when its unit is unknown."""
     scope_field = records.spec(kind).scope_field

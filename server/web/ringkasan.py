@@ -10,7 +10,7 @@ from flask import abort, g, render_template, request, url_for
 
 from server.extensions import db
 from server.indicators import rollup
-from server.scope import FacilityIndex
+from server.scope import FacilityIndex, parent_area
 from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import ddmmyyyy, indicator_labels, pct
@@ -107,19 +107,14 @@ def combine(rows: list[dict]) -> dict:
     return total
 
 
-def _up_link(parent_level: str | None, parent: dict | None, code: str | None, period: str):
+def _up_link(parent_level: str | None, code: str | None, period: str):
     """Return the Ringkasan URL one level above the current parent (None at the top)."""
-    if parent_level in (None, "kabupaten"):
-        return None if parent_level is None else url_for("web.summary", period=period)
-    if parent_level == "kecamatan":
-        return url_for("web.summary", period=period, level="kecamatan", parent=code[:4])
-    if parent_level == "puskesmas":
-        up = parent.get("kecamatan_code")
-        return url_for("web.summary", period=period, level="puskesmas", parent=up) if up else None
-    if parent_level == "desa":
-        up = FacilityIndex.load(db.session).puskesmas_for_desa(code)
-        return url_for("web.summary", period=period, level="desa", parent=up) if up else None
-    return url_for("web.summary", period=period, level="posyandu", parent=parent.get("desa_code"))
+    if parent_level is None:
+        return None
+    if parent_level == "kabupaten":
+        return url_for("web.summary", period=period)
+    up = parent_area(parent_level, code, FacilityIndex.load(db.session))
+    return url_for("web.summary", period=period, level=parent_level, parent=up) if up else None
 
 
 # -- downloads ------------------------------------------------------------------------------------
@@ -224,7 +219,7 @@ def posyandu_summary(period: str, fmt: str | None, posyandu_id: str):
         children=children,
         next_level=None,
         labels=indicator_labels(),
-        up=_up_link("posyandu", parent, posyandu_id, period),
+        up=_up_link("posyandu", posyandu_id, period),
         pct=pct,
         query={"period": period, "posyandu": posyandu_id},
     )
@@ -267,7 +262,7 @@ def level_summary(period: str, fmt: str | None):
         next_level=NEXT_LEVEL.get(level),
         labels=indicator_labels(),
         pct=pct,
-        up=_up_link(parent_level, parent, parent_code, period),
+        up=_up_link(parent_level, parent_code, period),
         query={
             "period": period,
             "level": level,

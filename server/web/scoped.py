@@ -1,7 +1,8 @@
 """What the signed-in user may read: records, areas, posyandu and devices (``g.scope``).
 
 Records go through ``read_filter()``; areas, posyandu and devices through the scope keys of their
-unit (``can_read``, the Python twin of the filter). An area or record outside the scope answers 404.
+unit (``can_read``, the Python twin of the filter). The hierarchy rules (which keys a unit has,
+which area holds what) live in ``server.scope``. An area or record outside the scope answers 404.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from flask import abort, g
 from server.extensions import db
 from server.indicators import rollup
 from server.models import Device, Record, User
-from server.scope import FacilityIndex, ScopeKeys, scope_keys
+from server.scope import AREA_COLUMNS, FacilityIndex, ScopeKeys, keys_of_unit
 from server.web.params import WILAYAH_RE
+
+WILAYAH_LEVELS = ("kabupaten", "kecamatan", "desa")  # areas that are wilayah records
+FACILITY_LEVELS = ("puskesmas", "posyandu")  # areas that are facility records
 
 # -- records --------------------------------------------------------------------------------------
 
@@ -64,52 +68,26 @@ def wilayah_names() -> dict[str, str]:
 def area_of(code: str) -> tuple[str, dict]:
     """Return ``(level, fields)`` of an area code the user may see, or abort with 404.
 
-    An area is in scope when the user sees everything or it is one of (or inside) their units:
-    a kabupaten holds all, a kecamatan/desa/puskesmas/posyandu must be in the user's scope sets.
+    A wilayah (kabupaten, kecamatan, desa) or a puskesmas or posyandu; the user may see it when
+    it holds records they may read (``Scope.can_read_area``; the kabupaten always).
     """
-    scope = g.scope
     if WILAYAH_RE.match(code):
-        fields = reference("wilayah", code)
-        if fields is None:
-            abort(404)
-        level = fields.get("level")
-        if level == "kabupaten" or scope.everything:
-            return level, fields
-        if level == "kecamatan" and code in scope.kecamatan:
-            return level, fields
-        if level == "desa" and (
-            code in scope.desa or (scope.role == "kecamatan" and code[:6] in scope.kecamatan)
-        ):
-            return level, fields
-        abort(404)
-    fields = reference("facility", code)
-    if fields is None or fields.get("kind") not in ("puskesmas", "posyandu"):
-        abort(404)
-    level = fields["kind"]
-    if scope.everything:
-        return level, fields
-    if level == "puskesmas" and code in scope.puskesmas:
-        return level, fields
-    if level == "posyandu" and (
-        code in scope.posyandu
-        or fields.get("parent_id") in scope.puskesmas
-        or (scope.role == "kecamatan" and fields.get("kecamatan_code") in scope.kecamatan)
+        kind, levels, fields = "level", WILAYAH_LEVELS, reference("wilayah", code)
+    else:
+        kind, levels, fields = "kind", FACILITY_LEVELS, reference("facility", code)
+    level = (fields or {}).get(kind)
+    if level not in levels or not g.scope.can_read_area(
+        level, code, FacilityIndex.load(db.session)
     ):
-        return level, fields
-    abort(404)
+        abort(404)
+    return level, fields
 
 
 def area_condition(level: str, code: str):
     """Return the SQL condition selecting records of an area (combine with ``readable``)."""
     if level == "kabupaten":
         return Record.kecamatan_code.like(code + "%")
-    column = {
-        "kecamatan": Record.kecamatan_code,
-        "desa": Record.desa_code,
-        "puskesmas": Record.puskesmas_id,
-        "posyandu": Record.posyandu_id,
-    }[level]
-    return column == code
+    return getattr(Record, AREA_COLUMNS[level]) == code
 
 
 def unit_row(period: str, level: str, code: str) -> dict | None:
@@ -119,32 +97,6 @@ def unit_row(period: str, level: str, code: str) -> dict | None:
 
 
 # -- posyandu and devices -------------------------------------------------------------------------
-
-
-def unit_keys(user: User, facilities: FacilityIndex) -> ScopeKeys:
-    """Return the scope keys of a user's unit, so devices can be filtered like records."""
-    if user.role in ("dinas", "admin"):
-        return ScopeKeys()
-    facility = facilities.get(user.unit)
-    if facility is not None and facility.get("kind") in ("posyandu", "puskesmas"):
-        keys = scope_keys("facility", facility, facilities)
-        return keys if isinstance(keys, ScopeKeys) else ScopeKeys()
-    unit = user.unit or ""
-    if len(unit) == 10:
-        return ScopeKeys(None, unit, unit[:6], facilities.puskesmas_for_desa(unit))
-    if len(unit) == 6:
-        return ScopeKeys(None, None, unit, None)
-    return ScopeKeys()
-
-
-def posyandu_keys(facility: dict) -> ScopeKeys:
-    desa = facility.get("desa_code")
-    return ScopeKeys(
-        facility["id"],
-        desa,
-        facility.get("kecamatan_code") or (desa[:6] if desa else None),
-        facility.get("parent_id"),
-    )
 
 
 def device_pairs(session) -> list[tuple[Device, User]]:
@@ -162,7 +114,8 @@ def devices_in_scope(session, facilities: FacilityIndex) -> list[tuple[Device, U
     return [
         (d, u)
         for d, u in device_pairs(session)
-        if scope.everything or scope.can_read("person", unit_keys(u, facilities))
+        if scope.everything
+        or scope.can_read("person", keys_of_unit(u.unit, facilities, role=u.role))
     ]
 
 
@@ -173,7 +126,7 @@ def posyandu_in_scope(facilities: FacilityIndex) -> list[dict]:
         (
             f
             for f in facilities.of_kind("posyandu")
-            if scope.everything or scope.can_read("person", posyandu_keys(f))
+            if scope.everything or scope.can_read("person", ScopeKeys.of_posyandu(f))
         ),
         key=lambda f: (f.get("parent_id") or "", f.get("name") or ""),
     )

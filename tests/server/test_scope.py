@@ -317,3 +317,16 @@ def test_an_area_opens_by_its_own_records_without_a_posyandu():
     assert pkm_a.can_read_area("desa", "6111012001", facilities)
     assert not pkm_a.can_read_area("puskesmas", "PKM-A", facilities)  # no posyandu to read
     assert not pkm_a.can_read_area("kecamatan", "611102", facilities)
+
+
+def test_the_parent_of_each_level():
+    from server.scope import parent_area
+
+    facilities = registry()
+    assert parent_area("kabupaten", "6111", facilities) is None
+    assert parent_area("kecamatan", "611102", facilities) == "6111"
+    assert parent_area("puskesmas", "PKM-B", facilities) == "611102"
+    assert parent_area("desa", "6111012001", facilities) == "PKM-A"
+    assert parent_area("posyandu", "PSY-A2", facilities) == "6111012001"
+    assert parent_area("desa", "6111099999", facilities) is None  # in no wilayah kerja
+    assert parent_area("posyandu", "PSY-X9", facilities) is None

@@ -297,3 +297,31 @@ def test_each_role_gets_its_own_top_level(web, kids):
     assert 'data-code="6111012001"' in html
     html = web("kader_a1").get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1").text
     assert "Ani Lestari" in html and NIK_A not in html
+
+
+def test_areas_open_where_the_user_reads_records(web, kids):
+    """Scope.can_read_area: an area opens when it holds records the user may read."""
+    kader = web("kader_a1")  # PSY-A2 shares the puskesmas and desa, not the records
+    for path in (
+        f"/ringkasan?period={PERIOD}&posyandu=PSY-A2",
+        f"/tren?code=PSY-A2&period={PERIOD}",
+        f"/ekspor/eppgbm.xlsx?area=PSY-A2&period={PERIOD}",
+    ):
+        assert kader.get(path).status_code == 404, path
+    for parent in ("6111012001", "611101", "PKM-A"):  # the areas above the kader's posyandu
+        query = f"/ringkasan?period={PERIOD}&level=posyandu&parent={parent}"
+        html = kader.get(query).text
+        assert 'data-code="PSY-A1"' in html and 'data-code="PSY-A2"' not in html, parent
+    # A kecamatan user drills down through the puskesmas of the kecamatan (was a 404).
+    html = web("kec_a").get(f"/ringkasan?period={PERIOD}&level=desa&parent=PKM-A").text
+    assert 'data-code="6111012001"' in html
+    assert (
+        web("kec_a").get(f"/ringkasan?period={PERIOD}&level=desa&parent=PKM-B").status_code == 404
+    )
+    # The bidan's "up" link from the desa's posyandu leads to the desa's puskesmas (was a 404).
+    bidan = web("bidan_a")
+    html = bidan.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111012001").text
+    up = re.search(r'href="(/ringkasan\?[^"]*level=desa[^"]*)"', html).group(1)
+    assert "parent=PKM-A" in up
+    page = bidan.get(up.replace("&amp;", "&"))
+    assert page.status_code == 200 and 'data-code="6111012001"' in page.text

@@ -11,6 +11,7 @@ from server.web import bp, language, login_required
 from server.web.format import script_json, shown_nik
 from server.web.params import UUID_RE
 from server.web.scoped import readable, reference
+from shared.calendar import age_on
 from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
 
@@ -27,16 +28,22 @@ def child_or_404(person_id: str) -> Record:
     return row
 
 
-def child_visits(person_id: str) -> list[dict]:
-    """Return the child's visits the user may read, oldest first."""
+def child_visits(person: dict) -> list[dict]:
+    """Return the child's visits the user may read, oldest first.
+
+    Each visit's ``age_months`` is the age on its visit date (``age_on``), as the device shows it.
+    """
     rows = db.session.execute(
         readable(
             sa.select(Record.fields).where(
-                Record.kind == "child_visit", Record.person_id == person_id
+                Record.kind == "child_visit", Record.person_id == person["id"]
             )
         )
     ).scalars()
-    return sorted(rows, key=lambda v: (str(v.get("visit_date")), v.get("id", "")))
+    visits = [
+        {**v, "age_months": age_on(person.get("birth_date"), v.get("visit_date"))} for v in rows
+    ]
+    return sorted(visits, key=lambda v: (str(v.get("visit_date")), v.get("id", "")))
 
 
 def growth_chart(index: str, sex: str, visits: list[dict], value_field: str) -> dict:
@@ -61,7 +68,7 @@ def child(person_id: str):
     """Show one child's visits, statuses and growth chart (404 outside the user's scope)."""
     row = child_or_404(person_id)
     person = row.fields
-    visits = child_visits(row.id)
+    visits = child_visits({**person, "id": row.id})
     posyandu = reference("facility", row.posyandu_id or "") or {}
     lang = language()
     chart = {

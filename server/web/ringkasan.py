@@ -24,6 +24,7 @@ from server.web.params import (
     period_arg,
 )
 from server.web.scoped import area_of, unit_row
+from shared.calendar import age_on
 from shared.i18n import t
 
 NEXT_LEVEL = {
@@ -155,6 +156,16 @@ def table_rows(rows: list[dict], level: str) -> list[list]:
     return out
 
 
+def with_visit_ages(children: list[dict]) -> list[dict]:
+    """Show each child's age on the date of the visit shown (as the device does); a child with
+    no visit keeps the age at the end of the month."""
+    out = []
+    for c in children:
+        at_visit = age_on(c.get("birth_date"), c.get("last_visit_date"))
+        out.append({**c, "age_months": c["age_months"] if at_visit is None else at_visit})
+    return out
+
+
 def children_table(children: list[dict]) -> list[list]:
     """Return the posyandu's children as a downloadable table (NIK masked)."""
     out = [list(CHILD_COLUMNS)]
@@ -204,7 +215,7 @@ def posyandu_summary(period: str, fmt: str | None, posyandu_id: str):
         raise BadRequest("web.summary.bad_area")
     row = unit_row(period, "posyandu", posyandu_id)
     rows = [row] if row else []
-    children = rollup.children_status(db.session, g.scope, posyandu_id, period)
+    children = with_visit_ages(rollup.children_status(db.session, g.scope, posyandu_id, period))
     if fmt:
         return table_response(fmt, f"anak-{posyandu_id}-{period}", "Anak", children_table(children))
     return render_template(

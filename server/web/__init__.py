@@ -3,8 +3,9 @@
 This module holds the blueprint, sign-in, CSRF, security headers and navigation. Each page is a
 module that adds its routes to ``bp``: ``ringkasan``, ``tren``, ``anak``, ``konflik``, ``lokmin``,
 ``mutu_data``, ``evaluasi``, ``pengguna`` and ``ekspor`` (e-PPGBM, SIP Format 6). Pages import only
-downwards: ``params`` (request parameters, BadRequest), ``format`` (display), ``downloads``
-(CSV/XLSX) and ``scoped`` (what the user may read), which import nothing but this module.
+downwards, never another page: ``params`` (request parameters, BadRequest), ``format`` (display),
+``downloads`` (CSV/XLSX) and ``scoped`` (what the user may read), which import only this module
+and ``params``.
 
 Every page checks the user's scope on the server; CSRF protects every form of this blueprint (the
 token API is exempt).

@@ -11,6 +11,7 @@ import re
 
 from flask import render_template, request
 
+from server.scope import AREA_LEVELS
 from server.web import bp, language, local_zone
 from shared import calendar
 from shared.i18n import t
@@ -18,7 +19,7 @@ from shared.i18n import t
 WILAYAH_RE = re.compile(r"^\d{4}(\d{2}(\d{4})?)?$")
 FACILITY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,20}){0,4}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
+LEVELS = AREA_LEVELS
 TOP_LEVEL = {
     "dinas": "kabupaten",
     "admin": "kabupaten",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 
 from server.extensions import db
 from server.models import Device, Record, User, utcnow
@@ -21,7 +21,6 @@ from server.web.scoped import devices_in_scope, in_scope, posyandu_in_scope, pos
 from shared import records
 from shared.i18n import t
 
-SKEW_LIMIT_MS = 5 * 60 * 1000
 QUALITY_TABLES = ("devices", "stale", "implausible", "skew")
 MEASURES = ("weight_kg", "length_cm", "head_cm", "muac_cm")
 IMPLAUSIBLE_LIMIT = 500
@@ -58,7 +57,11 @@ def quality_data(days: int) -> dict:
     skewed = [
         (d, u)
         for d, u in pairs
-        if d.clock_flagged or (d.clock_skew_ms is not None and abs(d.clock_skew_ms) > SKEW_LIMIT_MS)
+        if d.clock_flagged
+        or (
+            d.clock_skew_ms is not None
+            and abs(d.clock_skew_ms) > current_app.config["CLOCK_SKEW_LIMIT_MS"]
+        )
     ]
     return {
         "pairs": pairs,

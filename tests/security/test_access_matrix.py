@@ -327,6 +327,7 @@ OTHER_UNIT_PARAMS = {
 
 PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
+REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reopen")
 
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
@@ -516,6 +517,41 @@ PROBES: list[Probe] = [
                 f"/api/v1/conflicts/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/resolve"
             ),
             json={"choice": "loser"},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("A1"),
+    ),
+    Probe(
+        "conflicts.list_conflicts",
+        "GET",
+        "/api/v1/conflicts",
+        "record-ids-of-both-scopes",
+        api(
+            "GET",
+            "/api/v1/conflicts",
+            query_string=lambda s, u: {"record_ids": f"{s.persons['B1']},{s.persons['A1']}"},
+        ),
+        token_api,
+        conflicts_check,  # both records asked: the same conflicts as the whole queue, no more
+    ),
+    Probe(
+        *REOPEN_API,
+        "conflict-of-other-puskesmas",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/conflicts/{conflict_target('B1', {'admin'})(s, u)}/reopen",
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("B1"),
+    ),
+    Probe(
+        *REOPEN_API,
+        "conflict-in-area-not-a-reviewer",
+        api(
+            "POST",
+            lambda s, u: (
+                f"/api/v1/conflicts/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/reopen"
+            ),
         ),
         lambda u: {401} if u is None else {403, 404},
         conflict_open("A1"),

@@ -12,9 +12,16 @@ import sqlalchemy as sa
 from flask import g, redirect, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Conflict, Device, Record, User
+from server.models import Conflict, Device, User
 from server.scope import ScopeKeys
-from server.sync.conflicts import ResolveError, conflicts_in_scope, resolve
+from server.sync.conflicts import (
+    ResolveError,
+    conflicts_in_scope,
+    describe_many,
+    may_resolve,
+    reopen,
+    resolve,
+)
 from server.web import bp, language, local_zone, login_required
 from server.web.downloads import download
 from server.web.format import column_labels, field_name, show_value, when
@@ -49,13 +56,6 @@ def hlc_time(hlc: str | None) -> dt.datetime | None:
         return None
 
 
-def _records_by_id(ids: set[str]) -> dict[str, Record]:
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(Record).where(Record.id.in_(ids))).scalars()
-    return {r.id: r for r in rows}
-
-
 def _devices_by_id(ids: set[str]) -> dict[str, tuple[Device, User]]:
     if not ids:
         return {}
@@ -67,8 +67,6 @@ def _devices_by_id(ids: set[str]) -> dict[str, tuple[Device, User]]:
 
 def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
     """Describe conflicts for the page: record, field label, both values, who and when."""
-    recs = _records_by_id({c.record_id for c in items})
-    people = _records_by_id({r.person_id for r in recs.values() if r.person_id} - set(recs))
     devices = _devices_by_id({d for c in items for d in (c.winner_device, c.loser_device) if d})
 
     def who(device_id, fallback=None):
@@ -77,20 +75,17 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
             return f"{u.name} ({u.username}, {d.name})"
         return fallback or device_id or "—"
 
+    names = describe_many(items, db.session, lang)
     out = []
     for c in items:
-        rec = recs.get(c.record_id)
-        fields = rec.fields if rec is not None else {}
-        title = fields.get("name") or fields.get("action")
-        if not title and rec is not None and rec.person_id in people:
-            title = people[rec.person_id].fields.get("name")
+        named = names.get(c.id) or {}
         keys = ScopeKeys(c.posyandu_id, c.desa_code, c.kecamatan_code, c.puskesmas_id)
         out.append(
             {
                 "c": c,
                 "kind": records.kind_label(c.kind, lang),
-                "title": title or c.record_id[:8],
-                "field": field_name(c.kind, c.field, lang),
+                "title": named.get("record") or records.kind_label(c.kind, lang),
+                "field": named.get("field") or field_name(c.kind, c.field, lang),
                 "winner": show_value(c.kind, c.field, c.winner_value, lang),
                 "loser": show_value(c.kind, c.field, c.loser_value, lang),
                 "winner_who": who(c.winner_device),
@@ -100,6 +95,7 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
                 "created": when(c.created_at),
                 "resolved_when": when(c.resolved_at),
                 "can_resolve": c.status == "open" and g.scope.can_review(keys),
+                "can_reopen": c.status == "resolved" and may_resolve(g.scope, c),
             }
         )
     return out
@@ -137,7 +133,11 @@ def conflicts():
             column_labels(*DOWNLOAD_COLUMNS),
             [conflict_line(r, lang) for r in rows],
         )
-    notice = t("web.review.conflicts.done", language()) if request.args.get("ok") else None
+    ok = request.args.get("ok")
+    notice = None
+    if ok:
+        key = "web.review.conflicts.reopened" if ok == "reopened" else "web.review.conflicts.done"
+        notice = t(key, language())
     return render_conflicts(status, notice=notice)
 
 
@@ -203,3 +203,22 @@ def resolve_conflict(conflict_id: int):
 def field_name_for(conflict_id: int, field: str, lang: str) -> str:
     conflict = db.session.get(Conflict, conflict_id)
     return field_name(conflict.kind, field, lang) if conflict and field != "_schema" else ""
+
+
+@bp.route("/konflik/<int:conflict_id>/buka-lagi", methods=["POST"])
+@login_required()
+def reopen_conflict(conflict_id: int):
+    """Reopen a resolved conflict (audited); the record keeps its value until decided again."""
+    lang = language()
+    try:
+        reopen(db.session, g.scope, conflict_id, g.web_user.username)
+    except ResolveError as exc:
+        db.session.rollback()
+        codes = {"not_found": 404, "forbidden": 403, "conflict": 409}
+        return render_conflicts(
+            "resolved",
+            t(f"web.review.conflicts.err_{exc.code}", lang),
+            code=codes.get(exc.code, 400),
+        )
+    db.session.commit()
+    return redirect(url_for("web.conflicts", status="open", ok="reopened"), 303)

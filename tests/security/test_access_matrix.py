@@ -883,6 +883,32 @@ PROBES += [
         conflict_open("A1"),
     ),
     Probe(
+        "web.reopen_conflict",
+        "POST",
+        "/konflik/<id>/buka-lagi",
+        "conflict-of-other-puskesmas",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('B1', {'admin'})(s, u)}/buka-lagi",
+            {},
+        ),
+        web_write(),
+        conflict_open("B1"),
+    ),
+    Probe(
+        "web.reopen_conflict",
+        "POST",
+        "/konflik/<id>/buka-lagi",
+        "in-area-not-a-reviewer",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/buka-lagi",
+            {},
+        ),
+        web_write(),
+        conflict_open("A1"),
+    ),
+    Probe(
         "web.lokmin_new_meeting",
         "POST",
         "/lokmin/pertemuan",

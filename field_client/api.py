@@ -212,6 +212,16 @@ def kinds():
     return jsonify({kind: kind_form(kind, lang) for kind in shared_records.KINDS})
 
 
+@bp.get("/desa-report/facts")
+def desa_report_facts():
+    """Count a desa's births and deaths in a month from this device's records (``desa_code``,
+    ``period``): what a new desa report starts from."""
+    from .desa_report import month_facts
+
+    args = request.args
+    return jsonify(month_facts(ctx().store, args.get("desa_code"), args.get("period")))
+
+
 @bp.post("/sync")
 def start_sync():
     """Start a sync in the background (the "Kirim sekarang" button)."""
@@ -253,6 +263,34 @@ def discard(seq: int):
     """Give up a rejected mutation; the server's version comes back at the next sync."""
     ctx().store.discard_quarantined(seq)
     return jsonify({"discarded": seq})
+
+
+@bp.post("/sync/conflicts/<conflict_id>/resolve")
+def resolve_conflict(conflict_id: str):
+    """Decide a conflict on the server (a reviewer, online): keep one value (``choice``)."""
+    choice = body().get("choice")
+    if choice not in ("winner", "loser"):
+        raise Invalid({"choice": [t("client.error.conflict_choice", g.get("lang", "id"))]})
+    return _review(conflict_id, lambda agent, cid: agent.resolve_conflict(cid, choice))
+
+
+@bp.post("/sync/conflicts/<conflict_id>/reopen")
+def reopen_conflict(conflict_id: str):
+    """Reopen a decided conflict on the server (a reviewer, online)."""
+    body()
+    return _review(conflict_id, lambda agent, cid: agent.reopen_conflict(cid))
+
+
+def _review(conflict_id: str, act):
+    """Run a reviewer's action on the server, then sync so the value in use comes here too."""
+    if not conflict_id.isdigit() or len(conflict_id) > 12:
+        return error("not_found", 404)  # a notice from a push answer: the server has not listed it
+    answer = act(ctx().agent, conflict_id)
+    try:
+        ctx().agent.sync()  # a short pull: the page then shows the record as it now stands
+    except SyncError:
+        ctx().start_sync()  # another sync is running (it will pull it), or the link dropped
+    return jsonify(answer)
 
 
 @bp.errorhandler(SyncError)

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared import records as shared_records
 from shared.i18n import t
+from shared.records.titles import field_title, record_title, subject_name
 
 from .formats import format_date, format_month
 from .store import Record, Store
@@ -61,3 +62,26 @@ def record_page(record: Record) -> str:
         "posyandu_session": "/hari-buka",
     }
     return pages.get(record.kind, "/")
+
+
+def conflict_label(store: Store, conflict: dict[str, Any], lang: str) -> dict[str, str]:
+    """Name a conflict the way the server's queue does: ``{"record": "Kunjungan balita Bima,
+    20/11/2026", "field": "Berat badan (kg)"}`` (from the records on this device)."""
+    kind, record_id = str(conflict.get("kind") or ""), str(conflict.get("record_id") or "")
+    record = store.get(None, record_id, include_deleted=True)
+
+    def lookup(ref: str) -> dict[str, Any] | None:
+        found = store.get(None, ref, include_deleted=True)
+        return found.fields if found is not None else None
+
+    fields = record.fields if record is not None else None
+    return {
+        "record": record_title(
+            kind,
+            fields,
+            lang,
+            subject=subject_name(kind, fields, lookup),
+            fallback=record_id[:8],
+        ),
+        "field": field_title(kind, str(conflict.get("field") or ""), lang),
+    }

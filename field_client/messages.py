@@ -863,3 +863,78 @@ for _number, (_id, _en) in enumerate(zip(MONTHS_ID, MONTHS_EN, strict=True), sta
     MESSAGES[f"client.month.{_number}"] = {"id": _id, "en": _en}
 
 register(MESSAGES)
+
+# Sinkronisasi: conflicts named, resolved with a confirmation and reopened (issue #14, items 3–4);
+# the desa report filled from the device's records; the sign-in form and the running instance.
+register(
+    {
+        "client.sync.conflicts_intro_reviewer": {
+            "id": "Data ini diubah di dua tempat sekaligus. Pilih nilai yang benar; pilihan "
+            "dikirim ke server, sampai ke semua perangkat, dan masih bisa dibuka lagi.",
+            "en": "These were changed in two places at once. Choose the right value; the choice "
+            "goes to the server, reaches every device, and can be reopened.",
+        },
+        "client.sync.conflict_open": {"id": "Belum diputuskan", "en": "Not decided yet"},
+        "client.sync.conflict_resolved": {
+            "id": "Diputuskan oleh {who}, {when}: dipakai {value}.",
+            "en": "Decided by {who}, {when}: {value} is used.",
+        },
+        "client.sync.conflict_use": {"id": "Pakai nilai ini", "en": "Use this value"},
+        "client.sync.conflict_confirm": {
+            "id": "Pakai {value} untuk {field} pada {record}? Nilai lain ({other}) disisihkan. "
+            "Keputusan ini masih bisa dibuka lagi.",
+            "en": "Use {value} for {field} of {record}? The other value ({other}) is set aside. "
+            "This decision can be reopened.",
+        },
+        "client.sync.conflict_yes": {"id": "Ya, pakai nilai ini", "en": "Yes, use this value"},
+        "client.sync.conflict_cancel": {"id": "Batal", "en": "Cancel"},
+        "client.sync.conflict_reopen": {"id": "Buka lagi", "en": "Reopen"},
+        "client.sync.conflict_reopen_confirm": {
+            "id": "Buka lagi keputusan {field} pada {record}? {value} tetap dipakai sampai "
+            "dipilih lagi.",
+            "en": "Reopen the decision on {field} of {record}? {value} stays in use until a "
+            "value is chosen again.",
+        },
+        "client.sync.conflict_reopen_yes": {"id": "Ya, buka lagi", "en": "Yes, reopen"},
+        "client.sync.conflict_history": {"id": "Riwayat keputusan", "en": "Decisions so far"},
+        "client.sync.conflict_event.resolved": {
+            "id": "{when}: {who} memilih {value}",
+            "en": "{when}: {who} chose {value}",
+        },
+        "client.sync.conflict_event.reopened": {
+            "id": "{when}: {who} membuka lagi",
+            "en": "{when}: {who} reopened it",
+        },
+        "client.sync.conflict_deleted": {"id": "Dihapus", "en": "Deleted"},
+        "client.sync.conflict_not_deleted": {"id": "Tidak dihapus", "en": "Not deleted"},
+        "client.sync.conflict_empty": {"id": "(kosong)", "en": "(empty)"},
+        "client.done.resolved": {
+            "id": "Keputusan tersimpan di server; perangkat lain menerimanya saat sinkronisasi.",
+            "en": "The decision is on the server; other devices receive it when they sync.",
+        },
+        "client.done.reopened": {
+            "id": "Dibuka lagi. Pilih nilai yang benar.",
+            "en": "Reopened. Choose the right value.",
+        },
+        "client.desa.prefill": {
+            "id": "Angka lahir dan kematian sudah diisi dari catatan di perangkat ini untuk desa "
+            "dan bulan yang dipilih. Periksa lagi, lalu tambahkan yang tercatat di tempat lain "
+            "(posyandu lain di desa ini, bidan desa).",
+            "en": "Births and deaths are filled in from the records on this device for the "
+            "village and month chosen. Check them, then add those recorded elsewhere (other "
+            "posyandu of this village, the village midwife).",
+        },
+        "client.launcher.running": {
+            "id": "Posyandu Sync sudah berjalan. Buka di peramban: {url}",
+            "en": "Posyandu Sync is already running. Open in a browser: {url}",
+        },
+        "client.launcher.not_running": {
+            "id": "Posyandu Sync belum berjalan untuk folder data ini. Jalankan: posyandu-client",
+            "en": "Posyandu Sync is not running for this data folder. Start it: posyandu-client",
+        },
+        "client.error.conflict_choice": {
+            "id": "Pilih salah satu nilai.",
+            "en": "Choose one of the values.",
+        },
+    }
+)

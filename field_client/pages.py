@@ -155,7 +155,7 @@ def done_banner() -> dict[str, Any] | None:
     After a delete the banner names the record and offers "Urungkan" while it is still deleted.
     """
     done = request.args.get("done")
-    if done in ("saved", "resent", "discarded"):
+    if done in ("saved", "resent", "discarded", "resolved", "reopened"):
         return {"text": t(f"client.done.{done}", g.lang)}
     if done not in ("deleted", "restored"):
         return None
@@ -598,9 +598,8 @@ def desa():
     edit = None
     if request.args.get("id"):
         edit = _record_or_404("desa_report", request.args["id"])
-    today = _ctx().today()
-    values = dict(edit.fields) if edit else {"period": f"{today.year:04d}-{today.month:02d}"}
     desa_codes = (store.get_meta("scope") or {}).get("desa") or []
+    values = dict(edit.fields) if edit else new_desa_report(store, desa_codes)
     return render_template(
         "desa.html",
         reports=reports,
@@ -610,6 +609,17 @@ def desa():
         desa_names=dict(desa_choices()),
         form=with_desa_choice(kind_form("desa_report", g.lang)),
     )
+
+
+def new_desa_report(store, desa_codes: list[str]) -> dict[str, Any]:
+    """Start a desa report for the month asked (this month by default) from the device's records:
+    the newborns registered and the deaths recorded, each number still the kader's to change."""
+    from .desa_report import month_facts
+
+    today = _ctx().today()
+    period = request.args.get("period") or f"{today.year:04d}-{today.month:02d}"
+    desa = request.args.get("desa_code") or (desa_codes[0] if len(desa_codes) == 1 else None)
+    return {"period": period, "desa_code": desa, **month_facts(store, desa, period)}
 
 
 # -- Sinkronisasi ------------------------------------------------------------------------------
@@ -646,8 +656,16 @@ def sync():
         status=status,
         error_text=error_text,
         quarantined=quarantined,
-        conflicts=store.conflicts(),
+        conflicts=conflict_rows(store, g.lang),
     )
+
+
+def conflict_rows(store, lang: str) -> list[dict[str, Any]]:
+    """Return the conflicts for the page: undecided ones first, each named and in plain words."""
+    from .conflict_view import conflict_view
+
+    rows = [conflict_view(store, c, lang) for c in store.conflicts()]
+    return sorted(rows, key=lambda row: row["status"] != "open")
 
 
 @bp.get("/bahasa/<code>")

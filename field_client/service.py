@@ -127,6 +127,11 @@ class RecordService:
         person = self.person(data.get("person_id") or (pregnancy or {}).get("person_id"))
         if person is not None:
             context["person"] = person
+        if kind == "desa_report" and data.get("desa_code") and data.get("period"):
+            from .desa_report import month_facts
+
+            facts = month_facts(self.store, str(data["desa_code"]), str(data["period"]))
+            context["desa_month"] = {"registered_births": facts["births_live"]}
         return context
 
     def defaults(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:

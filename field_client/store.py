@@ -1069,10 +1069,11 @@ class Store:
                 )
                 self._add_conflict(db, record_id, conflict.get("kind"), conflict)
 
-    def conflicts(self) -> list[dict[str, Any]]:
-        """Return the reported conflicts, newest first."""
+    def conflicts(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Return the reported conflicts (only ``open`` or ``resolved`` ones when asked), newest
+        first. A conflict a push answer named has no status yet: it is open."""
         with self._lock:
-            return [
+            rows = [
                 {
                     **json.loads(r["data"]),
                     "id": r["id"],
@@ -1083,6 +1084,9 @@ class Store:
                 }
                 for r in self._db.execute("SELECT * FROM conflicts ORDER BY reported_at DESC, id")
             ]
+        for row in rows:
+            row["status"] = row.get("status") or "open"
+        return [row for row in rows if status is None or row["status"] == status]
 
     # -- applying what the server sends -------------------------------------------------------
 

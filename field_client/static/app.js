@@ -535,6 +535,54 @@
     else window.addEventListener("load", run, { once: true });
   }
 
+  /* ---- conflicts: decide with a confirmation naming the value, reopen ----------------- */
+
+  function setupConflict(card) {
+    const boxes = card.querySelectorAll("[data-conflict-confirm]");
+    const show = (which) => {
+      for (const box of boxes) box.hidden = box.dataset.conflictConfirm !== which;
+      card.querySelector(`[data-conflict-confirm="${which}"] [data-conflict-yes]`)?.focus();
+    };
+    card.querySelectorAll("[data-conflict-ask]").forEach((b) => {
+      b.addEventListener("click", () => show(b.dataset.conflictAsk));
+    });
+    card.querySelectorAll("[data-conflict-no]").forEach((b) => {
+      b.addEventListener("click", () => show(null));
+    });
+    card.querySelectorAll("[data-conflict-yes]").forEach((b) => {
+      b.addEventListener("click", async () => {
+        b.disabled = true;
+        const id = card.dataset.conflict;
+        const what = b.dataset.conflictYes;
+        if (what === "reopen") await act("POST", `/api/sync/conflicts/${id}/reopen`, {}, "reopened");
+        else await act("POST", `/api/sync/conflicts/${id}/resolve`, { choice: what }, "resolved");
+        b.disabled = false;
+      });
+    });
+  }
+
+  /* ---- a new desa report starts from the device's births and deaths ----------------- */
+
+  function setupDesaPrefill(form) {
+    const counts = ["births_live", "births_still", "deaths_maternal", "deaths_neonatal", "deaths_infant", "deaths_under5"];
+    const touched = new Set();
+    for (const name of counts) {
+      form.querySelector(`[name=${name}]`)?.addEventListener("input", () => touched.add(name));
+    }
+    const refill = async () => {
+      const data = collectForm(form);
+      if (!data.desa_code || !data.period) return;
+      const result = await api("GET", "/api/desa-report/facts?" + new URLSearchParams({ desa_code: data.desa_code, period: data.period }));
+      if (!result.ok) return;
+      for (const name of counts) {
+        const input = form.querySelector(`[name=${name}]`);
+        if (input && !touched.has(name)) input.value = fmtNum(result.data[name]);
+      }
+    };
+    form.querySelector("[name=period]")?.addEventListener("change", refill);
+    form.querySelector("[name=desa_code]")?.addEventListener("change", refill);
+  }
+
   /* ---- wiring ----------------------------------------------------------------------- */
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -543,6 +591,7 @@
       if (form.dataset.preview === "growth") setupGrowthPreview(form);
       if (form.dataset.preview === "derive") setupDerivePreview(form);
       if (form.dataset.duplicateCheck) setupDuplicateCheck(form);
+      if (form.dataset.prefill === "desa") setupDesaPrefill(form);
       setupStages(form);
       setupBblr(form);
     }
@@ -556,6 +605,7 @@
     document.querySelectorAll("[data-undo]").forEach(setupUndo);
     setupSyncPage();
     setupPrint();
+    document.querySelectorAll("[data-conflict]").forEach(setupConflict);
     document.body.dataset.ready = "1";
   });
 })();

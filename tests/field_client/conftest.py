@@ -5,6 +5,7 @@ import pytest
 from field_client.store import Store
 
 REPORTS = pytest.StashKey[dict]()
+WATCH_FAILED = pytest.StashKey[bool]()  # a journey's watch saw a console error or failed request
 
 
 def pytest_configure(config):

@@ -96,6 +96,7 @@ RECORDER_JS = (
 # identifier -> journeys that touched it (passing journeys only, see finish())
 TOUCHED: dict[str, set[str]] = defaultdict(set)
 PASSED: set[str] = set()
+FAILED: set[str] = set()
 _pending: dict[str, set[str]] = defaultdict(set)
 
 
@@ -111,11 +112,15 @@ def record_touches(page: Any, journey: str) -> None:
 
 
 def finish(journey: str, passed: bool) -> None:
-    """Keep the touches of a journey that passed (a failed journey proves nothing)."""
+    """Keep the touches of a journey that passed (a failed journey proves nothing; a journey
+    run several times, parametrized, passes only if every run did)."""
     touched = _pending.pop(journey, set())
     if not passed:
+        FAILED.add(journey)
+        PASSED.discard(journey)
         return
-    PASSED.add(journey)
+    if journey not in FAILED:
+        PASSED.add(journey)
     for identifier in touched:
         TOUCHED[identifier].add(journey)
 
@@ -277,16 +282,48 @@ def _seed_reports(service, store, posyandu, desa, days, month) -> dict[str, str]
     store.apply_push_results(
         [{**refusal, "seq": seqs[refused.id]}, {**refusal, "seq": seqs[gone.id + ":delete"]}]
     )
-    store.add_conflicts(
-        [
-            {
-                "id": "c-1",
-                "record_id": report.id,
-                "kind": "desa_report",
-                "field": "births_live",
-                "winner_value": 2,
-                "loser_value": 1,
-            }
-        ]
-    )
+    store.add_conflicts(_conflicts(report.id, refused.id))
     return {"session": session.id, "desa_report": report.id, "refused": refused.id, "gone": gone.id}
+
+
+def _conflicts(report_id: str, person_id: str) -> list[dict[str, Any]]:
+    """A kader's conflict notice, and two the server listed for a reviewer to decide: one open,
+    one already decided (with its history), so Sinkronisasi shows every conflict control."""
+    listed = {"kind": "person", "field": "name", "record_id": person_id, "may_resolve": True}
+    return [
+        {
+            "id": "c-1",
+            "record_id": report_id,
+            "kind": "desa_report",
+            "field": "births_live",
+            "winner_value": 2,
+            "loser_value": 1,
+        },
+        {
+            **listed,
+            "id": "101",
+            "status": "open",
+            "winner_value": "Ditolak",
+            "loser_value": "Ditolak S",
+        },
+        {
+            **listed,
+            "id": "102",
+            "field": "mother_name",
+            "status": "resolved",
+            "resolution": "loser",
+            "winner_value": "Wati",
+            "loser_value": "Wati S",
+            "resolved_by": "pkm_a",
+            "resolved_at": "2026-11-24T03:05:00+00:00",
+            "events": [
+                {
+                    "action": "resolved",
+                    "choice": "loser",
+                    "actor": "pkm_a",
+                    "at": "2026-11-24T03:05:00+00:00",
+                    "kept_value": "Wati S",
+                }
+            ],
+        },
+    ]

@@ -233,8 +233,13 @@ def _adult_visit(data: _Data, adult: dict[str, Any], back: int) -> None:
 
 
 def _opening_days(data: _Data) -> None:
-    """A year of opening days and of desa reports."""
+    """A year of opening days and of desa reports (a report's live births are at least the
+    newborns of that month registered on the device, as the desa report form requires)."""
     rng = data.rng
+    born: dict[str, int] = {}
+    for person in data.out["person"]:
+        month = person["birth_date"][:7]
+        born[month] = born.get(month, 0) + 1
     for back in range(12):
         day = _months_back(data.today, back).replace(day=10)
         if day > data.today:
@@ -255,7 +260,7 @@ def _opening_days(data: _Data) -> None:
                 "id": _uid(rng),
                 "desa_code": DESA,
                 "period": f"{day.year:04d}-{day.month:02d}",
-                "births_live": rng.randrange(0, 5),
+                "births_live": max(rng.randrange(0, 5), born.get(f"{day:%Y-%m}", 0)),
                 "deaths_infant": rng.randrange(0, 2),
                 "odf_status": "belum",
             }

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, SyncCounter, utcnow
 from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
+from server.sync import locks
 from server.sync.merge import DELETED, initial_meta
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -87,11 +88,15 @@ class Writer:
 
 
 class Rejected(Exception):
-    """A change refused: per-field errors in the writer's language (nothing was written)."""
+    """A change refused: per-field errors in the writer's language (nothing was written).
 
-    def __init__(self, errors: dict):
+    ``code`` names a refusal a device handles on its own (``period_locked``), else None.
+    """
+
+    def __init__(self, errors: dict, code: str | None = None):
         super().__init__(errors)
         self.errors = errors
+        self.code = code
 
 
 def allocate_positions(session, count: int) -> range:
@@ -132,6 +137,7 @@ class ChangeSet:
     changed: dict[str, Record] = field(default_factory=dict)
     originals: dict[str, Original | None] = field(default_factory=dict)
     dirty_children: set[str] = field(default_factory=set)
+    lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
 
     def __post_init__(self) -> None:
         if self.facilities is None:
@@ -211,7 +217,28 @@ class ChangeSet:
         if isinstance(keys, str):
             raise Rejected({keys: self._error("server.unit_unknown", value=values.get(keys))})
         self.check_permitted(kind, keys)
+        self.check_open(kind, values)
         return dict(values), keys
+
+    def check_open(self, kind: str, values: Mapping) -> None:
+        """Raise Rejected when the record's month (now or before the change) is closed.
+
+        The system writer (no scope: CLI, demo, reference data) is not held by locks.
+        """
+        if self.writer.scope is None:
+            return
+        if kind == "period_review":
+            key = locks.review_error(self, values)
+            if key:
+                raise Rejected({"status": self._error(key)}, "review_step_refused")
+            return
+        if kind not in locks.LOCKED_KINDS:
+            return
+        row = self.record(values.get("id") or "")
+        for current in (values, row.fields if row is not None and row.kind == kind else None):
+            found = current is not None and locks.lock_error(self, kind, current)
+            if found:
+                raise Rejected({"_schema": self._error(found[0], **found[1])}, "period_locked")
 
     def check_permitted(self, kind: str, keys: ScopeKeys) -> None:
         """Raise Rejected unless the writer may write a record of ``kind`` at these keys."""

@@ -58,6 +58,7 @@ NAV = [
     ("web.conflicts", "web.nav.conflicts", None),
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
+    ("web.verify", "web.nav.verify", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -227,4 +228,5 @@ from server.web import (  # noqa: E402,F401
     pengguna,
     ringkasan,
     tren,
+    verifikasi,
 )

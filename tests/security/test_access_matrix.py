@@ -332,6 +332,14 @@ REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reope
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
     Probe(
+        "reviews.post_review",
+        "POST",
+        "/api/v1/reviews/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        api("POST", "/api/v1/reviews/PSY-B1/2026-10", json={"status": "verified"}),
+        lambda u: {401} if u is None else {403},
+    ),
+    Probe(
         "auth.post_login",
         "POST",
         "/api/v1/auth/login",
@@ -788,6 +796,14 @@ WEB_GETS = [
         None,
     ),
     ("web.weekly", "/evaluasi-mingguan", "page", web_page, None),
+    ("web.verify", "/verifikasi?period=2026-10", "page", web_page, None),
+    (
+        "web.verify",
+        "/verifikasi?period=2026-10&posyandu=PSY-B1",
+        "other-unit-params",
+        web_page,
+        None,
+    ),
     (
         "web.weekly",
         "/evaluasi-mingguan?format=xlsx&puskesmas=PKM-B",
@@ -951,6 +967,14 @@ PROBES += [
         ),
         web_write(),
         unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.verify_step",
+        "POST",
+        "/verifikasi/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        web("POST", "/verifikasi/PSY-B1/2026-10", {"status": "reopened"}),
+        lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
     ),
     Probe(
         "web.revoke_device",

@@ -102,5 +102,11 @@ register(
             "id": "Peran Anda tidak boleh mengubah status laporan bulan ini seperti itu.",
             "en": "Your role may not change this month's report status that way.",
         },
+        "server.person_merged": {
+            "id": "Orang ini sudah digabung ke data lain ({survivor}); sinkronkan lalu isi ulang "
+            "pada data yang dipertahankan.",
+            "en": "This person was merged into another record ({survivor}); sync, then enter it "
+            "again on the record kept.",
+        },
     }
 )

@@ -1,4 +1,5 @@
-"""``/api/v1/reviews``: a posyandu-month submitted, verified, returned or reopened (issue #16)."""
+"""Issue #16: ``/api/v1/reviews`` (a posyandu-month submitted, verified, returned or reopened) and
+``/api/v1/persons/<id>/merge`` (one person, one record)."""
 
 from flask import current_app, g
 from flask_smorest import Blueprint
@@ -8,10 +9,12 @@ from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth
 from server.sync.changes import Rejected
+from server.sync.person_merge import MergeError, merge_person
 from server.sync.reviews import set_review
 from shared.records.review_kinds import REVIEW_STATUSES
 
-blp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews", description="Monthly review")
+blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Monthly review, merges")
+MERGE_STATUS = {"not_found": 404, "forbidden": 403, "validation_error": 422}
 
 
 class ReviewRequestSchema(Schema):
@@ -29,7 +32,7 @@ class ReviewSchema(Schema):
     version = fields.Integer()
 
 
-@blp.route("/<posyandu_id>/<period>", methods=["POST"])
+@blp.route("/reviews/<posyandu_id>/<period>", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ReviewRequestSchema)
 @blp.response(200, ReviewSchema)
@@ -56,3 +59,42 @@ def post_review(body, posyandu_id, period):
         raise ApiError(422, "validation_error", refused.errors) from None
     db.session.commit()
     return {**row.fields, "version": row.version}
+
+
+class MergeRequestSchema(Schema):
+    into = fields.String(required=True, validate=validate.Length(1, 64))
+    fields = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 64)),
+        values=fields.String(validate=validate.OneOf(["duplicate", "survivor"])),
+        load_default=dict,
+    )
+
+
+class MergeResultSchema(Schema):
+    merged_into = fields.String()
+    moved = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+@blp.route("/persons/<person_id>/merge", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(MergeRequestSchema)
+@blp.response(200, MergeResultSchema)
+@token_auth.login_required
+def post_merge(body, person_id):
+    """Merge a duplicate person into the survivor: its records move, it is deleted."""
+    scope = user_scope(db.session, g.user)
+    try:
+        moved = merge_person(
+            db.session,
+            g.user.username,
+            scope,
+            person_id,
+            body["into"],
+            body["fields"],
+            lang=request_language(),
+        )
+    except MergeError as exc:
+        db.session.rollback()
+        raise ApiError(MERGE_STATUS[exc.code], exc.code, exc.details) from None
+    db.session.commit()
+    return {"merged_into": body["into"], "moved": moved}

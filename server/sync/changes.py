@@ -90,13 +90,15 @@ class Writer:
 class Rejected(Exception):
     """A change refused: per-field errors in the writer's language (nothing was written).
 
-    ``code`` names a refusal a device handles on its own (``period_locked``), else None.
+    ``code`` names a refusal a device handles on its own (``period_locked``, ``merged``), else
+    None; ``details`` go into the push result with it (``merged_into``: the survivor's id).
     """
 
-    def __init__(self, errors: dict, code: str | None = None):
+    def __init__(self, errors: dict, code: str | None = None, details: dict | None = None):
         super().__init__(errors)
         self.errors = errors
         self.code = code
+        self.details = details or {}
 
 
 def allocate_positions(session, count: int) -> range:
@@ -194,14 +196,26 @@ class ChangeSet:
             if not ref_id or ref_kind == "facility" or ref_kind in records.REFERENCE_KINDS:
                 continue
             ref = self.record(ref_id)
+            self.check_not_merged(ref)
             if ref is None or ref.deleted or ref.kind != ref_kind or not self.can_read(ref):
                 errors[name] = self._error("server.ref_missing")
             elif ref_kind in ("person", "pregnancy"):
                 context[ref_kind] = ref.fields
         return context, errors
 
+    def check_not_merged(self, row: Record | None) -> None:
+        """Raise Rejected (code ``merged``) for a person merged into another (server/sync/person_merge)."""
+        survivor = row is not None and row.deleted and (row.fields or {}).get("merged_into")
+        if survivor and self.writer.scope is not None:
+            raise Rejected(
+                {"_schema": self._error("server.person_merged", survivor=survivor)},
+                "merged",
+                {"merged_into": survivor},
+            )
+
     def check(self, kind: str, values: Mapping, *, deleted: bool = False, today=None):
         """Validate new values and their scope; return (clean values, scope keys) or raise Rejected."""
+        self.check_not_merged(self.record(values.get("id") or ""))
         if not deleted:
             context, errors = self.references(kind, values)
             # today=None: shared/records judges "not in the future" by the date in Indonesia

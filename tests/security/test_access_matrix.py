@@ -332,6 +332,18 @@ REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reope
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
     Probe(
+        "reviews.post_merge",
+        "POST",
+        "/api/v1/persons/<person_id>/merge",
+        "other-puskesmas-into-unknown",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/persons/{s.persons['B1']}/merge",
+            json={"into": str(uuid.uuid4())},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+    ),
+    Probe(
         "reviews.post_review",
         "POST",
         "/api/v1/reviews/<posyandu_id>/<period>",

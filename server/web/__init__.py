@@ -59,6 +59,7 @@ NAV = [
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
     ("web.verify", "web.nav.verify", None),
+    ("web.duplicates", "web.nav.duplicates", {"puskesmas", "dinas", "admin"}),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -220,6 +221,7 @@ def index():
 # The pages register their routes on bp.
 from server.web import (  # noqa: E402,F401
     anak,
+    data_ganda,
     ekspor,
     evaluasi,
     konflik,

@@ -810,6 +810,13 @@ WEB_GETS = [
     ("web.weekly", "/evaluasi-mingguan", "page", web_page, None),
     ("web.verify", "/verifikasi?period=2026-10", "page", web_page, None),
     (
+        "web.duplicates",
+        "/data-ganda",
+        "reviewers-only",
+        lambda u: {302} if u is None else ({200} if u in ("pkm_a", "dinas", "admin") else {403}),
+        None,
+    ),
+    (
         "web.verify",
         "/verifikasi?period=2026-10&posyandu=PSY-B1",
         "other-unit-params",
@@ -979,6 +986,18 @@ PROBES += [
         ),
         web_write(),
         unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.merge_duplicate",
+        "POST",
+        "/data-ganda/gabung",
+        "other-puskesmas-into-unknown",
+        web(
+            "POST",
+            "/data-ganda/gabung",
+            lambda s, u: {"duplicate": s.persons["B1"], "survivor": str(uuid.uuid4())},
+        ),
+        web_write(),
     ),
     Probe(
         "web.verify_step",

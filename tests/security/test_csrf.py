@@ -50,6 +50,11 @@ TARGETS = {
         lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
         {"status": "done", "progress_note": "Csrf"},
     ),
+    "web.merge_duplicate": (
+        "pkm_a",
+        lambda s: "/data-ganda/gabung",
+        {"duplicate": "x", "survivor": "y"},
+    ),
     "web.verify_step": ("pkm_a", lambda s: "/verifikasi/PSY-A1/2026-10", {"status": "reopened"}),
     "web.revoke_device": (
         "admin",

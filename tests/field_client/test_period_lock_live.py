@@ -2,6 +2,7 @@
 
 import requests
 
+from shared.records.review_kinds import review_id
 from testkit import world
 
 from .conftest import POSYANDU
@@ -35,7 +36,9 @@ def test_an_offline_edit_into_a_verified_month_waits_in_quarantine(make_device, 
     a.agent.sync()
     b.agent.sync()
     b.service().update("child_visit", visit.id, {"weight_kg": 8.4})  # offline, then verified
-    review(live_server, "bidan_a", "2026-10", "submitted")
+    month = {"posyandu_id": POSYANDU, "period": "2026-10", "status": "submitted"}
+    a.service().create("period_review", {"id": review_id(POSYANDU, "2026-10"), **month})
+    a.agent.sync()  # the kader sends the month from the device
     review(live_server, "bidan_a", "2026-10", "verified")
 
     report = b.agent.sync()

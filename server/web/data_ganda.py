@@ -15,6 +15,7 @@ from server.scope import FacilityIndex
 from server.sync.person_merge import MERGE_ROLES, MergeError, find_duplicates, merge_person
 from server.web import bp, language, login_required
 from shared.i18n import register, t
+from shared.records.nik import nik_warnings
 
 register(
     {
@@ -42,10 +43,12 @@ register(
 )
 
 
-def describe(person: dict, facilities: FacilityIndex) -> dict:
-    """Return what the page shows of a person: name, birth date, masked NIK, mother, posyandu."""
+def describe(person: dict, facilities: FacilityIndex, lang: str) -> dict:
+    """Return what the page shows of a person: name, birth date, masked NIK, mother, posyandu,
+    and where the NIK's structure disagrees with the record (a hint to which one is right)."""
     posyandu = facilities.get(person.get("posyandu_id")) or {}
     return {
+        "warnings": [t(key, lang, **params) for key, params in nik_warnings(person)],
         "id": person["id"],
         "name": person.get("name"),
         "birth_date": person.get("birth_date"),
@@ -59,9 +62,9 @@ def describe(person: dict, facilities: FacilityIndex) -> dict:
 @login_required(set(MERGE_ROLES))
 def duplicates():
     """List the likely duplicate persons in scope, each pair with a merge button."""
-    facilities = FacilityIndex.load(db.session)
+    facilities, lang = FacilityIndex.load(db.session), language()
     pairs = [
-        (describe(a, facilities), describe(b, facilities), why)
+        (describe(a, facilities, lang), describe(b, facilities, lang), why)
         for a, b, why in find_duplicates(db.session, g.scope)
     ]
     return render_template("web/review/duplicates.html", pairs=pairs, done=request.args.get("ok"))

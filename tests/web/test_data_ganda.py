@@ -21,7 +21,7 @@ def add_person(app, **fields) -> str:
 
 
 def test_puskesmas_sees_and_merges_a_child_registered_twice(app, web):
-    first = add_person(app, name="Rizky Ramadhan", sex="M")
+    first = add_person(app, name="Rizky Ramadhan", sex="M", nik="6111014506250001")
     second = add_person(app, name="Rizki Ramadhan", sex="M", birth_date="2025-06-13")
     other = add_person(
         app, posyandu_id="PSY-B1", desa_code="6111022001", name="Rizky Ramadan", sex="M"
@@ -29,6 +29,7 @@ def test_puskesmas_sees_and_merges_a_child_registered_twice(app, web):
     pkm_a, pkm_b = web("pkm_a"), web("pkm_b")
     page = pkm_a.get("/data-ganda").text
     assert f'data-survivor="{first}" data-duplicate="{second}"' in page
+    assert "Jenis kelamin dalam NIK tidak sama" in page  # the NIK says a girl
     assert "data-survivor" not in pkm_b.get("/data-ganda").text  # one person there only
     assert web("kader_a1").get("/data-ganda").status_code == 403
     answer = pkm_a.post(

@@ -137,3 +137,36 @@ def test_the_system_writer_is_not_held_by_locks(app, device, child):
         assert changes.server_write("child_visit", v["id"], {"weight_kg": 9.3}) == "updated"
         changes.commit()
         db.session.commit()
+
+
+def test_a_server_write_by_a_user_meets_the_same_lock(app, device, child):
+    from server.auth import user_scope
+    from server.extensions import db
+    from server.models import User
+    from server.sync.changes import ChangeSet, Rejected, Writer
+
+    kader, p, v = child
+    submit(kader, "PSY-A1", "2026-06")
+    assert review(device("pkm_a"), "PSY-A1", "2026-06", "verified").status_code == 200
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="bidan_a")).scalar_one()
+        changes = ChangeSet(db.session, Writer.user("bidan_a", user_scope(db.session, user)))
+        with pytest.raises(Rejected) as refused:
+            changes.server_write("child_visit", v["id"], {"weight_kg": 9.3})
+        assert refused.value.code == "period_locked"
+        db.session.rollback()
+
+
+def test_a_merge_moving_a_visit_of_a_verified_month_is_refused(device, child):
+    kader, p, v = child
+    twin = person(name=p["name"], birth_date="2025-06-11")
+    kader.push([kader.mutation("person", twin)])
+    submit(kader, "PSY-A1", "2026-06")
+    pkm = device("pkm_a")
+    assert review(pkm, "PSY-A1", "2026-06", "verified").status_code == 200
+    answer = pkm.http.post(
+        f"{pkm.base}/persons/{p['id']}/merge", json={"into": twin["id"]}, timeout=30
+    )
+    assert answer.status_code == 422 and "2026-06" in str(answer.json()["error"]["details"])
+    kader.pull_all()
+    assert kader.replica[v["id"]]["fields"]["person_id"] == p["id"]  # nothing moved

@@ -88,5 +88,25 @@ register(
             "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
             "en": "The request body holds a number that is not valid (NaN or Infinity).",
         },
+        "server.period_locked": {
+            "id": "Bulan {period} sudah diverifikasi oleh {by} — minta puskesmas membuka kembali.",
+            "en": "Month {period} was verified by {by} — ask the puskesmas to reopen it.",
+        },
+        "server.period_closed": {
+            "id": "Masa input bulan {period} sudah ditutup (tanggal {day} bulan berikutnya) — "
+            "minta puskesmas membuka kembali.",
+            "en": "Input for {period} closed on day {day} of the next month — "
+            "ask the puskesmas to reopen it.",
+        },
+        "server.review_step_refused": {
+            "id": "Peran Anda tidak boleh mengubah status laporan bulan ini seperti itu.",
+            "en": "Your role may not change this month's report status that way.",
+        },
+        "server.person_merged": {
+            "id": "Orang ini sudah digabung ke data lain ({survivor}); sinkronkan lalu isi ulang "
+            "pada data yang dipertahankan.",
+            "en": "This person was merged into another record ({survivor}); sync, then enter it "
+            "again on the record kept.",
+        },
     }
 )

@@ -120,7 +120,8 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     try:
         values, keys = changes.check(kind, outcome.values, deleted=outcome.deleted)
     except Rejected as refused:
-        return {"status": "rejected", "errors": refused.errors}
+        code = {"code": refused.code, **refused.details} if refused.code else {}
+        return {"status": "rejected", "errors": refused.errors, **code}
     if outcome.changed:
         row = changes.store(
             kind, record_id, values, keys, meta=outcome.meta, deleted=outcome.deleted

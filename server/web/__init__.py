@@ -58,6 +58,8 @@ NAV = [
     ("web.conflicts", "web.nav.conflicts", None),
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
+    ("web.verify", "web.nav.verify", None),
+    ("web.duplicates", "web.nav.duplicates", {"puskesmas", "dinas", "admin"}),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -219,6 +221,7 @@ def index():
 # The pages register their routes on bp.
 from server.web import (  # noqa: E402,F401
     anak,
+    data_ganda,
     ekspor,
     evaluasi,
     konflik,
@@ -227,4 +230,5 @@ from server.web import (  # noqa: E402,F401
     pengguna,
     ringkasan,
     tren,
+    verifikasi,
 )

@@ -11,6 +11,7 @@ from shared import i18n
 
 from . import kinds, messages  # noqa: F401  (messages registers the labels looked up here)
 from .fields import FieldInfo, RecordField
+from .review_kinds import PeriodReviewSchema
 
 REFERENCE_KINDS = ("wilayah", "facility")
 KINDS = (
@@ -24,6 +25,7 @@ KINDS = (
     "desa_report",
     "lokmin_meeting",
     "lokmin_agreement",
+    "period_review",
 )
 
 _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
@@ -38,6 +40,7 @@ _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "desa_report": kinds.DesaReportSchema,
     "lokmin_meeting": kinds.LokminMeetingSchema,
     "lokmin_agreement": kinds.LokminAgreementSchema,
+    "period_review": PeriodReviewSchema,
 }
 
 _SCOPES: dict[str, str | None] = {
@@ -95,6 +98,7 @@ _REFS: dict[str, dict[str, str]] = {
         "kecamatan_code": "wilayah",
         "target_desa_code": "wilayah",
     },
+    "period_review": {"posyandu_id": "facility"},
 }
 
 

@@ -332,6 +332,26 @@ REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reope
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
     Probe(
+        "reviews.post_merge",
+        "POST",
+        "/api/v1/persons/<person_id>/merge",
+        "other-puskesmas-into-unknown",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/persons/{s.persons['B1']}/merge",
+            json={"into": str(uuid.uuid4())},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+    ),
+    Probe(
+        "reviews.post_review",
+        "POST",
+        "/api/v1/reviews/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        api("POST", "/api/v1/reviews/PSY-B1/2026-10", json={"status": "verified"}),
+        lambda u: {401} if u is None else {403},
+    ),
+    Probe(
         "auth.post_login",
         "POST",
         "/api/v1/auth/login",
@@ -788,6 +808,21 @@ WEB_GETS = [
         None,
     ),
     ("web.weekly", "/evaluasi-mingguan", "page", web_page, None),
+    ("web.verify", "/verifikasi?period=2026-10", "page", web_page, None),
+    (
+        "web.duplicates",
+        "/data-ganda",
+        "reviewers-only",
+        lambda u: {302} if u is None else ({200} if u in ("pkm_a", "dinas", "admin") else {403}),
+        None,
+    ),
+    (
+        "web.verify",
+        "/verifikasi?period=2026-10&posyandu=PSY-B1",
+        "other-unit-params",
+        web_page,
+        None,
+    ),
     (
         "web.weekly",
         "/evaluasi-mingguan?format=xlsx&puskesmas=PKM-B",
@@ -951,6 +986,26 @@ PROBES += [
         ),
         web_write(),
         unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.merge_duplicate",
+        "POST",
+        "/data-ganda/gabung",
+        "other-puskesmas-into-unknown",
+        web(
+            "POST",
+            "/data-ganda/gabung",
+            lambda s, u: {"duplicate": s.persons["B1"], "survivor": str(uuid.uuid4())},
+        ),
+        web_write(),
+    ),
+    Probe(
+        "web.verify_step",
+        "POST",
+        "/verifikasi/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        web("POST", "/verifikasi/PSY-B1/2026-10", {"status": "reopened"}),
+        lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
     ),
     Probe(
         "web.revoke_device",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from shared import records
+from shared.records.review_kinds import review_id
 
 TODAY = dt.date(2025, 6, 30)
 PSY = "PSY-6111012001-01"
@@ -278,6 +279,14 @@ FULL = {
         "progress_note": "Dua dusun selesai",
     },
 }
+# Issue #16: a posyandu-month's review, its id derived from the posyandu and the month.
+MINIMAL["period_review"] = {
+    "id": review_id(PSY, "2025-06"),
+    "posyandu_id": PSY,
+    "period": "2025-06",
+    "status": "submitted",
+}
+FULL["period_review"] = {**MINIMAL["period_review"], "note": "Lengkap", "by": "kader_a1"}
 
 
 def check(kind: str, data: dict, **kwargs) -> records.ValidationResult:

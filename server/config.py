@@ -65,7 +65,9 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error's message (and so the log) never holds the values of the
+    # statement (names, NIKs); create_app keeps it even when the options are replaced.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "JSON_SORT_KEYS": False,
     "PROPAGATE_EXCEPTIONS": False,
     # Flask's own defaults hold these keys (SameSite None), so they are set here, not setdefault.

@@ -84,9 +84,17 @@ register(
             "id": "Isi permintaan bersarang terlalu dalam untuk dibaca.",
             "en": "The request body is nested too deeply to be read.",
         },
+        "server.json_number_too_large": {
+            "id": "Isi permintaan memuat bilangan bulat yang terlalu panjang (lebih dari 19 digit).",
+            "en": "The request body holds an integer that is too long (more than 19 digits).",
+        },
+        "server.lone_surrogate": {
+            "id": "Isi permintaan memuat teks dengan karakter rusak (surrogate UTF-16 tunggal).",
+            "en": "The request body holds text with a broken character (a lone UTF-16 surrogate).",
+        },
         "server.json_non_finite": {
-            "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
-            "en": "The request body holds a number that is not valid (NaN or Infinity).",
+            "id": "Isi permintaan memuat angka tidak sah (NaN, Infinity, atau melampaui batas seperti 1e999).",
+            "en": "The request body holds a number that is not valid (NaN, Infinity, or out of range like 1e999).",
         },
     }
 )

@@ -24,6 +24,10 @@ register(
             "id": "Data yang dirujuk belum ada di server atau di luar wilayah Anda; kirim data itu dahulu.",
             "en": "The referenced record is not on the server or is outside your area; send it first.",
         },
+        "server.puskesmas_not_in_kecamatan": {
+            "id": "Puskesmas '{value}' tidak terdaftar sebagai puskesmas di kecamatan {kecamatan}.",
+            "en": "'{value}' is not a registered puskesmas of kecamatan {kecamatan}.",
+        },
         "server.invalid_cursor": {
             "id": "Penanda sinkronisasi tidak sah; perangkat akan mengunduh ulang data.",
             "en": "The sync cursor is not valid; the device will download its data again.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sqlalchemy as sa
 
 from server.models import Conflict, utcnow
@@ -20,6 +22,18 @@ class ResolveError(Exception):
         self.code, self.details = code, details or {}
 
 
+def standard_json(value):
+    """Return ``value`` with NaN and infinities as null: a row stored before every losing value
+    was validated (SQLite kept them) must not make the answer non-standard JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: standard_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [standard_json(item) for item in value]
+    return value
+
+
 def conflict_json(c: Conflict) -> dict:
     """Return the wire form of a conflict."""
     return {
@@ -27,8 +41,8 @@ def conflict_json(c: Conflict) -> dict:
         "record_id": c.record_id,
         "kind": c.kind,
         "field": c.field,
-        "winner_value": c.winner_value,
-        "loser_value": c.loser_value,
+        "winner_value": standard_json(c.winner_value),
+        "loser_value": standard_json(c.loser_value),
         "winner_hlc": c.winner_hlc,
         "loser_hlc": c.loser_hlc,
         "winner_device": c.winner_device,

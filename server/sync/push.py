@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from server.models import Conflict, Device, MutationLog, Record, User, utcnow
 from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
+from server.sync.incoming import check_fields
 from server.sync.merge import FieldConflict, MergeOutcome, initial_meta, merge
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -100,6 +101,10 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     incoming = {k: v for k, v in (m.get("fields") or {}).items() if k not in spec.derived_fields}
     if m["op"] == "upsert":
         incoming["id"] = record_id
+        # Every field must pass its own rules before the merge: a losing one is kept (see incoming).
+        incoming, errors = check_fields(kind, incoming, changes.lang)
+        if errors:
+            return {"status": "rejected", "errors": errors}
     if row is None:
         outcome = MergeOutcome(
             incoming, False, initial_meta(incoming, hlc, batch.device.id), True, "applied"

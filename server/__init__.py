@@ -13,7 +13,13 @@ from server import (
     extensions,
     messages,  # noqa: F401  (registers the server's messages)
 )
-from server.config import DEFAULTS, from_environment, load_secret_key
+from server.config import (
+    DEFAULTS,
+    from_environment,
+    load_secret_key,
+    private_instance,
+    private_sqlite_files,
+)
 from server.extensions import db, migrate
 
 
@@ -25,7 +31,7 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
         instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    private_instance(app.instance_path)  # 0700, its files (database, WAL, secret key) 0600
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
@@ -61,11 +67,16 @@ def register_extensions(app: Flask) -> None:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    files = [row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"]
+    for path in files:  # before WAL mode creates the -wal and -shm files (they take its mode)
+        private_sqlite_files(path)
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    for path in files:  # and after: a file SQLite created only now
+        private_sqlite_files(path)
 
 
 def register_blueprints(app: Flask) -> None:

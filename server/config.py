@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from shared.calendar import DEFAULT_ZONE, zone
@@ -19,6 +21,46 @@ def _zone_env(name: str) -> str:
     value = (os.environ.get(name) or DEFAULT_ZONE).strip().upper()
     zone(value)  # ValueError names the three zones
     return value
+
+
+log = logging.getLogger(__name__)
+
+# The data folder holds health data (the SQLite database and its WAL), the secret key and the
+# demo passwords: readable by the server's own user only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(path: str | Path, mode: int) -> None:
+    """Set ``path``'s permission bits to ``mode`` if it exists (a file we cannot change is logged)."""
+    try:
+        if stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode) != mode:
+            os.chmod(path, mode, follow_symlinks=False)
+    except FileNotFoundError:
+        pass
+    except (NotImplementedError, OSError) as exc:  # not our file, or a system without chmod
+        log.warning("cannot restrict the permissions of %s: %s", path, exc)
+
+
+def private_instance(instance_path: str) -> None:
+    """Create the instance folder 0700 and make every file directly in it 0600."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    make_private(folder, PRIVATE_DIR_MODE)
+    for child in folder.iterdir():
+        if child.is_file() and not child.is_symlink():
+            make_private(child, PRIVATE_FILE_MODE)
+
+
+def private_sqlite_files(database_file: str) -> None:
+    """Make an SQLite database file and its WAL and shared-memory files 0600.
+
+    SQLite creates the -wal and -shm files with the database file's own permissions, so a
+    database made private before WAL mode is switched on keeps them private.
+    """
+    if database_file:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_private(database_file + suffix, PRIVATE_FILE_MODE)
 
 
 def load_secret_key(instance_path: str) -> str:

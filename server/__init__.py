@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -42,12 +43,23 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
     }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    configure_sessions(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_middleware(app)
     configure_logger(app)
     return app
+
+
+def configure_sessions(app: Flask) -> None:
+    """Web sessions live in the database (server/web_sessions.py); password checks are bounded."""
+    from server.passwords import init_hash_slots
+    from server.web_sessions import SessionInterface
+
+    app.session_interface = SessionInterface()
+    app.permanent_session_lifetime = timedelta(hours=app.config["WEB_SESSION_HOURS"])
+    init_hash_slots(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -114,6 +126,11 @@ def register_middleware(app: Flask) -> None:
     app.wsgi_app = GzipRequestMiddleware(
         app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.config["MAX_INFLATED_BYTES"]
     )
+    hops = int(app.config.get("BEHIND_PROXY") or 0)
+    if hops > 0:  # trust that many proxies' X-Forwarded-* (client address, HTTPS, host)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.after_request(compress_response)
 
 

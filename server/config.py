@@ -92,8 +92,19 @@ def from_environment(instance_path: str) -> dict:
         # Request bodies: at most this many bytes on the wire and after gzip inflation.
         "MAX_CONTENT_LENGTH": _int_env("POSYANDU_MAX_BODY_BYTES", 8 * 1024 * 1024),
         "MAX_INFLATED_BYTES": _int_env("POSYANDU_MAX_INFLATED_BYTES", 16 * 1024 * 1024),
+        # Sign-in throttling (server/throttle.py, README "Sign-in throttling").
         "LOGIN_MAX_FAILURES": _int_env("POSYANDU_LOGIN_MAX_FAILURES", 10),
         "LOGIN_WINDOW_SECONDS": _int_env("POSYANDU_LOGIN_WINDOW_SECONDS", 15 * 60),
+        "LOGIN_MAX_DELAY_SECONDS": _int_env("POSYANDU_LOGIN_MAX_DELAY_SECONDS", 15 * 60),
+        "LOGIN_USER_MAX_DELAY_SECONDS": _int_env("POSYANDU_LOGIN_USER_MAX_DELAY_SECONDS", 60),
+        "LOGIN_KNOWN_ADDRESS_DAYS": _int_env("POSYANDU_LOGIN_KNOWN_ADDRESS_DAYS", 30),
+        # Password checks at once per process (each a 32 MiB scrypt), and how long one waits.
+        "LOGIN_HASH_CONCURRENCY": _int_env("POSYANDU_LOGIN_HASH_CONCURRENCY", 2),
+        "LOGIN_HASH_WAIT_SECONDS": _int_env("POSYANDU_LOGIN_HASH_WAIT_SECONDS", 10),
+        # Web sessions end after this many hours (and at sign-out, and on a password change).
+        "WEB_SESSION_HOURS": _int_env("POSYANDU_WEB_SESSION_HOURS", 12),
+        # Proxies in front of the server that set X-Forwarded-For/-Proto/-Host (0: none).
+        "BEHIND_PROXY": _int_env("POSYANDU_BEHIND_PROXY", 0),
         "CLOCK_SKEW_LIMIT_MS": _int_env("POSYANDU_CLOCK_SKEW_LIMIT_MS", 5 * 60 * 1000),
         "TOKEN_MAX_AGE_DAYS": _int_env("POSYANDU_TOKEN_MAX_AGE_DAYS", 365),
         # The kabupaten's zone (WIB, WITA or WIT): "today", "this month" and the times shown.

@@ -60,6 +60,26 @@ register(
             "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {minutes} menit.",
             "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
         },
+        "server.login_throttled_seconds": {
+            "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {seconds} detik.",
+            "en": "Too many failed sign-in attempts. Try again in {seconds} seconds.",
+        },
+        "server.login_busy": {
+            "id": "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
+            "en": "The server is busy checking other passwords. Try again in a moment.",
+        },
+        "server.password_too_short": {
+            "id": "Kata sandi minimal {min} karakter.",
+            "en": "The password must have at least {min} characters.",
+        },
+        "server.password_common": {
+            "id": "Kata sandi ini terlalu umum atau mudah ditebak; pilih yang lain.",
+            "en": "This password is too common or easy to guess; choose another one.",
+        },
+        "server.password_has_username": {
+            "id": "Kata sandi tidak boleh memuat nama pengguna.",
+            "en": "The password must not contain the username.",
+        },
         "server.conflict_resolved": {
             "id": "Konflik ini sudah diselesaikan.",
             "en": "This conflict is already resolved.",

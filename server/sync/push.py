@@ -105,23 +105,7 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
         incoming, errors = check_fields(kind, incoming, changes.lang)
         if errors:
             return {"status": "rejected", "errors": errors}
-    if row is None:
-        outcome = MergeOutcome(
-            incoming, False, initial_meta(incoming, hlc, batch.device.id), True, "applied"
-        )
-    else:
-        stored = {k: v for k, v in row.fields.items() if k not in spec.derived_fields}
-        outcome = merge(
-            stored,
-            row.field_meta,
-            row.version,
-            row.deleted,
-            op=m["op"],
-            base_version=m.get("base_version"),
-            changes=incoming,
-            hlc=hlc,
-            device=batch.device.id,
-        )
+    outcome = _merge_onto(batch, m, row, incoming, hlc)
     try:
         values, keys = changes.check(kind, outcome.values, deleted=outcome.deleted)
     except Rejected as refused:
@@ -142,6 +126,26 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     if outcome.conflicts:
         result["conflicts"] = sorted({c.field for c in outcome.conflicts})
     return result
+
+
+def _merge_onto(batch: Batch, m: Mapping, row: Record | None, incoming: dict, hlc: str):
+    """Return the merge of a mutation's fields onto the stored record (or a new record)."""
+    if row is None:
+        return MergeOutcome(
+            incoming, False, initial_meta(incoming, hlc, batch.device.id), True, "applied"
+        )
+    derived = records.spec(row.kind).derived_fields
+    return merge(
+        {k: v for k, v in row.fields.items() if k not in derived},
+        row.field_meta,
+        row.version,
+        row.deleted,
+        op=m["op"],
+        base_version=m.get("base_version"),
+        changes=incoming,
+        hlc=hlc,
+        device=batch.device.id,
+    )
 
 
 def _conflict_row(batch: Batch, row: Record, c: FieldConflict) -> Conflict:

@@ -328,6 +328,9 @@ OTHER_UNIT_PARAMS = {
 PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
 
+# A wrong sign-in: 401, or 429 once this module's many probes from one address are throttled.
+REFUSED_LOGIN = {401, 429}
+
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
     Probe(
@@ -340,7 +343,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "nobody_x", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.post_login",
@@ -352,7 +355,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "kader_b2", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.get_me",
@@ -765,7 +768,7 @@ PROBES += [
         "/masuk",
         "wrong-password",
         web("POST", "/masuk", {"username": "kader_b1", "password": "salah"}),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "web.logout",

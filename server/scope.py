@@ -87,6 +87,15 @@ class FacilityIndex:
         """Return the facilities of ``kind``."""
         return [f for f in self.facilities.values() if f.get("kind") == kind]
 
+    def puskesmas_serves(self, facility_id: str | None, kecamatan_code: str | None) -> bool:
+        """Tell whether ``facility_id`` is a puskesmas of ``kecamatan_code`` (its own kecamatan, or
+        one holding a desa of its wilayah kerja: the kecamatan its users' scope covers)."""
+        facility = self.get(facility_id)
+        if facility is None or facility.get("kind") != "puskesmas" or not kecamatan_code:
+            return False
+        served = {d[:6] for d in facility.get("wilayah_kerja") or ()}
+        return kecamatan_code == facility.get("kecamatan_code") or kecamatan_code in served
+
     def puskesmas_for_desa(self, desa_code: str) -> str | None:
         """Return the puskesmas whose wilayah kerja holds ``desa_code`` (first by id)."""
         ids = sorted(

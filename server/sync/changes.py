@@ -213,6 +213,22 @@ class ChangeSet:
                 {"merged_into": survivor},
             )
 
+    def lokmin_puskesmas(self, kind: str, values: Mapping) -> dict:
+        """A lokmin meeting's puskesmas must be a registered puskesmas of the meeting's kecamatan
+        (it files the meeting under that puskesmas: a made-up one would be nobody's)."""
+        facility_id = values.get("puskesmas_id") if kind == "lokmin_meeting" else None
+        if not facility_id or self.facilities.puskesmas_serves(
+            facility_id, values.get("kecamatan_code")
+        ):
+            return {}
+        return {
+            "puskesmas_id": self._error(
+                "server.puskesmas_not_in_kecamatan",
+                value=facility_id,
+                kecamatan=values.get("kecamatan_code") or "-",
+            )
+        }
+
     def check(self, kind: str, values: Mapping, *, deleted: bool = False, today=None):
         """Validate new values and their scope; return (clean values, scope keys) or raise Rejected."""
         self.check_not_merged(self.record(values.get("id") or ""))
@@ -223,7 +239,7 @@ class ChangeSet:
             result = records.validate(
                 kind, values, context=context or None, lang=self.lang, today=today
             )
-            errors = {**result.errors, **errors}
+            errors = {**result.errors, **errors, **self.lokmin_puskesmas(kind, result.values)}
             if errors:
                 raise Rejected(errors)
             values = result.values

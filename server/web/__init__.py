@@ -32,12 +32,12 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from server.auth import check_credentials, user_scope
 from server.errors import ApiError
 from server.extensions import db
-from server.models import User
 from server.web import (  # noqa: F401  (the message catalogues register themselves)
     messages,
     messages_review,
     messages_summary,
 )
+from server.web_sessions import SESSION_KEY, end_session, open_session, session_user
 from shared.calendar import DEFAULT_ZONE
 from shared.i18n import normalize_language, t
 
@@ -78,11 +78,8 @@ def local_zone() -> str:
 def load_web_user() -> None:
     """Attach the signed-in web user (session cookie), if any."""
     g.web_user = None
-    user_id = session.get("user_id")
-    if user_id is not None and request.blueprint == "web":
-        user = db.session.get(User, user_id)
-        if user is not None and user.active and session.get("pw") == user.password_hash[-16:]:
-            g.web_user = user
+    if session.get(SESSION_KEY) is not None and request.blueprint == "web":
+        g.web_user = session_user(db.session, session.get(SESSION_KEY))
 
 
 @bp.before_request
@@ -197,9 +194,9 @@ def login():
             db.session.rollback()
             error = exc.message or t("server.login_failed", language())
             return render_template("web/login.html", error=error), exc.status
-        db.session.commit()
         session.clear()
-        session["user_id"], session["pw"] = user.id, user.password_hash[-16:]
+        session[SESSION_KEY] = open_session(db.session, user)  # a random token, nothing else
+        db.session.commit()
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
     return render_template("web/login.html", error=error)
@@ -207,7 +204,9 @@ def login():
 
 @bp.route("/keluar", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: the session ends on the server (a copied cookie no longer works)."""
+    end_session(db.session, session.get(SESSION_KEY))
+    db.session.commit()
     session.clear()
     return redirect(url_for("web.login"))
 

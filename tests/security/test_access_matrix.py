@@ -329,6 +329,9 @@ PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
 REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reopen")
 
+# A wrong sign-in: 401, or 429 once this module's many probes from one address are throttled.
+REFUSED_LOGIN = {401, 429}
+
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
     Probe(
@@ -361,7 +364,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "nobody_x", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.post_login",
@@ -373,7 +376,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "kader_b2", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.get_me",
@@ -874,7 +877,7 @@ PROBES += [
         "/masuk",
         "wrong-password",
         web("POST", "/masuk", {"username": "kader_b1", "password": "salah"}),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "web.logout",

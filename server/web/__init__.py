@@ -35,6 +35,7 @@ from server.extensions import db
 from server.models import User
 from server.web import (  # noqa: F401  (the message catalogues register themselves)
     messages,
+    messages_kia,
     messages_review,
     messages_summary,
 )
@@ -58,6 +59,7 @@ NAV = [
     ("web.conflicts", "web.nav.conflicts", None),
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
+    ("web.kia", "web.nav.kia", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -221,6 +223,7 @@ from server.web import (  # noqa: E402,F401
     anak,
     ekspor,
     evaluasi,
+    kia,
     konflik,
     lokmin,
     mutu_data,

@@ -682,6 +682,14 @@ WEB_GETS = [
         lambda u: {302} if u is None else {200, 404},
         None,
     ),
+    ("web.kia", "/kia", "default", web_page, None),
+    (
+        "web.kia",
+        "/kia?level=posyandu&parent=PKM-B",
+        "other-puskesmas",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
     ("web.trend", "/tren", "default", web_page, None),
     (
         "web.trend",

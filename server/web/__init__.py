@@ -60,6 +60,7 @@ NAV = [
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
     ("web.kia", "web.nav.kia", None),
+    ("web.deaths", "web.nav.deaths", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -223,6 +224,7 @@ from server.web import (  # noqa: E402,F401
     anak,
     ekspor,
     evaluasi,
+    kematian,
     kia,
     konflik,
     lokmin,

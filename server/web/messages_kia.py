@@ -5,6 +5,49 @@ from shared.i18n import register
 register(
     {
         "web.nav.kia": {"id": "KIA", "en": "Maternal & child health"},
+        "web.nav.deaths": {"id": "Kematian", "en": "Deaths"},
+        "web.deaths.title": {
+            "id": "Kematian ibu, bayi dan balita",
+            "en": "Maternal, infant and child deaths",
+        },
+        "web.deaths.definitions": {
+            "id": "Kasus: orang dengan tanggal meninggal. Neonatal 0–28 hari, bayi < 1 tahun,"
+            " balita < 5 tahun; kematian ibu: meninggal saat hamil atau ≤ 42 hari setelah"
+            " persalinan. AKI per 100.000, AKB dan AKN per 1.000 kelahiran hidup (laporan desa),"
+            " hanya di tingkat kabupaten; di tingkat lain hanya jumlah.",
+            "en": "Cases: persons with a date of death. Neonatal 0–28 days, infant < 1 year,"
+            " under-five < 5 years; maternal: died in pregnancy or ≤ 42 days after delivery."
+            " MMR per 100,000, IMR and NMR per 1,000 live births (desa reports), only at the"
+            " district level; counts elsewhere.",
+        },
+        "web.deaths.window.ytd": {"id": "Tahun berjalan", "en": "Year to date"},
+        "web.deaths.window.rolling": {"id": "12 bulan terakhir", "en": "Last 12 months"},
+        "web.deaths.group.maternal": {"id": "Ibu", "en": "Maternal"},
+        "web.deaths.group.neonatal": {"id": "Neonatal", "en": "Neonatal"},
+        "web.deaths.group.infant": {"id": "Bayi", "en": "Infant"},
+        "web.deaths.group.under5": {"id": "Balita", "en": "Under five"},
+        "web.deaths.live_births": {
+            "id": "Lahir hidup (laporan desa)",
+            "en": "Live births (desa reports)",
+        },
+        "web.deaths.per_100000": {
+            "id": "per 100.000 kelahiran hidup",
+            "en": "per 100,000 live births",
+        },
+        "web.deaths.per_1000": {"id": "per 1.000 kelahiran hidup", "en": "per 1,000 live births"},
+        "web.deaths.cases": {"id": "Kasus tahun berjalan", "en": "Cases this year"},
+        "web.deaths.died_on": {"id": "Tanggal meninggal", "en": "Date of death"},
+        "web.deaths.age_days": {"id": "Umur (hari)", "en": "Age (days)"},
+        "web.deaths.groups": {"id": "Kelompok", "en": "Groups"},
+        "web.deaths.place": {"id": "Tempat (posyandu · desa)", "en": "Place (posyandu · desa)"},
+        "web.deaths.cause": {"id": "Penyebab (dilaporkan)", "en": "Cause (as reported)"},
+        "web.deaths.reconciliation": {
+            "id": "Laporan desa dibanding kasus tercatat (tahun berjalan)",
+            "en": "Desa reports against recorded cases (year to date)",
+        },
+        "web.deaths.reported": {"id": "Laporan", "en": "Reported"},
+        "web.deaths.recorded": {"id": "Tercatat", "en": "Recorded"},
+        "web.deaths.difference": {"id": "Selisih", "en": "Difference"},
         "web.kia.title": {"id": "Kesehatan ibu dan anak (KIA)", "en": "Maternal and child health"},
         "web.kia.on": {"id": "Per tanggal", "en": "As of"},
         "web.kia.up": {"id": "Kembali ke atas", "en": "Back to the top"},

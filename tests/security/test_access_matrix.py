@@ -683,6 +683,7 @@ WEB_GETS = [
         None,
     ),
     ("web.kia", "/kia", "default", web_page, None),
+    ("web.deaths", "/kematian", "default", web_page, None),
     (
         "web.kia",
         "/kia?level=posyandu&parent=PKM-B",

@@ -61,6 +61,7 @@ NAV = [
     ("web.weekly", "web.nav.weekly", None),
     ("web.kia", "web.nav.kia", None),
     ("web.deaths", "web.nav.deaths", None),
+    ("web.odf", "web.nav.odf", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -229,6 +230,7 @@ from server.web import (  # noqa: E402,F401
     konflik,
     lokmin,
     mutu_data,
+    odf,
     pengguna,
     ringkasan,
     tren,

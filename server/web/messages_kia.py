@@ -48,6 +48,21 @@ register(
         "web.deaths.reported": {"id": "Laporan", "en": "Reported"},
         "web.deaths.recorded": {"id": "Tercatat", "en": "Recorded"},
         "web.deaths.difference": {"id": "Selisih", "en": "Difference"},
+        "web.nav.odf": {"id": "ODF/STBM", "en": "ODF/STBM"},
+        "web.odf.title": {"id": "Status ODF/STBM desa", "en": "Desa ODF/STBM status"},
+        "web.odf.definition": {
+            "id": "Status desa = status verifikasi terakhir (tanggal, tim, SK/deklarasi); tanpa"
+            " verifikasi: belum. Kemajuan: desa ODF atau STBM ÷ desa yang terlihat.",
+            "en": "A desa's status is its latest verification (date, team, decree); without one:"
+            " not yet. Progress: desa ODF or STBM ÷ the desa shown.",
+        },
+        "web.odf.progress": {"id": "Kemajuan menuju target", "en": "Progress toward the target"},
+        "web.odf.desa": {"id": "desa ODF/STBM", "en": "desa ODF/STBM"},
+        "web.odf.target": {"id": "Target", "en": "Target"},
+        "web.odf.status": {"id": "Status", "en": "Status"},
+        "web.odf.timeline": {"id": "Riwayat verifikasi", "en": "Verification timeline"},
+        "web.odf.record": {"id": "Catat verifikasi", "en": "Record a verification"},
+        "web.odf.save": {"id": "Simpan", "en": "Save"},
         "web.kia.title": {"id": "Kesehatan ibu dan anak (KIA)", "en": "Maternal and child health"},
         "web.kia.on": {"id": "Per tanggal", "en": "As of"},
         "web.kia.up": {"id": "Kembali ke atas", "en": "Back to the top"},

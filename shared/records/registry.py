@@ -9,7 +9,7 @@ from marshmallow import Schema
 
 from shared import i18n
 
-from . import kinds, messages  # noqa: F401  (messages registers the labels looked up here)
+from . import kia_kinds, kinds, messages  # noqa: F401  (messages registers the labels looked up here)
 from .fields import FieldInfo, RecordField
 
 REFERENCE_KINDS = ("wilayah", "facility")
@@ -24,6 +24,7 @@ KINDS = (
     "desa_report",
     "lokmin_meeting",
     "lokmin_agreement",
+    *kia_kinds.SCHEMAS,
 )
 
 _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
@@ -38,6 +39,7 @@ _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "desa_report": kinds.DesaReportSchema,
     "lokmin_meeting": kinds.LokminMeetingSchema,
     "lokmin_agreement": kinds.LokminAgreementSchema,
+    **kia_kinds.SCHEMAS,
 }
 
 _SCOPES: dict[str, str | None] = {
@@ -46,6 +48,7 @@ _SCOPES: dict[str, str | None] = {
     "desa_report": "desa_code",
     "lokmin_meeting": "kecamatan_code",
     "lokmin_agreement": "kecamatan_code",
+    **kia_kinds.SCOPES,
 }
 
 # Computed from shared.growth on both sides; a client may send them, they are dropped unread.
@@ -95,6 +98,7 @@ _REFS: dict[str, dict[str, str]] = {
         "kecamatan_code": "wilayah",
         "target_desa_code": "wilayah",
     },
+    **kia_kinds.REFS,
 }
 
 

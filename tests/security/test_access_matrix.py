@@ -684,6 +684,7 @@ WEB_GETS = [
     ),
     ("web.kia", "/kia", "default", web_page, None),
     ("web.deaths", "/kematian", "default", web_page, None),
+    ("web.odf", "/odf", "default", web_page, None),
     (
         "web.kia",
         "/kia?level=posyandu&parent=PKM-B",
@@ -916,6 +917,14 @@ PROBES += [
         ),
         web_write(),
         conflict_open("A1"),
+    ),
+    Probe(
+        "web.odf",
+        "POST",
+        "/odf",
+        "desa-of-other-kecamatan",
+        web("POST", "/odf", {"desa_code": "6111022001", "verified_on": "x", "status": "odf"}),
+        lambda u: {302} if u is None else ({422} if u in {"dinas", "admin"} else {403}),
     ),
     Probe(
         "web.lokmin_new_meeting",

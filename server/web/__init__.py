@@ -62,6 +62,7 @@ NAV = [
     ("web.kia", "web.nav.kia", None),
     ("web.deaths", "web.nav.deaths", None),
     ("web.odf", "web.nav.odf", None),
+    ("web.signals", "web.nav.signals", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -233,5 +234,6 @@ from server.web import (  # noqa: E402,F401
     odf,
     pengguna,
     ringkasan,
+    sinyal,
     tren,
 )

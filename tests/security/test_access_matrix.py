@@ -685,6 +685,7 @@ WEB_GETS = [
     ("web.kia", "/kia", "default", web_page, None),
     ("web.deaths", "/kematian", "default", web_page, None),
     ("web.odf", "/odf", "default", web_page, None),
+    ("web.signals", "/sinyal", "default", web_page, None),
     (
         "web.kia",
         "/kia?level=posyandu&parent=PKM-B",
@@ -925,6 +926,18 @@ PROBES += [
         "desa-of-other-kecamatan",
         web("POST", "/odf", {"desa_code": "6111022001", "verified_on": "x", "status": "odf"}),
         lambda u: {302} if u is None else ({422} if u in {"dinas", "admin"} else {403}),
+    ),
+    Probe(
+        "web.change_signal",
+        "POST",
+        "/sinyal/<signal_id>",
+        "unknown-signal",
+        web(
+            "POST",
+            "/sinyal/00000000-0000-4000-8000-000000000000",
+            {"action": "close", "note": "Hijack"},
+        ),
+        lambda u: {302} if u is None else {404},
     ),
     Probe(
         "web.lokmin_new_meeting",

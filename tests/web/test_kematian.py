@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from server.web.kematian import death_groups, rate, window_rates
+from server.signals.deaths import death_groups, rate
+from server.web.kematian import window_rates
 from shared.calendar import add_months
 from testkit.factories import new_id, person
 

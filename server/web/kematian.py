@@ -16,20 +16,26 @@ the same months (year to date, and the 12 months to this one). Counts everywhere
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import g, render_template
+from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import Record
+from server.reference import write_records
 from server.signals.deaths import GROUPS, PER, death_groups, rate
-from server.web import bp, local_zone, login_required
+from server.signals.evaluate import NAMESPACE
+from server.sync.changes import Writer
+from server.web import bp, language, local_zone, login_required
+from server.web.params import UUID_RE
 from server.web.scoped import readable, unit_names
 from shared.calendar import add_months, local_today
 from shared.records.fields import parse_date
 
 PERSON_ROLES = frozenset({"kader", "bidan_desa", "puskesmas"})
+REVIEW_ROLES = frozenset({"bidan_desa", "puskesmas", "dinas", "admin"})
 REPORT_FIELD = {
     "maternal": "deaths_maternal",
     "neonatal": "deaths_neonatal",
@@ -161,4 +167,52 @@ def deaths():
         sees_persons=g.web_user.role in PERSON_ROLES,
         names=unit_names(),
         groups=GROUPS,
+        reviews=reviews(),
+        can_review=g.web_user.role in REVIEW_ROLES,
+        error=request.args.get("error"),
     )
+
+
+# -- review of a case -----------------------------------------------------------------------------
+
+
+def review_id(person_id: str) -> str:
+    """Return the id of a death's review (one per person)."""
+    return str(uuid.uuid5(NAMESPACE, f"death_review|{person_id}"))
+
+
+def reviews() -> dict[str, dict]:
+    """Return the readable death reviews by person id."""
+    rows = db.session.execute(
+        readable(sa.select(Record.fields).where(Record.kind == "death_review"))
+    ).scalars()
+    return {r["person_id"]: r for r in rows}
+
+
+@bp.route("/kematian/<person_id>/kajian", methods=["POST"])
+@login_required()
+def review_death(person_id: str):
+    """Record that a death was notified, or reviewed with its follow-up (one review per case)."""
+    if not UUID_RE.match(person_id or ""):
+        abort(404)
+    row = db.session.execute(
+        readable(sa.select(Record).where(Record.kind == "person", Record.id == person_id))
+    ).scalar_one_or_none()
+    if row is None or not row.fields.get("died_on"):
+        abort(404)
+    if g.web_user.role not in REVIEW_ROLES:
+        abort(403)
+    values = {"id": review_id(person_id), "person_id": person_id, "posyandu_id": row.posyandu_id}
+    values |= reviews().get(person_id, {})
+    for name in ("notified_on", "reviewed_on", "follow_up"):
+        value = (request.form.get(name) or "").strip()
+        if value:
+            values[name] = value
+    writer = Writer(g.web_user.username, g.scope, g.scope.can_read)
+    report = write_records(db.session, [("death_review", values)], writer=writer, lang=language())
+    if report.rejected:
+        db.session.rollback()
+        errors = "; ".join(str(m) for ms in report.rejected[0][2].values() for m in ms)
+        return redirect(url_for("web.deaths", error=errors), 303)
+    db.session.commit()
+    return redirect(url_for("web.deaths") + f"#c-{person_id}", 303)

@@ -14,6 +14,7 @@ from .fields import Choice, Date, FacilityCode, Text, Uuid, desa_code_field
 from .kinds import NAME, NOTE, ODF_STATUSES, RecordSchema, Rules, notes_field
 
 SIGNAL_STATUSES = ("open", "closed")
+REVIEW_STEPS = ("notified", "reviewed")  # [K] a death is notified, then reviewed (AMP/audit)
 
 
 class OdfVerificationSchema(RecordSchema):
@@ -28,6 +29,25 @@ class OdfVerificationSchema(RecordSchema):
     team = Text(NAME)
     decree = Text(NAME)
     notes = notes_field()
+
+
+class DeathReviewSchema(RecordSchema):
+    """The review of a recorded death: notified on, reviewed on, with the follow-up agreed."""
+
+    label_prefix = "death_review"
+
+    id = Uuid(required=True)
+    person_id = Uuid(required=True)
+    posyandu_id = FacilityCode(required=True)
+    notified_on = Date(required=True, not_future=True)
+    reviewed_on = Date(not_future=True)
+    follow_up = Text(NOTE, multiline=True)
+    notes = notes_field()
+
+    def check(self, data, rules: Rules) -> None:
+        notified, reviewed = data.get("notified_on"), data.get("reviewed_on")
+        if notified is not None and reviewed is not None and reviewed < notified:
+            rules.add("reviewed_on", "records.rule.reviewed_before_notified", notified=notified)
 
 
 class SignalSchema(RecordSchema):
@@ -52,10 +72,15 @@ class SignalSchema(RecordSchema):
             rules.add("note", "records.rule.signal_close_needs_note")
 
 
-SCHEMAS = {"odf_verification": OdfVerificationSchema, "signal": SignalSchema}
+SCHEMAS = {
+    "odf_verification": OdfVerificationSchema,
+    "death_review": DeathReviewSchema,
+    "signal": SignalSchema,
+}
 SCOPES = {"odf_verification": "desa_code"}
 REFS = {
     "odf_verification": {"desa_code": "wilayah"},
+    "death_review": {"person_id": "person", "posyandu_id": "facility"},
     "signal": {"posyandu_id": "facility"},
 }
 
@@ -64,6 +89,14 @@ i18n.register(
         "records.kind.odf_verification": {
             "id": "Verifikasi ODF/STBM",
             "en": "ODF/STBM verification",
+        },
+        "records.kind.death_review": {"id": "Kajian kematian", "en": "Death review"},
+        "records.label.notified_on": {"id": "Tanggal dilaporkan", "en": "Notified on"},
+        "records.label.reviewed_on": {"id": "Tanggal dikaji", "en": "Reviewed on"},
+        "records.label.follow_up": {"id": "Tindak lanjut", "en": "Follow-up"},
+        "records.rule.reviewed_before_notified": {
+            "id": "Tanggal kajian tidak boleh sebelum tanggal dilaporkan ({notified}).",
+            "en": "The review date cannot be before the notification date ({notified}).",
         },
         "records.kind.signal": {"id": "Sinyal", "en": "Signal"},
         "records.label.verified_on": {"id": "Tanggal verifikasi", "en": "Verification date"},

@@ -940,6 +940,18 @@ PROBES += [
         lambda u: {302} if u is None else {404},
     ),
     Probe(
+        "web.review_death",
+        "POST",
+        "/kematian/<person_id>/kajian",
+        "person-not-dead-or-unknown",
+        web(
+            "POST",
+            "/kematian/00000000-0000-4000-8000-000000000000/kajian",
+            {"notified_on": "2026-01-01", "follow_up": "Hijack"},
+        ),
+        lambda u: {302} if u is None else {404},
+    ),
+    Probe(
         "web.lokmin_new_meeting",
         "POST",
         "/lokmin/pertemuan",

@@ -87,6 +87,12 @@ MINIMAL = {
         "period": "2025-06",
         "raised_on": "2025-06-02",
     },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
+    },
 }
 
 FULL = {
@@ -311,6 +317,15 @@ FULL = {
         "status": "closed",
         "closed_on": "2025-06-05",
         "note": "AMP dilakukan",
+    },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
+        "reviewed_on": "2025-06-20",
+        "follow_up": "Kelas ibu hamil tiap bulan",
+        "notes": "AMP kabupaten",
     },
 }
 

@@ -167,3 +167,47 @@ def test_scope_limits_the_cases(web, seeded):
     html = web("pkm_b").get("/kematian").text
     assert value(html, "ytd", "under5") == "1"
     assert value(html, "ytd", "maternal") == "0"
+
+
+# -- review status --------------------------------------------------------------------------------
+
+
+def case_id(app, name: str) -> str:
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import Record
+
+    with app.app_context():
+        rows = db.session.execute(sa.select(Record).where(Record.kind == "person")).scalars()
+        return next(r.id for r in rows if r.fields["name"] == name)
+
+
+def review_post(client, person_id: str, **form):
+    from tests.web.conftest import csrf_token
+
+    token = csrf_token(client.get("/kematian").text)
+    return client.post(f"/kematian/{person_id}/kajian", data={**form, "csrf_token": token})
+
+
+def review_status(html: str, person_id: str) -> str:
+    row = re.search(rf'<tr data-id="{person_id}">(.*?)</tr>', html, re.S).group(1)
+    return re.search(r'class="review" data-status="(\w+)"', row).group(1)
+
+
+def test_a_case_is_notified_then_reviewed_with_its_follow_up(app, web, seeded):
+    pkm = web("pkm_a")
+    baby = case_id(app, "Bayi Satu")
+    assert review_status(pkm.get("/kematian").text, baby) == "none"
+    assert review_post(pkm, baby, notified_on=TODAY.isoformat()).status_code == 303
+    assert review_status(pkm.get("/kematian").text, baby) == "notified"
+    response = review_post(pkm, baby, reviewed_on=TODAY.isoformat(), follow_up="Kelas ibu")
+    assert response.status_code == 303
+    html = web("dinas").get("/kematian").text
+    assert review_status(html, baby) == "reviewed" and "Kelas ibu" in html
+
+
+def test_review_is_scoped(app, web, seeded):
+    baby = case_id(app, "Bayi Satu")
+    assert review_post(web("pkm_b"), baby, notified_on=TODAY.isoformat()).status_code == 404
+    assert review_post(web("kec_a"), baby, notified_on=TODAY.isoformat()).status_code == 403

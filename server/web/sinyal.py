@@ -31,6 +31,12 @@ NEW_DAYS = 7
 ACTIONS = ("assign", "close", "reopen")
 
 
+@bp.app_template_global("signal_summary_rows")
+def signal_summary_rows() -> list[dict]:
+    """Give ``web/sinyal/_summary.html`` its rows when the including page passed none."""
+    return signals_summary(db.session, g.scope, local_today(local_zone()))
+
+
 def readable_signals() -> list[dict]:
     """Return the signals the user may read, open first, newest first."""
     rows = db.session.execute(

@@ -206,3 +206,19 @@ def test_summary_per_puskesmas(seeded):
         assert [
             r["puskesmas_id"] for r in signals_summary(db.session, user_scope(db.session, pkm_b))
         ] == ["PKM-B"]
+
+
+def test_summary_include_works_on_its_own(seeded, web):
+    """The include the integrator adds to Evaluasi mingguan renders without a view change."""
+    from flask import g, render_template_string
+
+    from server.auth import user_scope
+    from server.extensions import db
+    from server.models import User
+
+    run_evaluate(seeded)
+    with seeded.test_request_context("/evaluasi"):
+        user = db.session.query(User).filter_by(username="pkm_b").one()
+        g.web_user, g.scope = user, user_scope(db.session, user)
+        html = render_template_string('{% include "web/sinyal/_summary.html" %}')
+    assert 'data-code="PKM-B"' in html and 'data-code="PKM-A"' not in html

@@ -3,6 +3,7 @@
 A candidate is (rule, posyandu, period, evidence). Its record id is a UUID derived from rule +
 posyandu + period, so evaluating again finds it and raises nothing: a signal closed by a user stays
 closed. Signals are written through the one write path (``write_records``), as ``signals``.
+Evidence is a short Indonesian sentence naming the record (person id, never a name) and dates.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def maternal_deaths(session, rule: Rule, today: dt.date) -> list[tuple]:
             row.fields, pregnancies.get(row.id, [])
         ):
             died = parse_date(row.fields["died_on"])
-            evidence = f"person {row.id}, died_on {died.isoformat()}"
+            evidence = f"orang {row.id}, meninggal {died.isoformat()}"
             out.append((row.posyandu_id, month_of(died), evidence))
     return out
 
@@ -70,7 +71,7 @@ def silent_posyandu(session, rule: Rule, today: dt.date) -> list[tuple]:
                 active.add(row.posyandu_id)
     facilities = FacilityIndex.load(session)
     return [
-        (f["id"], month_of(today), f"no visit or session since {since}")
+        (f["id"], month_of(today), f"tidak ada kunjungan atau sesi sejak {since}")
         for f in facilities.of_kind("posyandu")
         if f["id"] not in active
     ]
@@ -100,7 +101,7 @@ def gizi_buruk_without_follow_up(session, rule: Rule, today: dt.date) -> list[tu
                 continue
             limit = (seen + dt.timedelta(days=rule.threshold)).isoformat()
             if not any(day < later <= limit for later, _ in rows[index + 1 :]):
-                evidence = f"person {person_id}, visit {day}, no visit by {limit}"
+                evidence = f"orang {person_id}, kunjungan {day}, tanpa kunjungan ulang s.d. {limit}"
                 out.append((row.posyandu_id, month_of(seen), evidence))
     return out
 
@@ -117,7 +118,9 @@ def devices_not_synced(session, rule: Rule, today: dt.date) -> list[tuple]:
         stamps = [s for s in (device.last_push_at, device.last_pull_at, device.created_at) if s]
         last = max(stamps).date()
         if (today - last).days > rule.threshold:
-            evidence = f"device {device.name} of {user.username}, last sync {last.isoformat()}"
+            evidence = (
+                f"perangkat {device.name} ({user.username}), sinkron terakhir {last.isoformat()}"
+            )
             out.append((user.unit, month_of(today), evidence))
     return out
 

@@ -129,7 +129,7 @@ def test_a_signal_is_raised_once(seeded):
     stored = stored_signals(seeded)
     assert set(stored) == {signal_id(*key) for key in EXPECTED}
     death = stored[signal_id("maternal_death", "PSY-A1", month_of(TODAY))]
-    assert death["status"] == "open" and "died_on" in death["evidence"]
+    assert death["status"] == "open" and "meninggal" in death["evidence"]
     assert death["due_date"] == (TODAY + dt.timedelta(days=7)).isoformat()
 
 

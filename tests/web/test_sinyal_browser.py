@@ -37,7 +37,7 @@ def test_maternal_death_pushed_by_a_kader_is_followed_up_by_the_dinas(server, de
     card = page.locator("article[data-rule=maternal_death]")
     assert card.count() == 1
     assert "Kematian ibu" in page.locator("#new").inner_text()
-    assert "died_on" in card.locator(".evidence").inner_text()
+    assert "meninggal" in card.locator(".evidence").inner_text()
     shot(page, "sinyal-baru")
 
     card.locator("form.assign input[name=assignee]").fill("Bidan Sutera")

@@ -18,6 +18,7 @@ from server.extensions import db
 from server.models import Device, User
 from server.reference import ensure_counter, wilayah_from_csv, write_records
 from server.scope import ROLES, FacilityIndex, UnknownUnit, scope_for
+from server.signals.cli import signals_cli
 
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
 
@@ -382,6 +383,9 @@ def _chunks_at_persons(items: list, size: int):
         chunk.append((kind, values))
     if chunk:
         yield chunk
+
+
+cli.add_command(signals_cli)
 
 
 def main(argv=None) -> None:

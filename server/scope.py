@@ -20,6 +20,9 @@ from shared import records
 ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
 REVIEWER_ROLES = frozenset({"puskesmas", "admin"})
 LOKMIN_KINDS = frozenset({"lokmin_meeting", "lokmin_agreement"})
+# Written only from the Pokjanal pages (which check the role themselves), never by a device push:
+# a kader's device pulls the signals and death reviews of its posyandu but cannot close or forge one.
+PAGE_ONLY_KINDS = frozenset({"signal", "death_review", "odf_verification"})
 # The levels of the hierarchy, top down, and the scope column that files a record under each one.
 AREA_LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
 AREA_COLUMNS = {
@@ -318,6 +321,8 @@ class Scope:
     # -- writing ------------------------------------------------------------------------------
     def can_write(self, kind: str, keys: ScopeKeys) -> bool:
         """Tell whether this user may create or change a record of ``kind`` with these keys."""
+        if kind in PAGE_ONLY_KINDS:
+            return False
         if kind in records.REFERENCE_KINDS:
             return self.role == "admin"
         if kind in LOKMIN_KINDS:

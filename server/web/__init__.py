@@ -34,6 +34,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.web import (  # noqa: F401  (the message catalogues register themselves)
     messages,
+    messages_kia,
     messages_review,
     messages_summary,
 )
@@ -60,6 +61,10 @@ NAV = [
     ("web.weekly", "web.nav.weekly", None),
     ("web.verify", "web.nav.verify", None),
     ("web.duplicates", "web.nav.duplicates", {"puskesmas", "dinas", "admin"}),
+    ("web.kia", "web.nav.kia", None),
+    ("web.deaths", "web.nav.deaths", None),
+    ("web.odf", "web.nav.odf", None),
+    ("web.signals", "web.nav.signals", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -223,11 +228,15 @@ from server.web import (  # noqa: E402,F401
     data_ganda,
     ekspor,
     evaluasi,
+    kematian,
+    kia,
     konflik,
     lokmin,
     mutu_data,
+    odf,
     pengguna,
     ringkasan,
+    sinyal,
     tren,
     verifikasi,
 )

@@ -9,7 +9,7 @@ from marshmallow import Schema
 
 from shared import i18n
 
-from . import kinds, messages  # noqa: F401  (messages registers the labels looked up here)
+from . import kia_kinds, kinds, messages  # noqa: F401  (messages registers the labels looked up here)
 from .fields import FieldInfo, RecordField
 from .review_kinds import PeriodReviewSchema
 
@@ -26,6 +26,7 @@ KINDS = (
     "lokmin_meeting",
     "lokmin_agreement",
     "period_review",
+    *kia_kinds.SCHEMAS,
 )
 
 _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
@@ -41,6 +42,7 @@ _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "lokmin_meeting": kinds.LokminMeetingSchema,
     "lokmin_agreement": kinds.LokminAgreementSchema,
     "period_review": PeriodReviewSchema,
+    **kia_kinds.SCHEMAS,
 }
 
 _SCOPES: dict[str, str | None] = {
@@ -49,6 +51,7 @@ _SCOPES: dict[str, str | None] = {
     "desa_report": "desa_code",
     "lokmin_meeting": "kecamatan_code",
     "lokmin_agreement": "kecamatan_code",
+    **kia_kinds.SCOPES,
 }
 
 # Computed from shared.growth on both sides; a client may send them, they are dropped unread.
@@ -99,6 +102,7 @@ _REFS: dict[str, dict[str, str]] = {
         "target_desa_code": "wilayah",
     },
     "period_review": {"posyandu_id": "facility"},
+    **kia_kinds.REFS,
 }
 
 

@@ -75,6 +75,25 @@ MINIMAL = {
         "kecamatan_code": "611101",
         "action": "Sweeping balita yang tidak datang ke posyandu",
     },
+    "odf_verification": {
+        "id": uid(10),
+        "desa_code": "6111012001",
+        "verified_on": "2025-06-01",
+        "status": "odf",
+    },
+    "signal": {
+        "id": uid(11),
+        "posyandu_id": PSY,
+        "rule": "maternal_death",
+        "period": "2025-06",
+        "raised_on": "2025-06-02",
+    },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
+    },
 }
 
 FULL = {
@@ -277,6 +296,37 @@ FULL = {
         "success_indicator": "D/S ≥ 80%",
         "status": "in_progress",
         "progress_note": "Dua dusun selesai",
+    },
+    "odf_verification": {
+        "id": uid(10),
+        "desa_code": "6111012001",
+        "verified_on": "2025-06-01",
+        "status": "stbm",
+        "team": "Tim verifikasi kabupaten",
+        "decree": "SK Bupati 12/2025",
+        "notes": "Deklarasi di balai desa",
+    },
+    "signal": {
+        "id": uid(11),
+        "posyandu_id": PSY,
+        "rule": "maternal_death",
+        "period": "2025-06",
+        "raised_on": "2025-06-02",
+        "evidence": "1 kematian ibu",
+        "assignee": "Bidan Sutera",
+        "due_date": "2025-06-09",
+        "status": "closed",
+        "closed_on": "2025-06-05",
+        "note": "AMP dilakukan",
+    },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
+        "reviewed_on": "2025-06-20",
+        "follow_up": "Kelas ibu hamil tiap bulan",
+        "notes": "AMP kabupaten",
     },
 }
 # Issue #16: a posyandu-month's review, its id derived from the posyandu and the month.

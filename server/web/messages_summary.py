@@ -125,5 +125,24 @@ register(
         "web.summary.not_recorded": {"id": "tidak dicatat", "en": "not recorded"},
         "web.summary.yes": {"id": "Ya", "en": "Yes"},
         "web.summary.no": {"id": "Tidak", "en": "No"},
+        # month in progress, months without data
+        "web.summary.running": {"id": "berjalan", "en": "in progress"},
+        "web.summary.running_note": {
+            "id": "Bulan berjalan: {done} dari {total} posyandu sudah melapor; angka belum final.",
+            "en": "Month in progress: {done} of {total} posyandu have reported; not final.",
+        },
+        "web.summary.no_data": {"id": "belum ada data", "en": "no data yet"},
+        "web.summary.no_data_note": {
+            "id": "Belum ada posyandu yang melapor untuk bulan ini.",
+            "en": "No posyandu has reported for this month yet.",
+        },
+        "web.summary.gap_note": {
+            "id": "Bulan berjalan dan bulan tanpa laporan tidak digambar (bukan nol).",
+            "en": "Months in progress and months without reports are not drawn (not zero).",
+        },
+        "web.summary.completeness": {
+            "id": "{done}/{total} posyandu",
+            "en": "{done}/{total} posyandu",
+        },
     }
 )

@@ -21,8 +21,8 @@ from server.web.params import (
     check_code,
     download_format,
     parse_level,
-    period_arg,
 )
+from server.web.periode import default_period_arg, month_state
 from server.web.scoped import area_of, unit_row
 from shared.calendar import age_on
 from shared.i18n import t
@@ -200,7 +200,7 @@ def children_table(children: list[dict]) -> list[list]:
 @login_required()
 def summary():
     """Show the summary of a month and area, or download its table (``format=csv|xlsx``)."""
-    period = period_arg()
+    period = default_period_arg()
     fmt = download_format("web.summary.bad_format")
     posyandu_id = check_code(request.args.get("posyandu"), required=False)
     if posyandu_id:
@@ -224,6 +224,9 @@ def posyandu_summary(period: str, fmt: str | None, posyandu_id: str):
         level="posyandu",
         rows=rows,
         headline=combine(rows) if rows else None,
+        state=month_state(
+            period, *((row["reporting"], row["counts"]) if row else (None, None)), posyandu_id
+        ),
         parent=parent,
         parent_code=posyandu_id,
         parent_level="posyandu",
@@ -266,6 +269,9 @@ def level_summary(period: str, fmt: str | None):
         level=level,
         rows=rows,
         headline=headline,
+        state=month_state(
+            period, (headline or {}).get("reporting"), (headline or {}).get("counts")
+        ),
         parent=parent,
         parent_code=parent_code,
         parent_level=parent_level,

@@ -23,7 +23,9 @@ from server.web.params import (
     parse_level,
 )
 from server.web.periode import default_period_arg, month_state
-from server.web.scoped import area_of, unit_row
+from server.web.ringkasan_xlsx import summary_xlsx
+from server.web.scoped import area_of, reference, unit_row
+from server.web.tren import default_unit
 from shared.calendar import age_on
 from shared.i18n import t
 
@@ -106,6 +108,13 @@ def combine(rows: list[dict]) -> dict:
             total["odf_desa"] = total["odf_desa"] or {}
             _add(total["odf_desa"], row["odf_desa"])
     return total
+
+
+def kabupaten_name() -> str:
+    """Return the name of the kabupaten (the area of a Ringkasan without a parent)."""
+    code = default_unit("kabupaten")
+    fields = reference("wilayah", code) if code else None
+    return (fields or {}).get("name") or t("web.summary.level.kabupaten", language())
 
 
 def _up_link(parent_level: str | None, code: str | None, period: str):
@@ -252,6 +261,16 @@ def level_summary(period: str, fmt: str | None):
         rows = rollup.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
     except rollup.UnknownParent:
         abort(404)
+    if fmt == "xlsx":
+        area = parent["name"] if parent else kabupaten_name()
+        return summary_xlsx(
+            f"ringkasan-{level}-{parent_code or 'semua'}-{period}",
+            rows,
+            level,
+            f"{area} ({parent_code})" if parent_code else area,
+            period,
+            language(),
+        )
     if fmt:
         return table_response(
             fmt,

@@ -8,6 +8,7 @@ XLSX of a page goes through this module.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -60,10 +61,8 @@ def export_time(now: dt.datetime | None = None) -> str:
 
 def _cell(sheet, value, kind: str):
     if kind == "date" and isinstance(value, str) and value:
-        try:
+        with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            pass
     cell = WriteOnlyCell(sheet, value=safe_cell(value) if kind == "text" else value)
     if kind in FORMATS and kind != "text":
         cell.number_format = FORMATS[kind]

@@ -3,7 +3,6 @@ percentages equal to numerator/denominator, frozen header, autofilter, Keteranga
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 

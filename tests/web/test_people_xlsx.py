@@ -76,3 +76,47 @@ def test_summary_csv_stays_machine_readable(web, kids):
     text = web("dinas").get(f"/ringkasan?period={PERIOD}&level=kecamatan&format=csv").text
     assert text.lstrip("\ufeff").startswith("tingkat,kode,nama,laporan_pembilang")
     assert "Waktu ekspor" not in text
+
+
+def test_eppgbm_carries_kk_and_parents_nik_with_dates_as_dates(app, web, world):
+    import datetime as dt
+
+    from server.extensions import db
+    from server.reference import write_records
+    from testkit.factories import child_visit, person
+
+    eka = person(
+        "PSY-A1",
+        name="Eka Putri",
+        sex="F",
+        birth_date="2025-03-04",
+        nik="6111014403250004",
+        no_kk="6111010101200005",
+        mother_nik="6111014101950006",
+        father_nik="6111010101900007",
+        mother_name="Sari",
+    )
+    visit = child_visit(eka, visit_date="2026-06-09", weight_kg=8.1, length_cm=71.0)
+    with app.app_context():
+        report = write_records(db.session, [("person", eka), ("child_visit", visit)])
+        assert not report.rejected, report.rejected
+        db.session.commit()
+    book = book_of(web("pkm_a").get(f"/ekspor/eppgbm.xlsx?area=PSY-A1&period={PERIOD}"))
+    dasar = [list(r) for r in book["Data Dasar"].iter_rows(values_only=True)]
+    header = dasar[0]
+    assert header == [
+        "no_kk", "nik_anak", "nama_anak", "tanggal_lahir", "jenis_kelamin", "anak_ke",
+        "berat_lahir", "panjang_lahir", "nik_ibu", "nik_ayah", "nama_ibu", "alamat",
+        "posyandu", "puskesmas",
+    ]  # fmt: skip
+    row = next(r for r in dasar[1:] if r[2] == "Eka Putri")
+    assert row[0] == "6111010101200005" and row[1] == "6111014403250004"
+    assert row[8] == "6111014101950006" and row[9] == "6111010101900007"
+    assert row[3] == dt.datetime(2025, 3, 4)
+    assert book["Data Dasar"].cell(row=dasar.index(row) + 1, column=4).number_format == "DD/MM/YYYY"
+    growth = [list(r) for r in book["Pemantauan Pertumbuhan"].iter_rows(values_only=True)]
+    eka_row = next(r for r in growth[1:] if r[1] == "Eka Putri")
+    assert eka_row[3] == dt.datetime(2026, 6, 9) and eka_row[4] == 8.1
+    masked = book_of(web("kec_a").get(f"/ekspor/eppgbm.xlsx?area=PSY-A1&period={PERIOD}"))
+    row = next(r for r in masked["Data Dasar"].iter_rows(values_only=True) if r[2] == "Eka Putri")
+    assert "*" in row[0] and "*" in row[8] and "*" in row[9]  # kecamatan: masked

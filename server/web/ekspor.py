@@ -22,6 +22,7 @@ from server.models import Record
 from server.web import bp, language, login_required
 from server.web.downloads import xlsx_response
 from server.web.format import shown_nik
+from server.web.keterangan import vitamin_a_name
 from server.web.params import BadRequest, check_code, period_arg
 from server.web.scoped import area_condition, area_of, readable, unit_names, unit_row
 from shared.calendar import age_on, as_date, month_bounds
@@ -300,7 +301,9 @@ def _sip6_balita(unit: dict, sessions: list[dict], yes: str, no: str) -> list:
             "10",
             "Balita dapat vitamin A",
             extra.get("vitamin_a_given", 0),
-            ", ".join(f"{k}: {v}" for k, v in (extra.get("vitamin_a") or {}).items()),
+            ", ".join(
+                f"{vitamin_a_name(k)}: {v}" for k, v in (extra.get("vitamin_a") or {}).items()
+            ),
         ),
         (
             "11",

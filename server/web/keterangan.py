@@ -67,3 +67,19 @@ def notes(labels: dict[str, str], keys) -> list[tuple[str, str, str]]:
         )
     )
     return out
+
+
+def with_level(name: str | None, level_label: str) -> str:
+    """Return "Posyandu Melati 1" for ("Posyandu Melati 1", "Posyandu") and "Desa Sutera" for
+    ("Sutera", "Desa"): the level's word is added only when the name does not start with it."""
+    name = (name or "").strip()
+    if name.lower().startswith(level_label.lower() + " ") or name.lower() == level_label.lower():
+        return name
+    return f"{level_label} {name}".strip()
+
+
+def register_filters(app_or_bp) -> None:
+    """Make the names available to the templates (filters ``antigen``, ``vit_a``, ``with_level``)."""
+    app_or_bp.add_app_template_filter(antigen_name, "antigen")
+    app_or_bp.add_app_template_filter(vitamin_a_name, "vit_a")
+    app_or_bp.add_app_template_filter(with_level, "with_level")

@@ -6,7 +6,7 @@ percentages are computed only at display. ``?format=csv|xlsx`` downloads the tab
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.indicators import rollup
@@ -14,6 +14,7 @@ from server.scope import FacilityIndex, parent_area
 from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import ddmmyyyy, indicator_labels, pct
+from server.web.keterangan import register_filters
 from server.web.params import (
     LEVELS,
     TOP_LEVEL,
@@ -28,6 +29,8 @@ from server.web.scoped import area_of, reference, unit_row
 from server.web.tren import default_unit
 from shared.calendar import age_on
 from shared.i18n import t
+
+register_filters(bp)  # |antigen, |vit_a, |with_level in the templates
 
 NEXT_LEVEL = {
     "kabupaten": "kecamatan",
@@ -203,6 +206,12 @@ def children_table(children: list[dict]) -> list[list]:
 
 
 # -- the page -------------------------------------------------------------------------------------
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Answer the browser's own request for an icon (every page logged a 404 for it)."""
+    return redirect(url_for("web.static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/ringkasan")

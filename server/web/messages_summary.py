@@ -146,3 +146,11 @@ register(
         },
     }
 )
+
+register(
+    {
+        "web.rank.bad_indicator": {"id": "Indikator tidak dikenal.", "en": "Unknown indicator."},
+        "web.rank.title": {"id": "Peringkat {indicator}", "en": "Ranking: {indicator}"},
+        "web.rank.link": {"id": "Peringkat per indikator", "en": "Ranking by indicator"},
+    }
+)

@@ -20,7 +20,7 @@ from server.scope import FacilityIndex, ScopeKeys, scope_keys
 from server.web import bp, language, login_required
 from server.web.downloads import download
 from server.web.format import today, yes_no
-from server.web.params import download_format, download_table
+from server.web.params import download_format, download_table, parse_quarter
 from server.web.scoped import in_scope, wilayah_names
 from shared import records
 from shared.i18n import t
@@ -312,7 +312,7 @@ def lokmin_new_meeting():
         "kecamatan_code": _text("kecamatan_code"),
         "kind": _text("kind"),
         "year": _int("year"),
-        "quarter": _int("quarter"),
+        "quarter": parse_quarter(_text("quarter")),
         "meeting_date": _text("meeting_date"),
         "venue": _text("venue"),
         "chair_name": _text("chair_name"),

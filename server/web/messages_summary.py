@@ -154,3 +154,13 @@ register(
         "web.rank.link": {"id": "Peringkat per indikator", "en": "Ranking by indicator"},
     }
 )
+
+register(
+    {
+        "web.lokmin.filter_overdue": {
+            "id": "Hanya yang melewati tenggat",
+            "en": "Only what is past its deadline",
+        },
+        "web.lokmin.filter_all": {"id": "Tampilkan semua", "en": "Show all"},
+    }
+)

@@ -70,3 +70,35 @@ def test_meeting_form_accepts_triwulan_ii(app, web):
         },
     )
     assert refused.status_code == 422  # the form again, with the error on the field
+
+
+def test_overdue_filter_shows_only_agreements_past_their_deadline(app, web):
+    import datetime as dt
+
+    from tests.web.test_review import TODAY, agreement, meeting, write
+
+    m, calm = meeting(), meeting()
+    late = agreement(m, action="Terlambat sekali")
+    done = agreement(m, action="Sudah beres", status="done")
+    future = agreement(m, action="Nanti saja", due_date=(TODAY + dt.timedelta(days=30)).isoformat())
+    write(
+        app,
+        [
+            ("lokmin_meeting", m),
+            ("lokmin_meeting", calm),
+            ("lokmin_agreement", late),
+            ("lokmin_agreement", done),
+            ("lokmin_agreement", future),
+            ("lokmin_agreement", agreement(calm, action="Tepat waktu", status="done")),
+        ],
+    )
+    client = web("kec_a")
+    everything = client.get("/lokmin").text
+    assert "Nanti saja" in everything and "Tepat waktu" in everything
+    assert "Hanya yang melewati tenggat" in everything
+    text = client.get("/lokmin?tenggat=lewat").text
+    assert "Terlambat sekali" in text
+    assert "Nanti saja" not in text and "Sudah beres" not in text and "Tepat waktu" not in text
+    assert "Tampilkan semua" in text
+    csv_text = client.get("/lokmin?tenggat=lewat&format=csv&table=agreements").text
+    assert "Terlambat sekali" in csv_text and "Nanti saja" not in csv_text

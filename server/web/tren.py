@@ -11,8 +11,11 @@ from server.models import Record
 from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import indicator_labels, pct, ratio_pct, script_json
+from server.web.keterangan import notes, unit_of
+from server.web.lembar import Column, people_xlsx, ratio_columns, ratio_values
 from server.web.params import TOP_LEVEL, BadRequest, check_code, parse_level
 from server.web.periode import default_period_arg, month_state
+from server.web.ringkasan_xlsx import meta
 from server.web.scoped import area_of, readable
 from shared.i18n import t
 
@@ -67,6 +70,33 @@ def trend_table(months: list[dict]) -> list[list]:
         for m in months
     ]
     return rows
+
+
+def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
+    """Stream the Tren workbook for people: % beside numerator and denominator, month state."""
+    labels = indicator_labels()
+    columns = [Column("Bulan", "text", 10), Column("Keadaan bulan", "text", 22)]
+    for key in KEYS:
+        columns += ratio_columns(labels[key], unit_of(key))
+
+    def rows():
+        for m in months:
+            state = m["state"]
+            note = (
+                f"berjalan ({state['reporting']}/{state['total']} posyandu)"
+                if state["running"]
+                else "belum ada data"
+                if state["empty"]
+                else "lengkap"
+            )
+            line = [m["period"], note]
+            for key in KEYS:
+                line += ratio_values(m["indicators"].get(key))
+            yield line
+
+    first, last = months[0]["period"], months[-1]["period"]
+    table = ("Tren", f"Tren 12 bulan: {name}", meta(f"{name} ({code})", f"{first} – {last}"))
+    return people_xlsx(filename, [(*table, columns, rows())], notes(labels, KEYS))
 
 
 def with_states(months: list[dict], code: str) -> list[dict]:
@@ -138,6 +168,8 @@ def trend():
     fmt = (request.args.get("format") or "").strip()
     code, level, area = trend_area()
     months = with_states(rollup.trend(db.session, g.scope, level, code, period, months=12), code)
+    if fmt == "xlsx":
+        return trend_xlsx(f"tren-{code}-{period}.xlsx", months, area.get("name") or code, code)
     if fmt:
         return table_response(fmt, f"tren-{code}-{period}", "Tren", trend_table(months))
     names = indicator_labels()

@@ -120,3 +120,20 @@ def test_eppgbm_carries_kk_and_parents_nik_with_dates_as_dates(app, web, world):
     masked = book_of(web("kec_a").get(f"/ekspor/eppgbm.xlsx?area=PSY-A1&period={PERIOD}"))
     row = next(r for r in masked["Data Dasar"].iter_rows(values_only=True) if r[2] == "Eka Putri")
     assert "*" in row[0] and "*" in row[8] and "*" in row[9]  # kecamatan: masked
+
+
+def test_trend_xlsx_for_people(web, kids):
+    book = book_of(web("dinas").get(f"/tren?code=611101&period={PERIOD}&format=xlsx"))
+    assert book.sheetnames == ["Tren", "Keterangan"]
+    rows = [list(r) for r in book["Tren"].iter_rows(values_only=True)]
+    start = [r[0] if r else None for r in rows].index("Bulan")
+    headers, body = rows[start], rows[start + 1 :]
+    assert len(body) == 12 and body[-1][0] == PERIOD
+    assert body[0][1] == "belum ada data" and body[-1][1] == "lengkap"
+    for row in body:
+        for index, header in enumerate(headers):
+            if header.endswith("(%)"):
+                n, d = row[index - 2], row[index - 1]
+                assert row[index] == (pytest.approx(n / d) if d else None), header
+    csv_text = web("dinas").get(f"/tren?code=611101&period={PERIOD}&format=csv").text
+    assert csv_text.lstrip("\ufeff").startswith("bulan,ds_pembilang")

@@ -717,6 +717,21 @@ WEB_GETS = [
         None,
     ),
     ("web.trend", "/tren", "default", web_page, None),
+    ("web.rank", "/peringkat", "default", web_page, None),
+    (
+        "web.rank",
+        "/peringkat?parent=PKM-B&level=posyandu&indicator=ds",
+        "other-puskesmas",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.rank",
+        "/peringkat?parent=611102&indicator=stunting",
+        "other-kecamatan",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
     (
         "web.trend",
         "/tren?code=PKM-B",
@@ -860,6 +875,7 @@ WEB_GETS = [
     ),
     ("static", "/static/web/web.css", "public-asset", lambda u: {200}, None),
     ("web.static", "/static/web/charts.js", "public-asset", lambda u: {200}, None),
+    ("web.favicon", "/favicon.ico", "public-asset", lambda u: {301}, None),
 ]
 for endpoint, path, variant, allowed, check in WEB_GETS:
     rule = path if isinstance(path, str) else "/anak/<person_id>"

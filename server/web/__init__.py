@@ -55,6 +55,7 @@ csrf = CSRFProtect()
 NAV = [
     ("web.summary", "web.nav.summary", None),
     ("web.trend", "web.nav.trend", None),
+    ("web.rank", "web.nav.rank", None),
     ("web.quality", "web.nav.quality", None),
     ("web.conflicts", "web.nav.conflicts", None),
     ("web.lokmin", "web.nav.lokmin", None),
@@ -235,6 +236,7 @@ from server.web import (  # noqa: E402,F401
     mutu_data,
     odf,
     pengguna,
+    peringkat,
     ringkasan,
     sinyal,
     tren,

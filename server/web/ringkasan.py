@@ -314,6 +314,3 @@ def level_summary(period: str, fmt: str | None):
             **({"parent": parent_code} if parent_code else {}),
         },
     )
-
-
-from server.web import peringkat  # noqa: E402,F401  (its route registers on bp)

@@ -747,6 +747,7 @@ class _Generator:
             dana_sehat_rp=self.rng.randint(0, 60) * 5000,
         )
         fields["oralit_given"] = fields["diarrhoea_cases"] * 2
+        fields["diarrhoea_oralit"] = fields["diarrhoea_cases"]
         return fields
 
     # balita

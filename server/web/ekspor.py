@@ -342,7 +342,13 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
     yield from _sip6_immunisation(unit)
     yield ["13", "WUS dan ibu hamil dapat imunisasi TT I–V", None, none]
     yield ["14", "Balita diare", sum(s.get("diarrhoea_cases") or 0 for s in sessions), ""]
-    yield ["14a", "Diare dapat oralit", sum(s.get("oralit_given") or 0 for s in sessions), ""]
+    yield _sip6_oralit(sessions, none)
+    yield [
+        "14b",
+        "Oralit dibagikan (bungkus)",
+        sum(s.get("oralit_given") or 0 for s in sessions),
+        "",
+    ]
     opened = any(s.get("opened") for s in sessions)
     yield ["15", "Posyandu buka bulan ini", None, yes if opened else no]
 
@@ -362,3 +368,11 @@ def export_sip6():
     return xlsx_response(
         f"sip-format6-{code}-{period}.xlsx", [("Format 6", sip6_rows(posyandu, period, unit))]
     )
+
+
+def _sip6_oralit(sessions: list[dict], none: str) -> list:
+    """Return row 14a: children with diarrhoea given ORS (children, not the packets handed out)."""
+    recorded = [s["diarrhoea_oralit"] for s in sessions if s.get("diarrhoea_oralit") is not None]
+    if not recorded:
+        return ["14a", "Balita diare dapat oralit", None, none]
+    return ["14a", "Balita diare dapat oralit", sum(recorded), ""]

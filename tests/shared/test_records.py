@@ -227,6 +227,7 @@ FULL = {
         "pmt_given": True,
         "kb_served": 3,
         "diarrhoea_cases": 1,
+        "diarrhoea_oralit": 1,
         "oralit_given": 2,
         "program_tambahan": ["bkb", "dana_sehat"],
         "families_target": 40,

@@ -247,3 +247,33 @@ def test_eppgbm_export_of_many_children_streams_every_row(app, web, world):
         row[1].startswith("6111") and "*" in row[1] for row in dasar[1:]
     )  # kecamatan: masked
     assert growth[1][3] == dt.datetime(2026, 6, 5) and growth[1][8] == "Berat badan normal"
+
+
+def test_sip6_counts_children_given_ors_not_packets(app, web, kids):
+    """Row 14a counts children with diarrhoea given ORS; the packets are a row of their own."""
+    import uuid
+
+    from server.extensions import db
+    from server.reference import write_records
+
+    session = {
+        "id": str(uuid.uuid4()),
+        "posyandu_id": "PSY-A1",
+        "session_date": f"{PERIOD}-12",
+        "opened": True,
+        "diarrhoea_cases": 2,
+        "diarrhoea_oralit": 1,
+        "oralit_given": 6,
+    }
+    with app.app_context():
+        assert not write_records(db.session, [("posyandu_session", session)]).rejected
+        too_many = {**session, "id": str(uuid.uuid4()), "diarrhoea_oralit": 3}
+        [(_, _, errors)] = write_records(db.session, [("posyandu_session", too_many)]).rejected
+        assert "tidak boleh lebih dari kasus diare" in errors["diarrhoea_oralit"][0]
+        db.session.commit()
+    rows = sheet_rows(
+        workbook(web("pkm_a").get(f"/ekspor/sip6.xlsx?posyandu=PSY-A1&period={PERIOD}")),
+        "Format 6",
+    )
+    values = {row[0]: row[2] for row in rows if len(row) > 2 and row[0]}
+    assert (values["14"], values["14a"], values["14b"]) == (2, 1, 6)

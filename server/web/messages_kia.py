@@ -69,6 +69,8 @@ register(
         "web.odf.record": {"id": "Catat verifikasi", "en": "Record a verification"},
         "web.odf.save": {"id": "Simpan", "en": "Save"},
         "web.nav.signals": {"id": "Sinyal", "en": "Signals"},
+        "web.signals.evaluate": {"id": "Periksa aturan sekarang", "en": "Check the rules now"},
+        "web.signals.raised": {"id": "Sinyal baru: {n}", "en": "New signals: {n}"},
         "web.signals.title": {"id": "Sinyal masalah", "en": "Signals"},
         "web.signals.new": {"id": "Sinyal baru (7 hari)", "en": "New signals (7 days)"},
         "web.signals.list": {"id": "Semua sinyal", "en": "All signals"},

@@ -72,13 +72,25 @@ def changed(signal: dict, action: str, today: dt.date) -> dict | None:
     return {k: v for k, v in signal.items() if v not in (None, "")}
 
 
+@bp.route("/sinyal/periksa", methods=["POST"])
+@login_required()
+def evaluate_signals():
+    """Evaluate the rules now (the daily cron runs ``posyandu-server signals evaluate``).
+
+    A GET never writes: reading the page is safe to repeat and to link to.
+    """
+    if request.form.get("confirm") != "1":
+        abort(400)
+    raised = evaluate(db.session, local_today(local_zone()))
+    db.session.commit()
+    return redirect(url_for("web.signals", raised=raised), 303)
+
+
 @bp.route("/sinyal")
 @login_required()
 def signals():
-    """Evaluate the rules, then list the user's signals (new ones first)."""
+    """List the user's signals (new ones first)."""
     today = local_today(local_zone())
-    if evaluate(db.session, today):
-        db.session.commit()
     items = readable_signals()
     since = (today - dt.timedelta(days=NEW_DAYS)).isoformat()
     return render_template(
@@ -91,6 +103,7 @@ def signals():
         summary=signals_summary(db.session, g.scope, today),
         can_follow=g.web_user.role in FOLLOW_UP_ROLES,
         error=request.args.get("error"),
+        raised=request.args.get("raised", type=int),
     )
 
 

@@ -994,6 +994,14 @@ PROBES += [
         lambda u: {302} if u is None else {404},
     ),
     Probe(
+        "web.evaluate_signals",
+        "POST",
+        "/sinyal/periksa",
+        "without-confirmation",
+        web("POST", "/sinyal/periksa", {}),
+        lambda u: {302} if u is None else {400},
+    ),
+    Probe(
         "web.review_death",
         "POST",
         "/kematian/<person_id>/kajian",

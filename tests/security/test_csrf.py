@@ -55,6 +55,18 @@ TARGETS = {
         lambda s: "/data-ganda/gabung",
         {"duplicate": "x", "survivor": "y"},
     ),
+    "web.odf": ("bidan_a", lambda s: "/odf", {"desa_code": "6111012001", "status": "odf"}),
+    "web.change_signal": (
+        "dinas",
+        lambda s: "/sinyal/00000000-0000-4000-8000-000000000000",
+        {"action": "close", "note": "x"},
+    ),
+    "web.review_death": (
+        "pkm_a",
+        lambda s: "/kematian/00000000-0000-4000-8000-000000000000/kajian",
+        {"notified_on": "2026-01-01"},
+    ),
+    "web.evaluate_signals": ("dinas", lambda s: "/sinyal/periksa", {"confirm": "1"}),
     "web.verify_step": ("pkm_a", lambda s: "/verifikasi/PSY-A1/2026-10", {"status": "reopened"}),
     "web.revoke_device": (
         "admin",
@@ -70,6 +82,8 @@ CONTROL = {
     "web.lokmin_new_agreement": {"action": ""},
     "web.lokmin_update_agreement": {"status": "not-a-status"},
     "web.verify_step": {"status": "not-a-status"},  # 400 page
+    "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
+    "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated
 }
 
 

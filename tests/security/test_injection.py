@@ -76,6 +76,14 @@ GET_ROUTES = {
     "conflicts.list_conflicts": ("/api/v1/conflicts", ["status", "limit", "offset"]),
     "indicators.indicators": ("/api/v1/indicators", ["period", "level", "parent"]),
     "export.fhir_bundle": ("/api/v1/export/fhir", ["period", "area"]),
+    "web.duplicates": ("/data-ganda", ["ok"]),
+    "web.deaths": ("/kematian", ["error"]),
+    "web.kia": ("/kia", ["level", "parent"]),
+    "web.odf": ("/odf", ["x"]),
+    "web.rank": ("/peringkat", ["indicator", "level", "parent", "period"]),
+    "web.favicon": ("/favicon.ico", ["x"]),
+    "web.signals": ("/sinyal", ["error"]),
+    "web.verify": ("/verifikasi", ["ok", "period"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {

@@ -30,7 +30,8 @@ def token_routes(app) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in PUBLIC_API_ENDPOINTS:
             continue
-        path = rule.rule.replace("<int:conflict_id>", "1")
+        path = rule.rule.replace("<int:conflict_id>", "1").replace("<period>", "2026-06")
+        path = path.replace("<posyandu_id>", "PSY-A1").replace("<person_id>", "missing-person")
         assert "<" not in path, f"give a sample value for {rule.rule}"
         routes += [(m, path) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes

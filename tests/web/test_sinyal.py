@@ -149,7 +149,8 @@ def post(client, signal: str, **form):
 
 def test_assign_close_and_reopen(seeded, web):
     dinas = web("dinas")
-    assert "Kematian ibu" in dinas.get("/sinyal").text  # the page evaluates first
+    run_evaluate(seeded)  # as the daily cron (or the page's "Periksa aturan sekarang") does
+    assert "Kematian ibu" in dinas.get("/sinyal").text
     death = signal_id("maternal_death", "PSY-A1", month_of(TODAY))
     due = (TODAY + dt.timedelta(days=3)).isoformat()
     assert (

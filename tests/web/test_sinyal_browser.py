@@ -33,7 +33,9 @@ def test_maternal_death_pushed_by_a_kader_is_followed_up_by_the_dinas(server, de
 
     browser_sign_in(page, server.url, "dinas")
     page.wait_for_url("**/ringkasan")
-    page.goto(f"{server.url}/sinyal")  # the page evaluates the rules first
+    page.goto(f"{server.url}/sinyal")
+    page.locator("#evaluate button").click()  # the daily cron's evaluation, run now
+    page.wait_for_selector("#evaluate [role=status]")
     card = page.locator("article[data-rule=maternal_death]")
     assert card.count() == 1
     assert "Kematian ibu" in page.locator("#new").inner_text()

@@ -12,12 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from shared.calendar import Month
+from shared.calendar import Month, add_months
 from shared.indicators import month_indicators
+from shared.indicators.ilp import DATE_FIELDS, ILP_RECORD_KINDS, IlpData, parameters
 from shared.indicators.skdn import as_date
 
 DESA_PREFIX = "desa:"
-POSYANDU_KINDS = ("person", "child_visit", "anc_visit", "posyandu_session")
+# The record kinds a posyandu's monthly row is computed from (SKDN, KEK, the ILP indicators).
+POSYANDU_KINDS = ("posyandu_session", *ILP_RECORD_KINDS)
+# Of those, the kinds that belong to a person (``person_id``; a person's own record is its own).
+PERSON_KINDS = tuple(kind for kind in POSYANDU_KINDS if kind != "posyandu_session")
 DESA_FIELDS = (
     "births_live",
     "births_still",
@@ -26,18 +30,37 @@ DESA_FIELDS = (
     "deaths_infant",
     "deaths_under5",
 )
+# A record of these kinds can move the figures of many months (S by age, immunisation cohorts,
+# pregnancies in progress, a referral of an earlier screen): its posyandu is refreshed whole.
+WHOLE_KINDS = frozenset({"person", "pregnancy", "immunization", "referral"})
+# How many months after its own a visit still counts in: the next month's N/T (child visits),
+# the 12-month screening window (adult visits), the nifas end up to two months later (KF).
+LATER_MONTHS = {"child_visit": 1, "postpartum_visit": 2}
 
 
 def event_month(kind: str, fields: Mapping) -> Month | None:
-    """Return the month a dated record (visit, session) counts in; None for undated kinds."""
-    if kind == "posyandu_session":
-        value = fields.get("session_date")
-    elif kind in ("child_visit", "anc_visit"):
-        value = fields.get("visit_date")
-    else:
-        return None
+    """Return the month a dated record (visit, session, dose, referral) counts in; None if undated."""
+    name = "session_date" if kind == "posyandu_session" else DATE_FIELDS.get(kind)
+    value = fields.get(name) if name else None
     day = as_date(value) if value not in (None, "") else None
     return (day.year, day.month) if day else None
+
+
+def dirty_months(kind: str, fields: Mapping, now_month: Month) -> set[Month] | None:
+    """Return the months whose row a record's state counts in (up to ``now_month``).
+
+    None means every month of the posyandu (``WHOLE_KINDS``, and a child visit with antigens,
+    which count in the immunisation cohorts of later months).
+    """
+    if kind in WHOLE_KINDS or (kind == "child_visit" and fields.get("immunizations")):
+        return None
+    month = event_month(kind, fields)
+    if month is None:
+        return set()
+    later = LATER_MONTHS.get(kind, 0)
+    if kind == "adult_visit":
+        later = parameters()["screening_window_months"] - 1
+    return {add_months(month, n) for n in range(later + 1) if add_months(month, n) <= now_month}
 
 
 # -- computing ------------------------------------------------------------------------------------
@@ -53,7 +76,10 @@ class PosyanduData:
         self.sessions: list[dict] = []
         self.first_month: Month | None = None
         self.last_month: Month | None = None
+        ilp_rows = []
         for kind, fields in rows:
+            if kind in ILP_RECORD_KINDS:
+                ilp_rows.append((kind, fields))
             if kind == "person":
                 self.persons.append(fields)
                 continue
@@ -67,6 +93,7 @@ class PosyanduData:
             if month is not None:
                 self.first_month = min(self.first_month or month, month)
                 self.last_month = max(self.last_month or month, month)
+        self.ilp = IlpData(ilp_rows)
         self.births = {
             p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None
         }
@@ -89,7 +116,10 @@ class PosyanduData:
     def compute(self, month: Month) -> dict:
         """Return the aggregate row values (values, counts, extra) of one month.
 
-        Only what can change the month is passed to ``month_indicators``, giving the same result
+        ``values`` holds ``month_indicators`` (SKDN, nutrition, vitamin A, KEK, opened) and the ILP
+        indicators (``shared.indicators.ilp``); ``extra`` the doses given in the month by antigen
+        (immunization records and older visits' antigen lists, counted once) and the vitamin A
+        capsules. Only what can change the month is passed to ``month_indicators``, giving the same result
         as passing everything without the cost: persons born by the month's end who are under five
         then or were measured in the month; of their visits, those of this month and the two before
         (N/T needs last month's weighing, 2T the month before) and one earlier weighing, which
@@ -99,7 +129,6 @@ class PosyanduData:
         last = date(year, mon, calendar.monthrange(year, mon)[1])
         index = year * 12 + mon
         persons, visits = [], []
-        immunizations: dict[str, int] = defaultdict(int)
         vitamin_a: dict[str, int] = defaultdict(int)
         for person in self.persons:
             birth = self.births.get(person["id"])
@@ -122,20 +151,18 @@ class PosyanduData:
                 visits.append(earlier)
             visits.extend(recent)
             for visit in in_month:
-                for antigen in visit.get("immunizations") or ():
-                    code = antigen.get("code") if isinstance(antigen, Mapping) else antigen
-                    immunizations[str(code)] += 1
                 given = visit.get("vitamin_a")
                 if given and given != "none":
                     vitamin_a[str(given)] += 1
         result = month_indicators(
             persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
         )
+        values = {**result.values, **self.ilp.month(year, mon)}
         return {
-            "values": {k: [r.numerator, r.denominator] for k, r in result.values.items()},
+            "values": {k: [r.numerator, r.denominator] for k, r in values.items()},
             "counts": dict(result.counts),
             "extra": {
-                "immunizations": dict(sorted(immunizations.items())),
+                "immunizations": self.ilp.doses_given(year, mon),
                 "vitamin_a": dict(sorted(vitamin_a.items())),
             },
         }

@@ -290,8 +290,8 @@ RULES = {
         "delivery ({delivery}).",
     ),
     "fp_method_sex": (
-        "Metode KB {method} tidak dapat dipakai oleh {sex}.",
-        "The family planning method {method} cannot be used by a person of sex {sex}.",
+        "Metode KB {method} tidak sesuai untuk jenis kelamin {sex}.",
+        "The family planning method {method} does not fit the sex {sex}.",
     ),
     "fp_start_without_method": (
         "Tanggal mulai KB hanya diisi bila ada metode KB.",

@@ -30,9 +30,12 @@ DESA_FIELDS = (
     "deaths_infant",
     "deaths_under5",
 )
-# A record of these kinds can move the figures of many months (S by age, immunisation cohorts,
-# pregnancies in progress, a referral of an earlier screen): its posyandu is refreshed whole.
-WHOLE_KINDS = frozenset({"person", "pregnancy", "immunization", "referral"})
+# A person or a referral can move the figures of any month (S by age; a referral counts in the
+# month of the TB screen it comes from): the posyandu is refreshed whole.
+WHOLE_KINDS = frozenset({"person", "referral"})
+# A dose counts from its month on (immunisation cohorts of the later months), and so does a
+# pregnancy from its registration or delivery: every month from then to the current one.
+ONWARD_FIELDS = {"immunization": ("given_on",), "pregnancy": ("registered_on", "delivery_date")}
 # How many months after its own a visit still counts in: the next month's N/T (child visits),
 # the 12-month screening window (adult visits), the nifas end up to two months later (KF).
 LATER_MONTHS = {"child_visit": 1, "postpartum_visit": 2}
@@ -49,18 +52,31 @@ def event_month(kind: str, fields: Mapping) -> Month | None:
 def dirty_months(kind: str, fields: Mapping, now_month: Month) -> set[Month] | None:
     """Return the months whose row a record's state counts in (up to ``now_month``).
 
-    None means every month of the posyandu (``WHOLE_KINDS``, and a child visit with antigens,
-    which count in the immunisation cohorts of later months).
+    None means every month of the posyandu (``WHOLE_KINDS``). A dose, a pregnancy and a child
+    visit with antigens (doses too) count in every month from theirs to the current one.
     """
-    if kind in WHOLE_KINDS or (kind == "child_visit" and fields.get("immunizations")):
+    if kind in WHOLE_KINDS:
         return None
+    if kind in ONWARD_FIELDS or (kind == "child_visit" and fields.get("immunizations")):
+        names = ONWARD_FIELDS.get(kind, ("visit_date",))
+        days = [d for name in names if (d := as_date(fields.get(name) or None)) is not None]
+        first = min(((d.year, d.month) for d in days), default=None)
+        return set() if first is None else set(_months(first, now_month))
     month = event_month(kind, fields)
     if month is None:
         return set()
     later = LATER_MONTHS.get(kind, 0)
     if kind == "adult_visit":
         later = parameters()["screening_window_months"] - 1
-    return {add_months(month, n) for n in range(later + 1) if add_months(month, n) <= now_month}
+    return set(_months(month, min(add_months(month, later), now_month)))
+
+
+def _months(first: Month, last: Month):
+    """Yield the months from ``first`` to ``last`` (none when ``last`` is earlier)."""
+    month = first
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
 
 
 # -- computing ------------------------------------------------------------------------------------

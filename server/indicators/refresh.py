@@ -16,9 +16,11 @@ the derived child values were recomputed. It works out the dirty (posyandu, mont
 - child_visit: its month and the next (N/T of the next month depends on it);
 - person: every month from the posyandu's earliest data month to the current month, at most 36
   (S, K and every N/T can change with a birth date; the earliest data month bounds it because no
-  month before a posyandu's first record was ever shown); so too pregnancy, immunization,
-  referral and a child visit with antigens (immunisation cohorts, pregnancies in progress and a
-  referral of an earlier TB screen span months: ``posyandu_month.dirty_months``);
+  month before a posyandu's first record was ever shown); so too a referral (it counts in the
+  month of the TB screen it comes from);
+- immunization, and a child_visit with antigens: every month from its own to the current one
+  (immunisation cohorts); pregnancy: every month from its registration or delivery, whichever is
+  earlier (ibu hamil/nifas in progress, the KF cohort) (``posyandu_month.dirty_months``);
 - adult_visit: its month and the 11 after (12-month PTM and SKILAS screening windows);
   postpartum_visit: its month and the two after (the KF cohort is the month nifas ends);
 - anc_visit, youth_visit, tb_screening, family_planning, posyandu_session: their month;

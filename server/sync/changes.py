@@ -201,7 +201,8 @@ class ChangeSet:
             return context, errors
         for name, ref_kind in records.spec(kind).refs.items():
             ref_id = values.get(name)
-            if not ref_id or ref_kind == "facility" or ref_kind in records.REFERENCE_KINDS:
+            # Not a string (a list, an object, a huge number): validation reports it, no lookup.
+            if not isinstance(ref_id, str) or not ref_id or ref_kind in records.REFERENCE_KINDS:
                 continue
             ref = self.record(ref_id)
             if ref is None or ref.deleted or ref.kind != ref_kind or not self.can_read(ref):

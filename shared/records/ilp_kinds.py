@@ -39,7 +39,7 @@ from .fields import (
     Text,
     Uuid,
 )
-from .ilp_tables import cluster, kf_windows, nifas_days, tb_symptom_codes
+from .ilp_tables import cluster, nifas_days, tb_symptom_codes
 from .kinds import (
     NAME,
     RecordSchema,
@@ -358,6 +358,3 @@ class ImmunizationSchema(RecordSchema):
 
     def check(self, data, rules):
         check_within_life(data, rules, "given_on")
-
-
-KF_VISITS = tuple(window.visit for window in kf_windows())

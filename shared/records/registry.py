@@ -60,7 +60,7 @@ _SCOPES: dict[str, str | None] = {
     "lokmin_agreement": "kecamatan_code",
 }
 
-# Computed from shared.growth on both sides; a client may send them, they are dropped unread.
+# Computed by shared/derive.py on both sides; a client may send them, they are dropped unread.
 _DERIVED: dict[str, frozenset[str]] = {
     "child_visit": frozenset(
         {

@@ -343,3 +343,35 @@ def test_ilp_aggregates_follow_edits_and_deletes(app, device):
     # December: M's visit has left the window, and H (born 2008-11-30) is now 18.
     assert now("ptm_screening", period="2026-12") == {"ptm_screening": (1, 10)}
     _assert_matches_rebuild(app)
+
+
+def test_months_a_record_counts_in():
+    from server.indicators.posyandu_month import dirty_months
+
+    now = (2026, 12)
+
+    def months(kind, **fields):
+        found = dirty_months(kind, fields, now)
+        return None if found is None else sorted(found)
+
+    assert months("child_visit", visit_date="2026-10-05") == [(2026, 10), (2026, 11)]
+    assert months("child_visit", visit_date="2026-10-05", immunizations=["BCG"]) == [
+        (2026, 10),
+        (2026, 11),
+        (2026, 12),
+    ]
+    assert months("immunization", given_on="2026-11-30") == [(2026, 11), (2026, 12)]
+    assert months("pregnancy", registered_on="2026-11-01", delivery_date="2026-10-20") == [
+        (2026, 10),
+        (2026, 11),
+        (2026, 12),
+    ]
+    assert months("pregnancy") == []
+    assert months("adult_visit", visit_date="2026-01-15") == [(2026, m) for m in range(1, 13)]
+    assert months("adult_visit", visit_date="2025-11-15") == [(2025, 11), (2025, 12)] + [
+        (2026, m) for m in range(1, 11)
+    ]
+    assert months("postpartum_visit", visit_date="2026-11-02") == [(2026, 11), (2026, 12)]
+    for kind in ("youth_visit", "tb_screening", "family_planning", "anc_visit"):
+        assert months(kind, visit_date="2026-10-05") == [(2026, 10)], kind
+    assert months("person") is None and months("referral", referral_date="2026-10-05") is None

@@ -23,6 +23,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from shared.i18n import t
 
 from .app import create_app
+from .instance import remove_instance, running_url, write_instance
 from .recovery import problem_text
 from .security import new_launch_token
 from .store import DB_FILENAME
@@ -82,6 +83,18 @@ def _load_webview():
     return webview
 
 
+def open_running(data_dir: str | Path, *, open_browser: bool = True) -> int:
+    """Show (and open) the launch URL of the client running on ``data_dir``; 1 when none runs."""
+    url = running_url(data_dir)
+    if url is None:
+        print(t("client.launcher.not_running"), file=sys.stderr)
+        return 1
+    print(t("client.launcher.running", url=url), flush=True)
+    if open_browser:
+        webbrowser.open(url)
+    return 0
+
+
 def run(
     data_dir: str | Path,
     *,
@@ -89,25 +102,31 @@ def run(
     port: int = 0,
     open_browser: bool = True,
     on_window: Callable[[Any, str], None] | None = None,
+    server_url: str | None = None,
 ) -> int:
     """Serve the app and show it in a window (or a browser); return an exit status.
 
+    A client already running on ``data_dir`` is opened instead of starting a second one on the
+    same database. ``server_url`` is offered on the sign-in form (else ``POSYANDU_SERVER_URL``).
     ``on_window(window, launch_token)`` runs in pywebview's worker thread once the window
     exists (the window smoke test drives the page with it).
     """
+    if running_url(data_dir) is not None:
+        return open_running(data_dir, open_browser=open_browser)
     # No display (a server, CI, an SSH session): Qt would abort, so serve the browser instead.
     webview = None if browser or not has_display() else _load_webview()
     if not browser and webview is None:
         print(t("client.launcher.no_window"))
     token = getattr(webview, "token", None) or new_launch_token()
-    try:
-        app = create_app(data_dir, token, auto_sync=True)  # a damaged file: recovery mode
+    try:  # a damaged file: recovery mode
+        app = create_app(data_dir, token, auto_sync=True, default_server_url=server_url)
     except sqlite3.Error as exc:  # a full disk or an unreadable folder at the first open
         print(problem_text(exc, Path(data_dir) / DB_FILENAME), file=sys.stderr)
         return 2
     server = local_server(app, port)
     url = launch_url(server, token)
     context = app.extensions.get("posyandu")  # None in recovery mode (a damaged database)
+    write_instance(data_dir, server.server_port, token)
     try:
         if webview is None:
             print(t("client.launcher.url", url=url), flush=True)
@@ -127,6 +146,7 @@ def run(
                 webview.start(on_window, (window, token))
             server.shutdown()
     finally:
+        remove_instance(data_dir, token)
         server.server_close()
         if context is not None:
             context.close()

@@ -24,6 +24,7 @@ from shared.i18n import t
 
 from .app import create_app
 from .instance import remove_instance, running_url, write_instance
+from .printing import set_pdf_renderer
 from .recovery import problem_text
 from .security import new_launch_token
 from .store import DB_FILENAME
@@ -83,6 +84,73 @@ def _load_webview():
     return webview
 
 
+PDF_TIMEOUT_SECONDS = 60.0
+
+
+def qt_pdf_renderer(window: Any, timeout: float = PDF_TIMEOUT_SECONDS) -> Callable[[], bytes]:
+    """Return ``render()``: the window's current page as an A4 PDF, from Qt's ``printToPdf``.
+
+    QtWebEngine ignores ``window.print()``, and pywebview's JS API cannot run under the app's
+    Content-Security-Policy (it builds its functions with ``new Function``), so the page asks
+    the local app (``POST /api/cetak/pdf``), whose request thread calls ``render()``. Qt must
+    be called on its GUI thread: a small QObject moved there receives the request by a queued
+    signal; the request thread waits for the PDF bytes (empty when Qt failed). A window that is
+    not Qt's (WebView2 on Windows prints by itself) raises NotImplementedError.
+    """
+    lock = threading.Lock()
+    printers: list[Any] = []
+
+    def render() -> bytes:
+        page = getattr(getattr(window.native, "webview", None), "page", None)
+        if page is None or not hasattr(page(), "printToPdf"):
+            raise NotImplementedError("not a QtWebEngine window")
+        with lock:  # one PDF at a time: there is one window, and one page in it
+            if not printers:
+                printers.append(_qt_printer(page))
+            job = {"event": threading.Event(), "pdf": b""}
+            printers[0].requested.emit(job)
+            if not job["event"].wait(timeout):
+                raise TimeoutError("printToPdf did not finish")
+            return job["pdf"]
+
+    return render
+
+
+def _qt_printer(page: Callable[[], Any]) -> Any:
+    """Return a QObject living on Qt's GUI thread that prints ``page()`` when signalled."""
+    from qtpy import QtCore, QtGui
+
+    class Printer(QtCore.QObject):
+        requested = QtCore.Signal(object)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.requested.connect(self.print_page)
+
+        @QtCore.Slot(object)
+        def print_page(self, job: dict) -> None:
+            layout = QtGui.QPageLayout(
+                QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4),
+                QtGui.QPageLayout.Orientation.Portrait,
+                QtCore.QMarginsF(12, 12, 12, 12),
+                QtGui.QPageLayout.Unit.Millimeter,
+            )
+
+            def done(data: Any) -> None:
+                job["pdf"] = bytes(data)
+                job["event"].set()
+
+            try:
+                page().printToPdf(done, layout)
+            except Exception:
+                log.exception("printToPdf could not start")
+                job["event"].set()
+
+    printer = Printer()
+    printer.moveToThread(QtCore.QCoreApplication.instance().thread())
+    return printer
+
+
 def open_running(data_dir: str | Path, *, open_browser: bool = True) -> int:
     """Show (and open) the launch URL of the client running on ``data_dir``; 1 when none runs."""
     url = running_url(data_dir)
@@ -140,6 +208,7 @@ def run(
             window = webview.create_window(
                 t("client.app_name"), url, width=1200, height=820, min_size=(360, 480)
             )
+            set_pdf_renderer(app, qt_pdf_renderer(window))
             if on_window is None:
                 webview.start()
             else:

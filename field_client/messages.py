@@ -31,6 +31,77 @@ MONTHS_EN = (
     "December",
 )
 
+# Printing: the child's card and the monthly report (field_client/printing.py).
+PRINT_MESSAGES = {
+    "client.print.button": {"id": "Cetak", "en": "Print"},
+    "client.print.back": {"id": "Kembali", "en": "Back"},
+    "client.print.saving": {"id": "Menyimpan PDF…", "en": "Saving the PDF…"},
+    "client.print.saved": {"id": "PDF tersimpan di {path}", "en": "PDF saved as {path}"},
+    "client.print.no_window": {
+        "id": "Simpan PDF hanya tersedia di jendela aplikasi.",
+        "en": "Saving a PDF is only available in the app window.",
+    },
+    "client.print.pdf_failed": {
+        "id": "PDF gagal dibuat. Coba lagi.",
+        "en": "The PDF could not be made. Try again.",
+    },
+    "client.print.pdf_unwritable": {
+        "id": "PDF tidak dapat disimpan: folder Dokumen dan folder data tidak dapat ditulisi.",
+        "en": "The PDF could not be saved: neither Documents nor the data folder is writable.",
+    },
+    "client.print.hint": {
+        "id": "Halaman ini siap dicetak pada kertas A4.",
+        "en": "This page is ready to print on A4 paper.",
+    },
+    "client.print.printed_on": {"id": "Dicetak {date}", "en": "Printed {date}"},
+    "client.print.card_title": {
+        "id": "Kartu Menuju Sehat (KMS) balita",
+        "en": "Child growth card (KMS)",
+    },
+    "client.print.card_button": {"id": "Cetak kartu anak", "en": "Print the child's card"},
+    "client.print.nik_masked": {
+        "id": "hanya 4 angka terakhir dicetak",
+        "en": "only the last 4 digits are printed",
+    },
+    "client.print.weighings": {"id": "Penimbangan terakhir", "en": "Recent weighings"},
+    "client.print.no_weighings": {"id": "Belum pernah ditimbang.", "en": "Never weighed."},
+    "client.print.immunisation": {"id": "Catatan imunisasi", "en": "Immunisation record"},
+    "client.print.antigen": {"id": "Imunisasi", "en": "Vaccine"},
+    "client.print.age_due": {"id": "Umur anjuran", "en": "Recommended age"},
+    "client.print.given_on": {"id": "Tanggal diberikan", "en": "Date given"},
+    "client.print.months": {"id": "{n} bulan", "en": "{n} months"},
+    "client.print.at_birth": {"id": "saat lahir", "en": "at birth"},
+    "client.print.report_title": {
+        "id": "Laporan bulanan posyandu {month}",
+        "en": "Posyandu monthly report, {month}",
+    },
+    "client.print.report_button": {"id": "Cetak laporan", "en": "Print the report"},
+    "client.print.skdn_identity": {
+        "id": "D = N + T + O + B: {d} = {n} + {t} + {o} + {b}",
+        "en": "D = N + T + O + B: {d} = {n} + {t} + {o} + {b}",
+    },
+    "client.print.register": {
+        "id": "Register penimbangan: balita ditimbang (D = {n})",
+        "en": "Weighing register: children weighed (D = {n})",
+    },
+    "client.print.not_weighed": {
+        "id": "Balita sasaran yang belum ditimbang ({n})",
+        "en": "Target children not weighed ({n})",
+    },
+    "client.print.none": {"id": "Tidak ada.", "en": "None."},
+    "client.print.number": {"id": "No", "en": "No"},
+    "client.print.weighed_on": {"id": "Tanggal timbang", "en": "Date weighed"},
+    "client.print.gain": {"id": "Kenaikan (g)", "en": "Gain (g)"},
+    "client.print.remarks": {"id": "Keterangan", "en": "Remarks"},
+    "client.print.kader": {"id": "Kader posyandu", "en": "Posyandu kader"},
+    "client.print.bidan": {"id": "Mengetahui, bidan desa", "en": "Acknowledged, village midwife"},
+    "client.print.nt.N": {"id": "Naik", "en": "Gained"},
+    "client.print.nt.T": {"id": "Tidak naik", "en": "Did not gain"},
+    "client.print.nt.O": {"id": "Bulan lalu tidak ditimbang", "en": "Not weighed last month"},
+    "client.print.nt.B": {"id": "Baru pertama kali ditimbang", "en": "First weighing"},
+}
+register(PRINT_MESSAGES)
+
 MESSAGES = {
     "client.app_name": {"id": "Posyandu Sync", "en": "Posyandu Sync"},
     "client.yes": {"id": "Ya", "en": "Yes"},

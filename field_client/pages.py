@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from jinja2 import is_undefined
 from markupsafe import Markup
 
 from shared import records as shared_records
@@ -181,7 +182,11 @@ def register_filters(state) -> None:
 
     app.add_template_filter(lambda v: format_date(v, lang()), "tgl")
     app.add_template_filter(lambda v: format_month(v, lang()), "bulan")
-    app.add_template_filter(lambda v, places=None: format_number(v, places, lang()), "angka")
+    # a field a record does not have (pulled without it) is jinja's Undefined: write nothing
+    app.add_template_filter(
+        lambda v, places=None: format_number(None if is_undefined(v) else v, places, lang()),
+        "angka",
+    )
     app.add_template_filter(lambda v: format_z(v, lang()), "zskor")
     app.add_template_filter(lambda v: format_instant(v, _ctx().store, lang()), "waktu")
     app.add_template_filter(display_value, "nilai")

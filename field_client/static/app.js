@@ -498,6 +498,43 @@
     if (document.getElementById("sync-status").dataset.inProgress === "true") pollStatus();
   }
 
+  /* ---- printing: window.print() in a browser, a PDF in the app's window ------------- */
+
+  /* QtWebEngine (the pywebview window) ignores window.print(), and pywebview's own JS API
+     needs eval, which this app's Content-Security-Policy refuses: the page asks the local app,
+     whose launcher renders the window's page with Qt's printToPdf into Documents. */
+  async function printPage(bar) {
+    const result = document.getElementById("print-result");
+    const inWindow = bar.dataset.pdfWindow === "1" || Boolean(window.pywebview);
+    if (!inWindow) { window.print(); return; }
+    const button = bar.querySelector("[data-print]");
+    button.disabled = true;
+    result.hidden = false;
+    result.className = "alert info";
+    result.textContent = bar.dataset.saving;
+    const answer = await api("POST", "/api/cetak/pdf", { name: bar.dataset.pdfName });
+    button.disabled = false;
+    if (answer.status === 404) { result.hidden = true; window.print(); return; }
+    if (!answer.ok) { result.hidden = true; pageError(errorOf(answer).message); return; }
+    result.className = "alert ok";
+    result.textContent = answer.data.message;
+    result.dataset.path = answer.data.path;
+  }
+
+  function setupPrint() {
+    const bar = document.getElementById("print-bar");
+    if (!bar) return;
+    bar.querySelector("[data-print]").addEventListener("click", () => printPage(bar));
+    const url = new URL(window.location.href);
+    if (url.searchParams.get("cetak") !== "1") return;
+    // Opened by a "Cetak" button: print once, and not again on reload or Back.
+    url.searchParams.delete("cetak");
+    history.replaceState(null, "", url.pathname + url.search);
+    const run = () => printPage(bar);
+    if (document.readyState === "complete") run();
+    else window.addEventListener("load", run, { once: true });
+  }
+
   /* ---- conflicts: decide with a confirmation naming the value, reopen ----------------- */
 
   function setupConflict(card) {
@@ -567,6 +604,7 @@
     document.querySelectorAll("[data-delete-id]").forEach(setupDelete);
     document.querySelectorAll("[data-undo]").forEach(setupUndo);
     setupSyncPage();
+    setupPrint();
     document.querySelectorAll("[data-conflict]").forEach(setupConflict);
     document.body.dataset.ready = "1";
   });

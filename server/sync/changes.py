@@ -12,9 +12,8 @@ demo) — each opens one ChangeSet in its transaction, puts its records through 
    state before the change is kept for the indicator refresh, and its own derived values are
    recomputed (ANC, adult visits; a child's growth and a person's ILP values wait for step 3);
 3. ``commit``: the growth values of every child touched are recomputed over the child's history,
-   and so are the ILP derived values of every person touched (youth visits, nifas KF, TB screens,
-   immunisation dose status: ``shared.derive.derive_person_records``),
-   the indicator aggregates are refreshed from the changed rows and their earlier state (an explicit
+   so are the ILP values of every person touched (``shared.derive.derive_person_records``), the
+   indicator aggregates are refreshed from the changed rows and their earlier state (an explicit
    call, not a session listener), and every changed row takes a new change-log position.
 
 A test (tests/server/test_write_path.py) pins that each writer leaves the same rows, change log and
@@ -32,6 +31,7 @@ import sqlalchemy as sa
 from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, SyncCounter, utcnow
 from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
+from server.sync import locks
 from server.sync.merge import DELETED, initial_meta
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -47,7 +47,7 @@ from shared.i18n import t
 from shared.sync import hlc as hlc_mod
 
 CHILD_KINDS = ("person", "child_visit")
-# Writing one of these recomputes the person's ILP derived values (youth visits, nifas, TB, doses).
+# Writing one of these recomputes the person's ILP values (youth visits, nifas, TB, doses).
 PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
 ASSESSMENT_FIELDS = (
@@ -98,11 +98,17 @@ class Writer:
 
 
 class Rejected(Exception):
-    """A change refused: per-field errors in the writer's language (nothing was written)."""
+    """A change refused: per-field errors in the writer's language (nothing was written).
 
-    def __init__(self, errors: dict):
+    ``code`` names a refusal a device handles on its own (``period_locked``, ``merged``), else
+    None; ``details`` go into the push result with it (``merged_into``: the survivor's id).
+    """
+
+    def __init__(self, errors: dict, code: str | None = None, details: dict | None = None):
         super().__init__(errors)
         self.errors = errors
+        self.code = code
+        self.details = details or {}
 
 
 def allocate_positions(session, count: int) -> range:
@@ -124,11 +130,6 @@ def keys_of(row: Record) -> ScopeKeys:
     return ScopeKeys(row.posyandu_id, row.desa_code, row.kecamatan_code, row.puskesmas_id)
 
 
-def _has_ilp(rows: list[tuple[str, dict]]) -> bool:
-    """Tell whether a person's records include one with ILP derived values."""
-    return any(kind in ILP_DERIVED_KINDS for kind, _ in rows)
-
-
 def _snapshot(row: Record) -> Original:
     return (row.kind, row.posyandu_id, row.desa_code, row.person_id, row.deleted, row.fields or {})
 
@@ -148,6 +149,7 @@ class ChangeSet:
     changed: dict[str, Record] = field(default_factory=dict)
     originals: dict[str, Original | None] = field(default_factory=dict)
     dirty_children: set[str] = field(default_factory=set)
+    lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
 
     def __post_init__(self) -> None:
         if self.facilities is None:
@@ -205,14 +207,42 @@ class ChangeSet:
             if not isinstance(ref_id, str) or not ref_id or ref_kind in records.REFERENCE_KINDS:
                 continue
             ref = self.record(ref_id)
+            self.check_not_merged(ref)
             if ref is None or ref.deleted or ref.kind != ref_kind or not self.can_read(ref):
                 errors[name] = self._error("server.ref_missing")
             elif ref_kind in ("person", "pregnancy"):
                 context[ref_kind] = ref.fields
         return context, errors
 
+    def check_not_merged(self, row: Record | None) -> None:
+        """Raise Rejected (code ``merged``) for a person merged into another (server/sync/person_merge)."""
+        survivor = row is not None and row.deleted and (row.fields or {}).get("merged_into")
+        if survivor and self.writer.scope is not None:
+            raise Rejected(
+                {"_schema": self._error("server.person_merged", survivor=survivor)},
+                "merged",
+                {"merged_into": survivor},
+            )
+
+    def lokmin_puskesmas(self, kind: str, values: Mapping) -> dict:
+        """A lokmin meeting's puskesmas must be a registered puskesmas of the meeting's kecamatan
+        (it files the meeting under that puskesmas: a made-up one would be nobody's)."""
+        facility_id = values.get("puskesmas_id") if kind == "lokmin_meeting" else None
+        if not facility_id or self.facilities.puskesmas_serves(
+            facility_id, values.get("kecamatan_code")
+        ):
+            return {}
+        return {
+            "puskesmas_id": self._error(
+                "server.puskesmas_not_in_kecamatan",
+                value=facility_id,
+                kecamatan=values.get("kecamatan_code") or "-",
+            )
+        }
+
     def check(self, kind: str, values: Mapping, *, deleted: bool = False, today=None):
         """Validate new values and their scope; return (clean values, scope keys) or raise Rejected."""
+        self.check_not_merged(self.record(values.get("id") or ""))
         if not deleted:
             context, errors = self.references(kind, values)
             # today=None: shared/records judges "not in the future" by the date in Indonesia
@@ -220,7 +250,7 @@ class ChangeSet:
             result = records.validate(
                 kind, values, context=context or None, lang=self.lang, today=today
             )
-            errors = {**result.errors, **errors}
+            errors = {**result.errors, **errors, **self.lokmin_puskesmas(kind, result.values)}
             if errors:
                 raise Rejected(errors)
             values = result.values
@@ -228,7 +258,28 @@ class ChangeSet:
         if isinstance(keys, str):
             raise Rejected({keys: self._error("server.unit_unknown", value=values.get(keys))})
         self.check_permitted(kind, keys)
+        self.check_open(kind, values)
         return dict(values), keys
+
+    def check_open(self, kind: str, values: Mapping) -> None:
+        """Raise Rejected when the record's month (now or before the change) is closed.
+
+        The system writer (no scope: CLI, demo, reference data) is not held by locks.
+        """
+        if self.writer.scope is None:
+            return
+        if kind == "period_review":
+            key = locks.review_error(self, values)
+            if key:
+                raise Rejected({"status": self._error(key)}, "review_step_refused")
+            return
+        if kind not in locks.LOCKED_KINDS:
+            return
+        row = self.record(values.get("id") or "")
+        for current in (values, row.fields if row is not None and row.kind == kind else None):
+            found = current is not None and locks.lock_error(self, kind, current)
+            if found:
+                raise Rejected({"_schema": self._error(found[0], **found[1])}, "period_locked")
 
     def check_permitted(self, kind: str, keys: ScopeKeys) -> None:
         """Raise Rejected unless the writer may write a record of ``kind`` at these keys."""
@@ -382,8 +433,7 @@ class ChangeSet:
         self.dirty_children = set()
 
     def _child_visits(self, person_ids: list[str]) -> tuple[dict, dict]:
-        """Return the live visits of some children, this change set's version where touched,
-        and the same persons' records the ILP derived values read (``(kind, fields)``).
+        """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
 
         The kind is filtered in Python, not SQL: with ``kind = 'child_visit'`` SQLite (no
         statistics) walked every child visit of the database on each batch (174 ms at 60k
@@ -405,10 +455,12 @@ class ChangeSet:
                 by_person.setdefault(row.person_id, []).append(fields)
             if row.kind in ILP_INPUT_KINDS and row.kind != "person":
                 ilp.setdefault(row.person_id, []).append((row.kind, fields))
-        return by_person, {p: rows for p, rows in ilp.items() if _has_ilp(rows)}
+        return by_person, ilp
 
     def _recompute_ilp(self, person_id: str, rows: list[tuple[str, dict]]) -> None:
         """Recompute a person's ILP derived values; store those that changed (as server changes)."""
+        if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
+            return  # a child with visits only: nothing of the ILP kinds to derive
         person = self.loaded.get(person_id)
         person_fields = None if person is None or person.deleted else person.fields
         derived = derive_person_records(person_fields, rows)

@@ -15,6 +15,8 @@ from field_client.app import create_app
 from field_client.launcher import launch_url, local_server
 from field_client.service import RecordService
 
+from .conftest import REPORTS, WATCH_FAILED
+from .journeys_support import finish, record_touches
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
@@ -108,8 +110,12 @@ def app_url(tmp_path):
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(request):
+    """A Chromium tab. What a journey does in it is recorded for the coverage test
+    (``journeys_support``); the coverage test's own page renderer is not a journey."""
     playwright_api = pytest.importorskip("playwright.sync_api")
+    journey = request.node.originalname  # parametrized journeys (backend) share one name
+    recording = request.node.get_closest_marker("journey_coverage") is None
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -117,13 +123,20 @@ def browser_page():
         context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
         tab = context.new_page()
         tab.set_default_timeout(20_000)
+        if recording:
+            record_touches(tab, journey)
         yield tab
         context.close()
         browser.close()
+    if recording:  # a journey whose test or watch failed proves nothing
+        call = request.node.stash.get(REPORTS, {}).get("call")
+        finish(
+            journey, bool(call and call.passed) and not request.node.stash.get(WATCH_FAILED, False)
+        )
 
 
 @pytest.fixture
-def kader(app_url, browser_page):
+def kader(app_url, browser_page, request):
     """The kader's unlocked browser tab, with its watch; returns (app, base, page, watch)."""
     from playwright.sync_api import expect
 
@@ -135,7 +148,11 @@ def kader(app_url, browser_page):
     browser_page.click("button[type=submit]")
     expect(browser_page).to_have_url(f"{base}/")
     yield app, base, browser_page, watch
-    watch.check()
+    try:
+        watch.check()
+    except AssertionError:
+        request.node.stash[WATCH_FAILED] = True
+        raise
 
 
 def seed_child(app, name="Bima", weights=()):

@@ -24,7 +24,23 @@ POST_ENDPOINTS = [
     "/api/v1/sync/fetch",
     "/api/v1/conflicts/1/resolve",
     "/api/v1/conflicts/1/reopen",
+    "/api/v1/persons/0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f0001/merge",
+    "/api/v1/reviews/PSY-A1/2026-10",
 ]
+# A concrete value for each path parameter of the POST routes.
+PATH_SAMPLES = {
+    "<int:conflict_id>": "1",
+    "<person_id>": "0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f0001",
+    "<posyandu_id>": "PSY-A1",
+    "<period>": "2026-10",
+}
+
+
+def concrete(rule: str) -> str:
+    """Return a route with every path parameter replaced by its sample value."""
+    for name, value in PATH_SAMPLES.items():
+        rule = rule.replace(name, value)
+    return rule
 
 
 def headers(s: Seeded, user="kader_a1", lang="id", **extra):
@@ -48,7 +64,7 @@ def assert_indonesian(s: Seeded, send):
 
 def test_post_endpoints_are_the_apis_post_routes(seeded):
     posts = {
-        r.rule.replace("<int:conflict_id>", "1")
+        concrete(r.rule)
         for r in seeded.app.url_map.iter_rules()
         if r.rule.startswith("/api/") and "POST" in r.methods
     }

@@ -57,7 +57,10 @@ class IndicatorRowSchema(Schema):
         metadata={
             "description": "shared/indicators keys: ds, ks, nd, "
             "nd_assessable, bgm, two_t, stunting, wasting, "
-            "underweight, vitamin_a, kek, opened"
+            "underweight, vitamin_a, kek, opened; ILP (shared/indicators/ilp.py): "
+            "served_<cluster> (balita, usia_sekolah_remaja, dewasa, lansia, "
+            "ibu_hamil_nifas), idl, ibl, dpt_dropout, imm_<antigen code>, "
+            "tb_suspect_referred, ptm_screening, skilas, kf1, kf_complete, nifas_vitamin_a"
         },
     )
     counts = fields.Dict(
@@ -80,6 +83,13 @@ class IndicatorRowSchema(Schema):
         RatioSchema,
         allow_none=True,
         metadata={"description": "desa ODF or STBM / desa in the unit (null for a posyandu)"},
+    )
+    uci_desa = fields.Nested(
+        RatioSchema,
+        allow_none=True,
+        metadata={
+            "description": "desa with IDL >= 80% (UCI) / desa in the unit (null for a posyandu)"
+        },
     )
 
 

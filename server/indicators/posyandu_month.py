@@ -12,12 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from shared.calendar import Month
+from shared.calendar import Month, add_months
 from shared.indicators import month_indicators
+from shared.indicators.ilp import DATE_FIELDS, ILP_RECORD_KINDS, IlpData, parameters
 from shared.indicators.skdn import as_date
 
 DESA_PREFIX = "desa:"
-POSYANDU_KINDS = ("person", "child_visit", "anc_visit", "posyandu_session")
+# The record kinds a posyandu's monthly row is computed from (SKDN, KEK, the ILP indicators).
+POSYANDU_KINDS = ("posyandu_session", *ILP_RECORD_KINDS)
+# Of those, the kinds that belong to a person (``person_id``; a person's own record is its own).
+PERSON_KINDS = tuple(kind for kind in POSYANDU_KINDS if kind != "posyandu_session")
 DESA_FIELDS = (
     "births_live",
     "births_still",
@@ -26,18 +30,53 @@ DESA_FIELDS = (
     "deaths_infant",
     "deaths_under5",
 )
+# A person or a referral can move the figures of any month (S by age; a referral counts in the
+# month of the TB screen it comes from): the posyandu is refreshed whole.
+WHOLE_KINDS = frozenset({"person", "referral"})
+# A dose counts from its month on (immunisation cohorts of the later months), and so does a
+# pregnancy from its registration or delivery: every month from then to the current one.
+ONWARD_FIELDS = {"immunization": ("given_on",), "pregnancy": ("registered_on", "delivery_date")}
+# How many months after its own a visit still counts in: the next month's N/T (child visits),
+# the 12-month screening window (adult visits), the nifas end up to two months later (KF).
+LATER_MONTHS = {"child_visit": 1, "postpartum_visit": 2}
 
 
 def event_month(kind: str, fields: Mapping) -> Month | None:
-    """Return the month a dated record (visit, session) counts in; None for undated kinds."""
-    if kind == "posyandu_session":
-        value = fields.get("session_date")
-    elif kind in ("child_visit", "anc_visit"):
-        value = fields.get("visit_date")
-    else:
-        return None
+    """Return the month a dated record (visit, session, dose, referral) counts in; None if undated."""
+    name = "session_date" if kind == "posyandu_session" else DATE_FIELDS.get(kind)
+    value = fields.get(name) if name else None
     day = as_date(value) if value not in (None, "") else None
     return (day.year, day.month) if day else None
+
+
+def dirty_months(kind: str, fields: Mapping, now_month: Month) -> set[Month] | None:
+    """Return the months whose row a record's state counts in (up to ``now_month``).
+
+    None means every month of the posyandu (``WHOLE_KINDS``). A dose, a pregnancy and a child
+    visit with antigens (doses too) count in every month from theirs to the current one.
+    """
+    if kind in WHOLE_KINDS:
+        return None
+    if kind in ONWARD_FIELDS or (kind == "child_visit" and fields.get("immunizations")):
+        names = ONWARD_FIELDS.get(kind, ("visit_date",))
+        days = [d for name in names if (d := as_date(fields.get(name) or None)) is not None]
+        first = min(((d.year, d.month) for d in days), default=None)
+        return set() if first is None else set(_months(first, now_month))
+    month = event_month(kind, fields)
+    if month is None:
+        return set()
+    later = LATER_MONTHS.get(kind, 0)
+    if kind == "adult_visit":
+        later = parameters()["screening_window_months"] - 1
+    return set(_months(month, min(add_months(month, later), now_month)))
+
+
+def _months(first: Month, last: Month):
+    """Yield the months from ``first`` to ``last`` (none when ``last`` is earlier)."""
+    month = first
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
 
 
 # -- computing ------------------------------------------------------------------------------------
@@ -53,7 +92,10 @@ class PosyanduData:
         self.sessions: list[dict] = []
         self.first_month: Month | None = None
         self.last_month: Month | None = None
+        ilp_rows = []
         for kind, fields in rows:
+            if kind in ILP_RECORD_KINDS:
+                ilp_rows.append((kind, fields))
             if kind == "person":
                 self.persons.append(fields)
                 continue
@@ -67,6 +109,7 @@ class PosyanduData:
             if month is not None:
                 self.first_month = min(self.first_month or month, month)
                 self.last_month = max(self.last_month or month, month)
+        self.ilp = IlpData(ilp_rows)
         self.births = {
             p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None
         }
@@ -89,7 +132,10 @@ class PosyanduData:
     def compute(self, month: Month) -> dict:
         """Return the aggregate row values (values, counts, extra) of one month.
 
-        Only what can change the month is passed to ``month_indicators``, giving the same result
+        ``values`` holds ``month_indicators`` (SKDN, nutrition, vitamin A, KEK, opened) and the ILP
+        indicators (``shared.indicators.ilp``); ``extra`` the doses given in the month by antigen
+        (immunization records and older visits' antigen lists, counted once) and the vitamin A
+        capsules. Only what can change the month is passed to ``month_indicators``, giving the same result
         as passing everything without the cost: persons born by the month's end who are under five
         then or were measured in the month; of their visits, those of this month and the two before
         (N/T needs last month's weighing, 2T the month before) and one earlier weighing, which
@@ -99,7 +145,6 @@ class PosyanduData:
         last = date(year, mon, calendar.monthrange(year, mon)[1])
         index = year * 12 + mon
         persons, visits = [], []
-        immunizations: dict[str, int] = defaultdict(int)
         vitamin_a: dict[str, int] = defaultdict(int)
         for person in self.persons:
             birth = self.births.get(person["id"])
@@ -122,20 +167,18 @@ class PosyanduData:
                 visits.append(earlier)
             visits.extend(recent)
             for visit in in_month:
-                for antigen in visit.get("immunizations") or ():
-                    code = antigen.get("code") if isinstance(antigen, Mapping) else antigen
-                    immunizations[str(code)] += 1
                 given = visit.get("vitamin_a")
                 if given and given != "none":
                     vitamin_a[str(given)] += 1
         result = month_indicators(
             persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
         )
+        values = {**result.values, **self.ilp.month(year, mon)}
         return {
-            "values": {k: [r.numerator, r.denominator] for k, r in result.values.items()},
+            "values": {k: [r.numerator, r.denominator] for k, r in values.items()},
             "counts": dict(result.counts),
             "extra": {
-                "immunizations": dict(sorted(immunizations.items())),
+                "immunizations": self.ilp.doses_given(year, mon),
                 "vitamin_a": dict(sorted(vitamin_a.items())),
             },
         }

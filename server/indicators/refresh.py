@@ -16,11 +16,19 @@ the derived child values were recomputed. It works out the dirty (posyandu, mont
 - child_visit: its month and the next (N/T of the next month depends on it);
 - person: every month from the posyandu's earliest data month to the current month, at most 36
   (S, K and every N/T can change with a birth date; the earliest data month bounds it because no
-  month before a posyandu's first record was ever shown);
-- anc_visit, posyandu_session: their month; desa_report: its period, for its desa.
+  month before a posyandu's first record was ever shown); so too a referral (it counts in the
+  month of the TB screen it comes from);
+- immunization, and a child_visit with antigens: every month from its own to the current one
+  (immunisation cohorts); pregnancy: every month from its registration or delivery, whichever is
+  earlier (ibu hamil/nifas in progress, the KF cohort) (``posyandu_month.dirty_months``);
+- adult_visit: its month and the 11 after (12-month PTM and SKILAS screening windows);
+  postpartum_visit: its month and the two after (the KF cohort is the month nifas ends);
+- anc_visit, youth_visit, tb_screening, family_planning, posyandu_session: their month;
+  desa_report: its period, for its desa.
 
 A dirty month whose row exists is updated by difference: every indicator except "opened" is a sum
-over persons (KEK over pregnancies, each one person's), so the row changes by the touched persons'
+over persons (KEK, nifas over pregnancies, each one person's; the ILP indicators of
+``shared.indicators.ilp`` per person too), so the row changes by the touched persons'
 contribution now minus their contribution when the row was last computed. Their earlier state is
 handed in by the write path (``ChangeSet.originals``: each record's state before the change set
 touched it; new records have none): an explicit argument, not a session listener. "opened" is recomputed from the sessions. A month without a
@@ -45,10 +53,11 @@ import sqlalchemy as sa
 
 from server.indicators.posyandu_month import (
     DESA_PREFIX,
+    PERSON_KINDS,
     POSYANDU_KINDS,
     PosyanduData,
     desa_extra,
-    event_month,
+    dirty_months,
 )
 from server.models import IndicatorMonth, Record, utcnow
 from shared.calendar import Month, add_months, current_month, parse_period, period_of
@@ -205,22 +214,20 @@ class Dirty:
             return
         if kind not in POSYANDU_KINDS or not posyandu_id:
             return
-        if kind == "person":
+        months = dirty_months(kind, fields, self.now_month)
+        if months is None:
             self.whole.add(posyandu_id)
-            return
-        month = event_month(kind, fields)
-        if month is None:
-            return
-        self.months[posyandu_id].add(month)
-        if kind == "child_visit" and add_months(month, 1) <= self.now_month:
-            self.months[posyandu_id].add(add_months(month, 1))
-
-
-PERSON_KINDS = ("person", "child_visit", "anc_visit")
+        else:
+            self.months[posyandu_id] |= months
 
 
 def _subtract_add(row, old: dict, new: dict) -> dict | None:
-    """Return ``row - old + new`` (values, counts, extra), or None if anything goes negative."""
+    """Return ``row - old + new`` (values, counts, extra), or None if anything goes negative.
+
+    None too for a row computed before an indicator existed (it lacks the key): it is recomputed.
+    """
+    if set(new["values"]) - set(row.values):
+        return None
     values = {}
     for key, (n, d) in row.values.items():
         o, w = old["values"].get(key, (0, 0)), new["values"].get(key, (0, 0))

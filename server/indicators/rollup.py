@@ -13,7 +13,9 @@ puskesmas' posyandu in that kecamatan and each level's rows sum to the level abo
 
 Desa figures (births, deaths, ODF/STBM from the desa report) are added once per distinct desa of a
 unit's posyandu; posyandu rows carry none of them (``odf_desa`` is null there), since a desa's
-report belongs to no single posyandu.
+report belongs to no single posyandu. ``uci_desa`` (desa whose IDL is at least 80 %, [K]) is
+counted the same way from each desa's summed ``idl``; the ILP indicators (``shared.indicators.ilp``)
+are summed like the others.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from server.scope import FacilityIndex, Scope, ScopeKeys
 from shared.calendar import add_months, age_on, month_bounds, parse_period, period_of
 from shared.growth.monitoring import age_in_completed_months
 from shared.indicators import STRATA, Ratio
+from shared.indicators.ilp import ILP_KEYS, uci
 from shared.indicators.skdn import COUNT_KEYS, VALUE_KEYS, as_date
 
 LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
@@ -41,7 +44,7 @@ class UnknownParent(LookupError):
 
 
 def _empty_values() -> dict[str, Ratio]:
-    values = {key: Ratio(0, 0) for key in VALUE_KEYS}
+    values = {key: Ratio(0, 0) for key in VALUE_KEYS + ILP_KEYS}
     values["opened"] = Ratio(0, 1)  # a posyandu with no record did not open
     return values
 
@@ -125,55 +128,77 @@ def _aggregates(
     return out
 
 
-def _sum_unit(members: list[dict], period: str, rows: dict, *, with_desa: bool) -> dict:
-    values = {key: Ratio(0, 0) for key in VALUE_KEYS}
-    counts = {key: 0 for key in COUNT_KEYS}
-    immunizations: dict[str, int] = defaultdict(int)
-    vitamin_a: dict[str, int] = defaultdict(int)
-    strata = {key: 0 for key in (*STRATA, "none")}
+def _add_row(values: dict, counts: dict, extra: dict, row) -> None:
+    """Add one posyandu's stored month (or, when None, an empty month) to a unit's totals."""
+    if row is None:
+        for key, ratio in _empty_values().items():
+            values[key] += ratio
+        return
+    for key in VALUE_KEYS + ILP_KEYS:
+        n, d = row.values.get(key, (0, 0))
+        values[key] += Ratio(n, d)
+    for key in COUNT_KEYS:
+        counts[key] += row.counts.get(key, 0)
+    for group in ("immunizations", "vitamin_a"):
+        for code, n in (row.extra.get(group) or {}).items():
+            extra[group][code] += n
+
+
+def _desa_figures(members: list[dict], period: str, rows: dict, extra: dict) -> dict:
+    """Add the desa reports of a unit's desa to ``extra``; return ODF and UCI desa ratios."""
+    desa = sorted({p["desa"] for p in members if p["desa"]})
+    totals = {name: 0 for name in DESA_FIELDS}
+    done = reported = 0
+    for code in desa:
+        row = rows.get((DESA_PREFIX + code, period))
+        if row is None:
+            continue
+        for name in DESA_FIELDS:
+            totals[name] += row.extra.get(name, 0)
+        done += row.extra.get("odf_status") in ODF_DONE
+        reported += bool(row.extra.get("reported"))
+    extra.update(totals, desa_reported=reported)
+    idl: dict[str, Ratio] = defaultdict(lambda: Ratio(0, 0))
     for p in members:
         row = rows.get((p["id"], period))
-        if row is None:
-            for key, ratio in _empty_values().items():
-                values[key] += ratio
-        else:
-            for key in VALUE_KEYS:
-                n, d = row.values.get(key, (0, 0))
-                values[key] += Ratio(n, d)
-            for key in COUNT_KEYS:
-                counts[key] += row.counts.get(key, 0)
-            for code, n in (row.extra.get("immunizations") or {}).items():
-                immunizations[code] += n
-            for code, n in (row.extra.get("vitamin_a") or {}).items():
-                vitamin_a[code] += n
-        strata[p["strata"] if p["strata"] in STRATA else "none"] += 1
-    extra: dict = {
-        "immunizations": dict(sorted(immunizations.items())),
-        "vitamin_a": dict(sorted(vitamin_a.items())),
-        "vitamin_a_given": sum(vitamin_a.values()),
+        if p["desa"] and row is not None:
+            idl[p["desa"]] += Ratio(*row.values.get("idl", (0, 0)))
+    last = month_bounds(period)[1]
+    uci_desa = sum(uci(idl[code], last) for code in desa)
+    return {
+        "odf_desa": Ratio(done, len(desa)).to_dict(),
+        "uci_desa": Ratio(uci_desa, len(desa)).to_dict(),
     }
-    odf = None
+
+
+def _sum_unit(members: list[dict], period: str, rows: dict, *, with_desa: bool) -> dict:
+    """Sum the stored months of a unit's posyandu (and, above posyandu level, of its desa).
+
+    ``uci_desa`` counts the unit's desa whose IDL, summed over the desa's posyandu the caller may
+    read, is UCI (``shared.indicators.ilp.uci``); like ``odf_desa`` it is null for a posyandu.
+    """
+    values = {key: Ratio(0, 0) for key in VALUE_KEYS + ILP_KEYS}
+    counts = {key: 0 for key in COUNT_KEYS}
+    extra: dict = {"immunizations": defaultdict(int), "vitamin_a": defaultdict(int)}
+    strata = {key: 0 for key in (*STRATA, "none")}
+    for p in members:
+        _add_row(values, counts, extra, rows.get((p["id"], period)))
+        strata[p["strata"] if p["strata"] in STRATA else "none"] += 1
+    extra = {
+        "immunizations": dict(sorted(extra["immunizations"].items())),
+        "vitamin_a": dict(sorted(extra["vitamin_a"].items())),
+        "vitamin_a_given": sum(extra["vitamin_a"].values()),
+    }
+    desa = {"odf_desa": None, "uci_desa": None}
     if with_desa:
-        desa = sorted({p["desa"] for p in members if p["desa"]})
-        totals = {name: 0 for name in DESA_FIELDS}
-        done = reported = 0
-        for code in desa:
-            row = rows.get((DESA_PREFIX + code, period))
-            if row is None:
-                continue
-            for name in DESA_FIELDS:
-                totals[name] += row.extra.get(name, 0)
-            done += row.extra.get("odf_status") in ODF_DONE
-            reported += bool(row.extra.get("reported"))
-        extra.update(totals, desa_reported=reported)
-        odf = Ratio(done, len(desa)).to_dict()
+        desa = _desa_figures(members, period, rows, extra)
     return {
         "indicators": {key: ratio.to_dict() for key, ratio in values.items()},
         "counts": counts,
         "extra": extra,
         "reporting": {"numerator": values["opened"].numerator, "denominator": len(members)},
         "posyandu_strata": strata,
-        "odf_desa": odf,
+        **desa,
     }
 
 

@@ -10,9 +10,10 @@ demo) — each opens one ChangeSet in its transaction, puts its records through 
    reviews; the system itself: everything);
 2. ``store``: the row is created or updated (version, per-field metadata, scope columns), its
    state before the change is kept for the indicator refresh, and its own derived values are
-   recomputed (ANC, adult visits; a child's growth waits for step 3);
+   recomputed (ANC, adult visits; a child's growth and a person's ILP values wait for step 3);
 3. ``commit``: the growth values of every child touched are recomputed over the child's history,
-   the indicator aggregates are refreshed from the changed rows and their earlier state (an explicit
+   so are the ILP values of every person touched (``shared.derive.derive_person_records``), the
+   indicator aggregates are refreshed from the changed rows and their earlier state (an explicit
    call, not a session listener), and every changed row takes a new change-log position.
 
 A test (tests/server/test_write_path.py) pins that each writer leaves the same rows, change log and
@@ -34,11 +35,20 @@ from server.sync import locks
 from server.sync.merge import DELETED, initial_meta
 from shared import records
 from shared.calendar import DEFAULT_ZONE
-from shared.derive import derive_adult_visit, derive_anc_visit, derive_child_visits
+from shared.derive import (
+    ILP_DERIVED_KINDS,
+    ILP_INPUT_KINDS,
+    derive_adult_visit,
+    derive_anc_visit,
+    derive_child_visits,
+    derive_person_records,
+)
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
 
 CHILD_KINDS = ("person", "child_visit")
+# Writing one of these recomputes the person's ILP values (youth visits, nifas, TB, doses).
+PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
 ASSESSMENT_FIELDS = (
     "age_days",
@@ -193,7 +203,8 @@ class ChangeSet:
             return context, errors
         for name, ref_kind in records.spec(kind).refs.items():
             ref_id = values.get(name)
-            if not ref_id or ref_kind == "facility" or ref_kind in records.REFERENCE_KINDS:
+            # Not a string (a list, an object, a huge number): validation reports it, no lookup.
+            if not isinstance(ref_id, str) or not ref_id or ref_kind in records.REFERENCE_KINDS:
                 continue
             ref = self.record(ref_id)
             self.check_not_merged(ref)
@@ -324,7 +335,7 @@ class ChangeSet:
 
     def _derive(self, row: Record) -> None:
         """Recompute a row's own derived values; note children and facilities for later."""
-        if row.kind in CHILD_KINDS:
+        if row.kind in PERSON_KINDS:
             self.dirty_children.add(row.person_id)
         elif row.kind == "facility":
             self.facilities.put(row.id, None if row.deleted else row.fields)
@@ -414,12 +425,15 @@ class ChangeSet:
         for start in range(0, len(person_ids), 500):
             chunk = person_ids[start : start + 500]
             self.load(chunk)
-            for person_id, visits in self._child_visits(chunk).items():
-                self._recompute_child(person_id, visits)
+            visits, ilp = self._child_visits(chunk)
+            for person_id, person_visits in visits.items():
+                self._recompute_child(person_id, person_visits)
+            for person_id, person_records in ilp.items():
+                self._recompute_ilp(person_id, person_records)
         self.dirty_children = set()
 
-    def _child_visits(self, person_ids: list[str]) -> dict[str, list[dict]]:
-        """Return the live visits of some children, this change set's version where touched.
+    def _child_visits(self, person_ids: list[str]) -> tuple[dict, dict]:
+        """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
 
         The kind is filtered in Python, not SQL: with ``kind = 'child_visit'`` SQLite (no
         statistics) walked every child visit of the database on each batch (174 ms at 60k
@@ -427,6 +441,7 @@ class ChangeSet:
         was half the cost of a push; the rows are locked all the same.
         """
         by_person: dict[str, list[dict]] = {}
+        ilp: dict[str, list[tuple[str, dict]]] = {}
         query = (
             sa.select(Record.id, Record.kind, Record.person_id, Record.fields)
             .where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
@@ -434,12 +449,33 @@ class ChangeSet:
             .with_for_update()
         )
         for row in self.session.execute(query):
+            current = self.loaded.get(row.id)  # this change set's object: current fields
+            fields = current.fields if current is not None else row.fields
             if row.kind == "child_visit":
-                current = self.loaded.get(row.id)  # this change set's object: current fields
-                by_person.setdefault(row.person_id, []).append(
-                    current.fields if current is not None else row.fields
-                )
-        return by_person
+                by_person.setdefault(row.person_id, []).append(fields)
+            if row.kind in ILP_INPUT_KINDS and row.kind != "person":
+                ilp.setdefault(row.person_id, []).append((row.kind, fields))
+        return by_person, ilp
+
+    def _recompute_ilp(self, person_id: str, rows: list[tuple[str, dict]]) -> None:
+        """Recompute a person's ILP derived values; store those that changed (as server changes)."""
+        if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
+            return  # a child with visits only: nothing of the ILP kinds to derive
+        person = self.loaded.get(person_id)
+        person_fields = None if person is None or person.deleted else person.fields
+        derived = derive_person_records(person_fields, rows)
+        for _kind, fields in rows:
+            new = derived.get(fields["id"])
+            if new is not None and any(k not in fields or fields[k] != v for k, v in new.items()):
+                self._set_derived(self.record(fields["id"]), new)
+
+    def _set_derived(self, row: Record, new: dict) -> None:
+        """Store recomputed derived values on a row; a row not changed here gets a new version."""
+        self.originals.setdefault(row.id, _snapshot(row))
+        row.fields = {**row.fields, **new}
+        if row.id not in self.changed:
+            row.version += 1  # a server-side change: devices must pull it
+        self.touch(row)
 
     def _recompute_child(self, person_id: str, visits: list[dict]) -> None:
         person = self.loaded.get(person_id)
@@ -460,9 +496,4 @@ class ChangeSet:
         for fields in visits:
             new = derived[fields["id"]]
             if any(fields.get(k) != v for k, v in new.items()):
-                visit = self.record(fields["id"])  # the ORM row, only for what changes
-                self.originals.setdefault(visit.id, _snapshot(visit))
-                visit.fields = {**visit.fields, **new}
-                if visit.id not in self.changed:
-                    visit.version += 1  # a server-side change: devices must pull it
-                self.touch(visit)
+                self._set_derived(self.record(fields["id"]), new)  # the ORM row, only if changed

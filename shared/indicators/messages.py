@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from shared.i18n import register
+from shared.indicators.ilp import COVERAGE_CODES, ILP_KEYS
+from shared.records.antigens import antigens
 
 INDICATORS = (
     ("ds", "indicators.ds"),
@@ -22,6 +24,9 @@ INDICATORS = (
 COUNTS = tuple(
     (key, f"indicators.count.{key}") for key in ("S", "K", "D", "N", "T", "O", "B", "BGM", "2T")
 )
+
+# The ILP indicators (shared/indicators/ilp.py), in ILP_KEYS order.
+ILP_INDICATORS = tuple((key, f"indicators.{key}") for key in ILP_KEYS)
 
 STRATA_LABELS = tuple(
     (key, f"indicators.strata.{key}") for key in ("pratama", "madya", "purnama", "mandiri")
@@ -90,5 +95,55 @@ register(
         "indicators.strata.madya": {"id": "Madya", "en": "Madya (intermediate)"},
         "indicators.strata.purnama": {"id": "Purnama", "en": "Purnama (advanced)"},
         "indicators.strata.mandiri": {"id": "Mandiri", "en": "Mandiri (self-reliant)"},
+    }
+)
+
+_ILP_TEXTS = {
+    "served_balita": ("Balita (0–59 bulan) dilayani", "Children under five served"),
+    "served_usia_sekolah_remaja": (
+        "Usia sekolah dan remaja (5–<18 tahun) dilayani",
+        "School-age children and adolescents (5–<18 years) served",
+    ),
+    "served_dewasa": ("Usia dewasa (18–59 tahun) dilayani", "Adults (18–59 years) served"),
+    "served_lansia": ("Lansia (≥ 60 tahun) dilayani", "Older people (≥ 60 years) served"),
+    "served_ibu_hamil_nifas": (
+        "Ibu hamil dan nifas dilayani",
+        "Pregnant and postpartum women served",
+    ),
+    "idl": (
+        "Imunisasi dasar lengkap (IDL), anak 12–23 bulan",
+        "Complete basic immunisation (IDL), children 12–23 months",
+    ),
+    "ibl": (
+        "Imunisasi baduta lengkap (IBL), anak 24–35 bulan",
+        "Complete under-two immunisation (IBL), children 24–35 months",
+    ),
+    "dpt_dropout": (
+        "Drop-out DPT-HB-Hib 1 ke 3",
+        "Drop-out DPT-HB-Hib 1 to 3",
+    ),
+    "tb_suspect_referred": ("Terduga TBC yang dirujuk", "Presumptive TB cases referred"),
+    "ptm_screening": (
+        "Skrining PTM (tekanan darah/gula darah) usia ≥ 18 tahun, 12 bulan terakhir",
+        "NCD screening (blood pressure/glucose) at 18+ years, last 12 months",
+    ),
+    "skilas": (
+        "Lansia diskrining SKILAS, 12 bulan terakhir",
+        "Older people screened with SKILAS, last 12 months",
+    ),
+    "kf1": ("Ibu nifas mendapat KF1", "Postpartum women with a KF1 visit"),
+    "kf_complete": ("KF lengkap (KF1–KF4)", "Complete postpartum visits (KF1–KF4)"),
+    "nifas_vitamin_a": ("Ibu nifas mendapat vitamin A", "Postpartum women given vitamin A"),
+}
+_ANTIGEN_NAMES = {row["code"]: row["name"] for row in antigens()}
+
+register({f"indicators.{key}": {"id": i, "en": e} for key, (i, e) in _ILP_TEXTS.items()})
+register(
+    {
+        f"indicators.imm_{code}": {
+            "id": f"Cakupan imunisasi {_ANTIGEN_NAMES.get(code, code)}",
+            "en": f"Immunisation coverage, {_ANTIGEN_NAMES.get(code, code)}",
+        }
+        for code in COVERAGE_CODES
     }
 )

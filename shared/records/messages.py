@@ -285,6 +285,78 @@ RULES = {
         "Fasilitas tidak boleh menjadi induk dirinya sendiri.",
         "A facility cannot be its own parent.",
     ),
+    "youth_needs_check": (
+        "Isi paling sedikit satu pemeriksaan: berat badan, tinggi badan, LiLA, Hb, TTD, "
+        "tekanan darah, merokok atau skrining kesehatan jiwa.",
+        "Record at least one check: weight, height, MUAC, haemoglobin, iron tablets, "
+        "blood pressure, smoking or the mental-health screen.",
+    ),
+    "ttd_only_girls": (
+        "Tablet tambah darah (TTD) remaja hanya dicatat untuk remaja putri.",
+        "Adolescent iron tablets (TTD) are recorded for girls only.",
+    ),
+    "youth_age": (
+        "Kunjungan usia sekolah dan remaja hanya untuk umur {low} sampai di bawah {high} tahun "
+        "pada tanggal kunjungan.",
+        "A school-age and adolescent visit is for ages {low} to under {high} years on the "
+        "visit date.",
+    ),
+    "nifas_needs_delivery": (
+        "Tanggal persalinan belum dicatat pada kehamilan ini; catat persalinan dahulu.",
+        "This pregnancy has no delivery date yet; record the delivery first.",
+    ),
+    "nifas_before_delivery": (
+        "Kunjungan nifas tidak boleh sebelum tanggal persalinan ({delivery}).",
+        "A postpartum visit cannot be before the delivery date ({delivery}).",
+    ),
+    "nifas_over": (
+        "Masa nifas sudah lewat: kunjungan nifas paling lambat {days} hari sesudah persalinan "
+        "({delivery}).",
+        "The postpartum period is over: a postpartum visit is at most {days} days after the "
+        "delivery ({delivery}).",
+    ),
+    "fp_method_sex": (
+        "Metode KB {method} tidak sesuai untuk jenis kelamin {sex}.",
+        "The family planning method {method} does not fit the sex {sex}.",
+    ),
+    "fp_start_without_method": (
+        "Tanggal mulai KB hanya diisi bila ada metode KB.",
+        "A start date is only given with a family planning method.",
+    ),
+    "fp_start_after_visit": (
+        "Tanggal mulai KB tidak boleh sesudah tanggal kunjungan ({visit_date}).",
+        "The method's start date cannot be after the visit date ({visit_date}).",
+    ),
+    "wus_needs_female": (
+        "WUS (wanita usia subur) hanya untuk perempuan.",
+        "WUS (woman of reproductive age) applies to women only.",
+    ),
+    "wus_age": (
+        "Perempuan PUS/WUS berumur {low} sampai {high} tahun; umur pada tanggal kunjungan "
+        "{age} tahun.",
+        "A woman of a PUS/WUS is {low} to {high} years old; her age on the visit date is "
+        "{age} years.",
+    ),
+    "tb_cough_once": (
+        "Pilih salah satu saja: batuk kurang dari 2 minggu atau batuk 2 minggu atau lebih.",
+        "Choose one only: cough of less than 2 weeks or cough of 2 weeks or more.",
+    ),
+    "source_pair": (
+        "{field} wajib diisi bila asal rujukan diisi: jenis dan ID kunjungan asal diisi bersama.",
+        "{field} is required when the source is given: the source visit's kind and ID go together.",
+    ),
+    "reason_other_text": (
+        "Uraikan alasan rujukan bila alasannya 'lainnya'.",
+        "Describe the reason when the referral reason is 'other'.",
+    ),
+    "follow_up_before_referral": (
+        "Tanggal tindak lanjut tidak boleh sebelum tanggal rujukan ({start}).",
+        "The follow-up date cannot be before the referral date ({start}).",
+    ),
+    "completed_needs_follow_up": (
+        "Tanggal tindak lanjut wajib diisi bila rujukan sudah selesai.",
+        "The follow-up date is required once the referral is completed.",
+    ),
 }
 
 LABELS = {
@@ -401,8 +473,35 @@ LABELS = {
     "strata": ("Strata posyandu", "Posyandu stratum"),
     "ilp_status": ("Sudah menjalankan ILP", "Runs integrated primary care (ILP)"),
     "active": ("Aktif", "Active"),
+    "ttd_given": ("Dapat tablet tambah darah (TTD)", "Iron-folic acid tablets (TTD) given"),
+    "smoking": ("Merokok", "Smokes"),
+    "mental_health": ("Hasil skrining kesehatan jiwa", "Mental-health screen result"),
+    "vitamin_a_given": ("Vitamin A ibu nifas diberikan", "Postpartum vitamin A given"),
+    "danger_signs": ("Tanda bahaya nifas", "Postpartum danger signs"),
+    "kb_method": ("KB pasca persalinan", "Postpartum family planning"),
+    "method": ("Metode KB", "Family planning method"),
+    "symptoms": ("Gejala dan faktor risiko TBC", "TB symptoms and risk factors"),
+    "referral_date": ("Tanggal rujukan", "Referral date"),
+    "source_kind": ("Jenis kunjungan asal", "Source visit kind"),
+    "source_id": ("ID kunjungan asal", "Source visit ID"),
+    "reason": ("Alasan rujukan", "Reason for referral"),
+    "reason_text": ("Uraian alasan rujukan", "Reason described"),
+    "destination": ("Tujuan rujukan", "Referred to"),
+    "destination_facility_id": ("Fasilitas tujuan", "Destination facility"),
+    "destination_name": ("Nama tempat tujuan", "Name of the destination"),
+    "follow_up_date": ("Tanggal tindak lanjut", "Follow-up date"),
+    "followed_up_by": ("Ditindaklanjuti oleh", "Followed up by"),
+    "antigen": ("Antigen dan dosis", "Antigen and dose"),
+    "given_on": ("Tanggal imunisasi", "Date given"),
+    "given_at": ("Tempat imunisasi", "Place given"),
+    "facility_id": ("Fasilitas pemberi", "Facility that gave it"),
+    "lot_number": ("Nomor batch vaksin", "Vaccine lot number"),
     # Wording a kind needs for itself.
     "pregnancy.status": ("Status kehamilan", "Pregnancy status"),
+    "family_planning.status": ("Status PUS/WUS", "PUS/WUS status"),
+    "referral.status": ("Status rujukan", "Referral status"),
+    "referral.notes": ("Catatan tindak lanjut", "Follow-up notes"),
+    "family_planning.start_date": ("Tanggal mulai metode KB", "Method start date"),
     "lokmin_meeting.kind": ("Jenis lokakarya mini", "Mini-workshop type"),
     "lokmin_meeting.status": ("Status pertemuan", "Meeting status"),
     "lokmin_agreement.sector": ("Sektor penanggung jawab", "Responsible sector"),
@@ -440,6 +539,12 @@ KIND_NAMES = {
     "pregnancy": ("Kehamilan", "Pregnancy"),
     "anc_visit": ("Kunjungan ibu hamil", "Antenatal visit"),
     "adult_visit": ("Kunjungan dewasa dan lansia", "Adult and older-person visit"),
+    "youth_visit": ("Kunjungan usia sekolah dan remaja", "School-age and adolescent visit"),
+    "postpartum_visit": ("Kunjungan nifas (KF)", "Postpartum visit (KF)"),
+    "family_planning": ("Keluarga berencana (KB)", "Family planning"),
+    "tb_screening": ("Skrining TBC", "TB screening"),
+    "immunization": ("Imunisasi", "Immunisation"),
+    "referral": ("Rujukan", "Referral"),
     "posyandu_session": ("Hari buka posyandu", "Posyandu session"),
     "desa_report": ("Laporan desa", "Village report"),
     "lokmin_meeting": ("Lokakarya mini", "Mini-workshop (lokmin)"),
@@ -554,6 +659,109 @@ CHOICES = {
         "madya": ("Madya", "Madya"),
         "purnama": ("Purnama", "Purnama"),
         "mandiri": ("Mandiri", "Mandiri"),
+    },
+    "mental_health": {
+        "normal": ("Normal", "Normal"),
+        "borderline": ("Ambang batas (perlu dipantau)", "Borderline (to be watched)"),
+        "abnormal": ("Abnormal (perlu dirujuk)", "Abnormal (to be referred)"),
+    },
+    "nifas_danger_sign": {
+        "bleeding": ("Perdarahan lewat jalan lahir", "Bleeding from the birth canal"),
+        "foul_discharge": (
+            "Keluar cairan berbau dari jalan lahir",
+            "Foul-smelling discharge from the birth canal",
+        ),
+        "fever": ("Demam lebih dari 2 hari", "Fever for more than 2 days"),
+        "swelling": ("Bengkak di wajah, tangan atau kaki", "Swelling of the face, hands or feet"),
+        "headache_seizure": (
+            "Sakit kepala hebat, pandangan kabur atau kejang",
+            "Severe headache, blurred vision or seizures",
+        ),
+        "breast_problem": (
+            "Payudara bengkak, merah dan sakit",
+            "Breasts swollen, red and painful",
+        ),
+        "depression": (
+            "Ibu sedih, murung atau menangis tanpa sebab",
+            "Mother sad, withdrawn or crying without reason",
+        ),
+    },
+    "fp_status": {
+        "pus": ("PUS (pasangan usia subur)", "PUS (couple of reproductive age)"),
+        "wus": ("WUS (wanita usia subur)", "WUS (woman of reproductive age)"),
+    },
+    "fp_method": {
+        "pil": ("Pil", "Pill"),
+        "suntik": ("Suntik", "Injectable"),
+        "implan": ("Implan (susuk)", "Implant"),
+        "iud": ("IUD (AKDR, spiral)", "IUD"),
+        "kondom": ("Kondom", "Condom"),
+        "mow": ("MOW (tubektomi)", "Female sterilisation (MOW)"),
+        "mop": ("MOP (vasektomi)", "Vasectomy (MOP)"),
+        "mal": ("MAL (metode amenore laktasi)", "Lactational amenorrhoea (MAL)"),
+        "none": ("Tidak ber-KB", "No method"),
+    },
+    "tb_symptom": {
+        "cough_2_weeks": ("Batuk 2 minggu atau lebih", "Cough for 2 weeks or more"),
+        "blood_in_sputum": ("Batuk darah atau dahak bercampur darah", "Coughing up blood"),
+        "cough": ("Batuk kurang dari 2 minggu", "Cough for less than 2 weeks"),
+        "fever": ("Demam lama atau hilang timbul", "Prolonged or recurring fever"),
+        "night_sweats": ("Berkeringat malam tanpa kegiatan", "Night sweats without exertion"),
+        "weight_loss": (
+            "Berat badan turun atau tidak naik, nafsu makan turun",
+            "Weight loss or no gain, poor appetite",
+        ),
+        "shortness_of_breath": ("Sesak napas", "Shortness of breath"),
+        "swollen_glands": (
+            "Benjolan (pembesaran kelenjar) di leher atau ketiak",
+            "Lumps (swollen glands) in the neck or armpit",
+        ),
+        "tb_contact": ("Kontak serumah dengan pasien TBC", "Household contact of a TB patient"),
+    },
+    "referral_source": {
+        "child_visit": ("Kunjungan balita", "Child visit"),
+        "youth_visit": ("Kunjungan usia sekolah dan remaja", "School-age and adolescent visit"),
+        "adult_visit": ("Kunjungan dewasa dan lansia", "Adult and older-person visit"),
+        "anc_visit": ("Kunjungan ibu hamil", "Antenatal visit"),
+        "postpartum_visit": ("Kunjungan nifas", "Postpartum visit"),
+        "tb_screening": ("Skrining TBC", "TB screening"),
+        "immunization": ("Imunisasi", "Immunisation"),
+        "family_planning": ("Keluarga berencana", "Family planning"),
+    },
+    "referral_reason": {
+        "growth": ("Masalah pertumbuhan / gizi", "Growth or nutrition problem"),
+        "pregnancy_risk": ("Risiko tinggi kehamilan", "High-risk pregnancy"),
+        "danger_sign": ("Tanda bahaya ibu atau bayi", "Danger sign (mother or baby)"),
+        "ptm": ("Penyakit tidak menular (tekanan darah, gula darah)", "Non-communicable disease"),
+        "skilas": ("Hasil SKILAS positif", "Positive SKILAS screen"),
+        "tb_suspect": ("Terduga TBC", "Presumptive TB"),
+        "anaemia": ("Anemia", "Anaemia"),
+        "mental_health": ("Kesehatan jiwa", "Mental health"),
+        "immunisation": ("Imunisasi (KIPI atau kejar)", "Immunisation (adverse event or catch-up)"),
+        "other": ("Lainnya", "Other"),
+    },
+    "referral_destination": {
+        "puskesmas": ("Puskesmas", "Puskesmas"),
+        "pustu": ("Puskesmas pembantu (pustu)", "Auxiliary health centre (pustu)"),
+        "rumah_sakit": ("Rumah sakit", "Hospital"),
+        "other": ("Lainnya", "Other"),
+    },
+    "referral_status": {
+        "created": ("Dibuat", "Created"),
+        "referred": ("Dirujuk", "Referred"),
+        "received": ("Diterima di tujuan", "Received"),
+        "completed": ("Selesai", "Completed"),
+        "cancelled": ("Batal", "Cancelled"),
+    },
+    "given_at": {
+        "posyandu": ("Posyandu", "Posyandu"),
+        "puskesmas": ("Puskesmas", "Puskesmas"),
+        "pustu": ("Puskesmas pembantu (pustu)", "Auxiliary health centre (pustu)"),
+        "poskesdes": ("Poskesdes", "Village health post (poskesdes)"),
+        "rumah_sakit": ("Rumah sakit", "Hospital"),
+        "praktik_swasta": ("Praktik bidan/dokter swasta", "Private midwife or doctor"),
+        "sekolah": ("Sekolah (BIAS)", "School (BIAS)"),
+        "other": ("Lainnya", "Other"),
     },
 }
 

@@ -9,7 +9,7 @@ from marshmallow import Schema
 
 from shared import i18n
 
-from . import kia_kinds, kinds, messages  # noqa: F401  (messages registers the labels looked up here)
+from . import ilp_kinds, kia_kinds, kinds, messages  # noqa: F401  (messages: the labels)
 from .fields import FieldInfo, RecordField
 from .review_kinds import PeriodReviewSchema
 
@@ -21,6 +21,12 @@ KINDS = (
     "pregnancy",
     "anc_visit",
     "adult_visit",
+    "youth_visit",
+    "postpartum_visit",
+    "family_planning",
+    "tb_screening",
+    "immunization",
+    "referral",
     "posyandu_session",
     "desa_report",
     "lokmin_meeting",
@@ -37,6 +43,12 @@ _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "pregnancy": kinds.PregnancySchema,
     "anc_visit": kinds.AncVisitSchema,
     "adult_visit": kinds.AdultVisitSchema,
+    "youth_visit": ilp_kinds.YouthVisitSchema,
+    "postpartum_visit": ilp_kinds.PostpartumVisitSchema,
+    "family_planning": ilp_kinds.FamilyPlanningSchema,
+    "tb_screening": ilp_kinds.TbScreeningSchema,
+    "immunization": ilp_kinds.ImmunizationSchema,
+    "referral": ilp_kinds.ReferralSchema,
     "posyandu_session": kinds.PosyanduSessionSchema,
     "desa_report": kinds.DesaReportSchema,
     "lokmin_meeting": kinds.LokminMeetingSchema,
@@ -54,7 +66,7 @@ _SCOPES: dict[str, str | None] = {
     **kia_kinds.SCOPES,
 }
 
-# Computed from shared.growth on both sides; a client may send them, they are dropped unread.
+# Computed by shared/derive.py on both sides; a client may send them, they are dropped unread.
 _DERIVED: dict[str, frozenset[str]] = {
     "child_visit": frozenset(
         {
@@ -77,6 +89,10 @@ _DERIVED: dict[str, frozenset[str]] = {
     ),
     "anc_visit": frozenset({"kek", "gestational_age_weeks"}),
     "adult_visit": frozenset({"bmi", "bmi_category", "hypertension"}),
+    "youth_visit": frozenset({"age_months", "bmi", "baz", "baz_category", "anaemia", "alerts"}),
+    "postpartum_visit": frozenset({"days_after_delivery", "kf"}),
+    "tb_screening": frozenset({"suspect", "referral_needed"}),
+    "immunization": frozenset({"dose", "age_days", "status", "reason"}),
 }
 
 # A list-valued field (facility.wilayah_kerja) references the kind of each of its elements.
@@ -93,6 +109,20 @@ _REFS: dict[str, dict[str, str]] = {
     "pregnancy": {"person_id": "person", "posyandu_id": "facility"},
     "anc_visit": {"pregnancy_id": "pregnancy", "person_id": "person", "posyandu_id": "facility"},
     "adult_visit": {"person_id": "person", "posyandu_id": "facility"},
+    "youth_visit": {"person_id": "person", "posyandu_id": "facility"},
+    "postpartum_visit": {
+        "pregnancy_id": "pregnancy",
+        "person_id": "person",
+        "posyandu_id": "facility",
+    },
+    "family_planning": {"person_id": "person", "posyandu_id": "facility"},
+    "tb_screening": {"person_id": "person", "posyandu_id": "facility"},
+    "immunization": {"person_id": "person", "posyandu_id": "facility", "facility_id": "facility"},
+    "referral": {
+        "person_id": "person",
+        "posyandu_id": "facility",
+        "destination_facility_id": "facility",
+    },
     "posyandu_session": {"posyandu_id": "facility"},
     "desa_report": {"desa_code": "wilayah"},
     "lokmin_meeting": {"kecamatan_code": "wilayah", "puskesmas_id": "facility"},

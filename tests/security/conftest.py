@@ -130,6 +130,7 @@ class Seeded:
     persons: dict[str, str] = field(default_factory=dict)  # scope -> person id
     visits: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, int] = field(default_factory=dict)  # scope -> conflict id
+    ilp: dict[str, dict[str, str]] = field(default_factory=dict)  # scope -> {kind: id}
     meetings: dict[str, str] = field(default_factory=dict)
     agreements: dict[str, str] = field(default_factory=dict)
     devices: dict[str, str] = field(default_factory=dict)  # username -> device id
@@ -186,6 +187,101 @@ def _make_conflict(a: Caller, b: Caller, person_id: str, win: str, lose: str) ->
     assert result["status"] == "conflict", result
 
 
+def ilp_records(child: dict, word: str) -> list[tuple[str, dict]]:
+    """Records of every ILP kind around a child of a posyandu: a mother in nifas, a remaja."""
+    psy, desa = child["posyandu_id"], child["desa_code"]
+    mother = person(psy, desa_code=desa, name=f"Ibu {word}", birth_date="1995-04-02")
+    youth = person(psy, desa_code=desa, name=f"Remaja {word}", birth_date="2012-01-20")
+    base = {"posyandu_id": psy, "notes": f"Catatan {word}"}
+    pregnancy = {
+        **base,
+        "id": new_id(),
+        "person_id": mother["id"],
+        "registered_on": "2026-02-01",
+        "status": "delivered",
+        "delivery_date": "2026-10-01",
+    }
+    screening = {
+        **base,
+        "id": new_id(),
+        "person_id": child["id"],
+        "visit_date": "2026-10-10",
+        "symptoms": ["tb_contact"],
+    }
+    return [
+        ("person", mother),
+        ("person", youth),
+        ("pregnancy", pregnancy),
+        (
+            "postpartum_visit",
+            {
+                **base,
+                "id": new_id(),
+                "pregnancy_id": pregnancy["id"],
+                "person_id": mother["id"],
+                "visit_date": "2026-10-05",
+                "vitamin_a_given": True,
+            },
+        ),
+        (
+            "family_planning",
+            {
+                **base,
+                "id": new_id(),
+                "person_id": mother["id"],
+                "visit_date": "2026-10-05",
+                "status": "pus",
+                "method": "suntik",
+            },
+        ),
+        (
+            "youth_visit",
+            {
+                **base,
+                "id": new_id(),
+                "person_id": youth["id"],
+                "visit_date": "2026-10-07",
+                "hb_g_dl": 11.5,
+                "ttd_given": True,
+            },
+        ),
+        ("tb_screening", screening),
+        (
+            "referral",
+            {
+                **base,
+                "id": new_id(),
+                "person_id": child["id"],
+                "referral_date": "2026-10-10",
+                "source_kind": "tb_screening",
+                "source_id": screening["id"],
+                "reason": "tb_suspect",
+                "destination": "puskesmas",
+            },
+        ),
+        (
+            "immunization",
+            {
+                **base,
+                "id": new_id(),
+                "person_id": child["id"],
+                "antigen": "BCG",
+                "given_on": child["birth_date"],
+            },
+        ),
+    ]
+
+
+def seed_ilp(caller: Caller, child: dict, word: str) -> dict[str, str]:
+    """Push records of every ILP kind (and their mother, remaja and pregnancy) for a child."""
+    ids = {}
+    for kind, fields in ilp_records(child, word):
+        assert caller.push_ok(kind, fields)["status"] == "applied", kind
+        key = kind if kind != "person" else ("mother" if "Ibu" in fields["name"] else "youth")
+        ids[key] = fields["id"]
+    return ids
+
+
 def seed(app, backend: str) -> Seeded:
     """Build the world and push records of every scope through the API."""
     from server.extensions import db
@@ -214,6 +310,7 @@ def seed(app, backend: str) -> Seeded:
         v = child_visit(p, visit_date="2026-10-10")
         assert c[user].push_ok("child_visit", v)["status"] == "applied"
         s.persons[scope], s.visits[scope] = p["id"], v["id"]
+        s.ilp[scope] = seed_ilp(c[user], p, words[0])
     # Conflicts: A on a kader's and the bidan's edits, B on two devices of kader_b1.
     _make_conflict(c["kader_a1"], c["bidan_a"], s.persons["A1"], "Anak Zorbac", "Anak Zorbad")
     second_b1 = Caller(client, "kader_b1", "sec-2")
@@ -382,6 +479,11 @@ def add_hostile(s: Seeded) -> dict:
     ):
         assert c["kader_a1"].push_ok(kind, fields)["status"] == "applied", kind
         stored[kind] = fields["id"]
+    # Every ILP kind, with a hostile name and notes (the pages of issue 15 will show them).
+    child = s.record(s.persons["A1"])[0]
+    for kind, fields in ilp_records(child, XSS[4]):
+        assert c["kader_a1"].push_ok(kind, fields)["status"] == "applied", kind
+        stored.setdefault(kind, fields["id"])
     # A conflict whose two values are hostile (conflict page and its downloads).
     p = person("PSY-A1", name="Anak Konflik")
     c["kader_a1"].push_ok("person", p)

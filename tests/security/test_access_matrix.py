@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import pytest
 
 from testkit import world as world_mod
-from tests.security.conftest import MARKERS, READERS, ROLE_USERS, Seeded, forbidden_markers
+from tests.security.conftest import (
+    MARKERS,
+    READERS,
+    ROLE_USERS,
+    Seeded,
+    forbidden_markers,
+    ilp_records,
+)
 
 REFERENCE_IDS = {w["id"] for w in world_mod.WILAYAH} | {f["id"] for f in world_mod.FACILITIES}
 POSYANDU_OF = {"A1": "PSY-A1", "A2": "PSY-A2", "B1": "PSY-B1"}
@@ -31,7 +38,7 @@ def readable_ids(s: Seeded, username: str | None) -> set[str]:
     ids = set()
     for scope in ("A1", "A2", "B1"):
         if username in READERS[scope]:
-            ids |= {s.persons[scope], s.visits[scope]}
+            ids |= {s.persons[scope], s.visits[scope], *s.ilp[scope].values()}
     for scope in ("LA", "LB"):
         if username in READERS[scope]:
             ids |= {s.meetings[scope], s.agreements[scope]}
@@ -256,6 +263,45 @@ def hijack(scope: str, op: str = "upsert", fields=None):
         )
 
     return make
+
+
+def new_ilp_record_in_b1(kind: str):
+    """A record of an ILP kind in posyandu B1, about B1's persons (made from the seed's shape)."""
+
+    def make(s, user, caller):
+        child = {**s.record(s.persons["B1"])[0], "name": "Anak Zorbxx"}
+        fields = dict(next(f for k, f in ilp_records(child, "Zorbxx") if k == kind))
+        owner = {"postpartum_visit": "mother", "family_planning": "mother", "youth_visit": "youth"}
+        if kind in owner:
+            fields["person_id"] = s.ilp["B1"][owner[kind]]
+        if "pregnancy_id" in fields:
+            fields["pregnancy_id"] = s.ilp["B1"]["pregnancy"]
+        if "source_id" in fields:
+            fields["source_id"] = s.ilp["B1"]["tb_screening"]
+        return caller.mutation(kind, fields)
+
+    return make
+
+
+def hijack_ilp(kind: str, op: str = "upsert"):
+    """An edit (or delete) of B1's record of an ILP kind, moving it to PSY-A1."""
+
+    def make(s, user, caller):
+        record_id = s.ilp["B1"][kind]
+        version = s.record(record_id)[1]
+        fields = {} if op == "delete" else {"notes": "Hijack", "posyandu_id": "PSY-A1"}
+        return caller.mutation(kind, fields, record_id=record_id, op=op, base_version=version)
+
+    return make
+
+
+def ilp_unchanged(kind: str):
+    def check(s: Seeded, user, response):
+        row = s.record(s.ilp["B1"][kind])
+        assert row is not None and row[2] is False and row[0]["posyandu_id"] == "PSY-B1", kind
+        assert "Hijack" not in str(row[0])
+
+    return check
 
 
 def lokmin_meeting_in(kec: str):
@@ -580,6 +626,39 @@ PROBES: list[Probe] = [
         conflict_open("A1"),
     ),
 ]
+
+ILP_KINDS = (
+    "youth_visit",
+    "postpartum_visit",
+    "family_planning",
+    "tb_screening",
+    "immunization",
+    "referral",
+)
+for kind in ILP_KINDS:
+    PROBES += [
+        Probe(
+            *PUSH,
+            f"new-{kind}-other-posyandu",
+            api("POST", "/api/v1/sync/push", json=push_of(new_ilp_record_in_b1(kind))),
+            lambda u: {401} if u is None else {200},
+            never_applied,
+        ),
+        Probe(
+            *PUSH,
+            f"update-{kind}-of-other-posyandu",
+            api("POST", "/api/v1/sync/push", json=push_of(hijack_ilp(kind))),
+            lambda u: {401} if u is None else {200},
+            both(never_applied, ilp_unchanged(kind)),
+        ),
+        Probe(
+            *PUSH,
+            f"delete-{kind}-of-other-posyandu",
+            api("POST", "/api/v1/sync/push", json=push_of(hijack_ilp(kind, "delete"))),
+            lambda u: {401} if u is None else {200},
+            both(never_applied, ilp_unchanged(kind)),
+        ),
+    ]
 
 for parent in ("PKM-B", "611102", "6111022001", "6111"):
     PROBES.append(

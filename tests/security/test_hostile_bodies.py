@@ -23,7 +23,24 @@ POST_ENDPOINTS = [
     "/api/v1/sync/push",
     "/api/v1/sync/fetch",
     "/api/v1/conflicts/1/resolve",
+    "/api/v1/conflicts/1/reopen",
+    "/api/v1/persons/0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f0001/merge",
+    "/api/v1/reviews/PSY-A1/2026-10",
 ]
+# A concrete value for each path parameter of the POST routes.
+PATH_SAMPLES = {
+    "<int:conflict_id>": "1",
+    "<person_id>": "0b6f3c1e-8a4d-4f7e-9c2b-5d1a7e3f0001",
+    "<posyandu_id>": "PSY-A1",
+    "<period>": "2026-10",
+}
+
+
+def concrete(rule: str) -> str:
+    """Return a route with every path parameter replaced by its sample value."""
+    for name, value in PATH_SAMPLES.items():
+        rule = rule.replace(name, value)
+    return rule
 
 
 def headers(s: Seeded, user="kader_a1", lang="id", **extra):
@@ -47,7 +64,7 @@ def assert_indonesian(s: Seeded, send):
 
 def test_post_endpoints_are_the_apis_post_routes(seeded):
     posts = {
-        r.rule.replace("<int:conflict_id>", "1")
+        concrete(r.rule)
         for r in seeded.app.url_map.iter_rules()
         if r.rule.startswith("/api/") and "POST" in r.methods
     }
@@ -204,7 +221,8 @@ def test_malformed_body_is_a_clear_4xx(seeded, path, name):
     )
     if name == "bom" and response.status_code == 200:
         return  # a BOM before JSON is tolerated by some parsers; not an error to refuse it
-    assert_clear_error(response, (400, 401, 404, 413, 415, 422))
+    # 403: a kader may not reopen a conflict, whatever the body (refused before it is read).
+    assert_clear_error(response, (400, 401, 403, 404, 413, 415, 422))
     assert seeded.db_counts() == before
 
 
@@ -295,7 +313,57 @@ def base_records(s: Seeded) -> dict[str, dict]:
             "opened": True,
         },
         "desa_report": {"id": str(uuid.uuid4()), "desa_code": "6111012001", "period": "2026-05"},
+        **ilp_base_records(s),
     }
+
+
+def ilp_base_records(s: Seeded) -> dict[str, dict]:
+    """A valid record of the ANC and ILP kinds in PSY-A1, about the seeded mother, remaja, child."""
+    ilp, pid = s.ilp["A1"], s.persons["A1"]
+    mother = {"person_id": ilp["mother"], "posyandu_id": "PSY-A1"}
+    child = {"person_id": pid, "posyandu_id": "PSY-A1"}
+    return {
+        "anc_visit": {**mother, "pregnancy_id": ilp["pregnancy"], "visit_date": "2026-06-10"},
+        "youth_visit": {
+            "person_id": ilp["youth"],
+            "posyandu_id": "PSY-A1",
+            "visit_date": "2026-10-07",
+            "weight_kg": 40.0,
+        },
+        "postpartum_visit": {
+            **mother,
+            "pregnancy_id": ilp["pregnancy"],
+            "visit_date": "2026-10-05",
+        },
+        "family_planning": {
+            **mother,
+            "visit_date": "2026-10-05",
+            "status": "pus",
+            "method": "suntik",
+        },
+        "tb_screening": {**child, "visit_date": "2026-10-10"},
+        "immunization": {**child, "antigen": "BCG", "given_on": "2025-06-10"},
+        "referral": {
+            **child,
+            "referral_date": "2026-10-10",
+            "reason": "tb_suspect",
+            "destination": "puskesmas",
+        },
+    }
+
+
+def test_base_records_cover_every_kind_a_kader_writes(seeded):
+    """A new kind must join the hostile-value tests below (and be valid as given here)."""
+    from server.scope import LOKMIN_KINDS, PAGE_ONLY_KINDS
+
+    bases = base_records(seeded)
+    writable = set(records.KINDS) - set(records.REFERENCE_KINDS) - PAGE_ONLY_KINDS
+    # Lokmin is a kecamatan's (its own form tests below); a month's review has its own API.
+    assert set(bases) == writable - LOKMIN_KINDS - {"period_review"}
+    caller = seeded.callers["kader_a1"]
+    for kind, base in bases.items():  # valid on the server too, so a refusal below is the value's
+        result = caller.push_ok(kind, {**base, "id": str(uuid.uuid4())})
+        assert result["status"] == "applied", (kind, result)
 
 
 def fields_of(kind: str, types: tuple[str, ...]) -> list[str]:
@@ -476,6 +544,36 @@ def test_fetch_with_too_many_or_huge_ids(seeded):
         assert response.status_code < 500, response.text[:300]
         if response.status_code == 200:
             assert response.json["changes"] == []
+
+
+# -- codes, lists and references ----------------------------------------------------------------
+
+BAD_CODES = {
+    "script": "<script>alert(1)</script>",
+    "huge-int": 10**100,
+    "object": {"code": "BCG"},
+    "list-of-script": ["<script>alert(1)</script>"],
+    "long": "x" * 100_000,
+    "nul": "BCG\x00",
+}
+
+
+@pytest.mark.parametrize("label", sorted(BAD_CODES))
+def test_wrong_codes_in_every_choice_list_and_reference_field(seeded, label):
+    """Every choice (antigens, KB methods, referral statuses...), list (symptoms, danger signs,
+    antigens) and record reference of every kind a kader writes: all refused, nothing written."""
+    caller, bases = seeded.callers["kader_a1"], base_records(seeded)
+    mutations = []
+    for kind, base in bases.items():
+        for name in fields_of(kind, ("choice", "list", "uuid")):
+            if name != "id":
+                value = BAD_CODES[label]
+                mutations.append(
+                    caller.mutation(kind, {**base, "id": str(uuid.uuid4()), name: value})
+                )
+    assert len(mutations) >= 30
+    before = seeded.db_counts()[0]
+    assert_all_rejected(seeded, push_raw(seeded, "kader_a1", mutations), mutations, before)
 
 
 # -- absurd dates -------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from server.extensions import db
 from server.indicators import refresh as aggregates
 from server.indicators import rollup
 from server.models import IndicatorMonth, Record, User
-from shared.indicators import month_indicators
+from shared.indicators import ilp_indicators, month_indicators
 from testkit import factories
 
 OCT, SEP, AUG = "2026-10", "2026-09", "2026-08"
@@ -389,7 +389,12 @@ def test_equal_to_direct_computation_on_demo(app):
                     anc_visits=kinds["anc_visit"],
                     sessions=kinds["posyandu_session"],
                 )
-                values = {k: [r.numerator, r.denominator] for k, r in direct.values.items()}
+                ilp = ilp_indicators(
+                    [(kind, f) for kind, rows in kinds.items() for f in rows], year, month
+                )
+                values = {
+                    k: [r.numerator, r.denominator] for k, r in {**direct.values, **ilp}.items()
+                }
                 if (posyandu_id, period) in stored:
                     assert stored[(posyandu_id, period)] == (values, direct.counts), (
                         posyandu_id,

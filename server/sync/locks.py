@@ -39,6 +39,13 @@ DATE_FIELDS = {
     "anc_visit": "visit_date",
     "adult_visit": "visit_date",
     "posyandu_session": "session_date",
+    # the ILP services of a posyandu day count in their month like the visits
+    "youth_visit": "visit_date",
+    "postpartum_visit": "visit_date",
+    "family_planning": "visit_date",
+    "tb_screening": "visit_date",
+    "immunization": "given_on",
+    "referral": "referral_date",
 }
 LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
 OPEN_AFTER_DEADLINE = ("returned", "reopened")

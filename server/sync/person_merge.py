@@ -22,7 +22,18 @@ from rapidfuzz import fuzz
 from server.models import Record
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
 
-REFERRING_KINDS = ("child_visit", "pregnancy", "anc_visit", "adult_visit")
+REFERRING_KINDS = (
+    "child_visit",
+    "pregnancy",
+    "anc_visit",
+    "adult_visit",
+    "youth_visit",
+    "postpartum_visit",
+    "family_planning",
+    "tb_screening",
+    "immunization",
+    "referral",
+)
 NAME_SIMILARITY = 85  # rapidfuzz token_sort_ratio, 0-100
 BIRTH_DAYS = 7
 MERGE_ROLES = ("puskesmas", "dinas", "admin")

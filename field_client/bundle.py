@@ -107,7 +107,8 @@ def _signing_key(store: Store) -> tuple[str, str]:
 
 
 def build_device_bundle(store: Store) -> tuple[bytes, dict[str, Any]]:
-    """Return the bytes of a bundle of this device's unsent mutations, and its summary.
+    """Return the bytes of a bundle of this device's unsent mutations, and its summary (with
+    ``filename``, a name to offer for the download); the bundle is listed in ``store.bundles()``.
 
     The outbox is left as it is: the mutations leave it only when the server's answer comes.
     """
@@ -137,7 +138,12 @@ def build_device_bundle(store: Store) -> tuple[bytes, dict[str, Any]]:
         "cursor": meta.get("cursor"),
         "mutations": [m.to_wire() for m in pending],
     }
-    return fmt.pack(fmt.DEVICE, payload, hashed), summary
+    data = fmt.pack(fmt.DEVICE, payload, hashed)
+    summary.update(
+        bytes=len(data), filename=fmt.filename(fmt.DEVICE, device_id, summary["created_at"])
+    )
+    store.record_bundle(summary["bundle_id"], "export", summary["created_at"], summary)
+    return data, summary
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -158,8 +164,6 @@ def export_bundle(store: Store, path: str | Path) -> dict[str, Any]:
         _write_private(Path(path), data)
     except OSError as exc:
         raise BundleError("unreadable", reason=exc.strerror or str(exc)) from None
-    summary["bytes"] = len(data)
-    store.record_bundle(summary["bundle_id"], "export", summary["created_at"], summary)
     return summary
 
 

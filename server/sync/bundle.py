@@ -8,8 +8,10 @@ Exporting pages through :func:`server.sync.pull.pull` from the cursor the device
 holds (``device.delivered_cursor``) and adds the answers to its mutations from the mutation log.
 
 The Pokjanal upload page (server/web/) calls :func:`import_device_bundle` with the uploaded bytes
-and :func:`export_device_bundle` for the download; the CLI (``posyandu-server bundle``) does the
-same with files. Both refuse with :class:`BundleRefused`, whose ``message`` is for people.
+(it commits, batch by batch, as pushes do: call it outside any open write) and
+:func:`export_device_bundle` for the download (bytes, and a summary with a ``filename``); the
+CLI (``posyandu-server bundle``) does the same with files. Both refuse with
+:class:`BundleRefused`, whose ``message`` is for people (Indonesian unless ``lang="en"``).
 """
 
 from __future__ import annotations
@@ -312,7 +314,7 @@ def export_device_bundle(
     session, device_id: str, *, lang: str = "id", now: datetime | None = None
 ) -> tuple[bytes, dict]:
     """Return a bundle for a device (its scope's changes since its cursor, the answers to its
-    mutations) and a summary; refuse (BundleRefused) an unknown, revoked or expired device or a
+    mutations) and a summary (with ``filename`` for a download); refuse (BundleRefused) an unknown, revoked or expired device or a
     deactivated user. Nothing is marked delivered: the device's next bundle or pull says what it
     holds, so a bundle lost on the way loses nothing."""
     now = now or utcnow()
@@ -335,5 +337,9 @@ def export_device_bundle(
         "last_seq": device.last_seq,
     }
     summary = {k: payload[k] for k in ("device_id", "username", "reset", "last_seq")}
-    summary.update(changes=len(changes), acks=len(answers))
+    summary.update(
+        changes=len(changes),
+        acks=len(answers),
+        filename=fmt.filename(fmt.SERVER, device.id, payload["created_at"]),
+    )
     return fmt.pack(fmt.SERVER, payload, device.token_hash), summary

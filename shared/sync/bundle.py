@@ -90,6 +90,16 @@ def sign(hashed_token: str, kind: str, text: str) -> str:
     return hmac.new(bundle_key(hashed_token), message, hashlib.sha256).hexdigest()
 
 
+def filename(kind: str, device_id: str, created_at: str) -> str:
+    """Return a file name for a bundle a person can tell apart: who, which way, when.
+
+    ``kiriman-…`` goes from a device to the server, ``jawaban-…`` comes back to the device.
+    """
+    stamp = "".join(ch for ch in created_at[:16] if ch.isdigit())
+    prefix = "kiriman" if kind == DEVICE else "jawaban"
+    return f"{prefix}-{str(device_id)[:8]}-{stamp[:8]}-{stamp[8:12]}.posyandu"
+
+
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 

@@ -84,11 +84,14 @@ def test_round_trip_without_signal(make_device, live_server, tmp_path):
 
     summary = export_bundle(dev.store, tmp_path / "tab1.psb")
     assert (summary["count"], summary["first_seq"], summary["last_seq"]) == (4, 1, 4)
+    assert summary["filename"].startswith("kiriman-") and summary["filename"].endswith(".posyandu")
+    assert summary["bytes"] == (tmp_path / "tab1.psb").stat().st_size
     assert dev.store.outbox_counts()["pending"] == 4  # kept until the server's answer
     report = server_import(live_server, tmp_path / "tab1.psb")
     assert report["mutations"] == 4 and report["applied"] + report["merged"] == 4
     exported = server_export(live_server, dev, tmp_path / "untuk-tab1.psb")
     assert exported["reset"] is False and exported["acks"] == 4
+    assert exported["filename"].startswith("jawaban-")
 
     outcome = import_bundle(dev.store, tmp_path / "untuk-tab1.psb")
     assert (outcome["acked"], outcome["quarantined"], outcome["pending_left"]) == (4, 0, 0)

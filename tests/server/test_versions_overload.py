@@ -236,6 +236,28 @@ def test_client_gives_up_for_now_when_busy_too_long_and_keeps_everything(tmp_pat
         assert slept == []
 
 
+def test_the_http_layer_leaves_retry_after_answers_to_the_agent():
+    from field_client.sync import make_session
+
+    session = make_session()
+    retry = session.get_adapter("http://x").max_retries
+    assert retry.is_retry("POST", 503, has_retry_after=True) is False  # the agent, with jitter
+    assert retry.is_retry("POST", 503, has_retry_after=False) is True  # a proxy's 503: backoff
+    assert retry.is_retry("POST", 502) is True
+    session.close()
+
+
+def test_auto_sync_waits_at_least_retry_after_after_a_busy_refusal():
+    class BusyAgent:
+        def sync(self):
+            raise SyncError("server_busy", details={"retry_after_seconds": 30})
+
+    auto = AutoSync(BusyAgent())
+    before = time.monotonic()
+    assert auto.sync_once() is None
+    assert auto._busy_until - before >= 30
+
+
 def test_busy_delay_is_never_shorter_than_retry_after():
     delays = [busy_delay(4) for _ in range(1000)]
     assert min(delays) >= 4 and max(delays) <= 6 and statistics.pstdev(delays) > 0.1

@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the browser and window tests need (installed only when running as root).
-DEB_PACKAGES := chromium xvfb xauth fonts-dejavu-core \
+# Debian packages the browser and window tests need (installed only when running as root);
+# poppler-utils gives pdftotext, which reads back the PDFs the print tests make.
+DEB_PACKAGES := chromium xvfb xauth fonts-dejavu-core poppler-utils \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 \
 	libxkbcommon-x11-0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libnss3 \
 	libasound2 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libdbus-1-3

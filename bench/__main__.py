@@ -26,8 +26,9 @@ ROOT = BENCH.parent
 OUT = BENCH / "out"
 DOCS = ROOT / "docs"
 # growth: assess() speed; sync: ours vs PouchDB over loopback; client: field client pages and
-# saves; district: kabupaten indicators at 500 posyandu / about a million visits.
-BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql")
+# saves; district: kabupaten indicators at 500 posyandu / about a million visits; fhir: the
+# SATUSEHAT export of a kabupaten-month at the demo's size.
+BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql", "fhir")
 
 
 def machine() -> str:

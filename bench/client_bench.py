@@ -1,4 +1,5 @@
-"""Field client speed: every page, the JSON API reads, saving a visit, and start to first page.
+"""Field client speed: every page (the print pages too), the JSON API reads, saving a visit, and
+start to first page.
 
 A device data folder is filled through the Store API, as a sync would leave it (server changes
 applied page by page, with their derived z-scores, plus a few pending local edits), under a fake
@@ -58,6 +59,43 @@ def _uid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+KINDS = (
+    "person",
+    "pregnancy",
+    "child_visit",
+    "anc_visit",
+    "adult_visit",
+    "posyandu_session",
+    "desa_report",
+)
+
+
+class _Data:
+    """The generated records by kind, with the random source and the day they are made for."""
+
+    def __init__(self, seed: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.out: dict[str, list] = {k: [] for k in KINDS}
+
+    def person(self, age_days: int, sex: str, name: str) -> dict[str, Any]:
+        rng = self.rng
+        fields = {
+            "id": _uid(rng),
+            "posyandu_id": POSYANDU,
+            "name": f"{name} {len(self.out['person'])}",
+            "sex": sex,
+            "birth_date": (self.today - timedelta(days=age_days)).isoformat(),
+            "desa_code": DESA,
+            "has_kia_book": True,
+            "mother_name": f"Ibu {rng.randrange(900)}",
+            "rt": f"{rng.randrange(1, 9):03d}",
+            "rw": "001",
+        }
+        self.out["person"].append(fields)
+        return fields
+
+
 def generate(people: int, visits: int, today: date, seed: int = 11) -> dict[str, list]:
     """Return {kind: [fields]} for one posyandu: balita with monthly weighings, mothers with
     pregnancies and ANC visits, adults and lansia with visits, and a year of opening days.
@@ -65,176 +103,203 @@ def generate(people: int, visits: int, today: date, seed: int = 11) -> dict[str,
     About 70 % of people are balita with monthly weighings (~80 % of the visits), ANC ~4 %,
     and adult visits make up the rest of the exact visit total.
     """
-    rng = random.Random(seed)
-    out: dict[str, list] = {
-        k: []
-        for k in (
-            "person",
-            "child_visit",
-            "pregnancy",
-            "anc_visit",
-            "adult_visit",
-            "posyandu_session",
-            "desa_report",
-        )
-    }
+    data = _Data(seed, today)
+    rng = data.rng
     n_child = int(people * 0.7)
     n_mother = int(people * 0.15)
     n_adult = people - n_child - n_mother
     child_budget, anc_budget = int(visits * 0.85), int(visits * 0.05)
-
-    def person(age_days: int, sex: str, name: str) -> dict[str, Any]:
-        fields = {
-            "id": _uid(rng),
-            "posyandu_id": POSYANDU,
-            "name": f"{name} {len(out['person'])}",
-            "sex": sex,
-            "birth_date": (today - timedelta(days=age_days)).isoformat(),
-            "desa_code": DESA,
-            "has_kia_book": True,
-            "mother_name": f"Ibu {rng.randrange(900)}",
-            "rt": f"{rng.randrange(1, 9):03d}",
-            "rw": "001",
-        }
-        out["person"].append(fields)
-        return fields
-
     children = [
-        person(rng.randrange(20, 59 * 30), rng.choice("MF"), "Anak") for _ in range(n_child)
+        data.person(rng.randrange(20, 59 * 30), rng.choice("MF"), "Anak") for _ in range(n_child)
     ]
     per_child = child_budget / max(n_child, 1)
     for child in children:
-        birth = date.fromisoformat(child["birth_date"])
-        age_months = (today - birth).days // 30
-        count = min(age_months + 1, max(1, round(rng.gauss(per_child, 2))))
-        weight = 3.2 + rng.uniform(-0.3, 0.4)
-        length = 49.5 + rng.uniform(-1, 1)
-        for back in range(count - 1, -1, -1):
-            day = _months_back(today, back)
-            if day < birth:
-                continue
-            months = (day - birth).days / 30.4
-            weight_now = round(
-                weight
-                + (0.7 * months if months < 6 else 4.2 + 0.25 * (months - 6))
-                + rng.uniform(-0.2, 0.2),
-                1,
-            )
-            length_now = round(
-                length
-                + (3 * months if months < 6 else 18 + 1.0 * (months - 6))
-                + rng.uniform(-0.5, 0.5),
-                1,
-            )
-            visit = {
-                "id": _uid(rng),
-                "person_id": child["id"],
-                "posyandu_id": POSYANDU,
-                "visit_date": day.isoformat(),
-                "weight_kg": weight_now,
-                "length_cm": length_now,
-                "position": "lying" if months < 24 else "standing",
-                "vitamin_a": ("blue" if months < 12 else "red")
-                if day.month in (2, 8) and months >= 6
-                else None,
-                "exclusive_breastfeeding": months < 6 or None,
-            }
-            out["child_visit"].append({k: v for k, v in visit.items() if v is not None})
-    mothers = [person(rng.randrange(18 * 365, 40 * 365), "F", "Ibu") for _ in range(n_mother)]
+        _child_visits(data, child, per_child)
+    mothers = [data.person(rng.randrange(18 * 365, 40 * 365), "F", "Ibu") for _ in range(n_mother)]
     pregnant = mothers[: max(1, n_mother * 2 // 3)]
     per_pregnancy = anc_budget / len(pregnant)
     for mother in pregnant:
-        lmp = today - timedelta(days=rng.randrange(60, 260))
-        pregnancy = {
-            "id": _uid(rng),
-            "person_id": mother["id"],
-            "posyandu_id": POSYANDU,
-            "registered_on": (lmp + timedelta(days=50)).isoformat(),
-            "lmp_date": lmp.isoformat(),
-            "gravida": rng.randrange(1, 4),
-            "para": 0,
-            "abortus": 0,
-            "has_kia_book": True,
-            "height_cm": 152.0,
-            "status": "active",
-        }
-        out["pregnancy"].append(pregnancy)
-        for i in range(max(1, round(per_pregnancy))):
-            day = lmp + timedelta(days=56 + 28 * i)
-            if day > today:
-                break
-            out["anc_visit"].append(
-                {
-                    "id": _uid(rng),
-                    "pregnancy_id": pregnancy["id"],
-                    "person_id": mother["id"],
-                    "posyandu_id": POSYANDU,
-                    "visit_date": day.isoformat(),
-                    "weight_kg": round(50 + i * 1.2, 1),
-                    "muac_cm": round(rng.uniform(21.5, 27.0), 1),
-                    "systolic_bp": rng.randrange(100, 145),
-                    "diastolic_bp": rng.randrange(60, 95),
-                    "iron_tablets": 30,
-                    "hb_g_dl": round(rng.uniform(9.5, 13.0), 1),
-                }
-            )
+        _pregnancy(data, mother, per_pregnancy)
     adults = [
-        person(rng.randrange(20 * 365, 80 * 365), rng.choice("MF"), "Warga") for _ in range(n_adult)
+        data.person(rng.randrange(20 * 365, 80 * 365), rng.choice("MF"), "Warga")
+        for _ in range(n_adult)
     ]
     # adults take whatever the balita and mothers left of the visit total (the total is exact)
+    out = data.out
     adult_budget = visits - len(out["child_visit"]) - len(out["anc_visit"])
     for i, adult in enumerate(adults):
         for back in range(adult_budget // n_adult + (i < adult_budget % n_adult)):
-            out["adult_visit"].append(
-                {
-                    "id": _uid(rng),
-                    "person_id": adult["id"],
-                    "posyandu_id": POSYANDU,
-                    "visit_date": _months_back(today, back).isoformat(),
-                    "weight_kg": round(rng.uniform(45, 80), 1),
-                    "height_cm": round(rng.uniform(145, 172), 1),
-                    "waist_cm": round(rng.uniform(65, 100), 1),
-                    "systolic_bp": rng.randrange(100, 170),
-                    "diastolic_bp": rng.randrange(60, 100),
-                    "blood_glucose_mg_dl": rng.randrange(80, 220),
-                }
-            )
-    for back in range(12):
-        day = _months_back(today, back).replace(day=10)
-        if day <= today:
-            out["posyandu_session"].append(
-                {
-                    "id": _uid(rng),
-                    "posyandu_id": POSYANDU,
-                    "session_date": day.isoformat(),
-                    "opened": True,
-                    "kader_registered": 5,
-                    "kader_present": 4,
-                    "nakes_present": 1,
-                }
-            )
-            out["desa_report"].append(
-                {
-                    "id": _uid(rng),
-                    "desa_code": DESA,
-                    "period": f"{day.year:04d}-{day.month:02d}",
-                    "births_live": rng.randrange(0, 5),
-                    "deaths_infant": rng.randrange(0, 2),
-                    "odf_status": "belum",
-                }
-            )
+            _adult_visit(data, adult, back)
+    _opening_days(data)
     return out
+
+
+def _child_visits(data: _Data, child: dict[str, Any], per_child: float) -> None:
+    """Monthly weighings of one child, along a plausible growth curve."""
+    rng, today = data.rng, data.today
+    birth = date.fromisoformat(child["birth_date"])
+    age_months = (today - birth).days // 30
+    count = min(age_months + 1, max(1, round(rng.gauss(per_child, 2))))
+    weight = 3.2 + rng.uniform(-0.3, 0.4)
+    length = 49.5 + rng.uniform(-1, 1)
+    for back in range(count - 1, -1, -1):
+        day = _months_back(today, back)
+        if day < birth:
+            continue
+        months = (day - birth).days / 30.4
+        weight_now = round(
+            weight
+            + (0.7 * months if months < 6 else 4.2 + 0.25 * (months - 6))
+            + rng.uniform(-0.2, 0.2),
+            1,
+        )
+        length_now = round(
+            length
+            + (3 * months if months < 6 else 18 + 1.0 * (months - 6))
+            + rng.uniform(-0.5, 0.5),
+            1,
+        )
+        visit = {
+            "id": _uid(rng),
+            "person_id": child["id"],
+            "posyandu_id": POSYANDU,
+            "visit_date": day.isoformat(),
+            "weight_kg": weight_now,
+            "length_cm": length_now,
+            "position": "lying" if months < 24 else "standing",
+            "vitamin_a": ("blue" if months < 12 else "red")
+            if day.month in (2, 8) and months >= 6
+            else None,
+            "exclusive_breastfeeding": months < 6 or None,
+        }
+        data.out["child_visit"].append({k: v for k, v in visit.items() if v is not None})
+
+
+def _pregnancy(data: _Data, mother: dict[str, Any], per_pregnancy: float) -> None:
+    """One active pregnancy with its four-weekly ANC visits up to today."""
+    rng, today = data.rng, data.today
+    lmp = today - timedelta(days=rng.randrange(60, 260))
+    pregnancy = {
+        "id": _uid(rng),
+        "person_id": mother["id"],
+        "posyandu_id": POSYANDU,
+        "registered_on": (lmp + timedelta(days=50)).isoformat(),
+        "lmp_date": lmp.isoformat(),
+        "gravida": rng.randrange(1, 4),
+        "para": 0,
+        "abortus": 0,
+        "has_kia_book": True,
+        "height_cm": 152.0,
+        "status": "active",
+    }
+    data.out["pregnancy"].append(pregnancy)
+    for i in range(max(1, round(per_pregnancy))):
+        day = lmp + timedelta(days=56 + 28 * i)
+        if day > today:
+            break
+        data.out["anc_visit"].append(
+            {
+                "id": _uid(rng),
+                "pregnancy_id": pregnancy["id"],
+                "person_id": mother["id"],
+                "posyandu_id": POSYANDU,
+                "visit_date": day.isoformat(),
+                "weight_kg": round(50 + i * 1.2, 1),
+                "muac_cm": round(rng.uniform(21.5, 27.0), 1),
+                "systolic_bp": rng.randrange(100, 145),
+                "diastolic_bp": rng.randrange(60, 95),
+                "iron_tablets": 30,
+                "hb_g_dl": round(rng.uniform(9.5, 13.0), 1),
+            }
+        )
+
+
+def _adult_visit(data: _Data, adult: dict[str, Any], back: int) -> None:
+    rng = data.rng
+    data.out["adult_visit"].append(
+        {
+            "id": _uid(rng),
+            "person_id": adult["id"],
+            "posyandu_id": POSYANDU,
+            "visit_date": _months_back(data.today, back).isoformat(),
+            "weight_kg": round(rng.uniform(45, 80), 1),
+            "height_cm": round(rng.uniform(145, 172), 1),
+            "waist_cm": round(rng.uniform(65, 100), 1),
+            "systolic_bp": rng.randrange(100, 170),
+            "diastolic_bp": rng.randrange(60, 100),
+            "blood_glucose_mg_dl": rng.randrange(80, 220),
+        }
+    )
+
+
+def _opening_days(data: _Data) -> None:
+    """A year of opening days and of desa reports (a report's live births are at least the
+    newborns of that month registered on the device, as the desa report form requires)."""
+    rng = data.rng
+    born: dict[str, int] = {}
+    for person in data.out["person"]:
+        month = person["birth_date"][:7]
+        born[month] = born.get(month, 0) + 1
+    for back in range(12):
+        day = _months_back(data.today, back).replace(day=10)
+        if day > data.today:
+            continue
+        data.out["posyandu_session"].append(
+            {
+                "id": _uid(rng),
+                "posyandu_id": POSYANDU,
+                "session_date": day.isoformat(),
+                "opened": True,
+                "kader_registered": 5,
+                "kader_present": 4,
+                "nakes_present": 1,
+            }
+        )
+        data.out["desa_report"].append(
+            {
+                "id": _uid(rng),
+                "desa_code": DESA,
+                "period": f"{day.year:04d}-{day.month:02d}",
+                "births_live": max(rng.randrange(0, 5), born.get(f"{day:%Y-%m}", 0)),
+                "deaths_infant": rng.randrange(0, 2),
+                "odf_status": "belum",
+            }
+        )
 
 
 def fill_device(data_dir: Path, people: int, visits: int, today: date) -> dict[str, Any]:
     """Write the data into a new device store as pulled server pages, sign the device in with a
     fake user and PIN, and leave a few pending local edits. Return what was written."""
     from field_client import security
-    from field_client.service import RecordService
-    from field_client.store import Change, Store
+    from field_client.store import Store
 
     data = generate(people, visits, today)
     store = Store.open(data_dir)
+    written = _apply_as_pulled(store, data, today)
+    store.set_meta(
+        server_url=f"http://127.0.0.1:{free_port()}",
+        token="bench-device-token",
+        device_id="bench-device",
+        username="bench.kader",
+        user={"username": "bench.kader", "name": "Kader Bench", "role": "kader"},
+        scope={"posyandu": [POSYANDU], "desa": [DESA]},
+        cursor="bench",
+        last_sync_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    security.set_pin(store, PIN)
+    # a morning's unsent work: local edits waiting in the outbox
+    for fields in data["person"][: max(10, people // 20)]:
+        store.save("person", fields["id"], {**fields, "phone": "081234567890"})
+    store.close()
+    return written
+
+
+def _apply_as_pulled(store: Any, data: dict[str, list], today: date) -> dict[str, int]:
+    """Apply the records as pulled pages of 500 (one transaction each), derived as the service
+    derives them; return how many of each kind."""
+    from field_client.service import RecordService
+    from field_client.store import Change
+
     service = RecordService(store, today=today)
     # Child visits are derived against the child's earlier weighings held in memory (the real
     # service reads them from the store, one query per visit: too slow to seed 17,000 visits).
@@ -253,46 +318,18 @@ def fill_device(data_dir: Path, people: int, visits: int, today: date) -> dict[s
 
     written: dict[str, int] = {}
     version = 0
-    for kind in (
-        "person",
-        "pregnancy",
-        "child_visit",
-        "anc_visit",
-        "adult_visit",
-        "posyandu_session",
-        "desa_report",
-    ):
+    for kind in KINDS:
         rows = sorted(data[kind], key=lambda f: (f.get("person_id", ""), f.get("visit_date", "")))
-        for start in range(0, len(rows), 500):  # pulled pages of 500, one transaction each
+        for start in range(0, len(rows), 500):
             changes = []
             for fields in rows[start : start + 500]:
                 version += 1
+                own = {k: v for k, v in fields.items() if k != "id"}
                 changes.append(
-                    Change(
-                        id=fields["id"],
-                        kind=kind,
-                        version=version,
-                        deleted=False,
-                        fields={k: v for k, v in fields.items() if k != "id"},
-                    )
+                    Change(id=fields["id"], kind=kind, version=version, deleted=False, fields=own)
                 )
             store.apply_changes(changes, derive=derive)
         written[kind] = len(rows)
-    store.set_meta(
-        server_url=f"http://127.0.0.1:{free_port()}",
-        token="bench-device-token",
-        device_id="bench-device",
-        username="bench.kader",
-        user={"username": "bench.kader", "name": "Kader Bench", "role": "kader"},
-        scope={"posyandu": [POSYANDU], "desa": [DESA]},
-        cursor="bench",
-        last_sync_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    )
-    security.set_pin(store, PIN)
-    # a morning's unsent work: local edits waiting in the outbox
-    for fields in data["person"][: max(10, people // 20)]:
-        store.save("person", fields["id"], {**fields, "phone": "081234567890"})
-    store.close()
     return written
 
 
@@ -367,6 +404,91 @@ def _targets(data_dir: Path, today: date) -> dict[str, Any]:
     }
 
 
+def page_paths(targets: dict[str, Any], today: date) -> dict[str, str]:
+    """Return the pages timed, by name: every page of the kader's day, the print pages too."""
+    child, pregnancy, adult = targets["child"], targets["pregnancy"], targets["adult"]
+    month = f"{today.year:04d}-{today.month:02d}"
+    return {
+        "beranda": "/",
+        "registrasi": "/registrasi",
+        "registrasi_search": "/registrasi?q=anak%201",
+        "registrasi_baru": "/registrasi/baru",
+        "child_detail": f"/balita/{child}",
+        "kunjungan_form": f"/balita/{child}/kunjungan",
+        "kartu_anak_cetak": f"/balita/{child}/cetak",
+        "ibu_hamil": f"/kehamilan/{pregnancy}",
+        "dewasa_person": f"/orang/{adult}",
+        "dewasa_visit_form": f"/dewasa/{adult}/kunjungan",
+        "hari_buka": "/hari-buka",
+        "laporan_bulanan": "/laporan-bulanan",
+        "laporan_bulanan_cetak": f"/laporan-bulanan/{month}/cetak",
+        "laporan_desa": "/laporan-desa",
+        "sinkronisasi": "/sinkronisasi",
+    }
+
+
+def api_paths(targets: dict[str, Any], today: date) -> dict[str, str]:
+    """Return the JSON API reads timed, by name."""
+    child, pregnancy = targets["child"], targets["pregnancy"]
+    month = f"{today.year:04d}-{today.month:02d}-01"
+    return {
+        "persons_all": "/api/records/person",
+        "persons_search": "/api/records/person?q=anak%2012",
+        "child_visits_of_child": f"/api/records/child_visit?person_id={child}",
+        "child_visits_this_month": f"/api/records/child_visit?from={month}",
+        "child_visits_first_5000": "/api/records/child_visit",
+        "anc_visits_of_pregnancy": f"/api/records/anc_visit?pregnancy_id={pregnancy}",
+        "one_person": f"/api/records/person/{child}",
+        "duplicates": "/api/persons/duplicates?name=Anak%2012&birth_date=2024-01-01"
+        "&mother_name=Ibu%201",
+        "sync_status": "/api/sync/status",
+        "sync_outbox": "/api/sync/outbox",
+        "kinds": "/api/kinds",
+    }
+
+
+def _time_reads(session, base: str, group: str, paths: dict[str, str], repeat: int) -> dict:
+    results = {}
+    for name, path in paths.items():
+        _timed(session, "GET", base + path)  # warm-up (templates, caches)
+        figures = _figures([_timed(session, "GET", base + path) for _ in range(repeat)])
+        results[f"{group}_{name}_median_ms"] = figures["median_ms"]
+        results[f"{group}_{name}_max_ms"] = figures["max_ms"]
+    return results
+
+
+def _time_writes(session, base: str, targets: dict[str, Any], today: date, repeat: int, saves: int):
+    """Time the growth preview, then saving a visit for ``saves`` children (the first warms up)."""
+    preview = {
+        "person_id": targets["child"],
+        "visit_date": today.isoformat(),
+        "weight_kg": 11.2,
+        "length_cm": 84.0,
+        "position": "standing",
+    }
+    url = base + "/api/growth/preview"
+    _timed(session, "POST", url, json=preview)
+    figures = _figures([_timed(session, "POST", url, json=preview) for _ in range(repeat)])
+    results = {
+        "api_growth_preview_median_ms": figures["median_ms"],
+        "api_growth_preview_max_ms": figures["max_ms"],
+    }
+    save_times = []
+    for person in targets["children"][: saves + 1]:
+        visit = {
+            "person_id": person["id"],
+            "visit_date": today.isoformat(),
+            "weight_kg": 9.5,
+            "_confirm": True,
+        }
+        save_times.append(_timed(session, "POST", base + "/api/records/child_visit", json=visit))
+    figures = _figures(save_times[1:])
+    results["save_child_visit_median_ms"] = figures["median_ms"]
+    results["save_child_visit_p95_ms"] = figures["p95_ms"]
+    results["save_child_visit_max_ms"] = figures["max_ms"]
+    return results
+
+
 def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[str, Any]:
     """Serve the app with werkzeug on 127.0.0.1 and time pages, API reads and visit saves."""
     from field_client.app import create_app
@@ -382,76 +504,10 @@ def measure_app(data_dir: Path, today: date, repeat: int, saves: int) -> dict[st
     base = f"http://127.0.0.1:{server.server_port}"
     session = requests.Session()
     session.headers["X-Launch-Token"] = token
-    child, pregnancy, adult = targets["child"], targets["pregnancy"], targets["adult"]
-    pages = {
-        "beranda": "/",
-        "registrasi": "/registrasi",
-        "registrasi_search": "/registrasi?q=anak%201",
-        "child_detail": f"/balita/{child}",
-        "kunjungan_form": f"/balita/{child}/kunjungan",
-        "ibu_hamil": f"/kehamilan/{pregnancy}",
-        "dewasa_person": f"/orang/{adult}",
-        "dewasa_visit_form": f"/dewasa/{adult}/kunjungan",
-        "hari_buka": "/hari-buka",
-        "laporan_bulanan": "/laporan-bulanan",
-        "laporan_desa": "/laporan-desa",
-        "sinkronisasi": "/sinkronisasi",
-    }
-    month = f"{today.year:04d}-{today.month:02d}-01"
-    api = {
-        "persons_all": "/api/records/person",
-        "persons_search": "/api/records/person?q=anak%2012",
-        "child_visits_of_child": f"/api/records/child_visit?person_id={child}",
-        "child_visits_this_month": f"/api/records/child_visit?from={month}",
-        "child_visits_first_5000": "/api/records/child_visit",
-        "anc_visits_of_pregnancy": f"/api/records/anc_visit?pregnancy_id={pregnancy}",
-        "one_person": f"/api/records/person/{child}",
-        "duplicates": "/api/persons/duplicates?name=Anak%2012&birth_date=2024-01-01"
-        "&mother_name=Ibu%201",
-        "sync_status": "/api/sync/status",
-        "sync_outbox": "/api/sync/outbox",
-        "kinds": "/api/kinds",
-    }
-    results: dict[str, Any] = {}
     try:
-        for group, paths in (("page", pages), ("api", api)):
-            for name, path in paths.items():
-                _timed(session, "GET", base + path)  # warm-up (templates, caches)
-                times = [_timed(session, "GET", base + path) for _ in range(repeat)]
-                figures = _figures(times)
-                results[f"{group}_{name}_median_ms"] = figures["median_ms"]
-                results[f"{group}_{name}_max_ms"] = figures["max_ms"]
-        preview = {
-            "person_id": child,
-            "visit_date": today.isoformat(),
-            "weight_kg": 11.2,
-            "length_cm": 84.0,
-            "position": "standing",
-        }
-        _timed(session, "POST", base + "/api/growth/preview", json=preview)
-        figures = _figures(
-            [
-                _timed(session, "POST", base + "/api/growth/preview", json=preview)
-                for _ in range(repeat)
-            ]
-        )
-        results["api_growth_preview_median_ms"] = figures["median_ms"]
-        results["api_growth_preview_max_ms"] = figures["max_ms"]
-        save_times = []
-        for person in targets["children"][: saves + 1]:
-            visit = {
-                "person_id": person["id"],
-                "visit_date": today.isoformat(),
-                "weight_kg": 9.5,
-                "_confirm": True,
-            }
-            save_times.append(
-                _timed(session, "POST", base + "/api/records/child_visit", json=visit)
-            )
-        figures = _figures(save_times[1:])  # the first save warms the code path
-        results["save_child_visit_median_ms"] = figures["median_ms"]
-        results["save_child_visit_p95_ms"] = figures["p95_ms"]
-        results["save_child_visit_max_ms"] = figures["max_ms"]
+        results = _time_reads(session, base, "page", page_paths(targets, today), repeat)
+        results.update(_time_reads(session, base, "api", api_paths(targets, today), repeat))
+        results.update(_time_writes(session, base, targets, today, repeat, saves))
     finally:
         session.close()
         server.shutdown()
@@ -476,68 +532,70 @@ def _client_command() -> list[str]:
 def measure_start(data_dir: Path, runs: int) -> dict[str, Any]:
     """Spawn ``posyandu-client --browser --no-open`` and time until its first page answers 200
     (the launch URL it prints, which leads to the PIN unlock page); then stop it."""
-    times = []
-    for _ in range(runs):
-        port = free_port()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [
-                *_client_command(),
-                "--browser",
-                "--no-open",
-                "--data-dir",
-                str(data_dir),
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        watchdog = threading.Timer(60, process.kill)  # never hang the bench on a stuck client
-        watchdog.start()
-        try:
-            url = None
-            lines = []
-            deadline = started + 30
-            while url is None and time.perf_counter() < deadline:
-                line = process.stdout.readline()
-                if not line:
-                    break
-                lines.append(line)
-                found = re.search(r"http://127\.0\.0\.1:\d+/\?launch=\S+", line)
-                url = found.group(0) if found else None
-            if url is None:
-                raise AssertionError("posyandu-client printed no launch URL: " + "".join(lines))
-            with requests.Session() as session:
-                while True:
-                    try:
-                        response = session.get(url, timeout=5)
-                    except requests.ConnectionError:
-                        if time.perf_counter() > deadline:
-                            raise
-                        time.sleep(0.01)
-                        continue
-                    break
-                if response.status_code != 200:
-                    raise AssertionError(f"first page answered {response.status_code}")
-            times.append(time.perf_counter() - started)
-        finally:
-            watchdog.cancel()
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stdout.close()
+    times = [_start_once(data_dir) for _ in range(runs)]
     return {
         "start_to_first_page_median_s": round(statistics.median(times), 2),
         "start_to_first_page_max_s": round(max(times), 2),
     }
+
+
+def _start_once(data_dir: Path) -> float:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [*_client_command(), "--browser", "--no-open", "--data-dir", str(data_dir)]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, "--port", str(free_port())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    watchdog = threading.Timer(60, process.kill)  # never hang the bench on a stuck client
+    watchdog.start()
+    try:
+        deadline = started + 30
+        _first_page(_launch_url(process, deadline), deadline)
+        return time.perf_counter() - started
+    finally:
+        watchdog.cancel()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def _launch_url(process: subprocess.Popen, deadline: float) -> str:
+    """Return the launch URL the client prints."""
+    lines = []
+    while time.perf_counter() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?launch=\S+", line)
+        if found:
+            return found.group(0)
+    raise AssertionError("posyandu-client printed no launch URL: " + "".join(lines))
+
+
+def _first_page(url: str, deadline: float) -> None:
+    """Wait until the launch URL answers, and check it answers 200."""
+    with requests.Session() as session:
+        while True:
+            try:
+                response = session.get(url, timeout=5)
+            except requests.ConnectionError:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.01)
+                continue
+            break
+        if response.status_code != 200:
+            raise AssertionError(f"first page answered {response.status_code}")
 
 
 def run(quick: bool = False) -> dict[str, Any]:

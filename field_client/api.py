@@ -13,7 +13,15 @@ from flask import Blueprint, current_app, g, jsonify, request
 from shared import records as shared_records
 from shared.i18n import t
 
-from .service import Invalid, ReadOnlyKind, RecordService, UnknownKind, check_kind
+from .formats import format_instant
+from .service import (
+    Invalid,
+    PossibleDuplicate,
+    ReadOnlyKind,
+    RecordService,
+    UnknownKind,
+    check_kind,
+)
 from .store import RecordNotFound, StoreError
 from .sync import SyncError
 
@@ -54,11 +62,22 @@ def body() -> dict[str, Any]:
     return data
 
 
+# A value the child's own history contradicts can be saved once re-measured: a conflict with
+# what is stored (409), not malformed input (422).
+INVALID_STATUS = {"bad_request": 400, "needs_remeasure": 409}
+
+
 @bp.errorhandler(Invalid)
 def _invalid(exc: Invalid):
-    if exc.code == "bad_request":
-        return error("bad_request", 400, exc.errors)
-    return error(exc.code, 422, exc.errors)
+    return error(exc.code, INVALID_STATUS.get(exc.code, 422), exc.errors)
+
+
+@bp.errorhandler(PossibleDuplicate)
+def _possible_duplicate(exc: PossibleDuplicate):
+    response, status = error("possible_duplicate", 409)
+    payload = response.get_json()
+    payload["error"]["candidates"] = exc.candidates
+    return jsonify(payload), status
 
 
 @bp.errorhandler(UnknownKind)
@@ -79,8 +98,13 @@ def _store_error(exc: StoreError):
 
 
 def confirmed(data: dict[str, Any]) -> bool:
-    """Tell whether the kader confirmed an implausible measurement (``_confirm`` in the body)."""
+    """Tell whether the kader confirmed re-measuring an implausible value (``_confirm``)."""
     return data.get("_confirm") is True or request.args.get("confirm") in ("1", "true")
+
+
+def different_person(data: dict[str, Any]) -> bool:
+    """Tell whether the kader chose "Orang yang berbeda, tetap simpan" (``_different_person``)."""
+    return data.get("_different_person") is True
 
 
 @bp.get("/records/<kind>")
@@ -110,7 +134,10 @@ def create_record(kind: str):
     """Create a record (validated; saved together with its outbox mutation)."""
     check_kind(kind, write=True)
     data = body()
-    record = service().create(kind, data, confirm=confirmed(data))
+    records = service()
+    if kind == "person" and not different_person(data):
+        records.check_new_person(data)  # 409 with the candidates: the kader must choose
+    record = records.create(kind, data, confirm=confirmed(data))
     return jsonify(record.to_dict()), 201
 
 
@@ -141,6 +168,20 @@ def delete_record(kind: str, record_id: str):
     return "", 204
 
 
+@bp.post("/records/<kind>/<record_id>/restore")
+def restore_record(kind: str, record_id: str):
+    """Undo a delete ("Urungkan"): the record comes back with all its fields (synced)."""
+    check_kind(kind, write=True)
+    record = service().restore(kind, record_id)
+    return jsonify(record.to_dict())
+
+
+@bp.get("/flags")
+def flags():
+    """List the values kaders confirmed after re-measuring (local flags on visits)."""
+    return jsonify({"flags": ctx().store.flags()})
+
+
 @bp.post("/records/<kind>/derive")
 def derive_record(kind: str):
     """Return the derived values of unsaved inputs (IMT, KEK...) without saving them."""
@@ -151,9 +192,9 @@ def derive_record(kind: str):
 
 @bp.get("/persons/duplicates")
 def person_duplicates():
-    """List people who are likely the one being registered (same NIK, or name+birth+mother)."""
-    found = service().find_duplicates(request.args.to_dict())
-    return jsonify({"records": [r.to_dict() for r in found], "count": len(found)})
+    """List people who are likely the one being registered (NIK, similar name, birth, mother)."""
+    found = service().duplicate_candidates(request.args.to_dict())
+    return jsonify({"candidates": found, "count": len(found)})
 
 
 @bp.post("/growth/preview")
@@ -171,17 +212,34 @@ def kinds():
     return jsonify({kind: kind_form(kind, lang) for kind in shared_records.KINDS})
 
 
+@bp.get("/desa-report/facts")
+def desa_report_facts():
+    """Count a desa's births and deaths in a month from this device's records (``desa_code``,
+    ``period``): what a new desa report starts from."""
+    from .desa_report import month_facts
+
+    args = request.args
+    return jsonify(month_facts(ctx().store, args.get("desa_code"), args.get("period")))
+
+
 @bp.post("/sync")
 def start_sync():
     """Start a sync in the background (the "Kirim sekarang" button)."""
     started = ctx().start_sync()
-    return jsonify({"started": started, **ctx().agent.status()}), 202
+    return jsonify({"started": started, **sync_state()}), 202
+
+
+def sync_state() -> dict[str, Any]:
+    """Return the agent's status plus the last sync written in the device's local time."""
+    status = ctx().agent.status()
+    text = format_instant(status.get("last_sync_at"), ctx().store, g.get("lang", "id"))
+    return {**status, "last_sync_text": text}
 
 
 @bp.get("/sync/status")
 def sync_status():
     """Return pending, quarantined, last sync, last error, progress and clock offset."""
-    return jsonify(ctx().agent.status())
+    return jsonify(sync_state())
 
 
 @bp.get("/sync/outbox")
@@ -205,6 +263,34 @@ def discard(seq: int):
     """Give up a rejected mutation; the server's version comes back at the next sync."""
     ctx().store.discard_quarantined(seq)
     return jsonify({"discarded": seq})
+
+
+@bp.post("/sync/conflicts/<conflict_id>/resolve")
+def resolve_conflict(conflict_id: str):
+    """Decide a conflict on the server (a reviewer, online): keep one value (``choice``)."""
+    choice = body().get("choice")
+    if choice not in ("winner", "loser"):
+        raise Invalid({"choice": [t("client.error.conflict_choice", g.get("lang", "id"))]})
+    return _review(conflict_id, lambda agent, cid: agent.resolve_conflict(cid, choice))
+
+
+@bp.post("/sync/conflicts/<conflict_id>/reopen")
+def reopen_conflict(conflict_id: str):
+    """Reopen a decided conflict on the server (a reviewer, online)."""
+    body()
+    return _review(conflict_id, lambda agent, cid: agent.reopen_conflict(cid))
+
+
+def _review(conflict_id: str, act):
+    """Run a reviewer's action on the server, then sync so the value in use comes here too."""
+    if not conflict_id.isdigit() or len(conflict_id) > 12:
+        return error("not_found", 404)  # a notice from a push answer: the server has not listed it
+    answer = act(ctx().agent, conflict_id)
+    try:
+        ctx().agent.sync()  # a short pull: the page then shows the record as it now stands
+    except SyncError:
+        ctx().start_sync()  # another sync is running (it will pull it), or the link dropped
+    return jsonify(answer)
 
 
 @bp.errorhandler(SyncError)

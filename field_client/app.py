@@ -7,6 +7,7 @@ socket itself: the CLI and the launcher serve it on 127.0.0.1 only.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import sqlite3
 import threading
@@ -88,11 +89,14 @@ def create_app(
     auto_sync: bool = False,
     sync_interval: float = 120.0,
     agent: SyncAgent | None = None,
+    default_server_url: str | None = None,
 ) -> Flask:
     """Build the local app over the store in ``data_dir``.
 
     ``launch_token`` is the per-launch secret every request must carry (header or cookie);
     a random one is made when not given (read it from ``app.config["LAUNCH_TOKEN"]``).
+    ``default_server_url`` (else ``POSYANDU_SERVER_URL``) fills the sign-in form's server
+    address on a device that has none yet (``make run`` knows it).
     """
     app = Flask(__name__)
     app.config.update(
@@ -105,6 +109,7 @@ def create_app(
         TODAY=None,
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # a record is a few kB; refuse floods (413)
+        DEFAULT_SERVER_URL=default_server_url or os.environ.get("POSYANDU_SERVER_URL") or "",
     )
     if test_config:
         app.config.update(test_config)
@@ -177,11 +182,12 @@ def _stored_language(app: Flask) -> str | None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the JSON API, the sign-in/PIN pages and the kader's pages."""
-    from . import api, auth, pages
+    from . import api, auth, pages, printing
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(printing.bp)
     app.register_blueprint(recovery.bp)
 
 

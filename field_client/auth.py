@@ -75,7 +75,7 @@ def _setup_refused(store):
 def _setup_form(store) -> dict[str, str]:
     reauth = security.signin_required(store)
     form = {
-        "server_url": store.get_meta("server_url") or "",
+        "server_url": store.get_meta("server_url") or current_app.config["DEFAULT_SERVER_URL"],
         "username": (store.get_meta("username") or "") if reauth else "",
         "device_name": store.get_meta("device_name") or platform.node() or "posyandu",
     }

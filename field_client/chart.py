@@ -9,6 +9,8 @@ from html import escape
 from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
 
+from .formats import format_number
+
 WIDTH, HEIGHT = 680, 420
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 40
 MAX_DAYS = 1856  # 60 months, the end of the WHO 2006 tables
@@ -82,16 +84,6 @@ def growth_chart(
         f"<title>{escape(title)}</title>",
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fff"/>',
     ]
-    parts += _reference_curves(rows, x, y)
-    parts += _axes(low, high, x, y, index, lang, round(until / DAYS_PER_MONTH))
-    parts += _child_points(pts, x, y, index, lang)
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _reference_curves(rows, x, y) -> list[str]:
-    """Return the WHO bands and SD lines."""
-    parts = []
     for lo, hi, fill in BANDS:
         upper = " ".join(f"{x(r[0]):.1f},{y(r[1 + hi]):.1f}" for r in rows)
         lower = " ".join(f"{x(r[0]):.1f},{y(r[1 + lo]):.1f}" for r in reversed(rows))
@@ -102,26 +94,29 @@ def _reference_curves(rows, x, y) -> list[str]:
             f'<polyline points="{line}" fill="none" stroke="{colour}" '
             f'stroke-width="{width}" class="sd sd{sd - 3:+d}"/>'
         )
-    return parts
+    parts += _axes(low, high, x, y, index, lang, round(until / DAYS_PER_MONTH))
+    parts += _child_points(pts, x, y, index, lang)
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-def _child_points(pts, x, y, index: str, lang: str) -> list[str]:
+def _child_points(pts: list[tuple[float, float]], x, y, index: str, lang: str) -> list[str]:
     """Return the child's line and points (each with its age and value as a tooltip)."""
     if not pts:
         return []
     path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in pts)
-    parts = [
+    out = [
         f'<polyline points="{path}" fill="none" stroke="#1e3a8a" '
         f'stroke-width="2" class="child-line"/>'
     ]
     for d, v in pts:
-        parts.append(
+        out.append(
             f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="#1e3a8a" '
             f'class="child-point"><title>{d / DAYS_PER_MONTH:.0f} '
-            f"{escape(t('client.chart.months', lang))}: {v:g} "
+            f"{escape(t('client.chart.months', lang))}: {format_number(v, lang=lang)} "
             f"{UNITS.get(index, '')}</title></circle>"
         )
-    return parts
+    return out
 
 
 def _axes(low: float, high: float, x, y, index: str, lang: str, months: int) -> list[str]:

@@ -58,7 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="in browser mode, print the address but do not open a browser",
     )
+    parser.add_argument(
+        "--server-url",
+        default=None,
+        help="server address offered on the sign-in form (default: POSYANDU_SERVER_URL)",
+    )
     commands = parser.add_subparsers(dest="command")
+    opener = commands.add_parser(
+        "open", parents=[common], help="open the client already running on this data folder"
+    )
+    opener.add_argument("--no-open", action="store_true", help="print the address only")
     login = commands.add_parser("login", parents=[common], help="sign this device in (online)")
     login.add_argument("--server", required=True, help="server address, e.g. http://host:5000")
     login.add_argument("--username", required=True)
@@ -201,9 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except sqlite3.Error as exc:  # a full disk, a damaged or foreign database file
             print(_storage_error_text(exc, args.data_dir), file=sys.stderr)
             return 2
-    from .launcher import run
+    from .launcher import open_running, run
 
-    return run(args.data_dir, browser=args.browser, port=args.port, open_browser=not args.no_open)
+    if args.command == "open":
+        return open_running(args.data_dir, open_browser=not args.no_open)
+    return run(
+        args.data_dir,
+        browser=args.browser,
+        port=args.port,
+        open_browser=not args.no_open,
+        server_url=args.server_url,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

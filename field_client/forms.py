@@ -11,6 +11,9 @@ from shared.records.kinds import SkilasSchema
 # Fields a page fills itself (ids and links), never typed by the kader.
 HIDDEN = frozenset({"id", "person_id", "pregnancy_id", "posyandu_id", "meeting_id"})
 UNIT_STEP = {0: "1", 1: "0.1", 2: "0.01"}
+# Events of a person's life, recorded by their own actions ("Pindah", "Meninggal") on the person's
+# page, never at registration.
+PERSON_EVENTS = ("moved_out_on", "died_on", "death_cause")
 
 
 def _choices(
@@ -85,8 +88,11 @@ def _has(key: str) -> bool:
     return has(key)
 
 
-def kind_form(kind: str, lang: str, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Describe a kind's whole form, fields in form order."""
+def kind_form(
+    kind: str, lang: str, exclude: tuple[str, ...] = (), *, only: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Describe a kind's form, fields in form order (``only`` some of them, or all but
+    ``exclude``)."""
     spec = shared_records.spec(kind)
     return {
         "kind": kind,
@@ -95,6 +101,8 @@ def kind_form(kind: str, lang: str, exclude: tuple[str, ...] = ()) -> dict[str, 
         "fields": [
             field_form(kind, name, lang)
             for name in spec.fields
-            if name not in exclude and name not in spec.derived_fields
+            if name not in exclude
+            and name not in spec.derived_fields
+            and (only is None or name in only)
         ],
     }

@@ -31,6 +31,77 @@ MONTHS_EN = (
     "December",
 )
 
+# Printing: the child's card and the monthly report (field_client/printing.py).
+PRINT_MESSAGES = {
+    "client.print.button": {"id": "Cetak", "en": "Print"},
+    "client.print.back": {"id": "Kembali", "en": "Back"},
+    "client.print.saving": {"id": "Menyimpan PDF…", "en": "Saving the PDF…"},
+    "client.print.saved": {"id": "PDF tersimpan di {path}", "en": "PDF saved as {path}"},
+    "client.print.no_window": {
+        "id": "Simpan PDF hanya tersedia di jendela aplikasi.",
+        "en": "Saving a PDF is only available in the app window.",
+    },
+    "client.print.pdf_failed": {
+        "id": "PDF gagal dibuat. Coba lagi.",
+        "en": "The PDF could not be made. Try again.",
+    },
+    "client.print.pdf_unwritable": {
+        "id": "PDF tidak dapat disimpan: folder Dokumen dan folder data tidak dapat ditulisi.",
+        "en": "The PDF could not be saved: neither Documents nor the data folder is writable.",
+    },
+    "client.print.hint": {
+        "id": "Halaman ini siap dicetak pada kertas A4.",
+        "en": "This page is ready to print on A4 paper.",
+    },
+    "client.print.printed_on": {"id": "Dicetak {date}", "en": "Printed {date}"},
+    "client.print.card_title": {
+        "id": "Kartu Menuju Sehat (KMS) balita",
+        "en": "Child growth card (KMS)",
+    },
+    "client.print.card_button": {"id": "Cetak kartu anak", "en": "Print the child's card"},
+    "client.print.nik_masked": {
+        "id": "hanya 4 angka terakhir dicetak",
+        "en": "only the last 4 digits are printed",
+    },
+    "client.print.weighings": {"id": "Penimbangan terakhir", "en": "Recent weighings"},
+    "client.print.no_weighings": {"id": "Belum pernah ditimbang.", "en": "Never weighed."},
+    "client.print.immunisation": {"id": "Catatan imunisasi", "en": "Immunisation record"},
+    "client.print.antigen": {"id": "Imunisasi", "en": "Vaccine"},
+    "client.print.age_due": {"id": "Umur anjuran", "en": "Recommended age"},
+    "client.print.given_on": {"id": "Tanggal diberikan", "en": "Date given"},
+    "client.print.months": {"id": "{n} bulan", "en": "{n} months"},
+    "client.print.at_birth": {"id": "saat lahir", "en": "at birth"},
+    "client.print.report_title": {
+        "id": "Laporan bulanan posyandu {month}",
+        "en": "Posyandu monthly report, {month}",
+    },
+    "client.print.report_button": {"id": "Cetak laporan", "en": "Print the report"},
+    "client.print.skdn_identity": {
+        "id": "D = N + T + O + B: {d} = {n} + {t} + {o} + {b}",
+        "en": "D = N + T + O + B: {d} = {n} + {t} + {o} + {b}",
+    },
+    "client.print.register": {
+        "id": "Register penimbangan: balita ditimbang (D = {n})",
+        "en": "Weighing register: children weighed (D = {n})",
+    },
+    "client.print.not_weighed": {
+        "id": "Balita sasaran yang belum ditimbang ({n})",
+        "en": "Target children not weighed ({n})",
+    },
+    "client.print.none": {"id": "Tidak ada.", "en": "None."},
+    "client.print.number": {"id": "No", "en": "No"},
+    "client.print.weighed_on": {"id": "Tanggal timbang", "en": "Date weighed"},
+    "client.print.gain": {"id": "Kenaikan (g)", "en": "Gain (g)"},
+    "client.print.remarks": {"id": "Keterangan", "en": "Remarks"},
+    "client.print.kader": {"id": "Kader posyandu", "en": "Posyandu kader"},
+    "client.print.bidan": {"id": "Mengetahui, bidan desa", "en": "Acknowledged, village midwife"},
+    "client.print.nt.N": {"id": "Naik", "en": "Gained"},
+    "client.print.nt.T": {"id": "Tidak naik", "en": "Did not gain"},
+    "client.print.nt.O": {"id": "Bulan lalu tidak ditimbang", "en": "Not weighed last month"},
+    "client.print.nt.B": {"id": "Baru pertama kali ditimbang", "en": "First weighing"},
+}
+register(PRINT_MESSAGES)
+
 MESSAGES = {
     "client.app_name": {"id": "Posyandu Sync", "en": "Posyandu Sync"},
     "client.yes": {"id": "Ya", "en": "Yes"},
@@ -77,6 +148,22 @@ MESSAGES = {
         "centang konfirmasi lalu simpan.",
         "en": "This value is biologically implausible. Measure again; if it is right, tick "
         "the confirmation and save.",
+    },
+    "client.error.needs_remeasure": {
+        "id": "Nilai ini bertentangan dengan pengukuran anak ini sebelumnya. Ukur ulang; jika "
+        "nilainya benar, centang “Saya sudah mengukur ulang” lalu simpan.",
+        "en": "This value contradicts the child's earlier measurements. Measure again; if it is "
+        "right, tick “I measured again” and save.",
+    },
+    "client.error.possible_duplicate": {
+        "id": "Orang ini mungkin sudah terdaftar. Buka data yang sudah ada, atau pilih “Orang "
+        "yang berbeda, tetap simpan”.",
+        "en": "This person may already be registered. Open the existing record, or choose “A "
+        "different person, save anyway”.",
+    },
+    "client.error.date_format": {
+        "id": "{field} ditulis hh/bb/tttt, misalnya 24/11/2026.",
+        "en": "{field} is written dd/mm/yyyy, for example 24/11/2026.",
     },
     "client.error.id_taken": {
         "id": "ID ini sudah dipakai oleh data lain.",
@@ -315,10 +402,59 @@ MESSAGES = {
         "en": "{n} more not shown; narrow the search.",
     },
     "client.registry.new": {"id": "Daftarkan sasaran baru", "en": "Register a new person"},
-    "client.registry.duplicate": {
-        "id": "Mungkin sudah terdaftar (NIK sama, atau nama, tanggal lahir dan nama ibu sama):",
-        "en": "Possibly already registered (same NIK, or same name, birth date and mother):",
+    "client.registry.bblr": {"id": "BBLR", "en": "LBW"},
+    # registration of a new person
+    "client.register.stage": {"id": "Tahap hidup", "en": "Life stage"},
+    "client.register.stage.balita": {
+        "id": "Bayi / balita (0–5 tahun)",
+        "en": "Infant / under-five (0–5 years)",
     },
+    "client.register.stage.anak": {
+        "id": "Anak / remaja (5–17 tahun)",
+        "en": "Child / adolescent (5–17 years)",
+    },
+    "client.register.stage.dewasa": {
+        "id": "Dewasa / lansia (18 tahun ke atas)",
+        "en": "Adult / older person (18 years and over)",
+    },
+    "client.register.stage_hint": {
+        "id": "Tahap dipilih otomatis dari tanggal lahir; isian mengikuti tahap.",
+        "en": "The stage follows the date of birth; the fields follow the stage.",
+    },
+    "client.register.desa_missing": {
+        "id": "Belum ada daftar desa di perangkat ini: sinkronkan dulu, atau tulis kode desa "
+        "10 angka.",
+        "en": "This device has no village list yet: sync first, or type the 10-digit village code.",
+    },
+    "client.bblr.alert": {
+        "id": "BBLR: berat lahir di bawah 2,5 kg. Pantau pertumbuhannya lebih ketat.",
+        "en": "Low birth weight (BBLR): under 2.5 kg. Monitor growth closely.",
+    },
+    "client.bblr.short": {"id": "BBLR", "en": "LBW"},
+    # likely duplicates, shown beside Simpan
+    "client.duplicates.title": {
+        "id": "Mungkin sudah terdaftar. Periksa dulu:",
+        "en": "Possibly already registered. Check first:",
+    },
+    "client.duplicates.born": {"id": "lahir {date}", "en": "born {date}"},
+    "client.duplicates.mother": {"id": "ibu: {name}", "en": "mother: {name}"},
+    "client.duplicates.last_visit": {
+        "id": "kunjungan terakhir {date}",
+        "en": "last visit {date}",
+    },
+    "client.duplicates.no_visit": {"id": "belum ada kunjungan", "en": "no visit yet"},
+    "client.duplicates.open": {"id": "Buka data ini", "en": "Open this record"},
+    "client.duplicates.different": {
+        "id": "Orang yang berbeda, tetap simpan",
+        "en": "A different person, save anyway",
+    },
+    "client.duplicates.reason.nik": {"id": "NIK sama", "en": "same NIK"},
+    "client.duplicates.reason.name": {"id": "nama mirip", "en": "similar name"},
+    "client.duplicates.reason.birth_date": {
+        "id": "tanggal lahir berdekatan",
+        "en": "close date of birth",
+    },
+    "client.duplicates.reason.mother_name": {"id": "nama ibu mirip", "en": "similar mother"},
     "client.stage.bayi": {"id": "Bayi", "en": "Infant"},
     "client.stage.balita": {"id": "Balita", "en": "Under-five"},
     "client.stage.hamil": {"id": "Ibu hamil", "en": "Pregnant"},
@@ -330,12 +466,117 @@ MESSAGES = {
     "client.age.months": {"id": "{n} bulan", "en": "{n} months"},
     "client.age.years_months": {"id": "{y} th {m} bl", "en": "{y} y {m} m"},
     "client.person.edit": {"id": "Ubah data diri", "en": "Edit personal details"},
+    "client.person.move_out": {"id": "Pindah", "en": "Moved out"},
+    "client.person.move_out_intro": {
+        "id": "Catat tanggal orang ini pindah dari wilayah posyandu.",
+        "en": "Record the date this person moved out of the posyandu's area.",
+    },
+    "client.person.death": {"id": "Meninggal", "en": "Died"},
+    "client.person.death_intro": {
+        "id": "Catat tanggal dan penyebab kematian.",
+        "en": "Record the date and cause of death.",
+    },
+    "client.person.moved_on": {"id": "Pindah pada {date}.", "en": "Moved out on {date}."},
+    "client.person.died_on": {"id": "Meninggal pada {date}.", "en": "Died on {date}."},
     "client.state.pending": {"id": "belum terkirim", "en": "not sent yet"},
     "client.state.quarantined": {"id": "perlu diperbaiki", "en": "needs fixing"},
     # forms
     "client.form.save": {"id": "Simpan", "en": "Save"},
     "client.form.saved": {"id": "Tersimpan", "en": "Saved"},
     "client.form.delete": {"id": "Hapus", "en": "Delete"},
+    "client.form.date_hint": {"id": "hh/bb/tttt", "en": "dd/mm/yyyy"},
+    "client.form.desa": {"id": "Desa", "en": "Village"},
+    # delete with a way back
+    "client.delete.confirm": {"id": "Hapus {what}?", "en": "Delete {what}?"},
+    "client.delete.person_note": {
+        "id": "Kunjungan dan kehamilannya ikut tersembunyi sampai data dipulihkan.",
+        "en": "Their visits and pregnancies are hidden too until the record is restored.",
+    },
+    "client.delete.yes": {"id": "Ya, hapus", "en": "Yes, delete"},
+    "client.delete.cancel": {"id": "Batal", "en": "Cancel"},
+    "client.done.saved": {"id": "Data tersimpan.", "en": "Saved."},
+    "client.done.resent": {
+        "id": "Perubahan diperbaiki dan akan dikirim ulang.",
+        "en": "The change was fixed and will be sent again.",
+    },
+    "client.done.discarded": {
+        "id": "Perubahan dibatalkan; data kembali seperti di server pada sinkronisasi berikutnya.",
+        "en": "The change was discarded; the record returns to the server's version at the "
+        "next sync.",
+    },
+    "client.done.deleted": {"id": "Terhapus: {what}.", "en": "Deleted: {what}."},
+    "client.done.restored": {"id": "Dipulihkan: {what}.", "en": "Restored: {what}."},
+    "client.done.undo": {"id": "Urungkan", "en": "Undo"},
+    "client.what.person": {"id": "{name} (lahir {date})", "en": "{name} (born {date})"},
+    "client.what.child_visit": {
+        "id": "kunjungan {name} tanggal {date}",
+        "en": "{name}'s visit of {date}",
+    },
+    "client.what.adult_visit": {
+        "id": "kunjungan {name} tanggal {date}",
+        "en": "{name}'s visit of {date}",
+    },
+    "client.what.anc_visit": {
+        "id": "pemeriksaan kehamilan {name} tanggal {date}",
+        "en": "{name}'s antenatal visit of {date}",
+    },
+    "client.what.pregnancy": {
+        "id": "kehamilan {name} (terdaftar {date})",
+        "en": "{name}'s pregnancy (registered {date})",
+    },
+    "client.what.desa_report": {
+        "id": "laporan desa {desa} bulan {month}",
+        "en": "village report of {desa} for {month}",
+    },
+    "client.what.posyandu_session": {
+        "id": "hari buka tanggal {date}",
+        "en": "opening day of {date}",
+    },
+    # a child's value against the child's own history (data/growth_plausibility.csv)
+    "client.plausibility.length_decrease.later": {
+        "id": "{field} {value} cm: {change} cm lebih pendek daripada {other} cm pada {date}. "
+        "Panjang/tinggi anak tidak berkurang: ukur ulang.",
+        "en": "{field} {value} cm: {change} cm less than {other} cm on {date}. A child does not "
+        "get shorter: measure again.",
+    },
+    "client.plausibility.length_decrease.earlier": {
+        "id": "{field} {value} cm: {change} cm lebih panjang daripada {other} cm pada kunjungan "
+        "sesudahnya ({date}). Ukur ulang atau periksa kunjungan itu.",
+        "en": "{field} {value} cm: {change} cm more than {other} cm at the later visit of "
+        "{date}. Measure again or check that visit.",
+    },
+    "client.plausibility.weight_loss.later": {
+        "id": "Berat badan turun dari {other} kg ({date}) menjadi {value} kg: turun {change}% "
+        "dalam {days} hari. Timbang ulang.",
+        "en": "Weight fell from {other} kg ({date}) to {value} kg: {change}% in {days} days. "
+        "Weigh again.",
+    },
+    "client.plausibility.weight_loss.earlier": {
+        "id": "Berat badan {value} kg: {change}% lebih berat daripada {other} kg pada kunjungan "
+        "{days} hari sesudahnya ({date}). Timbang ulang atau periksa kunjungan itu.",
+        "en": "Weight {value} kg: {change}% more than {other} kg at the visit {days} days later "
+        "({date}). Weigh again or check that visit.",
+    },
+    "client.flag.remeasured": {"id": "diukur ulang", "en": "re-measured"},
+    "client.flag.implausible_z": {
+        "id": "Nilai di luar batas wajar WHO (z-score); sudah diukur ulang.",
+        "en": "Value outside WHO's plausible range (z-score); measured again.",
+    },
+    "client.monthly.remeasured": {
+        "id": "Nilai tidak wajar yang sudah diukur ulang",
+        "en": "Unusual values measured again",
+    },
+    "client.monthly.remeasured_intro": {
+        "id": "Kader mengonfirmasi nilai-nilai ini setelah mengukur ulang. Petugas puskesmas "
+        "dapat memeriksanya.",
+        "en": "The kader confirmed these values after measuring again. The puskesmas may "
+        "review them.",
+    },
+    "client.monthly.reason": {"id": "Alasan", "en": "Reason"},
+    "client.flag.remeasured_title": {
+        "id": "Kader sudah mengukur ulang nilai yang tidak wajar ini.",
+        "en": "The kader re-measured this unusual value.",
+    },
     "client.form.confirm_implausible": {
         "id": "Saya sudah mengukur ulang dan nilainya benar.",
         "en": "I measured again and the value is right.",
@@ -595,7 +836,10 @@ MESSAGES = {
     },
     # strings the page scripts use
     "client.js.failed": {"id": "Gagal menyimpan. Coba lagi.", "en": "Saving failed. Try again."},
-    "client.js.confirm_delete": {"id": "Hapus data ini?", "en": "Delete this record?"},
+    "client.js.action_failed": {
+        "id": "Tidak berhasil. Periksa lalu coba lagi.",
+        "en": "That did not work. Check and try again.",
+    },
     "client.js.confirm_discard": {
         "id": "Batalkan perubahan ini? Data akan kembali seperti di server.",
         "en": "Discard this change? The record returns to the server's version.",
@@ -619,3 +863,78 @@ for _number, (_id, _en) in enumerate(zip(MONTHS_ID, MONTHS_EN, strict=True), sta
     MESSAGES[f"client.month.{_number}"] = {"id": _id, "en": _en}
 
 register(MESSAGES)
+
+# Sinkronisasi: conflicts named, resolved with a confirmation and reopened (issue #14, items 3–4);
+# the desa report filled from the device's records; the sign-in form and the running instance.
+register(
+    {
+        "client.sync.conflicts_intro_reviewer": {
+            "id": "Data ini diubah di dua tempat sekaligus. Pilih nilai yang benar; pilihan "
+            "dikirim ke server, sampai ke semua perangkat, dan masih bisa dibuka lagi.",
+            "en": "These were changed in two places at once. Choose the right value; the choice "
+            "goes to the server, reaches every device, and can be reopened.",
+        },
+        "client.sync.conflict_open": {"id": "Belum diputuskan", "en": "Not decided yet"},
+        "client.sync.conflict_resolved": {
+            "id": "Diputuskan oleh {who}, {when}: dipakai {value}.",
+            "en": "Decided by {who}, {when}: {value} is used.",
+        },
+        "client.sync.conflict_use": {"id": "Pakai nilai ini", "en": "Use this value"},
+        "client.sync.conflict_confirm": {
+            "id": "Pakai {value} untuk {field} pada {record}? Nilai lain ({other}) disisihkan. "
+            "Keputusan ini masih bisa dibuka lagi.",
+            "en": "Use {value} for {field} of {record}? The other value ({other}) is set aside. "
+            "This decision can be reopened.",
+        },
+        "client.sync.conflict_yes": {"id": "Ya, pakai nilai ini", "en": "Yes, use this value"},
+        "client.sync.conflict_cancel": {"id": "Batal", "en": "Cancel"},
+        "client.sync.conflict_reopen": {"id": "Buka lagi", "en": "Reopen"},
+        "client.sync.conflict_reopen_confirm": {
+            "id": "Buka lagi keputusan {field} pada {record}? {value} tetap dipakai sampai "
+            "dipilih lagi.",
+            "en": "Reopen the decision on {field} of {record}? {value} stays in use until a "
+            "value is chosen again.",
+        },
+        "client.sync.conflict_reopen_yes": {"id": "Ya, buka lagi", "en": "Yes, reopen"},
+        "client.sync.conflict_history": {"id": "Riwayat keputusan", "en": "Decisions so far"},
+        "client.sync.conflict_event.resolved": {
+            "id": "{when}: {who} memilih {value}",
+            "en": "{when}: {who} chose {value}",
+        },
+        "client.sync.conflict_event.reopened": {
+            "id": "{when}: {who} membuka lagi",
+            "en": "{when}: {who} reopened it",
+        },
+        "client.sync.conflict_deleted": {"id": "Dihapus", "en": "Deleted"},
+        "client.sync.conflict_not_deleted": {"id": "Tidak dihapus", "en": "Not deleted"},
+        "client.sync.conflict_empty": {"id": "(kosong)", "en": "(empty)"},
+        "client.done.resolved": {
+            "id": "Keputusan tersimpan di server; perangkat lain menerimanya saat sinkronisasi.",
+            "en": "The decision is on the server; other devices receive it when they sync.",
+        },
+        "client.done.reopened": {
+            "id": "Dibuka lagi. Pilih nilai yang benar.",
+            "en": "Reopened. Choose the right value.",
+        },
+        "client.desa.prefill": {
+            "id": "Angka lahir dan kematian sudah diisi dari catatan di perangkat ini untuk desa "
+            "dan bulan yang dipilih. Periksa lagi, lalu tambahkan yang tercatat di tempat lain "
+            "(posyandu lain di desa ini, bidan desa).",
+            "en": "Births and deaths are filled in from the records on this device for the "
+            "village and month chosen. Check them, then add those recorded elsewhere (other "
+            "posyandu of this village, the village midwife).",
+        },
+        "client.launcher.running": {
+            "id": "Posyandu Sync sudah berjalan. Buka di peramban: {url}",
+            "en": "Posyandu Sync is already running. Open in a browser: {url}",
+        },
+        "client.launcher.not_running": {
+            "id": "Posyandu Sync belum berjalan untuk folder data ini. Jalankan: posyandu-client",
+            "en": "Posyandu Sync is not running for this data folder. Start it: posyandu-client",
+        },
+        "client.error.conflict_choice": {
+            "id": "Pilih salah satu nilai.",
+            "en": "Choose one of the values.",
+        },
+    }
+)

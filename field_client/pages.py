@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from jinja2 import is_undefined
 from markupsafe import Markup
 
 from shared import records as shared_records
@@ -20,8 +21,24 @@ from shared.indicators import COUNTS, INDICATORS
 
 from . import security
 from .chart import chart_span, growth_chart
-from .forms import kind_form
-from .service import CLOCK_WARNING_SECONDS, RecordService, category_level, parse_month
+from .describe import describe, record_page
+from .formats import (
+    format_date,
+    format_instant,
+    format_month,
+    format_number,
+    format_z,
+)
+from .forms import PERSON_EVENTS, kind_form
+from .plausibility import reason_text
+from .service import (
+    CLOCK_WARNING_SECONDS,
+    RecordService,
+    category_level,
+    is_bblr,
+    month_bounds,
+    parse_month,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -116,6 +133,9 @@ def template_globals() -> dict[str, Any]:
             shared_records.choice_label(kind, field, value, lang) if value not in (None, "") else ""
         ),
         "kind_label": lambda kind: shared_records.kind_label(kind, lang),
+        "what": lambda record: describe(_ctx().store, record, lang),
+        "banner": done_banner,
+        "bblr": is_bblr,
         "field_label": lambda kind, name: shared_records.field_label(kind, name, lang),
         "js_messages": lambda: {
             k: v
@@ -123,8 +143,72 @@ def template_globals() -> dict[str, Any]:
             if k.startswith("client.js.")
             or k.startswith("client.alert.")
             or k.startswith("client.growth.")
+            or k.startswith("client.imt.")
+            or k.startswith("client.duplicates.")
         },
     }
+
+
+def done_banner() -> dict[str, Any] | None:
+    """Return what the last action did, from the page's query (``done=saved|deleted|restored``).
+
+    After a delete the banner names the record and offers "Urungkan" while it is still deleted.
+    """
+    done = request.args.get("done")
+    if done in ("saved", "resent", "discarded", "resolved", "reopened"):
+        return {"text": t(f"client.done.{done}", g.lang)}
+    if done not in ("deleted", "restored"):
+        return None
+    kind, _, record_id = str(request.args.get("undo" if done == "deleted" else "what")).partition(
+        ":"
+    )
+    if kind not in shared_records.KINDS:
+        return None
+    record = _ctx().store.get(kind, record_id, include_deleted=True)
+    if record is None or record.deleted != (done == "deleted"):
+        return None
+    text = t(f"client.done.{done}", g.lang, what=describe(_ctx().store, record, g.lang))
+    if done == "restored":
+        return {"text": text}
+    return {"text": text, "undo": True, "kind": kind, "id": record_id, "to": record_page(record)}
+
+
+def register_filters(state) -> None:
+    """Give templates the device's formats: dates dd/mm/yyyy, decimal comma, local times."""
+    app = state.app
+
+    def lang() -> str:
+        return g.get("lang", "id")
+
+    app.add_template_filter(lambda v: format_date(v, lang()), "tgl")
+    app.add_template_filter(lambda v: format_month(v, lang()), "bulan")
+    # a field a record does not have (pulled without it) is jinja's Undefined: write nothing
+    app.add_template_filter(
+        lambda v, places=None: format_number(None if is_undefined(v) else v, places, lang()),
+        "angka",
+    )
+    app.add_template_filter(lambda v: format_z(v, lang()), "zskor")
+    app.add_template_filter(lambda v: format_instant(v, _ctx().store, lang()), "waktu")
+    app.add_template_filter(display_value, "nilai")
+
+
+def display_value(value: Any) -> str:
+    """Write any stored value for reading: yes/no, dd/mm/yyyy, decimal comma, else as text."""
+    lang = g.get("lang", "id")
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("client.yes" if value else "client.no", lang)
+    if isinstance(value, int | float):
+        return format_number(value, lang=lang)
+    if isinstance(value, str) and _as_date(value) is not None and len(value) == 10:
+        return format_date(value)
+    if isinstance(value, list):
+        return ", ".join(display_value(v) for v in value)
+    return str(value)
+
+
+bp.record_once(register_filters)
 
 
 def _record_or_404(kind: str, record_id: str):
@@ -139,22 +223,28 @@ def _record_or_404(kind: str, record_id: str):
 
 @bp.get("/")
 def home():
-    """This month at the posyandu: who is due, who was measured, SKDN so far, sync state."""
+    """This month at the posyandu: who is due, who was weighed, SKDN so far, sync state.
+
+    The two lists split exactly the children counted in S (0–59 completed months on the last day
+    of the month, as ``shared.indicators`` counts them), and "weighed" means what D means: a
+    weight recorded this month (up to today).
+    """
     service = _service()
     today = _ctx().today()
     year, month = today.year, today.month
     report = service.month_report(year, month)
     indicators = report["indicators"]
-    children = service.children(today, persons=report["persons"])
-    # this month's visits up to today: already read by the report (its window covers them)
+    children = service.children(month_bounds(year, month)[1], persons=report["persons"])
     first, until = date(year, month, 1).isoformat(), today.isoformat()
-    measured_ids = {
+    weighed_ids = {
         v.get("person_id")
         for v in report["recent_child_visits"]
-        if v.get("visit_date") is not None and first <= v["visit_date"] <= until
+        if v.get("visit_date") is not None
+        and first <= v["visit_date"] <= until
+        and v.get("weight_kg") is not None
     }
-    measured = [c for c in children if c.id in measured_ids]
-    due = [c for c in children if c.id not in measured_ids]
+    measured = [c for c in children if c.id in weighed_ids]
+    due = [c for c in children if c.id not in weighed_ids]
     return render_template(
         "home.html",
         today=today,
@@ -176,7 +266,7 @@ def _month_label(year: int, month: int) -> str:
 
 @bp.get("/registrasi")
 def registry():
-    """Search the people of the posyandu, and register a new one."""
+    """Search the people of the posyandu (registering is a page of its own)."""
     query = request.args.get("q", "").strip()
     stage = request.args.get("tahap", "")
     today = _ctx().today()
@@ -202,8 +292,39 @@ def registry():
         query=query,
         stage=stage,
         stages=STAGES,
-        form=with_posyandu_choice(kind_form("person", g.lang)),
         today=today,
+    )
+
+
+# Which fields registration shows for each life stage (the rest are asked for everyone).
+STAGE_FIELDS = {
+    "has_kia_book": ("balita",),
+    "birth_weight_kg": ("balita",),
+    "birth_length_cm": ("balita",),
+    "birth_order": ("balita", "anak"),
+    "mother_name": ("balita", "anak"),
+    "mother_nik": ("balita", "anak"),
+    "father_name": ("balita", "anak"),
+    "father_nik": ("balita", "anak"),
+}
+REGISTER_STAGES = ("balita", "anak", "dewasa")
+
+
+@bp.get("/registrasi/baru")
+def register():
+    """Register a new person: the fields of their life stage, desa from a list, duplicates
+    checked next to Simpan."""
+    form = with_desa_choice(with_posyandu_choice(kind_form("person", g.lang, PERSON_EVENTS)))
+    for field in form["fields"]:
+        field["stages"] = STAGE_FIELDS.get(field["name"], ())
+    desa_field = next(f for f in form["fields"] if f["name"] == "desa_code")
+    values = {"sex": None, "desa_code": desa_field.get("default")}
+    return render_template(
+        "register.html",
+        form=form,
+        values=values,
+        stages=REGISTER_STAGES,
+        desa_missing=desa_field["widget"] != "select",
     )
 
 
@@ -223,6 +344,59 @@ def with_posyandu_choice(form: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
+def desa_choices() -> list[tuple[str, str]]:
+    """Return the desa the device knows, as (code, "Name (61.11.01.2001)"), by name.
+
+    From the wilayah records pulled from the server; the scope's bare codes when none were pulled.
+    """
+    store = _ctx().store
+    found = {
+        w.id: str(w.fields.get("name") or w.id)
+        for w in store.list("wilayah")
+        if w.fields.get("level") == "desa"
+    }
+    for code in (store.get_meta("scope") or {}).get("desa") or []:
+        found.setdefault(code, code)
+    labels = [
+        (code, f"{name} ({_dotted(code)})" if name != code else _dotted(code))
+        for code, name in found.items()
+    ]
+    return sorted(labels, key=lambda item: item[1].lower())
+
+
+def _dotted(code: str) -> str:
+    """Write a Kemendagri code with its dots: 6111012001 -> 61.11.01.2001 (BRIEF §4.1)."""
+    return ".".join(part for part in (code[:2], code[2:4], code[4:6], code[6:]) if part)
+
+
+def with_desa_choice(form: dict[str, Any]) -> dict[str, Any]:
+    """Let the kader pick the desa from a list instead of typing a 10-digit code."""
+    choices = desa_choices()
+    if not choices:
+        return form
+    store = _ctx().store
+    default = None
+    for code in (store.get_meta("scope") or {}).get("posyandu") or []:
+        facility = store.get("facility", code)
+        default = default or (facility.fields.get("desa_code") if facility else None)
+    if default is None and len(choices) == 1:
+        default = choices[0][0]
+    for field in form["fields"]:
+        if field["name"] == "desa_code":
+            label = t("client.form.desa", g.lang)
+            field.update(widget="select", choices=choices, default=default, label=label)
+    return form
+
+
+def person_forms() -> dict[str, Any]:
+    """Return the forms of a person page: edit (without events), Pindah and Meninggal."""
+    return {
+        "form": with_desa_choice(kind_form("person", g.lang, PERSON_EVENTS)),
+        "move_form": kind_form("person", g.lang, only=("moved_out_on",)),
+        "death_form": kind_form("person", g.lang, only=("died_on", "death_cause")),
+    }
+
+
 @bp.get("/orang/<person_id>")
 def person(person_id: str):
     """A person: identity, and what can be recorded for their life stage."""
@@ -230,7 +404,8 @@ def person(person_id: str):
     today = _ctx().today()
     stage = life_stage(record.fields, today)
     if stage in ("bayi", "balita") and request.args.get("edit") is None:
-        return redirect(f"/balita/{person_id}")
+        query = request.query_string.decode()
+        return redirect(f"/balita/{person_id}" + (f"?{query}" if query else ""))
     store = _ctx().store
     pregnancies = store.list("pregnancy", person_id=person_id, newest_first=True)
     adult_visits = store.list("adult_visit", person_id=person_id, newest_first=True)
@@ -244,8 +419,8 @@ def person(person_id: str):
         adult_visits=adult_visits,
         can_be_pregnant=can_be_pregnant,
         adult=stage in ("remaja", "dewasa", "lansia"),
-        form=kind_form("person", g.lang),
         pregnancy_form=kind_form("pregnancy", g.lang),
+        **person_forms(),
     )
 
 
@@ -275,12 +450,14 @@ def child(person_id: str):
             (index, Markup(growth_chart(index, sex, points, g.lang, until)))
             for index, points in (("waz", points_w), ("lhaz", points_l))
         ]
+    flagged = {f["record_id"] for f in _ctx().store.flags(h["record"].id for h in history)}
     return render_template(
         "child.html",
         person=record,
         history=list(reversed(history)),
+        flagged=flagged,
         charts=charts,
-        form=kind_form("person", g.lang),
+        **person_forms(),
     )
 
 
@@ -388,7 +565,29 @@ def monthly():
         previous=f"{previous[0]:04d}-{previous[1]:02d}",
         following=f"{following[0]:04d}-{following[1]:02d}",
         session_fields=kind_form("posyandu_session", g.lang)["fields"],
+        remeasured=remeasured_in(year, month),
     )
+
+
+def remeasured_in(year: int, month: int) -> list[dict[str, Any]]:
+    """List the month's child visits whose unusual values the kader confirmed after
+    re-measuring (the local ``remeasured`` flags), with the child's name and the reasons."""
+    store = _ctx().store
+    first, last = (d.isoformat() for d in month_bounds(year, month))
+    out = []
+    for flag in store.flags():
+        if flag["code"] != "remeasured" or not first <= str(flag["date"] or "") <= last:
+            continue
+        person = store.get("person", str(flag["person_id"]))
+        reasons = flag["details"].get("reasons", ())
+        out.append(
+            {
+                **flag,
+                "name": person.fields.get("name") if person else "",
+                "reasons": [reason_text(reason, g.lang) for reason in reasons],
+            }
+        )
+    return sorted(out, key=lambda f: (f["date"], f["name"]))
 
 
 @bp.get("/laporan-desa")
@@ -399,17 +598,28 @@ def desa():
     edit = None
     if request.args.get("id"):
         edit = _record_or_404("desa_report", request.args["id"])
-    today = _ctx().today()
-    values = dict(edit.fields) if edit else {"period": f"{today.year:04d}-{today.month:02d}"}
     desa_codes = (store.get_meta("scope") or {}).get("desa") or []
+    values = dict(edit.fields) if edit else new_desa_report(store, desa_codes)
     return render_template(
         "desa.html",
         reports=reports,
         edit=edit,
         values=values,
         desa_codes=desa_codes,
-        form=kind_form("desa_report", g.lang),
+        desa_names=dict(desa_choices()),
+        form=with_desa_choice(kind_form("desa_report", g.lang)),
     )
+
+
+def new_desa_report(store, desa_codes: list[str]) -> dict[str, Any]:
+    """Start a desa report for the month asked (this month by default) from the device's records:
+    the newborns registered and the deaths recorded, each number still the kader's to change."""
+    from .desa_report import month_facts
+
+    today = _ctx().today()
+    period = request.args.get("period") or f"{today.year:04d}-{today.month:02d}"
+    desa = request.args.get("desa_code") or (desa_codes[0] if len(desa_codes) == 1 else None)
+    return {"period": period, "desa_code": desa, **month_facts(store, desa, period)}
 
 
 # -- Sinkronisasi ------------------------------------------------------------------------------
@@ -446,8 +656,16 @@ def sync():
         status=status,
         error_text=error_text,
         quarantined=quarantined,
-        conflicts=store.conflicts(),
+        conflicts=conflict_rows(store, g.lang),
     )
+
+
+def conflict_rows(store, lang: str) -> list[dict[str, Any]]:
+    """Return the conflicts for the page: undecided ones first, each named and in plain words."""
+    from .conflict_view import conflict_view
+
+    rows = [conflict_view(store, c, lang) for c in store.conflicts()]
+    return sorted(rows, key=lambda row: row["status"] != "open")
 
 
 @bp.get("/bahasa/<code>")

@@ -7,7 +7,6 @@ kinds, growth, indicators) and the :class:`~field_client.store.Store` for persis
 from __future__ import annotations
 
 import calendar
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +26,10 @@ from shared.growth.monitoring import (
 )
 from shared.i18n import t
 
+from . import plausibility
+from .duplicates import Candidate, find_candidates
+from .formats import format_date, iso_date_or_same
+from .names import clean_input
 from .store import Record, Store
 
 CHILD_MAX_MONTHS = 59
@@ -36,6 +39,8 @@ ANAEMIA_HB_BELOW = 11.0
 GROWTH_INPUTS = ("weight_kg", "length_cm", "position", "head_cm", "muac_cm", "oedema")
 Z_KEYS = ("waz", "lhaz", "wlhz", "baz", "hcz", "acz")
 CLOCK_WARNING_SECONDS = 300
+MEASURES = ("weight_kg", "length_cm", "head_cm", "muac_cm")
+BBLR_BELOW_KG = 2.5  # BRIEF §1.6: birth weight < 2.5 kg = BBLR (berat badan lahir rendah)
 
 
 class Invalid(Exception):
@@ -45,6 +50,14 @@ class Invalid(Exception):
         super().__init__(code)
         self.errors = {k: list(v) for k, v in errors.items()}
         self.code = code
+
+
+class PossibleDuplicate(Exception):
+    """A registration that looks like a person already on the device (``candidates``)."""
+
+    def __init__(self, candidates: list[dict[str, Any]]):
+        super().__init__("possible_duplicate")
+        self.candidates = candidates
 
 
 class UnknownKind(LookupError):
@@ -66,6 +79,14 @@ def check_kind(kind: str, *, write: bool = False) -> None:
         raise UnknownKind(kind)
     if write and kind in shared_records.REFERENCE_KINDS:
         raise ReadOnlyKind(kind)
+
+
+def is_bblr(fields: Mapping[str, Any]) -> bool | None:
+    """Tell whether a person was born with low birth weight (None when it was not recorded)."""
+    weight = fields.get("birth_weight_kg")
+    if weight is None or isinstance(weight, bool) or not isinstance(weight, int | float):
+        return None
+    return float(weight) < BBLR_BELOW_KG
 
 
 def _as_date(value: Any) -> date | None:
@@ -106,6 +127,11 @@ class RecordService:
         person = self.person(data.get("person_id") or (pregnancy or {}).get("person_id"))
         if person is not None:
             context["person"] = person
+        if kind == "desa_report" and data.get("desa_code") and data.get("period"):
+            from .desa_report import month_facts
+
+            facts = month_facts(self.store, str(data["desa_code"]), str(data["period"]))
+            context["desa_month"] = {"registered_births": facts["births_live"]}
         return context
 
     def defaults(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -136,14 +162,22 @@ class RecordService:
     def validate(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         """Return the record's JSON-ready values, or raise Invalid with sentences in our language.
 
-        Invisible format characters are removed from the text first (:func:`strip_invisible`).
+        Dates may come as the kader writes them (dd/mm/yyyy) as well as ISO; invisible format
+        characters are removed from the text first (:func:`field_client.names.clean_input`).
         """
-        data = clean_text_input(data)
+        data = clean_input(data)
+        dates = _date_fields(kind)
+        data = {k: iso_date_or_same(v) if k in dates else v for k, v in data.items()}
         result = shared_records.validate(
             kind, dict(data), context=self.context(kind, data), lang=self.lang, today=self.today
         )
         if not result.ok:
-            raise Invalid(result.errors)
+            errors = dict(result.errors)
+            for name in errors.keys() & dates:
+                if isinstance(data.get(name), str) and _as_date(data[name]) is None:
+                    label = shared_records.field_label(kind, name, self.lang)
+                    errors[name] = [t("client.error.date_format", self.lang, field=label)]
+            raise Invalid(errors)
         return dict(result.values)
 
     def derive(
@@ -162,6 +196,8 @@ class RecordService:
             return anc_alerts(fields, self.context(kind, fields).get("pregnancy"))
         if kind == "adult_visit":
             return adult_derived(fields)
+        if kind == "person":
+            return {"bblr": is_bblr(fields)}
         return {}
 
     def child_assessment(
@@ -247,26 +283,62 @@ class RecordService:
         return sorted(out)
 
     def growth_preview(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Assess unsaved inputs of a child visit (the live preview of the visit form)."""
+        """Assess unsaved inputs of a child visit (the live preview of the visit form).
+
+        A value outside the field's hard limits (95 kg for a toddler) gets its error and no
+        z-score at all: it cannot be saved, so nothing may suggest confirming it.
+        """
+        data = {k: iso_date_or_same(v) for k, v in data.items()}
+        errors = self.hard_limits(data)
+        if errors:
+            return {"hard_limit": True, "errors": errors, "implausible": False, "alerts": []}
         person = self.person(data.get("person_id")) or {}
+        visit_id = data.get("visit_id") or data.get("id")
         person = {
             "id": person.get("id") or "",
             "sex": data.get("sex") or person.get("sex"),
             "birth_date": data.get("birth_date") or person.get("birth_date"),
         }
         try:
-            return self.child_assessment(
-                person, data, exclude_id=data.get("visit_id") or data.get("id")
-            )
+            result = self.child_assessment(person, data, exclude_id=visit_id)
         except GrowthInputError as exc:
             raise Invalid({exc.field: [exc.message(self.lang)]}) from exc
+        found = self.history_check(data, person["id"], visit_id) if person["id"] else []
+        confirmed = bool(found) and self.already_confirmed(visit_id, found)
+        result.update(hard_limit=False, needs_remeasure=bool(found) and not confirmed)
+        result["history"] = [c.message(self.lang) for c in found]
+        result["alerts"] += [
+            {"code": "history", "level": "warning", "message": c.message(self.lang)} for c in found
+        ]
+        return result
+
+    def hard_limits(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        """Return the errors of the measurements that no confirmation can save (range, type)."""
+        measures = {k: data[k] for k in MEASURES if data.get(k) not in (None, "")}
+        if not measures:
+            return {}
+        result = shared_records.validate(
+            "child_visit", {**data, **measures}, lang=self.lang, today=self.today
+        )
+        return {k: list(v) for k, v in result.errors.items() if k in measures}
+
+    def history_check(
+        self, values: Mapping[str, Any], person_id: str, visit_id: str | None
+    ) -> list[plausibility.Contradiction]:
+        """Check a child's measurement against the child's other visits."""
+        history = [
+            v.fields
+            for v in self.store.list("child_visit", person_id=person_id)
+            if v.id != visit_id
+        ]
+        return plausibility.check(values, history)
 
     # -- writes ------------------------------------------------------------------------------------
 
     def create(self, kind: str, data: Mapping[str, Any], *, confirm: bool = False) -> Record:
         """Validate and save a new record with its outbox mutation."""
         check_kind(kind, write=True)
-        data = self.defaults(kind, {k: v for k, v in data.items() if not k.startswith("_")})
+        data = self.defaults(kind, clean_input(_own_fields(data)))
         record_id = str(data.get("id") or uuid.uuid4())
         data["id"] = record_id
         if self.store.get(None, record_id, include_deleted=True) is not None:
@@ -274,7 +346,8 @@ class RecordService:
         values = self.validate(kind, data)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
-        record, _ = self.store.save(kind, record_id, values, derived)
+        flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
+        record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
         return record
 
     def update(
@@ -285,21 +358,66 @@ class RecordService:
         current = self.store.get(kind, record_id)
         if current is None:
             raise LookupError(record_id)
-        data = {
-            **current.fields,
-            **{k: v for k, v in patch.items() if not k.startswith("_")},
-            "id": record_id,
-        }
+        data = {**current.fields, **clean_input(_own_fields(patch)), "id": record_id}
         values = self.validate(kind, data)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
-        record, _ = self.store.save(kind, record_id, values, derived)
+        flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
+        record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
         return record
 
     def delete(self, kind: str, record_id: str) -> None:
         """Tombstone a record (a delete mutation goes to the server)."""
         check_kind(kind, write=True)
         self.store.delete(kind, record_id)
+
+    def restore(self, kind: str, record_id: str) -> Record:
+        """Undo a delete: the record comes back with every field (an upsert goes to the server)."""
+        check_kind(kind, write=True)
+        record, _ = self.store.restore(kind, record_id)
+        return record
+
+    def _remeasure_flags(
+        self,
+        kind: str,
+        values: Mapping[str, Any],
+        record_id: str,
+        derived: Mapping[str, Any],
+        confirm: bool,
+    ) -> dict[str, dict[str, Any]] | None:
+        """Refuse a child's value its own history contradicts, unless re-measured; return the
+        visit's flags (``remeasured`` with the reasons the kader confirmed, or none)."""
+        if kind != "child_visit":
+            return None
+        found = self.history_check(values, str(values.get("person_id")), record_id)
+        if found and not confirm and not self.already_confirmed(record_id, found):
+            errors: dict[str, list[str]] = {}
+            for contradiction in found:
+                errors.setdefault(contradiction.field, []).append(contradiction.message(self.lang))
+            raise Invalid(errors, code="needs_remeasure")
+        reasons = [c.to_dict() for c in found]
+        if derived.get("implausible"):
+            reasons += [
+                {"rule": flag}
+                for flag in derived.get("flags", ())
+                if flag.startswith("implausible")
+            ]
+        return {"remeasured": {"reasons": reasons}} if reasons else {}
+
+    def already_confirmed(
+        self, record_id: str | None, found: list[plausibility.Contradiction]
+    ) -> bool:
+        """Tell whether the kader already confirmed these very values of this visit (an edit of
+        its notes must not ask again)."""
+        if not record_id:
+            return False
+        confirmed = {
+            (reason.get("rule"), reason.get("field"), reason.get("value"))
+            for flag in self.store.flags([record_id])
+            if flag["code"] == "remeasured"
+            for reason in flag["details"].get("reasons", ())
+        }
+        return all((c.rule, c.field, c.value) in confirmed for c in found)
 
     def resend(self, seq: int, corrected: Mapping[str, Any]) -> int:
         """Fix a quarantined mutation and queue it again under a new seq."""
@@ -345,31 +463,42 @@ class RecordService:
 
     # -- reading for pages ---------------------------------------------------------------------------
 
-    def find_duplicates(self, data: Mapping[str, Any]) -> list[Record]:
-        """Return people who are likely the same: same NIK, or same name, birth date and mother."""
-        found: dict[str, Record] = {}
-        data = clean_text_input(data)
-        nik = str(data.get("nik") or "").strip()
-        name = _norm(data.get("name"))
-        birth = str(data.get("birth_date") or "")
-        mother = _norm(data.get("mother_name"))
-        candidates = self.store.list("person", search=nik) if nik else []
-        if name:
-            candidates += self.store.list("person", search=str(data.get("name")).strip())
-        for person in candidates:
-            if person.id == data.get("id"):
-                continue
-            same_nik = nik and str(person.fields.get("nik") or "") == nik
-            same_identity = (
-                name
-                and birth
-                and _norm(person.fields.get("name")) == name
-                and person.fields.get("birth_date") == birth
-                and _norm(person.fields.get("mother_name")) == mother
+    def find_duplicates(self, data: Mapping[str, Any]) -> list[Candidate]:
+        """Return people who are likely the one in ``data`` (see :mod:`field_client.duplicates`)."""
+        data = clean_input(data)
+        return find_candidates(
+            self.store, {**data, "birth_date": iso_date_or_same(data.get("birth_date"))}
+        )
+
+    def duplicate_candidates(self, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Return the likely duplicates as the registration page shows them."""
+        out = []
+        for candidate in self.find_duplicates(data):
+            fields = candidate.fields
+            last = self.store.last_visit(candidate.id)
+            out.append(
+                {
+                    "id": candidate.id,
+                    "name": fields.get("name"),
+                    "birth_date": fields.get("birth_date"),
+                    "birth_date_text": format_date(fields.get("birth_date")),
+                    "mother_name": fields.get("mother_name"),
+                    "nik": fields.get("nik"),
+                    "last_visit": last,
+                    "last_visit_text": format_date(last),
+                    "reasons": list(candidate.reasons),
+                    "url": f"/orang/{candidate.id}",
+                }
             )
-            if same_nik or same_identity:
-                found[person.id] = person
-        return list(found.values())
+        return out
+
+    def check_new_person(self, data: Mapping[str, Any]) -> None:
+        """Raise Invalid for a wrong registration, PossibleDuplicate for a likely duplicate."""
+        cleaned = self.defaults("person", clean_input(_own_fields(data)))
+        values = self.validate("person", {**cleaned, "id": cleaned.get("id") or str(uuid.uuid4())})
+        found = self.duplicate_candidates({**values, "id": cleaned.get("id")})
+        if found:
+            raise PossibleDuplicate(found)
 
     def child_history(self, person: Record) -> list[dict[str, Any]]:
         """Return a child's visits, oldest first, each with its month's N/T classification."""
@@ -448,26 +577,15 @@ class RecordService:
         return out
 
 
-def _norm(value: Any) -> str:
-    return " ".join(strip_invisible(str(value or "")).lower().split())
+def _own_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop the request's own switches (``_confirm``, ``_different_person``)."""
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def strip_invisible(text: str) -> str:
-    """Remove invisible format characters and normalise to NFC.
-
-    Format characters (Unicode category Cf) are the bidi controls that turn text around
-    (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F), the zero-width ones that hide inside a
-    name (U+200B–U+200D, U+2060, U+FEFF) and the soft hyphen: none belongs in a posyandu
-    record, and a name holding them looks like another name or escapes the duplicate check.
-    """
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    )
-
-
-def clean_text_input(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``data`` with :func:`strip_invisible` applied to every text value."""
-    return {k: strip_invisible(v) if isinstance(v, str) else v for k, v in data.items()}
+def _date_fields(kind: str) -> set[str]:
+    """Return the names of a kind's date fields."""
+    spec = shared_records.spec(kind)
+    return {n for n in spec.fields if shared_records.field_info(kind, n).type == "date"}
 
 
 def category_level(index: str, z: float | None) -> str:

@@ -94,8 +94,25 @@ CREATE TABLE IF NOT EXISTS conflicts (
 CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (record_id);
 """
 
-# Version 2: the file bundles this device wrote or imported (field_client/bundle.py).
+# Version 2: the duplicate check's indexes and the kader's local record flags.
 SCHEMA_V2 = """
+-- the duplicate check finds persons by birth date window or NIK without a full scan
+CREATE INDEX IF NOT EXISTS records_person_birth ON records (json_extract(fields, '$.birth_date'))
+    WHERE kind = 'person';
+CREATE INDEX IF NOT EXISTS records_person_nik ON records (json_extract(fields, '$.nik'))
+    WHERE kind = 'person';
+-- what the kader confirmed about a record (a re-measured implausible value), local only
+CREATE TABLE IF NOT EXISTS record_flags (
+    record_id   TEXT NOT NULL,          -- no foreign key: a replica reset must not trip on it
+    code        TEXT NOT NULL,
+    details     TEXT NOT NULL,          -- JSON: the reasons shown when the kader confirmed
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (record_id, code)
+);
+"""
+
+# Version 3: the file bundles this device wrote or imported (field_client/bundle.py).
+SCHEMA_V3 = """
 CREATE TABLE IF NOT EXISTS bundles (
     id          TEXT PRIMARY KEY,
     direction   TEXT NOT NULL CHECK (direction IN ('export', 'import')),
@@ -109,7 +126,7 @@ CREATE INDEX IF NOT EXISTS bundles_recorded ON bundles (recorded_at);
 # MIGRATIONS[n] takes a store from schema version n to n + 1 (``PRAGMA user_version``), each in
 # the opening transaction: a store of any earlier version is brought up to date step by step,
 # its records and outbox untouched (tests/field_client/test_bundle_client.py opens each one).
-MIGRATIONS = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})
@@ -625,10 +642,14 @@ class Store:
         record_id: str,
         fields: Mapping[str, Any],
         derived: Mapping[str, Any] | None = None,
+        *,
+        flags: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[Record, int | None]:
         """Create or update a record and enqueue the mutation of its changed fields, atomically.
 
-        Returns the saved record and the seq of the enqueued mutation (None when nothing changed).
+        ``flags`` ({code: details}), when given, replace the record's local flags in the same
+        transaction. Returns the saved record and the seq of the enqueued mutation (None when
+        nothing changed).
         """
         fields = {k: v for k, v in fields.items() if k != "id"}
         with self.transaction() as db:
@@ -662,6 +683,8 @@ class Store:
                 seq = self._enqueue(
                     db, record_id, kind, "upsert", None if row is None else row["version"], changed
                 )
+            if flags is not None:
+                self._set_flags(db, record_id, flags)
             return self._record(
                 db, db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
             ), seq
@@ -679,6 +702,30 @@ class Store:
                 (now_utc_iso(), record_id),
             )
             return self._enqueue(db, record_id, kind, "delete", row["version"], {})
+
+    def restore(self, kind: str, record_id: str) -> tuple[Record, int | None]:
+        """Bring a deleted record back (the kader's "Urungkan"), atomically with its mutation.
+
+        The upsert carries every field, so the server's copy becomes exactly what was deleted
+        even if the delete already reached it. A live record is returned as it is (seq None).
+        """
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT * FROM records WHERE id = ? AND kind = ?", (record_id, kind)
+            ).fetchone()
+            if row is None:
+                raise RecordNotFound(record_id)
+            seq = None
+            if row["deleted"]:
+                db.execute(
+                    "UPDATE records SET deleted = 0, updated_at = ? WHERE id = ?",
+                    (now_utc_iso(), record_id),
+                )
+                fields = {k: v for k, v in json.loads(row["fields"]).items() if k != "id"}
+                seq = self._enqueue(db, record_id, kind, "upsert", row["version"], fields)
+            return self._record(
+                db, db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+            ), seq
 
     def _enqueue(
         self,
@@ -715,6 +762,81 @@ class Store:
         except (OverflowError, OSError, ValueError):  # a clock outside the calendar
             return local_device_time()
         return moment.isoformat(timespec="seconds")
+
+    @staticmethod
+    def _set_flags(db: Any, record_id: str, flags: Mapping[str, Mapping[str, Any]]) -> None:
+        db.execute("DELETE FROM record_flags WHERE record_id = ?", (record_id,))
+        for code, details in flags.items():
+            db.execute(
+                "INSERT INTO record_flags (record_id, code, details, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (record_id, code, _dumps(dict(details)), now_utc_iso()),
+            )
+
+    def flags(self, record_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Return the local flags of live records (all, or of ``record_ids``), newest first."""
+        sql = (
+            "SELECT f.record_id, f.code, f.details, f.created_at, r.kind, r.person_id, "
+            "r.event_date FROM record_flags AS f JOIN records AS r ON r.id = f.record_id "
+            "WHERE r.deleted = 0"
+        )
+        args: list[Any] = []
+        if record_ids is not None:
+            ids = list(record_ids)
+            sql += f" AND f.record_id IN ({','.join('?' * len(ids))})"
+            args = ids
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY f.created_at DESC, f.record_id", args)
+            return [
+                {
+                    "record_id": r[0],
+                    "code": r[1],
+                    "details": json.loads(r[2]),
+                    "created_at": r[3],
+                    "kind": r[4],
+                    "person_id": r[5],
+                    "date": r[6],
+                }
+                for r in rows.fetchall()
+            ]
+
+    def persons_near(
+        self, *, birth_from: str | None, birth_to: str | None, nik: str | None
+    ) -> list[dict[str, Any]]:
+        """Return live persons born in [birth_from, birth_to] or with that NIK (both indexed)."""
+        # One indexed search per criterion (the planner would otherwise walk every person).
+        parts, args = [], []
+        live = "SELECT id, fields FROM records INDEXED BY {} WHERE kind = 'person' AND deleted = 0"
+        if birth_from and birth_to:
+            parts.append(
+                live.format("records_person_birth")
+                + " AND json_extract(fields, '$.birth_date') BETWEEN ? AND ?"
+            )
+            args += [birth_from, birth_to]
+        if nik:
+            parts.append(
+                live.format("records_person_nik") + " AND json_extract(fields, '$.nik') = ?"
+            )
+            args.append(nik)
+        if not parts:
+            return []
+        with self._lock:
+            rows = self._db.execute(" UNION ".join(parts), args).fetchall()
+        return [{**json.loads(row[1]), "id": row[0]} for row in rows]
+
+    def last_visit(self, person_id: str) -> str | None:
+        """Return the date of a person's latest visit of any kind (None when none)."""
+        with self._lock:
+            found = [
+                self._db.execute(
+                    "SELECT max(event_date) FROM records WHERE kind = ? AND person_id = ? "
+                    "AND deleted = 0",
+                    (kind, person_id),
+                ).fetchone()[0]
+                for kind in ("child_visit", "anc_visit", "adult_visit")
+            ]
+        found = [day for day in found if day]
+        return max(found) if found else None
 
     def set_derived(self, record_id: str, derived: Mapping[str, Any]) -> None:
         """Replace a record's display-only derived values (no mutation: never sent)."""
@@ -974,10 +1096,11 @@ class Store:
                 )
                 self._add_conflict(db, record_id, conflict.get("kind"), conflict)
 
-    def conflicts(self) -> list[dict[str, Any]]:
-        """Return the reported conflicts, newest first."""
+    def conflicts(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Return the reported conflicts (only ``open`` or ``resolved`` ones when asked), newest
+        first. A conflict a push answer named has no status yet: it is open."""
         with self._lock:
-            return [
+            rows = [
                 {
                     **json.loads(r["data"]),
                     "id": r["id"],
@@ -988,6 +1111,9 @@ class Store:
                 }
                 for r in self._db.execute("SELECT * FROM conflicts ORDER BY reported_at DESC, id")
             ]
+        for row in rows:
+            row["status"] = row.get("status") or "open"
+        return [row for row in rows if status is None or row["status"] == status]
 
     # -- applying what the server sends -------------------------------------------------------
 

@@ -94,6 +94,7 @@ API_PREFIX = "/api/v1"
 PUSH_BATCH = 200  # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
 PULL_LIMIT = 500
 FETCH_BATCH = 500
+CONFLICT_IDS_PER_REQUEST = 50  # record ids in one query string (about 2 kB)
 IDS_LIMIT = 5000
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 MAX_PUSH_ROUNDS = 10_000  # a bound on loops driven by the server's answers
@@ -762,16 +763,50 @@ class SyncAgent:
         return applied
 
     def fetch_conflicts(self) -> int:
-        """Download the open conflicts on records in scope (when the user may see them)."""
+        """Download the open conflicts in scope, and follow the ones shown open here.
+
+        A conflict this device lists as open but the server no longer does was resolved by a
+        reviewer: it is asked again by its record, and comes back resolved with who, when and
+        which value stands.
+        """
+        opened = self._conflicts({"status": "open", "limit": 200})
+        if opened is None:
+            return 0
+        self.store.add_conflicts(opened)
+        still_open = {str(c.get("id")) for c in opened}
+        asked = sorted(
+            {c["record_id"] for c in self.store.conflicts("open") if c["id"] not in still_open}
+        )
+        for start in range(0, len(asked), CONFLICT_IDS_PER_REQUEST):
+            chunk = asked[start : start + CONFLICT_IDS_PER_REQUEST]
+            found = self._conflicts({"record_ids": ",".join(chunk), "limit": 1000})
+            self.store.add_conflicts(found or [])
+        return len(opened)
+
+    def _conflicts(self, params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+        """Return a page of the server's conflict queue (None when this user may not see it)."""
         try:
-            _, page = self._request("GET", "/conflicts", params={"status": "open", "limit": 200})
+            _, page = self._request("GET", "/conflicts", params=params)
         except SyncError as exc:
-            if exc.code in ("forbidden", "not_found", "bad_response"):
-                return 0
+            if exc.code in ("forbidden", "not_found", "bad_response", "validation_error"):
+                return None  # an older server refuses record_ids: the list just stays as it is
             raise
-        conflicts = [c for c in page.get("conflicts") or [] if isinstance(c, dict)]
-        self.store.add_conflicts(conflicts)
-        return len(conflicts)
+        return [c for c in page.get("conflicts") or [] if isinstance(c, dict)]
+
+    def resolve_conflict(self, conflict_id: str, choice: str) -> dict[str, Any]:
+        """Ask the server to resolve a conflict with ``choice`` (winner | loser); keep its answer."""
+        return self._review(f"/conflicts/{int(conflict_id)}/resolve", {"choice": choice})
+
+    def reopen_conflict(self, conflict_id: str) -> dict[str, Any]:
+        """Ask the server to reopen a resolved conflict; keep its answer."""
+        return self._review(f"/conflicts/{int(conflict_id)}/reopen", {})
+
+    def _review(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        _, answer = self._request("POST", path, body=body)
+        if not answer.get("id"):
+            raise SyncError("bad_response", "the server did not answer with the conflict")
+        self.store.add_conflicts([answer])
+        return answer
 
     def _refetch_discarded(self, report: SyncReport) -> None:
         """Restore records whose rejected local edits the kader discarded."""

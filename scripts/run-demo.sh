@@ -26,7 +26,9 @@ trap 'kill $SERVER_PID 2>/dev/null || true' EXIT INT TERM
 if "$BIN/python" -c "import field_client.cli" 2>/dev/null; then
   CLIENT_DIR="$POSYANDU_DATA_DIR/field-client"
   echo "== field client (data: $CLIENT_DIR); server address to sign in with: http://127.0.0.1:$PORT"
-  "$BIN/posyandu-client" --data-dir "$CLIENT_DIR" || true
+  echo "   browser tab closed? $BIN/posyandu-client open --data-dir \"$CLIENT_DIR\""
+  # The sign-in form offers this server's address.
+  POSYANDU_SERVER_URL="http://127.0.0.1:$PORT" "$BIN/posyandu-client" --data-dir "$CLIENT_DIR" || true
 else
   echo "== field client not installed yet; the server keeps running (Ctrl-C to stop)"
   wait $SERVER_PID

@@ -66,7 +66,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the API blueprints and the web pages (CSRF checked on the pages only)."""
-    from server.api import auth, conflicts, indicators, sync
+    from server.api import auth, conflicts, export, indicators, sync
     from server.auth import require_token_first
     from server.errors import check_json_body
     from server.web import bp as web_bp
@@ -74,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from server.wire import allow_inflated_length
 
     # ``extensions.api`` (flask-smorest), not ``server.api``: the package of the routes shares its name.
-    for module in (auth, sync, conflicts, indicators):
+    for module in (auth, sync, conflicts, indicators, export):
         extensions.api.register_blueprint(module.blp)
     app.before_request(allow_inflated_length)
     app.before_request(require_token_first)

@@ -170,6 +170,22 @@ class Conflict(db.Model):
     resolution: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
 
+class ConflictEvent(db.Model):
+    """One reviewer's action on a conflict, kept for the audit: resolved (with the value chosen) or
+    reopened. A conflict row holds only its current state; this is how it got there."""
+
+    __tablename__ = "conflict_event"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    conflict_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("conflict.id"), index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(16))  # resolved | reopened
+    # For "resolved": which value now stands (winner | loser), that value and the one set aside.
+    choice: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    kept_value: so.Mapped[object] = so.mapped_column(sa.JSON, nullable=True)
+    other_value: so.Mapped[object] = so.mapped_column(sa.JSON, nullable=True)
+    actor: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
 class LoginFailure(db.Model):
     """A failed login, counted per username to throttle guessing."""
 

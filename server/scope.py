@@ -20,6 +20,16 @@ from shared import records
 ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
 REVIEWER_ROLES = frozenset({"puskesmas", "admin"})
 LOKMIN_KINDS = frozenset({"lokmin_meeting", "lokmin_agreement"})
+# The levels of the hierarchy, top down, and the scope column that files a record under each one.
+AREA_LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
+AREA_COLUMNS = {
+    "kecamatan": "kecamatan_code",
+    "puskesmas": "puskesmas_id",
+    "desa": "desa_code",
+    "posyandu": "posyandu_id",
+}
+# Records filed at an area itself rather than at one of its posyandu.
+AREA_RECORD_KINDS = {"kecamatan": tuple(sorted(LOKMIN_KINDS)), "desa": ("desa_report",)}
 
 
 # database URL -> (registry stamp, facilities): see FacilityIndex.load.
@@ -96,6 +106,68 @@ class ScopeKeys:
     kecamatan_code: str | None = None
     puskesmas_id: str | None = None
 
+    @classmethod
+    def of_posyandu(cls, facility: Mapping) -> ScopeKeys:
+        """Return the keys of a posyandu facility, which every record filed at it carries.
+
+        The kecamatan is the facility's own, else the first six digits of its desa.
+        """
+        desa = facility.get("desa_code")
+        return cls(
+            facility["id"],
+            desa,
+            facility.get("kecamatan_code") or (desa[:6] if desa else None),
+            facility.get("parent_id"),
+        )
+
+    def in_area(self, level: str, code: str) -> bool:
+        """Tell whether a record with these keys lies in an area of ``level`` (see AREA_LEVELS).
+
+        The kabupaten holds every kecamatan whose code starts with its own.
+        """
+        if level == "kabupaten":
+            return (self.kecamatan_code or "").startswith(code)
+        return getattr(self, AREA_COLUMNS[level]) == code
+
+
+def keys_of_unit(unit: str | None, facilities: FacilityIndex, role: str | None = None) -> ScopeKeys:
+    """Return the scope keys of a unit: a posyandu or puskesmas id, a desa or kecamatan code.
+
+    A user's unit (``role`` given) for dinas and admin is the whole kabupaten: no key. Devices and
+    areas are checked against a scope with these keys, like records.
+    """
+    if role in ("dinas", "admin"):
+        return ScopeKeys()
+    facility = facilities.get(unit)
+    if facility is not None and facility.get("kind") == "posyandu":
+        return ScopeKeys.of_posyandu(facility)
+    if facility is not None and facility.get("kind") == "puskesmas":
+        keys = scope_keys("facility", facility, facilities)
+        return keys if isinstance(keys, ScopeKeys) else ScopeKeys()
+    unit = unit or ""
+    if len(unit) == 10:
+        return ScopeKeys(None, unit, unit[:6], facilities.puskesmas_for_desa(unit))
+    if len(unit) == 6:
+        return ScopeKeys(None, None, unit, None)
+    return ScopeKeys()
+
+
+def parent_area(level: str, code: str, facilities: FacilityIndex) -> str | None:
+    """Return the area one level above in AREA_LEVELS order (None at the top or when unknown).
+
+    A kecamatan's kabupaten is its first four digits, a puskesmas's kecamatan its own, a desa's
+    puskesmas the one whose wilayah kerja holds it, a posyandu's desa its own.
+    """
+    if level == "kecamatan":
+        return code[:4]
+    if level == "puskesmas":
+        return (facilities.get(code) or {}).get("kecamatan_code")
+    if level == "desa":
+        return facilities.puskesmas_for_desa(code)
+    if level == "posyandu":
+        return (facilities.get(code) or {}).get("desa_code")
+    return None
+
 
 def scope_keys(kind: str, values: Mapping, facilities: FacilityIndex) -> ScopeKeys | str:
     """Compute a record's scope keys; return the offending field name when its unit is unknown."""
@@ -104,13 +176,7 @@ def scope_keys(kind: str, values: Mapping, facilities: FacilityIndex) -> ScopeKe
         posyandu = facilities.get(values.get("posyandu_id"))
         if posyandu is None or posyandu.get("kind") != "posyandu":
             return "posyandu_id"
-        desa = posyandu.get("desa_code")
-        return ScopeKeys(
-            posyandu["id"],
-            desa,
-            posyandu.get("kecamatan_code") or (desa[:6] if desa else None),
-            posyandu.get("parent_id"),
-        )
+        return ScopeKeys.of_posyandu(posyandu)
     if scope_field == "desa_code":
         desa = values.get("desa_code")
         return ScopeKeys(None, desa, desa[:6], facilities.puskesmas_for_desa(desa))
@@ -222,6 +288,23 @@ class Scope:
         if self.role == "kecamatan":
             return keys.kecamatan_code in self.kecamatan
         return False
+
+    def can_read_area(self, level: str, code: str, facilities: FacilityIndex) -> bool:
+        """Tell whether the user may open the pages of an area (figures, trends, exports).
+
+        The kabupaten is open to every user (its figures hold only what each may read); another
+        area when the user may read records filed in it: its own (a desa's report, a kecamatan's
+        lokmin) or those of one of its posyandu.
+        """
+        if self.everything or level == "kabupaten":
+            return True
+        keys = keys_of_unit(code, facilities)
+        if any(self.can_read(kind, keys) for kind in AREA_RECORD_KINDS.get(level, ())):
+            return True
+        return any(
+            inside.in_area(level, code) and self.can_read("person", inside)
+            for inside in map(ScopeKeys.of_posyandu, facilities.of_kind("posyandu"))
+        )
 
     # -- writing ------------------------------------------------------------------------------
     def can_write(self, kind: str, keys: ScopeKeys) -> bool:

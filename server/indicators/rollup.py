@@ -65,13 +65,7 @@ class _Registry:
             self.names.setdefault(f["id"], f.get("name") or f["id"])
         self.posyandu: list[dict] = []
         for f in facilities.of_kind("posyandu"):
-            desa = f.get("desa_code")
-            keys = ScopeKeys(
-                f["id"],
-                desa,
-                f.get("kecamatan_code") or (desa[:6] if desa else None),
-                f.get("parent_id"),
-            )
+            keys = ScopeKeys.of_posyandu(f)
             if scope.can_read("person", keys):
                 self.posyandu.append(
                     {

@@ -9,12 +9,13 @@ gone the moment they are superseded. What grows without end is
   the *compaction horizon* (``sync_counter.horizon``). A device whose cursor lies below the
   horizon may not have seen a purged deletion, so its next pull answers ``reset``: it downloads
   its scope afresh and keeps its unsent edits (``Store.reset_replica`` keeps every record with an
-  outbox entry). A tombstone with an open conflict stays (the reviewer still needs it).
+  outbox entry). A tombstone with a conflict stays, open or resolved (a resolved conflict can
+  be reopened, and the reviewer then needs the record).
 - the mutation log: exactly-once replay detection answers a resent seq from its log row, and a
   device resends only what it has not had an answer for. ``device.acked_seq`` marks what a device
   has had answered (it sent a batch, or a bundle, starting above it), so a row older than
   ``keep_days`` is purged only when its seq is at or below that mark (or its device is revoked:
-  it can never push again), never the device's newest row, never one an open conflict refers to.
+  it can never push again), never the device's newest row, never one a conflict refers to.
 
 A device offline longer than ``keep_days`` that still edits a record deleted meanwhile brings
 it back (there is no tombstone left to conflict with): choose ``keep_days`` longer than devices
@@ -67,7 +68,7 @@ def purge_tombstones(session, cutoff: datetime) -> tuple[int, int]:
     conditions = (
         Record.deleted.is_(True),
         Record.updated_at < cutoff,
-        Record.id.not_in(sa.select(Conflict.record_id).where(Conflict.status == "open")),
+        Record.id.not_in(sa.select(Conflict.record_id)),
     )
     purged, highest, after = 0, 0, -1
     while True:
@@ -99,9 +100,7 @@ def purge_mutation_log(session, cutoff: datetime) -> int:
     newest = (
         sa.select(sa.func.max(other.seq)).where(other.device_id == row.device_id).scalar_subquery()
     )
-    in_conflicts = sa.select(Conflict.mutation_id).where(
-        Conflict.status == "open", Conflict.mutation_id.is_not(None)
-    )
+    in_conflicts = sa.select(Conflict.mutation_id).where(Conflict.mutation_id.is_not(None))
     doomed = (
         sa.select(row.id)
         .join(Device, Device.id == row.device_id)

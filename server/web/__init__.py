@@ -1,8 +1,14 @@
 """The Pokjanal view: the server's session-based web pages (Bahasa Indonesia first).
 
-Pages live in modules that add routes to ``bp``: ``summary`` (Ringkasan, Tren, Anak, exports) and
-``review`` (Mutu data, Konflik, Lokmin, Evaluasi mingguan, Pengguna). Every page checks the
-user's scope on the server; CSRF protects every form of this blueprint (the token API is exempt).
+This module holds the blueprint, sign-in, CSRF, security headers and navigation. Each page is a
+module that adds its routes to ``bp``: ``ringkasan``, ``tren``, ``anak``, ``konflik``, ``lokmin``,
+``mutu_data``, ``evaluasi``, ``pengguna`` and ``ekspor`` (e-PPGBM, SIP Format 6). Pages import only
+downwards, never another page: ``params`` (request parameters, BadRequest), ``format`` (display),
+``downloads`` (CSV/XLSX) and ``scoped`` (what the user may read), which import only this module
+and ``params``.
+
+Every page checks the user's scope on the server; CSRF protects every form of this blueprint (the
+token API is exempt).
 """
 
 from __future__ import annotations
@@ -10,14 +16,29 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from server.auth import check_credentials, user_scope
 from server.errors import ApiError
 from server.extensions import db
 from server.models import User
-from server.web import messages  # noqa: F401  (registers the web messages)
+from server.web import (  # noqa: F401  (the message catalogues register themselves)
+    messages,
+    messages_review,
+    messages_summary,
+)
+from shared.calendar import DEFAULT_ZONE
 from shared.i18n import normalize_language, t
 
 bp = Blueprint(
@@ -44,6 +65,11 @@ NAV = [
 def language() -> str:
     """Return the page language: ?lang=, then the cookie, then Indonesian."""
     return normalize_language(request.args.get("lang") or request.cookies.get("lang") or "id")
+
+
+def local_zone() -> str:
+    """Return the kabupaten's time zone (``LOCAL_TIMEZONE``: WIB, WITA or WIT)."""
+    return current_app.config.get("LOCAL_TIMEZONE") or DEFAULT_ZONE
 
 
 @bp.before_app_request
@@ -190,4 +216,15 @@ def index():
     return redirect(url_for("web.summary"))
 
 
-from server.web import review, summary  # noqa: E402,F401  (pages register their routes on bp)
+# The pages register their routes on bp.
+from server.web import (  # noqa: E402,F401
+    anak,
+    ekspor,
+    evaluasi,
+    konflik,
+    lokmin,
+    mutu_data,
+    pengguna,
+    ringkasan,
+    tren,
+)

@@ -84,6 +84,19 @@ register(
         "web.review.conflicts.resolution": {"id": "Keputusan", "en": "Decision"},
         "web.review.conflicts.deleted_field": {"id": "Dihapus", "en": "Deleted"},
         "web.review.conflicts.done": {"id": "Konflik diselesaikan.", "en": "Conflict resolved."},
+        "web.review.conflicts.reopened": {
+            "id": "Konflik dibuka lagi. Nilai yang berlaku tetap sampai Anda memilih lagi.",
+            "en": "Conflict reopened. The applied value stays until you choose again.",
+        },
+        "web.review.conflicts.reopen": {"id": "Buka lagi", "en": "Reopen"},
+        "web.review.conflicts.confirm": {
+            "id": "{record}: {field} menjadi \u201c{value}\u201d. Lanjutkan?",
+            "en": "{record}: {field} becomes \u201c{value}\u201d. Go ahead?",
+        },
+        "web.review.conflicts.confirm_yes": {
+            "id": "Ya, simpan pilihan ini",
+            "en": "Yes, save this choice",
+        },
         "web.review.conflicts.err_not_found": {
             "id": "Konflik tidak ditemukan.",
             "en": "Conflict not found.",

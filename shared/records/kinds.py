@@ -303,7 +303,9 @@ class PersonSchema(RecordSchema):
     nik = Digits(16)
     no_kk = Digits(16)
     mother_name = Text(NAME)
+    mother_nik = Digits(16)
     father_name = Text(NAME)
+    father_nik = Digits(16)
     has_kia_book = Boolean(default=False)
     desa_code = desa_code_field()
     address = Text(500)
@@ -565,6 +567,37 @@ def count_field() -> Integer:
     return Integer(0, 1000)
 
 
+# A desa of Kayong Utara counts a few hundred to a few thousand people and a handful of births a
+# month: more maternal deaths than this in one desa-month is a slip of the keyboard (births typed in
+# the wrong box, "10" for "1"), not an event a monthly form should take. The field's range says so,
+# so forms and the error ("Kematian ibu harus antara 0 dan 5.") agree.
+MAX_MATERNAL_DEATHS = 5
+# Deaths are counted cumulatively: a neonatal death (0–28 days) is also an infant death (under one
+# year), which is also an under-five death. Each pair is checked when both counts are given.
+DEATH_ORDER = (
+    ("deaths_neonatal", "deaths_infant"),
+    ("deaths_infant", "deaths_under5"),
+    ("deaths_neonatal", "deaths_under5"),
+)
+
+
+def check_desa_counts(data: dict[str, Any], rules: Rules) -> None:
+    """Check a desa report's deaths nest, and (on a device that knows them, context
+    ``desa_month``) that live births are not fewer than the newborns registered there."""
+    broken: set[str] = set()
+    for smaller, larger in DEATH_ORDER:
+        low, high = data.get(smaller), data.get(larger)
+        if low is not None and high is not None and low > high and larger not in broken:
+            broken.add(larger)
+            rules.add(larger, f"records.rule.{smaller}_above_{larger}", low=low, high=high)
+    registered = context_record("desa_month").get("registered_births")
+    births = data.get("births_live")
+    if registered and births is not None and births < registered:
+        rules.add(
+            "births_live", "records.rule.births_below_registered", births=births, n=registered
+        )
+
+
 class DesaReportSchema(RecordSchema):
     """A desa's monthly births, deaths and ODF/STBM status (brief §5.1)."""
 
@@ -575,7 +608,7 @@ class DesaReportSchema(RecordSchema):
     period = Month(required=True)
     births_live = count_field()
     births_still = count_field()
-    deaths_maternal = count_field()
+    deaths_maternal = Integer(0, MAX_MATERNAL_DEATHS)
     deaths_neonatal = count_field()
     deaths_infant = count_field()
     deaths_under5 = count_field()
@@ -586,6 +619,7 @@ class DesaReportSchema(RecordSchema):
     def check(self, data, rules):
         if data.get("odf_verified_on") is not None and data.get("odf_status") == "belum":
             rules.add("odf_verified_on", "records.rule.verified_needs_odf")
+        check_desa_counts(data, rules)
 
 
 # --- lokakarya mini lintas sektor -----------------------------------------------------------

@@ -207,6 +207,28 @@ RULES = {
         "Tanggal verifikasi hanya diisi bila status desa ODF atau STBM.",
         "A verification date is only given when the village is ODF or STBM.",
     ),
+    "deaths_neonatal_above_deaths_infant": (
+        "Kematian bayi ({high}) tidak boleh kurang dari kematian neonatal ({low}): bayi yang "
+        "meninggal pada umur 0–28 hari juga dihitung sebagai kematian bayi.",
+        "Infant deaths ({high}) cannot be fewer than neonatal deaths ({low}): a baby who died "
+        "at 0–28 days also counts as an infant death.",
+    ),
+    "deaths_infant_above_deaths_under5": (
+        "Kematian balita ({high}) tidak boleh kurang dari kematian bayi ({low}): bayi yang "
+        "meninggal juga dihitung sebagai kematian balita.",
+        "Under-five deaths ({high}) cannot be fewer than infant deaths ({low}): an infant "
+        "death also counts as an under-five death.",
+    ),
+    "deaths_neonatal_above_deaths_under5": (
+        "Kematian balita ({high}) tidak boleh kurang dari kematian neonatal ({low}).",
+        "Under-five deaths ({high}) cannot be fewer than neonatal deaths ({low}).",
+    ),
+    "births_below_registered": (
+        "Lahir hidup ({births}) tidak boleh kurang dari bayi yang lahir bulan ini dan sudah "
+        "terdaftar di perangkat ini ({n}).",
+        "Live births ({births}) cannot be fewer than the babies born this month already "
+        "registered on this device ({n}).",
+    ),
     "due_before_start": (
         "Tenggat ({due}) tidak boleh sebelum tanggal mulai ({start}).",
         "The due date ({due}) cannot be before the start date ({start}).",
@@ -271,7 +293,9 @@ LABELS = {
     "nik": ("NIK", "NIK (national ID number)"),
     "no_kk": ("Nomor KK", "Family card number (KK)"),
     "mother_name": ("Nama ibu", "Mother's name"),
+    "mother_nik": ("NIK ibu", "Mother's NIK"),
     "father_name": ("Nama ayah", "Father's name"),
+    "father_nik": ("NIK ayah", "Father's NIK"),
     "has_kia_book": ("Punya Buku KIA", "Has a KIA book"),
     "desa_code": ("Kode desa", "Village code"),
     "address": ("Alamat", "Address"),

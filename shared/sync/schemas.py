@@ -396,8 +396,26 @@ class FetchResponseSchema(ResponseSchema):
 # --- conflicts -----------------------------------------------------------------------------
 
 
+CONFLICT_ACTIONS = ("resolved", "reopened")
+
+
+class ConflictEventSchema(ResponseSchema):
+    """One reviewer's action on a conflict (the audit): resolved with a value, or reopened."""
+
+    action = mf.String(required=True, validate=validate.OneOf(CONFLICT_ACTIONS))
+    choice = mf.String(allow_none=True, load_default=None, validate=validate.OneOf(RESOLUTIONS))
+    kept_value = mf.Raw(allow_none=True, load_default=None)
+    other_value = mf.Raw(allow_none=True, load_default=None)
+    actor = bounded_string(64, required=True)
+    at = Instant(required=True)
+
+
 class ConflictSchema(ResponseSchema):
-    """A field two devices changed at once: the kept value and the one that lost."""
+    """A field two devices changed at once: the kept value and the one that lost.
+
+    ``events`` (the reviewers' actions, oldest first) and ``may_resolve`` (whether the caller may
+    resolve or reopen it) were added to v1; an older server leaves them out.
+    """
 
     id = bounded_string(64, required=True)
     record_id = record_id_field(required=True)
@@ -415,6 +433,8 @@ class ConflictSchema(ResponseSchema):
     resolved_by = bounded_string(64, allow_none=True, load_default=None)
     resolved_at = Instant(allow_none=True, load_default=None)
     resolution = mf.String(allow_none=True, load_default=None, validate=validate.OneOf(RESOLUTIONS))
+    events = mf.List(mf.Nested(ConflictEventSchema))
+    may_resolve = mf.Boolean()
 
 
 class ResolveRequestSchema(RequestSchema):

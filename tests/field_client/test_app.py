@@ -574,7 +574,7 @@ def test_monthly_report_window_gives_the_same_counts_as_the_whole_history(local_
 
 def test_registry_offers_a_posyandu_choice_when_the_scope_has_several(local_client, local_app):
     local_app.extensions["posyandu"].store.set_meta(scope={"posyandu": ["PSY-A1", "PSY-A2"]})
-    page = local_client.get("/registrasi").get_data(as_text=True)
+    page = local_client.get("/registrasi/baru").get_data(as_text=True)
     assert '<select id="person-form-posyandu_id"' in page and "PSY-A2" in page
 
 

@@ -86,7 +86,7 @@ def test_kader_signs_in_records_a_visit_sees_zscores_and_syncs(field_client, pag
     expect(page).to_have_url(f"{base}/")
 
     birth = (date.today() - timedelta(days=365)).isoformat()
-    page.click("a[href='/registrasi'] >> nth=0")
+    page.click("#register-new")
     page.fill("#person-form-name", "Sari Lestari")
     page.select_option("#person-form-sex", "F")
     page.fill("#person-form-birth_date", birth)
@@ -145,7 +145,7 @@ def test_implausible_weight_needs_a_tick_before_saving(field_client, page):
     page.fill("input[name=pin]", "1357")
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/")
-    page.goto(f"{base}/registrasi")
+    page.goto(f"{base}/registrasi/baru")
     page.fill("#person-form-name", "Ani")
     page.select_option("#person-form-sex", "F")
     page.fill("#person-form-birth_date", (date.today() - timedelta(days=200)).isoformat())

@@ -35,6 +35,7 @@ def test_a_full_disk_refuses_the_save_in_indonesian_and_writes_nothing(local_cli
                 "name": f"Anak {i} " + "panjang " * 20,
                 "sex": "F",
                 "birth_date": "2025-06-10",
+                "_different_person": True,  # similar names on purpose: not duplicates
             },
         )
         if response.status_code != 201:

@@ -327,6 +327,7 @@ OTHER_UNIT_PARAMS = {
 
 PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
+REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reopen")
 
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
@@ -520,6 +521,41 @@ PROBES: list[Probe] = [
         lambda u: {401} if u is None else {403, 404},
         conflict_open("A1"),
     ),
+    Probe(
+        "conflicts.list_conflicts",
+        "GET",
+        "/api/v1/conflicts",
+        "record-ids-of-both-scopes",
+        api(
+            "GET",
+            "/api/v1/conflicts",
+            query_string=lambda s, u: {"record_ids": f"{s.persons['B1']},{s.persons['A1']}"},
+        ),
+        token_api,
+        conflicts_check,  # both records asked: the same conflicts as the whole queue, no more
+    ),
+    Probe(
+        *REOPEN_API,
+        "conflict-of-other-puskesmas",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/conflicts/{conflict_target('B1', {'admin'})(s, u)}/reopen",
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("B1"),
+    ),
+    Probe(
+        *REOPEN_API,
+        "conflict-in-area-not-a-reviewer",
+        api(
+            "POST",
+            lambda s, u: (
+                f"/api/v1/conflicts/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/reopen"
+            ),
+        ),
+        lambda u: {401} if u is None else {403, 404},
+        conflict_open("A1"),
+    ),
 ]
 
 for parent in ("PKM-B", "611102", "6111022001", "6111"):
@@ -560,6 +596,44 @@ for level in ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"):
             indicator_sums_check,
         )
     )
+
+FHIR_ROLES = {"pkm_a", "pkm_b", "dinas", "admin"}  # the SATUSEHAT export's roles
+
+
+def fhir_patients_check(area: str, exact: bool):
+    """The export's Patients are persons the caller may read (all of them for the kabupaten)."""
+
+    def check(s: Seeded, user, response):
+        if user is None or response.status_code != 200:
+            return
+        got = {
+            i["value"]
+            for e in response.json.get("entry", [])
+            if e["resource"]["resourceType"] == "Patient"
+            for i in e["resource"]["identifier"]
+            if i["system"].endswith("/sid/person")
+        }
+        allowed = {s.persons[k] for k in POSYANDU_OF if user in READERS[k]}
+        assert got <= allowed, (area, got - allowed)
+        if exact:
+            assert got == allowed, (area, allowed - got)
+
+    return check
+
+
+for area in ("6111", "PKM-B", "611102", "6111022001", "PSY-B1", "PSY-A2"):
+    PROBES.append(
+        Probe(
+            "export.fhir_bundle",
+            "GET",
+            "/api/v1/export/fhir",
+            f"area-{area}",
+            api("GET", "/api/v1/export/fhir", query_string={"period": "2026-10", "area": area}),
+            lambda u: {401} if u is None else ({200} if u in FHIR_ROLES else {403}),
+            fhir_patients_check(area, exact=area == "6111"),
+        )
+    )
+
 
 # -- web pages --------------------------------------------------------------------------------
 WEB_GETS = [
@@ -804,6 +878,32 @@ PROBES += [
             "POST",
             lambda s, u: f"/konflik/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/selesaikan",
             {"choice": "loser"},
+        ),
+        web_write(),
+        conflict_open("A1"),
+    ),
+    Probe(
+        "web.reopen_conflict",
+        "POST",
+        "/konflik/<id>/buka-lagi",
+        "conflict-of-other-puskesmas",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('B1', {'admin'})(s, u)}/buka-lagi",
+            {},
+        ),
+        web_write(),
+        conflict_open("B1"),
+    ),
+    Probe(
+        "web.reopen_conflict",
+        "POST",
+        "/konflik/<id>/buka-lagi",
+        "in-area-not-a-reviewer",
+        web(
+            "POST",
+            lambda s, u: f"/konflik/{conflict_target('A1', {'admin', 'pkm_a'})(s, u)}/buka-lagi",
+            {},
         ),
         web_write(),
         conflict_open("A1"),

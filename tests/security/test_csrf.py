@@ -23,6 +23,11 @@ TARGETS = {
         lambda s: f"/konflik/{s.conflicts['A1']}/selesaikan",
         {"choice": "loser"},
     ),
+    "web.reopen_conflict": (  # the conflict is open: a passing request gets 409, nothing changes
+        "pkm_a",
+        lambda s: f"/konflik/{s.conflicts['A1']}/buka-lagi",
+        {},
+    ),
     "web.lokmin_new_meeting": (
         "kec_a",
         lambda s: "/lokmin/pertemuan",

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlparse
 
 from openpyxl import load_workbook
 
-from server.web.exports import FORMULA_START, PLAIN_NUMBER, safe_cell
+from server.web.downloads import FORMULA_START, PLAIN_NUMBER, safe_cell
 from tests.security.conftest import FORMULAS
 
 STATIC_EXPORTS = [

@@ -75,12 +75,14 @@ GET_ROUTES = {
     "sync.ids": ("/api/v1/sync/ids", ["after", "limit"]),
     "conflicts.list_conflicts": ("/api/v1/conflicts", ["status", "limit", "offset"]),
     "indicators.indicators": ("/api/v1/indicators", ["period", "level", "parent"]),
+    "export.fhir_bundle": ("/api/v1/export/fhir", ["period", "area"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {
     "web.export_eppgbm": {"area": "PKM-A", "period": "2026-10"},
     "web.export_sip6": {"posyandu": "PSY-A1", "period": "2026-10"},
     "indicators.indicators": {"period": "2026-10", "level": "posyandu"},
+    "export.fhir_bundle": {"period": "2026-10", "area": "6111"},
 }
 SAFE_FILENAME = re.compile(r'^(attachment|inline); filename="?[A-Za-z0-9._-]{1,120}"?$')
 OUTSIDE_FILES = ("root:x:0:0", "[fonts]", "BEGIN OPENSSH", "def create_app")

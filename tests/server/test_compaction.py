@@ -73,7 +73,7 @@ def test_old_tombstones_go_and_the_horizon_is_their_highest_position(app, device
     assert again["tombstones_purged"] == 0 and again["horizon"] == report["horizon"]
 
 
-def test_a_tombstone_with_an_open_conflict_stays(app, device):
+def test_a_tombstone_with_a_conflict_stays_even_once_resolved(app, device):
     from server.models import Record
 
     first, second = device("kader_a1"), device("kader_a1")
@@ -85,6 +85,12 @@ def test_a_tombstone_with_an_open_conflict_stays(app, device):
     second.clock_ms += 60_000  # the concurrent delete is the later one: it wins
     results = push_ok(second, [delete(second, record["id"], version=1)])
     assert results[0]["status"] == "conflict"
+    from server.extensions import db
+    from server.models import Conflict
+
+    with app.app_context():  # resolved, and so it may be reopened
+        db.session.execute(sa.update(Conflict).values(status="resolved", resolution="winner"))
+        db.session.commit()
     age(app, Record, 400)
     report = compact(app, keep_days=30)
     assert (report["tombstones_before"], report["tombstones_purged"]) == (1, 0)

@@ -197,3 +197,136 @@ def test_registry_changes_reach_the_next_request_through_the_facility_cache(app,
 
     with app.app_context():
         assert FacilityIndex.load(db.session).get("PSY-A3")["name"] == "Posyandu Kenanga Baru"
+
+
+# -- hierarchy helpers (no database: the world's registry as a FacilityIndex) ------------------------
+def registry():
+    from server.scope import FacilityIndex
+
+    return FacilityIndex({f["id"]: f for f in world_mod.FACILITIES})
+
+
+def user_scope_of(username):
+    from server.scope import scope_for
+
+    role, unit = world_mod.USERS[username]
+    return scope_for(role, unit, registry())
+
+
+def test_posyandu_keys_fall_back_to_the_desa_for_the_kecamatan():
+    from server.scope import ScopeKeys, scope_keys
+
+    facilities = registry()
+    a1 = facilities.get("PSY-A1")
+    assert ScopeKeys.of_posyandu(a1) == ScopeKeys("PSY-A1", "6111012001", "611101", "PKM-A")
+    bare = {"id": "PSY-X", "kind": "posyandu", "desa_code": "6111022001"}
+    assert ScopeKeys.of_posyandu(bare) == ScopeKeys("PSY-X", "6111022001", "611102", None)
+    assert ScopeKeys.of_posyandu({"id": "PSY-Y"}) == ScopeKeys("PSY-Y")
+    # The records of a posyandu carry the same keys.
+    assert scope_keys("person", {"posyandu_id": "PSY-A1"}, facilities) == ScopeKeys.of_posyandu(a1)
+
+
+def test_keys_of_each_kind_of_unit():
+    from server.scope import ScopeKeys, keys_of_unit
+
+    facilities = registry()
+    assert keys_of_unit("PSY-B1", facilities) == ScopeKeys(
+        "PSY-B1", "6111022001", "611102", "PKM-B"
+    )
+    assert keys_of_unit("PKM-A", facilities) == ScopeKeys(None, "6111012001", "611101", "PKM-A")
+    assert keys_of_unit("6111022001", facilities) == ScopeKeys(
+        None, "6111022001", "611102", "PKM-B"
+    )
+    assert keys_of_unit("611101", facilities) == ScopeKeys(None, None, "611101", None)
+    for unknown in ("DINKES-6111", "6111", "", None):
+        assert keys_of_unit(unknown, facilities) == ScopeKeys(), unknown
+    assert keys_of_unit("PSY-A1", facilities, role="admin") == ScopeKeys()
+    assert keys_of_unit("DINKES-6111", facilities, role="dinas") == ScopeKeys()
+
+
+def test_keys_lie_in_the_areas_above_them():
+    from server.scope import ScopeKeys
+
+    keys = ScopeKeys("PSY-A1", "6111012001", "611101", "PKM-A")
+    inside = [
+        ("kabupaten", "6111"),
+        ("kecamatan", "611101"),
+        ("puskesmas", "PKM-A"),
+        ("desa", "6111012001"),
+        ("posyandu", "PSY-A1"),
+    ]
+    outside = [
+        ("kabupaten", "6112"),
+        ("kecamatan", "611102"),
+        ("puskesmas", "PKM-B"),
+        ("desa", "6111022001"),
+        ("posyandu", "PSY-A2"),
+    ]
+    assert all(keys.in_area(level, code) for level, code in inside)
+    assert not any(keys.in_area(level, code) for level, code in outside)
+    assert not ScopeKeys().in_area("kabupaten", "6111")
+
+
+AREAS = {
+    "kabupaten": "6111",
+    "kecamatan A": "611101",
+    "kecamatan B": "611102",
+    "puskesmas A": "PKM-A",
+    "puskesmas B": "PKM-B",
+    "desa A": "6111012001",
+    "desa B": "6111022001",
+    "posyandu A1": "PSY-A1",
+    "posyandu A2": "PSY-A2",
+    "posyandu B1": "PSY-B1",
+}
+A_SIDE = {"kecamatan A", "puskesmas A", "desa A", "posyandu A1", "posyandu A2"}
+B_SIDE = {"kecamatan B", "puskesmas B", "desa B", "posyandu B1"}
+OPEN_AREAS = {
+    "kader_a1": {"kabupaten", "kecamatan A", "puskesmas A", "desa A", "posyandu A1"},
+    "kader_b1": {"kabupaten", *B_SIDE},
+    "bidan_a": {"kabupaten", *A_SIDE},
+    "pkm_a": {"kabupaten", *A_SIDE},
+    "pkm_b": {"kabupaten", *B_SIDE},
+    "kec_a": {"kabupaten", *A_SIDE},
+    "dinas": set(AREAS),
+    "admin": set(AREAS),
+}
+
+
+@pytest.mark.parametrize("username", sorted(OPEN_AREAS))
+def test_areas_open_where_the_user_reads_records(username):
+    """An area opens when it holds records the user may read (the kabupaten always)."""
+    facilities, scope = registry(), user_scope_of(username)
+    opened = {
+        name
+        for name, code in AREAS.items()
+        if scope.can_read_area(name.split()[0], code, facilities)
+    }
+    assert opened == OPEN_AREAS[username]
+
+
+def test_an_area_opens_by_its_own_records_without_a_posyandu():
+    """A kecamatan with no posyandu yet opens for its lokmin readers; a desa for its report readers."""
+    from server.scope import FacilityIndex, scope_for
+
+    facilities = FacilityIndex(
+        {f["id"]: f for f in world_mod.FACILITIES if f["id"] not in ("PSY-A1", "PSY-A2")}
+    )
+    pkm_a = scope_for("puskesmas", "PKM-A", facilities)
+    assert pkm_a.can_read_area("kecamatan", "611101", facilities)
+    assert pkm_a.can_read_area("desa", "6111012001", facilities)
+    assert not pkm_a.can_read_area("puskesmas", "PKM-A", facilities)  # no posyandu to read
+    assert not pkm_a.can_read_area("kecamatan", "611102", facilities)
+
+
+def test_the_parent_of_each_level():
+    from server.scope import parent_area
+
+    facilities = registry()
+    assert parent_area("kabupaten", "6111", facilities) is None
+    assert parent_area("kecamatan", "611102", facilities) == "6111"
+    assert parent_area("puskesmas", "PKM-B", facilities) == "611102"
+    assert parent_area("desa", "6111012001", facilities) == "PKM-A"
+    assert parent_area("posyandu", "PSY-A2", facilities) == "6111012001"
+    assert parent_area("desa", "6111099999", facilities) is None  # in no wilayah kerja
+    assert parent_area("posyandu", "PSY-X9", facilities) is None

@@ -19,12 +19,24 @@ def test_resolve_conflict_and_update_lokmin_in_the_browser(app, server, device, 
     row = page.locator("#conflicts tbody tr").first
     assert XSS in row.inner_text()  # shown as text, not run
     shot(page, "konflik")
-    row.get_by_role("button", name="Pakai nilai lain").click()
+    row.get_by_role("button", name="Pakai nilai lain").click()  # opens the confirmation
+    confirm = row.locator("details[open] form")
+    assert "Lanjutkan?" in confirm.inner_text()
+    shot(page, "konflik-konfirmasi")
+    confirm.get_by_role("button", name="Ya, simpan pilihan ini").click()
     page.wait_for_selector("p[role=status]")
     assert page.locator("#conflicts tbody tr").count() == 0
     page.goto(f"{server.url}/konflik?status=resolved")
     assert "Diselesaikan oleh pkm_a" in page.locator("#conflicts").inner_text()
     shot(page, "konflik-selesai")
+    page.get_by_role("button", name="Buka lagi").click()  # reopened: back in the open queue
+    page.wait_for_selector("p[role=status]")
+    assert "dibuka lagi" in page.locator("p[role=status]").inner_text()
+    assert page.locator("#conflicts tbody tr").count() == 1
+    row = page.locator("#conflicts tbody tr").first
+    row.get_by_role("button", name="Pakai nilai lain").click()
+    row.locator("details[open] form").get_by_role("button", name="Ya, simpan pilihan ini").click()
+    page.wait_for_selector("p[role=status]")
     assert record(app, p["id"])[0]["name"] == XSS
     a.pull_all()
     assert a.replica[p["id"]]["fields"]["name"] == XSS

@@ -297,3 +297,57 @@ def test_each_role_gets_its_own_top_level(web, kids):
     assert 'data-code="6111012001"' in html
     html = web("kader_a1").get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1").text
     assert "Ani Lestari" in html and NIK_A not in html
+
+
+def test_areas_open_where_the_user_reads_records(web, kids):
+    """Scope.can_read_area: an area opens when it holds records the user may read."""
+    kader = web("kader_a1")  # PSY-A2 shares the puskesmas and desa, not the records
+    for path in (
+        f"/ringkasan?period={PERIOD}&posyandu=PSY-A2",
+        f"/tren?code=PSY-A2&period={PERIOD}",
+        f"/ekspor/eppgbm.xlsx?area=PSY-A2&period={PERIOD}",
+    ):
+        assert kader.get(path).status_code == 404, path
+    for parent in ("6111012001", "611101", "PKM-A"):  # the areas above the kader's posyandu
+        query = f"/ringkasan?period={PERIOD}&level=posyandu&parent={parent}"
+        html = kader.get(query).text
+        assert 'data-code="PSY-A1"' in html and 'data-code="PSY-A2"' not in html, parent
+    # A kecamatan user drills down through the puskesmas of the kecamatan (was a 404).
+    html = web("kec_a").get(f"/ringkasan?period={PERIOD}&level=desa&parent=PKM-A").text
+    assert 'data-code="6111012001"' in html
+    assert (
+        web("kec_a").get(f"/ringkasan?period={PERIOD}&level=desa&parent=PKM-B").status_code == 404
+    )
+    # The bidan's "up" link from the desa's posyandu leads to the desa's puskesmas (was a 404).
+    bidan = web("bidan_a")
+    html = bidan.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111012001").text
+    up = re.search(r'href="(/ringkasan\?[^"]*level=desa[^"]*)"', html).group(1)
+    assert "parent=PKM-A" in up
+    page = bidan.get(up.replace("&amp;", "&"))
+    assert page.status_code == 200 and 'data-code="6111012001"' in page.text
+
+
+def test_a_visits_age_is_the_age_on_its_visit_date(app, web, kids):
+    """Ani (born 10/06/2025) was weighed on 10/06/2026: 11 completed months that day, 12 at the
+    month's end. The child table and the Anak page show the age at the visit, like the device."""
+    from server.extensions import db
+    from server.reference import write_records
+
+    dinas = web("dinas")
+    html = dinas.get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1").text
+    row = re.search(rf'<a href="/anak/{kids["ani"]}">.*?</tr>', html, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[0] == "11"
+    text = dinas.get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1&format=csv").text
+    line = next(line for line in text.splitlines() if "Ani Lestari" in line)
+    assert line.split(",")[5] == "11"
+    html = dinas.get(f"/anak/{kids['ani']}").text
+    ages = re.findall(r'<td class="num">(\d+|–)</td>', html.split('id="visits"')[1])
+    assert ages[:2] == ["10", "11"]  # 10/05/2026 and 10/06/2026
+    # A child with no visit yet: the age at the end of the month.
+    newborn = person("PSY-A1", name="Dedi Baru", sex="M", birth_date="2026-04-01")
+    with app.app_context():
+        assert not write_records(db.session, [("person", newborn)]).rejected
+        db.session.commit()
+    html = dinas.get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1").text
+    row = re.search(rf'<a href="/anak/{newborn["id"]}">.*?</tr>', html, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[0] == "2"  # 30/06/2026: 90 days

@@ -1,16 +1,18 @@
 """device.acked_seq and device.delivered_cursor (file bundles), sync_counter.horizon (compaction)
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-07 09:00:00.000000
 
+Numbered 0004 but applied after 0005 (conflict_event), which was merged first: the two were
+written alongside (see 0005's note).
 """
 from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

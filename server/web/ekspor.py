@@ -1,8 +1,7 @@
-"""Exports: the e-PPGBM-style workbook, the SIP Format 6 monthly recap and table downloads.
+"""Exports: the e-PPGBM-style workbook and the SIP Format 6 monthly recap of a posyandu.
 
-Everything streams: rows are read from the database in batches (``yield_per``) and written to an
-openpyxl write-only workbook in a temporary file (or to CSV line by line), which is then sent in
-chunks and removed; the whole table is never held in memory.
+Rows are read from the database in batches (``yield_per``) and streamed into the workbook
+(``downloads.xlsx_response``); the whole table is never held in memory.
 
 NIK in exports: the e-PPGBM workbook is the upload file the puskesmas keys into Sigizi Terpadu, so
 it carries the full NIK (child, KK) for roles puskesmas, dinas and admin; for every other role
@@ -11,42 +10,24 @@ it carries the full NIK (child, KK) for roles puskesmas, dinas and admin; for ev
 
 from __future__ import annotations
 
-import calendar
-import csv
-import io
-import os
-import re
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Response, abort, g, request, stream_with_context
-from openpyxl import Workbook
+from flask import abort, g, request
 
 from server.extensions import db
-from server.indicators import rollup
 from server.models import Record
 from server.web import bp, language, login_required
-from server.web.summary import (
-    BadRequest,
-    area_condition,
-    area_of,
-    check_code,
-    ddmmyyyy,
-    last_month,
-    parse_period,
-    readable,
-    shown_nik,
-)
-from shared.growth.monitoring import age_in_completed_months
+from server.web.downloads import xlsx_response
+from server.web.format import ddmmyyyy, shown_nik
+from server.web.params import BadRequest, check_code, period_arg
+from server.web.scoped import area_condition, area_of, readable, unit_names, unit_row
+from shared.calendar import age_on, as_date, month_bounds
 from shared.i18n import t
-from shared.indicators.skdn import as_date
 from shared.records import antigens
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 64 * 1024
 BATCH = 500
 
 DATA_DASAR = (
@@ -80,107 +61,7 @@ PEMANTAUAN = (
 )
 
 
-# -- streaming helpers ----------------------------------------------------------------------------
-
-# A text cell starting with one of these is read as a formula by Excel/LibreOffice (CSV and
-# XLSX alike: openpyxl writes a string starting with "=" as a formula).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: prefix such text with an apostrophe.
-
-    Names come from the field (a person named ``=HYPERLINK(...)`` is data, not a formula).
-    Plain signed numbers written as text (``-1,5``) stay as they are.
-    """
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_START)
-        and not PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
-
-
-def _file_chunks(path: str) -> Iterator[bytes]:
-    """Yield a file in chunks, then remove it."""
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
-
-
-def _download(body, mimetype: str, filename: str, length: int | None = None) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    if length is not None:
-        response.headers["Content-Length"] = str(length)
-    return response
-
-
-def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> Response:
-    """Write ``(title, rows)`` sheets to a write-only workbook in a temp file and stream it."""
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
-    descriptor, path = tempfile.mkstemp(prefix="ekspor-", suffix=".xlsx")
-    os.close(descriptor)
-    try:
-        workbook.save(path)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return _download(_file_chunks(path), XLSX, filename, os.path.getsize(path))
-
-
-def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
-    """Stream rows as UTF-8 CSV (with a BOM so that Excel reads it as UTF-8)."""
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"
-        for row in rows:
-            writer.writerow(["" if value is None else safe_cell(value) for value in row])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    return _download(stream_with_context(generate()), "text/csv; charset=utf-8", filename)
-
-
-def table_response(fmt: str, basename: str, title: str, rows: Iterable[Iterable]) -> Response:
-    """Download one table (header row first) as CSV or XLSX."""
-    if fmt == "csv":
-        return csv_response(basename + ".csv", rows)
-    if fmt == "xlsx":
-        return xlsx_response(basename + ".xlsx", [(title[:31], rows)])
-    raise BadRequest("web.summary.bad_format")
-
-
 # -- e-PPGBM --------------------------------------------------------------------------------------
-
-
-def month_bounds(period: str) -> tuple[date, date]:
-    """Return the first and last day of 'YYYY-MM'."""
-    year, month = int(period[:4]), int(period[5:7])
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _names() -> dict[str, str]:
-    """Return the names of facilities and wilayah (reference records, small)."""
-    rows = db.session.execute(
-        sa.select(Record.id, Record.fields).where(
-            Record.kind.in_(("facility", "wilayah")), Record.deleted.is_(False)
-        )
-    )
-    return {row.id: row.fields.get("name") or row.id for row in rows}
 
 
 def _sex(value: str | None) -> str:
@@ -194,6 +75,16 @@ def _address(person: dict, names: dict[str, str]) -> str:
     if person.get("desa_code"):
         parts.append(names.get(person["desa_code"], person["desa_code"]))
     return ", ".join(part for part in parts if part)
+
+
+def _is_balita(person: dict, first: date, last: date) -> bool:
+    """Tell whether a person is 0–59 months old at the month's end and still here in the month."""
+    age = age_on(person.get("birth_date"), last)
+    if age is None or age > 59:
+        return False
+    return not any(
+        (d := as_date(person.get(k))) is not None and d < first for k in ("died_on", "moved_out_on")
+    )
 
 
 def data_dasar_rows(
@@ -213,13 +104,7 @@ def data_dasar_rows(
     )
     for row in db.session.execute(query):
         person = row.fields
-        birth = as_date(person.get("birth_date"))
-        if birth is None or birth > last or age_in_completed_months(birth, last) > 59:
-            continue
-        if any(
-            (d := as_date(person.get(k))) is not None and d < first
-            for k in ("died_on", "moved_out_on")
-        ):
+        if not _is_balita(person, first, last):
             continue
         yield [
             shown_nik(person.get("no_kk"), role),
@@ -300,10 +185,10 @@ def _pemantauan(visit: dict, person: dict, period: str, role: str) -> list:
 @login_required()
 def export_eppgbm():
     """Download the e-PPGBM workbook of an area ("Data Dasar", "Pemantauan Pertumbuhan")."""
-    period = parse_period(request.args.get("period"), last_month())
+    period = period_arg()
     code = check_code(request.args.get("area"))
     level, _ = area_of(code)
-    role, names = g.web_user.role, _names()
+    role, names = g.web_user.role, unit_names()
     return xlsx_response(
         f"eppgbm-{code}-{period}.xlsx",
         [
@@ -328,15 +213,10 @@ def _in(value, first: date, last: date) -> bool:
     return day is not None and first <= day <= last
 
 
-def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
-    """Yield the SIP Format 6 recap of one posyandu and month (BRIEF §1.4)."""
-    lang = language()
-    first, last = month_bounds(period)
-    names = _names()
-    none = t("web.summary.not_recorded", lang)
-    yes, no = t("web.summary.yes", lang), t("web.summary.no", lang)
-    pregnancies = {}
-    for p in _posyandu_records("pregnancy", posyandu["id"]):
+def _pregnancies(posyandu_id: str, first: date, last: date) -> set[str]:
+    """Return the pregnancies registered by the month's end and not ended before it began."""
+    found = set()
+    for p in _posyandu_records("pregnancy", posyandu_id):
         registered = as_date(p.get("registered_on"))
         ended = as_date(p.get("delivery_date"))
         if (
@@ -348,39 +228,48 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
                 or (ended is not None and ended >= first)
             )
         ):
-            pregnancies[p["id"]] = p
+            found.add(p["id"])
+    return found
+
+
+def _anc(posyandu_id: str, first: date, last: date) -> tuple[set, set]:
+    """Return the pregnancies examined in the month, and those given iron tablets."""
     examined, iron = set(), set()
-    for visit in _posyandu_records("anc_visit", posyandu["id"]):
+    for visit in _posyandu_records("anc_visit", posyandu_id):
         if _in(visit.get("visit_date"), first, last):
             examined.add(visit.get("pregnancy_id"))
             if (visit.get("iron_tablets") or 0) > 0:
                 iron.add(visit.get("pregnancy_id"))
-    sessions = [
-        s
-        for s in _posyandu_records("posyandu_session", posyandu["id"])
-        if _in(s.get("session_date"), first, last)
-    ]
-    counts, extra, indicators = unit["counts"], unit["extra"], unit["indicators"]
-    immunizations = extra.get("immunizations") or {}
-    kek = indicators.get("kek") or {}
+    return examined, iron
 
-    yield ["FORMAT 6 SIP", t("web.summary.sip6_title", lang)]
-    yield ["Posyandu", posyandu.get("name"), posyandu["id"]]
-    yield [
-        "Desa/Kelurahan",
-        names.get(posyandu.get("desa_code") or "", ""),
-        posyandu.get("desa_code"),
+
+def _sip6_heading(posyandu: dict, period: str, lang: str) -> list[list]:
+    names = unit_names()
+    return [
+        ["FORMAT 6 SIP", t("web.summary.sip6_title", lang)],
+        ["Posyandu", posyandu.get("name"), posyandu["id"]],
+        [
+            "Desa/Kelurahan",
+            names.get(posyandu.get("desa_code") or "", ""),
+            posyandu.get("desa_code"),
+        ],
+        [
+            "Kecamatan",
+            names.get(posyandu.get("kecamatan_code") or "", ""),
+            posyandu.get("kecamatan_code"),
+        ],
+        ["Bulan", period],
+        [],
+        ["No", "Uraian", "Jumlah", "Keterangan"],
     ]
-    yield [
-        "Kecamatan",
-        names.get(posyandu.get("kecamatan_code") or "", ""),
-        posyandu.get("kecamatan_code"),
-    ]
-    yield ["Bulan", period]
-    yield []
-    yield ["No", "Uraian", "Jumlah", "Keterangan"]
-    rows = [
-        ("1", "Ibu hamil: jumlah", len(pregnancies), ""),
+
+
+def _sip6_mothers(posyandu_id: str, first: date, last: date, unit: dict, none: str) -> list:
+    """Rows 1–4: pregnancies, examinations, iron, KEK, breastfeeding, vitamin A, KB."""
+    examined, iron = _anc(posyandu_id, first, last)
+    kek = unit["indicators"].get("kek") or {}
+    return [
+        ("1", "Ibu hamil: jumlah", len(_pregnancies(posyandu_id, first, last)), ""),
         ("1a", "Ibu hamil: diperiksa", len(examined), ""),
         ("1b", "Ibu hamil: dapat tablet tambah darah (besi)", len(iron), ""),
         (
@@ -391,7 +280,13 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
         ),
         ("2", "Ibu menyusui", None, none),
         ("3", "Ibu nifas dapat vitamin A", None, none),
-        ("4", "Peserta KB dilayani", sum(s.get("kb_served") or 0 for s in sessions), ""),
+    ]
+
+
+def _sip6_balita(unit: dict, sessions: list[dict], yes: str, no: str) -> list:
+    """Rows 5–11: SKDN, BGM/2T, vitamin A and PMT."""
+    counts, extra = unit["counts"], unit["extra"]
+    return [
         ("5", "S: jumlah balita", counts.get("S", 0), ""),
         ("6", "K: balita punya KMS/Buku KIA", counts.get("K", 0), ""),
         ("7", "D: balita ditimbang", counts.get("D", 0), ""),
@@ -414,39 +309,53 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
             yes if any(s.get("pmt_given") for s in sessions) else no,
         ),
     ]
-    yield from (list(row) for row in rows)
+
+
+def _sip6_immunisation(unit: dict) -> Iterator[list]:
+    """Row 12: immunisations by antigen (the schedule's, then any other code recorded)."""
+    immunizations = unit["extra"].get("immunizations") or {}
     yield ["12", "Bayi/balita diimunisasi menurut antigen", None, ""]
     for antigen in antigens():
         yield ["", antigen["name"], immunizations.get(antigen["code"], 0), antigen["code"]]
     for code in sorted(set(immunizations) - {a["code"] for a in antigens()}):
         yield ["", code, immunizations[code], code]
+
+
+def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
+    """Yield the SIP Format 6 recap of one posyandu and month (BRIEF §1.4)."""
+    lang = language()
+    first, last = month_bounds(period)
+    none = t("web.summary.not_recorded", lang)
+    yes, no = t("web.summary.yes", lang), t("web.summary.no", lang)
+    sessions = [
+        s
+        for s in _posyandu_records("posyandu_session", posyandu["id"])
+        if _in(s.get("session_date"), first, last)
+    ]
+    yield from _sip6_heading(posyandu, period, lang)
+    mothers = _sip6_mothers(posyandu["id"], first, last, unit, none)
+    kb = ("4", "Peserta KB dilayani", sum(s.get("kb_served") or 0 for s in sessions), "")
+    yield from (list(row) for row in [*mothers, kb, *_sip6_balita(unit, sessions, yes, no)])
+    yield from _sip6_immunisation(unit)
     yield ["13", "WUS dan ibu hamil dapat imunisasi TT I–V", None, none]
     yield ["14", "Balita diare", sum(s.get("diarrhoea_cases") or 0 for s in sessions), ""]
     yield ["14a", "Diare dapat oralit", sum(s.get("oralit_given") or 0 for s in sessions), ""]
-    yield [
-        "15",
-        "Posyandu buka bulan ini",
-        None,
-        yes if any(s.get("opened") for s in sessions) else no,
-    ]
+    opened = any(s.get("opened") for s in sessions)
+    yield ["15", "Posyandu buka bulan ini", None, yes if opened else no]
 
 
 @bp.route("/ekspor/sip6.xlsx")
 @login_required()
 def export_sip6():
     """Download the SIP Format 6 monthly recap of one posyandu."""
-    period = parse_period(request.args.get("period"), last_month())
+    period = period_arg()
     code = check_code(request.args.get("posyandu"))
     level, posyandu = area_of(code)
     if level != "posyandu":
         raise BadRequest("web.summary.bad_area")
-    units = [
-        row
-        for row in rollup.indicator_rows(db.session, g.scope, period, "posyandu", parent=code)
-        if row["code"] == code
-    ]
-    if not units:
+    unit = unit_row(period, "posyandu", code)
+    if unit is None:
         abort(404)
     return xlsx_response(
-        f"sip-format6-{code}-{period}.xlsx", [("Format 6", sip6_rows(posyandu, period, units[0]))]
+        f"sip-format6-{code}-{period}.xlsx", [("Format 6", sip6_rows(posyandu, period, unit))]
     )

@@ -1,0 +1,131 @@
+"""Display helpers of the pages and downloads: dates, local times, percentages, yes/no, labels.
+
+Percentages are computed only here, at display, from the numerator and denominator shown next to
+them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from markupsafe import Markup
+
+from server.indicators.rollup import mask_nik
+from server.sync.merge import DELETED
+from server.web import bp, language, local_zone
+from shared import records
+from shared.calendar import format_date, format_local_time, local_today
+from shared.i18n import t
+from shared.indicators import INDICATORS
+
+FULL_NIK_ROLES = frozenset({"puskesmas", "dinas", "admin"})
+
+
+# -- dates and times ------------------------------------------------------------------------------
+
+
+def ddmmyyyy(value) -> str:
+    """Format a date (or an ISO date string) as dd/mm/yyyy (empty when it is not a date)."""
+    return format_date(value)
+
+
+bp.add_app_template_filter(ddmmyyyy, "ddmmyyyy")
+
+
+def when(value: dt.datetime | None) -> str:
+    """Format an instant as 'dd/mm/yyyy HH:MM WIB' in the kabupaten's zone, or 'never'."""
+    if value is None:
+        return t("web.review.never", language())
+    return format_local_time(value, local_zone())
+
+
+def today() -> dt.date:
+    """Return today's date in the kabupaten's zone."""
+    return local_today(local_zone())
+
+
+def days_since(value: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Return whole days between ``value`` and ``now`` (None when never)."""
+    return None if value is None else max(0, (now - value).days)
+
+
+# -- numbers --------------------------------------------------------------------------------------
+
+
+def pct(item: dict | None) -> str:
+    """Format ``{"numerator", "denominator"}`` as a percentage with one decimal (display only)."""
+    if not item or not item.get("denominator"):
+        return "–"
+    return (
+        f"{100 * item['numerator'] / item['denominator']:.1f}".replace(".", ",") + " %"
+        if language() == "id"
+        else f"{100 * item['numerator'] / item['denominator']:.1f} %"
+    )
+
+
+def ratio_pct(item: dict | None) -> float | None:
+    """Return ``{"numerator", "denominator"}`` as a percentage number for a chart (None when 0/0)."""
+    if not item or not item.get("denominator"):
+        return None
+    return round(100 * item["numerator"] / item["denominator"], 1)
+
+
+# -- values and labels ----------------------------------------------------------------------------
+
+
+def yes_no(value, lang: str) -> str:
+    """Return Ya/Tidak (Yes/No)."""
+    return t("web.review.yes" if value else "web.review.no", lang)
+
+
+def show_value(kind: str, field: str, value, lang: str) -> str:
+    """Render one field value for people (choices by label, booleans as Ya/Tidak)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value, lang)
+    if isinstance(value, str):
+        try:
+            return records.choice_label(kind, field, value, lang)
+        except records.UnknownKind:
+            return value
+    if isinstance(value, list):
+        return ", ".join(show_value(kind, field, v, lang) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def field_name(kind: str, field: str, lang: str) -> str:
+    """Return the label of a field (or 'Dihapus' for the record's deletion)."""
+    if field == DELETED:
+        return t("web.review.conflicts.deleted_field", lang)
+    try:
+        return records.field_label(kind, field, lang)
+    except records.UnknownKind:
+        return field
+
+
+def column_labels(*keys: str) -> list[str]:
+    """Translate column headers from the catalogue."""
+    lang = language()
+    return [t(key, lang) for key in keys]
+
+
+def indicator_labels() -> dict[str, str]:
+    """Return the indicator labels in the page language."""
+    lang = language()
+    return {key: t(label, lang) for key, label in INDICATORS}
+
+
+def shown_nik(nik: str | None, role: str) -> str:
+    """Return the NIK as this role may see it in an export: full for puskesmas/dinas/admin."""
+    return (nik or "") if role in FULL_NIK_ROLES else (mask_nik(nik) or "")
+
+
+def script_json(data) -> Markup:
+    """Serialise data for a ``<script type="application/json">`` block: ``<``, ``>`` and ``&``
+    escaped, so that no text in it can close the script element."""
+    text = json.dumps(data).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)

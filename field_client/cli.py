@@ -12,7 +12,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from shared.i18n import register, t
+
+from .store import StoreTooNew
 from .sync import SyncError
+
+register(
+    {
+        "client.store.too_new": {
+            "id": "Data di perangkat ini dibuat oleh versi aplikasi yang lebih baru. Pasang lagi "
+            "versi itu (atau yang lebih baru); data tidak diubah.",
+            "en": "The data on this device was written by a newer version of the app. Install "
+            "that version (or a newer one) again; the data was not changed.",
+        }
+    }
+)
 
 APP_FOLDER = "posyandu-sync"
 
@@ -209,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands[args.command](args)
         except sqlite3.Error as exc:  # a full disk, a damaged or foreign database file
             print(_storage_error_text(exc, args.data_dir), file=sys.stderr)
+            return 2
+        except StoreTooNew:  # a newer app wrote this data folder: leave it as it is
+            print(t("client.store.too_new", "id"), file=sys.stderr)
             return 2
     from .launcher import open_running, run
 

@@ -140,6 +140,10 @@ class RecordNotFound(StoreError):
     """No live record with that id and kind."""
 
 
+class StoreTooNew(StoreError):
+    """The data file was written by a newer app (a higher schema version): left untouched."""
+
+
 @dataclass(frozen=True)
 class Record:
     """One local record as pages see it."""
@@ -342,7 +346,7 @@ class Store:
         with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise StoreError(
+                raise StoreTooNew(
                     f"store schema version {version} is newer than this app's {SCHEMA_VERSION}"
                 )
             for step in range(version, SCHEMA_VERSION):

@@ -314,3 +314,9 @@ def test_a_store_from_a_newer_app_is_refused_untouched(tmp_path):
     with pytest.raises(StoreError):
         Store(path)
     assert outbox_rows(path) == before
+
+
+def test_the_command_line_says_so_of_a_newer_apps_data(tmp_path, capsys):
+    old_store(tmp_path / "posyandu-client.sqlite3", [SCHEMA_V1], SCHEMA_VERSION + 1, mutations=2)
+    assert client_cli.main(["status", "--data-dir", str(tmp_path)]) == 2
+    assert "versi aplikasi yang lebih baru" in capsys.readouterr().err

@@ -305,6 +305,8 @@ class Store:
         secure_database_files(self.path)
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._lock = threading.RLock()
+        self.generation = 0  # bumped by every commit of this connection (see cached)
+        self._cache: dict[Any, tuple[tuple[int, int], Any]] = {}
         self._db = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=5.0
         )
@@ -378,6 +380,26 @@ class Store:
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self.generation += 1
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, reused until the next write to the store.
+
+        A value is tied to this connection's commit count and SQLite's ``data_version`` (which
+        moves when another connection, e.g. the CLI's sync, commits), so it is never stale.
+        Callers must treat the value as read-only.
+        """
+        with self._lock:
+            version = (self.generation, self._db.execute("PRAGMA data_version").fetchone()[0])
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+            value = compute()
+            if len(self._cache) >= 16:
+                self._cache.clear()
+            self._cache[key] = (version, value)
+            return value
 
     def _rollback(self) -> None:
         """Roll back the open transaction, if SQLite has not already done so."""

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make run: the demo kabupaten on SQLite, the server, and the field client (window or browser).
 set -euo pipefail
+umask 077  # the data folder holds health data and the demo passwords: ours only
 DATA_DIR="${1:-instance}"
 PORT="${2:-5000}"
 BIN=.venv/bin
 case "$DATA_DIR" in /*) ;; *) DATA_DIR="$PWD/$DATA_DIR" ;; esac
 export POSYANDU_DATA_DIR="$DATA_DIR"
-mkdir -p "$POSYANDU_DATA_DIR"
+mkdir -p -m 700 "$POSYANDU_DATA_DIR"
 
 if [ ! -f "$POSYANDU_DATA_DIR/.demo-seeded" ]; then
   echo "== menyiapkan database demo (Kabupaten Kayong Utara) di $POSYANDU_DATA_DIR"

@@ -1,20 +1,25 @@
-"""Passwords, device tokens, login throttling and the caller's scope."""
+"""Passwords, device tokens, sign-in (throttled: server/throttle.py) and the caller's scope."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+import sqlalchemy.orm as so
+from flask import current_app, g, has_request_context, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.errors import ApiError
 from server.extensions import db, token_auth
 from server.models import Device, LoginFailure, User, utcnow
+from server.passwords import check_password_policy, hash_slots
 from server.scope import FacilityIndex, Scope, UnknownUnit, scope_for
+from server.throttle import Throttled, forget, prune, record_attempt, succeeded
+from server.web_sessions import end_user_sessions
 
 # Checked against when the username is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("posyandu-sync-dummy-password")
@@ -26,51 +31,81 @@ def hash_token(token: str) -> str:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a salted, slow hash of ``password``."""
+    """Store a salted, slow hash of ``password`` (refused by the policy: WeakPassword).
+
+    Changing the password of an existing user ends all it signed in with: its device tokens are
+    revoked and its web sessions ended (a stolen password or device stops working).
+    """
+    check_password_policy(password, user.username or "")
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    changing = user.id is not None and bool(user.password_hash)
     user.password_hash = generate_password_hash(password, method=method)
-
-
-def recent_failures(session, username: str, now: datetime) -> list[datetime]:
-    """Return the times of failed logins for ``username`` within the throttle window."""
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return list(
+    if changing:
+        session = so.object_session(user) or db.session
         session.execute(
-            sa.select(LoginFailure.at).where(
-                LoginFailure.username == username, LoginFailure.at > now - window
-            )
-        ).scalars()
+            sa.update(Device)
+            .where(Device.user_id == user.id, Device.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        end_user_sessions(session, user.id)
+
+
+def client_address() -> str:
+    """Return the caller's address (the proxy's client with POSYANDU_BEHIND_PROXY)."""
+    return ((request.remote_addr if has_request_context() else None) or "-")[:64]
+
+
+def _throttled(exc: Throttled) -> ApiError:
+    seconds = exc.seconds
+    message = (
+        _message("server.login_throttled_seconds", seconds=seconds)
+        if seconds < 120
+        else _message("server.login_throttled", minutes=(seconds + 59) // 60)
+    )
+    return ApiError(
+        429,
+        "too_many_attempts",
+        {"retry_after_seconds": seconds},
+        headers={"Retry-After": str(seconds)},
+        message=message,
     )
 
 
-def check_credentials(session, username: str, password: str) -> User:
-    """Return the user if the password is right; raise ApiError 401, or 429 when throttled."""
+def _password_matches(session, attempt: LoginFailure, hashed: str, password: str) -> bool:
+    """Check a password inside one of the app's few hashing slots (503 when none frees up)."""
+    slots = hash_slots()
+    if not slots.acquire():
+        forget(session, attempt)  # not a guess: the password was never checked
+        wait = max(1, math.ceil(slots.wait_seconds))
+        raise ApiError(
+            503,
+            "server_busy",
+            {"retry_after_seconds": wait},
+            headers={"Retry-After": str(wait)},
+            message=_message("server.login_busy"),
+        )
+    try:
+        return check_password_hash(hashed, password)
+    finally:
+        slots.release()
+
+
+def check_credentials(session, username: str, password: str, address: str | None = None) -> User:
+    """Return the user if the password is right; raise ApiError 401, 429 (throttled) or 503."""
     now = utcnow()
     # No account name is longer than the column; a longer one must fail, not overflow it.
     username = username.strip().lower()[:64]
-    # The attempt is recorded (committed) before it is counted and checked, so that concurrent
-    # attempts see each other: at most LOGIN_MAX_FAILURES of them ever reach the password check.
-    attempt = LoginFailure(username=username, at=now)
-    session.add(attempt)
-    session.commit()
-    failures = recent_failures(session, username, now)
-    if len(failures) > current_app.config["LOGIN_MAX_FAILURES"]:
-        session.delete(attempt)  # a refused attempt does not extend the lockout
-        session.commit()
-        window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-        retry = max(1, int((min(failures) + window - now).total_seconds()))
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            {"retry_after_seconds": retry},
-            headers={"Retry-After": str(retry)},
-            message=_message("server.login_throttled", minutes=(retry + 59) // 60),
-        )
+    address = (address or client_address())[:64]
+    prune(session, now)
+    try:
+        attempt = record_attempt(session, username, address, now)
+    except Throttled as exc:
+        raise _throttled(exc) from None
     user = session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.active:
+    hashed = user.password_hash if user else _DUMMY_HASH
+    if not _password_matches(session, attempt, hashed, password) or not user or not user.active:
         raise ApiError(401, "unauthorized", message=_message("server.login_failed"))
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    succeeded(session, username, address, now)
     return user
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from datetime import UTC, datetime
 from importlib import resources
@@ -17,6 +18,7 @@ from server.extensions import db
 from server.models import Device, User
 from server.reference import ensure_counter, wilayah_from_csv, write_records
 from server.scope import ROLES, FacilityIndex, UnknownUnit, scope_for
+from server.signals.cli import signals_cli
 
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
 
@@ -158,9 +160,10 @@ def facilities_command(as_json):
 
 
 def create_user(username: str, name: str, role: str, unit: str, password: str) -> User:
-    """Create (or update) a user after checking the unit fits the role."""
-    from server.auth import set_password
+    """Create (or update) a user after checking the unit fits the role and the password the policy.
 
+    Updating an existing user's password revokes its devices and ends its web sessions.
+    """
     try:
         scope_for(role, unit, FacilityIndex.load(db.session))
     except UnknownUnit:
@@ -171,8 +174,40 @@ def create_user(username: str, name: str, role: str, unit: str, password: str) -
         user = User(username=username, name=name, role=role, unit=unit, password_hash="")
         db.session.add(user)
     user.name, user.role, user.unit, user.active = name, role, unit, True
-    set_password(user, password)
+    _set_password(user, password)
     return user
+
+
+def _set_password(user: User, password: str) -> None:
+    """Set a password through the policy; a refused one is a ClickException with the reasons."""
+    from server.auth import set_password
+    from server.passwords import WeakPassword
+
+    try:
+        set_password(user, password)
+    except WeakPassword as weak:
+        raise click.ClickException("kata sandi ditolak: " + " ".join(weak.messages("id"))) from None
+
+
+def read_password(password_file: str | None) -> str:
+    """Read a new password from a file (its first line; ``-``: standard input), else a prompt.
+
+    Never from the command line: argv is visible to every user of the machine (ps) and is kept
+    in shell histories.
+    """
+    if password_file is None:
+        return click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    with click.open_file(password_file, encoding="utf-8") as fh:
+        first = fh.readline()
+    password = first.rstrip("\r\n")
+    if not password:
+        raise click.ClickException("berkas kata sandi kosong")
+    return password
+
+
+PASSWORD_FILE_HELP = (
+    "Baca kata sandi dari berkas ini (baris pertama; '-' = stdin). Tanpa ini: ditanya tanpa tampil."
+)
 
 
 @cli.command("create-user")
@@ -185,12 +220,16 @@ def create_user(username: str, name: str, role: str, unit: str, password: str) -
     required=True,
     help="Id fasilitas (posyandu/puskesmas/dinkes) atau kode wilayah (desa/kecamatan)",
 )
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--password-file", type=click.Path(dir_okay=False, allow_dash=True), help=PASSWORD_FILE_HELP
+)
 @with_appcontext
-def create_user_command(username, name, role, unit, password):
-    """Create a user with a role and a facility or area."""
-    if len(password) < 8:
-        raise click.ClickException("kata sandi minimal 8 karakter")
+def create_user_command(username, name, role, unit, password_file):
+    """Create a user with a role and a facility or area (the password is asked, never an argument).
+
+    Policy: at least 10 characters, not a common password, not holding the username.
+    """
+    password = read_password(password_file)
     create_user(username, name or username, role, unit.replace(".", ""), password)
     db.session.commit()
     click.echo(f"pengguna {username} ({role}, {unit}) siap")
@@ -204,12 +243,17 @@ def create_user_command(username, name, role, unit, password):
 )
 @click.option("--name", help="Nama lengkap baru")
 @click.option("--active/--inactive", default=None, help="Aktifkan atau nonaktifkan pengguna")
+@click.option("--set-password", is_flag=True, help="Ganti kata sandi (ditanya tanpa tampil)")
+@click.option(
+    "--password-file", type=click.Path(dir_okay=False, allow_dash=True), help=PASSWORD_FILE_HELP
+)
 @with_appcontext
-def update_user_command(username, role, unit, name, active):
-    """Change a user's role, facility, name or status; the password stays.
+def update_user_command(username, role, unit, name, active, set_password, password_file):
+    """Change a user's role, facility, name, status or password.
 
     A new scope takes effect on the user's devices at their next pull, which starts over
-    (``reset``); a deactivated user's devices are refused at once.
+    (``reset``); a deactivated user's devices are refused at once. A new password revokes all
+    the user's devices and ends its web sessions: it signs in again everywhere.
     """
     user = db.session.execute(
         sa.select(User).where(User.username == username.strip().lower())
@@ -226,6 +270,9 @@ def update_user_command(username, role, unit, name, active):
         user.name = name
     if active is not None:
         user.active = active
+    if set_password or password_file:
+        _set_password(user, read_password(password_file))
+        click.echo("kata sandi diganti; semua perangkat dan sesi web pengguna ini harus masuk lagi")
     db.session.commit()
     click.echo(
         f"pengguna {user.username} ({user.role}, {user.unit}"
@@ -283,13 +330,35 @@ def seed_demo_command(seed, scale, today):
         db.session.commit()
         db.session.expunge_all()  # keep memory flat: each chunk's rows are done
         created, updated = created + report.created, updated + report.updated
-    for u in data.users:
-        create_user(u["username"], u["name"], u["role"], u["unit"], u["password"])
+    passwords = _demo_users(data.users)
     db.session.commit()
     click.echo(f"data demo (seed {seed}): {created} baru, {updated} diperbarui")
     click.echo("pengguna demo:")
     for u in data.users:
-        click.echo(f"  {u['role']:<11} {u['username']:<24} {u['password']}  ({u['unit']})")
+        password = passwords.get(u["username"], "(sudah ada, kata sandi tetap)")
+        click.echo(f"  {u['role']:<11} {u['username']:<24} {password}  ({u['unit']})")
+
+
+DEMO_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a screen
+
+
+def demo_password() -> str:
+    """Return a strong random password (about 59 bits) easy to type: ``xxxx-xxxx-xxxx``."""
+    return "-".join("".join(secrets.choice(DEMO_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def _demo_users(users: list[dict]) -> dict[str, str]:
+    """Create the demo users that do not exist yet, each with a new random password; return
+    those passwords. Existing demo users keep theirs (and their signed-in devices)."""
+    passwords = {}
+    for u in users:
+        exists = db.session.execute(
+            sa.select(User.id).where(User.username == u["username"])
+        ).first()
+        if exists is None:
+            passwords[u["username"]] = demo_password()
+            create_user(u["username"], u["name"], u["role"], u["unit"], passwords[u["username"]])
+    return passwords
 
 
 @cli.command("rebuild-indicators")
@@ -423,6 +492,9 @@ def _chunks_at_persons(items: list, size: int):
         chunk.append((kind, values))
     if chunk:
         yield chunk
+
+
+cli.add_command(signals_cli)
 
 
 def main(argv=None) -> None:

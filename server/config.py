@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from shared.calendar import DEFAULT_ZONE, zone
@@ -19,6 +21,46 @@ def _zone_env(name: str) -> str:
     value = (os.environ.get(name) or DEFAULT_ZONE).strip().upper()
     zone(value)  # ValueError names the three zones
     return value
+
+
+log = logging.getLogger(__name__)
+
+# The data folder holds health data (the SQLite database and its WAL), the secret key and the
+# demo passwords: readable by the server's own user only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(path: str | Path, mode: int) -> None:
+    """Set ``path``'s permission bits to ``mode`` if it exists (a file we cannot change is logged)."""
+    try:
+        if stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode) != mode:
+            os.chmod(path, mode, follow_symlinks=False)
+    except FileNotFoundError:
+        pass
+    except (NotImplementedError, OSError) as exc:  # not our file, or a system without chmod
+        log.warning("cannot restrict the permissions of %s: %s", path, exc)
+
+
+def private_instance(instance_path: str) -> None:
+    """Create the instance folder 0700 and make every file directly in it 0600."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    make_private(folder, PRIVATE_DIR_MODE)
+    for child in folder.iterdir():
+        if child.is_file() and not child.is_symlink():
+            make_private(child, PRIVATE_FILE_MODE)
+
+
+def private_sqlite_files(database_file: str) -> None:
+    """Make an SQLite database file and its WAL and shared-memory files 0600.
+
+    SQLite creates the -wal and -shm files with the database file's own permissions, so a
+    database made private before WAL mode is switched on keeps them private.
+    """
+    if database_file:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_private(database_file + suffix, PRIVATE_FILE_MODE)
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -50,8 +92,19 @@ def from_environment(instance_path: str) -> dict:
         # Request bodies: at most this many bytes on the wire and after gzip inflation.
         "MAX_CONTENT_LENGTH": _int_env("POSYANDU_MAX_BODY_BYTES", 8 * 1024 * 1024),
         "MAX_INFLATED_BYTES": _int_env("POSYANDU_MAX_INFLATED_BYTES", 16 * 1024 * 1024),
+        # Sign-in throttling (server/throttle.py, README "Sign-in throttling").
         "LOGIN_MAX_FAILURES": _int_env("POSYANDU_LOGIN_MAX_FAILURES", 10),
         "LOGIN_WINDOW_SECONDS": _int_env("POSYANDU_LOGIN_WINDOW_SECONDS", 15 * 60),
+        "LOGIN_MAX_DELAY_SECONDS": _int_env("POSYANDU_LOGIN_MAX_DELAY_SECONDS", 15 * 60),
+        "LOGIN_USER_MAX_DELAY_SECONDS": _int_env("POSYANDU_LOGIN_USER_MAX_DELAY_SECONDS", 60),
+        "LOGIN_KNOWN_ADDRESS_DAYS": _int_env("POSYANDU_LOGIN_KNOWN_ADDRESS_DAYS", 30),
+        # Password checks at once per process (each a 32 MiB scrypt), and how long one waits.
+        "LOGIN_HASH_CONCURRENCY": _int_env("POSYANDU_LOGIN_HASH_CONCURRENCY", 2),
+        "LOGIN_HASH_WAIT_SECONDS": _int_env("POSYANDU_LOGIN_HASH_WAIT_SECONDS", 10),
+        # Web sessions end after this many hours (and at sign-out, and on a password change).
+        "WEB_SESSION_HOURS": _int_env("POSYANDU_WEB_SESSION_HOURS", 12),
+        # Proxies in front of the server that set X-Forwarded-For/-Proto/-Host (0: none).
+        "BEHIND_PROXY": _int_env("POSYANDU_BEHIND_PROXY", 0),
         "CLOCK_SKEW_LIMIT_MS": _int_env("POSYANDU_CLOCK_SKEW_LIMIT_MS", 5 * 60 * 1000),
         "TOKEN_MAX_AGE_DAYS": _int_env("POSYANDU_TOKEN_MAX_AGE_DAYS", 365),
         # The oldest field-client version allowed to sync ("" = any); older apps get 426.
@@ -72,7 +125,9 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error's message (and so the log) never holds the values of the
+    # statement (names, NIKs); create_app keeps it even when the options are replaced.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "JSON_SORT_KEYS": False,
     "PROPAGATE_EXCEPTIONS": False,
     # Flask's own defaults hold these keys (SameSite None), so they are set here, not setdefault.

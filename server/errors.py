@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -70,19 +72,62 @@ def _webargs_details(exc: HTTPException) -> dict:
 
 
 class _NonFinite(ValueError):
-    """NaN or Infinity in a JSON body (Python reads them; JSON and PostgreSQL do not)."""
+    """NaN, Infinity or a literal beyond a float's range (``1e999``) in a JSON body."""
+
+
+class _TooLarge(ValueError):
+    """An integer literal longer than any value the protocol has (a 400-digit number)."""
+
+
+# Integers in the protocol (seqs, versions, record values) fit in 64 bits: 19 digits.
+MAX_INTEGER_DIGITS = 19
+# A JSON escape of a UTF-16 surrogate (``\ud800``): alone it is not a character.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _refuse_constant(name: str):
     raise _NonFinite(name)
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFinite(text)
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _TooLarge(text[:40])
+    return int(text)
+
+
+def _parse_strictly(data: bytes):
+    """Parse a JSON body, refusing what no database column or standard JSON can hold."""
+    return json.loads(
+        data, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+    )
+
+
+def _has_lone_surrogate(data: bytes, body) -> bool:
+    """Tell whether a parsed body holds a lone UTF-16 surrogate (only escapes can make one)."""
+    if not _SURROGATE_ESCAPE.search(data):
+        return False  # the common case: no surrogate escape at all, nothing more to check
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False  # escaped surrogate pairs (an emoji) are fine
+
+
 def check_json_body() -> None:
     """Read an API request's JSON body strictly before the endpoint parses it.
 
-    Refuses NaN/Infinity (PostgreSQL cannot store them, even in the mutation log), nesting too
-    deep for the parser (a RecursionError would be a 500) and anything that is not JSON, with a
-    clear 400. ``parse_constant`` keeps the C scanner: the extra parse costs little.
+    Refuses NaN/Infinity and literals that overflow to them (``1e999``: PostgreSQL cannot store
+    them, even in the mutation log, and they are not standard JSON), integers longer than 19
+    digits, lone UTF-16 surrogates in any string or key (``"\\ud800"``: no database can store
+    one), nesting too deep for the parser (a RecursionError would be a 500) and anything that is
+    not JSON, with a clear 400 or 422. The hooks keep the C scanner: the extra parse costs little.
     """
     if (
         request.method not in ("POST", "PUT", "PATCH")
@@ -94,14 +139,21 @@ def check_json_body() -> None:
     from shared.i18n import t
 
     lang = request_language()
+    data = request.get_data(cache=True)
     try:
-        json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+        body = _parse_strictly(data)
     except _NonFinite:
         raise ApiError(400, "bad_request", message=t("server.json_non_finite", lang)) from None
+    except _TooLarge:
+        raise ApiError(
+            422, "validation_error", message=t("server.json_number_too_large", lang)
+        ) from None
     except RecursionError:
         raise ApiError(400, "bad_request", message=t("server.too_deep", lang)) from None
     except ValueError:
         raise ApiError(400, "bad_request", message=t("server.not_json", lang)) from None
+    if _has_lone_surrogate(data, body):
+        raise ApiError(422, "validation_error", message=t("server.lone_surrogate", lang))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -24,6 +24,10 @@ register(
             "id": "Data yang dirujuk belum ada di server atau di luar wilayah Anda; kirim data itu dahulu.",
             "en": "The referenced record is not on the server or is outside your area; send it first.",
         },
+        "server.puskesmas_not_in_kecamatan": {
+            "id": "Puskesmas '{value}' tidak terdaftar sebagai puskesmas di kecamatan {kecamatan}.",
+            "en": "'{value}' is not a registered puskesmas of kecamatan {kecamatan}.",
+        },
         "server.invalid_cursor": {
             "id": "Penanda sinkronisasi tidak sah; perangkat akan mengunduh ulang data.",
             "en": "The sync cursor is not valid; the device will download its data again.",
@@ -56,6 +60,26 @@ register(
             "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {minutes} menit.",
             "en": "Too many failed sign-in attempts. Try again in {minutes} minutes.",
         },
+        "server.login_throttled_seconds": {
+            "id": "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {seconds} detik.",
+            "en": "Too many failed sign-in attempts. Try again in {seconds} seconds.",
+        },
+        "server.login_busy": {
+            "id": "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi.",
+            "en": "The server is busy checking other passwords. Try again in a moment.",
+        },
+        "server.password_too_short": {
+            "id": "Kata sandi minimal {min} karakter.",
+            "en": "The password must have at least {min} characters.",
+        },
+        "server.password_common": {
+            "id": "Kata sandi ini terlalu umum atau mudah ditebak; pilih yang lain.",
+            "en": "This password is too common or easy to guess; choose another one.",
+        },
+        "server.password_has_username": {
+            "id": "Kata sandi tidak boleh memuat nama pengguna.",
+            "en": "The password must not contain the username.",
+        },
         "server.conflict_resolved": {
             "id": "Konflik ini sudah diselesaikan.",
             "en": "This conflict is already resolved.",
@@ -84,9 +108,37 @@ register(
             "id": "Isi permintaan bersarang terlalu dalam untuk dibaca.",
             "en": "The request body is nested too deeply to be read.",
         },
+        "server.json_number_too_large": {
+            "id": "Isi permintaan memuat bilangan bulat yang terlalu panjang (lebih dari 19 digit).",
+            "en": "The request body holds an integer that is too long (more than 19 digits).",
+        },
+        "server.lone_surrogate": {
+            "id": "Isi permintaan memuat teks dengan karakter rusak (surrogate UTF-16 tunggal).",
+            "en": "The request body holds text with a broken character (a lone UTF-16 surrogate).",
+        },
         "server.json_non_finite": {
-            "id": "Isi permintaan memuat angka tidak sah (NaN atau Infinity).",
-            "en": "The request body holds a number that is not valid (NaN or Infinity).",
+            "id": "Isi permintaan memuat angka tidak sah (NaN, Infinity, atau melampaui batas seperti 1e999).",
+            "en": "The request body holds a number that is not valid (NaN, Infinity, or out of range like 1e999).",
+        },
+        "server.period_locked": {
+            "id": "Bulan {period} sudah diverifikasi oleh {by} — minta puskesmas membuka kembali.",
+            "en": "Month {period} was verified by {by} — ask the puskesmas to reopen it.",
+        },
+        "server.period_closed": {
+            "id": "Masa input bulan {period} sudah ditutup (tanggal {day} bulan berikutnya) — "
+            "minta puskesmas membuka kembali.",
+            "en": "Input for {period} closed on day {day} of the next month — "
+            "ask the puskesmas to reopen it.",
+        },
+        "server.review_step_refused": {
+            "id": "Peran Anda tidak boleh mengubah status laporan bulan ini seperti itu.",
+            "en": "Your role may not change this month's report status that way.",
+        },
+        "server.person_merged": {
+            "id": "Orang ini sudah digabung ke data lain ({survivor}); sinkronkan lalu isi ulang "
+            "pada data yang dipertahankan.",
+            "en": "This person was merged into another record ({survivor}); sync, then enter it "
+            "again on the record kept.",
         },
     }
 )

@@ -187,12 +187,34 @@ class ConflictEvent(db.Model):
 
 
 class LoginFailure(db.Model):
-    """A failed login, counted per username to throttle guessing."""
+    """A failed login, counted per username and per client address to throttle guessing."""
 
     __tablename__ = "login_failure"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
     at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class LoginAddress(db.Model):
+    """An address a user signed in from: exempt from the username's throttle (see server/throttle.py)."""
+
+    __tablename__ = "login_address"
+    __table_args__ = (sa.Index("ix_login_address_username_address", "username", "address"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class WebSession(db.Model):
+    """A signed-in web session: the cookie holds a random token, this row its hash (revocable)."""
+
+    __tablename__ = "web_session"
+    id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)  # sha256 of the token
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, index=True)
 
 
 class IndicatorMonth(db.Model):

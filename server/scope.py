@@ -20,6 +20,9 @@ from shared import records
 ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
 REVIEWER_ROLES = frozenset({"puskesmas", "admin"})
 LOKMIN_KINDS = frozenset({"lokmin_meeting", "lokmin_agreement"})
+# Written only from the Pokjanal pages (which check the role themselves), never by a device push:
+# a kader's device pulls the signals and death reviews of its posyandu but cannot close or forge one.
+PAGE_ONLY_KINDS = frozenset({"signal", "death_review", "odf_verification"})
 # The levels of the hierarchy, top down, and the scope column that files a record under each one.
 AREA_LEVELS = ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu")
 AREA_COLUMNS = {
@@ -86,6 +89,15 @@ class FacilityIndex:
     def of_kind(self, kind: str) -> list[dict]:
         """Return the facilities of ``kind``."""
         return [f for f in self.facilities.values() if f.get("kind") == kind]
+
+    def puskesmas_serves(self, facility_id: str | None, kecamatan_code: str | None) -> bool:
+        """Tell whether ``facility_id`` is a puskesmas of ``kecamatan_code`` (its own kecamatan, or
+        one holding a desa of its wilayah kerja: the kecamatan its users' scope covers)."""
+        facility = self.get(facility_id)
+        if facility is None or facility.get("kind") != "puskesmas" or not kecamatan_code:
+            return False
+        served = {d[:6] for d in facility.get("wilayah_kerja") or ()}
+        return kecamatan_code == facility.get("kecamatan_code") or kecamatan_code in served
 
     def puskesmas_for_desa(self, desa_code: str) -> str | None:
         """Return the puskesmas whose wilayah kerja holds ``desa_code`` (first by id)."""
@@ -309,6 +321,8 @@ class Scope:
     # -- writing ------------------------------------------------------------------------------
     def can_write(self, kind: str, keys: ScopeKeys) -> bool:
         """Tell whether this user may create or change a record of ``kind`` with these keys."""
+        if kind in PAGE_ONLY_KINDS:
+            return False
         if kind in records.REFERENCE_KINDS:
             return self.role == "admin"
         if kind in LOKMIN_KINDS:

@@ -270,8 +270,6 @@ FIRST_HEIGHT_DAY = 731  # WHO: length (lying) before 731 days, height (standing)
 VITAMIN_A_MONTHS = (2, 8)
 AT_BIRTH_ANTIGENS = ("HB0",)  # given within 24 h at the delivery, not at the posyandu
 
-ROLE_PASSWORD = "demo-{}-2026"
-
 LOKMIN_SECTORS = (
     ("puskesmas", "Kepala Puskesmas", "Puskesmas"),
     ("koramil", "Danramil", "Koramil"),
@@ -749,6 +747,7 @@ class _Generator:
             dana_sehat_rp=self.rng.randint(0, 60) * 5000,
         )
         fields["oralit_given"] = fields["diarrhoea_cases"] * 2
+        fields["diarrhoea_oralit"] = fields["diarrhoea_cases"]
         return fields
 
     # balita
@@ -1280,7 +1279,6 @@ class _Generator:
                 "name": name,
                 "role": role,
                 "unit": unit,
-                "password": ROLE_PASSWORD.format(role.replace("_", "-")),
             }
             for role, username, name, unit in rows
         ]

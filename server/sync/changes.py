@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, SyncCounter, utcnow
 from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
+from server.sync import locks
 from server.sync.merge import DELETED, initial_meta
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -87,11 +88,17 @@ class Writer:
 
 
 class Rejected(Exception):
-    """A change refused: per-field errors in the writer's language (nothing was written)."""
+    """A change refused: per-field errors in the writer's language (nothing was written).
 
-    def __init__(self, errors: dict):
+    ``code`` names a refusal a device handles on its own (``period_locked``, ``merged``), else
+    None; ``details`` go into the push result with it (``merged_into``: the survivor's id).
+    """
+
+    def __init__(self, errors: dict, code: str | None = None, details: dict | None = None):
         super().__init__(errors)
         self.errors = errors
+        self.code = code
+        self.details = details or {}
 
 
 def allocate_positions(session, count: int) -> range:
@@ -132,6 +139,7 @@ class ChangeSet:
     changed: dict[str, Record] = field(default_factory=dict)
     originals: dict[str, Original | None] = field(default_factory=dict)
     dirty_children: set[str] = field(default_factory=set)
+    lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
 
     def __post_init__(self) -> None:
         if self.facilities is None:
@@ -188,14 +196,42 @@ class ChangeSet:
             if not ref_id or ref_kind == "facility" or ref_kind in records.REFERENCE_KINDS:
                 continue
             ref = self.record(ref_id)
+            self.check_not_merged(ref)
             if ref is None or ref.deleted or ref.kind != ref_kind or not self.can_read(ref):
                 errors[name] = self._error("server.ref_missing")
             elif ref_kind in ("person", "pregnancy"):
                 context[ref_kind] = ref.fields
         return context, errors
 
+    def check_not_merged(self, row: Record | None) -> None:
+        """Raise Rejected (code ``merged``) for a person merged into another (server/sync/person_merge)."""
+        survivor = row is not None and row.deleted and (row.fields or {}).get("merged_into")
+        if survivor and self.writer.scope is not None:
+            raise Rejected(
+                {"_schema": self._error("server.person_merged", survivor=survivor)},
+                "merged",
+                {"merged_into": survivor},
+            )
+
+    def lokmin_puskesmas(self, kind: str, values: Mapping) -> dict:
+        """A lokmin meeting's puskesmas must be a registered puskesmas of the meeting's kecamatan
+        (it files the meeting under that puskesmas: a made-up one would be nobody's)."""
+        facility_id = values.get("puskesmas_id") if kind == "lokmin_meeting" else None
+        if not facility_id or self.facilities.puskesmas_serves(
+            facility_id, values.get("kecamatan_code")
+        ):
+            return {}
+        return {
+            "puskesmas_id": self._error(
+                "server.puskesmas_not_in_kecamatan",
+                value=facility_id,
+                kecamatan=values.get("kecamatan_code") or "-",
+            )
+        }
+
     def check(self, kind: str, values: Mapping, *, deleted: bool = False, today=None):
         """Validate new values and their scope; return (clean values, scope keys) or raise Rejected."""
+        self.check_not_merged(self.record(values.get("id") or ""))
         if not deleted:
             context, errors = self.references(kind, values)
             # today=None: shared/records judges "not in the future" by the date in Indonesia
@@ -203,7 +239,7 @@ class ChangeSet:
             result = records.validate(
                 kind, values, context=context or None, lang=self.lang, today=today
             )
-            errors = {**result.errors, **errors}
+            errors = {**result.errors, **errors, **self.lokmin_puskesmas(kind, result.values)}
             if errors:
                 raise Rejected(errors)
             values = result.values
@@ -211,7 +247,28 @@ class ChangeSet:
         if isinstance(keys, str):
             raise Rejected({keys: self._error("server.unit_unknown", value=values.get(keys))})
         self.check_permitted(kind, keys)
+        self.check_open(kind, values)
         return dict(values), keys
+
+    def check_open(self, kind: str, values: Mapping) -> None:
+        """Raise Rejected when the record's month (now or before the change) is closed.
+
+        The system writer (no scope: CLI, demo, reference data) is not held by locks.
+        """
+        if self.writer.scope is None:
+            return
+        if kind == "period_review":
+            key = locks.review_error(self, values)
+            if key:
+                raise Rejected({"status": self._error(key)}, "review_step_refused")
+            return
+        if kind not in locks.LOCKED_KINDS:
+            return
+        row = self.record(values.get("id") or "")
+        for current in (values, row.fields if row is not None and row.kind == kind else None):
+            found = current is not None and locks.lock_error(self, kind, current)
+            if found:
+                raise Rejected({"_schema": self._error(found[0], **found[1])}, "period_locked")
 
     def check_permitted(self, kind: str, keys: ScopeKeys) -> None:
         """Raise Rejected unless the writer may write a record of ``kind`` at these keys."""

@@ -7,6 +7,7 @@ resolution and reopening is kept in ``conflict_event`` (who, when, which value).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -31,13 +32,25 @@ class ResolveError(Exception):
         self.code, self.details = code, details or {}
 
 
+def standard_json(value):
+    """Return ``value`` with NaN and infinities as null: a row stored before every losing value
+    was validated (SQLite kept them) must not make the answer non-standard JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: standard_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [standard_json(item) for item in value]
+    return value
+
+
 def event_json(e: ConflictEvent) -> dict:
     """Return the wire form of one reviewer's action."""
     return {
         "action": e.action,
         "choice": e.choice,
-        "kept_value": e.kept_value,
-        "other_value": e.other_value,
+        "kept_value": standard_json(e.kept_value),
+        "other_value": standard_json(e.other_value),
         "actor": e.actor,
         "at": e.at.isoformat(),
     }
@@ -52,8 +65,8 @@ def conflict_json(
         "record_id": c.record_id,
         "kind": c.kind,
         "field": c.field,
-        "winner_value": c.winner_value,
-        "loser_value": c.loser_value,
+        "winner_value": standard_json(c.winner_value),
+        "loser_value": standard_json(c.loser_value),
         "winner_hlc": c.winner_hlc,
         "loser_hlc": c.loser_hlc,
         "winner_device": c.winner_device,

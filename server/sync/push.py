@@ -14,6 +14,7 @@ from server.auth import user_scope
 from server.models import Conflict, Device, MutationLog, Record, User, utcnow
 from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
+from server.sync.incoming import check_fields
 from server.sync.merge import FieldConflict, MergeOutcome, initial_meta, merge
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -103,27 +104,16 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     incoming = {k: v for k, v in (m.get("fields") or {}).items() if k not in spec.derived_fields}
     if m["op"] == "upsert":
         incoming["id"] = record_id
-    if row is None:
-        outcome = MergeOutcome(
-            incoming, False, initial_meta(incoming, hlc, batch.device.id), True, "applied"
-        )
-    else:
-        stored = {k: v for k, v in row.fields.items() if k not in spec.derived_fields}
-        outcome = merge(
-            stored,
-            row.field_meta,
-            row.version,
-            row.deleted,
-            op=m["op"],
-            base_version=m.get("base_version"),
-            changes=incoming,
-            hlc=hlc,
-            device=batch.device.id,
-        )
+        # Every field must pass its own rules before the merge: a losing one is kept (see incoming).
+        incoming, errors = check_fields(kind, incoming, changes.lang)
+        if errors:
+            return {"status": "rejected", "errors": errors}
+    outcome = _merge_onto(batch, m, row, incoming, hlc)
     try:
         values, keys = changes.check(kind, outcome.values, deleted=outcome.deleted)
     except Rejected as refused:
-        return {"status": "rejected", "errors": refused.errors}
+        code = {"code": refused.code, **refused.details} if refused.code else {}
+        return {"status": "rejected", "errors": refused.errors, **code}
     if outcome.changed:
         row = changes.store(
             kind, record_id, values, keys, meta=outcome.meta, deleted=outcome.deleted
@@ -140,6 +130,26 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     if outcome.conflicts:
         result["conflicts"] = sorted({c.field for c in outcome.conflicts})
     return result
+
+
+def _merge_onto(batch: Batch, m: Mapping, row: Record | None, incoming: dict, hlc: str):
+    """Return the merge of a mutation's fields onto the stored record (or a new record)."""
+    if row is None:
+        return MergeOutcome(
+            incoming, False, initial_meta(incoming, hlc, batch.device.id), True, "applied"
+        )
+    derived = records.spec(row.kind).derived_fields
+    return merge(
+        {k: v for k, v in row.fields.items() if k not in derived},
+        row.field_meta,
+        row.version,
+        row.deleted,
+        op=m["op"],
+        base_version=m.get("base_version"),
+        changes=incoming,
+        hlc=hlc,
+        device=batch.device.id,
+    )
 
 
 def _conflict_row(batch: Batch, row: Record, c: FieldConflict) -> Conflict:

@@ -32,12 +32,13 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from server.auth import check_credentials, user_scope
 from server.errors import ApiError
 from server.extensions import db
-from server.models import User
 from server.web import (  # noqa: F401  (the message catalogues register themselves)
     messages,
+    messages_kia,
     messages_review,
     messages_summary,
 )
+from server.web_sessions import SESSION_KEY, end_session, open_session, session_user
 from shared.calendar import DEFAULT_ZONE
 from shared.i18n import normalize_language, t
 
@@ -54,10 +55,17 @@ csrf = CSRFProtect()
 NAV = [
     ("web.summary", "web.nav.summary", None),
     ("web.trend", "web.nav.trend", None),
+    ("web.rank", "web.nav.rank", None),
     ("web.quality", "web.nav.quality", None),
     ("web.conflicts", "web.nav.conflicts", None),
     ("web.lokmin", "web.nav.lokmin", None),
     ("web.weekly", "web.nav.weekly", None),
+    ("web.verify", "web.nav.verify", None),
+    ("web.duplicates", "web.nav.duplicates", {"puskesmas", "dinas", "admin"}),
+    ("web.kia", "web.nav.kia", None),
+    ("web.deaths", "web.nav.deaths", None),
+    ("web.odf", "web.nav.odf", None),
+    ("web.signals", "web.nav.signals", None),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -76,11 +84,8 @@ def local_zone() -> str:
 def load_web_user() -> None:
     """Attach the signed-in web user (session cookie), if any."""
     g.web_user = None
-    user_id = session.get("user_id")
-    if user_id is not None and request.blueprint == "web":
-        user = db.session.get(User, user_id)
-        if user is not None and user.active and session.get("pw") == user.password_hash[-16:]:
-            g.web_user = user
+    if session.get(SESSION_KEY) is not None and request.blueprint == "web":
+        g.web_user = session_user(db.session, session.get(SESSION_KEY))
 
 
 @bp.before_request
@@ -195,9 +200,9 @@ def login():
             db.session.rollback()
             error = exc.message or t("server.login_failed", language())
             return render_template("web/login.html", error=error), exc.status
-        db.session.commit()
         session.clear()
-        session["user_id"], session["pw"] = user.id, user.password_hash[-16:]
+        session[SESSION_KEY] = open_session(db.session, user)  # a random token, nothing else
+        db.session.commit()
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
     return render_template("web/login.html", error=error)
@@ -205,7 +210,9 @@ def login():
 
 @bp.route("/keluar", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: the session ends on the server (a copied cookie no longer works)."""
+    end_session(db.session, session.get(SESSION_KEY))
+    db.session.commit()
     session.clear()
     return redirect(url_for("web.login"))
 
@@ -219,12 +226,19 @@ def index():
 # The pages register their routes on bp.
 from server.web import (  # noqa: E402,F401
     anak,
+    data_ganda,
     ekspor,
     evaluasi,
+    kematian,
+    kia,
     konflik,
     lokmin,
     mutu_data,
+    odf,
     pengguna,
+    peringkat,
     ringkasan,
+    sinyal,
     tren,
+    verifikasi,
 )

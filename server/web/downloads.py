@@ -8,6 +8,7 @@ memory when the rows come from a generator.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Response, stream_with_context
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from server.web.params import BadRequest
 
@@ -43,6 +45,15 @@ def safe_cell(value):
     return value
 
 
+def _typed(sheet, value):
+    """Return a cell value: a date as a date cell shown DD/MM/YYYY, text made safe."""
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return safe_cell(value)
+
+
 def _file_chunks(path: str) -> Iterator[bytes]:
     """Yield a file in chunks, then remove it."""
     try:
@@ -68,7 +79,7 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable]]
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append([safe_cell(value) for value in row])
+            sheet.append([_typed(sheet, value) for value in row])
     descriptor, path = tempfile.mkstemp(prefix="ekspor-", suffix=".xlsx")
     os.close(descriptor)
     try:
@@ -79,6 +90,15 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable]]
     return _download(_file_chunks(path), XLSX, filename, os.path.getsize(path))
 
 
+def _csv_value(value):
+    """Return a CSV field: empty for None, ISO dates (machine-readable), text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
 def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
     """Stream rows as UTF-8 CSV (with a BOM so that Excel reads it as UTF-8)."""
 
@@ -87,7 +107,7 @@ def csv_response(filename: str, rows: Iterable[Iterable]) -> Response:
         writer = csv.writer(buffer)
         yield "\ufeff"
         for row in rows:
-            writer.writerow(["" if value is None else safe_cell(value) for value in row])
+            writer.writerow([_csv_value(value) for value in row])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

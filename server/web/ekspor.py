@@ -21,7 +21,8 @@ from server.extensions import db
 from server.models import Record
 from server.web import bp, language, login_required
 from server.web.downloads import xlsx_response
-from server.web.format import ddmmyyyy, shown_nik
+from server.web.format import shown_nik
+from server.web.keterangan import vitamin_a_name
 from server.web.params import BadRequest, check_code, period_arg
 from server.web.scoped import area_condition, area_of, readable, unit_names, unit_row
 from shared.calendar import age_on, as_date, month_bounds
@@ -110,13 +111,13 @@ def data_dasar_rows(
             shown_nik(person.get("no_kk"), role),
             shown_nik(person.get("nik"), role),
             person.get("name"),
-            ddmmyyyy(person.get("birth_date")),
+            as_date(person.get("birth_date")),
             _sex(person.get("sex")),
             person.get("birth_order"),
             person.get("birth_weight_kg"),
             person.get("birth_length_cm"),
-            "",
-            "",
+            shown_nik(person.get("mother_nik"), role),
+            shown_nik(person.get("father_nik"), role),
             person.get("mother_name"),
             _address(person, names),
             names.get(row.posyandu_id or "", row.posyandu_id),
@@ -170,7 +171,7 @@ def _pemantauan(visit: dict, person: dict, period: str, role: str) -> list:
         shown_nik(person.get("nik"), role),
         person.get("name"),
         period,
-        ddmmyyyy(visit.get("visit_date")),
+        as_date(visit.get("visit_date")),
         visit.get("weight_kg"),
         visit.get("length_cm"),
         visit.get("head_cm"),
@@ -300,7 +301,9 @@ def _sip6_balita(unit: dict, sessions: list[dict], yes: str, no: str) -> list:
             "10",
             "Balita dapat vitamin A",
             extra.get("vitamin_a_given", 0),
-            ", ".join(f"{k}: {v}" for k, v in (extra.get("vitamin_a") or {}).items()),
+            ", ".join(
+                f"{vitamin_a_name(k)}: {v}" for k, v in (extra.get("vitamin_a") or {}).items()
+            ),
         ),
         (
             "11",
@@ -339,7 +342,13 @@ def sip6_rows(posyandu: dict, period: str, unit: dict) -> Iterator[list]:
     yield from _sip6_immunisation(unit)
     yield ["13", "WUS dan ibu hamil dapat imunisasi TT I–V", None, none]
     yield ["14", "Balita diare", sum(s.get("diarrhoea_cases") or 0 for s in sessions), ""]
-    yield ["14a", "Diare dapat oralit", sum(s.get("oralit_given") or 0 for s in sessions), ""]
+    yield _sip6_oralit(sessions, none)
+    yield [
+        "14b",
+        "Oralit dibagikan (bungkus)",
+        sum(s.get("oralit_given") or 0 for s in sessions),
+        "",
+    ]
     opened = any(s.get("opened") for s in sessions)
     yield ["15", "Posyandu buka bulan ini", None, yes if opened else no]
 
@@ -359,3 +368,11 @@ def export_sip6():
     return xlsx_response(
         f"sip-format6-{code}-{period}.xlsx", [("Format 6", sip6_rows(posyandu, period, unit))]
     )
+
+
+def _sip6_oralit(sessions: list[dict], none: str) -> list:
+    """Return row 14a: children with diarrhoea given ORS (children, not the packets handed out)."""
+    recorded = [s["diarrhoea_oralit"] for s in sessions if s.get("diarrhoea_oralit") is not None]
+    if not recorded:
+        return ["14a", "Balita diare dapat oralit", None, none]
+    return ["14a", "Balita diare dapat oralit", sum(recorded), ""]

@@ -20,7 +20,7 @@ from server.scope import FacilityIndex, ScopeKeys, scope_keys
 from server.web import bp, language, login_required
 from server.web.downloads import download
 from server.web.format import today, yes_no
-from server.web.params import download_format, download_table
+from server.web.params import download_format, download_table, parse_quarter
 from server.web.scoped import in_scope, wilayah_names
 from shared import records
 from shared.i18n import t
@@ -43,9 +43,14 @@ def is_overdue(fields: dict, on: dt.date) -> bool:
     return bool(due) and due < on.isoformat() and fields.get("status") not in CLOSED_AGREEMENT
 
 
-def lokmin_groups() -> tuple[list, int, dt.date]:
+def overdue_only() -> bool:
+    """Whether the page is filtered to what is past its deadline (``?tenggat=lewat``)."""
+    return (request.args.get("tenggat") or "").strip() == "lewat"
+
+
+def lokmin_groups(only_overdue: bool = False) -> tuple[list, int, dt.date]:
     """Return the meetings in scope grouped by (kecamatan, year, quarter), the overdue count
-    and today."""
+    and today; ``only_overdue``: only agreements melewati tenggat and their meetings."""
     rows = (
         db.session.execute(
             in_scope(
@@ -71,6 +76,11 @@ def lokmin_groups() -> tuple[list, int, dt.date]:
                     "writable": can_write_lokmin(r.kecamatan_code),
                 }
             )
+    if only_overdue:
+        agreements = defaultdict(
+            list, {k: [a for a in v if a["overdue"]] for k, v in agreements.items()}
+        )
+        meetings = [m for m in meetings if agreements.get(m.id)]
     for items in agreements.values():
         items.sort(key=lambda a: (a["f"].get("due_date") or "9999", a["f"].get("action") or ""))
     groups = defaultdict(list)
@@ -95,7 +105,7 @@ def render_lokmin(
     errors: dict | None = None, form: dict | None = None, code: int = 200, notice: str | None = None
 ):
     lang = language()
-    ordered, overdue, on = lokmin_groups()
+    ordered, overdue, on = lokmin_groups(overdue_only())
     names = wilayah_names()
     choices = {
         key: records.spec(kind).info[name].choices
@@ -128,6 +138,7 @@ def render_lokmin(
         flabel=flabel,
         sectors=choices["sector"],
         this_year=on.year,
+        only_overdue=overdue_only(),
         this_quarter=(on.month - 1) // 3 + 1,
     ), code
 
@@ -146,7 +157,7 @@ def lokmin():
 def lokmin_download(fmt: str, table: str):
     """Download the page's meetings or its agreements (RTL), in the page's order."""
     lang = language()
-    ordered, _, _ = lokmin_groups()
+    ordered, _, _ = lokmin_groups(overdue_only())
     names = wilayah_names()
     meetings = [m for _, items in ordered for m in items]
     if table == "meetings":
@@ -312,7 +323,7 @@ def lokmin_new_meeting():
         "kecamatan_code": _text("kecamatan_code"),
         "kind": _text("kind"),
         "year": _int("year"),
-        "quarter": _int("quarter"),
+        "quarter": parse_quarter(_text("quarter")),
         "meeting_date": _text("meeting_date"),
         "venue": _text("venue"),
         "chair_name": _text("chair_name"),

@@ -7,6 +7,7 @@ register(
         "web.app_name": {"id": "Pokjanal Posyandu", "en": "Posyandu Pokjanal"},
         "web.nav.summary": {"id": "Ringkasan", "en": "Summary"},
         "web.nav.trend": {"id": "Tren", "en": "Trends"},
+        "web.nav.rank": {"id": "Peringkat", "en": "Ranking"},
         "web.nav.quality": {"id": "Mutu data", "en": "Data quality"},
         "web.nav.conflicts": {"id": "Konflik", "en": "Conflicts"},
         "web.nav.lokmin": {"id": "Lokmin lintas sektor", "en": "Cross-sector lokmin"},

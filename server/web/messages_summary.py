@@ -125,5 +125,42 @@ register(
         "web.summary.not_recorded": {"id": "tidak dicatat", "en": "not recorded"},
         "web.summary.yes": {"id": "Ya", "en": "Yes"},
         "web.summary.no": {"id": "Tidak", "en": "No"},
+        # month in progress, months without data
+        "web.summary.running": {"id": "berjalan", "en": "in progress"},
+        "web.summary.running_note": {
+            "id": "Bulan berjalan: {done} dari {total} posyandu sudah melapor; angka belum final.",
+            "en": "Month in progress: {done} of {total} posyandu have reported; not final.",
+        },
+        "web.summary.no_data": {"id": "belum ada data", "en": "no data yet"},
+        "web.summary.no_data_note": {
+            "id": "Belum ada posyandu yang melapor untuk bulan ini.",
+            "en": "No posyandu has reported for this month yet.",
+        },
+        "web.summary.gap_note": {
+            "id": "Bulan berjalan dan bulan tanpa laporan tidak digambar (bukan nol).",
+            "en": "Months in progress and months without reports are not drawn (not zero).",
+        },
+        "web.summary.completeness": {
+            "id": "{done}/{total} posyandu",
+            "en": "{done}/{total} posyandu",
+        },
+    }
+)
+
+register(
+    {
+        "web.rank.bad_indicator": {"id": "Indikator tidak dikenal.", "en": "Unknown indicator."},
+        "web.rank.title": {"id": "Peringkat {indicator}", "en": "Ranking: {indicator}"},
+        "web.rank.link": {"id": "Peringkat per indikator", "en": "Ranking by indicator"},
+    }
+)
+
+register(
+    {
+        "web.lokmin.filter_overdue": {
+            "id": "Hanya yang melewati tenggat",
+            "en": "Only what is past its deadline",
+        },
+        "web.lokmin.filter_all": {"id": "Tampilkan semua", "en": "Show all"},
     }
 )

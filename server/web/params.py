@@ -134,3 +134,27 @@ def download_table(tables: tuple[str, ...]) -> str:
     if name not in tables:
         raise BadRequest("web.review.bad_table")
     return name
+
+
+# -- quarter (lokmin: "II", "2", "kedua", "Triwulan II" all mean the second quarter) -----------
+
+QUARTER_WORDS = {
+    "1": 1, "i": 1, "satu": 1, "pertama": 1, "kesatu": 1,
+    "2": 2, "ii": 2, "dua": 2, "kedua": 2,
+    "3": 3, "iii": 3, "tiga": 3, "ketiga": 3,
+    "4": 4, "iv": 4, "empat": 4, "keempat": 4,
+}  # fmt: skip
+QUARTER_PREFIX = re.compile(r"^(triwulan|tw|kuartal|q)\s*(ke)?\s*-?\s*", re.I)
+
+
+def parse_quarter(value) -> int | str | None:
+    """Return the quarter 1–4 of "II", "2", "kedua", "Triwulan II", "TW 2", "Q2", "ke-2"
+    (None when empty; the text itself when it is none of these, for the validator to report)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    word = QUARTER_PREFIX.sub("", text.lower())
+    word = re.sub(r"^ke\s*-?\s*", "", word).strip().rstrip(".")
+    return QUARTER_WORDS.get(word, text)

@@ -6,7 +6,7 @@ percentages are computed only at display. ``?format=csv|xlsx`` downloads the tab
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.indicators import rollup
@@ -14,6 +14,7 @@ from server.scope import FacilityIndex, parent_area
 from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import ddmmyyyy, indicator_labels, pct
+from server.web.keterangan import register_filters
 from server.web.params import (
     LEVELS,
     TOP_LEVEL,
@@ -21,11 +22,15 @@ from server.web.params import (
     check_code,
     download_format,
     parse_level,
-    period_arg,
 )
-from server.web.scoped import area_of, unit_row
+from server.web.periode import default_period_arg, month_state
+from server.web.ringkasan_xlsx import summary_xlsx
+from server.web.scoped import area_of, reference, unit_row
+from server.web.tren import default_unit
 from shared.calendar import age_on
 from shared.i18n import t
+
+register_filters(bp)  # |antigen, |vit_a, |with_level in the templates
 
 NEXT_LEVEL = {
     "kabupaten": "kecamatan",
@@ -106,6 +111,13 @@ def combine(rows: list[dict]) -> dict:
             total["odf_desa"] = total["odf_desa"] or {}
             _add(total["odf_desa"], row["odf_desa"])
     return total
+
+
+def kabupaten_name() -> str:
+    """Return the name of the kabupaten (the area of a Ringkasan without a parent)."""
+    code = default_unit("kabupaten")
+    fields = reference("wilayah", code) if code else None
+    return (fields or {}).get("name") or t("web.summary.level.kabupaten", language())
 
 
 def _up_link(parent_level: str | None, code: str | None, period: str):
@@ -196,11 +208,17 @@ def children_table(children: list[dict]) -> list[list]:
 # -- the page -------------------------------------------------------------------------------------
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Answer the browser's own request for an icon (every page logged a 404 for it)."""
+    return redirect(url_for("web.static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/ringkasan")
 @login_required()
 def summary():
     """Show the summary of a month and area, or download its table (``format=csv|xlsx``)."""
-    period = period_arg()
+    period = default_period_arg()
     fmt = download_format("web.summary.bad_format")
     posyandu_id = check_code(request.args.get("posyandu"), required=False)
     if posyandu_id:
@@ -224,6 +242,9 @@ def posyandu_summary(period: str, fmt: str | None, posyandu_id: str):
         level="posyandu",
         rows=rows,
         headline=combine(rows) if rows else None,
+        state=month_state(
+            period, *((row["reporting"], row["counts"]) if row else (None, None)), posyandu_id
+        ),
         parent=parent,
         parent_code=posyandu_id,
         parent_level="posyandu",
@@ -249,6 +270,16 @@ def level_summary(period: str, fmt: str | None):
         rows = rollup.indicator_rows(db.session, g.scope, period, level, parent=parent_code)
     except rollup.UnknownParent:
         abort(404)
+    if fmt == "xlsx":
+        area = parent["name"] if parent else kabupaten_name()
+        return summary_xlsx(
+            f"ringkasan-{level}-{parent_code or 'semua'}-{period}",
+            rows,
+            level,
+            f"{area} ({parent_code})" if parent_code else area,
+            period,
+            language(),
+        )
     if fmt:
         return table_response(
             fmt,
@@ -266,6 +297,9 @@ def level_summary(period: str, fmt: str | None):
         level=level,
         rows=rows,
         headline=headline,
+        state=month_state(
+            period, (headline or {}).get("reporting"), (headline or {}).get("counts")
+        ),
         parent=parent,
         parent_code=parent_code,
         parent_level=parent_level,

@@ -11,7 +11,11 @@ from server.models import Record
 from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import indicator_labels, pct, ratio_pct, script_json
-from server.web.params import TOP_LEVEL, BadRequest, check_code, parse_level, period_arg
+from server.web.keterangan import notes, unit_of
+from server.web.lembar import Column, people_xlsx, ratio_columns, ratio_values
+from server.web.params import TOP_LEVEL, BadRequest, check_code, parse_level
+from server.web.periode import default_period_arg, month_state
+from server.web.ringkasan_xlsx import meta
 from server.web.scoped import area_of, readable
 from shared.i18n import t
 
@@ -68,8 +72,51 @@ def trend_table(months: list[dict]) -> list[list]:
     return rows
 
 
+def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
+    """Stream the Tren workbook for people: % beside numerator and denominator, month state."""
+    labels = indicator_labels()
+    columns = [Column("Bulan", "text", 10), Column("Keadaan bulan", "text", 22)]
+    for key in KEYS:
+        columns += ratio_columns(labels[key], unit_of(key))
+
+    def rows():
+        for m in months:
+            state = m["state"]
+            note = (
+                f"berjalan ({state['reporting']}/{state['total']} posyandu)"
+                if state["running"]
+                else "belum ada data"
+                if state["empty"]
+                else "lengkap"
+            )
+            line = [m["period"], note]
+            for key in KEYS:
+                line += ratio_values(m["indicators"].get(key))
+            yield line
+
+    first, last = months[0]["period"], months[-1]["period"]
+    table = ("Tren", f"Tren 12 bulan: {name}", meta(f"{name} ({code})", f"{first} – {last}"))
+    return people_xlsx(filename, [(*table, columns, rows())], notes(labels, KEYS))
+
+
+def with_states(months: list[dict], code: str) -> list[dict]:
+    """Add each month's state (running, empty, completeness) and whether it is plotted."""
+    out = []
+    for m in months:
+        state = month_state(m["period"], m["indicators"].get("opened"), m["counts"], code)
+        out.append({**m, "state": state, "plotted": not (state["running"] or state["empty"])})
+    return out
+
+
 def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
-    """Return the data of the page's three charts (percentages, SKDN counts, stunting)."""
+    """Return the data of the page's three charts (percentages, SKDN counts, stunting).
+
+    A month in progress or without any report is a gap (null), not a fall to 0.
+    """
+
+    def value(m: dict, number):
+        return number if m["plotted"] else None
+
     return {
         "periods": [m["period"] for m in months],
         "yLabel": t("web.summary.percent", lang),
@@ -80,7 +127,7 @@ def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
                 "series": [
                     {
                         "label": names[k],
-                        "values": [ratio_pct(m["indicators"].get(k)) for m in months],
+                        "values": [value(m, ratio_pct(m["indicators"].get(k))) for m in months],
                     }
                     for k in ("ds", "nd", "ks")
                 ],
@@ -90,7 +137,10 @@ def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
                 "type": "bar",
                 "yLabel": t("web.summary.count", lang),
                 "series": [
-                    {"label": key, "values": [m["counts"].get(key, 0) for m in months]}
+                    {
+                        "label": key,
+                        "values": [value(m, m["counts"].get(key, 0)) for m in months],
+                    }
                     for key in ("S", "K", "D", "N")
                 ],
             },
@@ -100,7 +150,9 @@ def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
                 "series": [
                     {
                         "label": names["stunting"],
-                        "values": [ratio_pct(m["indicators"].get("stunting")) for m in months],
+                        "values": [
+                            value(m, ratio_pct(m["indicators"].get("stunting"))) for m in months
+                        ],
                     }
                 ],
             },
@@ -112,10 +164,12 @@ def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
 @login_required()
 def trend():
     """Show 12-month charts of SKDN and stunting for one area (or download the table)."""
-    period = period_arg()
+    period = default_period_arg()
     fmt = (request.args.get("format") or "").strip()
     code, level, area = trend_area()
-    months = rollup.trend(db.session, g.scope, level, code, period, months=12)
+    months = with_states(rollup.trend(db.session, g.scope, level, code, period, months=12), code)
+    if fmt == "xlsx":
+        return trend_xlsx(f"tren-{code}-{period}.xlsx", months, area.get("name") or code, code)
     if fmt:
         return table_response(fmt, f"tren-{code}-{period}", "Tren", trend_table(months))
     names = indicator_labels()

@@ -536,7 +536,9 @@ class PosyanduSessionSchema(RecordSchema):
     pmt_given = Boolean(default=False)
     kb_served = Integer(0, 1000)
     diarrhoea_cases = Integer(0, 1000)
-    oralit_given = Integer(0, 10000)
+    # Children, not packets: SIP Format 6 counts "balita diare dapat oralit" (brief §1.4).
+    diarrhoea_oralit = Integer(0, 1000)
+    oralit_given = Integer(0, 10000)  # packets handed out (stock), not a SIP count
     program_tambahan = ListOf(Choice(PROGRAM_TAMBAHAN, "program_tambahan"), max_items=10)
     families_target = Integer(0, 10000)
     families_contributing = Integer(0, 10000)
@@ -551,6 +553,11 @@ class PosyanduSessionSchema(RecordSchema):
                 "records.rule.kader_present",
                 present=present,
                 registered=registered,
+            )
+        cases, treated = data.get("diarrhoea_cases"), data.get("diarrhoea_oralit")
+        if treated is not None and cases is not None and treated > cases:
+            rules.add(
+                "diarrhoea_oralit", "records.rule.diarrhoea_oralit", treated=treated, cases=cases
             )
         target, contributing = data.get("families_target"), data.get("families_contributing")
         if target is not None and contributing is not None and contributing > target:

@@ -155,6 +155,10 @@ RULES = {
         "Diastolic blood pressure ({diastolic} mmHg) must be lower than "
         "systolic ({systolic} mmHg).",
     ),
+    "diarrhoea_oralit": (
+        "Balita diare yang dapat oralit ({treated}) tidak boleh lebih dari kasus diare ({cases}).",
+        "Children given ORS ({treated}) cannot be more than diarrhoea cases ({cases}).",
+    ),
     "kader_present": (
         "Kader hadir ({present}) tidak boleh lebih dari kader terdaftar ({registered}).",
         "Kader present ({present}) cannot be more than kader registered ({registered}).",
@@ -348,6 +352,10 @@ LABELS = {
     "kb_served": ("Peserta KB dilayani", "Family planning clients served"),
     "diarrhoea_cases": ("Kasus diare", "Diarrhoea cases"),
     "oralit_given": ("Oralit diberikan (bungkus)", "ORS sachets given"),
+    "diarrhoea_oralit": (
+        "Balita diare yang dapat oralit (anak)",
+        "Children with diarrhoea given ORS (children)",
+    ),
     "program_tambahan": ("Program tambahan", "Additional programmes"),
     "families_target": ("KK sasaran dana sehat", "Households targeted (dana sehat)"),
     "families_contributing": ("KK menyumbang dana sehat", "Households contributing (dana sehat)"),

@@ -9,8 +9,9 @@ from marshmallow import Schema
 
 from shared import i18n
 
-from . import kinds, messages  # noqa: F401  (messages registers the labels looked up here)
+from . import kia_kinds, kinds, messages  # noqa: F401  (messages registers the labels looked up here)
 from .fields import FieldInfo, RecordField
+from .review_kinds import PeriodReviewSchema
 
 REFERENCE_KINDS = ("wilayah", "facility")
 KINDS = (
@@ -24,6 +25,8 @@ KINDS = (
     "desa_report",
     "lokmin_meeting",
     "lokmin_agreement",
+    "period_review",
+    *kia_kinds.SCHEMAS,
 )
 
 _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
@@ -38,6 +41,8 @@ _SCHEMAS: dict[str, type[kinds.RecordSchema]] = {
     "desa_report": kinds.DesaReportSchema,
     "lokmin_meeting": kinds.LokminMeetingSchema,
     "lokmin_agreement": kinds.LokminAgreementSchema,
+    "period_review": PeriodReviewSchema,
+    **kia_kinds.SCHEMAS,
 }
 
 _SCOPES: dict[str, str | None] = {
@@ -46,6 +51,7 @@ _SCOPES: dict[str, str | None] = {
     "desa_report": "desa_code",
     "lokmin_meeting": "kecamatan_code",
     "lokmin_agreement": "kecamatan_code",
+    **kia_kinds.SCOPES,
 }
 
 # Computed from shared.growth on both sides; a client may send them, they are dropped unread.
@@ -95,6 +101,8 @@ _REFS: dict[str, dict[str, str]] = {
         "kecamatan_code": "wilayah",
         "target_desa_code": "wilayah",
     },
+    "period_review": {"posyandu_id": "facility"},
+    **kia_kinds.REFS,
 }
 
 

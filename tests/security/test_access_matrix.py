@@ -329,8 +329,31 @@ PUSH = ("sync.push", "POST", "/api/v1/sync/push")
 RESOLVE_API = ("conflicts.resolve_conflict", "POST", "/api/v1/conflicts/<id>/resolve")
 REOPEN_API = ("conflicts.reopen_conflict", "POST", "/api/v1/conflicts/<id>/reopen")
 
+# A wrong sign-in: 401, or 429 once this module's many probes from one address are throttled.
+REFUSED_LOGIN = {401, 429}
+
 PROBES: list[Probe] = [
     # -- API ----------------------------------------------------------------------------------
+    Probe(
+        "reviews.post_merge",
+        "POST",
+        "/api/v1/persons/<person_id>/merge",
+        "other-puskesmas-into-unknown",
+        api(
+            "POST",
+            lambda s, u: f"/api/v1/persons/{s.persons['B1']}/merge",
+            json={"into": str(uuid.uuid4())},
+        ),
+        lambda u: {401} if u is None else {403, 404},
+    ),
+    Probe(
+        "reviews.post_review",
+        "POST",
+        "/api/v1/reviews/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        api("POST", "/api/v1/reviews/PSY-B1/2026-10", json={"status": "verified"}),
+        lambda u: {401} if u is None else {403},
+    ),
     Probe(
         "auth.post_login",
         "POST",
@@ -341,7 +364,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "nobody_x", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.post_login",
@@ -353,7 +376,7 @@ PROBES: list[Probe] = [
             "/api/v1/auth/login",
             json={"username": "kader_b2", "password": "x", "device_name": "d"},
         ),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "auth.get_me",
@@ -682,7 +705,33 @@ WEB_GETS = [
         lambda u: {302} if u is None else {200, 404},
         None,
     ),
+    ("web.kia", "/kia", "default", web_page, None),
+    ("web.deaths", "/kematian", "default", web_page, None),
+    ("web.odf", "/odf", "default", web_page, None),
+    ("web.signals", "/sinyal", "default", web_page, None),
+    (
+        "web.kia",
+        "/kia?level=posyandu&parent=PKM-B",
+        "other-puskesmas",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
     ("web.trend", "/tren", "default", web_page, None),
+    ("web.rank", "/peringkat", "default", web_page, None),
+    (
+        "web.rank",
+        "/peringkat?parent=PKM-B&level=posyandu&indicator=ds",
+        "other-puskesmas",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.rank",
+        "/peringkat?parent=611102&indicator=stunting",
+        "other-kecamatan",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
     (
         "web.trend",
         "/tren?code=PKM-B",
@@ -788,6 +837,21 @@ WEB_GETS = [
         None,
     ),
     ("web.weekly", "/evaluasi-mingguan", "page", web_page, None),
+    ("web.verify", "/verifikasi?period=2026-10", "page", web_page, None),
+    (
+        "web.duplicates",
+        "/data-ganda",
+        "reviewers-only",
+        lambda u: {302} if u is None else ({200} if u in ("pkm_a", "dinas", "admin") else {403}),
+        None,
+    ),
+    (
+        "web.verify",
+        "/verifikasi?period=2026-10&posyandu=PSY-B1",
+        "other-unit-params",
+        web_page,
+        None,
+    ),
     (
         "web.weekly",
         "/evaluasi-mingguan?format=xlsx&puskesmas=PKM-B",
@@ -811,6 +875,7 @@ WEB_GETS = [
     ),
     ("static", "/static/web/web.css", "public-asset", lambda u: {200}, None),
     ("web.static", "/static/web/charts.js", "public-asset", lambda u: {200}, None),
+    ("web.favicon", "/favicon.ico", "public-asset", lambda u: {301}, None),
 ]
 for endpoint, path, variant, allowed, check in WEB_GETS:
     rule = path if isinstance(path, str) else "/anak/<person_id>"
@@ -839,7 +904,7 @@ PROBES += [
         "/masuk",
         "wrong-password",
         web("POST", "/masuk", {"username": "kader_b1", "password": "salah"}),
-        lambda u: {401},
+        lambda u: REFUSED_LOGIN,
     ),
     Probe(
         "web.logout",
@@ -909,6 +974,38 @@ PROBES += [
         conflict_open("A1"),
     ),
     Probe(
+        "web.odf",
+        "POST",
+        "/odf",
+        "desa-of-other-kecamatan",
+        web("POST", "/odf", {"desa_code": "6111022001", "verified_on": "x", "status": "odf"}),
+        lambda u: {302} if u is None else ({422} if u in {"dinas", "admin"} else {403}),
+    ),
+    Probe(
+        "web.change_signal",
+        "POST",
+        "/sinyal/<signal_id>",
+        "unknown-signal",
+        web(
+            "POST",
+            "/sinyal/00000000-0000-4000-8000-000000000000",
+            {"action": "close", "note": "Hijack"},
+        ),
+        lambda u: {302} if u is None else {404},
+    ),
+    Probe(
+        "web.review_death",
+        "POST",
+        "/kematian/<person_id>/kajian",
+        "person-not-dead-or-unknown",
+        web(
+            "POST",
+            "/kematian/00000000-0000-4000-8000-000000000000/kajian",
+            {"notified_on": "2026-01-01", "follow_up": "Hijack"},
+        ),
+        lambda u: {302} if u is None else {404},
+    ),
+    Probe(
         "web.lokmin_new_meeting",
         "POST",
         "/lokmin/pertemuan",
@@ -951,6 +1048,26 @@ PROBES += [
         ),
         web_write(),
         unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.merge_duplicate",
+        "POST",
+        "/data-ganda/gabung",
+        "other-puskesmas-into-unknown",
+        web(
+            "POST",
+            "/data-ganda/gabung",
+            lambda s, u: {"duplicate": s.persons["B1"], "survivor": str(uuid.uuid4())},
+        ),
+        web_write(),
+    ),
+    Probe(
+        "web.verify_step",
+        "POST",
+        "/verifikasi/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        web("POST", "/verifikasi/PSY-B1/2026-10", {"status": "reopened"}),
+        lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
     ),
     Probe(
         "web.revoke_device",

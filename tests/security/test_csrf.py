@@ -50,6 +50,12 @@ TARGETS = {
         lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
         {"status": "done", "progress_note": "Csrf"},
     ),
+    "web.merge_duplicate": (
+        "pkm_a",
+        lambda s: "/data-ganda/gabung",
+        {"duplicate": "x", "survivor": "y"},
+    ),
+    "web.verify_step": ("pkm_a", lambda s: "/verifikasi/PSY-A1/2026-10", {"status": "reopened"}),
     "web.revoke_device": (
         "admin",
         lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
@@ -63,6 +69,7 @@ CONTROL = {
     "web.lokmin_new_meeting": {"kecamatan_code": "611101"},  # 422: reached validation
     "web.lokmin_new_agreement": {"action": ""},
     "web.lokmin_update_agreement": {"status": "not-a-status"},
+    "web.verify_step": {"status": "not-a-status"},  # 400 page
 }
 
 

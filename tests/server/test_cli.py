@@ -81,8 +81,7 @@ def test_init_load_wilayah_facilities_users_and_revoke(run):
             "kader",
             "--facility",
             "PKM-X",
-            "--password",
-            "rahasia-123",
+            input="rahasia-123\nrahasia-123\n",
         ).exit_code
         != 0
     )  # a kader belongs to a posyandu
@@ -121,8 +120,7 @@ def test_update_user_moves_a_kader_and_checks_the_new_unit(run):
         "kader",
         "--facility",
         "PSY-X1",
-        "--password",
-        "rahasia-123",
+        input="rahasia-123\nrahasia-123\n",
     )
     refused = run("update-user", "siti", "--facility", "PKM-X")  # a kader belongs to a posyandu
     assert refused.exit_code != 0 and "tidak cocok" in refused.output
@@ -146,9 +144,10 @@ def test_bad_facility_is_refused_with_a_reason_and_nothing_saved(run):
 def test_seed_demo_is_deterministic_and_prints_credentials(run):
     first = run("seed-demo", "--seed", "3", "--scale", "0.03")
     assert first.exit_code == 0, first.output
-    assert "kader.melati" in first.output and "demo-kader-2026" in first.output
+    assert "kader.melati" in first.output and "demo-kader-2026" not in first.output
     again = run("seed-demo", "--seed", "3", "--scale", "0.03")
     assert "0 baru, 0 diperbarui" in again.output  # same seed: same records, nothing to change
+    assert "kata sandi tetap" in again.output  # the demo users keep their passwords
 
 
 def test_rebuild_indicators_recomputes_the_aggregates(run):

@@ -159,7 +159,7 @@ def test_one_user_per_role_with_a_real_unit(small):
     assert units["bidan_desa"] == facilities[units["kader"]]["desa_code"]
     assert units["kecamatan"] == units["bidan_desa"][:6]
     assert units["dinas"] == units["admin"] == "DINKES-6111"
-    assert all(u["username"] and u["password"].isprintable() for u in small.users)
+    assert all(u["username"] and "password" not in u for u in small.users)  # the CLI makes them
     assert len({u["username"] for u in small.users}) == len(ROLES)
 
 

@@ -200,3 +200,24 @@ def test_a_resolution_cannot_move_a_record_outside_the_reviewers_units(app, devi
         assert (row.fields["posyandu_id"], row.posyandu_id, row.version) == ("PSY-A1", "PSY-A1", 1)
         assert db.session.get(Conflict, conflict["id"]).status == "open"
         db.session.rollback()
+
+
+def test_a_device_cannot_push_the_kinds_written_from_the_pokjanal_pages(app, device):
+    """Signals, death reviews and ODF verifications come from the pages; a device push of one
+    (a kader closing a signal of its own posyandu, say) is refused."""
+    import uuid
+
+    kader = device("kader_a1")
+    signal = {
+        "id": str(uuid.uuid4()),
+        "posyandu_id": "PSY-A1",
+        "rule": "posyandu_silent",
+        "period": "2026-06",
+        "raised_on": "2026-06-30",
+        "status": "closed",
+        "closed_on": "2026-07-01",
+        "note": "ditutup oleh kader",
+    }
+    result = kader.push([kader.mutation("signal", signal)]).json()["results"][0]
+    assert result["status"] == "rejected", result
+    assert list(result["errors"]) == ["_schema"]  # valid values, refused for who sends them

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from shared import records
+from shared.records.review_kinds import review_id
 
 TODAY = dt.date(2025, 6, 30)
 PSY = "PSY-6111012001-01"
@@ -73,6 +74,25 @@ MINIMAL = {
         "meeting_id": uid(8),
         "kecamatan_code": "611101",
         "action": "Sweeping balita yang tidak datang ke posyandu",
+    },
+    "odf_verification": {
+        "id": uid(10),
+        "desa_code": "6111012001",
+        "verified_on": "2025-06-01",
+        "status": "odf",
+    },
+    "signal": {
+        "id": uid(11),
+        "posyandu_id": PSY,
+        "rule": "maternal_death",
+        "period": "2025-06",
+        "raised_on": "2025-06-02",
+    },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
     },
 }
 
@@ -207,6 +227,7 @@ FULL = {
         "pmt_given": True,
         "kb_served": 3,
         "diarrhoea_cases": 1,
+        "diarrhoea_oralit": 1,
         "oralit_given": 2,
         "program_tambahan": ["bkb", "dana_sehat"],
         "families_target": 40,
@@ -277,7 +298,46 @@ FULL = {
         "status": "in_progress",
         "progress_note": "Dua dusun selesai",
     },
+    "odf_verification": {
+        "id": uid(10),
+        "desa_code": "6111012001",
+        "verified_on": "2025-06-01",
+        "status": "stbm",
+        "team": "Tim verifikasi kabupaten",
+        "decree": "SK Bupati 12/2025",
+        "notes": "Deklarasi di balai desa",
+    },
+    "signal": {
+        "id": uid(11),
+        "posyandu_id": PSY,
+        "rule": "maternal_death",
+        "period": "2025-06",
+        "raised_on": "2025-06-02",
+        "evidence": "1 kematian ibu",
+        "assignee": "Bidan Sutera",
+        "due_date": "2025-06-09",
+        "status": "closed",
+        "closed_on": "2025-06-05",
+        "note": "AMP dilakukan",
+    },
+    "death_review": {
+        "id": uid(12),
+        "person_id": uid(1),
+        "posyandu_id": PSY,
+        "notified_on": "2025-06-02",
+        "reviewed_on": "2025-06-20",
+        "follow_up": "Kelas ibu hamil tiap bulan",
+        "notes": "AMP kabupaten",
+    },
 }
+# Issue #16: a posyandu-month's review, its id derived from the posyandu and the month.
+MINIMAL["period_review"] = {
+    "id": review_id(PSY, "2025-06"),
+    "posyandu_id": PSY,
+    "period": "2025-06",
+    "status": "submitted",
+}
+FULL["period_review"] = {**MINIMAL["period_review"], "note": "Lengkap", "by": "kader_a1"}
 
 
 def check(kind: str, data: dict, **kwargs) -> records.ValidationResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -49,7 +50,9 @@ def test_eppgbm_workbook_for_a_posyandu(web, kids):
     by_name = {row[2]: row for row in dasar[1:]}
     assert set(by_name) == {"Ani Lestari", "Budi Santoso"}
     assert by_name["Ani Lestari"][1] == NIK_A  # full NIK for the puskesmas
-    assert by_name["Ani Lestari"][3] == "10/06/2025" and by_name["Ani Lestari"][4] == "P"
+    assert (
+        by_name["Ani Lestari"][3] == dt.datetime(2025, 6, 10) and by_name["Ani Lestari"][4] == "P"
+    )
     assert by_name["Budi Santoso"][12] == "Posyandu Melati"
     assert by_name["Budi Santoso"][13] == "Puskesmas Sukadana"
     growth = sheet_rows(book, "Pemantauan Pertumbuhan")
@@ -68,7 +71,7 @@ def test_eppgbm_workbook_for_a_posyandu(web, kids):
     ]
     rows = {row[1]: row for row in growth[1:]}
     assert set(rows) == {"Ani Lestari", "Budi Santoso"}
-    assert rows["Budi Santoso"][2:6] == [PERIOD, "12/06/2026", 9.0, 79.0]
+    assert rows["Budi Santoso"][2:6] == [PERIOD, dt.datetime(2026, 6, 12), 9.0, 79.0]
     assert rows["Budi Santoso"][9] in ("Pendek", "Sangat pendek")
 
 
@@ -146,7 +149,10 @@ def test_summary_table_downloads_as_csv_and_xlsx(app, web, kids):
         client.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111&format=xlsx")
     )
     sheet = [list(r) for r in book[book.sheetnames[0]].iter_rows(values_only=True)]
-    assert sheet[0] == header and len(sheet) == 4
+    start = [row[0] if row else None for row in sheet].index(
+        "Tingkat"
+    )  # header block for people comes first
+    assert len(sheet) == start + 4  # three posyandu (tests/web/test_people_xlsx.py: the rest)
     pkm = client = web("pkm_a")
     text = pkm.get(f"/ringkasan?period={PERIOD}&level=posyandu&parent=6111&format=csv").text
     assert "PSY-B1" not in text and "PSY-A1" in text
@@ -240,4 +246,34 @@ def test_eppgbm_export_of_many_children_streams_every_row(app, web, world):
     assert all(
         row[1].startswith("6111") and "*" in row[1] for row in dasar[1:]
     )  # kecamatan: masked
-    assert growth[1][3] == "05/06/2026" and growth[1][8] == "Berat badan normal"
+    assert growth[1][3] == dt.datetime(2026, 6, 5) and growth[1][8] == "Berat badan normal"
+
+
+def test_sip6_counts_children_given_ors_not_packets(app, web, kids):
+    """Row 14a counts children with diarrhoea given ORS; the packets are a row of their own."""
+    import uuid
+
+    from server.extensions import db
+    from server.reference import write_records
+
+    session = {
+        "id": str(uuid.uuid4()),
+        "posyandu_id": "PSY-A1",
+        "session_date": f"{PERIOD}-12",
+        "opened": True,
+        "diarrhoea_cases": 2,
+        "diarrhoea_oralit": 1,
+        "oralit_given": 6,
+    }
+    with app.app_context():
+        assert not write_records(db.session, [("posyandu_session", session)]).rejected
+        too_many = {**session, "id": str(uuid.uuid4()), "diarrhoea_oralit": 3}
+        [(_, _, errors)] = write_records(db.session, [("posyandu_session", too_many)]).rejected
+        assert "tidak boleh lebih dari kasus diare" in errors["diarrhoea_oralit"][0]
+        db.session.commit()
+    rows = sheet_rows(
+        workbook(web("pkm_a").get(f"/ekspor/sip6.xlsx?posyandu=PSY-A1&period={PERIOD}")),
+        "Format 6",
+    )
+    values = {row[0]: row[2] for row in rows if len(row) > 2 and row[0]}
+    assert (values["14"], values["14a"], values["14b"]) == (2, 1, 6)

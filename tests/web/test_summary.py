@@ -193,7 +193,7 @@ def test_headline_cards_equal_the_parent_unit(app, web, kids):
         card = re.search(rf'data-key="{key}">(.*?)</section>', headline, re.S).group(1)
         assert f"({item['numerator']}/{item['denominator']})" in card, key
     assert unit["indicators"]["ds"] == {"numerator": 2, "denominator": 2}
-    assert "MR1: <strong>1</strong>" in headline
+    assert "Campak-Rubela (MR) 1: <strong>1</strong>" in headline  # the antigen's name
 
 
 def test_posyandu_children_list_masks_nik_and_links_to_the_child(web, kids):

@@ -1,17 +1,16 @@
 """device.acked_seq and device.delivered_cursor (file bundles), sync_counter.horizon (compaction)
 
-Revision ID: 0004
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07 09:00:00.000000
 
-Numbered 0004 but applied after 0005 (conflict_event), which was merged first: the two were
-written alongside (see 0005's note).
+Written alongside 0004 (login security) and 0005 (conflict_event), merged after both.
 """
 from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0004'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

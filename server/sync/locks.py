@@ -1,0 +1,135 @@
+"""Closed months: a verified posyandu-month, or one past the input deadline, takes no changes.
+
+The check runs inside :meth:`ChangeSet.check`, so every writer meets it: a device's push, a
+conflict resolution, a web page. Only the system writer (CLI, demo, reference data) passes,
+because it carries no scope. A refused change is answered ``rejected`` with the code
+``period_locked`` and stays on the device, quarantined: a lock never drops data.
+
+Which month a record belongs to:
+
+- a child, ANC or adult visit: its posyandu and the month of its ``visit_date``;
+- a posyandu session: its posyandu and the month of its ``session_date``;
+- a desa report: its ``period`` for the posyandu of its desa. It is closed by verification only
+  when *every* posyandu of the desa is verified for that month (the report sums the whole desa,
+  so one posyandu signed does not close it), and by the deadline like any other record unless
+  one of those posyandu-months was returned or reopened;
+- persons and pregnancies belong to no month and are never locked.
+
+A change is checked against the month the record is in now and the month it moves to, so a visit
+cannot be moved out of a closed month either.
+
+The review of a posyandu-month (kind ``period_review``) moves through these statuses, each step
+allowed to these roles in their scope (the server checks; ``ROLE_STEPS``):
+submitted (kader, bidan_desa) -> verified | returned (bidan_desa, puskesmas) -> reopened
+(puskesmas, admin) -> submitted again...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import current_app, has_app_context
+
+from shared.calendar import add_months, as_date, local_today, parse_period
+from shared.records.review_kinds import review_id
+
+DATE_FIELDS = {
+    "child_visit": "visit_date",
+    "anc_visit": "visit_date",
+    "adult_visit": "visit_date",
+    "posyandu_session": "session_date",
+}
+LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
+OPEN_AFTER_DEADLINE = ("returned", "reopened")
+# (old status, new status) -> roles that may take that step; None is "no review yet".
+ROLE_STEPS: dict[tuple[str | None, str], frozenset[str]] = {}
+for _old in (None, "returned", "reopened", "submitted"):
+    ROLE_STEPS[(_old, "submitted")] = frozenset({"kader", "bidan_desa", "admin"})
+for _old in ("submitted", "reopened"):
+    for _new in ("verified", "returned"):
+        ROLE_STEPS[(_old, _new)] = frozenset({"bidan_desa", "puskesmas", "admin"})
+ROLE_STEPS[("verified", "reopened")] = frozenset({"puskesmas", "admin"})
+# A month never submitted but past the input deadline is reopened the same way.
+for _old in (None, "returned", "submitted"):
+    ROLE_STEPS[(_old, "reopened")] = frozenset({"puskesmas", "admin"})
+
+
+def configured_lock_after_day() -> int | None:
+    """Return POSYANDU_LOCK_AFTER_DAY (1-28) from the app config or the environment; None is off."""
+    raw = None
+    if has_app_context():
+        raw = current_app.config.get("POSYANDU_LOCK_AFTER_DAY")
+    if raw is None:
+        raw = os.environ.get("POSYANDU_LOCK_AFTER_DAY") or None
+    if raw is None:
+        return None
+    day = int(raw)
+    return day if 1 <= day <= 28 else None
+
+
+def months_of(changes, kind: str, values: Mapping) -> list[tuple[str, str]]:
+    """Return the (posyandu id, period) pairs a record of ``kind`` belongs to."""
+    if kind in DATE_FIELDS:
+        day = as_date(values.get(DATE_FIELDS[kind]))
+        posyandu = values.get("posyandu_id")
+        return [(posyandu, f"{day:%Y-%m}")] if day and posyandu else []
+    if kind == "desa_report" and values.get("period") and values.get("desa_code"):
+        desa = values["desa_code"]
+        return [
+            (f["id"], values["period"])
+            for f in changes.facilities.of_kind("posyandu")
+            if f.get("desa_code") == desa
+        ]
+    return []
+
+
+def review_of(changes, posyandu_id: str, period: str):
+    """Return the live review record of a posyandu-month, or None."""
+    row = changes.record(review_id(posyandu_id, period))
+    if row is None or row.deleted or row.kind != "period_review":
+        return None
+    return row
+
+
+def verifier(row) -> str:
+    """Return who verified a review: its ``by`` field, else the actor of its status."""
+    meta = (row.field_meta or {}).get("status") or [None, None, "?"]
+    return row.fields.get("by") or meta[2]
+
+
+def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
+    """Return (message key, parameters) when the record's month is closed, else None."""
+    pairs = months_of(changes, kind, values)
+    if not pairs:
+        return None
+    reviews = [review_of(changes, posyandu, period) for posyandu, period in pairs]
+    statuses = [r.fields.get("status") if r is not None else None for r in reviews]
+    period = pairs[0][1]
+    verified = [r for r, s in zip(reviews, statuses, strict=True) if s == "verified"]
+    if verified and (kind != "desa_report" or len(verified) == len(pairs)):
+        return "server.period_locked", {"period": period, "by": verifier(verified[0])}
+    day = changes.lock_after_day
+    if day is None or any(s in OPEN_AFTER_DEADLINE for s in statuses):
+        return None
+    try:
+        closes = add_months(parse_period(period), 1)
+    except ValueError:
+        return None
+    today = local_today(changes.zone, changes.now)
+    if (today.year, today.month, today.day) >= (*closes, day):
+        return "server.period_closed", {"period": period, "day": day}
+    return None
+
+
+def review_error(changes, values: Mapping) -> str | None:
+    """Return the message key when the writer's role may not take this review step, else None."""
+    row = review_of(changes, values.get("posyandu_id") or "", values.get("period") or "")
+    old = row.fields.get("status") if row is not None else None
+    new = values.get("status")
+    if old == new and row is not None and row.fields.get("note") == values.get("note"):
+        return None  # a replay of the same state
+    role = changes.writer.scope.role
+    if role not in ROLE_STEPS.get((old, new), frozenset()):
+        return "server.review_step_refused"
+    return None

@@ -12,7 +12,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from shared.i18n import register, t
+
+from .store import StoreTooNew
 from .sync import SyncError
+
+register(
+    {
+        "client.store.too_new": {
+            "id": "Data di perangkat ini dibuat oleh versi aplikasi yang lebih baru. Pasang lagi "
+            "versi itu (atau yang lebih baru); data tidak diubah.",
+            "en": "The data on this device was written by a newer version of the app. Install "
+            "that version (or a newer one) again; the data was not changed.",
+        }
+    }
+)
 
 APP_FOLDER = "posyandu-sync"
 
@@ -76,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("sync", parents=[common], help="push unsent changes and pull updates")
     status = commands.add_parser("status", parents=[common], help="show the sync status")
     status.add_argument("--json", action="store_true", help="as JSON")
+    bundle = commands.add_parser(
+        "bundle", parents=[common], help="sync by file where there is no signal"
+    )
+    actions = bundle.add_subparsers(dest="bundle_command", required=True)
+    export = actions.add_parser(
+        "export", parents=[common], help="write the unsent changes to a file for the server"
+    )
+    export.add_argument("file", type=Path)
+    export.add_argument("--json", action="store_true", help="print the summary as JSON")
+    load = actions.add_parser(
+        "import", parents=[common], help="take in the server's file for this device"
+    )
+    load.add_argument("file", type=Path)
+    load.add_argument("--json", action="store_true", help="print the outcome as JSON")
     return parser
 
 
@@ -141,6 +169,33 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Write this device's bundle, or import the server's bundle for it."""
+    from .bundle import BundleError, export_bundle, import_bundle
+
+    agent = _agent(args.data_dir)
+    try:
+        if args.bundle_command == "export":
+            outcome = export_bundle(agent.store, args.file)
+            text = (
+                f"{outcome['count']} perubahan disimpan ke {args.file}; tetap tersimpan di "
+                "perangkat sampai jawaban server diterima"
+            )
+        else:
+            outcome = import_bundle(agent.store, args.file)
+            text = (
+                f"{outcome['acked']} perubahan diterima server, {outcome['quarantined']} ditolak, "
+                f"{outcome['pulled']} data diperbarui; {outcome['pending_left']} belum terkirim"
+            )
+    except BundleError as exc:
+        print(exc.text(agent.lang), file=sys.stderr)
+        return 1
+    finally:
+        agent.store.close()
+    print(json.dumps(outcome, ensure_ascii=False) if args.json else text)
+    return 0
+
+
 def _error_text(exc: SyncError, lang: str) -> str:
     from .auth import sync_error_text
 
@@ -162,12 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "data_dir"):
         args.data_dir = default_data_dir()
     args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    commands = {"login": cmd_login, "sync": cmd_sync, "status": cmd_status}
+    commands = {"login": cmd_login, "sync": cmd_sync, "status": cmd_status, "bundle": cmd_bundle}
     if args.command in commands:
         try:
             return commands[args.command](args)
         except sqlite3.Error as exc:  # a full disk, a damaged or foreign database file
             print(_storage_error_text(exc, args.data_dir), file=sys.stderr)
+            return 2
+        except StoreTooNew:  # a newer app wrote this data folder: leave it as it is
+            print(t("client.store.too_new", "id"), file=sys.stderr)
             return 2
     from .launcher import open_running, run
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 DB_FILENAME = "posyandu-client.sqlite3"
-SCHEMA_VERSION = 2
 # The data folder and every file in it are the signed-in user's alone: health data, the device
 # token and the PIN hash must not be readable by other accounts on a shared laptop.
 PRIVATE_DIR_MODE = 0o700
@@ -46,7 +45,8 @@ EVENT_DATE_FIELDS = (
 
 _EVENT_DATE_SQL = ", ".join(f"json_extract(fields, '$.{name}')" for name in EVENT_DATE_FIELDS)
 
-SCHEMA = f"""
+# Version 1: the store as first shipped. Never edit a shipped version's DDL: add a version.
+SCHEMA_V1 = f"""
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -92,12 +92,16 @@ CREATE TABLE IF NOT EXISTS conflicts (
     reported_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (record_id);
--- version 2: the duplicate check finds persons by birth date window or NIK without a full scan
+"""
+
+# Version 2: the duplicate check's indexes and the kader's local record flags.
+SCHEMA_V2 = """
+-- the duplicate check finds persons by birth date window or NIK without a full scan
 CREATE INDEX IF NOT EXISTS records_person_birth ON records (json_extract(fields, '$.birth_date'))
     WHERE kind = 'person';
 CREATE INDEX IF NOT EXISTS records_person_nik ON records (json_extract(fields, '$.nik'))
     WHERE kind = 'person';
--- version 2: what the kader confirmed about a record (a re-measured implausible value), local only
+-- what the kader confirmed about a record (a re-measured implausible value), local only
 CREATE TABLE IF NOT EXISTS record_flags (
     record_id   TEXT NOT NULL,          -- no foreign key: a replica reset must not trip on it
     code        TEXT NOT NULL,
@@ -106,6 +110,24 @@ CREATE TABLE IF NOT EXISTS record_flags (
     PRIMARY KEY (record_id, code)
 );
 """
+
+# Version 3: the file bundles this device wrote or imported (field_client/bundle.py).
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS bundles (
+    id          TEXT PRIMARY KEY,
+    direction   TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+    created_at  TEXT NOT NULL,          -- when the bundle was written (by whichever side)
+    recorded_at TEXT NOT NULL,          -- when this device wrote or imported it
+    summary     TEXT NOT NULL           -- JSON: seq range, counts
+);
+CREATE INDEX IF NOT EXISTS bundles_recorded ON bundles (recorded_at);
+"""
+
+# MIGRATIONS[n] takes a store from schema version n to n + 1 (``PRAGMA user_version``), each in
+# the opening transaction: a store of any earlier version is brought up to date step by step,
+# its records and outbox untouched (tests/field_client/test_bundle_client.py opens each one).
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})
 
@@ -116,6 +138,10 @@ class StoreError(Exception):
 
 class RecordNotFound(StoreError):
     """No live record with that id and kind."""
+
+
+class StoreTooNew(StoreError):
+    """The data file was written by a newer app (a higher schema version): left untouched."""
 
 
 @dataclass(frozen=True)
@@ -321,11 +347,16 @@ class Store:
     def _migrate(self) -> None:
         with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:
+                raise StoreTooNew(
+                    f"store schema version {version} is newer than this app's {SCHEMA_VERSION}"
+                )
+            for step in range(version, SCHEMA_VERSION):
                 # executescript would commit mid-transaction: run the statements one by one
-                for statement in SCHEMA.split(";"):
+                for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         db.execute(statement)
+            if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if self._meta(db, "device_uuid") is None:
                 self._set_meta(db, "device_uuid", str(uuid.uuid4()))
@@ -1222,6 +1253,37 @@ class Store:
         """Return the ids of records with unacknowledged (pending or quarantined) mutations."""
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT DISTINCT record_id FROM outbox")}
+
+    # -- file bundles ------------------------------------------------------------------------
+
+    def record_bundle(
+        self, bundle_id: str, direction: str, created_at: str, summary: Mapping[str, Any]
+    ) -> None:
+        """Remember a bundle this device wrote (``export``) or imported (``import``)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO bundles (id, direction, created_at, recorded_at, summary) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "recorded_at = excluded.recorded_at, summary = excluded.summary",
+                (bundle_id, direction, created_at, now_utc_iso(), _dumps(dict(summary))),
+            )
+
+    def bundles(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Return the latest bundles written or imported here, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM bundles ORDER BY recorded_at DESC, rowid DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [
+            {
+                "id": r["id"],
+                "direction": r["direction"],
+                "created_at": r["created_at"],
+                "recorded_at": r["recorded_at"],
+                **json.loads(r["summary"]),
+            }
+            for r in rows
+        ]
 
     def synced_versions(self) -> dict[str, int]:
         """Return {id: version} of live records the server knows (the digest's input)."""

@@ -8,6 +8,7 @@ Flask or pywebview; the app runs it in a thread (:class:`AutoSync`) and the CLI 
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
 import logging
 import random
@@ -24,10 +25,70 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from shared.i18n import register
+from shared.sync import PROTOCOL_VERSION
+
 from . import messages  # noqa: F401  (registers the client.* texts)
 from .store import Change, Store, now_utc_iso
 
 log = logging.getLogger(__name__)
+
+
+def _app_version() -> str:
+    """Return this app's version (the installed package's), sent as X-App-Version."""
+    try:
+        return importlib.metadata.version("posyandu-sync")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree never installed
+        return "0"
+
+
+APP_VERSION = _app_version()
+# A 503 with Retry-After is retried this many times within one request, each after Retry-After
+# times a random factor of 1 to 1.5 (never sooner: devices spread out instead of returning
+# together). A longer Retry-After ends the sync; auto-sync comes back after it.
+BUSY_RETRIES = 5
+MAX_INLINE_WAIT = 60.0
+UPGRADE_CODES = ("upgrade_required", "protocol_unsupported")
+
+register(
+    {
+        "client.sync.error.upgrade_required": {
+            "id": "Versi aplikasi ini sudah terlalu lama untuk server, jadi sinkronisasi "
+            "dihentikan. Perbarui aplikasi. Data dan perubahan yang belum terkirim tetap aman "
+            "di perangkat dan akan terkirim setelah aplikasi diperbarui.",
+            "en": "This app version is too old for the server, so syncing has stopped. Update "
+            "the app. Your data and unsent changes are safe on this device and will be sent "
+            "once the app is updated.",
+        },
+        "client.sync.error.protocol_unsupported": {
+            "id": "Aplikasi ini dan server memakai versi sinkronisasi yang berbeda, jadi "
+            "sinkronisasi dihentikan. Perbarui aplikasi. Data yang belum terkirim tetap aman.",
+            "en": "This app and the server speak different sync versions, so syncing has "
+            "stopped. Update the app. Unsent data is safe.",
+        },
+        "client.sync.error.server_busy": {
+            "id": "Server sedang sibuk melayani banyak perangkat. Data aman di perangkat; "
+            "pengiriman diulang otomatis nanti.",
+            "en": "The server is busy serving many devices. Your data is safe here; sending is "
+            "retried automatically later.",
+        },
+    }
+)
+
+
+def busy_delay(retry_after: float, rand: Callable[[float, float], float] = random.uniform) -> float:
+    """Return how long to wait after a 503: Retry-After times 1 to 1.5 (never less)."""
+    return max(1.0, retry_after) * rand(1.0, 1.5)
+
+
+def retry_after_seconds(value: Any) -> float | None:
+    """Return a Retry-After header's seconds (None when absent or not a number of seconds)."""
+    try:
+        seconds = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0 <= seconds < 86400 else None
+
 
 API_PREFIX = "/api/v1"
 PUSH_BATCH = 200  # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
@@ -118,13 +179,26 @@ def same_server(first: str, second: str) -> bool:
     return key(first) == key(second)
 
 
+class _Retry(Retry):
+    """urllib3's retries, except an answer with Retry-After (503 busy, 429 throttled).
+
+    urllib3 would wait exactly Retry-After and resend, so every refused device would come back
+    at the same moment; the agent waits it with jitter instead (``SyncAgent._request``).
+    """
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if has_retry_after and status_code in (429, 503):
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
 def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
     """Build an HTTP session that retries with exponential backoff and jitter.
 
     POST is retried too: a push is idempotent (the server answers a replayed seq with its
     original outcome) and so is a fetch.
     """
-    retry = Retry(
+    retry = _Retry(
         total=retries,
         connect=retries,
         read=retries,
@@ -141,8 +215,17 @@ def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    session.headers["User-Agent"] = "posyandu-client/0.1"
+    session.headers["User-Agent"] = f"posyandu-client/{APP_VERSION}"
     return session
+
+
+def _json_body(response: requests.Response) -> dict[str, Any]:
+    """Return a response's JSON object ({} when it has none)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
 
 
 def parse_server_ms(value: Any) -> int | None:
@@ -173,6 +256,8 @@ class SyncAgent:
         clock_ms: Callable[[], int] | None = None,
         derived_fields: Callable[[str], Iterable[str]] = default_fields_filter,
         digest_every: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        busy_retries: int = BUSY_RETRIES,
     ):
         self.store = store
         self.session = session or make_session()
@@ -183,6 +268,8 @@ class SyncAgent:
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
         self._derived_fields = derived_fields
         self.digest_every = digest_every
+        self._sleep = sleep
+        self.busy_retries = busy_retries
         self._run_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._progress: dict[str, Any] = {}
@@ -229,7 +316,15 @@ class SyncAgent:
             "device_id": meta.get("device_id"),
             "user": meta.get("user"),
             "signed_in": bool(meta.get("token")),
+            "upgrade_required": self.upgrade_required(meta),
         }
+
+    def upgrade_required(self, meta: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        """Return the server's refusal of this app version (426), while this version runs."""
+        refusal = (meta if meta is not None else self.store.all_meta()).get("upgrade_required")
+        if isinstance(refusal, dict) and refusal.get("app_version") == APP_VERSION:
+            return refusal
+        return None
 
     # -- HTTP --------------------------------------------------------------------------------
 
@@ -244,6 +339,8 @@ class SyncAgent:
             "Accept-Language": self.lang,
             "Accept-Encoding": "gzip",
             "Accept": "application/json",
+            "X-Protocol-Version": str(PROTOCOL_VERSION),
+            "X-App-Version": APP_VERSION,
         }
         device_now = self._device_now()
         if device_now:
@@ -276,24 +373,42 @@ class SyncAgent:
         gzip_body: bool = False,
         session: requests.Session | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Send one request; return (status, JSON body) and take in the server's clock."""
-        headers = self._headers(auth)
-        data = None
+        """Send one request; return (status, JSON body) and take in the server's clock.
+
+        A 503 with Retry-After (the server is busy) is sent again after Retry-After with jitter
+        (:func:`busy_delay`), up to ``busy_retries`` times; the body is the same, so a push is
+        still applied exactly once.
+        """
+        data, content = None, {}
         if body is not None:
             data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-            headers["Content-Type"] = "application/json"
+            content["Content-Type"] = "application/json"
             if gzip_body:
                 data = gzip.compress(data, compresslevel=6)
-                headers["Content-Encoding"] = "gzip"
-        sent_ms = self._clock_ms()
+                content["Content-Encoding"] = "gzip"
+        url = self._url(path, server)
+        for attempt in range(self.busy_retries + 1):
+            headers = {**self._headers(auth), **content}
+            sent_ms = self._clock_ms()
+            response = self._send(session or self.session, method, url, data, params, headers)
+            received_ms = self._clock_ms()
+            payload = _json_body(response)
+            self._observe_clock(payload.get("server_time"), sent_ms, received_ms)
+            if response.status_code == 503 and attempt < self.busy_retries:
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
+                if wait is not None and wait <= MAX_INLINE_WAIT:
+                    self._sleep(busy_delay(wait))
+                    continue
+            if response.status_code >= 400:
+                self._raise_for(response.status_code, payload)
+            return response.status_code, payload
+        raise AssertionError("unreachable")
+
+    def _send(self, session, method, url, data, params, headers) -> requests.Response:
+        """Send one HTTP request; network failures become SyncError (offline, timeout...)."""
         try:
-            response = (session or self.session).request(
-                method,
-                self._url(path, server),
-                data=data,
-                params=params,
-                headers=headers,
-                timeout=self.timeout,
+            return session.request(
+                method, url, data=data, params=params, headers=headers, timeout=self.timeout
             )
         except requests.exceptions.Timeout as exc:
             raise SyncError("timeout", str(exc)) from exc
@@ -307,17 +422,6 @@ class SyncAgent:
             raise SyncError("offline", str(exc)) from exc
         except requests.exceptions.RequestException as exc:
             raise SyncError("network", str(exc)) from exc
-        received_ms = self._clock_ms()
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
-        if not isinstance(payload, dict):
-            payload = {}
-        self._observe_clock(payload.get("server_time"), sent_ms, received_ms)
-        if response.status_code >= 400:
-            self._raise_for(response.status_code, payload)
-        return response.status_code, payload
 
     def _raise_for(self, status: int, payload: Mapping[str, Any]) -> None:
         error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
@@ -326,6 +430,11 @@ class SyncAgent:
         details = error.get("details") if isinstance(error.get("details"), dict) else {}
         if status == 401 or code in ("unauthorized", "unknown_device"):
             raise SyncError("unauthorized", message, status=status, details=details)
+        if status == 426:
+            code = code if code in UPGRADE_CODES else "upgrade_required"
+            raise SyncError(code, message, status=status, details=details)
+        if status == 503 and code == "server_busy":
+            raise SyncError("server_busy", message, status=status, details=details)
         if code in (
             "seq_gap",
             "seq_reused",
@@ -452,16 +561,29 @@ class SyncAgent:
             self.push(report, progress)
             self.pull(report, progress)
             self.fetch_conflicts()
-            self.store.set_meta(last_sync_at=now_utc_iso(), last_error=None)
+            self.store.set_meta(last_sync_at=now_utc_iso(), last_error=None, upgrade_required=None)
             self._report(progress, "done", 1, 1)
             return report
         except SyncError as exc:
-            self.store.set_meta(last_error=exc.to_dict())
+            self._record_failure(exc)
             self._report(progress, "failed")
             raise
         finally:
             self._in_progress = False
             self._run_lock.release()
+
+    def _record_failure(self, exc: SyncError) -> None:
+        """Keep the error for the Sinkronisasi page; a 426 also stops auto-sync until updated."""
+        values: dict[str, Any] = {"last_error": exc.to_dict()}
+        if exc.code in UPGRADE_CODES:
+            values["upgrade_required"] = {
+                "code": exc.code,
+                "app_version": APP_VERSION,
+                "min_app_version": exc.details.get("min_app_version"),
+                "message": exc.message,
+                "at": now_utc_iso(),
+            }
+        self.store.set_meta(**values)
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -712,6 +834,7 @@ class AutoSync:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._busy_until = 0.0  # after a 503: no auto-sync before this (monotonic seconds)
         self.runs = 0
 
     def start(self) -> AutoSync:
@@ -743,9 +866,12 @@ class AutoSync:
             delay = self.interval * random.uniform(0.8, 1.2)  # jitter: devices do not align
             if not self.agent.store.get_meta("token"):
                 continue
+            if not woken and self.agent.upgrade_required() is not None:
+                continue  # refused (426) for this app version: only "Kirim sekarang" retries
             if not woken and not self.agent.reachable():
                 continue
             self.sync_once()
+            delay = max(delay, self._busy_until - time.monotonic())
 
     def sync_once(self) -> SyncReport | None:
         """Run one sync now, swallowing (but recording) its error."""
@@ -753,6 +879,9 @@ class AutoSync:
         try:
             return self.agent.sync()
         except SyncError as exc:
+            if exc.code == "server_busy":
+                wait = retry_after_seconds(exc.details.get("retry_after_seconds")) or 0.0
+                self._busy_until = time.monotonic() + busy_delay(wait)
             if exc.code != "busy" and self.on_error is not None:
                 self.on_error(exc)
             return None

@@ -19,6 +19,7 @@ from server.models import Device, User
 from server.reference import ensure_counter, wilayah_from_csv, write_records
 from server.scope import ROLES, FacilityIndex, UnknownUnit, scope_for
 from server.signals.cli import signals_cli
+from server.sync.commands import bundle_group, compact_command
 
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
 
@@ -386,6 +387,8 @@ def _chunks_at_persons(items: list, size: int):
 
 
 cli.add_command(signals_cli)
+cli.add_command(bundle_group)  # server/sync/commands.py: file bundles
+cli.add_command(compact_command)  # server/sync/commands.py: tombstones and mutation log
 
 
 def main(argv=None) -> None:

@@ -107,6 +107,13 @@ def from_environment(instance_path: str) -> dict:
         "BEHIND_PROXY": _int_env("POSYANDU_BEHIND_PROXY", 0),
         "CLOCK_SKEW_LIMIT_MS": _int_env("POSYANDU_CLOCK_SKEW_LIMIT_MS", 5 * 60 * 1000),
         "TOKEN_MAX_AGE_DAYS": _int_env("POSYANDU_TOKEN_MAX_AGE_DAYS", 365),
+        # The oldest field-client version allowed to sync ("" = any); older apps get 426.
+        "MIN_APP_VERSION": os.environ.get("POSYANDU_MIN_APP_VERSION", "").strip(),
+        # Pushes applied at once per process; one more waits PUSH_QUEUE_WAIT_MS for a slot,
+        # then gets 503 with Retry-After BUSY_RETRY_AFTER seconds.
+        "MAX_CONCURRENT_PUSHES": _int_env("POSYANDU_MAX_CONCURRENT_PUSHES", 8),
+        "PUSH_QUEUE_WAIT_MS": _int_env("POSYANDU_PUSH_QUEUE_WAIT_MS", 2000),
+        "BUSY_RETRY_AFTER": _int_env("POSYANDU_BUSY_RETRY_AFTER", 5),
         # The kabupaten's zone (WIB, WITA or WIT): "today", "this month" and the times shown.
         "LOCAL_TIMEZONE": _zone_env("POSYANDU_LOCAL_TIMEZONE"),
     }

@@ -44,6 +44,9 @@ class SyncCounter(db.Model):
     __tablename__ = "sync_counter"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     value: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    # The compaction horizon: tombstones at or below it may be gone (server/sync/compaction.py),
+    # so a cursor below it cannot be continued and its device downloads its scope afresh.
+    horizon: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
 class Record(db.Model):
@@ -98,6 +101,12 @@ class Device(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     last_seq: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    # Every seq at or below it has been answered to the device (it sent a batch, or a bundle,
+    # starting above it): replay detection no longer needs those mutation-log rows.
+    acked_seq: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    # The last pull cursor the device showed it holds (sent on a pull or in its bundle): the
+    # changes it has, where a bundle for it starts (server/sync/bundle.py).
+    delivered_cursor: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
     last_push_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import threading
 
-import sqlalchemy as sa
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 
@@ -12,16 +13,140 @@ from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth
 from server.models import Device, utcnow
-from server.scope import FacilityIndex
 from server.sync import pull as pull_mod
-from server.sync.push import PushRefused, apply_push
-from shared.i18n import t
+from server.sync.push import PushRefused, run_push
+from shared.i18n import register, t
+from shared.sync import PROTOCOL_VERSION, schemas
 from shared.sync import hlc as hlc_mod
-from shared.sync import schemas
 
-PUSH_ATTEMPTS = 3
+# The sync protocol versions this server speaks (X-Protocol-Version of a request).
+PROTOCOL_VERSIONS = (PROTOCOL_VERSION,)
+PUSH_SLOTS = "posyandu.push_slots"
+
+register(
+    {
+        "server.upgrade_required": {
+            "id": "Versi aplikasi ini ({app_version}) sudah terlalu lama untuk server. Perbarui "
+            "aplikasi ke versi {min_version} atau yang lebih baru. Data di perangkat tetap aman "
+            "dan akan terkirim setelah aplikasi diperbarui.",
+            "en": "This app version ({app_version}) is too old for the server. Update the app "
+            "to version {min_version} or newer. The data on the device is safe and will be sent "
+            "once the app is updated.",
+        },
+        "server.protocol_unsupported": {
+            "id": "Aplikasi ini memakai protokol sinkronisasi versi {version}; server ini hanya "
+            "menerima versi {supported}. Perbarui aplikasi. Data di perangkat tetap aman.",
+            "en": "This app speaks sync protocol version {version}; this server accepts only "
+            "version {supported}. Update the app. The data on the device is safe.",
+        },
+        "server.busy": {
+            "id": "Server sedang sibuk melayani banyak perangkat. Data Anda aman di perangkat; "
+            "pengiriman diulang otomatis dalam {seconds} detik.",
+            "en": "The server is busy serving many devices. Your data is safe on the device; "
+            "sending is retried automatically in {seconds} seconds.",
+        },
+    }
+)
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device synchronisation")
+
+
+def version_tuple(text: str | None) -> tuple[int, ...] | None:
+    """Return ``"1.2.3"`` (or ``"1.2.3rc1"``, ``"v1.2"``) as ``(1, 2, 3)``; None if unreadable."""
+    found = re.match(r"\s*v?(\d{1,6}(?:\.\d{1,6}){0,5})", text or "")
+    return tuple(int(part) for part in found.group(1).split(".")) if found else None
+
+
+def _check_versions() -> None:
+    """Refuse (426) an app older than POSYANDU_MIN_APP_VERSION or a protocol this server lacks.
+
+    Only what a request declares is checked: a request without ``X-App-Version`` (a script, an
+    app from before versions were sent) is served as before. Nothing is changed by a refused
+    request, so the app keeps its outbox and sends it once updated.
+    """
+    lang = request_language()
+    protocol = request.headers.get("X-Protocol-Version")
+    if protocol is not None and protocol.strip() not in {str(v) for v in PROTOCOL_VERSIONS}:
+        supported = ", ".join(str(v) for v in PROTOCOL_VERSIONS)
+        raise ApiError(
+            426,
+            "protocol_unsupported",
+            {"protocol_versions": list(PROTOCOL_VERSIONS)},
+            message=t(
+                "server.protocol_unsupported", lang, version=protocol[:20], supported=supported
+            ),
+        )
+    minimum = current_app.config.get("MIN_APP_VERSION") or ""
+    declared = request.headers.get("X-App-Version")
+    if not minimum or declared is None:
+        return
+    version = version_tuple(declared)
+    if version is None or version < (version_tuple(minimum) or ()):
+        raise ApiError(
+            426,
+            "upgrade_required",
+            {"min_app_version": minimum, "app_version": declared[:40]},
+            message=t(
+                "server.upgrade_required", lang, app_version=declared[:40], min_version=minimum
+            ),
+        )
+
+
+def _push_slots() -> threading.BoundedSemaphore:
+    """Return this process's semaphore of concurrent pushes (POSYANDU_MAX_CONCURRENT_PUSHES)."""
+    slots = current_app.extensions.get(PUSH_SLOTS)
+    if slots is None:
+        size = max(1, int(current_app.config.get("MAX_CONCURRENT_PUSHES") or 1))
+        slots = current_app.extensions.setdefault(PUSH_SLOTS, threading.BoundedSemaphore(size))
+    return slots
+
+
+def _admit_push() -> None:
+    """Take a push slot, waiting briefly; when none frees up answer 503 with Retry-After.
+
+    Runs before the token check and the body parsing: a refusal costs the server no database
+    work, and the device keeps everything (the client waits Retry-After, with jitter, and resends
+    the same seqs: exactly once still holds).
+    """
+    wait = max(0, int(current_app.config.get("PUSH_QUEUE_WAIT_MS") or 0)) / 1000
+    if not _push_slots().acquire(timeout=wait):
+        seconds = max(1, int(current_app.config.get("BUSY_RETRY_AFTER") or 1))
+        raise ApiError(
+            503,
+            "server_busy",
+            {"retry_after_seconds": seconds},
+            headers={"Retry-After": str(seconds)},
+            message=t("server.busy", request_language(), seconds=seconds),
+        )
+    g.push_slot = True
+
+
+@blp.before_app_request
+def gate_api_request() -> None:
+    """Before any other hook of an API request: check versions, then admit pushes."""
+    if not request.path.startswith("/api/"):
+        return
+    _check_versions()
+    if request.endpoint == "sync.push" and request.method == "POST":
+        _admit_push()
+
+
+@blp.teardown_app_request
+def release_push_slot(_exc=None) -> None:
+    """Give the push slot back, however the request ended."""
+    if g.pop("push_slot", False):
+        _push_slots().release()
+
+
+@blp.after_app_request
+def version_headers(response: Response) -> Response:
+    """State on every API answer which protocol versions and app versions the server accepts."""
+    if request.path.startswith("/api/"):
+        response.headers["X-Protocol-Versions"] = ",".join(str(v) for v in PROTOCOL_VERSIONS)
+        minimum = current_app.config.get("MIN_APP_VERSION")
+        if minimum:
+            response.headers["X-Min-App-Version"] = minimum
+    return response
 
 
 def json_response(body: dict, status: int = 200) -> Response:
@@ -47,6 +172,7 @@ def json_response(body: dict, status: int = 200) -> Response:
 @blp.arguments(schemas.PushRequestSchema)
 @blp.response(200, schemas.PushResponseSchema)
 @blp.alt_response(409, schema=schemas.ErrorSchema, description="seq_gap or seq_reused")
+@blp.alt_response(503, schema=schemas.ErrorSchema, description="server_busy, with Retry-After")
 @token_auth.login_required
 def push(body):
     """Apply a batch of mutations exactly once, in order, in one transaction."""
@@ -61,35 +187,20 @@ def push(body):
             device_now_ms = hlc_mod.iso_to_ms(request.headers["X-Device-Time"][:64])
         except ValueError:
             device_now_ms = None
-    for attempt in range(1, PUSH_ATTEMPTS + 1):
-        # The registry is read once per attempt and serves both the scope and the batch.
-        facilities = FacilityIndex.load(db.session)
-        scope = user_scope(db.session, g.user, facilities)
-        try:
-            result = apply_push(
-                db.session,
-                device,
-                g.user,
-                scope,
-                body["mutations"],
-                lang=request_language(),
-                facilities=facilities,
-                device_now_ms=device_now_ms,
-                zone=current_app.config["LOCAL_TIMEZONE"],
-            )
-            db.session.commit()
-            return json_response(result)
-        except PushRefused as refused:
-            db.session.rollback()
-            status = 422 if refused.code == "validation_error" else 409
-            raise ApiError(status, refused.code, refused.details) from None
-        except sa.exc.OperationalError:
-            # A deadlock or lock timeout between concurrent batches: the whole transaction was
-            # rolled back, nothing of it applied, so running it again is safe.
-            db.session.rollback()
-            if attempt == PUSH_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        result = run_push(
+            db.session,
+            device,
+            g.user,
+            body["mutations"],
+            lang=request_language(),
+            zone=current_app.config["LOCAL_TIMEZONE"],
+            device_now_ms=device_now_ms,
+        )
+    except PushRefused as refused:
+        status = 422 if refused.code == "validation_error" else 409
+        raise ApiError(status, refused.code, refused.details) from None
+    return json_response(result)
 
 
 @blp.route("/pull", methods=["GET"])
@@ -110,6 +221,9 @@ def pull(query):
         ) from None
     now = utcnow()
     g.device.last_pull_at = now
+    # The cursor a device sends is what it holds (it keeps a cursor only with its page): where a
+    # file bundle for it starts. A reset, or no cursor, means it holds nothing yet.
+    g.device.delivered_cursor = None if body["reset"] else query.get("cursor")
     db.session.commit()
     body["server_time"] = now.isoformat(timespec="milliseconds")
     return json_response(body)

@@ -26,22 +26,38 @@ class BadCursor(ValueError):
     """The cursor was not issued by this server (or was tampered with)."""
 
 
-def encode_cursor(position: int, fingerprint: str) -> str:
-    """Return the opaque cursor for ``position`` under a scope fingerprint."""
-    return base64.urlsafe_b64encode(f"1.{position}.{fingerprint}".encode()).decode().rstrip("=")
+def encode_cursor(position: int, fingerprint: str, horizon: int = 0) -> str:
+    """Return the opaque cursor for ``position`` under a scope fingerprint.
+
+    ``horizon`` is the compaction horizon when the cursor was issued (left out while it is 0,
+    so cursors from before compaction existed still read the same).
+    """
+    raw = f"1.{position}.{fingerprint}" + (f".{horizon}" if horizon else "")
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def read_cursor(cursor: str) -> tuple[int, str, int]:
+    """Return ``(position, fingerprint, horizon at issue)`` from a cursor, or raise BadCursor."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        version, position, fingerprint, *rest = raw.split(".")
+        value, horizon = int(position), int(rest[0]) if rest else 0
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+    if (
+        version != "1"
+        or len(rest) > 1
+        or not 0 <= value <= MAX_POSITION
+        or not 0 <= horizon <= MAX_POSITION
+        or not fingerprint.isalnum()
+    ):
+        raise BadCursor(cursor)
+    return value, fingerprint, horizon
 
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
     """Return ``(position, fingerprint)`` from a cursor, or raise BadCursor."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        version, position, fingerprint = raw.split(".")
-        value = int(position)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor(cursor) from exc
-    if version != "1" or not 0 <= value <= MAX_POSITION or not fingerprint.isalnum():
-        raise BadCursor(cursor)
-    return value, fingerprint
+    return read_cursor(cursor)[:2]
 
 
 class RawChanges(list):
@@ -120,26 +136,47 @@ def scope_digest(session, scope: Scope) -> str:
     return str(digest)
 
 
+def _horizon(session) -> int:
+    return session.execute(sa.select(SyncCounter.horizon).where(SyncCounter.id == 1)).scalar_one()
+
+
+def _reset(fingerprint: str, horizon: int) -> dict:
+    """Return the answer telling a device to download its scope afresh."""
+    return {
+        "changes": [],
+        "cursor": encode_cursor(0, fingerprint, horizon),
+        "more": True,
+        "reset": True,
+    }
+
+
 def pull(session, scope: Scope, cursor: str | None, limit: int, *, digest: bool = True) -> dict:
     """Return one page of changes after ``cursor`` within ``scope`` (the digest on the last page
-    unless the client asked for none)."""
+    unless the client asked for none).
+
+    A cursor of another scope answers ``reset``: the device downloads its scope afresh, keeping
+    its unsent edits. So does a cursor issued before the last compaction that lies below its
+    horizon: tombstones it has not seen may be gone (see compaction.py). A cursor issued after
+    it (a download that began after the purge) carries on, even below the horizon: that device
+    never held the purged records.
+    """
     fingerprint = scope.fingerprint()
+    high, horizon = session.execute(
+        sa.select(SyncCounter.value, SyncCounter.horizon).where(SyncCounter.id == 1)
+    ).one()
     position = 0
     if cursor:
-        position, cursor_fingerprint = decode_cursor(cursor)
-        if cursor_fingerprint != fingerprint:
-            return {
-                "changes": [],
-                "cursor": encode_cursor(0, fingerprint),
-                "more": True,
-                "reset": True,
-            }
-    high = session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one()
+        position, cursor_fingerprint, issued_under = read_cursor(cursor)
+        if cursor_fingerprint != fingerprint or (issued_under < horizon and position < horizon):
+            return _reset(fingerprint, horizon)
     rows, more = _page(session, scope, position, high, limit)
+    if cursor and _horizon(session) > max(horizon, position):
+        # A compaction committed while the page was read: its tombstones may be missing here.
+        return _reset(fingerprint, _horizon(session))
     next_position = rows[-1].change_seq if more else max(high, position)
     body = {
         "changes": RawChanges(rows),
-        "cursor": encode_cursor(next_position, fingerprint),
+        "cursor": encode_cursor(next_position, fingerprint, horizon),
         "more": more,
         "reset": False,
     }

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from server.auth import user_scope
 from server.models import Conflict, Device, MutationLog, Record, User, utcnow
 from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
@@ -19,6 +20,8 @@ from shared import records
 from shared.calendar import DEFAULT_ZONE
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
+
+PUSH_ATTEMPTS = 3
 
 
 class PushRefused(Exception):
@@ -182,6 +185,9 @@ def _split(session, device: Device, mutations: list[dict], lang: str, now: datet
             "validation_error", {"seq": [t("server.batch_repeats_seq", lang, seq=min(repeated))]}
         )
     ordered = sorted(mutations, key=lambda m: m["seq"])
+    if ordered:
+        # A device sends its oldest unanswered mutation first: everything below was answered.
+        device.acked_seq = max(device.acked_seq or 0, ordered[0]["seq"] - 1)
     old = [m for m in ordered if m["seq"] <= device.last_seq]
     new = [m for m in ordered if m["seq"] > device.last_seq]
     logs = {}
@@ -244,8 +250,13 @@ def apply_push(
     facilities: FacilityIndex | None = None,
     device_now_ms: int | None = None,
     zone: str = DEFAULT_ZONE,
+    note_clock: bool = True,
 ) -> dict:
-    """Apply one push batch atomically and return the protocol response body."""
+    """Apply one push batch atomically and return the protocol response body.
+
+    ``note_clock`` False (a file bundle, imported days after it was written) leaves the device's
+    recorded clock offset as it was; HLCs too far ahead are still clamped.
+    """
     now = now or utcnow()
     old, new, logs = _split(session, device, mutations, lang, now)
     changes = ChangeSet(
@@ -274,7 +285,10 @@ def apply_push(
     _attach_current(batch, results_by_seq.values())
     if new:
         device.last_seq = new[-1]["seq"]
-    _note_clock(device, mutations, changes.now, batch.clock_flagged, device_now_ms)
+    if note_clock:
+        _note_clock(device, mutations, changes.now, batch.clock_flagged, device_now_ms)
+    elif batch.clock_flagged:
+        device.clock_flagged = True
     session.flush()
     for conflict, log in batch.conflicts:
         conflict.mutation_id = log.id
@@ -328,3 +342,49 @@ def _note_clock(
             device.clock_skew_ms = skew if skew is not None and skew > 0 else None
     if clamped:
         device.clock_flagged = True
+
+
+def run_push(
+    session,
+    device: Device,
+    user: User,
+    mutations: list[dict],
+    *,
+    lang: str = "id",
+    zone: str = DEFAULT_ZONE,
+    device_now_ms: int | None = None,
+    note_clock: bool = True,
+) -> dict:
+    """Apply and commit one batch as an online push does; the path of the API and of bundles.
+
+    Raises PushRefused (nothing applied, rolled back). A deadlock or lock timeout between
+    concurrent batches rolled the whole transaction back, nothing of it applied, so the batch is
+    run again (up to PUSH_ATTEMPTS times).
+    """
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        # The registry is read once per attempt and serves both the scope and the batch.
+        facilities = FacilityIndex.load(session)
+        scope = user_scope(session, user, facilities)
+        try:
+            result = apply_push(
+                session,
+                device,
+                user,
+                scope,
+                mutations,
+                lang=lang,
+                facilities=facilities,
+                device_now_ms=device_now_ms,
+                zone=zone,
+                note_clock=note_clock,
+            )
+            session.commit()
+            return result
+        except PushRefused:
+            session.rollback()
+            raise
+        except sa.exc.OperationalError:
+            session.rollback()
+            if attempt == PUSH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

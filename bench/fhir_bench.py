@@ -22,6 +22,23 @@ from collections import Counter
 PERIOD, AREA = "2026-10", "6111"  # the demo's last full month, the whole kabupaten
 
 
+BENCH_PASSWORD = "bench-fhir-Kayong-Utara-2026"
+
+
+def _set_bench_password(app) -> None:
+    """Give the demo's dinas user a known password (the demo's are generated at random)."""
+    from server.auth import set_password
+    from server.extensions import db
+    from server.models import User
+
+    with app.app_context():
+        user = db.session.execute(
+            db.select(User).filter_by(username="dinas.kesehatan")
+        ).scalar_one()
+        set_password(user, BENCH_PASSWORD)
+        db.session.commit()
+
+
 def _seed(app, scale: float) -> float:
     """Load the demo at ``scale``; return the seconds it took."""
     from server.cli import seed_demo_command
@@ -61,12 +78,13 @@ def bench_fhir(scale: float = 1.0) -> dict:
             instance_path=tmp,
         )
         seed_seconds = _seed(app, scale)
+        _set_bench_password(app)
         client = app.test_client()
         login = client.post(
             "/api/v1/auth/login",
             json={
                 "username": "dinas.kesehatan",
-                "password": "demo-dinas-2026",
+                "password": BENCH_PASSWORD,
                 "device_name": "bench",
             },
         )

@@ -392,6 +392,7 @@ SESSION_NUMBERS = {
     "nakes_present": "1",
     "kb_served": "7",
     "diarrhoea_cases": "2",
+    "diarrhoea_oralit": "1",
     "oralit_given": "4",
     "families_target": "80",
     "families_contributing": "64",

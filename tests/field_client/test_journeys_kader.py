@@ -422,6 +422,8 @@ def test_an_opening_day_and_a_desa_report_are_recorded_then_deleted(kader):
         page.check(f"#session-form input[name=program_tambahan][value={program}]")
     page.fill("#session-form-notes", "Hujan, buka terlambat")
     page.click("#session-form button[type=submit]")
+    # the save is asynchronous: read the store once the page lists the saved day
+    expect(page.locator("#sessions a[href^='/hari-buka?id=']")).to_have_count(1)
     [session] = store_of(app).list("posyandu_session")
     assert {k: session.fields[k] for k in SESSION_NUMBERS} == {
         k: int(v) for k, v in SESSION_NUMBERS.items()
@@ -439,6 +441,7 @@ def test_an_opening_day_and_a_desa_report_are_recorded_then_deleted(kader):
     page.fill("#desa-form-odf_verified_on", dmy(TODAY - timedelta(days=3)))
     page.fill("#desa-form-notes", "Verifikasi oleh sanitarian")
     page.click("#desa-form button[type=submit]")
+    expect(page.locator("a[href^='/laporan-desa?id=']")).to_have_count(1)
     [report] = store_of(app).list("desa_report")
     assert report.fields["period"] == period and report.fields["odf_status"] == "odf"
     assert report.fields["odf_verified_on"] == (TODAY - timedelta(days=3)).isoformat()

@@ -584,7 +584,14 @@ def test_every_client_text_used_exists_in_both_languages():
 
     from shared import i18n
 
+    import importlib
+
     root = Path(__file__).resolve().parents[2] / "field_client"
+    # messages are registered by the module that uses them: import every module first, so the
+    # check does not depend on which tests ran before
+    for path in root.glob("*.py"):
+        if path.stem not in {"__init__", "__main__"}:
+            importlib.import_module(f"field_client.{path.stem}")
     used = set()
     for path in [*root.glob("*.py"), *root.glob("templates/*.html"), root / "static/app.js"]:
         used |= set(

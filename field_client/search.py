@@ -4,8 +4,8 @@ Names are compared normalised (``names.normalise_name``: case, accents of compat
 punctuation and invisible characters do not matter). A query of digits (at least
 ``NIK_MIN_DIGITS``, spaces and dots ignored) finds the persons whose NIK contains it. Other
 queries find, best first: names containing the query, mothers' names containing it, then names
-and mothers' names that are close (rapidfuzz ``WRatio`` at least ``FUZZY_MIN``: "Angraini" finds
-"Anggraini"). The normalised index of the persons is kept until the next write to the store.
+and mothers' names that are close (rapidfuzz ``WRatio`` or, word by word, ``partial_token_ratio``
+at least ``FUZZY_MIN``: "Angraini" finds "Siti Anggraini", "Rudi" does not find "Budi"). The normalised index of the persons is kept until the next write to the store.
 """
 
 from __future__ import annotations
@@ -80,9 +80,14 @@ class SearchIndex:
             elif text in self.mothers[i]:
                 best[i] = Match(self.persons[i], MATCH_MOTHER, 99.0)
         if len(text) >= FUZZY_MIN_LENGTH:
-            for matched, choices in ((MATCH_NAME, self.names), (MATCH_MOTHER, self.mothers)):
+            for matched, choices, scorer in (
+                (MATCH_NAME, self.names, fuzz.WRatio),
+                (MATCH_NAME, self.names, fuzz.partial_token_ratio),
+                (MATCH_MOTHER, self.mothers, fuzz.WRatio),
+                (MATCH_MOTHER, self.mothers, fuzz.partial_token_ratio),
+            ):
                 for _, score, i in process.extract(
-                    text, choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_MIN, limit=limit
+                    text, choices, scorer=scorer, score_cutoff=FUZZY_MIN, limit=limit
                 ):
                     # a mother's name ranks below a name equally close
                     score = score - (matched == MATCH_MOTHER)

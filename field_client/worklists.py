@@ -125,6 +125,22 @@ class DeviceData:
     adult_visits: list[Row] = field(default_factory=list)
     referrals: list[Row] = field(default_factory=list)
     served_today: dict[str, set[str]] = field(default_factory=dict)  # kind -> person ids
+    _residents: dict[date, list[tuple[Row, date, int]]] = field(default_factory=dict, repr=False)
+
+    def residents(self, on: date) -> list[tuple[Row, date, int]]:
+        """Return (person, birth date, age in completed months) of the residents on ``on``."""
+        if on not in self._residents:
+            out = []
+            for person in self.persons:
+                if resident(person, on):
+                    birth = as_date(person["birth_date"])
+                    out.append((person, birth, age_in_completed_months(birth, on)))
+            self._residents[on] = out
+        return self._residents[on]
+
+    def by_id(self) -> dict[str, Row]:
+        """Return the persons by id."""
+        return {p["id"]: p for p in self.persons}
 
 
 def _by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
@@ -208,11 +224,8 @@ def sasaran(data: DeviceData, on: date) -> WorkList:
             *(data.served_today.get(kind, set()) for kind in row.service_kinds)
         )
     members: dict[str, dict[str, Row]] = {row.code: {} for row in rows}
-    persons = {p["id"]: p for p in data.persons}
-    for person in data.persons:
-        if not resident(person, on):
-            continue
-        age = age_in_completed_months(as_date(person["birth_date"]), on)
+    persons = data.by_id()
+    for person, _, age in data.residents(on):
         code = next((r.code for r in rows if r.code in AGE_CLUSTERS and r.holds(age)), None)
         if code is not None:
             members[code][person["id"]] = person
@@ -274,9 +287,8 @@ def immunisation_due(data: DeviceData, on: date) -> WorkList:
         if row.get("immunizations"):
             records[row.get("person_id")].append(("child_visit", row))
     items = []
-    for person in data.persons:
-        birth = as_date(person.get("birth_date"))
-        if not resident(person, on) or age_in_completed_months(birth, on) > CHILD_MAX_MONTHS:
+    for person, birth, age in data.residents(on):
+        if age > CHILD_MAX_MONTHS:
             continue
         given = tuple(
             (e.code, None, e.given_on)
@@ -391,7 +403,7 @@ def _pregnancy_reasons(pregnancy: Row, visits: list[Row], on: date) -> list[Reas
 
 def pregnant_risk(data: DeviceData, on: date) -> WorkList:
     """Pregnant women at risk, due an ANC visit, or near their HPL."""
-    persons = {p["id"]: p for p in data.persons}
+    persons = data.by_id()
     visits = _by(data.anc_visits, "pregnancy_id")
     items = []
     for pregnancy in data.pregnancies:
@@ -414,7 +426,7 @@ def pregnant_risk(data: DeviceData, on: date) -> WorkList:
 
 def nifas_kf(data: DeviceData, on: date) -> WorkList:
     """Mothers in nifas whose current KF window has no visit yet."""
-    persons = {p["id"]: p for p in data.persons}
+    persons = data.by_id()
     visits = _by(data.postpartum_visits, "pregnancy_id")
     items = []
     for pregnancy in data.pregnancies:
@@ -455,10 +467,8 @@ def lansia_skilas(data: DeviceData, on: date) -> WorkList:
             pid = visit.get("person_id")
             screened[pid] = max(screened.get(pid, ""), day)
     items = []
-    for person in data.persons:
-        if lansia is None or not resident(person, on):
-            continue
-        if not lansia.holds(age_in_completed_months(as_date(person["birth_date"]), on)):
+    for person, _, age in data.residents(on):
+        if lansia is None or not lansia.holds(age):
             continue
         last = screened.get(person["id"])
         if last is None or last <= window_first.isoformat():
@@ -470,7 +480,7 @@ def lansia_skilas(data: DeviceData, on: date) -> WorkList:
 
 def open_referrals(data: DeviceData, on: date) -> WorkList:
     """Referrals not yet completed nor cancelled."""
-    persons = {p["id"]: p for p in data.persons}
+    persons = data.by_id()
     items = []
     for referral in data.referrals:
         if (referral.get("status") or "created") in CLOSED_REFERRALS:

@@ -243,6 +243,7 @@ def home():
             today,
             persons=report["persons"],
             recent_child_visits=report["recent_child_visits"],
+            month_growth=report["indicators"].children,
         )
         lists = worklists.work_lists(data, today)
         weighed = worklists.weighed_ids(report["recent_child_visits"], today)

@@ -125,6 +125,8 @@ class DeviceData:
     adult_visits: list[Row] = field(default_factory=list)
     referrals: list[Row] = field(default_factory=list)
     served_today: dict[str, set[str]] = field(default_factory=dict)  # kind -> person ids
+    # person id -> this month's growth (N/T/2T) when the month report has it already
+    month_growth: Mapping[str, Any] = field(default_factory=dict)
     _residents: dict[date, list[tuple[Row, date, int]]] = field(default_factory=dict, repr=False)
 
     def residents(self, on: date) -> list[tuple[Row, date, int]]:
@@ -321,7 +323,7 @@ def to_weigh(data: DeviceData, on: date) -> WorkList:
     return WorkList("to_weigh", _sorted(items))
 
 
-def _growth_reasons(birth: date, visits: list[Row]) -> list[Reason]:
+def _growth_reasons(birth: date, visits: list[Row], known: Any = None) -> list[Reason]:
     """Return the follow-up reasons of a child's latest weighing (visits in date order)."""
     weighings = [v for v in visits if v.get("weight_kg") is not None]
     if not weighings:
@@ -333,8 +335,10 @@ def _growth_reasons(birth: date, visits: list[Row]) -> list[Reason]:
     if oedema or (waz is not None and waz < DEFAULT_RULES.bgm_waz_below):
         reasons.append(Reason("bgm"))
     day = as_date(latest["visit_date"])
-    history = [(as_date(v["visit_date"]), float(v["weight_kg"])) for v in weighings]
-    growth = monthly_growth(birth, history).get((day.year, day.month))
+    growth = known
+    if growth is None or (growth.year, growth.month) != (day.year, day.month):
+        history = [(as_date(v["visit_date"]), float(v["weight_kg"])) for v in weighings]
+        growth = monthly_growth(birth, history).get((day.year, day.month))
     if growth is not None and growth.two_t:
         reasons.append(Reason("two_t"))
     if oedema or (wlhz is not None and wlhz < -3):
@@ -357,7 +361,8 @@ def follow_up(data: DeviceData, on: date) -> WorkList:
     items = []
     for person in s_children(data.persons, on):
         own = sorted(visits.get(person["id"], ()), key=lambda v: str(v.get("visit_date")))
-        reasons = _growth_reasons(as_date(person["birth_date"]), own)
+        known = data.month_growth.get(person["id"])
+        reasons = _growth_reasons(as_date(person["birth_date"]), own, known)
         if not reasons:
             continue
         since = max(str(v["visit_date"]) for v in own if v.get("weight_kg") is not None)
@@ -525,11 +530,13 @@ def load(
     *,
     persons: list[Row] | None = None,
     recent_child_visits: list[Row] | None = None,
+    month_growth: Mapping[str, Any] | None = None,
 ) -> DeviceData:
     """Read from the store the rows the lists of ``on`` need (not every visit of every year).
 
-    ``persons`` and ``recent_child_visits`` (visits from ``recent_from(on)`` with their z-scores)
-    may come from the month report, which has read them already.
+    ``persons``, ``recent_child_visits`` (visits from ``recent_from(on)`` with their z-scores) and
+    ``month_growth`` (each weighed child's growth in ``on``'s month) may come from the month
+    report of ``on``'s month, which has computed them already.
     """
     today = on.isoformat()
     served: dict[str, set[str]] = {}
@@ -553,6 +560,7 @@ def load(
         adult_visits=store.rows_having("adult_visit", "skilas"),
         referrals=store.rows("referral"),
         served_today=served,
+        month_growth=month_growth or {},
     )
 
 

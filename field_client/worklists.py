@@ -12,8 +12,10 @@ not died and not moved out on or before then, ``shared.indicators.ilp.resident``
   ibu hamil/nifas cluster (pregnancies in progress, or delivered within the nifas days); an item
   per person not yet served today (a record of one of the cluster's service kinds dated today).
 - ``immunisation``: resident children under 60 months with at least one national-schedule dose
-  ``due`` or ``overdue`` today, or ``not_yet`` but due from a day of this month
-  (``shared.immunisation.assess`` on their doses, ``shared.derive.immunisation_events``).
+  ``due`` today, ``overdue`` but valid if given today (not HB0 after its window, nor a dose whose previous
+  dose is missing: the kader gives the first one), or
+  ``not_yet`` but due from a day of this month (``shared.immunisation.assess`` on their doses,
+  ``shared.derive.immunisation_events``).
 - ``to_weigh``: the children counted in S this month (0–59 months on the month's last day, not
   died, not moved out) without a weight recorded from the month's first day up to today.
 - ``follow_up``: children of S whose latest weighing in the last three months is BGM (WAZ below
@@ -271,9 +273,13 @@ def dose_flags(
     overdue, due = [], []
     for status in assess(birth, given, on):
         if status.status == OVERDUE:
-            overdue.append(status.code)
+            if status.can_be_given(on):  # not HB0 after its window, nor a dose waiting its turn
+                overdue.append(status.code)
         elif status.status == DUE or (
-            status.status == NOT_YET and status.due_from is not None and status.due_from <= last
+            status.status == NOT_YET
+            and status.allowed_from is not None  # its previous dose given: it can come this month
+            and status.due_from is not None
+            and status.due_from <= last
         ):
             due.append(status.code)
     return tuple(overdue), tuple(due)

@@ -302,3 +302,15 @@ def test_hpl_thresholds_and_a_passed_hpl():
     assert reasons("2026-12-22") == ["hpl_soon"]  # today + 28 days
     assert reasons("2026-12-23") == []
     assert reasons("2026-11-23") == ["hpl_passed"]
+
+
+def test_a_dose_whose_window_has_closed_is_not_asked_for():
+    child = {"id": "c1", "name": "Tono", "birth_date": "2026-01-28", "sex": "M"}  # 300 days
+    item = worklists.immunisation_due(DeviceData(persons=[child]), ON).items[0]
+    overdue = next(r for r in item.reasons if r.code == "imm_overdue").params["codes"]
+    assert "HB0" not in overdue and "BCG" in overdue  # HB0 only within 24 hours; BCG still
+    # the first dose given, the next is asked for, not the first again
+    given = [{"person_id": "c1", "antigen": "BCG", "given_on": "2026-02-05"}]
+    item = worklists.immunisation_due(DeviceData(persons=[child], immunizations=given), ON)
+    overdue = next(r for r in item.items[0].reasons if r.code == "imm_overdue").params["codes"]
+    assert "BCG" not in overdue and "OPV1" in overdue

@@ -392,6 +392,8 @@ def test_every_page_renders(local_client):
         "/laporan-desa",
         f"/laporan-desa?id={report.get_json()['id']}",
         "/sinkronisasi",
+        "/cari",
+        "/cari?q=an",
     ]:
         response = local_client.get(path)
         assert response.status_code == 200, path

@@ -9,7 +9,8 @@ Definitions (ages in completed months, as everywhere in ``shared``; "resident" =
 not died and not moved out on or before then, ``shared.indicators.ilp.resident``):
 
 - ``sasaran``: resident persons by ILP age cluster (``ilp_clusters.csv``) on ``today``, plus the
-  ibu hamil/nifas cluster (pregnancies in progress, or delivered within the nifas days); an item
+  ibu hamil/nifas cluster (pregnancies in progress, until the nifas after their HPL if known, or
+  delivered within the nifas days, as ``shared.indicators.ilp`` counts them); an item
   per person not yet served today (a record of one of the cluster's service kinds dated today).
 - ``immunisation``: resident children under 60 months with at least one national-schedule dose
   ``due`` today, ``overdue`` but valid if given today (not HB0 after its window, nor a dose whose previous
@@ -216,7 +217,11 @@ def _pregnancy_open(pregnancy: Row, on: date) -> bool:
     delivery = as_date(pregnancy.get("delivery_date"))
     if delivery is not None:
         return delivery <= on <= delivery + timedelta(days=nifas_days(delivery))
-    return pregnancy.get("status", "active") == "active"
+    if pregnancy.get("status", "active") != "active":
+        return False
+    # as shared.indicators.ilp counts it: until the nifas after the HPL, when the HPL is known
+    expected = expected_delivery(pregnancy)
+    return expected is None or on <= expected + timedelta(days=nifas_days(expected))
 
 
 def sasaran(data: DeviceData, on: date) -> WorkList:

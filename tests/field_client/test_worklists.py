@@ -314,3 +314,16 @@ def test_a_dose_whose_window_has_closed_is_not_asked_for():
     item = worklists.immunisation_due(DeviceData(persons=[child], immunizations=given), ON)
     overdue = next(r for r in item.items[0].reasons if r.code == "imm_overdue").params["codes"]
     assert "BCG" not in overdue and "OPV1" in overdue
+
+
+def test_a_pregnancy_never_closed_leaves_the_sasaran_after_the_nifas_of_its_hpl():
+    mother = {"id": "m1", "name": "Ratna", "birth_date": "1995-01-01", "sex": "F"}
+
+    def sasaran(lmp):
+        pregnancy = {"id": "p1", "person_id": "m1", "registered_on": "2025-05-01", "lmp_date": lmp}
+        data = DeviceData(persons=[mother], pregnancies=[pregnancy])
+        return worklists.sasaran(data, ON).totals["ibu_hamil_nifas"]
+
+    # HPHT 2026-01-06: HPL 2026-10-13 (+ 280 days), nifas until 2026-11-24 (+ 42 days) = today
+    assert sasaran("2026-01-06") == (0, 1)
+    assert sasaran("2026-01-05") == (0, 0)  # its nifas ended yesterday

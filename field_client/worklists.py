@@ -49,7 +49,7 @@ from shared.calendar import format_date
 from shared.clinical import hpl, pregnancy_alerts
 from shared.derive import immunisation_events
 from shared.growth.monitoring import DEFAULT_RULES, age_in_completed_months, monthly_growth
-from shared.i18n import t
+from shared.i18n import has, t
 from shared.immunisation import DUE, NOT_YET, OVERDUE, assess, load_schedule
 from shared.immunisation.schedule import find
 from shared.indicators.ilp import (
@@ -594,4 +594,7 @@ def reason_text(reason: Reason, lang: str = "id") -> str:
     code = reason.code
     if code in ("anc_due", "skilas_due") and reason.params.get("last") is None:
         code += "_never"
-    return t(f"client.work.reason.{code}", lang, **params)
+    key = f"client.work.reason.{code}"
+    if not has(key) and code.startswith("anc_"):  # an alert added to the thresholds table later
+        key = f"clinical.alert.{code[4:]}"
+    return t(key, lang, **params)

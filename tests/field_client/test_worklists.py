@@ -327,3 +327,10 @@ def test_a_pregnancy_never_closed_leaves_the_sasaran_after_the_nifas_of_its_hpl(
     # HPHT 2026-01-06: HPL 2026-10-13 (+ 280 days), nifas until 2026-11-24 (+ 42 days) = today
     assert sasaran("2026-01-06") == (0, 1)
     assert sasaran("2026-01-05") == (0, 0)  # its nifas ended yesterday
+
+
+def test_a_pregnancy_alert_without_a_work_list_text_uses_the_clinical_one():
+    from shared.i18n import t
+
+    text = worklists.reason_text(worklists.Reason("anc_gds_high"))
+    assert text == t("clinical.alert.gds_high", "id") and "client." not in text

@@ -578,6 +578,7 @@ def measure_lists(data_dir: Path, today: date) -> dict[str, Any]:
                     today,
                     persons=report["persons"],
                     recent_child_visits=report["recent_child_visits"],
+                    month_growth=report["indicators"].children,  # as Beranda reads them
                 )
             )
         )

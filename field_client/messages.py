@@ -938,3 +938,147 @@ register(
         },
     }
 )
+
+# Beranda's work lists and the search (issue 15; field_client/worklists.py, search.py).
+register(
+    {
+        "client.work.title": {"id": "Pekerjaan hari ini", "en": "Today's work"},
+        "client.work.sasaran": {"id": "Sasaran hari ini", "en": "Today's sasaran"},
+        "client.work.immunisation": {
+            "id": "Imunisasi jatuh tempo bulan ini",
+            "en": "Immunisation due this month",
+        },
+        "client.work.to_weigh": {"id": "Balita belum ditimbang", "en": "Balita to weigh"},
+        "client.work.follow_up": {
+            "id": "Balita perlu tindak lanjut",
+            "en": "Balita to follow up",
+        },
+        "client.work.pregnant_risk": {
+            "id": "Ibu hamil berisiko atau perlu ANC",
+            "en": "Pregnant women at risk or due ANC",
+        },
+        "client.work.nifas_kf": {"id": "Ibu nifas perlu KF", "en": "Mothers due a KF visit"},
+        "client.work.lansia_skilas": {
+            "id": "Lansia perlu SKILAS",
+            "en": "Lansia due SKILAS",
+        },
+        "client.work.referrals": {"id": "Rujukan belum selesai", "en": "Open referrals"},
+        "client.work.none": {"id": "Tidak ada.", "en": "None."},
+        "client.work.more": {
+            "id": "Tampilkan semua ({n})",
+            "en": "Show all ({n})",
+        },
+        "client.work.shown": {
+            "id": "Ditampilkan {shown} dari {n}, urut nama.",
+            "en": "Showing {shown} of {n}, by name.",
+        },
+        "client.work.served": {
+            "id": "{served} dari {total} sudah dilayani hari ini",
+            "en": "{served} of {total} served today",
+        },
+        "client.work.waiting": {"id": "Belum dilayani:", "en": "Not yet served:"},
+        "client.work.cluster.balita": {"id": "Balita", "en": "Balita"},
+        "client.work.cluster.usia_sekolah_remaja": {
+            "id": "Usia sekolah dan remaja",
+            "en": "School age and adolescents",
+        },
+        "client.work.cluster.dewasa": {"id": "Usia dewasa", "en": "Adults"},
+        "client.work.cluster.lansia": {"id": "Lansia", "en": "Older people (lansia)"},
+        "client.work.cluster.ibu_hamil_nifas": {
+            "id": "Ibu hamil dan nifas",
+            "en": "Pregnant and postpartum women",
+        },
+        "client.work.reason.imm_overdue": {
+            "id": "terlambat: {codes}",
+            "en": "overdue: {codes}",
+        },
+        "client.work.reason.imm_due": {"id": "waktunya: {codes}", "en": "due: {codes}"},
+        "client.work.reason.bgm": {"id": "BGM", "en": "below the red line (BGM)"},
+        "client.work.reason.two_t": {
+            "id": "2T (dua kali tidak naik)",
+            "en": "2T (not gaining twice)",
+        },
+        "client.work.reason.gizi_buruk": {"id": "gizi buruk", "en": "severe wasting"},
+        "client.work.reason.gizi_kurang": {"id": "gizi kurang", "en": "wasting"},
+        "client.work.reason.newly_stunted": {
+            "id": "baru pendek (stunting)",
+            "en": "newly stunted",
+        },
+        "client.work.reason.referred": {
+            "id": "tindak lanjut: dirujuk, {status}",
+            "en": "follow-up: referred, {status}",
+        },
+        "client.work.reason.not_followed_up": {
+            "id": "tindak lanjut: belum dikunjungi atau dirujuk",
+            "en": "follow-up: not yet visited or referred",
+        },
+        "client.work.reason.anc_kek": {"id": "KEK (LiLA < 23,5 cm)", "en": "KEK (MUAC < 23.5 cm)"},
+        "client.work.reason.anc_anaemia": {"id": "anemia (Hb < 11)", "en": "anaemia (Hb < 11)"},
+        "client.work.reason.anc_hypertension": {
+            "id": "hipertensi (TD ≥ 140/90)",
+            "en": "hypertension (BP ≥ 140/90)",
+        },
+        "client.work.reason.anc_short_stature": {
+            "id": "tinggi badan < 145 cm",
+            "en": "height < 145 cm",
+        },
+        "client.work.reason.anc_due": {
+            "id": "belum ANC bulan ini (terakhir {last})",
+            "en": "no ANC this month (last {last})",
+        },
+        "client.work.reason.anc_due_never": {
+            "id": "belum pernah ANC",
+            "en": "no ANC visit yet",
+        },
+        "client.work.reason.hpl_soon": {
+            "id": "HPL {hpl} (dalam 4 minggu)",
+            "en": "due date {hpl} (within 4 weeks)",
+        },
+        "client.work.reason.hpl_passed": {
+            "id": "HPL {hpl} sudah lewat, persalinan belum dicatat",
+            "en": "due date {hpl} has passed, no delivery recorded",
+        },
+        "client.work.reason.kf_due": {
+            "id": "{visit} sampai {until}",
+            "en": "{visit} by {until}",
+        },
+        "client.work.reason.skilas_due": {
+            "id": "SKILAS terakhir {last}",
+            "en": "last SKILAS {last}",
+        },
+        "client.work.reason.skilas_due_never": {
+            "id": "belum pernah SKILAS",
+            "en": "never screened with SKILAS",
+        },
+        "client.work.reason.referral_open": {
+            "id": "{reason} → {destination}, {status} sejak {since}",
+            "en": "{reason} → {destination}, {status} since {since}",
+        },
+        "client.search.label": {
+            "id": "Cari nama, NIK atau nama ibu",
+            "en": "Search by name, NIK or mother's name",
+        },
+        "client.search.go": {"id": "Cari", "en": "Search"},
+        "client.search.title": {"id": "Cari sasaran", "en": "Find a person"},
+        "client.search.results": {
+            "id": "{n} orang ditemukan untuk “{q}”",
+            "en": "{n} found for “{q}”",
+        },
+        "client.search.none": {
+            "id": "Tidak ada yang cocok dengan “{q}”. Periksa ejaan atau cari dengan NIK.",
+            "en": "Nobody matches “{q}”. Check the spelling or search by NIK.",
+        },
+        "client.search.hint": {
+            "id": "Ketik sebagian nama, NIK (paling sedikit 4 angka) atau nama ibu.",
+            "en": "Type part of a name, a NIK (at least 4 digits) or the mother's name.",
+        },
+        "client.search.too_long": {
+            "id": "Kata pencarian terlalu panjang (paling banyak {n} huruf).",
+            "en": "The search is too long (at most {n} characters).",
+        },
+        "client.search.matched.name": {"id": "nama", "en": "name"},
+        "client.search.matched.mother": {"id": "nama ibu", "en": "mother's name"},
+        "client.search.matched.nik": {"id": "NIK", "en": "NIK"},
+        "client.search.mother": {"id": "Ibu: {name}", "en": "Mother: {name}"},
+    }
+)

@@ -19,7 +19,7 @@ from shared.growth.monitoring import age_in_completed_months
 from shared.i18n import LANGUAGES, catalogue, t
 from shared.indicators import COUNTS, INDICATORS
 
-from . import security
+from . import security, worklists
 from .chart import chart_span, growth_chart
 from .describe import describe, record_page
 from .formats import (
@@ -50,6 +50,7 @@ NAV = (
     ("pages.desa", "client.nav.desa"),
     ("pages.sync", "client.nav.sync"),
 )
+WORK_LIST_SHOWN = 50  # names shown per work list on Beranda before "Tampilkan semua"
 STAGES = ("bayi", "balita", "hamil", "anak", "remaja", "dewasa", "lansia")
 
 
@@ -223,35 +224,48 @@ def _record_or_404(kind: str, record_id: str):
 
 @bp.get("/")
 def home():
-    """This month at the posyandu: who is due, who was weighed, SKDN so far, sync state.
+    """The day's work: each list of ``worklists`` with its count, SKDN so far, the search box.
 
-    The two lists split exactly the children counted in S (0–59 completed months on the last day
-    of the month, as ``shared.indicators`` counts them), and "weighed" means what D means: a
-    weight recorded this month (up to today).
+    "To weigh" and "weighed" split exactly the children counted in S (0–59 completed months on
+    the last day of the month, as ``shared.indicators`` counts them), and "weighed" means what
+    D means: a weight recorded this month (up to today). Lists show their first
+    ``WORK_LIST_SHOWN`` names; ``?semua=<list>`` shows one list whole, open.
     """
     service = _service()
+    store = _ctx().store
     today = _ctx().today()
     year, month = today.year, today.month
     report = service.month_report(year, month)
-    indicators = report["indicators"]
-    children = service.children(month_bounds(year, month)[1], persons=report["persons"])
-    first, until = date(year, month, 1).isoformat(), today.isoformat()
-    weighed_ids = {
-        v.get("person_id")
-        for v in report["recent_child_visits"]
-        if v.get("visit_date") is not None
-        and first <= v["visit_date"] <= until
-        and v.get("weight_kg") is not None
-    }
-    measured = [c for c in children if c.id in weighed_ids]
-    due = [c for c in children if c.id not in weighed_ids]
+
+    def compute():
+        data = worklists.load(
+            store,
+            today,
+            persons=report["persons"],
+            recent_child_visits=report["recent_child_visits"],
+            month_growth=report["indicators"].children,
+        )
+        lists = worklists.work_lists(data, today)
+        weighed = worklists.weighed_ids(report["recent_child_visits"], today)
+        children = worklists.s_children(report["persons"], today)
+        measured = sorted(
+            (c for c in children if c["id"] in weighed), key=lambda c: c["name"].casefold()
+        )
+        return lists, measured, {p["id"]: p for p in report["persons"]}
+
+    lists, measured, people = store.cached(("worklists", today), compute)
+    whole = request.args.get("semua")
     return render_template(
         "home.html",
         today=today,
-        counts=indicators.counts,
-        growth=indicators.children,
+        counts=report["indicators"].counts,
+        growth=report["indicators"].children,
+        lists=lists,
         measured=measured,
-        due=due,
+        people=people,
+        whole=whole if whole in worklists.LISTS or whole == "measured" else None,
+        shown=WORK_LIST_SHOWN,
+        reasons=lambda item: " · ".join(worklists.reason_text(r, g.lang) for r in item.reasons),
         count_labels=COUNTS,
         month_label=_month_label(year, month),
     )

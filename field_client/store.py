@@ -123,10 +123,23 @@ CREATE TABLE IF NOT EXISTS bundles (
 CREATE INDEX IF NOT EXISTS bundles_recorded ON bundles (recorded_at);
 """
 
+# Version 4: Beranda's work lists (field_client/worklists.py) without scanning every visit: who was
+# served on a day (a covering index), and the few child visits with an antigen list and adult
+# visits with SKILAS (partial indexes; rows_having writes its WHERE exactly as these do).
+SCHEMA_V4 = """
+CREATE INDEX IF NOT EXISTS records_kind_date_person ON records (kind, event_date, person_id);
+CREATE INDEX IF NOT EXISTS records_child_antigens ON records (person_id)
+    WHERE kind = 'child_visit' AND deleted = 0
+    AND coalesce(json_extract(fields, '$.immunizations'), '[]') != '[]';
+CREATE INDEX IF NOT EXISTS records_adult_skilas ON records (person_id)
+    WHERE kind = 'adult_visit' AND deleted = 0
+    AND coalesce(json_extract(fields, '$.skilas'), '[]') != '[]';
+"""
+
 # MIGRATIONS[n] takes a store from schema version n to n + 1 (``PRAGMA user_version``), each in
 # the opening transaction: a store of any earlier version is brought up to date step by step,
 # its records and outbox untouched (tests/field_client/test_bundle_client.py opens each one).
-MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})
@@ -627,6 +640,50 @@ class Store:
             {**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
             for row in found
         ]
+
+    # (kind, field) -> the WHERE of a partial index of SCHEMA_V4, which rows_having must repeat
+    # literally for SQLite to use the index.
+    HAVING_INDEXED = {
+        ("child_visit", "immunizations"): "records_child_antigens",
+        ("adult_visit", "skilas"): "records_adult_skilas",
+    }
+
+    def rows_having(self, kind: str, having: str) -> list[dict[str, Any]]:
+        """Return live records of a kind whose field ``having`` is set and not an empty list
+        (child visits with an antigen list, adult visits with SKILAS), as plain dicts.
+
+        Only the pairs of ``HAVING_INDEXED``: each reads a partial index, not every visit."""
+        index = self.HAVING_INDEXED.get((kind, having))
+        if index is None:
+            raise StoreError(f"no index for {kind} records having {having}")
+        # INDEXED BY: without statistics the planner would rather scan the kind's date index
+        sql = (
+            f"SELECT id, fields FROM records INDEXED BY {index} "
+            f"WHERE kind = '{kind}' AND deleted = 0 "
+            f"AND coalesce(json_extract(fields, '$.{having}'), '[]') != '[]'"
+        )
+        with self._lock:
+            found = self._db.execute(sql).fetchall()
+        return [{**json.loads(row[1]), "id": row[0]} for row in found]
+
+    def persons_on(self, kind: str, day: str, date_field: str | None = None) -> set[str]:
+        """Return the persons with a live record of ``kind`` dated ``day``.
+
+        ``date_field`` names the kind's date when ``EVENT_DATE_FIELDS`` lacks it (the ILP kinds'
+        ``given_on``, ``referral_date``): then the kind's records are read, not the date index.
+        """
+        if date_field is None or date_field in EVENT_DATE_FIELDS:
+            sql = "SELECT DISTINCT person_id FROM records WHERE kind = ? AND event_date = ? "
+            args: tuple[Any, ...] = (kind, day)
+        else:
+            sql = (
+                "SELECT DISTINCT person_id FROM records WHERE kind = ? "
+                "AND json_extract(fields, ?) = ? "
+            )
+            args = (kind, f"$.{date_field}", day)
+        with self._lock:
+            found = self._db.execute(sql + "AND deleted = 0", args).fetchall()
+        return {row[0] for row in found if row[0] is not None}
 
     def last_before(
         self, kind: str, before: str, *, having: str, derived_keys: Iterable[str] = ()

@@ -36,6 +36,7 @@ JOURNEY_MODULES = (
     "tests.field_client.test_journeys",
     "tests.field_client.test_journeys_kader",
     "tests.field_client.test_journeys_review",
+    "tests.field_client.test_journeys_beranda",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 
@@ -65,6 +66,7 @@ PAGE_URLS = {
     "auth.setup": ["/setup"],
     "auth.unlock": ["/unlock"],
     "recovery.page": ["/pemulihan"],
+    "search.page": ["/cari", "/cari?q=Bima", "/cari?q=tidak%20ada"],
 }
 NOT_PAGES = {
     "pages.set_language": "switches the language and redirects back (its links are controls)",

@@ -217,6 +217,7 @@ def test_field_client_pages_render_hostile_text_inert(hostile, browser, tmp_path
                     "/laporan-bulanan",
                     "/laporan-desa",
                     "/hari-buka",
+                    "/cari?q=a",  # every hostile name with an "a" is a search result
                 ]
                 + [f"/kehamilan/{pid}" for pid in pregnancies]
                 + [f"/orang/{hostile.persons['A1']}", f"/dewasa/{hostile.persons['A1']}/kunjungan"]

@@ -36,6 +36,7 @@ from server.web import (  # noqa: F401  (the message catalogues register themsel
     messages,
     messages_kia,
     messages_review,
+    messages_signals,
     messages_summary,
 )
 from server.web_sessions import SESSION_KEY, end_session, open_session, session_user

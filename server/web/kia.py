@@ -114,14 +114,21 @@ def kia_figures(states: list[dict], today: dt.date) -> dict:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def pregnancy_states(parent_level: str | None, parent_code: str | None, today: dt.date):
-    """Return the readable pregnancies (of the parent area) with their state and scope keys."""
+def pregnancy_states(
+    parent_level: str | None, parent_code: str | None, today: dt.date, with_persons: bool = True
+):
+    """Return the readable pregnancies (of the parent area) with their state and scope keys
+    (and, ``with_persons``, the mother's person record for the name lists)."""
     query = sa.select(Record).where(Record.kind.in_(("pregnancy", "anc_visit")))
     if parent_code:
         query = query.where(area_condition(parent_level, parent_code))
     rows = db.session.execute(readable(query)).scalars().all()
     visits: dict[str, list[dict]] = defaultdict(list)
-    persons = persons_of({r.fields.get("person_id") for r in rows if r.kind == "pregnancy"})
+    persons = (
+        persons_of({r.fields.get("person_id") for r in rows if r.kind == "pregnancy"})
+        if with_persons
+        else {}
+    )
     for row in rows:
         if row.kind == "anc_visit":
             visits[row.fields.get("pregnancy_id")].append(row.fields)
@@ -184,10 +191,10 @@ def kia():
         parent_level, parent = area_of(parent_code)
         if LEVELS.index(level) <= LEVELS.index(parent_level):
             raise BadRequest("web.summary.bad_level")
-    states = pregnancy_states(parent_level, parent_code, today)
+    sees_persons = g.web_user.role in PERSON_ROLES
+    states = pregnancy_states(parent_level, parent_code, today, with_persons=sees_persons)
     rows = unit_rows(states, level, today)
     next_level = LEVELS[LEVELS.index(level) + 1] if level != "posyandu" else None
-    sees_persons = g.web_user.role in PERSON_ROLES
     return render_template(
         "web/kia/kia.html",
         today=today,

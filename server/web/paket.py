@@ -100,8 +100,8 @@ def trends(level: str, code: str, months: list[str]) -> list[dict]:
     for key in TREND_KEYS:
         items = [m["indicators"].get(key) or {} for m in series]
         values = [percent(i) for i in items]
-        first, last = values[0], values[-1]
-        change = None if first is None or last is None else last - first
+        known = [v for v in values if v is not None]  # from the first month with data
+        change = known[-1] - known[0] if len(known) > 1 and values[-1] is not None else None
         out.append({"key": key, "items": items, "values": values, "change": change})
     return out
 

@@ -482,6 +482,12 @@ DISTRICT_KEYS = [
     ("ringkasan_posyandu_ms", "Ringkasan, posyandu level (ms)"),
     ("api_indicators_kabupaten_ms", "GET /api/v1/indicators, kabupaten (ms)"),
     ("api_indicators_kecamatan_ms", "GET /api/v1/indicators, kecamatan (ms)"),
+    ("page_kia_ms", "Page /kia as the dinas (ms, median of 3; target < 500)"),
+    ("page_kia_level_posyandu_ms", "Page /kia?level=posyandu (ms)"),
+    ("page_kematian_ms", "Page /kematian (ms)"),
+    ("page_sinyal_ms", "Page /sinyal (ms; target < 500)"),
+    ("page_ilp_ms", "Page /ilp (ms)"),
+    ("page_paket_rapat_ms", "Page /paket-rapat (ms)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
     ("bench_seconds", "Bench time (s)"),
 ]

@@ -192,13 +192,14 @@ def test_ilp_filters_drill_down_and_xlsx(app, server, watched, tmp_path):
     page.click("#ilp-form button[type=submit]")
     page.wait_for_url(f"**period={LAST}**")
     assert (
-        text_of(page, "#ilp-served tr[data-code='611101'] [data-key=dpt_dropout]") == "25,0 % (1/4)"
+        text_of(page, "#ilp-programme tr[data-code='611101'] [data-key=dpt_dropout]")
+        == "25,0 % (1/4)"
     )
-    assert text_of(page, "#ilp-served tfoot [data-key=dpt_dropout]") == "50,0 % (3/6)"
+    assert text_of(page, "#ilp-programme tfoot [data-key=dpt_dropout]") == "50,0 % (3/6)"
     shot(page, "ilp-kabupaten")
-    page.click("#ilp-served tr[data-code='611101'] a.drill")
-    page.click("#ilp-served tr[data-code='PKM-A'] a.drill")
-    page.click("#ilp-served tr[data-code='6111012001'] a.drill")
+    page.click("#ilp-programme tr[data-code='611101'] a.drill")
+    page.click("#ilp-programme tr[data-code='PKM-A'] a.drill")
+    page.click("#ilp-programme tr[data-code='6111012001'] a.drill")
     page.wait_for_url("**level=posyandu**")
     assert text_of(page, "#ilp-coverage tr[data-code='PSY-A1'] [data-key=imm_DPT_HB_HIB3]") == (
         "75,0 % (3/4)"

@@ -50,6 +50,7 @@ LEVEL_COLUMN = {
 }
 ALERTS = ("kek", "anaemia", "hypertension")
 DUE_DAYS = 30
+ANC_DAYS = 400  # an ANC visit older than this belongs to no pregnancy the page counts
 
 
 # -- one pregnancy --------------------------------------------------------------------------------
@@ -60,8 +61,10 @@ def pregnancy_state(pregnancy: dict, visits: list[dict], today: dt.date) -> dict
     lmp = parse_date(pregnancy.get("lmp_date"))
     edd = parse_date(pregnancy.get("edd")) or (clinical.hpl(lmp) if lmp else None)
     active = (pregnancy.get("status") or "active") == "active"
-    alerts = sorted(
+    alerts = sorted(  # the figures and lists count alerts of active pregnancies only
         {alert.code for visit in visits for alert in clinical.pregnancy_alerts(visit, pregnancy)}
+        if active
+        else ()
     )
     return {
         **pregnancy,
@@ -114,28 +117,54 @@ def kia_figures(states: list[dict], today: dt.date) -> dict:
 # -- reading --------------------------------------------------------------------------------------
 
 
+def _read(kind_condition, parent_level, parent_code):
+    """Return the readable rows of a condition as plain tuples (no ORM objects: they cost more
+    than the JSON at district scale)."""
+    query = sa.select(
+        Record.id, Record.kind, Record.fields, *(getattr(Record, c) for c in LEVEL_COLUMN.values())
+    ).where(kind_condition)
+    if parent_code:
+        query = query.where(area_condition(parent_level, parent_code))
+    return db.session.execute(readable(query)).all()
+
+
 def pregnancy_states(
     parent_level: str | None, parent_code: str | None, today: dt.date, with_persons: bool = True
 ):
-    """Return the readable pregnancies (of the parent area) with their state and scope keys
-    (and, ``with_persons``, the mother's person record for the name lists)."""
-    query = sa.select(Record).where(Record.kind.in_(("pregnancy", "anc_visit")))
-    if parent_code:
-        query = query.where(area_condition(parent_level, parent_code))
-    rows = db.session.execute(readable(query)).scalars().all()
-    visits: dict[str, list[dict]] = defaultdict(list)
-    persons = (
-        persons_of({r.fields.get("person_id") for r in rows if r.kind == "pregnancy"})
-        if with_persons
-        else {}
+    """Return the pregnancies (of the parent area) the figures need, with their state and scope
+    keys (and, ``with_persons``, the mother's person record for the name lists).
+
+    Only pregnancies still active, or registered or delivered this year, count in a figure, and
+    only ANC visits of the last ``ANC_DAYS`` days can belong to them (a pregnancy lasts at most
+    about 300 days), so the page reads a year's records, not the whole history.
+    """
+    year_start = dt.date(today.year, 1, 1).isoformat()
+    status = Record.fields["status"].as_string()
+    pregnancies = _read(
+        sa.and_(
+            Record.kind == "pregnancy",
+            sa.or_(
+                status.is_(None),
+                status == "active",
+                Record.fields["registered_on"].as_string() >= year_start,
+                Record.fields["delivery_date"].as_string() >= year_start,
+            ),
+        ),
+        parent_level,
+        parent_code,
     )
-    for row in rows:
-        if row.kind == "anc_visit":
-            visits[row.fields.get("pregnancy_id")].append(row.fields)
+    since = (today - dt.timedelta(days=ANC_DAYS)).isoformat()
+    anc = _read(
+        sa.and_(Record.kind == "anc_visit", Record.fields["visit_date"].as_string() >= since),
+        parent_level,
+        parent_code,
+    )
+    visits: dict[str, list[dict]] = defaultdict(list)
+    for row in anc:
+        visits[row.fields.get("pregnancy_id")].append(row.fields)
+    persons = persons_of({r.fields.get("person_id") for r in pregnancies}) if with_persons else {}
     states = []
-    for row in rows:
-        if row.kind != "pregnancy":
-            continue
+    for row in pregnancies:
         state = pregnancy_state(row.fields, visits.get(row.id, []), today)
         state["keys"] = {level: getattr(row, column) for level, column in LEVEL_COLUMN.items()}
         state["person"] = persons.get(row.fields.get("person_id")) or {}

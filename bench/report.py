@@ -488,6 +488,8 @@ DISTRICT_KEYS = [
     ("page_sinyal_ms", "Page /sinyal (ms; target < 500)"),
     ("page_ilp_ms", "Page /ilp (ms)"),
     ("page_paket_rapat_ms", "Page /paket-rapat (ms)"),
+    ("page_kia_first_ms", "Page /kia, first call after a write (ms)"),
+    ("page_kia_first_cpu_ms", "Page /kia, first call after a write, CPU (ms)"),
     ("page_kia_cpu_ms", "Page /kia, CPU of the process (ms per call)"),
     ("page_sinyal_cpu_ms", "Page /sinyal, CPU of the process (ms per call)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),

@@ -18,13 +18,14 @@ Names are listed only for roles that work with persons (kader, bidan desa, puske
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 
 import sqlalchemy as sa
-from flask import g, render_template, request, url_for
+from flask import current_app, g, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Record
+from server.models import Record, SyncCounter
 from server.web import bp, local_zone, login_required
 from server.web.format import pct
 from server.web.params import LEVELS, BadRequest, check_code, parse_level
@@ -172,6 +173,35 @@ def pregnancy_states(
     return states
 
 
+STATES_KEPT = 16
+_LOCK = threading.Lock()
+
+
+def cached_states(
+    parent_level: str | None, parent_code: str | None, today: dt.date, with_persons: bool
+) -> list[dict]:
+    """Return ``pregnancy_states``, reused until the next write.
+
+    Every write moves the change counter (``sync_counter``, one position per changed record), so
+    the counter's value names the data a result was computed from; the user's role and unit
+    name their scope (a change of the registry is a write too). A few results are kept per
+    app (a restarted server starts empty); the states are read, never changed, by the page.
+    """
+    version = db.session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar()
+    key = (g.scope.role, g.web_user.unit, parent_level, parent_code, today, with_persons, version)
+    with _LOCK:
+        kept = current_app.extensions.setdefault("kia_states", OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    states = pregnancy_states(parent_level, parent_code, today, with_persons)
+    with _LOCK:
+        kept[key] = states
+        while len(kept) > STATES_KEPT:
+            kept.popitem(last=False)
+    return states
+
+
 def persons_of(ids: set) -> dict[str, dict]:
     """Return the readable person records of these ids."""
     query = sa.select(Record).where(Record.kind == "person", Record.id.in_(sorted(ids)))
@@ -221,7 +251,7 @@ def kia():
         if LEVELS.index(level) <= LEVELS.index(parent_level):
             raise BadRequest("web.summary.bad_level")
     sees_persons = g.web_user.role in PERSON_ROLES
-    states = pregnancy_states(parent_level, parent_code, today, with_persons=sees_persons)
+    states = cached_states(parent_level, parent_code, today, sees_persons)
     rows = unit_rows(states, level, today)
     next_level = LEVELS[LEVELS.index(level) + 1] if level != "posyandu" else None
     return render_template(

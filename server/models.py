@@ -89,6 +89,9 @@ class User(db.Model):
     unit: so.Mapped[str] = so.mapped_column(sa.String(64))
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    # The signal digest (server/signals/digest.py): where it goes, and when it last went.
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    digest_sent_at: so.Mapped[datetime | None] = so.mapped_column(UtcDateTime)
     devices: so.WriteOnlyMapped[Device] = so.relationship(back_populates="user")
 
 

@@ -19,7 +19,8 @@ from server.reference import write_records
 from server.scope import FacilityIndex
 from server.signals.deaths import death_groups
 from server.signals.rules import Rule, load_rules
-from shared.calendar import add_months
+from server.signals.trends import RULES as TREND_RULES
+from shared.calendar import add_months, format_date
 from shared.records.fields import parse_date
 
 NAMESPACE = uuid.UUID("5b0e6a52-3c1f-4e0b-9d7e-6f1c2a9b8d40")
@@ -55,7 +56,7 @@ def maternal_deaths(session, rule: Rule, today: dt.date) -> list[tuple]:
             row.fields, pregnancies.get(row.id, [])
         ):
             died = parse_date(row.fields["died_on"])
-            evidence = f"orang {row.id}, meninggal {died.isoformat()}"
+            evidence = f"orang {row.id}, meninggal {format_date(died)}"
             out.append((row.posyandu_id, month_of(died), evidence))
     return out
 
@@ -71,7 +72,7 @@ def silent_posyandu(session, rule: Rule, today: dt.date) -> list[tuple]:
                 active.add(row.posyandu_id)
     facilities = FacilityIndex.load(session)
     return [
-        (f["id"], month_of(today), f"tidak ada kunjungan atau sesi sejak {since}")
+        (f["id"], month_of(today), f"tidak ada kunjungan atau sesi sejak {format_date(since)}")
         for f in facilities.of_kind("posyandu")
         if f["id"] not in active
     ]
@@ -101,7 +102,10 @@ def gizi_buruk_without_follow_up(session, rule: Rule, today: dt.date) -> list[tu
                 continue
             limit = (seen + dt.timedelta(days=rule.threshold)).isoformat()
             if not any(day < later <= limit for later, _ in rows[index + 1 :]):
-                evidence = f"orang {person_id}, kunjungan {day}, tanpa kunjungan ulang s.d. {limit}"
+                evidence = (
+                    f"orang {person_id}, kunjungan {format_date(day)}, "
+                    f"tanpa kunjungan ulang s.d. {format_date(limit)}"
+                )
                 out.append((row.posyandu_id, month_of(seen), evidence))
     return out
 
@@ -119,7 +123,7 @@ def devices_not_synced(session, rule: Rule, today: dt.date) -> list[tuple]:
         last = max(stamps).date()
         if (today - last).days > rule.threshold:
             evidence = (
-                f"perangkat {device.name} ({user.username}), sinkron terakhir {last.isoformat()}"
+                f"perangkat {device.name} ({user.username}), sinkron terakhir {format_date(last)}"
             )
             out.append((user.unit, month_of(today), evidence))
     return out
@@ -130,6 +134,7 @@ RULES = {
     "posyandu_silent": silent_posyandu,
     "gizi_buruk_no_follow_up": gizi_buruk_without_follow_up,
     "device_not_synced": devices_not_synced,
+    **TREND_RULES,
 }
 
 

@@ -36,6 +36,7 @@ from server.web import (  # noqa: F401  (the message catalogues register themsel
     messages,
     messages_kia,
     messages_review,
+    messages_signals,
     messages_summary,
 )
 from server.web_sessions import SESSION_KEY, end_session, open_session, session_user
@@ -66,6 +67,8 @@ NAV = [
     ("web.deaths", "web.nav.deaths", None),
     ("web.odf", "web.nav.odf", None),
     ("web.signals", "web.nav.signals", None),
+    ("web.ilp", "web.nav.ilp", None),
+    ("web.meeting_pack", "web.nav.meeting_pack", {"puskesmas", "kecamatan", "dinas", "admin"}),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -229,12 +232,14 @@ from server.web import (  # noqa: E402,F401
     data_ganda,
     ekspor,
     evaluasi,
+    ilp,
     kematian,
     kia,
     konflik,
     lokmin,
     mutu_data,
     odf,
+    paket,
     pengguna,
     peringkat,
     ringkasan,

@@ -49,8 +49,15 @@ REPORT_FIELD = {
 
 def death_cases(first: dt.date, last: dt.date) -> list[dict]:
     """Return the readable KIA death cases with ``died_on`` from ``first`` to ``last``."""
+    died_on = Record.fields["died_on"].as_string()  # only the dead, not every person
     people = db.session.execute(
-        readable(sa.select(Record).where(Record.kind == "person"))
+        readable(
+            sa.select(Record).where(
+                Record.kind == "person",
+                died_on >= first.isoformat(),
+                died_on <= last.isoformat(),
+            )
+        )
     ).scalars()
     dead = [r for r in people if (d := parse_date(r.fields.get("died_on"))) and first <= d <= last]
     pregnancies: dict[str, list[dict]] = defaultdict(list)

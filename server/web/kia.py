@@ -18,13 +18,14 @@ Names are listed only for roles that work with persons (kader, bidan desa, puske
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 
 import sqlalchemy as sa
-from flask import g, render_template, request, url_for
+from flask import current_app, g, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Record
+from server.models import Record, SyncCounter
 from server.web import bp, local_zone, login_required
 from server.web.format import pct
 from server.web.params import LEVELS, BadRequest, check_code, parse_level
@@ -50,6 +51,7 @@ LEVEL_COLUMN = {
 }
 ALERTS = ("kek", "anaemia", "hypertension")
 DUE_DAYS = 30
+ANC_DAYS = 400  # an ANC visit older than this belongs to no pregnancy the page counts
 
 
 # -- one pregnancy --------------------------------------------------------------------------------
@@ -60,8 +62,10 @@ def pregnancy_state(pregnancy: dict, visits: list[dict], today: dt.date) -> dict
     lmp = parse_date(pregnancy.get("lmp_date"))
     edd = parse_date(pregnancy.get("edd")) or (clinical.hpl(lmp) if lmp else None)
     active = (pregnancy.get("status") or "active") == "active"
-    alerts = sorted(
+    alerts = sorted(  # the figures and lists count alerts of active pregnancies only
         {alert.code for visit in visits for alert in clinical.pregnancy_alerts(visit, pregnancy)}
+        if active
+        else ()
     )
     return {
         **pregnancy,
@@ -114,25 +118,87 @@ def kia_figures(states: list[dict], today: dt.date) -> dict:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def pregnancy_states(parent_level: str | None, parent_code: str | None, today: dt.date):
-    """Return the readable pregnancies (of the parent area) with their state and scope keys."""
-    query = sa.select(Record).where(Record.kind.in_(("pregnancy", "anc_visit")))
+def _read(kind_condition, parent_level, parent_code):
+    """Return the readable rows of a condition as plain tuples (no ORM objects: they cost more
+    than the JSON at district scale)."""
+    query = sa.select(
+        Record.id, Record.kind, Record.fields, *(getattr(Record, c) for c in LEVEL_COLUMN.values())
+    ).where(kind_condition)
     if parent_code:
         query = query.where(area_condition(parent_level, parent_code))
-    rows = db.session.execute(readable(query)).scalars().all()
+    return db.session.execute(readable(query)).all()
+
+
+def pregnancy_states(
+    parent_level: str | None, parent_code: str | None, today: dt.date, with_persons: bool = True
+):
+    """Return the pregnancies (of the parent area) the figures need, with their state and scope
+    keys (and, ``with_persons``, the mother's person record for the name lists).
+
+    Only pregnancies still active, or registered or delivered this year, count in a figure, and
+    only ANC visits of the last ``ANC_DAYS`` days can belong to them (a pregnancy lasts at most
+    about 300 days), so the page reads a year's records, not the whole history.
+    """
+    year_start = dt.date(today.year, 1, 1).isoformat()
+    status = Record.fields["status"].as_string()
+    pregnancies = _read(
+        sa.and_(
+            Record.kind == "pregnancy",
+            sa.or_(
+                status.is_(None),
+                status == "active",
+                Record.fields["registered_on"].as_string() >= year_start,
+                Record.fields["delivery_date"].as_string() >= year_start,
+            ),
+        ),
+        parent_level,
+        parent_code,
+    )
+    since = (today - dt.timedelta(days=ANC_DAYS)).isoformat()
+    anc = _read(
+        sa.and_(Record.kind == "anc_visit", Record.fields["visit_date"].as_string() >= since),
+        parent_level,
+        parent_code,
+    )
     visits: dict[str, list[dict]] = defaultdict(list)
-    persons = persons_of({r.fields.get("person_id") for r in rows if r.kind == "pregnancy"})
-    for row in rows:
-        if row.kind == "anc_visit":
-            visits[row.fields.get("pregnancy_id")].append(row.fields)
+    for row in anc:
+        visits[row.fields.get("pregnancy_id")].append(row.fields)
+    persons = persons_of({r.fields.get("person_id") for r in pregnancies}) if with_persons else {}
     states = []
-    for row in rows:
-        if row.kind != "pregnancy":
-            continue
+    for row in pregnancies:
         state = pregnancy_state(row.fields, visits.get(row.id, []), today)
         state["keys"] = {level: getattr(row, column) for level, column in LEVEL_COLUMN.items()}
         state["person"] = persons.get(row.fields.get("person_id")) or {}
         states.append(state)
+    return states
+
+
+STATES_KEPT = 16
+_LOCK = threading.Lock()
+
+
+def cached_states(
+    parent_level: str | None, parent_code: str | None, today: dt.date, with_persons: bool
+) -> list[dict]:
+    """Return ``pregnancy_states``, reused until the next write.
+
+    Every write moves the change counter (``sync_counter``, one position per changed record), so
+    the counter's value names the data a result was computed from; the user's role and unit
+    name their scope (a change of the registry is a write too). A few results are kept per
+    app (a restarted server starts empty); the states are read, never changed, by the page.
+    """
+    version = db.session.execute(sa.select(SyncCounter.value).where(SyncCounter.id == 1)).scalar()
+    key = (g.scope.role, g.web_user.unit, parent_level, parent_code, today, with_persons, version)
+    with _LOCK:
+        kept = current_app.extensions.setdefault("kia_states", OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    states = pregnancy_states(parent_level, parent_code, today, with_persons)
+    with _LOCK:
+        kept[key] = states
+        while len(kept) > STATES_KEPT:
+            kept.popitem(last=False)
     return states
 
 
@@ -184,10 +250,10 @@ def kia():
         parent_level, parent = area_of(parent_code)
         if LEVELS.index(level) <= LEVELS.index(parent_level):
             raise BadRequest("web.summary.bad_level")
-    states = pregnancy_states(parent_level, parent_code, today)
+    sees_persons = g.web_user.role in PERSON_ROLES
+    states = cached_states(parent_level, parent_code, today, sees_persons)
     rows = unit_rows(states, level, today)
     next_level = LEVELS[LEVELS.index(level) + 1] if level != "posyandu" else None
-    sees_persons = g.web_user.role in PERSON_ROLES
     return render_template(
         "web/kia/kia.html",
         today=today,

@@ -19,6 +19,7 @@ from server.reference import write_records
 from server.scope import FacilityIndex, scope_keys
 from server.signals import evaluate, signals_summary
 from server.signals.rules import load_rules
+from server.signals.trends import month_words
 from server.sync.changes import Writer
 from server.web import bp, language, local_zone, login_required
 from server.web.params import UUID_RE
@@ -29,6 +30,15 @@ from shared.i18n import t
 FOLLOW_UP_ROLES = frozenset({"bidan_desa", "puskesmas", "kecamatan", "dinas", "admin"})
 NEW_DAYS = 7
 ACTIONS = ("assign", "close", "reopen")
+
+
+@bp.app_template_filter("month_words")
+def month_words_filter(period: str) -> str:
+    """Show a 'YYYY-MM' period as 'November 2026' (anything else as it is)."""
+    try:
+        return month_words(period)
+    except (TypeError, ValueError):
+        return period
 
 
 @bp.app_template_global("signal_summary_rows")

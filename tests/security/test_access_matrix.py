@@ -788,6 +788,22 @@ WEB_GETS = [
     ("web.deaths", "/kematian", "default", web_page, None),
     ("web.odf", "/odf", "default", web_page, None),
     ("web.signals", "/sinyal", "default", web_page, None),
+    ("web.ilp", "/ilp", "default", web_page, None),
+    ("web.meeting_pack", "/paket-rapat", "default", web_page, None),
+    (
+        "web.ilp",
+        "/ilp?level=posyandu&parent=PKM-B&format=xlsx",
+        "other-puskesmas-xlsx",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
+    (
+        "web.meeting_pack",
+        "/paket-rapat?unit=PKM-B&format=xlsx",
+        "other-puskesmas-xlsx",
+        lambda u: {302} if u is None else ({200} if u in READERS["B1"] else {404}),
+        None,
+    ),
     (
         "web.kia",
         "/kia?level=posyandu&parent=PKM-B",

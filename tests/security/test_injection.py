@@ -83,6 +83,8 @@ GET_ROUTES = {
     "web.rank": ("/peringkat", ["indicator", "level", "parent", "period"]),
     "web.favicon": ("/favicon.ico", ["x"]),
     "web.signals": ("/sinyal", ["error"]),
+    "web.ilp": ("/ilp", ["period", "level", "parent", "format"]),
+    "web.meeting_pack": ("/paket-rapat", ["period", "span", "unit", "format"]),
     "web.verify": ("/verifikasi", ["ok", "period"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.

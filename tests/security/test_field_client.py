@@ -341,17 +341,20 @@ def test_new_pins_need_six_digits_and_an_old_four_digit_pin_unlocks_but_asks_for
     assert security.check_pin(store, "975310") == "ok"
 
 
-def test_pin_hash_is_scrypt_with_a_real_cost_and_an_old_hash_is_redone_on_unlock(local):
-    from werkzeug.security import generate_password_hash
-
-    from field_client import security
+def test_the_pin_wraps_the_data_key_with_argon2id_and_no_pin_hash_is_kept(local):
+    """The PIN is checked by unwrapping the store's key (Argon2id, 64 MiB, 3 passes): no hash
+    of it is kept anywhere, and another PIN cannot unwrap it."""
+    from field_client import crypto, security
 
     store = local.extensions["posyandu"].store
-    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
-    store.set_meta(pin_hash=generate_password_hash("2468", method="pbkdf2:sha256:1000"))
-    assert security.check_pin(store, "2468") == "ok"
-    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
-    assert security.check_pin(store, "2468") == "ok"
+    slot = store.keyring.slots()[""]
+    assert slot["kdf"] == {"alg": "argon2id", "t": 3, "m": 65536, "p": 1}
+    assert "pending_key" not in store.keyring.read()
+    assert store.get_meta("pin_hash") is None
+    assert crypto.unwrap("", slot, PIN) == store.data_key
+    assert crypto.unwrap("", slot, "2469") is None
+    assert crypto.unwrap("someone-else", slot, PIN) is None  # the slot is bound to its kader
+    assert security.check_pin(store, PIN) == "ok"
 
 
 def test_waits_grow_after_five_wrong_pins_and_ten_need_an_online_sign_in(local):
@@ -386,14 +389,14 @@ def test_concurrent_wrong_pins_get_at_most_five_real_checks_and_never_unlock(loc
     from field_client.launcher import launch_url, local_server
 
     checks, lock = [], threading.Lock()
-    real_check = security.check_password_hash
+    real_unwrap = security.crypto.unwrap
 
-    def counting_check(pin_hash, pin):
+    def counting_unwrap(username, slot, pin):
         with lock:
             checks.append(pin)
-        return real_check(pin_hash, pin)
+        return real_unwrap(username, slot, pin)
 
-    monkeypatch.setattr(security, "check_password_hash", counting_check)
+    monkeypatch.setattr(security.crypto, "unwrap", counting_unwrap)
     server = local_server(local, 0)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()

@@ -202,7 +202,12 @@ def _reauth(context, form: dict[str, str], server: str, password: str):
     except SyncError as exc:
         return sync_error_text(exc, g.lang)
     security.allow_pin_again(context.keyring, form["username"])
-    return redirect("/unlock?" + urlencode({"user": form["username"]}))
+    if context.locked:  # the key is only in the PIN's slot: try the PIN again
+        return redirect("/unlock?" + urlencode({"user": form["username"]}))
+    # The data key is in memory (opened in this run): the kader may choose a new PIN.
+    session["adding"] = {"username": form["username"], "name": None}
+    session["reauth"] = True
+    return redirect("/pin")
 
 
 def _add_kader(context, form: dict[str, str], server: str, password: str):
@@ -271,6 +276,8 @@ def setup():
 def _pin_target(context) -> tuple[str, str | None] | None:
     """Return (username, name) whose PIN /pin sets now, or None when it may not be set."""
     adding = session.get("adding")
+    if adding and session.get("reauth") and not context.locked:
+        return adding["username"], None
     if _unlocked(context):
         if adding:
             return adding["username"], adding.get("name") or None

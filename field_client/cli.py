@@ -23,6 +23,10 @@ register(
             "id": "Baris pertama {path} kosong.",
             "en": "The first line of {path} is empty.",
         },
+        "client.cli.unreadable_secret": {
+            "id": "{path} tidak dapat dibaca: {reason}.",
+            "en": "{path} cannot be read: {reason}.",
+        },
         "client.cli.which_user": {
             "id": "Sebutkan kader yang membuka data dengan --user (salah satu dari: {users}).",
             "en": "Say which kader opens the data with --user (one of: {users}).",
@@ -55,7 +59,7 @@ def default_data_dir() -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--data-dir",
         type=Path,
@@ -74,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the PIN from the first line of FILE ('-': standard input); else it is asked",
     )
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,  # "--password" must not pass for "--password-file"
         prog="posyandu-client",
         parents=[common],
         description="Posyandu Sync field client: offline recording for kader.",
@@ -101,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "open", parents=[common], help="open the client already running on this data folder"
     )
     opener.add_argument("--no-open", action="store_true", help="print the address only")
-    login = commands.add_parser("login", parents=[common], help="sign this device in (online)")
+    login = commands.add_parser(
+        "login", parents=[common], allow_abbrev=False, help="sign this device in (online)"
+    )
     login.add_argument("--server", required=True, help="server address, e.g. http://host:5000")
     login.add_argument("--username", required=True)
     login.add_argument(
@@ -143,8 +150,11 @@ def read_secret(path: Path | None, prompt: str) -> str:
     if str(path) == "-":
         first = sys.stdin.readline()
     else:
-        with open(path, encoding="utf-8") as fh:
-            first = fh.readline()
+        try:
+            with open(path, encoding="utf-8") as fh:
+                first = fh.readline()
+        except OSError as exc:
+            raise Refused(t("client.cli.unreadable_secret", "id", path=path, reason=exc.strerror))
     secret = first.rstrip("\r\n")
     if not secret:
         raise Refused(t("client.cli.empty_secret", "id", path=path))

@@ -154,7 +154,8 @@ def read_secret(path: Path | None, prompt: str) -> str:
             with open(path, encoding="utf-8") as fh:
                 first = fh.readline()
         except OSError as exc:
-            raise Refused(t("client.cli.unreadable_secret", "id", path=path, reason=exc.strerror))
+            text = t("client.cli.unreadable_secret", "id", path=path, reason=exc.strerror)
+            raise Refused(text) from None
     secret = first.rstrip("\r\n")
     if not secret:
         raise Refused(t("client.cli.empty_secret", "id", path=path))

@@ -26,6 +26,7 @@ from . import (
     crypto,
     messages,  # noqa: F401  (registers the client.* texts)
     recovery,
+    revocation,
     security,
 )
 from .store import DB_FILENAME, Store
@@ -61,8 +62,8 @@ class ClientContext:
             return
         store = crypto.open_device_store(self.data_dir, key)
         self.store = store
-        self.agent = SyncAgent(
-            store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+        self.agent = revocation.DeviceAgent(
+            store, context=self, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
         )
         if self.auto_sync_interval is not None:
             self.autosync = AutoSync(self.agent, interval=self.auto_sync_interval).start()
@@ -170,8 +171,8 @@ def register_context(
         auto_sync_interval=interval if auto_sync else None,
     )
     if store is not None:
-        context.agent = agent or SyncAgent(
-            store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+        context.agent = agent or revocation.DeviceAgent(
+            store, context=context, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
         )
         if auto_sync:
             context.autosync = AutoSync(context.agent, interval=interval).start()

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from shared.i18n import register, t
 
-from . import messages, security  # noqa: F401  (messages registers the client.* texts)
+from . import messages, revocation, security  # noqa: F401  (messages: the client.* texts)
 from .sync import SyncAgent, SyncError, same_server
 
 bp = Blueprint("auth", __name__)
@@ -244,6 +244,8 @@ def _sign_in(context, form: dict[str, str], password: str):
     except SyncError as exc:
         return sync_error_text(exc, lang)
     context.store.set_meta(device_name=form["device_name"])
+    if context.data_dir:
+        revocation.notice_path(context.data_dir).unlink(missing_ok=True)
     context.keyring.update(lambda data: data.update(server_url=server.rstrip("/")))
     if context.keyring.has_pin() and _unlocked(context):
         return redirect("/")
@@ -268,8 +270,9 @@ def setup():
         if not isinstance(outcome, str):
             return outcome
         error = outcome
+    notice = revocation.read_notice(context.data_dir) if context.data_dir else None
     return render_template(
-        "setup.html", form=form, error=error, adding=adding
+        "setup.html", form=form, error=error, adding=adding, revoked=notice
     ), 200 if not error else 400
 
 

@@ -1,0 +1,185 @@
+"""What encryption at rest costs the field client: the same device, plain SQLite and SQLCipher.
+
+For each mode a device store is filled as an initial pull leaves it: the records of one large
+posyandu applied as pulled pages of 500 changes (one transaction each, with their derived
+values, ``Store.apply_changes`` as the sync agent calls it). The network and the server are left
+out: this is the device's share of an initial pull, the part encryption changes. Then the app is
+served over that store (werkzeug on 127.0.0.1, requests with the launch-token header, as
+bench/client_bench.py does) and Beranda and saving a child visit are timed.
+
+``encrypted``: the store as the app opens it (``crypto.open_device_store``: SQLCipher 4, raw
+256-bit key, WAL). ``plain``: the same Store class without a key (an ordinary SQLite file), the
+app pointed at it by replacing ``open_device_store`` in this process only.
+
+Sizes: 65,000 records (6,000 people, 57,000 visits and their pregnancies and opening days);
+``--quick``: about 2,300. Run: ``python -m bench.crypto_bench [--quick]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.client_bench import _apply_as_pulled, _timed, generate
+
+
+def _open(data_dir: Path, encrypted: bool):
+    from field_client import crypto
+    from field_client.store import DB_FILENAME, Store, secure_data_dir
+
+    if encrypted:
+        return crypto.open_device_store(data_dir)
+    store = Store(secure_data_dir(data_dir) / DB_FILENAME)
+    store.keyring = crypto.Keyring(data_dir)
+    return store
+
+
+def fill(data_dir: Path, data: dict[str, list], today: date, encrypted: bool) -> dict[str, Any]:
+    """Apply ``data`` as pulled pages; return the time and the record count."""
+    store = _open(data_dir, encrypted)
+    try:
+        started = time.perf_counter()
+        written = _apply_as_pulled(store, data, today)
+        seconds = time.perf_counter() - started
+        store.set_meta(token="bench-token", device_id="bench-device", username="bench.kader")
+    finally:
+        store.close()
+    total = sum(written.values())
+    return {
+        "initial_pull_records": total,
+        "initial_pull_seconds": round(seconds, 2),
+        "initial_pull_records_per_s": round(total / seconds),
+    }
+
+
+def _children(data: dict[str, list], today: date, n: int) -> list[str]:
+    limit = date(today.year - 5, today.month, min(today.day, 28)).isoformat()
+    return [
+        p["id"]
+        for p in data["person"]
+        if p["name"].startswith("Anak") and limit < p["birth_date"] < today.isoformat()
+    ][:n]
+
+
+def serve(data_dir: Path, data: dict[str, list], today: date, encrypted: bool, repeat: int):
+    """Serve the app over the store and time Beranda and saving a child visit."""
+    from field_client import app as app_module
+    from field_client import crypto
+    from field_client.launcher import local_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    real_open = crypto.open_device_store
+    if not encrypted:
+        app_module.crypto.open_device_store = lambda folder, key=None: _open(Path(folder), False)
+    try:
+        app = app_module.create_app(data_dir, "bench-launch-token")
+    finally:
+        app_module.crypto.open_device_store = real_open
+    assert app.extensions["posyandu"].store.encrypted == encrypted
+    server = local_server(app, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    session = requests.Session()
+    session.headers["X-Launch-Token"] = "bench-launch-token"
+    try:
+        _timed(session, "GET", base + "/")  # warm
+        home, saves = [], []
+        # Each save is followed by Beranda, which must then be computed afresh (its month
+        # report is reused only until the next write).
+        for child in _children(data, today, repeat + 1):
+            visit = {
+                "person_id": child,
+                "visit_date": today.isoformat(),
+                "weight_kg": 9.5,
+                "_confirm": True,
+            }
+            saves.append(_timed(session, "POST", base + "/api/records/child_visit", json=visit))
+            home.append(_timed(session, "GET", base + "/"))
+        home = home[1:]
+    finally:
+        session.close()
+        server.shutdown()
+        server.server_close()
+        app.extensions["posyandu"].close()
+    return {
+        "beranda_after_a_save_median_ms": round(statistics.median(home), 1),
+        "save_child_visit_median_ms": round(statistics.median(saves[1:]), 1),
+        "save_child_visit_max_ms": round(max(saves[1:]), 1),
+    }
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Measure both modes on the same generated data; return the figures and the ratios."""
+    people, visits = (200, 2_000) if quick else (6_000, 57_000)
+    repeat = 5 if quick else 15
+    today = date.today()
+    data = generate(people, visits, today)
+    results: dict[str, Any] = {"records": sum(len(v) for v in data.values())}
+    tmp = Path(tempfile.mkdtemp(prefix="posyandu-crypto-bench-"))
+    try:
+        for mode in ("plain", "encrypted"):
+            folder = tmp / mode
+            figures = fill(folder, data, today, mode == "encrypted")
+            figures.update(serve(folder, data, today, mode == "encrypted", repeat))
+            figures["file_mb"] = round(
+                sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6, 1
+            )
+            results[mode] = figures
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["load_average"] = round(os.getloadavg()[0], 2)
+    for key in (
+        "initial_pull_seconds",
+        "beranda_after_a_save_median_ms",
+        "save_child_visit_median_ms",
+    ):
+        plain, encrypted = results["plain"][key], results["encrypted"][key]
+        results[f"{key}_ratio"] = round(encrypted / plain, 2) if plain else None
+    return results
+
+
+def report_lines(crypto: dict[str, Any]) -> list[str]:
+    """Return the markdown section of docs/benchmarks.md for this bench."""
+    if "plain" not in crypto or "encrypted" not in crypto:
+        return []
+    rows = [
+        ("Initial pull, device share (s)", "initial_pull_seconds"),
+        ("Initial pull (records/s)", "initial_pull_records_per_s"),
+        ("Beranda after a save, median (ms)", "beranda_after_a_save_median_ms"),
+        ("Save a child visit, median (ms)", "save_child_visit_median_ms"),
+        ("Save a child visit, max (ms)", "save_child_visit_max_ms"),
+        ("Data folder (MB)", "file_mb"),
+    ]
+    lines = [
+        "",
+        "## Encryption at rest on the device (SQLCipher)",
+        "",
+        f"{crypto['records']:,} records applied as pulled pages of 500 (the device's share of an "
+        "initial pull: no network, no server), then Beranda and saving a visit over HTTP "
+        "(`bench/crypto_bench.py`). Same data, same code; only the store's key differs.",
+        "",
+        "| | plain SQLite | SQLCipher | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, key in rows:
+        plain, encrypted = crypto["plain"].get(key), crypto["encrypted"].get(key)
+        ratio = f"{encrypted / plain:.2f}" if plain else ""
+        lines.append(f"| {label} | {plain} | {encrypted} | {ratio} |")
+    return [*lines, ""]
+
+
+if __name__ == "__main__":
+    for key, value in run(quick="--quick" in sys.argv[1:]).items():
+        print(f"crypto  {key:40} {value}", flush=True)

@@ -57,8 +57,8 @@ def default_data_dir() -> Path:
     return base / APP_FOLDER
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe the command line."""
+def _common_options() -> argparse.ArgumentParser:
+    """Return the options every command takes: the data folder and who unlocks it."""
     common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--data-dir",
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="read the PIN from the first line of FILE ('-': standard input); else it is asked",
     )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    common = _common_options()
     parser = argparse.ArgumentParser(
         allow_abbrev=False,  # "--password" must not pass for "--password-file"
         prog="posyandu-client",
@@ -101,7 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="server address offered on the sign-in form (default: POSYANDU_SERVER_URL)",
     )
-    commands = parser.add_subparsers(dest="command")
+    _add_commands(parser.add_subparsers(dest="command"), common)
+    return parser
+
+
+def _add_commands(commands, common: argparse.ArgumentParser) -> None:
     opener = commands.add_parser(
         "open", parents=[common], help="open the client already running on this data folder"
     )
@@ -135,7 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path)
     load.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    return parser
 
 
 class Refused(Exception):

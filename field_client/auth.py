@@ -55,6 +55,7 @@ register(
             "the same area.",
         },
         "client.users.current": {"id": "Pengguna: {name}", "en": "User: {name}"},
+        "client.users.pin_for": {"id": "PIN untuk {name}", "en": "PIN for {name}"},
     }
 )
 
@@ -310,8 +311,12 @@ def pin():
             security.set_pin(context.store, first, username=target[0], name=target[1])
             security.unlock(context, target[0])
             return redirect("/")
+    slot = context.keyring.slots().get(target[0]) or {}
+    own = context.store.get_meta("user") or {}
+    mine = own.get("name") if target[0] == security.device_username(context.store) else None
+    who = target[1] or slot.get("name") or mine or target[0]
     return render_template(
-        "pin.html", error=error, pin_min=security.PIN_MIN, pin_max=security.PIN_MAX
+        "pin.html", error=error, pin_min=security.PIN_MIN, pin_max=security.PIN_MAX, who=who
     ), 200 if not error else 400
 
 

@@ -96,6 +96,7 @@ def test_a_second_kader_signs_in_once_and_unlocks_with_their_own_pin(
     assert client.get("/setup?add=1").status_code == 200
     response = client.post("/setup", data=sign_in(live_server.url, second_kader, PASSWORD, add="1"))
     assert response.status_code == 302 and response.location == "/pin", response.text
+    assert "PIN untuk Kader Dua" in client.get("/pin").text  # whose PIN is being chosen
     assert client.post("/pin", data={"pin": SECOND_PIN, "pin2": SECOND_PIN}).location == "/"
     # The device stays bound to kader_a1's registration: the work of the posyandu is shared.
     assert context.store.get_meta("username") == "kader_a1"

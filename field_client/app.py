@@ -50,6 +50,7 @@ class ClientContext:
     data_dir: Path | None = None
     unlock_id: str = field(default_factory=lambda: secrets.token_hex(16))
     auto_sync_interval: float | None = None
+    _open_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def locked(self) -> bool:
@@ -58,15 +59,16 @@ class ClientContext:
 
     def open_store(self, key: bytes) -> None:
         """Open the store with the data key a PIN unwrapped (and start auto-sync if asked)."""
-        if not self.locked:
-            return
-        store = crypto.open_device_store(self.data_dir, key)
-        self.store = store
-        self.agent = revocation.DeviceAgent(
-            store, context=self, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
-        )
-        if self.auto_sync_interval is not None:
-            self.autosync = AutoSync(self.agent, interval=self.auto_sync_interval).start()
+        with self._open_lock:  # two kader unlocking at once open it once
+            if not self.locked:
+                return
+            store = crypto.open_device_store(self.data_dir, key)
+            self.agent = revocation.DeviceAgent(
+                store, context=self, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+            )
+            self.store = store
+            if self.auto_sync_interval is not None:
+                self.autosync = AutoSync(self.agent, interval=self.auto_sync_interval).start()
 
     def today(self) -> date:
         """Return today's date (fixed in tests)."""

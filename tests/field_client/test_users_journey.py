@@ -79,6 +79,8 @@ def test_switching_kader_takes_two_taps(two_kader, browser_page):
     expect(page.locator("#kader-list a")).to_have_count(2)
     shot(page, "users-switch")
     unlock_as(page, base, SECOND)
+    expect(page.locator("main p.muted").first).to_have_text("Masuk sebagai Kader Dua")
+    shot(page, "users-header")
     page.goto(f"{base}/registrasi")
     expect(page.locator("#kader-name")).to_have_text("Pengguna: Kader Dua")
     # "Tambah kader": the online sign-in of another kader of this posyandu.

@@ -337,6 +337,10 @@ def open_device_store(data_dir: str | Path, key: bytes | None = None, **kwargs: 
             raise KeyringLost("file is not a database (or its keyring.json is missing)")
     store = Store(path, key=key, **kwargs)
     store.keyring = keyring
+    server = store.get_meta("server_url")
+    if server and keyring.read().get("server_url") != server:
+        # known before any PIN is typed: a sign-in after too many wrong PINs must use it
+        keyring.update(lambda data: data.update(server_url=server))
     return store
 
 

@@ -8,8 +8,10 @@ served over that store (werkzeug on 127.0.0.1, requests with the launch-token he
 bench/client_bench.py does) and Beranda and saving a child visit are timed.
 
 ``encrypted``: the store as the app opens it (``crypto.open_device_store``: SQLCipher 4, raw
-256-bit key, WAL). ``plain``: the same Store class without a key (an ordinary SQLite file), the
-app pointed at it by replacing ``open_device_store`` in this process only.
+256-bit key, WAL). ``plain``: the same Store class without a key on Python's own sqlite3 (the app
+before encryption). ``unkeyed``: the SQLCipher build's SQLite without a key (the SQLite versions
+differ, so encryption's own cost is encrypted / unkeyed). The app is pointed at the plain and
+unkeyed stores by replacing ``open_device_store`` in this process only.
 
 Sizes: 65,006 records (6,150 people, 58,220 visits, their pregnancies and opening days);
 ``--quick``: about 2,300. Run: ``python -m bench.crypto_bench [--quick]``.
@@ -33,21 +35,39 @@ import requests
 
 from bench.client_bench import _apply_as_pulled, _timed, generate
 
+MODES = ("plain", "unkeyed", "encrypted")
 
-def _open(data_dir: Path, encrypted: bool):
+
+def _open(data_dir: Path, mode: str):
+    """Open the store of ``mode``: 'encrypted' as the app does; 'plain' with Python's own
+    sqlite3 (what the app used before); 'unkeyed' with the SQLCipher build's SQLite but no
+    key (so encrypted vs unkeyed is the cost of encryption alone, same SQLite version)."""
+    import sqlite3
+    import types
+
     from field_client import crypto
+    from field_client import store as store_module
     from field_client.store import DB_FILENAME, Store, secure_data_dir
 
-    if encrypted:
+    if mode == "encrypted":
         return crypto.open_device_store(data_dir)
-    store = Store(secure_data_dir(data_dir) / DB_FILENAME)
+    if mode == "unkeyed":
+        shim = types.SimpleNamespace(
+            **{k: getattr(sqlite3, k) for k in dir(sqlite3) if not k.startswith("__")}
+        )
+        shim.connect, shim.Row = crypto.sqlcipher.connect, crypto.sqlcipher.Row
+        store_module.sqlite3 = shim
+    try:
+        store = Store(secure_data_dir(data_dir) / DB_FILENAME)
+    finally:
+        store_module.sqlite3 = sqlite3
     store.keyring = crypto.Keyring(data_dir)
     return store
 
 
-def fill(data_dir: Path, data: dict[str, list], today: date, encrypted: bool) -> dict[str, Any]:
+def fill(data_dir: Path, data: dict[str, list], today: date, mode: str) -> dict[str, Any]:
     """Apply ``data`` as pulled pages; return the time and the record count."""
-    store = _open(data_dir, encrypted)
+    store = _open(data_dir, mode)
     try:
         started = time.perf_counter()
         written = _apply_as_pulled(store, data, today)
@@ -72,7 +92,7 @@ def _children(data: dict[str, list], today: date, n: int) -> list[str]:
     ][:n]
 
 
-def serve(data_dir: Path, data: dict[str, list], today: date, encrypted: bool, repeat: int):
+def serve(data_dir: Path, data: dict[str, list], today: date, mode: str, repeat: int):
     """Serve the app over the store and time Beranda and saving a child visit."""
     from field_client import app as app_module
     from field_client import crypto
@@ -80,13 +100,13 @@ def serve(data_dir: Path, data: dict[str, list], today: date, encrypted: bool, r
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     real_open = crypto.open_device_store
-    if not encrypted:
-        app_module.crypto.open_device_store = lambda folder, key=None: _open(Path(folder), False)
+    if mode != "encrypted":
+        app_module.crypto.open_device_store = lambda folder, key=None: _open(Path(folder), mode)
     try:
         app = app_module.create_app(data_dir, "bench-launch-token")
     finally:
         app_module.crypto.open_device_store = real_open
-    assert app.extensions["posyandu"].store.encrypted == encrypted
+    assert app.extensions["posyandu"].store.encrypted == (mode == "encrypted")
     server = local_server(app, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -126,13 +146,28 @@ def run(quick: bool = False) -> dict[str, Any]:
     repeat = 5 if quick else 15
     today = date.today()
     data = generate(people, visits, today)
-    results: dict[str, Any] = {"records": sum(len(v) for v in data.values())}
+    import sqlite3
+
+    from field_client import crypto
+
+    results: dict[str, Any] = {
+        "records": sum(len(v) for v in data.values()),
+        "sqlite_versions": {
+            "plain": sqlite3.sqlite_version,
+            "sqlcipher": crypto.sqlcipher.sqlite_version,
+        },
+    }
     tmp = Path(tempfile.mkdtemp(prefix="posyandu-crypto-bench-"))
     try:
-        for mode in ("plain", "encrypted"):
+        # Warm up (imports, growth tables, the app's first request) so neither mode pays it.
+        small = generate(20, 100, today)
+        for mode in MODES:
+            fill(tmp / f"warm-{mode}", small, today, mode)
+            serve(tmp / f"warm-{mode}", small, today, mode, 2)
+        for mode in MODES:
             folder = tmp / mode
-            figures = fill(folder, data, today, mode == "encrypted")
-            figures.update(serve(folder, data, today, mode == "encrypted", repeat))
+            figures = fill(folder, data, today, mode)
+            figures.update(serve(folder, data, today, mode, repeat))
             figures["file_mb"] = round(
                 sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6, 1
             )
@@ -145,8 +180,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         "beranda_after_a_save_median_ms",
         "save_child_visit_median_ms",
     ):
-        plain, encrypted = results["plain"][key], results["encrypted"][key]
-        results[f"{key}_ratio"] = round(encrypted / plain, 2) if plain else None
+        base, encrypted = results["unkeyed"][key], results["encrypted"][key]
+        results[f"{key}_ratio"] = round(encrypted / base, 2) if base else None
     return results
 
 
@@ -170,13 +205,19 @@ def report_lines(crypto: dict[str, Any]) -> list[str]:
         "initial pull: no network, no server), then Beranda and saving a visit over HTTP "
         "(`bench/crypto_bench.py`). Same data, same code; only the store's key differs.",
         "",
-        "| | plain SQLite | SQLCipher | ratio |",
-        "|---|---:|---:|---:|",
+        "Python's sqlite3 is SQLite "
+        f"{crypto.get('sqlite_versions', {}).get('plain', '?')}; the SQLCipher build is "
+        f"{crypto.get('sqlite_versions', {}).get('sqlcipher', '?')}: *unkeyed* is that build "
+        "without a key, so the ratio (encrypted / unkeyed) is the cost of encryption alone.",
+        "",
+        "| | Python sqlite3 | SQLCipher build, no key | SQLCipher, encrypted | ratio |",
+        "|---|---:|---:|---:|---:|",
     ]
     for label, key in rows:
-        plain, encrypted = crypto["plain"].get(key), crypto["encrypted"].get(key)
-        ratio = f"{encrypted / plain:.2f}" if plain else ""
-        lines.append(f"| {label} | {plain} | {encrypted} | {ratio} |")
+        plain, base = crypto["plain"].get(key), crypto.get("unkeyed", {}).get(key)
+        encrypted = crypto["encrypted"].get(key)
+        ratio = f"{encrypted / base:.2f}" if base else ""
+        lines.append(f"| {label} | {plain} | {base} | {encrypted} | {ratio} |")
     return [*lines, ""]
 
 

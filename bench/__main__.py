@@ -27,8 +27,9 @@ OUT = BENCH / "out"
 DOCS = ROOT / "docs"
 # growth: assess() speed; sync: ours vs PouchDB over loopback; client: field client pages and
 # saves; district: kabupaten indicators at 500 posyandu / about a million visits; fhir: the
-# SATUSEHAT export of a kabupaten-month at the demo's size.
-BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql", "fhir")
+# SATUSEHAT export of a kabupaten-month at the demo's size; crypto: the field client's store,
+# plain SQLite vs SQLCipher (initial pull of 65,000 records, Beranda, saving a visit).
+BENCHES = ("growth", "sync", "client", "district_sqlite", "district_postgresql", "fhir", "crypto")
 
 
 def machine() -> str:

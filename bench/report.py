@@ -577,6 +577,10 @@ def render(results: dict, png: Path | None) -> str:
     if "client" in results:
         lines += _client_section(results["client"])
     lines += _district_section(results)
+    if "crypto" in results:
+        from bench.crypto_bench import report_lines
+
+        lines += report_lines(results["crypto"])
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -23,8 +23,10 @@ from werkzeug.exceptions import InternalServerError
 from shared.i18n import normalize_language, t
 
 from . import (
+    crypto,
     messages,  # noqa: F401  (registers the client.* texts)
     recovery,
+    revocation,
     security,
 )
 from .store import DB_FILENAME, Store
@@ -42,6 +44,31 @@ class ClientContext:
     autosync: AutoSync | None = None
     today_override: date | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
+    # The encrypted store (field_client/crypto.py): locked (store is a LockedStore) until a
+    # kader's PIN unwraps the data key; unlock_id ties browser sessions to this run of the app.
+    keyring: Any = None
+    data_dir: Path | None = None
+    unlock_id: str = field(default_factory=lambda: secrets.token_hex(16))
+    auto_sync_interval: float | None = None
+    _open_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def locked(self) -> bool:
+        """Tell whether the store is still encrypted shut in this run of the app."""
+        return isinstance(self.store, crypto.LockedStore)
+
+    def open_store(self, key: bytes) -> None:
+        """Open the store with the data key a PIN unwrapped (and start auto-sync if asked)."""
+        with self._open_lock:  # two kader unlocking at once open it once
+            if not self.locked:
+                return
+            store = crypto.open_device_store(self.data_dir, key)
+            self.agent = revocation.DeviceAgent(
+                store, context=self, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+            )
+            self.store = store
+            if self.auto_sync_interval is not None:
+                self.autosync = AutoSync(self.agent, interval=self.auto_sync_interval).start()
 
     def today(self) -> date:
         """Return today's date (fixed in tests)."""
@@ -77,8 +104,9 @@ class ClientContext:
         if self.autosync is not None:
             self.autosync.stop()
         self.wait_for_sync()
-        self.agent.session.close()
-        self.store.close()
+        if not self.locked:
+            self.agent.session.close()
+            self.store.close()
 
 
 def create_app(
@@ -129,21 +157,27 @@ def register_context(
     A damaged or foreign database file puts the app in recovery mode instead (no context).
     """
     try:
-        store = Store.open(data_dir)
+        store = crypto.open_device_store(data_dir)  # None: encrypted, no PIN entered yet
     except sqlite3.DatabaseError as exc:
         if recovery.problem(exc) != "damaged":
             raise
         recovery.mark_damaged(app, Path(data_dir) / DB_FILENAME, exc)
         return
-    agent = agent or SyncAgent(
-        store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
-    )
     today = app.config.get("TODAY")
     context = ClientContext(
-        store=store, agent=agent, today_override=date.fromisoformat(today) if today else None
+        store=crypto.LockedStore() if store is None else store,
+        agent=agent,
+        today_override=date.fromisoformat(today) if today else None,
+        keyring=crypto.Keyring(data_dir),
+        data_dir=Path(data_dir),
+        auto_sync_interval=interval if auto_sync else None,
     )
-    if auto_sync:
-        context.autosync = AutoSync(agent, interval=interval).start()
+    if store is not None:
+        context.agent = agent or revocation.DeviceAgent(
+            store, context=context, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY
+        )
+        if auto_sync:
+            context.autosync = AutoSync(context.agent, interval=interval).start()
     app.extensions["posyandu"] = context
 
 

@@ -19,12 +19,24 @@ from .sync import SyncError
 
 register(
     {
+        "client.cli.empty_secret": {
+            "id": "Baris pertama {path} kosong.",
+            "en": "The first line of {path} is empty.",
+        },
+        "client.cli.unreadable_secret": {
+            "id": "{path} tidak dapat dibaca: {reason}.",
+            "en": "{path} cannot be read: {reason}.",
+        },
+        "client.cli.which_user": {
+            "id": "Sebutkan kader yang membuka data dengan --user (salah satu dari: {users}).",
+            "en": "Say which kader opens the data with --user (one of: {users}).",
+        },
         "client.store.too_new": {
             "id": "Data di perangkat ini dibuat oleh versi aplikasi yang lebih baru. Pasang lagi "
             "versi itu (atau yang lebih baru); data tidak diubah.",
             "en": "The data on this device was written by a newer version of the app. Install "
             "that version (or a newer one) again; the data was not changed.",
-        }
+        },
     }
 )
 
@@ -45,16 +57,34 @@ def default_data_dir() -> Path:
     return base / APP_FOLDER
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe the command line."""
-    common = argparse.ArgumentParser(add_help=False)
+def _common_options() -> argparse.ArgumentParser:
+    """Return the options every command takes: the data folder and who unlocks it."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
         help="folder of the device database (default: the user's data folder)",
     )
+    common.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="which kader's PIN opens the encrypted store (default: the only one)",
+    )
+    common.add_argument(
+        "--pin-file",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="read the PIN from the first line of FILE ('-': standard input); else it is asked",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    common = _common_options()
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,  # "--password" must not pass for "--password-file"
         prog="posyandu-client",
         parents=[common],
         description="Posyandu Sync field client: offline recording for kader.",
@@ -77,15 +107,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="server address offered on the sign-in form (default: POSYANDU_SERVER_URL)",
     )
-    commands = parser.add_subparsers(dest="command")
+    _add_commands(parser.add_subparsers(dest="command"), common)
+    return parser
+
+
+def _add_commands(commands, common: argparse.ArgumentParser) -> None:
     opener = commands.add_parser(
         "open", parents=[common], help="open the client already running on this data folder"
     )
     opener.add_argument("--no-open", action="store_true", help="print the address only")
-    login = commands.add_parser("login", parents=[common], help="sign this device in (online)")
+    login = commands.add_parser(
+        "login", parents=[common], allow_abbrev=False, help="sign this device in (online)"
+    )
     login.add_argument("--server", required=True, help="server address, e.g. http://host:5000")
     login.add_argument("--username", required=True)
-    login.add_argument("--password", help="(asked for when not given; or POSYANDU_PASSWORD)")
+    login.add_argument(
+        "--password-file",
+        type=Path,
+        help="read the password from the first line of FILE ('-': standard input); "
+        "else it is asked for. Never on the command line: other accounts can read it there",
+    )
     login.add_argument("--device-name", default=platform.node() or "posyandu-client")
     commands.add_parser("sync", parents=[common], help="push unsent changes and pull updates")
     status = commands.add_parser("status", parents=[common], help="show the sync status")
@@ -104,21 +145,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path)
     load.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    return parser
 
 
-def _agent(data_dir: Path):
-    from .store import Store
+class Refused(Exception):
+    """The command cannot run (wrong PIN, no such kader): its message says why."""
+
+
+def read_secret(path: Path | None, prompt: str) -> str:
+    """Read a password or PIN from a file (its first line; ``-``: standard input), else a
+    prompt that does not echo. Never from the command line (the server's rule too)."""
+    if path is None:
+        return getpass.getpass(prompt)
+    if str(path) == "-":
+        first = sys.stdin.readline()
+    else:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                first = fh.readline()
+        except OSError as exc:
+            text = t("client.cli.unreadable_secret", "id", path=path, reason=exc.strerror)
+            raise Refused(text) from None
+    secret = first.rstrip("\r\n")
+    if not secret:
+        raise Refused(t("client.cli.empty_secret", "id", path=path))
+    return secret
+
+
+def open_store(args: argparse.Namespace):
+    """Open the device store; when it is encrypted shut, with a kader's PIN."""
+    from . import auth, crypto, security  # noqa: F401  (auth registers the unlock texts)
+
+    store = crypto.open_device_store(args.data_dir)
+    if store is not None:
+        return store
+    keyring = crypto.Keyring(args.data_dir)
+    names = [u["username"] for u in keyring.users()]
+    username = getattr(args, "user", None) or (names[0] if len(names) == 1 else None)
+    if username not in names:
+        raise Refused(t("client.cli.which_user", "id", users=", ".join(names)))
+    pin = read_secret(getattr(args, "pin_file", None), f"PIN {username}: ")
+    verdict, key = security.attempt(keyring, username, pin)
+    if verdict != "ok":
+        seconds = security.wait_seconds(keyring, username=username)
+        name = "signin_again" if verdict == "signin" else verdict
+        raise Refused(t(f"client.unlock.{name}", "id", seconds=seconds))
+    return crypto.open_device_store(args.data_dir, key)
+
+
+def _agent(args: argparse.Namespace):
     from .sync import DIGEST_EVERY, SyncAgent
 
-    store = Store.open(data_dir)
+    store = open_store(args)
     return SyncAgent(store, lang=store.get_meta("lang") or "id", digest_every=DIGEST_EVERY)
 
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign in and keep the device token."""
-    password = args.password or os.environ.get("POSYANDU_PASSWORD") or getpass.getpass()
-    agent = _agent(args.data_dir)
+    password = read_secret(args.password_file, "Kata sandi: ")
+    agent = _agent(args)
     try:
         user = agent.login(args.server, args.username, password, args.device_name)
     except SyncError as exc:
@@ -132,7 +216,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Run one sync and say what it did."""
-    agent = _agent(args.data_dir)
+    agent = _agent(args)
 
     def progress(state: dict) -> None:
         print(
@@ -154,7 +238,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print pending, quarantined, last sync and last error."""
-    agent = _agent(args.data_dir)
+    agent = _agent(args)
     try:
         status = agent.status()
     finally:
@@ -173,7 +257,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     """Write this device's bundle, or import the server's bundle for it."""
     from .bundle import BundleError, export_bundle, import_bundle
 
-    agent = _agent(args.data_dir)
+    agent = _agent(args)
     try:
         if args.bundle_command == "export":
             outcome = export_bundle(agent.store, args.file)
@@ -227,6 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except StoreTooNew:  # a newer app wrote this data folder: leave it as it is
             print(t("client.store.too_new", "id"), file=sys.stderr)
             return 2
+        except Refused as exc:
+            print(exc, file=sys.stderr)
+            return 1
     from .launcher import open_running, run
 
     if args.command == "open":

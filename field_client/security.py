@@ -19,6 +19,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shared.i18n import t
 
+from . import crypto
+from .crypto import Keyring
+
 LAUNCH_COOKIE = "posyandu_launch"
 LAUNCH_HEADER = "X-Launch-Token"
 # A new PIN has 6 to 12 digits. PINs chosen before that rule (4 or 5 digits) still unlock, and
@@ -111,43 +114,35 @@ def check_launch_token():
 
 
 def require_unlocked():
-    """Send a browser that has not unlocked with the PIN to sign-in, PIN setup or unlock."""
-    if request.endpoint in OPEN_ENDPOINTS or g.get("via_header"):
+    """Send a browser that has not unlocked with the PIN to sign-in, PIN setup or unlock.
+
+    While the store is encrypted and no kader has unlocked it in this run of the app, even an
+    automation client (launch-token header) gets nothing: the data key is not in memory.
+    """
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     endpoint = request.endpoint or ""
     if endpoint.startswith("auth.") or endpoint == "pages.set_language":
         return None
     if endpoint.startswith("recovery."):  # the store may be unreadable: it checks the PIN itself
         return None
-    store = current_app.extensions["posyandu"].store
-    if session.get("unlocked") == store.get_meta("device_uuid"):
+    context = current_app.extensions["posyandu"]
+    if g.get("via_header") and not context.locked:
+        return None
+    if unlocked_user(context) is not None:
         return None
     if _is_api():
         return _error("locked", 401)
-    if not store.get_meta("token") and not store.get_meta("pin_hash"):
+    if context.locked or context.keyring.has_pin():
+        return redirect("/unlock?" + urlencode({"next": request.full_path.rstrip("?")}))
+    if not context.store.get_meta("token"):
         return redirect("/setup")
-    if not store.get_meta("pin_hash"):
-        return redirect("/pin")
-    return redirect("/unlock?" + urlencode({"next": request.full_path.rstrip("?")}))
+    return redirect("/pin")
 
 
 def valid_pin(pin: str) -> bool:
     """Tell whether ``pin`` is acceptable as a NEW PIN (6–12 digits)."""
     return pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX
-
-
-def set_pin(store, pin: str) -> None:
-    """Store the PIN's hash (never the PIN) and clear the wrong-PIN count.
-
-    The length rule is the PIN form's (:func:`valid_pin`); a shorter PIN given here (an
-    install from before the rule) is stored with the request to change it.
-    """
-    store.set_meta(
-        pin_hash=generate_password_hash(pin, method=PIN_HASH_METHOD),
-        pin_failures=0,
-        pin_locked_until=None,
-        pin_weak=True if len(pin) < PIN_MIN else None,
-    )
 
 
 def lock_seconds(failures: int) -> float:
@@ -157,48 +152,188 @@ def lock_seconds(failures: int) -> float:
     return PIN_LOCK_SECONDS * 2 ** (failures - FREE_PIN_FAILURES)
 
 
-def _reserve_attempt(values: dict, now: float) -> tuple[dict, tuple[str, str | None]]:
-    """Count an attempt as wrong BEFORE checking it (one transaction): ``(updates, verdict)``.
+# -- the PIN of a kader: a slot of the device keyring (field_client/crypto.py) ------------------
 
-    The verdict is ``('check', pin_hash)`` when this attempt may be checked, else
-    ``('locked' | 'signin' | 'wrong', None)``. However many requests arrive at once, only
+
+def _keyring(target) -> Keyring | None:
+    return target if isinstance(target, Keyring) else getattr(target, "keyring", None)
+
+
+def device_username(store) -> str:
+    """Return the account the device is signed in with ('' before any sign-in)."""
+    return str(store.get_meta("username") or "")
+
+
+def _slot_user(target, username: str | None) -> str:
+    """Return whose slot ``target`` (a store or a keyring) means when no name is given."""
+    if username is not None:
+        return username
+    if not isinstance(target, Keyring):
+        return device_username(target)
+    users = target.users()
+    return users[0]["username"] if users else ""
+
+
+def set_pin(store, pin: str, username: str | None = None, name: str | None = None) -> None:
+    """Wrap the open store's data key under ``pin`` for ``username`` (default: the device's
+    account), replacing that kader's PIN and clearing their wrong-PIN count.
+
+    The length rule is the PIN form's (:func:`valid_pin`); a shorter PIN given here (an
+    install from before the rule) is stored with the request to change it. A store opened
+    without a keyring (an install from before encryption) keeps the old PIN hash in ``meta``:
+    the upgrade turns it into a slot.
+    """
+    weak = True if len(pin) < PIN_MIN else None
+    if store.keyring is None:
+        store.set_meta(
+            pin_hash=generate_password_hash(pin, method=PIN_HASH_METHOD),
+            pin_failures=0,
+            pin_locked_until=None,
+            pin_weak=weak,
+        )
+        return
+    username = _slot_user(store, username)
+    if name is None:
+        user = store.get_meta("user") or {}
+        name = user.get("name") if username == device_username(store) else None
+    store.keyring.add_slot(username, name or username, pin, store.data_key, weak=weak)
+    store.set_meta(pin_weak=weak)
+
+
+def _reserve_attempt(data: dict, username: str, now: float) -> tuple[str, dict | None]:
+    """Count an attempt as wrong BEFORE checking it (one keyring update): ``(verdict, slot)``.
+
+    The verdict is ``'check'`` with a copy of the slot when this attempt may be checked, else
+    ``'locked' | 'signin' | 'wrong' | 'disabled'``. However many requests arrive at once, only
     FREE_PIN_FAILURES of them get checked before the first wait.
     """
-    failures = int(values.get("pin_failures") or 0)
+    slot = data["slots"].get(username)
+    if slot is None:
+        return "wrong", None
+    if slot.get("disabled"):
+        return "disabled", None
+    failures = int(slot.get("failures") or 0)
     if failures >= MAX_PIN_FAILURES:
-        return {}, ("signin", None)
-    if not values.get("pin_hash"):
-        return {}, ("wrong", None)
-    if float(values.get("pin_locked_until") or 0) > now:
-        return {}, ("locked", None)
+        return "signin", None
+    if float(slot.get("locked_until") or 0) > now:
+        return "locked", None
     failures += 1
     wait = lock_seconds(failures) if failures < MAX_PIN_FAILURES else 0
-    updates = {"pin_failures": failures, "pin_locked_until": now + wait if wait else None}
-    return updates, ("check", values["pin_hash"])
+    slot["failures"], slot["locked_until"] = failures, (now + wait if wait else None)
+    return "check", dict(slot)
 
 
-def _accepted(store, pin: str, pin_hash: str) -> None:
-    """Forget the wrong PINs; redo an old-style hash; note a PIN shorter than the rule."""
-    updates = {"pin_failures": 0, "pin_locked_until": None}
-    if not pin_hash.startswith(PIN_HASH_METHOD + "$"):
-        updates["pin_hash"] = generate_password_hash(pin, method=PIN_HASH_METHOD)
-    updates["pin_weak"] = True if len(pin) < PIN_MIN else None
-
-    def change(values: dict) -> tuple[dict, None]:
-        # Only if the PIN was not changed meanwhile.
-        return (updates if values.get("pin_hash") == pin_hash else {}), None
-
-    store.update_meta(("pin_hash",), change)
+def _open_slot(keyring: Keyring, username: str, slot: dict, pin: str) -> bytes | None:
+    if "legacy_hash" in slot:  # an upgraded install: the old PIN hash guards the pending key
+        return keyring.pending_key() if check_password_hash(slot["legacy_hash"], pin) else None
+    return crypto.unwrap(username, slot, pin)
 
 
-def check_pin(store, pin: str, now: float | None = None) -> str:
-    """Check a PIN; return 'ok', 'wrong', 'locked' (wait) or 'signin' (online sign-in needed).
+def _accepted(keyring: Keyring, username: str, slot: dict, pin: str, key: bytes) -> None:
+    """Forget the wrong PINs; turn a legacy slot into a wrapped key (the PIN is known now)."""
+    fresh = crypto.wrap(username, pin, key) if "legacy_hash" in slot else None
+    weak = True if len(pin) < PIN_MIN else None
 
-    The attempt is counted atomically before the (slow) hash check, so concurrent guesses
+    def change(data: dict) -> None:
+        current = data["slots"].get(username)
+        if current is None or current.get("salt") != slot.get("salt"):
+            return  # the PIN was changed meanwhile
+        if fresh is not None and current.get("legacy_hash") == slot.get("legacy_hash"):
+            current.pop("legacy_hash", None)
+            current.update(fresh)
+            data.pop("pending_key", None)
+        current.update(failures=0, locked_until=None, weak=weak)
+
+    keyring.update(change)
+
+
+def attempt(
+    keyring: Keyring, username: str, pin: str, now: float | None = None
+) -> tuple[str, bytes | None]:
+    """Try ``username``'s PIN: ``('ok', data key)`` or ``(verdict, None)`` with the verdict
+    'wrong', 'locked' (wait), 'signin' (online sign-in needed) or 'disabled' (the server
+    deactivated the account or revoked the device).
+
+    The attempt is counted atomically before the (slow) key derivation, so concurrent guesses
     cannot slip past the count; the waits double from the FREE_PIN_FAILURES-th wrong PIN on.
     """
     now = time.time() if now is None else now
-    verdict, pin_hash = store.update_meta(PIN_META, lambda values: _reserve_attempt(values, now))
+    verdict, slot = keyring.update(lambda data: _reserve_attempt(data, username, now))
+    if verdict != "check":
+        return verdict, None
+    key = _open_slot(keyring, username, slot, pin)
+    if key is None:
+        failures = int(slot["failures"])
+        if failures >= MAX_PIN_FAILURES:
+            return "signin", None
+        return ("locked" if lock_seconds(failures) else "wrong"), None
+    _accepted(keyring, username, slot, pin, key)
+    return "ok", key
+
+
+def check_pin(target, pin: str, now: float | None = None, username: str | None = None) -> str:
+    """Check a PIN of a store (or keyring); return 'ok', 'wrong', 'locked', 'signin' or
+    'disabled' (see :func:`attempt`)."""
+    keyring = _keyring(target)
+    if keyring is None:
+        return _legacy_check_pin(target, pin, now)
+    return attempt(keyring, _slot_user(target, username), pin, now)[0]
+
+
+def _slot(target, username: str | None) -> dict:
+    keyring = _keyring(target)
+    if keyring is None:  # a store from before encryption
+        return {
+            "failures": target.get_meta("pin_failures"),
+            "locked_until": target.get_meta("pin_locked_until"),
+        }
+    return keyring.slots().get(_slot_user(target, username)) or {}
+
+
+def wait_seconds(target, now: float | None = None, username: str | None = None) -> int:
+    """Return the seconds left before the kader's next PIN may be tried (0 when none)."""
+    now = time.time() if now is None else now
+    return max(0, int(float(_slot(target, username).get("locked_until") or 0) - now + 0.999))
+
+
+def signin_required(target, username: str | None = None) -> bool:
+    """Tell whether too many wrong PINs turned the kader's PIN off until an online sign-in."""
+    return int(_slot(target, username).get("failures") or 0) >= MAX_PIN_FAILURES
+
+
+def allow_pin_again(keyring: Keyring, username: str) -> None:
+    """After an online sign-in proved who it is, let the kader try their PIN again.
+
+    The PIN is not forgotten: it is the only way to the data key (the data stays).
+    """
+
+    def change(data: dict) -> None:
+        slot = data["slots"].get(username)
+        if slot is not None:
+            slot.update(failures=0, locked_until=None)
+
+    keyring.update(change)
+
+
+def _legacy_check_pin(store, pin: str, now: float | None) -> str:
+    """Check a PIN against a store opened without a keyring (``meta`` pin hash)."""
+    now = time.time() if now is None else now
+
+    def reserve(values: dict) -> tuple[dict, tuple[str, str | None]]:
+        slot = {
+            "failures": values.get("pin_failures"),
+            "locked_until": values.get("pin_locked_until"),
+        }
+        data = {"slots": {"": slot}}
+        if not values.get("pin_hash"):
+            return {}, ("wrong", None)
+        verdict, slot = _reserve_attempt(data, "", now)
+        if verdict != "check":
+            return {}, (verdict, None)
+        updates = {"pin_failures": slot["failures"], "pin_locked_until": slot["locked_until"]}
+        return updates, ("check", values["pin_hash"])
+
+    verdict, pin_hash = store.update_meta(PIN_META, reserve)
     if verdict != "check":
         return verdict
     if not check_password_hash(pin_hash, pin):
@@ -206,30 +341,22 @@ def check_pin(store, pin: str, now: float | None = None) -> str:
         if failures >= MAX_PIN_FAILURES:
             return "signin"
         return "locked" if lock_seconds(failures) else "wrong"
-    _accepted(store, pin, pin_hash)
+    store.set_meta(pin_failures=0, pin_locked_until=None)
     return "ok"
 
 
-def wait_seconds(store, now: float | None = None) -> int:
-    """Return the seconds left before the next PIN may be tried (0 when none)."""
-    now = time.time() if now is None else now
-    return max(0, int(float(store.get_meta("pin_locked_until") or 0) - now + 0.999))
-
-
-def signin_required(store) -> bool:
-    """Tell whether too many wrong PINs turned the PIN off until an online sign-in."""
-    return int(store.get_meta("pin_failures") or 0) >= MAX_PIN_FAILURES
-
-
-def clear_pin(store) -> None:
-    """Forget the PIN after an online sign-in proved who the kader is (a new one is chosen)."""
-    store.set_meta(pin_hash=None, pin_failures=0, pin_locked_until=None, pin_weak=None)
-
-
-def unlock(store) -> None:
-    """Mark this browser session as unlocked for this device."""
+def unlock(context, username: str) -> None:
+    """Mark this browser session as unlocked, by ``username``, in this run of the app."""
     session.clear()
-    session["unlocked"] = store.get_meta("device_uuid")
+    session["unlocked"] = context.unlock_id
+    session["user"] = username
+
+
+def unlocked_user(context) -> str | None:
+    """Return who unlocked this browser session (None when it is locked)."""
+    if context.locked or session.get("unlocked") != context.unlock_id:
+        return None
+    return session.get("user")
 
 
 def init_app(app: Flask, before_unlock=()) -> None:

@@ -310,8 +310,20 @@ DeriveHook = Callable[[str, dict[str, Any]], dict[str, Any]]
 class Store:
     """The local replica plus outbox, in one SQLite file (WAL, synchronous=FULL)."""
 
-    def __init__(self, path: str | Path, *, clock_ms: Callable[[], int] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock_ms: Callable[[], int] | None = None,
+        key: bytes | None = None,
+    ):
+        """Open the store at ``path``; with ``key``, as SQLCipher under that data key
+        (``field_client/crypto.py``: :func:`~field_client.crypto.open_device_store` is how the
+        app opens it). Without, an ordinary SQLite file (tests, benches, the upgrade path)."""
         self.path = Path(path)
+        self.encrypted = key is not None
+        self.keyring: Any = None  # the device's crypto.Keyring when opened by open_device_store
+        self.data_key = key
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         # SQLite gives the WAL and SHM files the database file's mode: create that one 0600.
         create_private_file(self.path)
@@ -320,10 +332,18 @@ class Store:
         self._lock = threading.RLock()
         self.generation = 0  # bumped by every commit of this connection (see cached)
         self._cache: dict[Any, tuple[tuple[int, int], Any]] = {}
-        self._db = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
-        )
-        self._db.row_factory = sqlite3.Row
+        if key is None:
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=5.0
+            )
+            self._db.row_factory = sqlite3.Row
+        else:
+            from . import crypto
+
+            self._db = crypto.connect(
+                self.path, key, isolation_level=None, check_same_thread=False, timeout=5.0
+            )
+            self._db.row_factory = crypto.sqlcipher.Row
         # cache_size: 32 MB of page cache (the default 2 MB holds a tenth of a 2,000-person
         # device, so every report re-read its pages from the OS); costs memory only when used.
         try:

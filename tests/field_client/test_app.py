@@ -481,7 +481,8 @@ def test_pin_is_set_after_sign_in_and_unlocks_later(local_app, browser_client):
     assert browser_client.post("/pin", data={"pin": "135792", "pin2": "135793"}).status_code == 400
     assert browser_client.post("/pin", data={"pin": "135792", "pin2": "135792"}).status_code == 302
     assert browser_client.get("/").status_code == 200
-    assert store.get_meta("pin_hash") and "135792" not in store.get_meta("pin_hash")
+    keyring_text = store.keyring.path.read_text()  # the PIN wraps the data key (crypto.py)
+    assert '"wrapped"' in keyring_text and "135792" not in keyring_text
 
     later = local_app.test_client()
     later.get(f"/?launch={TOKEN}")

@@ -37,6 +37,7 @@ JOURNEY_MODULES = (
     "tests.field_client.test_journeys_kader",
     "tests.field_client.test_journeys_review",
     "tests.field_client.test_journeys_beranda",
+    "tests.field_client.test_users_journey",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 

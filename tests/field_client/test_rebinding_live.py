@@ -116,7 +116,9 @@ def test_after_ten_wrong_pins_only_the_devices_own_account_sets_a_new_pin(device
 
     store = device_app.extensions["posyandu"].store
     before = state(device_app)
-    store.set_meta(pin_failures=security.MAX_PIN_FAILURES)  # ten wrong PINs were typed
+    store.keyring.update(  # ten wrong PINs were typed (counted in the device keyring)
+        lambda data: data["slots"]["kader_a1"].update(failures=security.MAX_PIN_FAILURES)
+    )
     client = launched(device_app)
     assert client.post("/unlock", data={"pin": PIN}).status_code == 403
     response = client.post("/setup", data=sign_in(live_server.url, "kader_b1", PASSWORD))

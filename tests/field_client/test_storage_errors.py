@@ -114,7 +114,8 @@ def test_damaged_pages_switch_to_recovery_and_export_what_can_be_read_after_the_
     app = create_app(data_dir, TOKEN, test_config={"TESTING": True, "TODAY": TODAY})
     try:
         client = launched(app)
-        assert client.post("/unlock", data={"pin": PIN}).status_code == 302
+        # Encrypting the old plaintext store at launch reads every page: the damage is found
+        # before any PIN is asked, and the plaintext file is left as it was.
         page = client.get("/registrasi")
         assert page.status_code == 503 and "Traceback" not in page.get_data(as_text=True)
         assert "Data perangkat tidak dapat dibuka" in page.get_data(as_text=True)
@@ -132,4 +133,5 @@ def test_damaged_pages_switch_to_recovery_and_export_what_can_be_read_after_the_
         assert "secret-device-token" not in export.read_text()
         assert "pin_hash" not in export.read_text()
     finally:
-        app.extensions["posyandu"].close()
+        if "posyandu" in app.extensions:
+            app.extensions["posyandu"].close()

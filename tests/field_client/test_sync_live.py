@@ -321,6 +321,8 @@ def test_cli_login_sync_and_status(tmp_path, live_server, capsys):
     from testkit.world import PASSWORD
 
     data = str(tmp_path / "cli")
+    password_file = tmp_path / "password.txt"
+    password_file.write_text(PASSWORD + "\n")
     assert (
         main(
             [
@@ -331,8 +333,8 @@ def test_cli_login_sync_and_status(tmp_path, live_server, capsys):
                 live_server.url,
                 "--username",
                 "kader_a1",
-                "--password",
-                PASSWORD,
+                "--password-file",
+                str(password_file),
             ]
         )
         == 0

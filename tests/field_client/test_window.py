@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from field_client.store import Store
+from field_client.crypto import open_device_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,5 +58,6 @@ def test_window_loads_the_app_and_saves_a_record(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "STATUS 201" in proc.stdout
-    with Store.open(tmp_path) as store:
+    with open_device_store(tmp_path) as store:  # encrypted; no PIN yet: the pending key opens it
+        assert store.encrypted
         assert [r.fields["name"] for r in store.list("person")] == ["Dari Jendela"]

@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -341,17 +342,20 @@ def test_new_pins_need_six_digits_and_an_old_four_digit_pin_unlocks_but_asks_for
     assert security.check_pin(store, "975310") == "ok"
 
 
-def test_pin_hash_is_scrypt_with_a_real_cost_and_an_old_hash_is_redone_on_unlock(local):
-    from werkzeug.security import generate_password_hash
-
-    from field_client import security
+def test_the_pin_wraps_the_data_key_with_argon2id_and_no_pin_hash_is_kept(local):
+    """The PIN is checked by unwrapping the store's key (Argon2id, 64 MiB, 3 passes): no hash
+    of it is kept anywhere, and another PIN cannot unwrap it."""
+    from field_client import crypto, security
 
     store = local.extensions["posyandu"].store
-    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
-    store.set_meta(pin_hash=generate_password_hash("2468", method="pbkdf2:sha256:1000"))
-    assert security.check_pin(store, "2468") == "ok"
-    assert store.get_meta("pin_hash").startswith("scrypt:32768:8:1$")
-    assert security.check_pin(store, "2468") == "ok"
+    slot = store.keyring.slots()[""]
+    assert slot["kdf"] == {"alg": "argon2id", "t": 3, "m": 65536, "p": 1}
+    assert "pending_key" not in store.keyring.read()
+    assert store.get_meta("pin_hash") is None
+    assert crypto.unwrap("", slot, PIN) == store.data_key
+    assert crypto.unwrap("", slot, "2469") is None
+    assert crypto.unwrap("someone-else", slot, PIN) is None  # the slot is bound to its kader
+    assert security.check_pin(store, PIN) == "ok"
 
 
 def test_waits_grow_after_five_wrong_pins_and_ten_need_an_online_sign_in(local):
@@ -386,14 +390,14 @@ def test_concurrent_wrong_pins_get_at_most_five_real_checks_and_never_unlock(loc
     from field_client.launcher import launch_url, local_server
 
     checks, lock = [], threading.Lock()
-    real_check = security.check_password_hash
+    real_unwrap = security.crypto.unwrap
 
-    def counting_check(pin_hash, pin):
+    def counting_unwrap(username, slot, pin):
         with lock:
             checks.append(pin)
-        return real_check(pin_hash, pin)
+        return real_unwrap(username, slot, pin)
 
-    monkeypatch.setattr(security, "check_password_hash", counting_check)
+    monkeypatch.setattr(security.crypto, "unwrap", counting_unwrap)
     server = local_server(local, 0)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
@@ -648,3 +652,130 @@ def test_bidi_and_zero_width_characters_are_stripped_from_names_on_input(local):
     # A name made only of invisible characters is an empty name: refused.
     empty = client.post("/api/records/person", json={**person, "name": INVISIBLE})
     assert empty.status_code == 422 and "name" in empty.json["error"]["details"]
+
+
+# -- the real client, locked: findings 1, 2 and 7 together (issue #18) -------------------------------
+
+SECRET_NIK = "6106014501250007"
+
+
+def start_real_client(data_dir):
+    """Start ``posyandu-client --browser --no-open`` on ``data_dir``; return (process, base,
+    launch URL, launch token)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "field_client.cli", "--data-dir", str(data_dir), "--browser"]
+        + ["--no-open"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
+    deadline, found, output = time.monotonic() + 60, None, []
+    while time.monotonic() < deadline and found is None:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/\?launch=(\S+)", line)
+    assert found is not None, "".join(output)[-2000:]
+    return process, found.group(1), found.group(0), found.group(2)
+
+
+def stop_real_client(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+    process.stdout.close()
+
+
+def test_the_real_locked_client_gives_nothing_away_and_loses_nothing(tmp_path, other_server):
+    """Someone with the laptop (and its account) but not the PIN, against the real client
+    process started on an encrypted device: re-binding (finding 1), reading the files
+    (finding 2) and a burst of PIN guesses (finding 7) all fail; the unsent work survives."""
+    import stat
+    import threading
+
+    import requests
+
+    from field_client import crypto, security
+    from field_client.app import create_app
+    from field_client.store import DB_FILENAME
+
+    data_dir = tmp_path / "device"
+    app = create_app(data_dir, TOKEN, test_config={"TESTING": True})
+    store = app.extensions["posyandu"].store
+    store.set_meta(token="offline-token", device_id="dev-1", server_url=BOUND_SERVER)
+    store.set_meta(username="kader_a1", user={"name": "Kader A1"}, scope={"posyandu": ["PSY-A1"]})
+    security.set_pin(store, "482916")
+    client = app.test_client()
+    client.environ_base["HTTP_X_LAUNCH_TOKEN"] = TOKEN
+    person = {"posyandu_id": "PSY-A1", "name": "Sekar", "sex": "F", "birth_date": "2025-06-10"}
+    saved = client.post("/api/records/person", json={**person, "nik": SECRET_NIK})
+    assert saved.status_code == 201
+    app.extensions["posyandu"].close()
+
+    process, base, launch, token = start_real_client(data_dir)
+    sessions = [requests.Session() for _ in range(40)]
+    try:
+        for session in sessions:
+            assert session.get(launch, allow_redirects=False).status_code == 302
+        # Finding 1: the locked client cannot be pointed at another server.
+        attempt = sessions[0].post(
+            f"{base}/setup",
+            data={"server_url": other_server.url, "username": "x", "password": "y" * 12},
+            allow_redirects=False,
+        )
+        assert attempt.status_code == 403 and other_server.requests == []
+        api = requests.get(f"{base}/api/records/person", headers={"X-Launch-Token": token})
+        assert api.status_code in (401, 403) and SECRET_NIK not in api.text
+        # Finding 2: the files, read while the client runs, hold nothing readable.
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        for path in data_dir.iterdir():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+            content = path.read_bytes()
+            for secret in (SECRET_NIK, "Sekar", "offline-token", "482916"):
+                assert secret.encode() not in content, (path.name, secret)
+        plain = sqlite3.connect(data_dir / DB_FILENAME)
+        with pytest.raises(sqlite3.DatabaseError):
+            plain.execute("SELECT value FROM meta").fetchall()
+        plain.close()
+        # Finding 7: 40 guesses at once get at most five real checks, and none gets in.
+        start, answers = threading.Barrier(len(sessions)), []
+
+        def guess(session, pin):
+            start.wait()
+            response = session.post(f"{base}/unlock", data={"pin": pin}, allow_redirects=False)
+            answers.append(response.status_code)
+
+        threads = [
+            threading.Thread(target=guess, args=(s, f"{100000 + i}"))
+            for i, s in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert len(answers) == 40 and 302 not in answers, answers
+        slot = crypto.Keyring(data_dir).slots()["kader_a1"]
+        assert slot["failures"] == security.FREE_PIN_FAILURES  # five checked, the rest waited
+        right = sessions[0].post(f"{base}/unlock", data={"pin": "482916"}, allow_redirects=False)
+        assert right.status_code == 429
+        for session in sessions:
+            assert session.get(f"{base}/registrasi", allow_redirects=False).status_code == 302
+    finally:
+        for session in sessions:
+            session.close()
+        stop_real_client(process)
+    # Nothing was lost: after the wait, the kader's PIN opens the store with the work unsent.
+    verdict, key = security.attempt(
+        crypto.Keyring(data_dir), "kader_a1", "482916", now=time.time() + 3600
+    )
+    assert verdict == "ok"
+    with crypto.open_device_store(data_dir, key) as reopened:
+        [pending] = reopened.pending()
+        assert pending.fields["nik"] == SECRET_NIK
+        assert reopened.get_meta("server_url") == BOUND_SERVER

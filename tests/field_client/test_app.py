@@ -582,12 +582,11 @@ def test_registry_offers_a_posyandu_choice_when_the_scope_has_several(local_clie
 
 
 def test_every_client_text_used_exists_in_both_languages():
+    import importlib
     import re
     from pathlib import Path
 
     from shared import i18n
-
-    import importlib
 
     root = Path(__file__).resolve().parents[2] / "field_client"
     # messages are registered by the module that uses them: import every module first, so the

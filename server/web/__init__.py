@@ -66,6 +66,7 @@ NAV = [
     ("web.deaths", "web.nav.deaths", None),
     ("web.odf", "web.nav.odf", None),
     ("web.signals", "web.nav.signals", None),
+    ("web.bundles", "web.nav.bundles", {"puskesmas", "dinas", "admin"}),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -226,6 +227,7 @@ def index():
 # The pages register their routes on bp.
 from server.web import (  # noqa: E402,F401
     anak,
+    bundel,
     data_ganda,
     ekspor,
     evaluasi,

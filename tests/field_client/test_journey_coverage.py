@@ -36,6 +36,7 @@ JOURNEY_MODULES = (
     "tests.field_client.test_journeys",
     "tests.field_client.test_journeys_kader",
     "tests.field_client.test_journeys_review",
+    "tests.field_client.test_bundle_page",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 

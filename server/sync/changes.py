@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, SyncCounter, utcnow
@@ -148,9 +149,7 @@ class ChangeSet:
     def record(self, record_id: str) -> Record | None:
         """Return a record touched in this change set or stored, or None."""
         if record_id not in self.loaded:
-            # No autoflush: records created here are already in ``loaded``, and a flush per
-            # lookup would write a batch one row at a time.
-            with self.session.no_autoflush:
+            with self.session.no_autoflush:  # new records are in ``loaded`` already
                 self.loaded[record_id] = self.session.get(Record, record_id)
         return self.loaded[record_id]
 
@@ -404,9 +403,14 @@ class ChangeSet:
         )
         self.originals = {}
         rows = list(self.changed.values())
-        for position, row in zip(allocate_positions(self.session, len(rows)), rows, strict=True):
-            row.change_seq = position
-        self.session.flush()
+        self.session.flush()  # then the positions in one executemany, not an UPDATE per object
+        given = list(zip(allocate_positions(self.session, len(rows)), rows, strict=True))
+        if given:
+            self.session.execute(
+                sa.update(Record), [{"id": r.id, "change_seq": p} for p, r in given]
+            )
+        for position, row in given:
+            set_committed_value(row, "change_seq", position)
 
     def recompute_children(self) -> None:
         """Recompute the derived growth values of every child touched."""

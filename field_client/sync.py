@@ -7,6 +7,7 @@ Flask or pywebview; the app runs it in a thread (:class:`AutoSync`) and the CLI 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.metadata
 import json
@@ -156,6 +157,7 @@ class SyncReport:
         return asdict(self)
 
 
+@functools.lru_cache(maxsize=256)  # called for every pulled record; the kinds do not change
 def default_fields_filter(kind: str) -> tuple[str, ...]:
     """Return the derived (server-computed) field names of ``kind``, kept apart from inputs."""
     try:

@@ -319,7 +319,7 @@ FAIRNESS = """\
   after each response, so every request of ours opens a TCP connection; PouchDB's `node-fetch`
   sends `Connection: close` too, so both pay one connection per request.
 - PouchDB runs with its default replication options (batch_size 100, batches_limit 10); ours with
-  its defaults (push batches of 200, pull pages of 500). Timing of theirs is taken inside Node
+  its defaults (push batches of 200, pull pages of 1000). Timing of theirs is taken inside Node
   around `replicate.to/from` (node start-up excluded); ours around `SyncAgent.push()/sync()`
   (which also fetches open conflicts, and checks the scope digest on a device's first pull and
   then every 6 hours, as the app does).

@@ -25,7 +25,8 @@ Phases, each timed and counted for both systems:
 - link_2g (full run only): a second posyandu-month through the relay emulating a 2G link
   (50 kbit/s shared, 0.6 s round trip).
 
-Run: ``python -m bench.sync_bench [--quick]``.
+Run: ``python -m bench.sync_bench [--quick] [--ours]`` (``--ours``: without PouchDB);
+``BENCH_DATABASE_URL=postgresql+psycopg://…`` adds our core phases on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -183,10 +184,20 @@ def _phase(counters: Counters, seconds: float, records: int, **extra) -> dict:
 class OurServer:
     """posyandu-server under gunicorn (as production runs it) on a SQLite file, on loopback."""
 
-    def __init__(self, data_dir: str, users: list[tuple[str, str, str]], workers: int = 2):
+    def __init__(
+        self,
+        data_dir: str,
+        users: list[tuple[str, str, str]],
+        workers: int = 2,
+        database_url: str | None = None,
+    ):
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "POSYANDU_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
         self.env.pop("DATABASE_URL", None)
+        self.env.pop("DATABASE_READ_URL", None)
+        if database_url:  # PostgreSQL (BENCH_DATABASE_URL): emptied, then migrated by _prepare
+            _empty_postgresql(database_url)
+            self.env["DATABASE_URL"] = database_url
         self._prepare(data_dir, users)
         self.port = free_port()
         self.process = subprocess.Popen(
@@ -244,6 +255,18 @@ with app.app_context():
 
     def stop(self) -> None:
         stop(self.process)
+
+
+def _empty_postgresql(url: str) -> None:
+    """Drop and recreate the public schema of the bench's own PostgreSQL database."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        engine.dispose()
 
 
 def _identity_agent_class():
@@ -360,8 +383,11 @@ def _pick_posyandu(sweep_points: int) -> tuple[list, list]:
     return sweep, wire
 
 
-def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> dict:
-    """All phases for ours; returns the figures."""
+def run_ours(
+    plan: Plan, work: Path, items, months, wire_items, sweep_items, database_url: str | None = None
+) -> dict:
+    """All phases for ours; returns the figures. On PostgreSQL (``database_url``) only push,
+    initial and incremental are measured (the wire, sweep and 2G phases do not depend on it)."""
     users = [(KADER, "kader", MAIN_POSYANDU), (PKM, "puskesmas", MAIN_PUSKESMAS)]
     users += [
         (f"bench.wire.{enc}", "kader", psy)
@@ -375,7 +401,12 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
         "server": "posyandu-server (gunicorn, 2 sync workers, SQLite file, synchronous=FULL)",
         "client": "field client Store (SQLite) + SyncAgent",
     }
-    server = OurServer(str(work / "server"), users)
+    if database_url:
+        out["server"] = "posyandu-server (gunicorn, 2 sync workers, PostgreSQL)"
+        wire_items, sweep_items = {"posyandu": []}, []
+        plan = Plan(plan.quick)
+        plan.emulate_2g = False
+    server = OurServer(str(work / "server"), users, database_url=database_url)
     try:
         with Relay(server.port) as relay:
             url = f"http://127.0.0.1:{relay.port}"
@@ -404,7 +435,11 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
             out["server_peak_rss_mb_after_push_pull"] = server.peak_rss_mb()
 
             out["wire"] = {}
-            for enc, (psy, _) in zip(("gzip", "identity"), wire_items["posyandu"], strict=True):
+            for enc, (psy, _) in zip(
+                ("gzip", "identity")[: len(wire_items["posyandu"])],
+                wire_items["posyandu"],
+                strict=True,
+            ):
                 wire = wire_items[enc]
                 store, agent = _device(
                     work / f"wire-{enc}", url, f"bench.wire.{enc}", identity=enc == "identity"
@@ -435,6 +470,8 @@ def run_ours(plan: Plan, work: Path, items, months, wire_items, sweep_items) -> 
                 out["sweep"].append(_phase(counted, seconds, len(sweep)))
                 store.close()
             out["sweep"].append(out["initial"])
+            if database_url:
+                del out["wire"], out["sweep"]
 
             if plan.emulate_2g and len(months) > 1:
                 out["link_2g"] = _emulated_month(
@@ -654,7 +691,9 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                     )
                 )
             out["sweep"].append(out["initial"])
-            # Tuned: the largest sweep scope again with batch_size 500 (our pull page size).
+            # Tuned: the largest sweep scope again with our pull page size as batch_size.
+            from field_client.sync import PULL_LIMIT
+
             last = len(sweep_items) - 1
             out["initial_tuned"] = _replicate(
                 relay,
@@ -662,10 +701,10 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                 len(sweep_items[last][3]),
                 local=str(work / "pouch-sweep-tuned"),
                 remote=f"{remote}/sweep-{last}",
-                batch_size=500,
+                batch_size=PULL_LIMIT,
             )
             out["initial_tuned"].update(
-                batch_size=500,
+                batch_size=PULL_LIMIT,
                 default_seconds=out["sweep"][last]["seconds"],
                 default_requests=out["sweep"][last]["requests"],
             )
@@ -712,8 +751,12 @@ def _link_estimate(phase: dict) -> dict:
     }
 
 
-def run(quick: bool = False) -> dict:
-    """Measure ours and PouchDB; return the figures."""
+def run(quick: bool = False, theirs: bool = True) -> dict:
+    """Measure ours and PouchDB (``theirs`` False: ours only); return the figures.
+
+    With ``BENCH_DATABASE_URL`` (a PostgreSQL database of its own: it is emptied) our push,
+    initial and incremental phases run again on PostgreSQL (``ours_postgresql``).
+    """
     plan = Plan(quick)
     items = list(_records(plan.persons, plan.visits_each))
     months = [_month_visits(items, 0), _month_visits(items, MONTH_VISITS)]
@@ -751,7 +794,7 @@ def run(quick: bool = False) -> dict:
             "bytes through one shared 50 kbit/s link",
         },
     }
-    available, reason = pouch_available()
+    available, reason = pouch_available() if theirs else (False, "--ours: PouchDB not run")
     if available:
         try:
             ensure_pouch_installed()
@@ -760,6 +803,16 @@ def run(quick: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="posyandu-syncbench-") as tmp:
         work = Path(tmp)
         results["ours"] = run_ours(plan, work / "ours", items, months, wire_items, sweep_items)
+        if os.environ.get("BENCH_DATABASE_URL"):
+            results["ours_postgresql"] = run_ours(
+                plan,
+                work / "ours-pg",
+                items,
+                months,
+                wire_items,
+                sweep_items,
+                database_url=os.environ["BENCH_DATABASE_URL"],
+            )
         if available:
             results["node"] = reason
             results["theirs"] = run_theirs(
@@ -767,7 +820,7 @@ def run(quick: bool = False) -> dict:
             )
         else:
             results["theirs_skipped"] = reason
-    for side in ("ours", "theirs"):
+    for side in ("ours", "ours_postgresql", "theirs"):
         if side in results:
             results[side]["incremental_link_estimate"] = {
                 "push": _link_estimate(results[side]["incremental_push"]),
@@ -777,4 +830,4 @@ def run(quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(json.dumps(run("--quick" in sys.argv), indent=2))
+    print(json.dumps(run("--quick" in sys.argv, theirs="--ours" not in sys.argv), indent=2))

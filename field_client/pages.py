@@ -6,17 +6,21 @@ as JSON to the local API, which validates with the same definitions the server u
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import session as flask_session
 from jinja2 import is_undefined
 from markupsafe import Markup
 
 from shared import records as shared_records
 from shared.growth.monitoring import age_in_completed_months
 from shared.i18n import LANGUAGES, catalogue, t
+from shared.i18n import register as register_messages
 from shared.indicators import COUNTS, INDICATORS
 
 from . import security, worklists
@@ -640,8 +644,9 @@ def new_desa_report(store, desa_codes: list[str]) -> dict[str, Any]:
 
 
 @bp.get("/sinkronisasi")
-def sync():
-    """Last sync, pending changes, progress, errors in plain words, quarantine and conflicts."""
+def sync(bundle_done: str | None = None, bundle_error: str | None = None):
+    """Last sync, pending changes, progress, errors in plain words, quarantine and conflicts;
+    the file bundle buttons ("Simpan ke file", "Ambil dari file") and what they last did."""
     from .auth import sync_error_text
     from .sync import SyncError
 
@@ -671,7 +676,141 @@ def sync():
         error_text=error_text,
         quarantined=quarantined,
         conflicts=conflict_rows(store, g.lang),
+        bundle_done=bundle_done or flask_session.pop(BUNDLE_DONE, None),
+        bundle_error=bundle_error,
+        bundles=store.bundles(limit=5),
     )
+
+
+# -- Sinkronisasi by file: "Simpan ke file" and "Ambil dari file" (issue #19) ----------------------
+
+BUNDLE_DONE = "bundle_done"  # the session key of what the last bundle button did (shown once)
+BUNDLE_UPLOAD_MAX = 64 * 1024 * 1024  # a server bundle of a whole scope, compressed
+BUNDLE_MIME = "application/octet-stream"
+
+register_messages(
+    {
+        "client.bundle.title": {
+            "id": "Tanpa sinyal: kirim lewat berkas",
+            "en": "No signal: send by file",
+        },
+        "client.bundle.intro": {
+            "id": "Simpan perubahan yang belum terkirim ke berkas, bawa ke puskesmas (flashdisk "
+            "atau HP), lalu ambil berkas jawaban dari server di sini. Data tetap di perangkat "
+            "sampai jawaban server diterima.",
+            "en": "Save the unsent changes to a file, take it to the puskesmas (USB stick or "
+            "phone), then load the server's answer file here. The data stays on this device "
+            "until the server's answer arrives.",
+        },
+        "client.bundle.save": {"id": "Simpan ke file", "en": "Save to file"},
+        "client.bundle.load": {"id": "Ambil dari file", "en": "Load from file"},
+        "client.bundle.file": {
+            "id": "Berkas jawaban dari server",
+            "en": "The server's answer file",
+        },
+        "client.bundle.saved_at": {
+            "id": "Berkas kiriman tersimpan: {path} ({count} perubahan). Serahkan berkas ini ke "
+            "petugas puskesmas.",
+            "en": "Bundle saved: {path} ({count} changes). Give this file to the puskesmas staff.",
+        },
+        "client.bundle.loaded": {
+            "id": "Jawaban server diterapkan: {acked} perubahan diterima server, {quarantined} "
+            "ditolak, {conflicts} bersamaan; {pulled} data diperbarui. Belum terkirim: {left}.",
+            "en": "The server's answer was applied: {acked} changes accepted, {quarantined} "
+            "refused, {conflicts} concurrent; {pulled} records updated. Not sent yet: {left}.",
+        },
+        "client.bundle.no_file": {
+            "id": "Pilih dulu berkas jawaban dari server (berkas jawaban-….posyandu).",
+            "en": "Choose the server's answer file first (a jawaban-….posyandu file).",
+        },
+        "client.bundle.history": {"id": "Berkas terakhir", "en": "Latest files"},
+        "client.bundle.direction.export": {"id": "Disimpan", "en": "Saved"},
+        "client.bundle.direction.import": {"id": "Diambil", "en": "Loaded"},
+        "client.bundle.changes": {"id": "{n} perubahan", "en": "{n} changes"},
+    }
+)
+
+
+def _save_in_documents(data: bytes, filename: str) -> Path:
+    """Write a bundle in the user's Documents folder (the data folder when that fails), readable
+    by this user only; a name already taken gets ``-2``, ``-3``… Return the path written."""
+    from .printing import documents_folder
+
+    stem, dot, ext = filename.rpartition(".")
+    fallback = Path(current_app.config["DATA_DIR"]) / "kiriman"
+    for folder in (documents_folder(), fallback):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for number in range(1, 1000):
+                path = folder / (filename if number == 1 else f"{stem}-{number}{dot}{ext}")
+                try:
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    continue
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                return path
+        except OSError:
+            continue
+    raise OSError(filename)
+
+
+@bp.post("/sinkronisasi/simpan-file")
+def bundle_save():
+    """Write the outbox into a signed bundle: a download in a browser; in the app's own window
+    (which cannot download) a file in Documents. The outbox stays until the server answers."""
+    from .bundle import BundleError, build_device_bundle, bundle_error_text
+    from .printing import PDF_RENDERER
+
+    try:
+        data, summary = build_device_bundle(_ctx().store)
+    except BundleError as exc:
+        return sync(bundle_error=bundle_error_text(exc, g.lang)), 400
+    if PDF_RENDERER not in current_app.extensions:  # a browser: it saves the download
+        response = current_app.response_class(data, mimetype=BUNDLE_MIME)
+        response.headers["Content-Disposition"] = f'attachment; filename="{summary["filename"]}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    try:
+        path = _save_in_documents(data, summary["filename"])
+    except OSError as exc:
+        return sync(bundle_error=t("client.bundle.error.unreadable", g.lang, reason=str(exc))), 500
+    flask_session[BUNDLE_DONE] = t(
+        "client.bundle.saved_at", g.lang, path=str(path), count=summary["count"]
+    )
+    return redirect("/sinkronisasi", 303)
+
+
+@bp.post("/sinkronisasi/ambil-file")
+def bundle_load():
+    """Apply the server's bundle for this device (answers, then changes, as a sync would)."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from .bundle import BundleError, bundle_error_text, import_bundle
+
+    request.max_content_length = BUNDLE_UPLOAD_MAX
+    try:
+        upload = request.files.get("bundle")
+    except RequestEntityTooLarge:
+        return sync(bundle_error=t("client.bundle.error.too_large", g.lang)), 413
+    if upload is None or not upload.filename:
+        return sync(bundle_error=t("client.bundle.no_file", g.lang)), 400
+    try:
+        report = import_bundle(_ctx().store, upload.read())
+    except BundleError as exc:
+        return sync(bundle_error=bundle_error_text(exc, g.lang)), 400
+    flask_session[BUNDLE_DONE] = t(
+        "client.bundle.loaded",
+        g.lang,
+        acked=report["acked"],
+        quarantined=report["quarantined"],
+        conflicts=report["conflicts"],
+        pulled=report["pulled"],
+        left=report["pending_left"],
+    )
+    return redirect("/sinkronisasi", 303)
 
 
 def conflict_rows(store, lang: str) -> list[dict[str, Any]]:

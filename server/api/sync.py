@@ -15,6 +15,7 @@ from server.extensions import db, token_auth
 from server.models import Device, utcnow
 from server.sync import pull as pull_mod
 from server.sync.push import PushRefused, run_push
+from server.sync.replica import read_session
 from shared.i18n import register, t
 from shared.sync import PROTOCOL_VERSION, schemas
 from shared.sync import hlc as hlc_mod
@@ -212,9 +213,10 @@ def pull(query):
     """Return the next page of changes in the caller's scope, in commit order."""
     scope = user_scope(db.session, g.user)
     try:
-        body = pull_mod.pull(
-            db.session, scope, query.get("cursor"), query["limit"], digest=query["digest"]
-        )
+        with read_session() as reading:  # the replica (DATABASE_READ_URL), else the primary
+            body = pull_mod.pull(
+                reading, scope, query.get("cursor"), query["limit"], digest=query["digest"]
+            )
     except pull_mod.BadCursor:
         raise ApiError(
             400, "bad_request", {"cursor": [t("server.invalid_cursor", request_language())]}
@@ -237,7 +239,8 @@ def pull(query):
 def ids(query):
     """List the ids and versions of live records in scope (for digest repair)."""
     scope = user_scope(db.session, g.user)
-    return json_response(pull_mod.ids(db.session, scope, query.get("after"), query["limit"]))
+    with read_session() as reading:
+        return json_response(pull_mod.ids(reading, scope, query.get("after"), query["limit"]))
 
 
 @blp.route("/fetch", methods=["POST"])
@@ -259,6 +262,8 @@ def requested_json() -> None:
     """
     if "\x00" in request.full_path or "%00" in request.query_string.decode("latin-1"):
         raise ApiError(400, "bad_request", message=t("server.nul_char", request_language()))
+    if request.endpoint == "web.import_bundle":
+        return  # a bundle upload is binary (signed, gzip); server.web.bundel checks it
     if request.method in ("POST", "PUT", "PATCH") and request.content_length:
         data = request.get_data(cache=True)
         try:

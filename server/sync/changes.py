@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, SyncCounter, utcnow
@@ -50,18 +51,7 @@ CHILD_KINDS = ("person", "child_visit")
 # Writing one of these recomputes the person's ILP values (youth visits, nifas, TB, doses).
 PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
-ASSESSMENT_FIELDS = (
-    "age_days",
-    "age_months",
-    "waz",
-    "lhaz",
-    "wlhz",
-    "baz",
-    "hcz",
-    "acz",
-    "categories",
-    "flags",
-)
+ASSESSMENT_FIELDS = tuple("age_days age_months waz lhaz wlhz baz hcz acz categories flags".split())  # noqa: SIM905
 
 
 @dataclass(frozen=True)
@@ -159,9 +149,7 @@ class ChangeSet:
     def record(self, record_id: str) -> Record | None:
         """Return a record touched in this change set or stored, or None."""
         if record_id not in self.loaded:
-            # No autoflush: records created here are already in ``loaded``, and a flush per
-            # lookup would write a batch one row at a time.
-            with self.session.no_autoflush:
+            with self.session.no_autoflush:  # new records are in ``loaded`` already
                 self.loaded[record_id] = self.session.get(Record, record_id)
         return self.loaded[record_id]
 
@@ -415,9 +403,14 @@ class ChangeSet:
         )
         self.originals = {}
         rows = list(self.changed.values())
-        for position, row in zip(allocate_positions(self.session, len(rows)), rows, strict=True):
-            row.change_seq = position
-        self.session.flush()
+        self.session.flush()  # then the positions in one executemany, not an UPDATE per object
+        given = list(zip(allocate_positions(self.session, len(rows)), rows, strict=True))
+        if given:
+            self.session.execute(
+                sa.update(Record), [{"id": r.id, "change_seq": p} for p, r in given]
+            )
+        for position, row in given:
+            set_committed_value(row, "change_seq", position)
 
     def recompute_children(self) -> None:
         """Recompute the derived growth values of every child touched."""
@@ -435,26 +428,33 @@ class ChangeSet:
     def _child_visits(self, person_ids: list[str]) -> tuple[dict, dict]:
         """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
 
-        The kind is filtered in Python, not SQL: with ``kind = 'child_visit'`` SQLite (no
-        statistics) walked every child visit of the database on each batch (174 ms at 60k
-        visits). Columns, not ORM rows: most visits do not change, and an ORM object per visit
-        was half the cost of a push; the rows are locked all the same.
+        Kind filtered in Python (``kind = 'child_visit'`` made SQLite walk every visit), columns
+        not ORM rows (an object per visit was half a push), rows locked all the same. No
+        autoflush: this change set's rows are taken as they stand, so a new visit is inserted
+        once with its derived values, not inserted here and updated at commit.
         """
+        query = sa.select(Record.id, Record.kind, Record.person_id, Record.fields).where(
+            Record.person_id.in_(person_ids), Record.deleted.is_(False)
+        )
+        with self.session.no_autoflush:
+            rows = self.session.execute(query.order_by(Record.id).with_for_update())
+            found = {
+                r.id: (r.kind, r.person_id, r.fields) for r in rows if r.id not in self.changed
+            }
+        wanted = set(person_ids)
+        for row in self.changed.values():
+            if row.person_id in wanted and not row.deleted:
+                found[row.id] = (row.kind, row.person_id, row.fields)
         by_person: dict[str, list[dict]] = {}
         ilp: dict[str, list[tuple[str, dict]]] = {}
-        query = (
-            sa.select(Record.id, Record.kind, Record.person_id, Record.fields)
-            .where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
-            .order_by(Record.id)
-            .with_for_update()
-        )
-        for row in self.session.execute(query):
-            current = self.loaded.get(row.id)  # this change set's object: current fields
-            fields = current.fields if current is not None else row.fields
-            if row.kind == "child_visit":
-                by_person.setdefault(row.person_id, []).append(fields)
-            if row.kind in ILP_INPUT_KINDS and row.kind != "person":
-                ilp.setdefault(row.person_id, []).append((row.kind, fields))
+        for record_id in sorted(found):
+            kind, person_id, stored = found[record_id]
+            current = self.loaded.get(record_id)  # this change set's object: current fields
+            fields = current.fields if current is not None else stored
+            if kind == "child_visit":
+                by_person.setdefault(person_id, []).append(fields)
+            if kind in ILP_INPUT_KINDS and kind != "person":
+                ilp.setdefault(person_id, []).append((kind, fields))
         return by_person, ilp
 
     def _recompute_ilp(self, person_id: str, rows: list[tuple[str, dict]]) -> None:

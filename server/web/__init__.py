@@ -69,6 +69,7 @@ NAV = [
     ("web.signals", "web.nav.signals", None),
     ("web.ilp", "web.nav.ilp", None),
     ("web.meeting_pack", "web.nav.meeting_pack", {"puskesmas", "kecamatan", "dinas", "admin"}),
+    ("web.bundles", "web.nav.bundles", {"puskesmas", "dinas", "admin"}),
     ("web.users", "web.nav.users", {"admin"}),
 ]
 
@@ -229,6 +230,7 @@ def index():
 # The pages register their routes on bp.
 from server.web import (  # noqa: E402,F401
     anak,
+    bundel,
     data_ganda,
     ekspor,
     evaluasi,

@@ -38,6 +38,7 @@ JOURNEY_MODULES = (
     "tests.field_client.test_journeys_review",
     "tests.field_client.test_journeys_beranda",
     "tests.field_client.test_users_journey",
+    "tests.field_client.test_bundle_page",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 

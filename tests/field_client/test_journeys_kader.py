@@ -480,7 +480,9 @@ def test_sinkronisasi_fixing_resending_and_discarding_refused_changes(kader):
     store.apply_push_results([{"seq": seq, "status": "rejected", "errors": {}}])
     page.reload()
     page.click(f"[data-discard-seq='{seq}']")
-    expect(page.locator("#done-banner")).to_be_visible()
+    # The reloaded page still shows the "resent" banner: wait for the discard's own page.
+    expect(page).to_have_url(re.compile(r"done=discarded"))
+    expect(page.locator("#done-banner")).to_contain_text("Perubahan dibatalkan")
     assert store.quarantined() == []
     page.click("header.topbar a[href='/sinkronisasi']")
     expect(page.locator("#no-quarantine")).to_be_visible()

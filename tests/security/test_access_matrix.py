@@ -941,6 +941,13 @@ WEB_GETS = [
         None,
     ),
     (
+        "web.bundles",
+        "/bundel",
+        "reviewers-only",
+        lambda u: {302} if u is None else ({200} if u in ("pkm_a", "dinas", "admin") else {403}),
+        None,
+    ),
+    (
         "web.verify",
         "/verifikasi?period=2026-10&posyandu=PSY-B1",
         "other-unit-params",
@@ -1186,6 +1193,71 @@ PROBES += [
         ),
         web_write(),
         device_active,
+    ),
+]
+
+
+def b1_device_bundle(s: Seeded, user) -> dict:
+    """A bundle of kader_b1's device (signed with its token); it carries a hijacking person for
+    callers who must be refused, nothing for dinas and admin (in scope: it would be applied)."""
+    from shared.sync import bundle as fmt
+
+    caller = s.callers["kader_b1"]
+    mutations = []
+    if user not in ("dinas", "admin"):
+        record = {
+            "id": str(uuid.uuid4()),
+            "posyandu_id": "PSY-B1",
+            "name": "Hijack Bundel",
+            "sex": "F",
+            "birth_date": "2025-01-01",
+        }
+        mutation = {
+            "seq": caller.peek_seq(),  # not taken from the caller: the server never consumes it
+            "id": record["id"],
+            "kind": "person",
+            "op": "upsert",
+            "base_version": None,
+            "fields": record,
+            "hlc": f"{1_764_000_000_000:016d}:00000:{caller.device_id}",
+            "device_time": "2026-11-24T09:00:00+07:00",
+        }
+        mutations = [mutation]
+    payload = {
+        "device_id": caller.device_id,
+        "bundle_id": str(uuid.uuid4()),
+        "mutations": mutations,
+    }
+    data = fmt.pack(fmt.DEVICE, payload, fmt.token_hash(caller.token))
+    return {"bundle": (io.BytesIO(data), "kiriman.posyandu")}
+
+
+def b1_untouched(s: Seeded, user, response):
+    if user not in ("dinas", "admin"):
+        assert "Hijack" not in str(s.db_counts())
+
+
+PROBES += [
+    Probe(
+        "web.export_bundle",
+        "GET",
+        "/bundel/perangkat/<device_id>",
+        "device-of-other-puskesmas",
+        web("GET", lambda s, u: f"/bundel/perangkat/{s.devices['kader_b1']}"),
+        lambda u: (
+            {302}
+            if u is None
+            else ({200} if u in ("dinas", "admin") else ({404} if u == "pkm_a" else {403}))
+        ),
+    ),
+    Probe(
+        "web.import_bundle",
+        "POST",
+        "/bundel/impor",
+        "device-of-other-puskesmas",
+        web("POST", "/bundel/impor", b1_device_bundle),
+        lambda u: {302} if u is None else ({200} if u in ("dinas", "admin") else {403}),
+        b1_untouched,
     ),
 ]
 

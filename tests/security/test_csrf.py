@@ -68,6 +68,7 @@ TARGETS = {
     ),
     "web.evaluate_signals": ("dinas", lambda s: "/sinyal/periksa", {"confirm": "1"}),
     "web.verify_step": ("pkm_a", lambda s: "/verifikasi/PSY-A1/2026-10", {"status": "reopened"}),
+    "web.import_bundle": ("pkm_a", lambda s: "/bundel/impor", {}),
     "web.revoke_device": (
         "admin",
         lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
@@ -84,6 +85,7 @@ CONTROL = {
     "web.verify_step": {"status": "not-a-status"},  # 400 page
     "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
     "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated
+    "web.import_bundle": {},  # 400: no file chosen
 }
 
 

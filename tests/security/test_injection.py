@@ -86,6 +86,8 @@ GET_ROUTES = {
     "web.ilp": ("/ilp", ["period", "level", "parent", "format"]),
     "web.meeting_pack": ("/paket-rapat", ["period", "span", "unit", "format"]),
     "web.verify": ("/verifikasi", ["ok", "period"]),
+    "web.bundles": ("/bundel", ["x"]),
+    "web.export_bundle": ("/bundel/perangkat/{device}", ["x"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {
@@ -143,7 +145,9 @@ def table_intact(s: Seeded, before: tuple[int, int]):
 )
 def test_metacharacters_and_path_tricks_in_query_parameters(seeded, user, param):
     endpoint, name = param
-    path = GET_ROUTES[endpoint][0].format(person=seeded.persons["A1"])
+    path = GET_ROUTES[endpoint][0].format(
+        person=seeded.persons["A1"], device=seeded.devices["kader_a1"]
+    )
     before = seeded.db_counts()
     for payload in PAYLOADS:
         params = {**DEFAULTS.get(endpoint, {}), name: payload}
@@ -160,7 +164,7 @@ def test_metacharacters_and_path_tricks_in_query_parameters(seeded, user, param)
 def test_unknown_parameters_naming_other_units_change_nothing(seeded, user):
     before = seeded.db_counts()
     for endpoint, (path, _) in GET_ROUTES.items():
-        path = path.format(person=seeded.persons["A1"])
+        path = path.format(person=seeded.persons["A1"], device=seeded.devices["kader_a1"])
         for payload in SQL:
             params = {
                 **DEFAULTS.get(endpoint, {}),

@@ -1,0 +1,195 @@
+"""Bundel: sync by file for desa without signal, at the puskesmas (issue #19).
+
+The kader brings the device's bundle ("Simpan ke file" on Sinkronisasi, a ``kiriman-….posyandu``
+file); the puskesmas uploads it here and it is applied through the online push path
+(:func:`server.sync.bundle.import_device_bundle`: exactly once, as the device's own user, so the
+device's scope bounds what it may write). The page shows the applied/merged/conflict/rejected
+counts. For each device in the viewer's scope it offers the answer bundle to take back
+(:func:`server.sync.bundle.export_device_bundle`): the scope's changes since the device's last
+known position and the answers to its mutations, which the kader loads with "Ambil dari file".
+
+A device outside the viewer's scope is refused (upload 403, download 404) before anything is
+read or written; the forms carry the CSRF token as every web form does.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from server.extensions import db
+from server.models import Device
+from server.scope import FacilityIndex
+from server.sync.bundle import (
+    STATUSES,
+    BundleRefused,
+    export_device_bundle,
+    import_device_bundle,
+)
+from server.web import bp, language, local_zone, login_required
+from server.web.format import when
+from server.web.scoped import devices_in_scope
+from shared.i18n import register, t
+from shared.sync import bundle as fmt
+
+BUNDLE_ROLES = {"puskesmas", "dinas", "admin"}
+
+register(
+    {
+        "web.nav.bundles": {"id": "Kiriman berkas", "en": "File bundles"},
+        "web.bundles.title": {
+            "id": "Kiriman berkas dari desa tanpa sinyal",
+            "en": "File bundles from desa without signal",
+        },
+        "web.bundles.intro": {
+            "id": "Kader menyimpan perubahan ke berkas di Sinkronisasi (\u201cSimpan ke file\u201d). "
+            "Unggah berkas itu di sini, lalu unduh jawaban untuk perangkatnya dan serahkan "
+            "kembali ke kader (\u201cAmbil dari file\u201d).",
+            "en": "The kader saves the changes to a file on Sync (\u201cSimpan ke file\u201d). "
+            "Upload that file here, then download the answer for the device and give it back "
+            "to the kader (\u201cAmbil dari file\u201d).",
+        },
+        "web.bundles.upload": {"id": "Unggah kiriman perangkat", "en": "Upload a device bundle"},
+        "web.bundles.file": {"id": "Berkas kiriman (.posyandu)", "en": "Bundle file (.posyandu)"},
+        "web.bundles.import": {"id": "Impor kiriman", "en": "Import the bundle"},
+        "web.bundles.no_file": {
+            "id": "Pilih dulu berkas kiriman dari perangkat kader.",
+            "en": "Choose the bundle file from the kader's device first.",
+        },
+        "web.bundles.too_large": {
+            "id": "Berkas kiriman terlalu besar. Tidak ada data yang disimpan.",
+            "en": "The bundle file is too large. Nothing was saved.",
+        },
+        "web.bundles.out_of_scope": {
+            "id": "Perangkat {device} tidak terdaftar di wilayah Anda. Tidak ada data yang "
+            "disimpan.",
+            "en": "Device {device} is not registered in your area. Nothing was saved.",
+        },
+        "web.bundles.imported": {
+            "id": "Kiriman perangkat {device} ({username}) diimpor: {mutations} perubahan.",
+            "en": "The bundle of device {device} ({username}) was imported: {mutations} changes.",
+        },
+        "web.bundles.status.applied": {"id": "Disimpan", "en": "Applied"},
+        "web.bundles.status.merged": {"id": "Digabung", "en": "Merged"},
+        "web.bundles.status.conflict": {"id": "Bersamaan (konflik)", "en": "Conflict"},
+        "web.bundles.status.rejected": {"id": "Ditolak", "en": "Rejected"},
+        "web.bundles.status.duplicate": {
+            "id": "Sudah pernah diterima",
+            "en": "Already received",
+        },
+        "web.bundles.devices": {
+            "id": "Jawaban untuk perangkat di wilayah Anda",
+            "en": "Answers for the devices in your area",
+        },
+        "web.bundles.device": {"id": "Perangkat", "en": "Device"},
+        "web.bundles.user": {"id": "Kader", "en": "Kader"},
+        "web.bundles.last_seen": {"id": "Terakhir terlihat", "en": "Last seen"},
+        "web.bundles.download": {"id": "Unduh jawaban", "en": "Download the answer"},
+        "web.bundles.no_devices": {
+            "id": "Belum ada perangkat di wilayah Anda.",
+            "en": "No devices in your area yet.",
+        },
+    }
+)
+
+
+def _scoped_devices() -> list:
+    """Return the (device, user) pairs of the viewer's scope that may still sync."""
+    pairs = devices_in_scope(db.session, FacilityIndex.load(db.session))
+    return [(d, u) for d, u in pairs if d.revoked_at is None]
+
+
+def _in_scope(device_id: str) -> bool:
+    pairs = devices_in_scope(db.session, FacilityIndex.load(db.session))
+    return any(d.id == device_id for d, _ in pairs)
+
+
+def _page(status: int = 200, **extra):
+    return render_template(
+        "web/bundel/bundel.html",
+        devices=_scoped_devices(),
+        when=when,
+        statuses=STATUSES,
+        **extra,
+    ), status
+
+
+@bp.route("/bundel")
+@login_required(BUNDLE_ROLES)
+def bundles():
+    """Upload a device's bundle; download the answer bundle of a device in scope."""
+    return _page()
+
+
+class _Refusal(Exception):
+    """An upload refused before anything was read or written: its status and message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _uploaded() -> bytes:
+    """Return the uploaded bundle's bytes (refusing no file or one too large)."""
+    try:
+        upload = request.files.get("bundle")
+    except RequestEntityTooLarge:
+        raise _Refusal(413, t("web.bundles.too_large", language())) from None
+    if upload is None or not upload.filename:
+        raise _Refusal(400, t("web.bundles.no_file", language()))
+    return upload.read()
+
+
+def _device_of(data: bytes, lang: str) -> str:
+    """Return the device id a device bundle names, refusing one outside the viewer's scope."""
+    try:
+        envelope = fmt.open_bundle(data)
+    except fmt.BundleInvalid as exc:
+        raise _Refusal(400, BundleRefused(exc.code, lang).message) from None
+    if envelope.kind != fmt.DEVICE:
+        raise _Refusal(400, BundleRefused("wrong_kind", lang).message)
+    device_id = str(envelope.payload.get("device_id") or "")[:64]
+    if not _in_scope(device_id):
+        raise _Refusal(403, t("web.bundles.out_of_scope", lang, device=device_id))
+    return device_id
+
+
+@bp.route("/bundel/impor", methods=["POST"])
+@login_required(BUNDLE_ROLES)
+def import_bundle():
+    """Apply an uploaded device bundle through the push path; show the counts."""
+    lang = language()
+    try:
+        data = _uploaded()
+        _device_of(data, lang)
+    except _Refusal as refusal:
+        return _page(refusal.status, error=refusal.message)
+    db.session.rollback()  # the import commits batch by batch, as pushes do
+    try:
+        report = import_device_bundle(db.session, data, lang=lang, zone=local_zone())
+    except BundleRefused as refused:
+        db.session.rollback()
+        return _page(409 if refused.report else 400, error=refused.message, report=refused.report)
+    done = t(
+        "web.bundles.imported",
+        lang,
+        device=report["device_id"],
+        username=report["username"],
+        mutations=report["mutations"],
+    )
+    return _page(done=done, report=report)
+
+
+@bp.route("/bundel/perangkat/<device_id>")
+@login_required(BUNDLE_ROLES)
+def export_bundle(device_id: str):
+    """Download the answer bundle of a device in the viewer's scope (404 outside it)."""
+    if db.session.get(Device, device_id[:64]) is None or not _in_scope(device_id):
+        abort(404)
+    try:
+        data, summary = export_device_bundle(db.session, device_id, lang=language())
+    except BundleRefused as refused:
+        return _page(409, error=refused.message)
+    response = current_app.response_class(data, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{summary["filename"]}"'
+    return response

@@ -1,0 +1,178 @@
+"""Attachments of a lokmin meeting: the minutes or the photo of the signed agreement.
+
+PDF, JPEG or PNG up to 10 MB. The type is sniffed from the bytes (signature and trailer), never
+taken from the name or the browser's content type. Files are kept private (0600 in a 0700 folder)
+under the data folder (``POSYANDU_ATTACHMENT_DIR``, default ``<instance>/lampiran``) by a random id,
+so a hostile name never reaches the file system; the cleaned name is only shown and sent back in
+``Content-Disposition``. Reading, uploading and deleting all go through the meeting's scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, redirect, request, url_for
+
+from server.extensions import db
+from server.web import bp, language, login_required
+from server.web.lokmin.audit import audit
+from server.web.lokmin.edit import meeting_or_404
+from server.web.lokmin.models import LokminAttachment
+from server.web.params import UUID_RE
+from shared.i18n import t
+
+MAX_BYTES = 10 * 1024 * 1024
+# The request may carry the file plus the form's other fields and multipart framing.
+MAX_REQUEST = MAX_BYTES + 256 * 1024
+LABELS = ("notulen", "kesepakatan", "foto", "lainnya")
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def sniff(data: bytes) -> str | None:
+    """Return the content type the bytes really are (PDF, JPEG, PNG), or None."""
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return "application/pdf"
+    if data.startswith(b"\xff\xd8\xff") and data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and b"IEND" in data[-16:]:
+        return "image/png"
+    return None
+
+
+def clean_name(name: str | None, content_type: str) -> str:
+    """Return a safe display name: no path, no control or bidi characters, the right extension."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    ascii_only = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9_\- .()]", "_", os.path.splitext(ascii_only)[0])
+    stem = stem.strip(" ._")[:80] or "lampiran"
+    return f"{stem}.{EXTENSIONS[content_type]}"
+
+
+def storage_dir() -> Path:
+    """Return the private folder of attachments (created 0700)."""
+    folder = Path(
+        current_app.config.get("LOKMIN_ATTACHMENT_DIR")
+        or os.environ.get("POSYANDU_ATTACHMENT_DIR")
+        or Path(current_app.instance_path) / "lampiran"
+    )
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def store_file(key: str, data: bytes) -> None:
+    path = storage_dir() / key
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+@bp.before_app_request
+def allow_attachment_size() -> None:
+    """An upload may be larger than the API's body limit (before the CSRF check reads the form)."""
+    if request.endpoint == "web.lokmin_upload" and request.method == "POST":
+        request.max_content_length = max(
+            MAX_REQUEST, current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        )
+
+
+def upload_error(meeting_id: str, key: str):
+    from server.web.lokmin.report import render_report
+
+    meeting = meeting_or_404(meeting_id)
+    return render_report(meeting, upload_error=t(key, language()), code=422)
+
+
+@bp.route("/lokmin/pertemuan/<meeting_id>/lampiran", methods=["POST"])
+@login_required()
+def lokmin_upload(meeting_id: str):
+    """Attach a PDF, JPEG or PNG (≤ 10 MB) to a meeting the user may write."""
+    meeting = meeting_or_404(meeting_id, write=True)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return upload_error(meeting.id, "web.lokmin.attach_missing")
+    data = upload.stream.read(MAX_BYTES + 1)
+    if not data:
+        return upload_error(meeting.id, "web.lokmin.attach_empty")
+    if len(data) > MAX_BYTES:
+        return upload_error(meeting.id, "web.lokmin.attach_size")
+    content_type = sniff(data)
+    if content_type is None:
+        return upload_error(meeting.id, "web.lokmin.attach_type")
+    label = request.form.get("label") if request.form.get("label") in LABELS else "lainnya"
+    row = LokminAttachment(
+        id=str(uuid.uuid4()),
+        meeting_id=meeting.id,
+        label=label,
+        filename=clean_name(upload.filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=request_user(),
+        deleted=False,
+    )
+    store_file(row.id, data)
+    db.session.add(row)
+    audit(meeting.id, row.id, "attachment", "create", {"filename": [None, row.filename]})
+    db.session.commit()
+    return redirect(url_for("web.lokmin_meeting", meeting_id=meeting.id, lampiran=1), 303)
+
+
+def request_user() -> str:
+    from flask import g
+
+    return g.web_user.username
+
+
+def attachment_or_404(attachment_id: str, write: bool = False) -> LokminAttachment:
+    """Return a live attachment whose meeting the user may read (write): else 404 (403)."""
+    if not UUID_RE.match(attachment_id or ""):
+        abort(404)
+    row = db.session.get(LokminAttachment, attachment_id)
+    if row is None or row.deleted:
+        abort(404)
+    meeting_or_404(row.meeting_id, write=write)
+    return row
+
+
+def meeting_attachments(meeting_id: str) -> list[LokminAttachment]:
+    """Return a meeting's live attachments (the caller has checked the meeting's scope)."""
+    query = sa.select(LokminAttachment).where(
+        LokminAttachment.meeting_id == meeting_id, LokminAttachment.deleted.is_(False)
+    )
+    return list(db.session.execute(query.order_by(LokminAttachment.uploaded_at)).scalars())
+
+
+@bp.route("/lokmin/lampiran/<attachment_id>")
+@login_required()
+def lokmin_attachment(attachment_id: str):
+    """Send an attachment (only within the meeting's scope) with its sniffed type."""
+    row = attachment_or_404(attachment_id)
+    path = storage_dir() / row.id
+    if not path.is_file():
+        abort(404)
+    response = Response(path.read_bytes(), mimetype=row.content_type)
+    inline = request.args.get("lihat") == "1"
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{row.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/lokmin/lampiran/<attachment_id>/hapus", methods=["POST"])
+@login_required()
+def lokmin_delete_attachment(attachment_id: str):
+    """Delete an attachment (the audit trail keeps its name, the file is removed)."""
+    row = attachment_or_404(attachment_id, write=True)
+    row.deleted = True
+    audit(row.meeting_id, row.id, "attachment", "delete", {"filename": [row.filename, None]})
+    db.session.commit()
+    (storage_dir() / row.id).unlink(missing_ok=True)
+    return redirect(url_for("web.lokmin_meeting", meeting_id=row.meeting_id, lampiran=0), 303)

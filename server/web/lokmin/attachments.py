@@ -124,6 +124,10 @@ def lokmin_upload(meeting_id: str):
     return redirect(url_for("web.lokmin_meeting", meeting_id=meeting.id, lampiran=1), 303)
 
 
+# The API's body checks (UTF-8 text, no NUL: server/api/sync.py) do not apply to a file's bytes.
+lokmin_upload.binary_body = True
+
+
 def request_user() -> str:
     from flask import g
 

@@ -1,7 +1,14 @@
 // The lokmin report's "Cetak" button: the browser's print dialog (print CSS hides the controls).
-document.addEventListener("DOMContentLoaded", function () {
-  var button = document.getElementById("print-report");
-  if (button) {
-    button.addEventListener("click", function () { window.print(); });
+(function () {
+  function wire() {
+    var button = document.getElementById("print-report");
+    if (button) {
+      button.onclick = function () { window.print(); };
+    }
   }
-});
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wire);
+  } else {
+    wire();
+  }
+})();

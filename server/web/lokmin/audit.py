@@ -22,7 +22,8 @@ from server.web.lokmin.models import LokminAudit
 from shared import records
 from shared.i18n import t
 
-SKIPPED = {"id"}
+# Ids and scope keys: never changed from the page, and a code or uuid says nothing to a reader.
+SKIPPED = {"id", "meeting_id", "kecamatan_code", "puskesmas_id"}
 
 
 @dataclass

@@ -16,6 +16,7 @@ from server.web import bp, language, login_required
 from server.web.format import today
 from server.web.lokmin import rows as form_rows
 from server.web.lokmin.audit import history
+from server.web.lokmin.tables import lokmin_download
 from server.web.params import download_format, download_table
 from server.web.scoped import in_scope, wilayah_names
 from shared import records
@@ -166,9 +167,9 @@ def lokmin():
     """Show lokmin meetings (per kecamatan and quarter) and their agreements."""
     fmt = download_format()
     if fmt:
-        from server.web.lokmin.tables import lokmin_download
-
-        return lokmin_download(fmt, download_table(("meetings", "agreements")))
+        table = download_table(("meetings", "agreements"))
+        ordered, _, on = lokmin_groups(overdue_only())
+        return lokmin_download(fmt, table, ordered, on, overdue_only())
     lang = language()
     notice = None
     if request.args.get("ok"):

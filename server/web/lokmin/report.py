@@ -11,9 +11,9 @@ from flask import render_template, request
 from server.web import bp, language, login_required
 from server.web.lembar import Column, export_time, people_xlsx
 from server.web.lokmin import tables
-from server.web.lokmin.attachments import LABELS, meeting_attachments
 from server.web.lokmin.audit import history
 from server.web.lokmin.edit import meeting_or_404
+from server.web.lokmin.files import LABELS, meeting_attachments
 from server.web.lokmin.pages import form_context, lokmin_groups
 from server.web.params import BadRequest
 from server.web.scoped import wilayah_names
@@ -82,22 +82,41 @@ def lokmin_meeting(meeting_id: str):
     return report_xlsx(meeting_view(meeting))
 
 
-def report_xlsx(item: dict):
-    """The meeting's workbook: meeting, attendance, agreements, plans, history, Keterangan."""
-    lang = language()
-    names = wilayah_names()
+def report_meta(item: dict, names: dict) -> list[tuple[str, str]]:
     f = item["f"]
     kec = names.get(item["r"].kecamatan_code, item["r"].kecamatan_code)
     quarter = (
         f"Triwulan {f.get('quarter')} {f.get('year')}" if f.get("quarter") else str(f.get("year"))
     )
-    meta = [
+    return [
         ("Wilayah", f"Kecamatan {kec}"),
         ("Periode", quarter),
         ("Tanggal pertemuan", format_date(f.get("meeting_date")) or "—"),
         ("Waktu ekspor", export_time()),
     ]
+
+
+HISTORY_COLUMNS = [
+    Column("Waktu", "text", 20),
+    Column("Oleh", "text", 14),
+    Column("Data", "text", 14),
+    Column("Tindakan", "text", 10),
+    Column("Perubahan", "text", 80),
+]
+
+
+def report_xlsx(item: dict):
+    """The meeting's workbook: meeting, attendance, agreements, plans, history, Keterangan."""
+    lang = language()
+    names = wilayah_names()
+    f = item["f"]
+    meta = report_meta(item, names)
     on = lokmin_groups(False, item["r"].id)[2]
+    agreements = [tables.agreement_values(item, a, names, lang, on) for a in item["agreements"]]
+    changes = [
+        [h["when"], h["who"], h["what"], h["action"], "; ".join(h["changes"])]
+        for h in history(item["r"].id)
+    ]
     sheets = [
         (
             "Pertemuan",
@@ -118,7 +137,7 @@ def report_xlsx(item: dict):
             "Kesepakatan (rencana tindak lanjut)",
             meta,
             tables.agreement_columns(lang),
-            [tables.agreement_values(item, a, names, lang, on) for a in item["agreements"]],
+            agreements,
         ),
         (
             "Rencana sektor",
@@ -127,24 +146,7 @@ def report_xlsx(item: dict):
             tables.plan_columns(),
             tables.plan_values(f, lang),
         ),
-        (
-            "Riwayat",
-            "Riwayat perubahan",
-            meta,
-            [
-                Column("Waktu", "text", 20),
-                Column("Oleh", "text", 14),
-                Column("Data", "text", 14),
-                Column("Tindakan", "text", 10),
-                Column("Perubahan", "text", 80),
-            ],
-            [
-                [h["when"], h["who"], h["what"], h["action"], "; ".join(h["changes"])]
-                for h in history(item["r"].id)
-            ],
-        ),
+        ("Riwayat", "Riwayat perubahan", meta, HISTORY_COLUMNS, changes),
     ]
-    code = item["r"].kecamatan_code
-    return people_xlsx(
-        f"lokmin-{code}-{f.get('year')}-tw{f.get('quarter') or 0}.xlsx", sheets, tables.NOTES
-    )
+    name = f"lokmin-{item['r'].kecamatan_code}-{f.get('year')}-tw{f.get('quarter') or 0}.xlsx"
+    return people_xlsx(name, sheets, tables.NOTES)

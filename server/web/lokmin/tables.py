@@ -185,12 +185,9 @@ def area_label(names: dict) -> str:
     return ", ".join(f"Kecamatan {names.get(c, c)}" for c in codes)
 
 
-def lokmin_download(fmt: str, table: str):
+def lokmin_download(fmt: str, table: str, ordered: list, on: dt.date, only_overdue: bool):
     """Download the page's meetings or agreements (RTL), in the page's order and filter."""
-    from server.web.lokmin.pages import lokmin_groups, overdue_only
-
     lang = language()
-    ordered, _, on = lokmin_groups(overdue_only())
     names = wilayah_names()
     meetings = [m for _, items in ordered for m in items]
     if table == "meetings":
@@ -207,7 +204,7 @@ def lokmin_download(fmt: str, table: str):
         return csv_response(basename + ".csv", [[c.header for c in columns], *rows])
     meta = [
         ("Wilayah", area_label(names)),
-        ("Periode", "Hanya yang melewati tenggat" if overdue_only() else "Semua triwulan"),
+        ("Periode", "Hanya yang melewati tenggat" if only_overdue else "Semua triwulan"),
         ("Waktu ekspor", export_time()),
     ]
     return people_xlsx(basename + ".xlsx", [(sheet, title, meta, columns, rows)], NOTES)

@@ -64,3 +64,52 @@ def test_children_of_a_posyandu_as_a_workbook_for_people(app, web, world):
     # the CSV stays machine-readable
     text = web("dinas").get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1&format=csv").text
     assert text.splitlines()[0].lstrip("\ufeff").startswith("id,nama,nik")
+
+
+def test_review_table_xlsx_has_a_header_block_typed_times_and_a_keterangan(app, web, device):
+    """Mutu data's devices: the times a kader's laptop last pushed and pulled are date-time
+    cells (the zone in the header), "belum pernah" stays text, text is made formula-safe."""
+    kader = device("kader_a1")
+    kader.pull_all()
+    client = web("pkm_a")
+    book = book_of(client.get("/mutu-data?table=devices&format=xlsx"))
+    assert book.sheetnames[-1] == "Keterangan"
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value == "Perangkat"
+    assert [sheet.cell(r, 1).value for r in (2, 3, 4)] == ["Wilayah", "Tabel", "Waktu ekspor"]
+    assert sheet["B2"].value == "Puskesmas Sukadana (PKM-A)"
+    head = table_start(sheet)
+    header = [c.value for c in sheet[head]]
+    assert header[:4] == ["Pengguna", "Nama pengguna", "Peran", "Perangkat"]
+    pull = header.index("Ambil terakhir (WIB)") + 1
+    push = header.index("Kirim terakhir") + 1
+    row = head + 1
+    assert sheet.cell(row, 2).value == "kader_a1"
+    pulled = sheet.cell(row, pull).value
+    assert isinstance(pulled, dt.datetime) and sheet.cell(row, pull).number_format == (
+        "DD/MM/YYYY HH:MM"
+    )
+    wib_now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
+    assert abs((wib_now - pulled).total_seconds()) < 600  # local WIB time, to the minute
+    assert sheet.cell(row, push).value == "belum pernah"  # never pushed: text, not a date
+    assert sheet.freeze_panes == f"A{head + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{head}:")
+    assert sheet.column_dimensions["A"].width >= 9
+    notes = book["Keterangan"]
+    assert notes.cell(table_start(notes), 1).value == "Indikator"
+
+
+def test_display_values_become_typed_cells_and_text_is_formula_safe_in_any_column():
+    from openpyxl import Workbook
+
+    from server.web.lembar import _cell
+    from server.web.lembar_tabel import typed
+
+    sheet = Workbook(write_only=True).create_sheet("x")
+    for kind in ("text", "int", "date", "datetime"):
+        assert _cell(sheet, "=HYPERLINK(1)", kind).value == "'=HYPERLINK(1)", kind
+
+    assert typed("=HYPERLINK(1)") == ("=HYPERLINK(1)", "text", None)
+    assert typed("06/12/2026 13:42 WITA") == (dt.datetime(2026, 12, 6, 13, 42), "datetime", "WITA")
+    assert typed("31/02/2026") == ("31/02/2026", "text", None)  # not a date: stays as typed
+    assert typed(3) == (3, "int", None) and typed("") == (None, "empty", None)

@@ -40,11 +40,13 @@ def read_xlsx(response) -> list[list[str]]:
 
 
 def _text(value) -> str:
-    """Return a cell as the CSV writes it (dates as ISO dates)."""
+    """Return a cell as text; dates and times in one spelling (see ``same``)."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date().isoformat()
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
@@ -63,7 +65,12 @@ def table(client, url: str) -> list[list[str]]:
 
 
 def same(value: str) -> str:
-    """Compare numbers by value (XLSX reads 75.0 back as 75)."""
+    """Compare numbers by value (XLSX reads 75.0 back as 75), dates and times as ISO (the CSV
+    writes what the page shows, dd/mm/yyyy [HH:MM WIB]; the workbook has typed cells)."""
+    value = re.sub(r" \((WIB|WITA|WIT)\)$", "", value)  # a time column's header names the zone
+    if match := re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})( \d{2}:\d{2})?( WIB| WITA| WIT)?", value):
+        d, m, y, time, _ = match.groups()
+        return f"{y}-{m}-{d}{time or ''}"
     try:
         number = float(value)
     except ValueError:

@@ -199,3 +199,20 @@ def test_delete_attachment_removes_the_file_and_is_audited(app, web, attachment_
     page = client.get(f"/lokmin/pertemuan/{meeting_id}").text
     assert "Belum ada lampiran." in page
     assert "Lampiran: notulen.pdf → —" in page and "Lampiran: — → notulen.pdf" in page
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(app, server, attachment_dir):
+    session = signed_in_session(server.url, "kec_a")
+    meeting_id = create_meeting(_client_as(app, "kec_a"))
+    page = f"{server.url}/lokmin/pertemuan/{meeting_id}"
+    token = csrf_token(session.get(page, timeout=30).text)
+    response = session.post(
+        f"{page}/lampiran",
+        data={"csrf_token": token, "label": "notulen"},
+        files={"file": ("besar.pdf", big_pdf(12 * 1024 * 1024), "application/pdf")},
+        timeout=120,
+        allow_redirects=False,
+    )
+    assert response.status_code == 413
+    assert "terlalu besar" in response.text.lower()
+    assert attachments(app) == []

@@ -310,3 +310,23 @@ def test_puskesmas_of_the_kecamatan_can_edit_too(app, web, role):
     meeting_id = create_meeting(web("kec_a"))
     client = web(role)
     assert client.get(f"/lokmin/pertemuan/{meeting_id}/ubah").status_code == 200
+
+
+def test_signed_ticks_are_kept_through_an_edit(app, web):
+    client = web("kec_a")
+    meeting_id = create_meeting(client, **{"attendance-1-signed": "1"})
+    (meeting,) = records_of(app, "lokmin_meeting")
+    assert [a["signed"] for a in meeting.fields["attendance"]] == [False, True, False, False]
+    form = client.get(f"/lokmin/pertemuan/{meeting_id}/ubah").text
+    assert 'name="attendance-1-signed" value="1" checked' in form
+    assert 'name="attendance-0-signed" value="1" checked' not in form
+    ids = {a.fields["action"]: a.id for a in records_of(app, "lokmin_agreement")}
+    data = meeting_form(
+        csrf_token(form), **{"attendance-1-signed": "1", "attendance-3-signed": "1"}
+    )
+    data["agreement-0-id"] = ids[data["agreement-0-action"]]
+    data["agreement-1-id"] = ids[data["agreement-1-action"]]
+    assert client.post(f"/lokmin/pertemuan/{meeting_id}/ubah", data=data).status_code == 303
+    (meeting,) = records_of(app, "lokmin_meeting")
+    assert [a["signed"] for a in meeting.fields["attendance"]] == [False, True, False, True]
+    assert len(records_of(app, "lokmin_agreement")) == 2  # the same two, not two more

@@ -14,7 +14,7 @@ from flask import request
 from server.web.params import parse_quarter
 
 GROUPS = {
-    "attendance": ("name", "position", "sector", "institution"),
+    "attendance": ("name", "position", "sector", "institution", "signed"),
     "agreement": (
         "action",
         "sector",
@@ -28,8 +28,8 @@ GROUPS = {
     ),
     "plan": ("sector", "activity", "target", "month", "budget_source"),
 }
-# Fields of an agreement row that do not make it "filled" on their own (defaults).
-DEFAULTED = {"status"}
+# Fields of a row that do not make it "filled" on their own (defaults, a tick box).
+DEFAULTED = {"status", "signed"}
 MEETING_FIELDS = (
     "kecamatan_code",
     "kind",
@@ -145,7 +145,7 @@ def meeting_values(model: dict, stored: dict) -> dict:
     values["quarter"] = parse_quarter(clean(f.get("quarter")))
     values["status"] = clean(f.get("status")) or "planned"
     values["attendance"] = [
-        {k: clean(row.get(k)) for k in GROUPS["attendance"]}
+        {k: clean(row.get(k)) for k in GROUPS["attendance"]} | {"signed": bool(row.get("signed"))}
         for row in model["attendance"]
         if filled("attendance", row)
     ]

@@ -96,6 +96,7 @@ def test_pagu_tribulan_ii_entered_in_one_sitting_printed_edited_and_deleted(
     assert form.locator("input[name=attendance-3-name]").input_value() == "dr. Rina Wulandari"
     assert form.locator("input[name=venue]").input_value() == "Aula Kantor Camat Pagu"
     assert form.locator("input[name=attendance-5-name]").count() == 0
+    assert page.locator("[role=alert]").count() == 0  # nothing was refused: no error banner
     name, position, sector = PEOPLE[4]
     form.locator("input[name=attendance-4-name]").fill(name)
     form.locator("input[name=attendance-4-position]").fill(position)
@@ -140,6 +141,7 @@ def test_pagu_tribulan_ii_entered_in_one_sitting_printed_edited_and_deleted(
         form.locator(f"select[name=agreement-{i}-sector]").select_option(label=sector)
         form.locator(f"input[name=agreement-{i}-pic_name]").fill(pic)
         form.locator(f"input[name=agreement-{i}-due_date]").fill(due)
+    shot(page, "lokmin-formulir")
     form.locator("button.save").click()
     page.wait_for_url("**/lokmin/pertemuan/*?ok=1")
     meeting_url = page.url.split("?")[0]

@@ -137,6 +137,7 @@ def test_add_row_posts_back_with_one_more_row_and_saves_nothing(app, web):
     assert page.status_code == 200
     assert 'value="dr. Rina"' in page.text  # what was typed comes back
     assert 'name="attendance-4-name"' in page.text and 'name="attendance-5-name"' not in page.text
+    assert 'role="alert"' not in page.text
     assert records_of(app, "lokmin_meeting") == []
 
 

@@ -125,7 +125,7 @@ def lokmin_new_meeting():
     model = form_rows.model_from_form(request.form)
 
     def render(errors, code):
-        return render_lokmin({"new-meeting": errors}, {}, code, model=model)
+        return render_lokmin({"new-meeting": errors} if errors else {}, {}, code, model=model)
 
     if form_rows.added_group():
         return render({}, 200)

@@ -262,8 +262,9 @@ def requested_json() -> None:
     """
     if "\x00" in request.full_path or "%00" in request.query_string.decode("latin-1"):
         raise ApiError(400, "bad_request", message=t("server.nul_char", request_language()))
-    if request.endpoint == "web.import_bundle":
-        return  # a bundle upload is binary (signed, gzip); server.web.bundel checks it
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "binary_body", False):
+        return  # a file upload (lokmin attachments, device bundles): its view checks the bytes
     if request.method in ("POST", "PUT", "PATCH") and request.content_length:
         data = request.get_data(cache=True)
         try:

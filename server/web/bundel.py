@@ -193,3 +193,6 @@ def export_bundle(device_id: str):
     response = current_app.response_class(data, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="{summary["filename"]}"'
     return response
+
+
+import_bundle.binary_body = True  # signed gzip bytes: requested_json must not ask for UTF-8

@@ -13,8 +13,8 @@ from server.extensions import db
 from server.models import Record, utcnow
 from server.scope import FacilityIndex
 from server.web import bp, language, login_required
-from server.web.downloads import download
 from server.web.format import column_labels, days_since, today, when
+from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import BadRequest, download_format, parse_week, week_code
 from server.web.scoped import devices_in_scope, in_scope, posyandu_in_scope, posyandu_last_sync
 from shared.i18n import t

@@ -23,8 +23,8 @@ from server.sync.conflicts import (
     resolve,
 )
 from server.web import bp, language, local_zone, login_required
-from server.web.downloads import download
 from server.web.format import column_labels, field_name, show_value, when
+from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import download_format
 from shared import records
 from shared.i18n import t

@@ -22,7 +22,14 @@ from server.web import local_zone
 from server.web.downloads import XLSX, _download, _file_chunks, safe_cell
 from shared import calendar
 
-FORMATS = {"int": "#,##0", "pct": "0.0%", "date": "DD/MM/YYYY", "number": "0.0", "text": "@"}
+FORMATS = {
+    "int": "#,##0",
+    "pct": "0.0%",
+    "date": "DD/MM/YYYY",
+    "datetime": "DD/MM/YYYY HH:MM",
+    "number": "0.0",
+    "text": "@",
+}
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -63,7 +70,8 @@ def _cell(sheet, value, kind: str):
     if kind == "date" and isinstance(value, str) and value:
         with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value[:10])
-    cell = WriteOnlyCell(sheet, value=safe_cell(value) if kind == "text" else value)
+    # Any text is made safe, whatever the column's kind ("belum pernah" in a date column).
+    cell = WriteOnlyCell(sheet, value=safe_cell(value) if isinstance(value, str) else value)
     if kind in FORMATS and kind != "text":
         cell.number_format = FORMATS[kind]
     return cell

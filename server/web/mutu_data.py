@@ -14,8 +14,8 @@ from server.extensions import db
 from server.models import Device, Record, User, utcnow
 from server.scope import FacilityIndex
 from server.web import bp, language, login_required
-from server.web.downloads import download
 from server.web.format import column_labels, days_since, when, yes_no
+from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import days_arg, download_format, download_table
 from server.web.scoped import devices_in_scope, in_scope, posyandu_in_scope, posyandu_last_sync
 from shared import records

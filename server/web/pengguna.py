@@ -12,8 +12,8 @@ from server.extensions import db
 from server.models import Device, User, utcnow
 from server.scope import FacilityIndex
 from server.web import bp, language, login_required
-from server.web.downloads import download
 from server.web.format import column_labels, when, yes_no
+from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import download_format, download_table
 from server.web.scoped import device_pairs, wilayah_names
 from shared.i18n import t

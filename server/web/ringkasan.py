@@ -24,7 +24,7 @@ from server.web.params import (
     parse_level,
 )
 from server.web.periode import default_period_arg, month_state
-from server.web.ringkasan_xlsx import summary_xlsx
+from server.web.ringkasan_xlsx import children_xlsx, summary_xlsx
 from server.web.scoped import area_of, reference, unit_row
 from server.web.tren import default_unit
 from shared.calendar import age_on
@@ -234,6 +234,9 @@ def posyandu_summary(period: str, fmt: str | None, posyandu_id: str):
     row = unit_row(period, "posyandu", posyandu_id)
     rows = [row] if row else []
     children = with_visit_ages(rollup.children_status(db.session, g.scope, posyandu_id, period))
+    if fmt == "xlsx":  # for people (server/web/ringkasan_xlsx.py); CSV stays machine-readable
+        area = f"{(reference('facility', posyandu_id) or {}).get('name')} ({posyandu_id})"
+        return children_xlsx(f"anak-{posyandu_id}-{period}", children, area, period, language())
     if fmt:
         return table_response(fmt, f"anak-{posyandu_id}-{period}", "Anak", children_table(children))
     return render_template(

@@ -90,3 +90,88 @@ def summary_xlsx(basename: str, rows: list[dict], level: str, area: str, period:
     labels = {**indicator_labels(), "reporting": "Posyandu melapor", "odf": "Desa ODF/STBM"}
     keys = ("reporting", *INDICATORS, "odf")
     return people_xlsx(basename + ".xlsx", [table], notes(labels, keys))
+
+
+# -- one posyandu's children ----------------------------------------------------------------------
+
+SEXES = {"M": "Laki-laki", "F": "Perempuan"}
+
+
+def children_columns() -> list[Column]:
+    """Return the columns of a posyandu's children workbook (the page's table, with units)."""
+    return [
+        Column("Nama anak", "text", 24),
+        Column("NIK (disamarkan)", "text", 19),
+        Column("Jenis kelamin", "text", 12),
+        Column("Tanggal lahir", "date", 13),
+        Column("Umur pada kunjungan (bulan)", "int", 12),
+        Column("Tanggal kunjungan terakhir", "date", 14),
+        Column("Berat badan (kg)", "number", 10),
+        Column("Panjang/tinggi badan (cm)", "number", 11),
+        Column("BB/U (kategori)", "text", 20),
+        Column("PB/U atau TB/U (kategori)", "text", 20),
+        Column("BB/PB atau BB/TB (kategori)", "text", 22),
+        Column("Naik/tidak naik (N/T/O/B)", "text", 24),
+        Column("Di bawah garis merah (BGM)", "text", 11),
+        Column("Tidak naik 2 kali (2T)", "text", 11),
+    ]
+
+
+def child_values(c: dict, lang: str) -> list:
+    """Return one child's row (typed: dates as dates, numbers as numbers, words not codes)."""
+    cat = c.get("categories") or {}
+    status = c.get("growth_status")
+    yes, no = t("web.review.yes", lang), t("web.review.no", lang)
+    return [
+        c.get("name"),
+        c.get("nik") or "",
+        SEXES.get(c.get("sex"), c.get("sex") or ""),
+        c.get("birth_date"),
+        c.get("age_months"),
+        c.get("last_visit_date"),
+        c.get("weight_kg"),
+        c.get("length_cm"),
+        cat.get("waz"),
+        cat.get("lhaz"),
+        cat.get("wlhz"),
+        t(f"indicators.count.{status}", lang) if status else None,
+        yes if c.get("bgm") else no,
+        yes if c.get("two_t") else no,
+    ]
+
+
+CHILD_NOTES = [
+    (
+        "Umur pada kunjungan (bulan)",
+        "Umur dalam bulan penuh pada tanggal kunjungan terakhir bulan ini (atau akhir bulan bila "
+        "belum ditimbang), seperti di perangkat kader",
+        "Data sasaran dan kunjungan anak di posyandu",
+    ),
+    (
+        "BB/U, PB/U atau TB/U, BB/PB atau BB/TB",
+        "Kategori status gizi menurut Permenkes 2/2020 dari z-skor WHO 2006 pengukuran terakhir",
+        "Kunjungan anak di posyandu (penimbangan, pengukuran)",
+    ),
+    (
+        "Naik/tidak naik (N/T/O/B)",
+        "N: naik; T: tidak naik; O: bulan lalu tidak ditimbang; B: baru pertama kali ditimbang",
+        "Kenaikan berat badan menurut KBM (Permenkes 2/2020)",
+    ),
+    (
+        "NIK (disamarkan)",
+        "NIK ditampilkan sebagian untuk melindungi data pribadi; NIK lengkap ada di ekspor e-PPGBM",
+        "Data sasaran",
+    ),
+]
+
+
+def children_xlsx(basename: str, children: list[dict], area: str, period: str, lang: str):
+    """Stream a posyandu's children of a month as a workbook for people."""
+    table = (
+        "Anak",
+        "Daftar balita dan hasil penimbangan terakhir",
+        meta(area, period, lang),
+        children_columns(),
+        (child_values(c, lang) for c in children),
+    )
+    return people_xlsx(basename + ".xlsx", [table], CHILD_NOTES)

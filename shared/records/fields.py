@@ -312,9 +312,14 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 class Month(RecordField):
-    """A calendar month ``YYYY-MM`` (kept as that string), not after the current month."""
+    """A calendar month ``YYYY-MM`` (kept as that string), not after the current month unless
+    ``allow_future`` (a plan's month)."""
 
     type_name = "month"
+
+    def __init__(self, *args: Any, allow_future: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.allow_future = allow_future
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not _ISO_MONTH.match(value.strip()):
@@ -325,7 +330,7 @@ class Month(RecordField):
         if not MIN_DATE.year <= year <= MAX_DATE.year:
             raise Problem("records.error.date_range").error()
         today = current_state().today
-        if (year, month) > (today.year, today.month):
+        if not self.allow_future and (year, month) > (today.year, today.month):
             raise Problem("records.error.month_future", month=f"{today:%Y-%m}").error()
         return f"{year:04d}-{month:02d}"
 

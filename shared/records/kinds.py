@@ -656,6 +656,18 @@ class ProblemSchema(RecordSchema):
     rank = Integer(1, 100)
 
 
+class PlanSchema(RecordSchema):
+    """One line of a sector's plan of activities, the stated output of a lokmin (brief §7)."""
+
+    label_prefix = "plan"
+
+    sector = Choice(SECTORS, "sector", required=True)
+    activity = Text(500, required=True, multiline=True)
+    target = Text(NAME)
+    month = Month(allow_future=True)
+    budget_source = Choice(BUDGET_SOURCES, "budget_source")
+
+
 class LokminMeetingSchema(RecordSchema):
     """A lokakarya mini: attendance, priority problems and minutes (brief §7)."""
 
@@ -675,6 +687,7 @@ class LokminMeetingSchema(RecordSchema):
     status = Choice(MEETING_STATUSES, "meeting_status", default="planned")
     attendance = Nested(AttendanceSchema, many=True, max_items=500)
     problems = Nested(ProblemSchema, many=True, max_items=100)
+    plans = Nested(PlanSchema, many=True, max_items=300)
 
     def check(self, data, rules):
         if (

@@ -923,6 +923,27 @@ WEB_GETS = [
     ),
     ("web.lokmin", "/lokmin?format=csv&table=agreements", "csv-agreements", web_page, None),
     ("web.lokmin", "/lokmin?format=xlsx", "xlsx", web_page, None),
+    (
+        "web.lokmin_meeting",
+        lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}",
+        "meeting-of-other-kecamatan",
+        readers_only("LB"),
+        shows("Zorblb", "LB"),
+    ),
+    (
+        "web.lokmin_meeting",
+        lambda s, u: f"/lokmin/pertemuan/{s.meetings['LA']}?format=xlsx",
+        "xlsx",
+        readers_only("LA"),
+        shows("Zorbla", "LA"),
+    ),
+    (
+        "web.lokmin_attachment",
+        "/lokmin/lampiran/00000000-0000-4000-8000-000000000000",
+        "unknown-attachment",
+        lambda u: {302} if u is None else {404},
+        None,
+    ),
     ("web.quality", "/mutu-data?days=3650", "page", web_page, None),
     (
         "web.quality",
@@ -979,8 +1000,9 @@ WEB_GETS = [
     ("web.static", "/static/web/charts.js", "public-asset", lambda u: {200}, None),
     ("web.favicon", "/favicon.ico", "public-asset", lambda u: {301}, None),
 ]
+CALLABLE_PATH_RULES = {"web.lokmin_meeting": "/lokmin/pertemuan/<meeting_id>"}
 for endpoint, path, variant, allowed, check in WEB_GETS:
-    rule = path if isinstance(path, str) else "/anak/<person_id>"
+    rule = path if isinstance(path, str) else CALLABLE_PATH_RULES.get(endpoint, "/anak/<person_id>")
     PROBES.append(
         Probe(
             endpoint,
@@ -1158,6 +1180,54 @@ PROBES += [
         ),
         web_write(),
         unchanged(("agreements", "LB")),
+    ),
+    Probe(
+        "web.lokmin_edit_meeting",
+        "GET",
+        "/lokmin/pertemuan/<meeting_id>/ubah",
+        "meeting-of-other-kecamatan",
+        web("GET", lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/ubah"),
+        web_write(),
+    ),
+    Probe(
+        "web.lokmin_edit_meeting",
+        "POST",
+        "/lokmin/pertemuan/<meeting_id>/ubah",
+        "meeting-of-other-kecamatan",
+        web(
+            "POST",
+            lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/ubah",
+            {"kind": "tribulanan_rutin", "year": "2026", "venue": "Hijack", "chair_name": "Zorbxx"},
+        ),
+        web_write(),
+        unchanged(("meetings", "LB")),
+    ),
+    Probe(
+        "web.lokmin_delete_meeting",
+        "POST",
+        "/lokmin/pertemuan/<meeting_id>/hapus",
+        "meeting-of-other-kecamatan",
+        web("POST", lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/hapus", {}),
+        web_write(),
+        unchanged(("meetings", "LB"), ("agreements", "LB")),
+    ),
+    Probe(
+        "web.lokmin_upload",
+        "POST",
+        "/lokmin/pertemuan/<meeting_id>/lampiran",
+        "meeting-of-other-kecamatan",
+        web(
+            "POST", lambda s, u: f"/lokmin/pertemuan/{s.meetings['LB']}/lampiran", {"label": "foto"}
+        ),
+        web_write(),
+    ),
+    Probe(
+        "web.lokmin_delete_attachment",
+        "POST",
+        "/lokmin/lampiran/<attachment_id>/hapus",
+        "unknown-attachment",
+        web("POST", "/lokmin/lampiran/00000000-0000-4000-8000-000000000000/hapus", {}),
+        web_write(),
     ),
     Probe(
         "web.merge_duplicate",

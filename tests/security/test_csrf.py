@@ -50,6 +50,26 @@ TARGETS = {
         lambda s: f"/lokmin/kesepakatan/{s.agreements['LA']}",
         {"status": "done", "progress_note": "Csrf"},
     ),
+    "web.lokmin_edit_meeting": (
+        "kec_a",
+        lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}/ubah",
+        {"kind": "tribulanan_rutin", "year": "2026", "venue": "Csrf"},
+    ),
+    "web.lokmin_delete_meeting": (
+        "kec_a",
+        lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}/hapus",
+        {},
+    ),
+    "web.lokmin_upload": (
+        "kec_a",
+        lambda s: f"/lokmin/pertemuan/{s.meetings['LA']}/lampiran",
+        {"label": "notulen"},
+    ),
+    "web.lokmin_delete_attachment": (
+        "kec_a",
+        lambda s: "/lokmin/lampiran/00000000-0000-4000-8000-000000000000/hapus",
+        {},
+    ),
     "web.merge_duplicate": (
         "pkm_a",
         lambda s: "/data-ganda/gabung",
@@ -82,6 +102,8 @@ CONTROL = {
     "web.lokmin_new_meeting": {"kecamatan_code": "611101"},  # 422: reached validation
     "web.lokmin_new_agreement": {"action": ""},
     "web.lokmin_update_agreement": {"status": "not-a-status"},
+    "web.lokmin_edit_meeting": {"kind": "not-a-kind"},  # 422: reached validation
+    "web.lokmin_upload": {"label": "notulen"},  # 422: no file chosen
     "web.verify_step": {"status": "not-a-status"},  # 400 page
     "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
     "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated

@@ -63,7 +63,10 @@ GET_ROUTES = {
     "web.export_eppgbm": ("/ekspor/eppgbm.xlsx", ["area", "period"]),
     "web.export_sip6": ("/ekspor/sip6.xlsx", ["posyandu", "period"]),
     "web.conflicts": ("/konflik", ["status", "format", "ok"]),
-    "web.lokmin": ("/lokmin", ["format", "table", "ok"]),
+    "web.lokmin": ("/lokmin", ["format", "table", "ok", "tenggat", "dihapus"]),
+    "web.lokmin_meeting": ("/lokmin/pertemuan/{meeting}", ["format", "ok", "lampiran"]),
+    "web.lokmin_edit_meeting": ("/lokmin/pertemuan/{meeting}/ubah", ["tambah"]),
+    "web.lokmin_attachment": ("/lokmin/lampiran/00000000-0000-4000-8000-000000000000", ["lihat"]),
     "web.quality": ("/mutu-data", ["days", "format", "table"]),
     "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table"]),
     "web.users": ("/pengguna", ["format", "table", "ok"]),
@@ -146,7 +149,9 @@ def table_intact(s: Seeded, before: tuple[int, int]):
 def test_metacharacters_and_path_tricks_in_query_parameters(seeded, user, param):
     endpoint, name = param
     path = GET_ROUTES[endpoint][0].format(
-        person=seeded.persons["A1"], device=seeded.devices["kader_a1"]
+        person=seeded.persons["A1"],
+        device=seeded.devices["kader_a1"],
+        meeting=seeded.meetings["LA"],
     )
     before = seeded.db_counts()
     for payload in PAYLOADS:
@@ -164,7 +169,11 @@ def test_metacharacters_and_path_tricks_in_query_parameters(seeded, user, param)
 def test_unknown_parameters_naming_other_units_change_nothing(seeded, user):
     before = seeded.db_counts()
     for endpoint, (path, _) in GET_ROUTES.items():
-        path = path.format(person=seeded.persons["A1"], device=seeded.devices["kader_a1"])
+        path = path.format(
+            person=seeded.persons["A1"],
+            device=seeded.devices["kader_a1"],
+            meeting=seeded.meetings["LA"],
+        )
         for payload in SQL:
             params = {
                 **DEFAULTS.get(endpoint, {}),
@@ -204,6 +213,8 @@ PATH_SEGMENTS = [
         "/static/web/../../{}",
         "/ekspor/{}",
         "/lokmin/kesepakatan/{}",
+        "/lokmin/pertemuan/{}/hapus",
+        "/lokmin/lampiran/{}/hapus",
         "/api/v1/conflicts/{}/resolve",
         "/{}",
     ],
@@ -246,10 +257,13 @@ def test_export_filenames_are_safe_for_every_download(seeded):
         "/tren?format=csv",
         "/konflik?format=csv&status=all",
         "/lokmin?format=xlsx",
+        "/lokmin?format=xlsx&table=agreements",
+        "/lokmin/pertemuan/{meeting}?format=xlsx",
         "/mutu-data?format=csv",
         "/evaluasi-mingguan?format=csv",
     ]
     for url in downloads:
+        url = url.format(meeting=seeded.meetings["LA"])
         response = client.get(url)
         assert response.status_code == 200, url
         assert SAFE_FILENAME.match(response.headers["Content-Disposition"]), (

@@ -396,6 +396,15 @@ FULL = {
                 "rank": 1,
             }
         ],
+        "plans": [
+            {
+                "sector": "koramil",
+                "activity": "Babinsa mendampingi hari buka posyandu",
+                "target": "12 posyandu",
+                "month": "2099-07",  # a plan's month may lie ahead
+                "budget_source": "swadaya",
+            }
+        ],
     },
     "lokmin_agreement": {
         "id": uid(9),

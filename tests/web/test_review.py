@@ -210,7 +210,11 @@ def test_kecamatan_creates_meeting_and_agreement_and_updates_status(app, web):
             "meeting_date": "2026-10-12",
             "status": "held",
             "venue": "Aula Kecamatan",
-            "attendance": "Pak Camat; kecamatan\nBu Bidan; puskesmas; PKM-A",
+            "attendance-0-name": "Pak Camat",
+            "attendance-0-sector": "kecamatan",
+            "attendance-1-name": "Bu Bidan",
+            "attendance-1-sector": "puskesmas",
+            "attendance-1-institution": "PKM-A",
             "problems": "Cakupan D/S rendah",
         },
     )
@@ -501,7 +505,8 @@ def test_meeting_form_errors_are_per_field_in_indonesian(web):
             "kind": "rapat_bebas",
             "year": "tahun",
             "venue": "Aula <b>Puskesmas</b>",
-            "attendance": "Pak Lurah; bukan_sektor",
+            "attendance-0-name": "Pak Lurah",
+            "attendance-0-sector": "bukan_sektor",
         },
     )
     assert response.status_code == 422

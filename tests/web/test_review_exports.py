@@ -30,9 +30,24 @@ def read_xlsx(response) -> list[list[str]]:
     assert response.status_code == 200, response.text
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
+    if values and sum(v is not None for v in values[0]) == 1 and len(values) > 1:
+        # A workbook for people: title, header block and a blank line above the table.
+        values = values[next(i for i, row in enumerate(values) if not any(row)) + 1 :]
+    rows = [[_text(v) for v in row] for row in values]
     width = max((len(row) for row in rows), default=0)  # empty trailing cells are not stored
     return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _text(value) -> str:
+    """Return a cell as text; dates and times in one spelling (see ``same``)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 def table(client, url: str) -> list[list[str]]:
@@ -50,7 +65,12 @@ def table(client, url: str) -> list[list[str]]:
 
 
 def same(value: str) -> str:
-    """Compare numbers by value (XLSX reads 75.0 back as 75)."""
+    """Compare numbers by value (XLSX reads 75.0 back as 75), dates and times as ISO (the CSV
+    writes what the page shows, dd/mm/yyyy [HH:MM WIB]; the workbook has typed cells)."""
+    value = re.sub(r" \((WIB|WITA|WIT)\)$", "", value)  # a time column's header names the zone
+    if match := re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})( \d{2}:\d{2})?( WIB| WITA| WIT)?", value):
+        d, m, y, time, _ = match.groups()
+        return f"{y}-{m}-{d}{time or ''}"
     try:
         number = float(value)
     except ValueError:
@@ -173,17 +193,17 @@ def test_lokmin_downloads_match_page_and_scope(app, web):
     page = client.get("/lokmin").text
     assert "Unduh pertemuan:" in page and "Unduh kesepakatan:" in page
     meetings = table(client, "/lokmin?table=meetings")
-    assert meetings[0][0] == "Kecamatan" and "Kehadiran per sektor" in meetings[0]
+    assert meetings[0][0] == "Kecamatan" and "Kehadiran per sektor (orang)" in meetings[0]
     assert len(meetings) - 1 == len(re.findall(r'id="meeting-', page)) == 1
     line = dict(zip(meetings[0], meetings[1], strict=True))
     assert line["Kecamatan"] == "Sukadana" and line["Kode kecamatan"] == "611101"
-    assert line["Kesepakatan / RTL"] == "1" and line["Pimpinan rapat"] == "Camat"
-    assert re.fullmatch(r"[^,]+ 2, [^,]+ 1", line["Kehadiran per sektor"])
-    assert "D/S rendah di Sutera" in line["Masalah"]
+    assert line["Jumlah kesepakatan (butir)"] == "1" and line["Pimpinan rapat"] == "Camat"
+    assert re.fullmatch(r"[^,]+ 2, [^,]+ 1", line["Kehadiran per sektor (orang)"])
+    assert "D/S rendah di Sutera" in line["Masalah prioritas"]
     agreements = table(client, "/lokmin?table=agreements")
     assert len(agreements) - 1 == len(re.findall(r'id="agreement-', page)) == 1
     row = dict(zip(agreements[0], agreements[1], strict=True))
-    assert row["Terlambat"] == "Ya" and "Sweeping" in cells(agreements)
+    assert row["Melewati tenggat (Ya/Tidak)"] == "Ya" and "Sweeping" in cells(agreements)
     assert "Rencana kecamatan B" not in cells(agreements) and "Camat B" not in cells(meetings)
     assert len(table(web("dinas"), "/lokmin?table=agreements")) == 3
 

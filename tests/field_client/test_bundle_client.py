@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from field_client import cli as client_cli
 from field_client.bundle import BundleError, export_bundle, import_bundle
-from field_client.store import SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, Store, StoreError
+from field_client.store import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_VERSION, Store, StoreError
 from server.cli import cli as server_cli
 
 from .conftest import POSYANDU
@@ -275,7 +275,11 @@ def outbox_rows(path):
 
 
 # Every schema version before the current one, by its DDL (as that version's app created it).
-EARLIER_VERSIONS = {1: [SCHEMA_V1], 2: [SCHEMA_V1, SCHEMA_V2]}
+EARLIER_VERSIONS = {
+    1: [SCHEMA_V1],
+    2: [SCHEMA_V1, SCHEMA_V2],
+    3: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3],
+}
 
 
 def test_every_schema_version_is_listed_here():

@@ -302,23 +302,7 @@ def apply_push(
     batch = Batch(changes, device, user, scope)
     changes.load([m["id"] for m in new], lock=True)  # the rows this batch may change
     _prefetch_references(changes, new)
-    results_by_seq = {m["seq"]: _replayed(m, logs.get(m["seq"])) for m in old}
-    unanswered = _Unanswered()
-    for m in old:
-        log = logs.get(m["seq"])
-        if log is not None and log.status != "rejected":
-            unanswered.note(m, log.result_version)
-    for m in new:
-        log = _log_of(batch, m)
-        result = _apply_one(batch, m, log, unanswered.bases(m["id"]))
-        if result["status"] != "rejected":
-            unanswered.note(m, result.get("version"))
-        log.status = result["status"]
-        log.result_version = result.get("version")
-        log.errors = result.get("errors")
-        log.conflicts = result.get("conflicts")
-        session.add(log)
-        results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
+    results_by_seq = _apply_batch(batch, old, new, logs)
     changes.commit()
     _attach_current(batch, results_by_seq.values())
     if new:
@@ -335,6 +319,28 @@ def apply_push(
         "server_time": changes.now.isoformat(timespec="milliseconds"),
         "results": [results_by_seq[m["seq"]] for m in mutations],
     }
+
+
+def _apply_batch(batch: Batch, old: list[dict], new: list[dict], logs: dict) -> dict[int, dict]:
+    """Apply the batch's new mutations in seq order; return every mutation's result by seq."""
+    results_by_seq = {m["seq"]: _replayed(m, logs.get(m["seq"])) for m in old}
+    unanswered = _Unanswered()
+    for m in old:
+        log = logs.get(m["seq"])
+        if log is not None and log.status != "rejected":
+            unanswered.note(m, log.result_version)
+    for m in new:
+        log = _log_of(batch, m)
+        result = _apply_one(batch, m, log, unanswered.bases(m["id"]))
+        if result["status"] != "rejected":
+            unanswered.note(m, result.get("version"))
+        log.status = result["status"]
+        log.result_version = result.get("version")
+        log.errors = result.get("errors")
+        log.conflicts = result.get("conflicts")
+        batch.changes.session.add(log)
+        results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
+    return results_by_seq
 
 
 def _attach_current(batch: Batch, results) -> None:

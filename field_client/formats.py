@@ -5,6 +5,10 @@
   writes hours and minutes with a full stop, PUEBI), ``10:05`` in English.
 - Decimals have a comma in Indonesian ("29,0"), a point in English.
 
+The writing itself is ``shared.calendar``'s, the server's too (one code for both); this module adds
+what only the device has: its zone (from its desa, else its clock), reading ``dd/mm/yyyy`` typed
+into a form, and numbers as form values (no thousands mark, so they read back unchanged).
+
 The zone is that of the province of the device's desa (Kemendagri code, BRIEF §4.1): a laptop whose
 clock is set to UTC still shows the kader's own time. Only when no desa is known does the
 computer's own offset decide.
@@ -13,10 +17,11 @@ computer's own offset decide.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from shared.i18n import normalize_language, t
+from shared import calendar as cal
+from shared.i18n import normalize_language
 
 ZONE_HOURS = {"WIB": 7, "WITA": 8, "WIT": 9}
 # Provinces by the first two digits of their Kemendagri code (Permendagri 58/2021 and the 2022
@@ -65,21 +70,17 @@ def device_zone(store: Any) -> tuple[str, timezone]:
 
 def as_date(value: Any) -> date | None:
     """Return a date from a date, an ISO string or ``dd/mm/yyyy`` (None when it is neither)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
+    text = value if isinstance(value, date) else str(value or "").strip()
+    if isinstance(text, date) or _ISO_DAY.match(text[:10]):
+        return cal.as_date(text)
+    found = _DMY.match(text)
+    if not found:
+        return None
+    day, month, year = (int(part) for part in found.groups())
     try:
-        if _ISO_DAY.match(text[:10]):
-            return date.fromisoformat(text[:10])
-        found = _DMY.match(text)
-        if found:
-            day, month, year = (int(part) for part in found.groups())
-            return date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         return None
-    return None
 
 
 def iso_date_or_same(value: Any) -> Any:
@@ -91,21 +92,13 @@ def iso_date_or_same(value: Any) -> Any:
 
 
 def format_date(value: Any, lang: str | None = "id") -> str:
-    """Write a date as ``dd/mm/yyyy`` ('' when there is none)."""
-    day = as_date(value)
-    return "" if day is None else day.strftime("%d/%m/%Y")
+    """Write a date as ``dd/mm/yyyy`` ('' when there is none), in both languages."""
+    return cal.format_date(as_date(value))
 
 
 def format_month(value: Any, lang: str | None = "id") -> str:
     """Write ``yyyy-mm`` (or a date) as the month in words: "November 2026"."""
-    text = str(value or "")
-    try:
-        year, month = int(text[:4]), int(text[5:7])
-    except ValueError:
-        return text
-    if not 1 <= month <= 12:
-        return text
-    return f"{t(f'client.month.{month}', lang)} {year}"
+    return cal.format_month(value, normalize_language(lang))
 
 
 def format_instant(value: Any, store: Any, lang: str | None = "id") -> str:
@@ -116,12 +109,9 @@ def format_instant(value: Any, store: Any, lang: str | None = "id") -> str:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     name, zone = device_zone(store)
-    local = moment.astimezone(zone)
     separator = "." if normalize_language(lang) == "id" else ":"
-    return f"{local:%d/%m/%Y} {local:%H}{separator}{local:%M} {name}"
+    return cal.format_local_time(moment, tz=zone, label=name, separator=separator)
 
 
 def format_number(value: Any, places: int | None = None, lang: str | None = "id") -> str:

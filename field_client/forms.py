@@ -14,6 +14,9 @@ UNIT_STEP = {0: "1", 1: "0.1", 2: "0.01"}
 # Events of a person's life, recorded by their own actions ("Pindah", "Meninggal") on the person's
 # page, never at registration.
 PERSON_EVENTS = ("moved_out_on", "died_on", "death_cause")
+# Fields the app sets from the kader's answers, not inputs of their own (a visit's "remeasured"
+# comes from the "Saya sudah mengukur ulang" tick).
+SET_BY_APP = frozenset({"remeasured"})
 
 
 def _choices(
@@ -48,6 +51,8 @@ def field_form(kind: str, name: str, lang: str) -> dict[str, Any]:
     }.get(info.type, "text")
     if name in HIDDEN:
         widget = "hidden"
+    if name in SET_BY_APP:
+        widget = "skip"
     out: dict[str, Any] = {
         "name": name,
         "label": shared_records.field_label(kind, name, lang),

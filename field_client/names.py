@@ -3,7 +3,8 @@
 Text pasted from chat apps carries characters nobody sees: zero-width spaces and joiners, the byte
 order mark, word joiners, and bidirectional controls that can make "Ani" and "inA" look alike.
 They are removed from every text a kader enters, so that two records of one person are not kept
-apart by an invisible character. For comparison, names are further lower-cased, stripped of
+apart by an invisible character (``strip_invisible`` is shared: every ``Text`` field of
+shared/records applies it, so the server removes them from any client too). For comparison, names are further lower-cased, stripped of
 punctuation and their spaces collapsed ("Bayi Ny.  Siti" -> "bayi ny siti").
 """
 
@@ -13,18 +14,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from shared.records.fields import strip_invisible
 
-def strip_invisible(text: str) -> str:
-    """Return ``text`` without invisible format characters, normalised to NFC.
-
-    Format characters (Unicode category Cf) are the bidi controls that turn text around
-    (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F), the zero-width ones that hide inside a name
-    (U+200B-U+200D, U+2060, U+FEFF) and the soft hyphen: none belongs in a posyandu record, and a
-    name holding them looks like another name or escapes the duplicate check.
-    """
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    )
+__all__ = ["clean_input", "normalise_name", "strip_invisible"]
 
 
 def clean_input(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -347,6 +347,7 @@ class RecordService:
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
+        values = _with_remeasured(values, flags)
         record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
         return record
 
@@ -363,6 +364,7 @@ class RecordService:
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
+        values = _with_remeasured(values, flags)
         record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
         return record
 
@@ -656,3 +658,15 @@ def parse_month(text: str | None, default: date) -> tuple[int, int]:
     except ValueError:
         pass
     return default.year, default.month
+
+
+def _with_remeasured(values: dict[str, Any], flags: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Carry a child visit's local ``remeasured`` flag in its synced ``remeasured`` field, so the
+    server's Mutu data page lists it (None for other kinds: nothing to carry)."""
+    if flags is None:
+        return values
+    if "remeasured" in flags:
+        return {**values, "remeasured": True}
+    if values.get("remeasured"):
+        return {**values, "remeasured": None}
+    return values

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shared import records
+
 DB_FILENAME = "posyandu-client.sqlite3"
 # The data folder and every file in it are the signed-in user's alone: health data, the device
 # token and the PIN hash must not be readable by other accounts on a shared laptop.
@@ -30,8 +32,8 @@ SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 log = logging.getLogger(__name__)
 
-# Date fields that place a record in time, in order of preference (per kind only one is present).
-EVENT_DATE_FIELDS = (
+# Version 1's event date: the first of these present (as shipped; a later version replaces it).
+_V1_EVENT_DATE_FIELDS = (
     "visit_date",
     "session_date",
     "opened_on",
@@ -43,7 +45,16 @@ EVENT_DATE_FIELDS = (
     "registered_on",
 )
 
-_EVENT_DATE_SQL = ", ".join(f"json_extract(fields, '$.{name}')" for name in EVENT_DATE_FIELDS)
+_EVENT_DATE_SQL = ", ".join(f"json_extract(fields, '$.{name}')" for name in _V1_EVENT_DATE_FIELDS)
+
+# The date that places a record in time: each kind's own event_date_field (shared/records).
+EVENT_DATE_FIELDS = records.event_date_fields()
+_EVENT_DATE_CASE = "CASE kind {} END".format(
+    " ".join(
+        f"WHEN '{kind}' THEN json_extract(fields, '$.{name}')"
+        for kind, name in EVENT_DATE_FIELDS.items()
+    )
+)
 
 # Version 1: the store as first shipped. Never edit a shipped version's DDL: add a version.
 SCHEMA_V1 = f"""
@@ -136,10 +147,27 @@ CREATE INDEX IF NOT EXISTS records_adult_skilas ON records (person_id)
     AND coalesce(json_extract(fields, '$.skilas'), '[]') != '[]';
 """
 
+# Version 5: event_date from each kind's own date field (immunization given_on and referral
+# referral_date were missing, so doses and referrals had no place in time on the device).
+SCHEMA_V5 = f"""
+DROP INDEX IF EXISTS records_kind_date_person;
+DROP INDEX IF EXISTS records_kind_date;
+DROP INDEX IF EXISTS records_kind_person;
+DROP INDEX IF EXISTS records_kind_pregnancy;
+DROP INDEX IF EXISTS records_kind_posyandu;
+ALTER TABLE records DROP COLUMN event_date;
+ALTER TABLE records ADD COLUMN event_date TEXT GENERATED ALWAYS AS ({_EVENT_DATE_CASE}) VIRTUAL;
+CREATE INDEX IF NOT EXISTS records_kind_date ON records (kind, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_person ON records (kind, person_id, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_pregnancy ON records (kind, pregnancy_id, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_posyandu ON records (kind, posyandu_id, event_date);
+CREATE INDEX IF NOT EXISTS records_kind_date_person ON records (kind, event_date, person_id);
+"""
+
 # MIGRATIONS[n] takes a store from schema version n to n + 1 (``PRAGMA user_version``), each in
 # the opening transaction: a store of any earlier version is brought up to date step by step,
 # its records and outbox untouched (tests/field_client/test_bundle_client.py opens each one).
-MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})

@@ -38,6 +38,8 @@ MONTH_NAMES_ID = (
     "Desember",
 )
 
+MONTH_NAMES_EN = tuple(_calendar.month_name[1:])
+
 Month = tuple[int, int]
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "format_date_words",
     "format_decimal",
     "format_local_time",
+    "format_month",
     "local_today",
     "month_bounds",
     "parse_period",
@@ -147,17 +150,42 @@ def format_date_words(value) -> str:
     return f"{day.day} {MONTH_NAMES_ID[day.month - 1]} {day.year}" if day else ""
 
 
-def format_local_time(value: dt.datetime | None, zone_name: str | None = None) -> str:
+def format_month(value, lang: str | None = "id") -> str:
+    """Return 'YYYY-MM' (or a date) as the month in words: 'November 2026' (the text unchanged
+    when it is not a month)."""
+    text = str(value or "")
+    try:
+        year, month = int(text[:4]), int(text[5:7])
+    except ValueError:
+        return text
+    if not 1 <= month <= 12:
+        return text
+    names = MONTH_NAMES_EN if (lang or "id").lower().startswith("en") else MONTH_NAMES_ID
+    return f"{names[month - 1]} {year}"
+
+
+def format_local_time(
+    value: dt.datetime | None,
+    zone_name: str | None = None,
+    *,
+    tz: dt.tzinfo | None = None,
+    label: str | None = None,
+    separator: str = ":",
+) -> str:
     """Return an instant as 'dd/mm/yyyy HH:MM WIB' in the local zone ('' when None).
 
-    A naive datetime is taken as UTC (the server stores UTC).
+    A naive datetime is taken as UTC (the server stores UTC). ``tz`` and ``label`` give another
+    zone than WIB/WITA/WIT (a device whose clock says UTC+5); ``separator`` writes the hour and
+    minute apart ("10.05", as the device writes Indonesian).
     """
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    local_zone = zone(zone_name)
-    return f"{value.astimezone(local_zone):%d/%m/%Y %H:%M} {local_zone.tzname(None)}"
+    local_zone = tz or zone(zone_name)
+    local = value.astimezone(local_zone)
+    name = label or local_zone.tzname(None)
+    return f"{local:%d/%m/%Y} {local:%H}{separator}{local:%M} {name}"
 
 
 def format_decimal(value, digits: int = 1) -> str:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from shared import records
 from shared.calendar import Month, add_months
 from shared.indicators import month_indicators
-from shared.indicators.ilp import DATE_FIELDS, ILP_RECORD_KINDS, IlpData, parameters
+from shared.indicators.ilp import ILP_RECORD_KINDS, IlpData, parameters
 from shared.indicators.skdn import as_date
 
 DESA_PREFIX = "desa:"
@@ -41,9 +42,12 @@ ONWARD_FIELDS = {"immunization": ("given_on",), "pregnancy": ("registered_on", "
 LATER_MONTHS = {"child_visit": 1, "postpartum_visit": 2}
 
 
+_SERVICE_DATES = records.month_service_dates()  # each service kind's event date (registry)
+
+
 def event_month(kind: str, fields: Mapping) -> Month | None:
     """Return the month a dated record (visit, session, dose, referral) counts in; None if undated."""
-    name = "session_date" if kind == "posyandu_session" else DATE_FIELDS.get(kind)
+    name = _SERVICE_DATES.get(kind)
     value = fields.get(name) if name else None
     day = as_date(value) if value not in (None, "") else None
     return (day.year, day.month) if day else None

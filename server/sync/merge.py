@@ -75,6 +75,7 @@ class _Merge:
     base: int
     hlc: str
     device: str
+    field_bases: Mapping[str, int] = field(default_factory=dict)
     conflicts: list[FieldConflict] = field(default_factory=list)
 
     @property
@@ -84,12 +85,9 @@ class _Merge:
     def changed_since_base(self, name: str) -> bool:
         # A device has always seen its own edits: only other authors' changes are concurrent.
         # (So a device may keep base_version at what it last pulled after a "merged" ack.)
-        return (
-            self.concurrent
-            and name in self.meta
-            and self.meta[name][0] > self.base
-            and self.meta[name][2] != self.device
-        )
+        # A field the device's own unanswered edit covers was seen as that edit (see field_bases).
+        base = self.field_bases.get(name, self.base)
+        return name in self.meta and self.meta[name][0] > base and self.meta[name][2] != self.device
 
     def stamp(self, name: str) -> None:
         self.meta[name] = [self.version + 1, self.hlc, self.device]
@@ -158,8 +156,13 @@ def merge(
     changes: Mapping,
     hlc: str,
     device: str,
+    field_bases: Mapping[str, int] | None = None,
 ) -> MergeOutcome:
-    """Merge ``changes`` (an upsert's fields, or a delete) onto the stored record."""
+    """Merge ``changes`` (an upsert's fields, or a delete) onto the stored record.
+
+    ``field_bases`` maps a field to the version the sender's view of it rests on when that is not
+    ``base_version`` (its own edit of the field was still unanswered when it wrote this one).
+    """
     state = _Merge(
         dict(values),
         {k: list(v) for k, v in meta.items()},
@@ -168,6 +171,7 @@ def merge(
         base_version if base_version is not None else 0,
         hlc,
         device,
+        dict(field_bases or {}),
     )
     return state.delete() if op == "delete" else state.upsert(changes)
 

@@ -21,19 +21,10 @@ from rapidfuzz import fuzz
 
 from server.models import Record
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
+from shared import records
 
-REFERRING_KINDS = (
-    "child_visit",
-    "pregnancy",
-    "anc_visit",
-    "adult_visit",
-    "youth_visit",
-    "postpartum_visit",
-    "family_planning",
-    "tb_screening",
-    "immunization",
-    "referral",
-)
+# Every kind whose person_id refers to a person (from the specs' refs in shared/records).
+REFERRING_KINDS = records.kinds_referring_to("person", "person_id")
 NAME_SIMILARITY = 85  # rapidfuzz token_sort_ratio, 0-100
 BIRTH_DAYS = 7
 MERGE_ROLES = ("puskesmas", "dinas", "admin")

@@ -82,7 +82,9 @@ def _stamp_hlc(batch: Batch, raw: str) -> str:
     return hlc_mod.format(hlc_value)
 
 
-def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
+def _apply_one(
+    batch: Batch, m: Mapping, log: MutationLog, field_bases: Mapping[str, int] | None = None
+) -> dict:
     """Apply one new mutation; return its result (status, version, errors, conflicts)."""
     kind, record_id, changes = m["kind"], m["id"], batch.changes
     try:
@@ -108,7 +110,7 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
         incoming, errors = check_fields(kind, incoming, changes.lang)
         if errors:
             return {"status": "rejected", "errors": errors}
-    outcome = _merge_onto(batch, m, row, incoming, hlc)
+    outcome = _merge_onto(batch, m, row, incoming, hlc, field_bases)
     try:
         values, keys = changes.check(kind, outcome.values, deleted=outcome.deleted)
     except Rejected as refused:
@@ -132,7 +134,14 @@ def _apply_one(batch: Batch, m: Mapping, log: MutationLog) -> dict:
     return result
 
 
-def _merge_onto(batch: Batch, m: Mapping, row: Record | None, incoming: dict, hlc: str):
+def _merge_onto(
+    batch: Batch,
+    m: Mapping,
+    row: Record | None,
+    incoming: dict,
+    hlc: str,
+    field_bases: Mapping[str, int] | None = None,
+):
     """Return the merge of a mutation's fields onto the stored record (or a new record)."""
     if row is None:
         return MergeOutcome(
@@ -149,7 +158,29 @@ def _merge_onto(batch: Batch, m: Mapping, row: Record | None, incoming: dict, hl
         changes=incoming,
         hlc=hlc,
         device=batch.device.id,
+        field_bases=field_bases,
     )
+
+
+class _Unanswered:
+    """The fields of this batch's earlier mutations, per record, and where each one landed.
+
+    A device sends its oldest unanswered mutation first, so every mutation of the batch was still
+    unanswered when the device wrote the later ones: the kader then saw those fields as the
+    device's own edit, whatever a pull brought since. A later mutation's view of such a field
+    rests on the version at which that edit landed, not on its ``base_version`` (see merge).
+    """
+
+    def __init__(self) -> None:
+        self.landed: dict[str, dict[str, int]] = {}
+
+    def note(self, m: Mapping, version: int | None) -> None:
+        if version is None or m.get("op") != "upsert" or not isinstance(m.get("fields"), Mapping):
+            return
+        self.landed.setdefault(m["id"], {}).update(dict.fromkeys(m["fields"], version))
+
+    def bases(self, record_id: str) -> dict[str, int]:
+        return dict(self.landed.get(record_id, {}))
 
 
 def _conflict_row(batch: Batch, row: Record, c: FieldConflict) -> Conflict:
@@ -271,16 +302,7 @@ def apply_push(
     batch = Batch(changes, device, user, scope)
     changes.load([m["id"] for m in new], lock=True)  # the rows this batch may change
     _prefetch_references(changes, new)
-    results_by_seq = {m["seq"]: _replayed(m, logs.get(m["seq"])) for m in old}
-    for m in new:
-        log = _log_of(batch, m)
-        result = _apply_one(batch, m, log)
-        log.status = result["status"]
-        log.result_version = result.get("version")
-        log.errors = result.get("errors")
-        log.conflicts = result.get("conflicts")
-        session.add(log)
-        results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
+    results_by_seq = _apply_batch(batch, old, new, logs)
     changes.commit()
     _attach_current(batch, results_by_seq.values())
     if new:
@@ -297,6 +319,28 @@ def apply_push(
         "server_time": changes.now.isoformat(timespec="milliseconds"),
         "results": [results_by_seq[m["seq"]] for m in mutations],
     }
+
+
+def _apply_batch(batch: Batch, old: list[dict], new: list[dict], logs: dict) -> dict[int, dict]:
+    """Apply the batch's new mutations in seq order; return every mutation's result by seq."""
+    results_by_seq = {m["seq"]: _replayed(m, logs.get(m["seq"])) for m in old}
+    unanswered = _Unanswered()
+    for m in old:
+        log = logs.get(m["seq"])
+        if log is not None and log.status != "rejected":
+            unanswered.note(m, log.result_version)
+    for m in new:
+        log = _log_of(batch, m)
+        result = _apply_one(batch, m, log, unanswered.bases(m["id"]))
+        if result["status"] != "rejected":
+            unanswered.note(m, result.get("version"))
+        log.status = result["status"]
+        log.result_version = result.get("version")
+        log.errors = result.get("errors")
+        log.conflicts = result.get("conflicts")
+        batch.changes.session.add(log)
+        results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
+    return results_by_seq
 
 
 def _attach_current(batch: Batch, results) -> None:

@@ -11,6 +11,7 @@ from server.web import bp, language, login_required
 from server.web.format import script_json, shown_nik
 from server.web.params import UUID_RE
 from server.web.scoped import readable, reference
+from shared import records
 from shared.calendar import age_on
 from shared.growth import DAYS_PER_MONTH, who_curves
 from shared.i18n import t
@@ -87,5 +88,14 @@ def child(person_id: str):
         visits=visits,
         posyandu=posyandu,
         nik=shown_nik(person.get("nik"), g.web_user.role),
+        # the parents' NIK as the child's own: full for puskesmas/dinas/admin, masked otherwise
+        parent_niks=[
+            (
+                records.field_label("person", name, lang),
+                shown_nik(person.get(name), g.web_user.role),
+            )
+            for name in ("mother_nik", "father_nik")
+            if person.get(name)
+        ],
         chart_json=script_json(chart),
     )

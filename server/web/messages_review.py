@@ -190,6 +190,7 @@ register(
         "web.review.quality.visit_date": {"id": "Tanggal kunjungan", "en": "Visit date"},
         "web.review.quality.measure": {"id": "Ukuran", "en": "Measurements"},
         "web.review.quality.flags": {"id": "Tanda", "en": "Flags"},
+        "web.review.quality.remeasured": {"id": "Diukur ulang", "en": "Re-measured"},
         "web.review.quality.skew": {
             "id": "Perangkat dengan jam menyimpang",
             "en": "Devices with clock skew",

@@ -1,5 +1,8 @@
 """Mutu data: sync health of devices, stale posyandu, implausible values and clock skew in scope.
 
+The implausible table also lists the visits whose value the kader re-measured and kept ("Saya
+sudah mengukur ulang": the visit's ``remeasured`` field), with a "Diukur ulang" column.
+
 ``?format=csv|xlsx&table=devices|stale|implausible|skew`` downloads one of the page's tables.
 """
 
@@ -96,6 +99,11 @@ def _implausible(fields: dict) -> list:
     return [flag for flag in fields.get("flags") or [] if str(flag).startswith("implausible_")]
 
 
+def _listed(fields: dict) -> bool:
+    """Tell whether a visit belongs in the table: implausible, or re-measured and kept."""
+    return bool(_implausible(fields)) or fields.get("remeasured") is True
+
+
 def implausible_visits(facilities: FacilityIndex) -> list[dict]:
     """Return the latest visits in scope flagged implausible, with child and posyandu names."""
     visits = (
@@ -104,7 +112,10 @@ def implausible_visits(facilities: FacilityIndex) -> list[dict]:
                 sa.select(Record).where(
                     Record.kind == "child_visit",
                     Record.deleted.is_(False),
-                    sa.cast(Record.fields, sa.Text).like("%implausible_%"),
+                    sa.or_(
+                        sa.cast(Record.fields, sa.Text).like("%implausible_%"),
+                        sa.cast(Record.fields, sa.Text).like("%remeasured%"),
+                    ),
                 )
             )
             .order_by(Record.updated_at.desc())
@@ -113,7 +124,7 @@ def implausible_visits(facilities: FacilityIndex) -> list[dict]:
         .scalars()
         .all()
     )
-    visits = [v for v in visits if _implausible(v.fields)]
+    visits = [v for v in visits if _listed(v.fields)]
     person_ids = {v.person_id for v in visits if v.person_id}
     people = {}
     if person_ids:
@@ -125,6 +136,7 @@ def implausible_visits(facilities: FacilityIndex) -> list[dict]:
             "child": people.get(v.person_id, {}).get("name") or "—",
             "posyandu": (facilities.get(v.posyandu_id) or {}).get("name") or v.posyandu_id,
             "flags": _implausible(v.fields),
+            "remeasured": v.fields.get("remeasured") is True,
         }
         for v in visits
     ]
@@ -193,6 +205,7 @@ def implausible_table(data: dict) -> tuple[list, list]:
         ),
         *(records.field_label("child_visit", name, lang) for name in MEASURES),
         t("web.review.quality.flags", lang),
+        t("web.review.quality.remeasured", lang),
     ]
     rows = [
         [
@@ -201,6 +214,7 @@ def implausible_table(data: dict) -> tuple[list, list]:
             i["v"].get("visit_date"),
             *(i["v"].get(name) for name in MEASURES),
             ", ".join(i["flags"]),
+            yes_no(i["remeasured"], lang),
         ]
         for i in data["implausible"]
     ]

@@ -18,7 +18,16 @@ from __future__ import annotations
 
 from .antigens import antigen_codes, antigens
 from .fields import FieldInfo
-from .registry import KINDS, REFERENCE_KINDS, KindSpec, UnknownKind, spec
+from .registry import (
+    KINDS,
+    REFERENCE_KINDS,
+    KindSpec,
+    UnknownKind,
+    event_date_fields,
+    kinds_referring_to,
+    month_service_dates,
+    spec,
+)
 from .validation import (
     ValidationResult,
     choice_label,
@@ -44,9 +53,12 @@ __all__ = [
     "antigen_codes",
     "antigens",
     "choice_label",
+    "event_date_fields",
     "field_info",
     "field_label",
     "kind_label",
+    "kinds_referring_to",
+    "month_service_dates",
     "spec",
     "to_wire",
     "validate",

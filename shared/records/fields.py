@@ -153,8 +153,23 @@ class RecordField(ma_fields.Field):
         return {}
 
 
+def strip_invisible(text: str) -> str:
+    """Return ``text`` without invisible format characters, normalised to NFC.
+
+    Format characters (Unicode category Cf) are the bidi controls that turn text around
+    (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F), the zero-width ones that hide inside a name
+    (U+200B-U+200D, U+2060, U+FEFF) and the soft hyphen: none belongs in a posyandu record, and a
+    name holding them looks like another name or escapes the duplicate check. Every
+    :class:`Text` field removes them, so the server cleans what any client sends.
+    """
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    )
+
+
 class Text(RecordField):
-    """A string, stripped, at most ``max_length`` long, optionally matching a pattern."""
+    """A string without invisible characters, stripped, at most ``max_length`` long, optionally
+    matching a pattern."""
 
     type_name = "string"
 
@@ -172,6 +187,12 @@ class Text(RecordField):
         self.multiline = multiline
         self.pattern = pattern
         self.pattern_key = pattern_key
+
+    def deserialize(self, value: Any, attr=None, data=None, **kwargs: Any):
+        """Remove invisible characters first: a text of nothing else is not filled."""
+        if isinstance(value, str):
+            value = strip_invisible(value)
+        return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):

@@ -78,6 +78,7 @@ SCHEMAS = {
     "signal": SignalSchema,
 }
 SCOPES = {"odf_verification": "desa_code"}
+EVENT_DATES = {"odf_verification": "verified_on", "death_review": "notified_on", "signal": "period"}
 REFS = {
     "odf_verification": {"desa_code": "wilayah"},
     "death_review": {"person_id": "person", "posyandu_id": "facility"},

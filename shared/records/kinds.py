@@ -360,6 +360,9 @@ class ChildVisitSchema(RecordSchema):
     immunizations = ListOf(Antigen(antigen_codes), max_items=40)
     exclusive_breastfeeding = Boolean()
     deworming = Boolean(default=False)
+    # The kader re-measured a value the app called implausible and kept it ("Saya sudah mengukur
+    # ulang"); set by the device from its confirmation, never typed.
+    remeasured = Boolean()
     notes = notes_field()
 
     SERVICE_FIELDS: ClassVar[tuple[str, ...]] = (

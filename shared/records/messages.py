@@ -396,6 +396,7 @@ LABELS = {
     "immunizations": ("Imunisasi", "Immunisations"),
     "exclusive_breastfeeding": ("ASI eksklusif", "Exclusive breastfeeding"),
     "deworming": ("Obat cacing", "Deworming"),
+    "remeasured": ("Sudah diukur ulang", "Re-measured"),
     "registered_on": ("Tanggal terdaftar", "Registration date"),
     "lmp_date": ("HPHT (hari pertama haid terakhir)", "Last menstrual period (LMP)"),
     "edd": ("HPL (hari perkiraan lahir)", "Expected delivery date (EDD)"),

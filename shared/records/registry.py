@@ -95,6 +95,42 @@ _DERIVED: dict[str, frozenset[str]] = {
     "immunization": frozenset({"dose", "age_days", "status", "reason"}),
 }
 
+# The date that places a record of each dated kind in time (the device's event_date, the month a
+# verification locks, the month an indicator counts it in).
+_EVENT_DATES: dict[str, str] = {
+    "child_visit": "visit_date",
+    "anc_visit": "visit_date",
+    "adult_visit": "visit_date",
+    "youth_visit": "visit_date",
+    "postpartum_visit": "visit_date",
+    "family_planning": "visit_date",
+    "tb_screening": "visit_date",
+    "immunization": "given_on",
+    "referral": "referral_date",
+    "posyandu_session": "session_date",
+    "pregnancy": "registered_on",
+    "desa_report": "period",
+    "lokmin_meeting": "meeting_date",
+    "period_review": "period",
+    **kia_kinds.EVENT_DATES,
+}
+# The services of a posyandu day: they count in the month of their event date, for the month's
+# indicators and its verification lock alike.
+_MONTH_SERVICES = frozenset(
+    {
+        "child_visit",
+        "anc_visit",
+        "adult_visit",
+        "youth_visit",
+        "postpartum_visit",
+        "family_planning",
+        "tb_screening",
+        "immunization",
+        "referral",
+        "posyandu_session",
+    }
+)
+
 # A list-valued field (facility.wilayah_kerja) references the kind of each of its elements.
 _REFS: dict[str, dict[str, str]] = {
     "wilayah": {"parent_code": "wilayah"},
@@ -159,6 +195,8 @@ class KindSpec:
     refs: dict[str, str]
     label: str
     info: dict[str, FieldInfo]
+    event_date_field: str | None = None
+    month_service: bool = False
 
 
 def label_key(prefix: str, field: str) -> str:
@@ -200,4 +238,21 @@ def _build_spec(kind: str) -> KindSpec:
             for name, field in fields.items()
             if isinstance(field, RecordField)
         },
+        event_date_field=_EVENT_DATES.get(kind),
+        month_service=kind in _MONTH_SERVICES,
     )
+
+
+def event_date_fields() -> dict[str, str]:
+    """Return each dated kind's event date field (``KindSpec.event_date_field``)."""
+    return {k: s.event_date_field for k in KINDS if (s := spec(k)).event_date_field}
+
+
+def month_service_dates() -> dict[str, str]:
+    """Return the event date field of each kind that counts in a posyandu month."""
+    return {k: s.event_date_field for k in KINDS if (s := spec(k)).month_service}
+
+
+def kinds_referring_to(target: str, field_name: str) -> tuple[str, ...]:
+    """Return the kinds whose ``field_name`` references a record of kind ``target``."""
+    return tuple(k for k in KINDS if spec(k).refs.get(field_name) == target)

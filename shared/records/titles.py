@@ -9,37 +9,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from shared import i18n
-from shared.calendar import MONTH_NAMES_ID, as_date, format_date
+from shared.calendar import as_date, format_date, format_month
 
-from .registry import UnknownKind, spec
+from .registry import UnknownKind, event_date_fields, spec
 from .validation import field_label, kind_label
 
-# Which date names a record of each kind (a person by their birth date).
-WHEN = {
-    "person": "birth_date",
-    "child_visit": "visit_date",
-    "adult_visit": "visit_date",
-    "anc_visit": "visit_date",
-    "pregnancy": "registered_on",
-    "posyandu_session": "session_date",
-    "lokmin_meeting": "meeting_date",
-}
+# Which date names a record of each kind: a person's birth date, else the kind's event date.
+WHEN = {"person": "birth_date", **event_date_fields()}
 # The pseudo-field of a record's deletion in the merge (server.sync.merge.DELETED).
 DELETED = "_deleted"
-MONTH_NAMES_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 i18n.register(
     {
@@ -51,15 +29,7 @@ i18n.register(
 
 def month_words(period: Any, lang: str | None = "id") -> str:
     """Write ``yyyy-mm`` as "November 2026" (the text itself when it is not a month)."""
-    text = str(period or "")
-    try:
-        year, month = int(text[:4]), int(text[5:7])
-    except ValueError:
-        return text
-    if not 1 <= month <= 12:
-        return text
-    names = MONTH_NAMES_EN if i18n.normalize_language(lang) == "en" else MONTH_NAMES_ID
-    return f"{names[month - 1]} {year}"
+    return format_month(period, i18n.normalize_language(lang))
 
 
 def field_title(kind: str, field: str, lang: str | None = "id") -> str:

@@ -16,7 +16,15 @@ import sqlalchemy as sa
 
 from field_client import cli as client_cli
 from field_client.bundle import BundleError, export_bundle, import_bundle
-from field_client.store import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_VERSION, Store, StoreError
+from field_client.store import (
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V3,
+    SCHEMA_V4,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+)
 from server.cli import cli as server_cli
 
 from .conftest import POSYANDU
@@ -279,6 +287,7 @@ EARLIER_VERSIONS = {
     1: [SCHEMA_V1],
     2: [SCHEMA_V1, SCHEMA_V2],
     3: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3],
+    4: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4],
 }
 
 

@@ -77,12 +77,6 @@ NOT_PAGES = {
 # Controls no journey can reach, with the reason; any other control left untouched fails.
 UNREACHABLE = (
     (
-        r"^form#(?!visit-form )[\w{}-]+ \[name=_confirm\]$",
-        "the 'Saya sudah mengukur ulang' tick shows only after the app answers implausible or "
-        "needs_remeasure, which only a child visit can (RecordService._check_plausible, "
-        "history_check); the form macro renders it, hidden, in every kind's form",
-    ),
-    (
         r"^(input|select|textarea)#fix-\{seq\}-(?!name$)|^form#fix-\{seq\} \[name=(?!name\])",
         "the fix form of a refused change is the record's own form again: the journey corrects "
         "the refused field (name); the other fields are the registration form's, each filled by "

@@ -203,6 +203,7 @@ FULL = {
         "immunizations": ["MR1", "IPV2"],
         "exclusive_breastfeeding": False,
         "deworming": False,
+        "remeasured": True,
         "notes": "Ditimbang dengan dacin",
     },
     "pregnancy": {

@@ -33,7 +33,7 @@ from server.models import Record
 from server.web import bp, local_zone, login_required
 from server.web.kematian import death_cases, reviews
 from server.web.lembar import Column, export_time, people_xlsx, ratio_columns, ratio_values
-from server.web.lokmin import CLOSED_AGREEMENT
+from server.web.lokmin.pages import CLOSED_AGREEMENT
 from server.web.odf import DONE as ODF_DONE
 from server.web.odf import target_pct, timelines, visible_desa
 from server.web.params import LEVELS, TOP_LEVEL, BadRequest, check_code, parse_period

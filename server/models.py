@@ -141,6 +141,9 @@ class MutationLog(db.Model):
     result_version: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     errors: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     conflicts: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    # a refusal's code (period_locked, merged...) and its details, answered again on a replay
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    code_details: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
 
 class Conflict(db.Model):

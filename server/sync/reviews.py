@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.sync import locks
 from server.sync.changes import ChangeSet, Writer
 from shared.records.review_kinds import review_id
 
@@ -39,6 +40,8 @@ def set_review(
     if zone:
         changes.zone = zone
     record_id = review_id(posyandu_id, period)
+    # FOR UPDATE before anything reads it: a push into this month waits, or is seen (locks.py).
+    locks.lock_review(changes, record_id, share=False)
     values = {"posyandu_id": posyandu_id, "period": period, "status": status, "by": username}
     values["note"] = note or None
     changes.server_write("period_review", record_id, values)

@@ -44,6 +44,8 @@ def set_review(
     locks.lock_review(changes, record_id, share=False)
     values = {"posyandu_id": posyandu_id, "period": period, "status": status, "by": username}
     values["note"] = note or None
+    if status == "reopened":
+        values["reopen_request"] = None  # the kader's request (field_client/month_review) is met
     changes.server_write("period_review", record_id, values)
     changes.commit()
     return changes.record(record_id)

@@ -53,6 +53,10 @@ register(
             "en": "The month must be written YYYY-MM, for example 2026-06.",
         },
         "web.verify.saved": {"id": "Status laporan disimpan.", "en": "The status was saved."},
+        "web.verify.request": {
+            "id": "Diminta dibuka kembali: {text}",
+            "en": "Reopening asked: {text}",
+        },
     }
 )
 
@@ -87,6 +91,7 @@ def review_rows(period: str, facilities: FacilityIndex) -> list[dict]:
                 "status": status,
                 "by": fields.get("by") or "",
                 "note": fields.get("note") or "",
+                "request": fields.get("reopen_request") or "",
                 "steps": [s for s in REVIEW_STATUSES if role in ROLE_STEPS.get((status, s), ())],
             }
         )

@@ -184,3 +184,54 @@ def test_a_month_is_sent_returned_verified_reopened_and_verified_again(
         watch.check()
         server_watch.check()
         assert store.get("child_visit", visit_id).fields["weight_kg"] == 8.4
+
+
+def test_a_child_registered_on_two_devices_is_merged_on_data_ganda_and_both_show_one(
+    make_device, live_server, server_tab
+):
+    """Two laptops register the same child offline; the puskesmas merges the pair on /data-ganda
+    in Chromium; after syncing, each laptop has one child with both weighings."""
+    from playwright.sync_api import expect
+
+    a, b = make_device("laptop-a"), make_device("laptop-b")
+    children, visits = [], []
+    for device, day in ((a, "2026-06-10"), (b, "2026-06-11")):
+        child = device.service().create(
+            "person",
+            {
+                "posyandu_id": POSYANDU,
+                "name": "Rizky Ramadhan",
+                "sex": "M",
+                "birth_date": "2025-06-10",
+                "mother_name": "Nur Aini",
+            },
+        )
+        visit = device.service().create(
+            "child_visit", {"person_id": child.id, "visit_date": day, "weight_kg": 8.1}
+        )
+        children.append(child.id)
+        visits.append(visit.id)
+        device.agent.sync()
+    server_watch = Watch(server_tab)
+    sign_in(server_tab, live_server.url, "pkm_a")
+    server_tab.goto(f"{live_server.url}/data-ganda")
+    row = server_tab.locator("#duplicates tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.first).to_contain_text("Rizky Ramadhan · 10/06/2025")
+    survivor = row.first.get_attribute("data-survivor")
+    duplicate = row.first.get_attribute("data-duplicate")
+    assert {survivor, duplicate} == set(children)
+    shot(server_tab, "data-ganda")
+    row.first.get_by_role("button", name="Gabungkan").click()
+    expect(server_tab.locator("p[role=status]")).to_have_text("Data sudah digabung.")
+    expect(server_tab.locator("#duplicates tbody tr")).to_have_count(0)
+    server_watch.check()
+
+    for device in (a, b):
+        device.agent.sync()
+        people = [p.id for p in device.store.list("person")]
+        assert people == [survivor], people
+        for visit in visits:
+            assert device.store.get("child_visit", visit).fields["person_id"] == survivor
+        gone = device.store.get("person", duplicate, include_deleted=True)
+        assert gone.deleted and gone.fields["merged_into"] == survivor

@@ -32,24 +32,13 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
+from server.indicators.week import DAY_FIELDS
 from server.models import Record
 from shared.calendar import add_months, as_date, local_today, parse_period
 from shared.records.review_kinds import review_id
 from shared.records.titles import month_words
 
-DATE_FIELDS = {
-    "child_visit": "visit_date",
-    "anc_visit": "visit_date",
-    "adult_visit": "visit_date",
-    "posyandu_session": "session_date",
-    # the ILP services of a posyandu day count in their month like the visits
-    "youth_visit": "visit_date",
-    "postpartum_visit": "visit_date",
-    "family_planning": "visit_date",
-    "tb_screening": "visit_date",
-    "immunization": "given_on",
-    "referral": "referral_date",
-}
+DATE_FIELDS = DAY_FIELDS  # a record falls in the month of this date field
 LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
 OPEN_AFTER_DEADLINE = ("returned", "reopened")
 # (old status, new status) -> roles that may take that step; None is "no review yet".

@@ -482,6 +482,9 @@ DISTRICT_KEYS = [
     ("ringkasan_posyandu_ms", "Ringkasan, posyandu level (ms)"),
     ("api_indicators_kabupaten_ms", "GET /api/v1/indicators, kabupaten (ms)"),
     ("api_indicators_kecamatan_ms", "GET /api/v1/indicators, kecamatan (ms)"),
+    ("evaluasi_mingguan_kabupaten_ms", "Evaluasi mingguan, kabupaten week (ms; target < 500)"),
+    ("evaluasi_mingguan_puskesmas_ms", "Evaluasi mingguan, one puskesmas drilled down (ms)"),
+    ("evaluasi_mingguan_check", "Evaluasi mingguan totals (check)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
     ("bench_seconds", "Bench time (s)"),
 ]

@@ -245,3 +245,19 @@ class IndicatorMonth(db.Model):
     counts: so.Mapped[dict] = so.mapped_column(sa.JSON)
     extra: so.Mapped[dict] = so.mapped_column(sa.JSON)
     computed_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class PaperCount(db.Model):
+    """The paper register's counts of one posyandu-month, entered by the puskesmas beside the
+    app's (issue #16, ``server/web/rekonsiliasi.py``): S, K, D, N and the weighings on paper."""
+
+    __tablename__ = "paper_count"
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    period: so.Mapped[str] = so.mapped_column(sa.String(7), primary_key=True, index=True)
+    s: so.Mapped[int] = so.mapped_column(sa.Integer)
+    k: so.Mapped[int] = so.mapped_column(sa.Integer)
+    d: so.Mapped[int] = so.mapped_column(sa.Integer)
+    n: so.Mapped[int] = so.mapped_column(sa.Integer)
+    weighings: so.Mapped[int] = so.mapped_column(sa.Integer)
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Issue #16: mutation_log.code/code_details (a replayed refusal answers its code again);
-record.event_date with an index on (kind, event_date) for Evaluasi mingguan at district scale
+record.event_date with an index on (kind, event_date) for Evaluasi mingguan at district scale;
+paper_count (the paper register's S, K, D, N and weighings per posyandu-month)
 
 Revision ID: 0007
 Revises: 0006
@@ -62,9 +63,25 @@ def upgrade():
         batch_op.add_column(sa.Column('event_date', sa.Date(), nullable=True))
         batch_op.create_index('ix_record_kind_event_date', ['kind', 'event_date'], unique=False)
     _backfill()
+    op.create_table(
+        'paper_count',
+        sa.Column('posyandu_id', sa.String(length=64), nullable=False),
+        sa.Column('period', sa.String(length=7), nullable=False),
+        sa.Column('s', sa.Integer(), nullable=False),
+        sa.Column('k', sa.Integer(), nullable=False),
+        sa.Column('d', sa.Integer(), nullable=False),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.Column('weighings', sa.Integer(), nullable=False),
+        sa.Column('entered_by', sa.String(length=64), nullable=False),
+        sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('posyandu_id', 'period'),
+    )
+    op.create_index('ix_paper_count_period', 'paper_count', ['period'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_paper_count_period', table_name='paper_count')
+    op.drop_table('paper_count')
     with op.batch_alter_table('record', schema=None) as batch_op:
         batch_op.drop_index('ix_record_kind_event_date')
         batch_op.drop_column('event_date')

@@ -65,7 +65,7 @@ GET_ROUTES = {
     "web.conflicts": ("/konflik", ["status", "format", "ok"]),
     "web.lokmin": ("/lokmin", ["format", "table", "ok"]),
     "web.quality": ("/mutu-data", ["days", "format", "table"]),
-    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table"]),
+    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table", "puskesmas"]),
     "web.users": ("/pengguna", ["format", "table", "ok"]),
     "static": ("/static/web/web.css", ["v"]),
     "web.static": ("/static/web/charts.js", ["v"]),
@@ -84,6 +84,7 @@ GET_ROUTES = {
     "web.favicon": ("/favicon.ico", ["x"]),
     "web.signals": ("/sinyal", ["error"]),
     "web.verify": ("/verifikasi", ["ok", "period"]),
+    "web.reconcile": ("/rekonsiliasi", ["ok", "period"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {

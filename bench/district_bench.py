@@ -329,6 +329,26 @@ def run(quick: bool = False) -> dict:
     }
 
 
+def _paper_counts(app, facilities: list[dict], period: str) -> None:
+    """Enter paper register counts for every posyandu of ``period`` (a few off the app's)."""
+    from server.extensions import db
+    from server.models import PaperCount, utcnow
+
+    rng = random.Random(16)
+    with app.app_context():
+        rows = []
+        for f in facilities:
+            if f["kind"] == "posyandu":
+                s = 80 + rng.randint(-3, 3)
+                d = s - rng.randint(0, 10)
+                rows.append(
+                    dict(posyandu_id=f["id"], period=period, s=s, k=s - 5, d=d, n=d - 20)
+                    | dict(weighings=d + rng.randint(0, 3), entered_by="bench", entered_at=utcnow())
+                )
+        db.session.execute(PaperCount.__table__.insert(), rows)
+        db.session.commit()
+
+
 def _weekly_figures(app, facilities: list[dict], repeat: int) -> dict:
     """Time Evaluasi mingguan for the kabupaten and one puskesmas, signed in as the dinas."""
     import re
@@ -344,18 +364,26 @@ def _weekly_figures(app, facilities: list[dict], repeat: int) -> dict:
 
     def page(query):
         def call():
-            response = web.get(f"/evaluasi-mingguan?{query}")
+            response = web.get(query)
             assert response.status_code == 200, response.text[:200]
             pages[query] = response.text
 
         return call
 
-    kabupaten = f"week={WEEK}"
-    drill = f"week={WEEK}&puskesmas={unit}"
+    kabupaten = f"/evaluasi-mingguan?week={WEEK}"
+    drill = f"/evaluasi-mingguan?week={WEEK}&puskesmas={unit}"
+    period = f"{ROOT_PERIOD_END[0]:04d}-{ROOT_PERIOD_END[1]:02d}"
+    _paper_counts(app, facilities, period)
     figures = {
         "evaluasi_mingguan_kabupaten_ms": _timed(page(kabupaten), repeat),
         "evaluasi_mingguan_puskesmas_ms": _timed(page(drill), repeat),
     }
+    reconcile = f"/rekonsiliasi?period={period}"
+    figures["rekonsiliasi_kabupaten_ms"] = _timed(page(reconcile), repeat)
+    figures["rekonsiliasi_check"] = (
+        f"{pages[reconcile].count('data-paper>')} paper counts shown, "
+        f"{pages[reconcile].count('data-gap>')} gaps"
+    )
     totals = dict(re.findall(r'data-total="(\w+)">(\d+)<', pages[kabupaten]))
     figures["evaluasi_mingguan_check"] = (
         f"opened {totals['sessions']} / scheduled {totals['scheduled']} posyandu, "

@@ -87,7 +87,7 @@ TODAY = date(2026, 11, 20)
 SYNCS_PER_ROUND = 2  # faulted syncs per device between two heal-and-check points
 FULL_CHECK_EVERY = 10  # rounds between full replica comparisons (and the last round)
 HOT = 3  # edits mostly go to the oldest few persons, so devices collide on them
-REVIEW_MONTHS = ("2026-08", "2026-09", "2026-10", "2026-11")  # months the reviewers act on
+REVIEW_MONTHS = ("2026-10", "2026-11")  # months the reviewers act on (half the new visits' too)
 REVIEW_POSYANDU = ("PSY-A1", "PSY-A2")
 # status now -> (next status, who takes the step) the reviewers draw from (locks.ROLE_STEPS)
 REVIEW_NEXT = {
@@ -320,6 +320,8 @@ class Campaign:
                 person = rng.choice(persons)
                 birth = date.fromisoformat(person.fields["birth_date"])
                 day = birth + timedelta(days=rng.randrange(1, max(2, (TODAY - birth).days)))
+                if rng.random() < 0.5:  # this month or the last: where the reviewers are at work
+                    day = max(day, TODAY - timedelta(days=rng.randrange(0, 50)))
                 months = (day - birth).days / 30.4
                 record = device.service.create(
                     "child_visit",

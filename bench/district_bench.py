@@ -6,6 +6,9 @@ in the database — record rows bulk-inserted with plausible derived values, the
 kecamatan level and the API endpoint through the Flask test client. SQLite file by default,
 ``BENCH_DATABASE_URL`` for PostgreSQL. ``--quick``: 20 posyandu.
 
+Evaluasi mingguan (issue #16) is timed too, signed in as the dinas through the login form: the
+kabupaten's week of the last month of visits, and one puskesmas drilled down to its posyandu.
+
 Run: ``python -m bench.district_bench [--quick]``.
 """
 
@@ -21,6 +24,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 ROOT_PERIOD_END = (2026, 10)  # the last month of visits
+WEEK = "2026-W41"  # 05/10/2026 to 11/10/2026: the sessions of the 10th of the last month
 MONTHS = 24
 PASSWORD = "bench-password-9"
 
@@ -190,6 +194,7 @@ def _bulk_insert(session, rows, batch: int = 5000) -> int:
     """Insert record rows in chunks; return how many."""
     import sqlalchemy as sa
 
+    from server.indicators.week import event_date_of
     from server.models import Record, SyncCounter
 
     table = Record.__table__
@@ -204,6 +209,7 @@ def _bulk_insert(session, rows, batch: int = 5000) -> int:
                 "field_meta": {},
                 "change_seq": position,
                 "updated_at": row["created_at"],
+                "event_date": event_date_of(row["kind"], row["fields"]),  # as the model keeps it
                 **row,
             }
         )
@@ -303,6 +309,7 @@ def run(quick: bool = False) -> dict:
         api_kabupaten_ms = _timed(api("kabupaten"), repeat)
         api_kecamatan_ms = _timed(api("kecamatan"), repeat)
         pages = kia_signal_pages(app, facilities, rng)
+        weekly = _weekly_figures(app, facilities, repeat)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -320,6 +327,7 @@ def run(quick: bool = False) -> dict:
         "api_indicators_kabupaten_ms": api_kabupaten_ms,
         "api_indicators_kecamatan_ms": api_kecamatan_ms,
         **pages,
+        **weekly,
     }
 
 
@@ -479,6 +487,69 @@ def kia_signal_pages(app, facilities: list[dict], rng: random.Random, repeat: in
         figures[f"page_{name}_cpu_ms"] = round(
             (time.process_time() - cpu0) * 1000 / (repeat + 1), 1
         )
+
+
+def _paper_counts(app, facilities: list[dict], period: str) -> None:
+    """Enter paper register counts for every posyandu of ``period`` (a few off the app's)."""
+    from server.extensions import db
+    from server.models import PaperCount, utcnow
+
+    rng = random.Random(16)
+    with app.app_context():
+        rows = []
+        for f in facilities:
+            if f["kind"] == "posyandu":
+                s = 80 + rng.randint(-3, 3)
+                d = s - rng.randint(0, 10)
+                rows.append(
+                    dict(posyandu_id=f["id"], period=period, s=s, k=s - 5, d=d, n=d - 20)
+                    | dict(weighings=d + rng.randint(0, 3), entered_by="bench", entered_at=utcnow())
+                )
+        db.session.execute(PaperCount.__table__.insert(), rows)
+        db.session.commit()
+
+
+def _weekly_figures(app, facilities: list[dict], repeat: int) -> dict:
+    """Time Evaluasi mingguan for the kabupaten and one puskesmas, signed in as the dinas."""
+    import re
+
+    web = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/masuk").text).group(1)
+    signed = web.post(
+        "/masuk", data={"username": "bench.dinas", "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed.status_code == 302, signed.text[:200]
+    unit = next(f["id"] for f in facilities if f["kind"] == "puskesmas")
+    pages = {}
+
+    def page(query):
+        def call():
+            response = web.get(query)
+            assert response.status_code == 200, response.text[:200]
+            pages[query] = response.text
+
+        return call
+
+    kabupaten = f"/evaluasi-mingguan?week={WEEK}"
+    drill = f"/evaluasi-mingguan?week={WEEK}&puskesmas={unit}"
+    period = f"{ROOT_PERIOD_END[0]:04d}-{ROOT_PERIOD_END[1]:02d}"
+    _paper_counts(app, facilities, period)
+    figures = {
+        "evaluasi_mingguan_kabupaten_ms": _timed(page(kabupaten), repeat),
+        "evaluasi_mingguan_puskesmas_ms": _timed(page(drill), repeat),
+    }
+    reconcile = f"/rekonsiliasi?period={period}"
+    figures["rekonsiliasi_kabupaten_ms"] = _timed(page(reconcile), repeat)
+    figures["rekonsiliasi_check"] = (
+        f"{pages[reconcile].count('data-paper>')} paper counts shown, "
+        f"{pages[reconcile].count('data-gap>')} gaps"
+    )
+    totals = dict(re.findall(r'data-total="(\w+)">(\d+)<', pages[kabupaten]))
+    figures["evaluasi_mingguan_check"] = (
+        f"opened {totals['sessions']} / scheduled {totals['scheduled']} posyandu, "
+        f"weighed {totals['weighed']} / sasaran {totals['sasaran']}, "
+        f"belum pernah {pages[kabupaten].count('belum pernah')}"
+    )
     return figures
 
 

@@ -492,6 +492,11 @@ DISTRICT_KEYS = [
     ("page_kia_first_cpu_ms", "Page /kia, first call after a write, CPU (ms)"),
     ("page_kia_cpu_ms", "Page /kia, CPU of the process (ms per call)"),
     ("page_sinyal_cpu_ms", "Page /sinyal, CPU of the process (ms per call)"),
+    ("evaluasi_mingguan_kabupaten_ms", "Evaluasi mingguan, kabupaten week (ms; target < 500)"),
+    ("evaluasi_mingguan_puskesmas_ms", "Evaluasi mingguan, one puskesmas drilled down (ms)"),
+    ("evaluasi_mingguan_check", "Evaluasi mingguan totals (check)"),
+    ("rekonsiliasi_kabupaten_ms", "Rekonsiliasi, every posyandu of the kabupaten (ms; < 500)"),
+    ("rekonsiliasi_check", "Rekonsiliasi (check)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
     ("bench_seconds", "Bench time (s)"),
 ]

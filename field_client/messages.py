@@ -1082,3 +1082,48 @@ register(
         "client.search.mother": {"id": "Ibu: {name}", "en": "Mother: {name}"},
     }
 )
+
+
+# Laporan bulanan: the month's report sent to the puskesmas, its status, a reopen request (#16).
+register(
+    {
+        "client.review.title": {
+            "id": "Laporan bulan ini ke puskesmas",
+            "en": "This month's report",
+        },
+        "client.review.submit": {"id": "Kirim laporan bulan ini", "en": "Send this month's report"},
+        "client.review.none": {"id": "Belum dikirim.", "en": "Not sent yet."},
+        "client.review.status": {"id": "Status: {status}", "en": "Status: {status}"},
+        "client.review.by": {"id": "oleh {by}", "en": "by {by}"},
+        "client.review.pending": {
+            "id": "menunggu sinkronisasi",
+            "en": "waiting for synchronisation",
+        },
+        "client.review.note": {"id": "Catatan: {note}", "en": "Note: {note}"},
+        "client.review.locked": {
+            "id": "Bulan ini sudah diverifikasi — minta puskesmas membuka kembali.",
+            "en": "This month was verified — ask the puskesmas to reopen it.",
+        },
+        "client.review.held": {
+            "id": "{n} perubahan untuk bulan ini tertahan, menunggu di Sinkronisasi.",
+            "en": "{n} changes for this month are held, waiting on Synchronisation.",
+        },
+        "client.review.ask_reopen": {"id": "Minta dibuka kembali", "en": "Ask to reopen"},
+        "client.review.asked": {
+            "id": "Permintaan buka kembali: {text}",
+            "en": "Reopening asked: {text}",
+        },
+        "client.review.request_text": {
+            "id": "Kader meminta bulan ini dibuka kembali ({n} perubahan tertahan).",
+            "en": "The kader asks to reopen this month ({n} changes held).",
+        },
+        "client.done.review_sent": {
+            "id": "Laporan bulan ini disimpan dan terkirim saat sinkronisasi.",
+            "en": "This month's report is saved and is sent when you synchronise.",
+        },
+        "client.done.reopen_asked": {
+            "id": "Permintaan buka kembali disimpan dan terkirim saat sinkronisasi.",
+            "en": "The reopening request is saved and is sent when you synchronise.",
+        },
+    }
+)

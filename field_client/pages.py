@@ -34,6 +34,7 @@ from .formats import (
     format_z,
 )
 from .forms import PERSON_EVENTS, kind_form
+from .month_review import month_reviews
 from .plausibility import reason_text
 from .service import (
     CLOCK_WARNING_SECONDS,
@@ -45,6 +46,7 @@ from .service import (
 )
 
 bp = Blueprint("pages", __name__)
+REVIEW_DONE = ("review_sent", "reopen_asked")  # the month's report (field_client/month_review)
 
 NAV = (
     ("pages.home", "client.nav.home"),
@@ -160,7 +162,7 @@ def done_banner() -> dict[str, Any] | None:
     After a delete the banner names the record and offers "Urungkan" while it is still deleted.
     """
     done = request.args.get("done")
-    if done in ("saved", "resent", "discarded", "resolved", "reopened"):
+    if done in ("saved", "resent", "discarded", "resolved", "reopened", *REVIEW_DONE):
         return {"text": t(f"client.done.{done}", g.lang)}
     if done not in ("deleted", "restored"):
         return None
@@ -584,6 +586,7 @@ def monthly():
         following=f"{following[0]:04d}-{following[1]:02d}",
         session_fields=kind_form("posyandu_session", g.lang)["fields"],
         remeasured=remeasured_in(year, month),
+        reviews=month_reviews(_ctx().store, f"{year:04d}-{month:02d}", g.lang),
     )
 
 

@@ -8,12 +8,13 @@ position in the commit-ordered change log that pull pages through.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from server.extensions import db
+from server.indicators.week import event_date_of
 
 
 def utcnow() -> datetime:
@@ -57,7 +58,7 @@ class Record(db.Model):
     __table_args__ = tuple(
         sa.Index(f"ix_record_{column}_change_seq", column, "change_seq")
         for column in ("posyandu_id", "desa_code", "kecamatan_code", "puskesmas_id", "kind")
-    )
+    ) + (sa.Index("ix_record_kind_event_date", "kind", "event_date"),)
     id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     version: so.Mapped[int] = so.mapped_column(sa.Integer)
@@ -74,6 +75,14 @@ class Record(db.Model):
     change_seq: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+    # The day it counts on in weekly figures (server/indicators/week.py), from ``fields``.
+    event_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+
+    @so.validates("fields")
+    def _keep_event_date(self, _key: str, fields: dict) -> dict:
+        """Keep ``event_date`` with every assignment of ``fields`` (whoever writes the record)."""
+        self.event_date = event_date_of(self.kind, fields)
+        return fields
 
 
 class User(db.Model):
@@ -144,6 +153,9 @@ class MutationLog(db.Model):
     result_version: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     errors: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     conflicts: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    # a refusal's code (period_locked, merged...) and its details, answered again on a replay
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    code_details: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
 
 class Conflict(db.Model):
@@ -236,3 +248,19 @@ class IndicatorMonth(db.Model):
     counts: so.Mapped[dict] = so.mapped_column(sa.JSON)
     extra: so.Mapped[dict] = so.mapped_column(sa.JSON)
     computed_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class PaperCount(db.Model):
+    """The paper register's counts of one posyandu-month, entered by the puskesmas beside the
+    app's (issue #16, ``server/web/rekonsiliasi.py``): S, K, D, N and the weighings on paper."""
+
+    __tablename__ = "paper_count"
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    period: so.Mapped[str] = so.mapped_column(sa.String(7), primary_key=True, index=True)
+    s: so.Mapped[int] = so.mapped_column(sa.Integer)
+    k: so.Mapped[int] = so.mapped_column(sa.Integer)
+    d: so.Mapped[int] = so.mapped_column(sa.Integer)
+    n: so.Mapped[int] = so.mapped_column(sa.Integer)
+    weighings: so.Mapped[int] = so.mapped_column(sa.Integer)
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

@@ -11,8 +11,14 @@ resumes from the store; with retries (2, no backoff) most faults are healed with
 A **round** is: twice over, every device makes 0-2 offline edits (create persons and child
 visits, edit the same and different fields of shared records, mostly a few hot ones, delete a
 few; at the start of the round two devices also set one hot person's name to different values),
-then every device in a random order runs one scenario; then the network heals and every device
-syncs until nothing moves, then the invariants are checked:
+then every device in a random order runs one scenario; between the two, the server's reviewers
+act (issue #16): a bidan or the puskesmas takes one review step on a posyandu-month (submit,
+verify, return, reopen: a verified month refuses the devices' edits into it, which must stay
+quarantined until discarded at healing, never lost), and now and then the puskesmas merges one
+person into another (``POST /api/v1/persons/<id>/merge``: the visits move, the duplicate is
+tombstoned with ``merged_into``; the oracle takes the merge's writes from the server's field
+stamps). Then the network heals and every device syncs until nothing moves, then the invariants
+are checked:
 
 - no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
   (device, seq), with the same record, op and fields, and no outbox holds a pending mutation;
@@ -81,6 +87,18 @@ TODAY = date(2026, 11, 20)
 SYNCS_PER_ROUND = 2  # faulted syncs per device between two heal-and-check points
 FULL_CHECK_EVERY = 10  # rounds between full replica comparisons (and the last round)
 HOT = 3  # edits mostly go to the oldest few persons, so devices collide on them
+REVIEW_MONTHS = ("2026-10", "2026-11")  # months the reviewers act on (half the new visits' too)
+REVIEW_POSYANDU = ("PSY-A1", "PSY-A2")
+# status now -> (next status, who takes the step) the reviewers draw from (locks.ROLE_STEPS)
+REVIEW_NEXT = {
+    None: (("submitted", "bidan_a"),),
+    "submitted": (("verified", "bidan_a"), ("verified", "pkm_a"), ("returned", "pkm_a")),
+    "returned": (("submitted", "bidan_a"),),
+    "verified": (("reopened", "pkm_a"),),
+    "reopened": (("verified", "pkm_a"), ("submitted", "bidan_a")),
+}
+REVIEW_RATE = 0.7  # chance of one review step between two faulted syncs
+MERGE_RATE = 0.5  # chance of one merge per round
 
 
 class Snapshot(NamedTuple):
@@ -232,10 +250,31 @@ class Campaign:
         self.reference_ids: set[str] | None = None
         self.outcomes: Counter[str] = Counter()
         self.sync_errors: Counter[str] = Counter()
+        self.reviewers = {u: self._api_session(u) for u in ("bidan_a", "pkm_a")}
+        self.rejected_by_code: Counter[str] = Counter()  # period_locked, merged...
+        self.server_writes: list[tuple[int, list]] = []  # merges' writes, replayed at the check
+
+    def _api_session(self, username: str):
+        """Return an HTTP session signed in as a reviewer, straight to the server (no faults)."""
+        import requests
+
+        from testkit.world import PASSWORD
+
+        session = requests.Session()
+        answer = session.post(
+            f"{self.server.url}/api/v1/auth/login",
+            json={"username": username, "password": PASSWORD, "device_name": f"web-{username}"},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        return session
 
     def close(self) -> None:
         from server.extensions import db
 
+        for session in self.reviewers.values():
+            session.close()
         for device in self.devices:
             device.close()
         self.proxy.stop()
@@ -281,6 +320,8 @@ class Campaign:
                 person = rng.choice(persons)
                 birth = date.fromisoformat(person.fields["birth_date"])
                 day = birth + timedelta(days=rng.randrange(1, max(2, (TODAY - birth).days)))
+                if rng.random() < 0.5:  # this month or the last: where the reviewers are at work
+                    day = max(day, TODAY - timedelta(days=rng.randrange(0, 50)))
                 months = (day - birth).days / 30.4
                 record = device.service.create(
                     "child_visit",
@@ -379,6 +420,117 @@ class Campaign:
                 }
             )
             self.stats["mutations_created"] += 1
+
+    # -- the reviewers on the server (issue #16) -------------------------------------------------
+
+    def review_step(self) -> None:
+        """Take one review step on a drawn posyandu-month, as the role allowed to take it."""
+        from server.extensions import db
+        from server.models import Record
+        from shared.records.review_kinds import review_id
+
+        rng = self.rng
+        posyandu, period = rng.choice(REVIEW_POSYANDU), rng.choice(REVIEW_MONTHS)
+        with self.app.app_context():
+            row = db.session.get(Record, review_id(posyandu, period))
+            status = row.fields.get("status") if row is not None and not row.deleted else None
+            db.session.rollback()
+        new, username = rng.choice(REVIEW_NEXT[status])
+        answer = self.reviewers[username].post(
+            f"{self.server.url}/api/v1/reviews/{posyandu}/{period}",
+            json={"status": new, "note": "Periksa lagi" if new == "returned" else None},
+            timeout=30,
+        )
+        if answer.status_code != 200 or answer.json().get("status") != new:
+            self.fail(f"review {posyandu} {period} {status}->{new} by {username}: {answer.text}")
+            return
+        self.stats[f"reviews_{new}"] += 1
+
+    def merge_step(self) -> None:
+        """Merge one live person of PSY-A1 into another as the puskesmas; take its writes into
+        the oracle (a refusal, e.g. a visit in a verified month, changes nothing)."""
+        from server.extensions import db
+        from server.models import Record
+
+        with self.app.app_context():
+            persons = db.session.execute(
+                sa.select(Record.id, Record.fields["birth_date"].as_string())
+                .where(
+                    Record.kind == "person",
+                    Record.deleted.is_(False),
+                    Record.posyandu_id == "PSY-A1",
+                )
+                .order_by(Record.id)
+            ).all()
+            before = db.session.execute(sa.select(sa.func.max(Record.change_seq))).scalar() or 0
+            db.session.rollback()
+        if len(persons) < 2:
+            return
+        # the survivor is the one born first, so the duplicate's visits fit its life
+        (survivor, _), (duplicate, _) = sorted(self.rng.sample(persons, 2), key=lambda p: p[1])
+        answer = self.reviewers["pkm_a"].post(
+            f"{self.server.url}/api/v1/persons/{duplicate}/merge",
+            json={"into": survivor},
+            timeout=60,
+        )
+        if answer.status_code == 422:  # a visit in a verified month, or one the survivor
+            key = "locked_month" if "diverifikasi" in answer.text else "invalid"  # cannot take
+            self.stats[f"merges_refused_{key}"] += 1
+            return
+        if answer.status_code != 200:
+            self.fail(f"merge {duplicate} into {survivor}: {answer.status_code} {answer.text}")
+            return
+        self.stats["merges"] += 1
+        self._note_server_writes(before)
+
+    def _note_server_writes(self, after_seq: int) -> None:
+        """Keep the server's own writes (positions after ``after_seq``) with the last mutation-log
+        row before them: the check replays them into the oracle in that order."""
+        from server.extensions import db
+        from server.models import MutationLog, Record
+
+        with self.app.app_context():
+            last_log = db.session.execute(sa.select(sa.func.max(MutationLog.id))).scalar() or 0
+            rows = db.session.execute(
+                sa.select(Record).where(Record.change_seq > after_seq, Record.kind.in_(KINDS))
+            ).scalars()
+            snapshots = [
+                (r.id, r.kind, r.version, r.deleted, dict(r.fields), dict(r.field_meta or {}))
+                for r in rows
+            ]
+            db.session.rollback()
+        self.server_writes.append((last_log, snapshots))
+
+    def _absorb_server_writes(self, before_log_id: int | None) -> None:
+        """Replay into the oracle the server writes made before log row ``before_log_id`` (all
+        when None), each field with the stamp the server gave it, as the log replay would."""
+        from shared import records
+        from shared.sync import hlc as hlc_mod
+
+        while self.server_writes and (
+            before_log_id is None or self.server_writes[0][0] < before_log_id
+        ):
+            _, snapshots = self.server_writes.pop(0)
+            for record_id, kind, version, deleted, fields, meta in snapshots:
+                state = self.oracle.get(record_id)
+                if state is None or state["version"] == 0 or version == state["version"]:
+                    continue
+                derived = records.spec(kind).derived_fields
+                for name, value in fields.items():
+                    stamp = meta.get(name)
+                    if name in derived or name == "id" or not stamp:
+                        continue
+                    if name not in state["fields"] or state["fields"][name][0] != value:
+                        hlc = tuple(hlc_mod.parse(stamp[1]))
+                        state["fields"][name] = (value, hlc, stamp[2], version)
+                if deleted and not state["deleted"]:
+                    stamp = meta.get("_deleted")
+                    hlc = tuple(hlc_mod.parse(stamp[1])) if stamp else (0,)
+                    by = stamp[2] if stamp else "server"
+                    state["deleted"], state["deleted_by"] = True, (True, hlc, by, version)
+                state["version"] = version
+                state["count"] += 1
+                self.stats["merge_writes_absorbed"] += 1
 
     # -- faulted syncs ---------------------------------------------------------------------------
 
@@ -516,12 +668,15 @@ class Campaign:
                     sa.select(Conflict).where(Conflict.record_id.in_(sorted(touched)))
                 ).scalars():
                     conflicts.setdefault((row.record_id, row.field), []).append(row)
+            touched |= {w[0] for _, snapshots in self.server_writes for w in snapshots}
             for row in new_logs:
+                self._absorb_server_writes(row.id)
                 self._replay(row, conflicts)
-            if self.reference_ids is None:
-                self.reference_ids = set(
-                    session.execute(sa.select(Record.id).where(Record.kind.not_in(KINDS))).scalars()
-                )
+            self._absorb_server_writes(None)
+            # reference data and the month reviews (created on the way) are not persons or visits
+            self.reference_ids = set(
+                session.execute(sa.select(Record.id).where(Record.kind.not_in(KINDS))).scalars()
+            )
             changed = set()
             for r in session.execute(
                 sa.select(Record).where(
@@ -562,6 +717,7 @@ class Campaign:
             self.outcomes[row.status] += 1
             if row.status == "rejected":
                 self.stats["mutations_rejected"] += 1
+                self.rejected_by_code[row.code or "other"] += 1
             else:
                 self.stats["mutations_applied"] += 1
         for device in self.devices:
@@ -789,6 +945,10 @@ class Campaign:
                 for device in self.devices:  # all offline: their edits are concurrent
                     for _ in range(self.rng.randrange(0, 3)):
                         self.edit(device)
+                if self.rng.random() < REVIEW_RATE:
+                    self.review_step()
+                if self.rng.random() < MERGE_RATE / SYNCS_PER_ROUND:
+                    self.merge_step()
                 order = list(self.devices)
                 self.rng.shuffle(order)
                 for device in order[: scenarios - self.scenario]:
@@ -911,6 +1071,17 @@ def _run_one(
             "concurrent_same_field_edits": stats["concurrent_same_field_edits"],
             "conflicts_found": stats["conflicts_found"],
             "edits_refused_locally": stats["edits_refused_locally"],
+            "review_steps": {
+                k[len("reviews_") :]: v
+                for k, v in sorted(stats.items())
+                if k.startswith("reviews_")
+            },
+            "merges": stats["merges"],
+            "rejected_by_code": dict(sorted(campaign.rejected_by_code.items())),
+            "merges_refused_locked_month": stats["merges_refused_locked_month"],
+            "merges_refused_invalid": stats["merges_refused_invalid"],
+            "merge_writes_absorbed": stats["merge_writes_absorbed"],
+            "mutations_rejected_discarded": stats["mutations_rejected_discarded"],
             "requests_relayed": len(campaign.proxy.log),
             "duration_s": round(time.monotonic() - begun, 1),
             "seconds_by_phase": {k: round(v, 1) for k, v in sorted(campaign.timing.items())},

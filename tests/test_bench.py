@@ -71,6 +71,7 @@ def test_quick_bench_runs_and_writes_its_figures():
     assert results["growth"]["assess_calls_per_second"] > 0
     assert results["client"]["pages_under_200_ms"] in (True, False)
     assert results["district_sqlite"]["ringkasan_kabupaten_ms"] > 0
+    assert results["district_sqlite"]["evaluasi_mingguan_kabupaten_ms"] > 0
 
     sync = results["sync"]
     n = sync["data"]["scope_records"]

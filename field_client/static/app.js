@@ -563,6 +563,26 @@
 
   /* ---- a new desa report starts from the device's births and deaths ----------------- */
 
+  /* ---- the month's report: send it, or ask the puskesmas to reopen it (month_review.py) -- */
+  function setupMonthReview() {
+    const submit = document.getElementById("review-submit");
+    if (submit) submit.addEventListener("click", () => {
+      submit.disabled = true;
+      const d = submit.dataset;
+      const fields = { status: "submitted", note: null, ...(d.reviewBy ? { by: d.reviewBy } : {}) };
+      if (d.reviewExists) act("PATCH", `/api/records/period_review/${d.reviewId}`, fields, "review_sent");
+      else act("POST", "/api/records/period_review", {
+        id: d.reviewId, posyandu_id: d.reviewPosyandu, period: d.reviewPeriod, ...fields,
+      }, "review_sent");
+    });
+    const ask = document.getElementById("review-ask-reopen");
+    if (ask) ask.addEventListener("click", () => {
+      ask.disabled = true;
+      act("PATCH", `/api/records/period_review/${ask.dataset.reviewId}`,
+        { reopen_request: ask.dataset.reviewText }, "reopen_asked");
+    });
+  }
+
   function setupDesaPrefill(form) {
     const counts = ["births_live", "births_still", "deaths_maternal", "deaths_neonatal", "deaths_infant", "deaths_under5"];
     const touched = new Set();
@@ -605,6 +625,7 @@
     document.querySelectorAll("[data-undo]").forEach(setupUndo);
     setupSyncPage();
     setupPrint();
+    setupMonthReview();
     document.querySelectorAll("[data-conflict]").forEach(setupConflict);
     document.body.dataset.ready = "1";
   });

@@ -140,6 +140,7 @@ class ChangeSet:
     originals: dict[str, Original | None] = field(default_factory=dict)
     dirty_children: set[str] = field(default_factory=set)
     lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
+    locked_reviews: set[str] = field(default_factory=set)  # review rows read under lock
 
     def __post_init__(self) -> None:
         if self.facilities is None:

@@ -29,13 +29,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+import sqlalchemy as sa
 from flask import current_app, has_app_context
 
+from server.models import Record
 from shared import records
 from shared.calendar import add_months, as_date, local_today, parse_period
 from shared.records.review_kinds import review_id
+from shared.records.titles import month_words
 
-# The services of a posyandu day, each by its event date (shared/records registry).
+# The services of a posyandu day, each by its event date (shared/records registry): a record falls
+# in the month of this date field.
 DATE_FIELDS = records.month_service_dates()
 LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
 OPEN_AFTER_DEADLINE = ("returned", "reopened")
@@ -81,9 +85,29 @@ def months_of(changes, kind: str, values: Mapping) -> list[tuple[str, str]]:
     return []
 
 
+def lock_review(changes, record_id: str, *, share: bool = True) -> None:
+    """Read a review row under a row lock, once per change set (PostgreSQL; SQLite serialises).
+
+    A push into a month takes the review row FOR SHARE, a review step FOR UPDATE, so a push and a
+    verification racing queue on that row: the push is applied before the verification or is
+    refused after it, never applied after a verification it did not see. A row changed in this
+    change set is already the writer's own.
+    """
+    if record_id in changes.locked_reviews or record_id in changes.changed:
+        return
+    query = sa.select(Record).where(Record.id == record_id).with_for_update(read=share)
+    with changes.session.no_autoflush:
+        found = changes.session.execute(query.execution_options(populate_existing=True))
+        changes.loaded[record_id] = found.scalars().first()
+    changes.locked_reviews.add(record_id)
+
+
 def review_of(changes, posyandu_id: str, period: str):
-    """Return the live review record of a posyandu-month, or None."""
-    row = changes.record(review_id(posyandu_id, period))
+    """Return the live review record of a posyandu-month (read under a row lock), or None."""
+    record_id = review_id(posyandu_id, period)
+    if changes.writer.scope is not None:
+        lock_review(changes, record_id)
+    row = changes.record(record_id)
     if row is None or row.deleted or row.kind != "period_review":
         return None
     return row
@@ -105,7 +129,8 @@ def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
     period = pairs[0][1]
     verified = [r for r, s in zip(reviews, statuses, strict=True) if s == "verified"]
     if verified and (kind != "desa_report" or len(verified) == len(pairs)):
-        return "server.period_locked", {"period": period, "by": verifier(verified[0])}
+        words = month_words(period, changes.lang)
+        return "server.period_locked", {"period": words, "by": verifier(verified[0])}
     day = changes.lock_after_day
     if day is None or any(s in OPEN_AFTER_DEADLINE for s in statuses):
         return None
@@ -115,7 +140,7 @@ def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
         return None
     today = local_today(changes.zone, changes.now)
     if (today.year, today.month, today.day) >= (*closes, day):
-        return "server.period_closed", {"period": period, "day": day}
+        return "server.period_closed", {"period": month_words(period, changes.lang), "day": day}
     return None
 
 

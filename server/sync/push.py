@@ -22,6 +22,8 @@ from shared.i18n import t
 from shared.sync import hlc as hlc_mod
 
 PUSH_ATTEMPTS = 3
+# what every result has; anything else beside a refusal's code is its details (merged_into)
+_PLAIN_RESULT = frozenset({"status", "version", "errors", "conflicts", "code"})
 
 
 class PushRefused(Exception):
@@ -246,6 +248,8 @@ def _replayed(m: Mapping, log: MutationLog | None) -> dict:
         "outcome": log.status if log else "applied",
         "version": log.result_version if log else None,
         **({"errors": log.errors} if log is not None and log.errors else {}),
+        # the refusal's code and details exactly as first answered (period_locked, merged)
+        **({"code": log.code, **(log.code_details or {})} if log is not None and log.code else {}),
     }
 
 
@@ -266,6 +270,17 @@ def _log_of(batch: Batch, m: Mapping) -> MutationLog:
         content_hash=content_hash(m),
         status="rejected",
     )
+
+
+def _note_result(log: MutationLog, result: Mapping) -> None:
+    """Keep a mutation's result in its log row, so that a replay answers it exactly again."""
+    log.status = result["status"]
+    log.result_version = result.get("version")
+    log.errors = result.get("errors")
+    log.conflicts = result.get("conflicts")
+    if result.get("code"):
+        log.code = str(result["code"])[:32]
+        log.code_details = {k: result[k] for k in result if k not in _PLAIN_RESULT} or None
 
 
 def apply_push(
@@ -334,10 +349,7 @@ def _apply_batch(batch: Batch, old: list[dict], new: list[dict], logs: dict) -> 
         result = _apply_one(batch, m, log, unanswered.bases(m["id"]))
         if result["status"] != "rejected":
             unanswered.note(m, result.get("version"))
-        log.status = result["status"]
-        log.result_version = result.get("version")
-        log.errors = result.get("errors")
-        log.conflicts = result.get("conflicts")
+        _note_result(log, result)
         batch.changes.session.add(log)
         results_by_seq[m["seq"]] = {"seq": m["seq"], "id": m["id"], **result}
     return results_by_seq

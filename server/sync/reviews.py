@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.sync import locks
 from server.sync.changes import ChangeSet, Writer
 from shared.records.review_kinds import review_id
 
@@ -39,8 +40,12 @@ def set_review(
     if zone:
         changes.zone = zone
     record_id = review_id(posyandu_id, period)
+    # FOR UPDATE before anything reads it: a push into this month waits, or is seen (locks.py).
+    locks.lock_review(changes, record_id, share=False)
     values = {"posyandu_id": posyandu_id, "period": period, "status": status, "by": username}
     values["note"] = note or None
+    if status == "reopened":
+        values["reopen_request"] = None  # the kader's request (field_client/month_review) is met
     changes.server_write("period_review", record_id, values)
     changes.commit()
     return changes.record(record_id)

@@ -18,7 +18,7 @@ from server.sync.locks import ROLE_STEPS
 from server.sync.reviews import set_review
 from server.web import bp, language, local_zone, login_required
 from server.web.params import BadRequest
-from server.web.scoped import posyandu_in_scope
+from server.web.scoped import posyandu_in_scope, unit_names
 from shared.calendar import parse_period, previous_period
 from shared.i18n import register
 from shared.records.review_kinds import REVIEW_STATUSES, review_id
@@ -53,6 +53,10 @@ register(
             "en": "The month must be written YYYY-MM, for example 2026-06.",
         },
         "web.verify.saved": {"id": "Status laporan disimpan.", "en": "The status was saved."},
+        "web.verify.request": {
+            "id": "Diminta dibuka kembali: {text}",
+            "en": "Reopening asked: {text}",
+        },
     }
 )
 
@@ -73,20 +77,20 @@ def review_rows(period: str, facilities: FacilityIndex) -> list[dict]:
     posyandu = posyandu_in_scope(facilities)
     ids = [review_id(f["id"], period) for f in posyandu]
     found = {r.id: r for r in db.session.query(Record).filter(Record.id.in_(ids or [""])).all()}
-    role, rows = g.web_user.role, []
+    role, rows, names = g.web_user.role, [], unit_names()
     for f in posyandu:
         row = found.get(review_id(f["id"], period))
         fields = row.fields if row is not None and not row.deleted else {}
         status = fields.get("status")
-        desa = facilities.get(f.get("desa_code")) or {}
         rows.append(
             {
                 "f": f,
-                "desa": desa.get("name") or f.get("desa_code") or "",
+                "desa": names.get(f.get("desa_code")) or f.get("desa_code") or "",
                 "unit": f.get("parent_id") or "",
                 "status": status,
                 "by": fields.get("by") or "",
                 "note": fields.get("note") or "",
+                "request": fields.get("reopen_request") or "",
                 "steps": [s for s in REVIEW_STATUSES if role in ROLE_STEPS.get((status, s), ())],
             }
         )

@@ -35,6 +35,8 @@ class PeriodReviewSchema(RecordSchema):
     status = Choice(REVIEW_STATUSES, "review_status", required=True)
     note = notes_field()
     by = Text(max_length=120)
+    # the kader's one-tap request to reopen a verified month; cleared when it is reopened
+    reopen_request = Text(max_length=500)
 
     def check(self, data, rules):
         posyandu, period = data.get("posyandu_id"), data.get("period")
@@ -48,6 +50,10 @@ i18n.register(
         "records.label.status": {"id": "Status", "en": "Status"},
         "records.label.note": {"id": "Catatan", "en": "Note"},
         "records.label.by": {"id": "Oleh", "en": "By"},
+        "records.label.reopen_request": {
+            "id": "Permintaan buka kembali",
+            "en": "Reopening requested",
+        },
         "records.choice.review_status.submitted": {"id": "Dikirim", "en": "Submitted"},
         "records.choice.review_status.verified": {"id": "Diverifikasi", "en": "Verified"},
         "records.choice.review_status.returned": {"id": "Dikembalikan", "en": "Returned"},

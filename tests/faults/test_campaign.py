@@ -40,6 +40,13 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
         result["mutations_applied"] + result["mutations_rejected"]
     ), where
     assert result["concurrent_same_field_edits"] == result["conflicts_found"] > 0, where
+    # Issue #16: the reviewers verified, returned and reopened months and merged persons among
+    # the devices' syncs; whatever they refused was logged (not lost) and discarded at healing.
+    steps = result["review_steps"]
+    assert steps.get("submitted", 0) > 0 and steps.get("verified", 0) > 0, (where, steps)
+    assert steps.get("returned", 0) + steps.get("reopened", 0) > 0, (where, steps)
+    assert result["merges"] > 0 and result["merge_writes_absorbed"] > 0, where
+    assert sum(result["rejected_by_code"].values()) == result["mutations_rejected"], where
     rounds = -(-SCENARIOS // (len(DEVICES) * SYNCS_PER_ROUND))
     assert result["rounds"] == rounds
     assert result["replicas_checked"] == rounds * len(DEVICES)

@@ -222,6 +222,19 @@ def device_active(s: Seeded, user, response):
         assert db.session.get(Device, s.devices["kader_b1"]).revoked_at is None
 
 
+def no_paper_count(s: Seeded, user, posyandu: str):
+    """Only the admin's request wrote paper counts for another puskesmas's posyandu."""
+    from server.extensions import db
+    from server.models import PaperCount
+
+    with s.app.app_context():
+        row = db.session.get(PaperCount, (posyandu, "2026-10"))
+        assert (row is not None) == (user == "admin") or user is None and row is None
+        if row is not None and user == "admin":
+            db.session.delete(row)
+            db.session.commit()
+
+
 def redirects_to_login(s, user, response):
     if user is None and response.status_code == 302 and response.request.path != "/":
         assert "/masuk" in response.headers["Location"]
@@ -969,6 +982,15 @@ WEB_GETS = [
         None,
     ),
     (
+        "web.reconcile",
+        "/rekonsiliasi?period=2026-10",
+        "readers-only",
+        lambda u: (
+            {302} if u is None else ({200} if u in ("pkm_a", "kec_a", "dinas", "admin") else {403})
+        ),
+        None,
+    ),
+    (
         "web.verify",
         "/verifikasi?period=2026-10&posyandu=PSY-B1",
         "other-unit-params",
@@ -1248,6 +1270,19 @@ PROBES += [
         "posyandu-of-other-puskesmas",
         web("POST", "/verifikasi/PSY-B1/2026-10", {"status": "reopened"}),
         lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
+    ),
+    Probe(
+        "web.reconcile_save",
+        "POST",
+        "/rekonsiliasi/<posyandu_id>/<period>",
+        "posyandu-of-other-puskesmas",
+        web(
+            "POST",
+            "/rekonsiliasi/PSY-B1/2026-10",
+            {"s": "9", "k": "9", "d": "9", "n": "9", "weighings": "9"},
+        ),
+        lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
+        lambda s, u, response: no_paper_count(s, u, "PSY-B1"),
     ),
     Probe(
         "web.revoke_device",

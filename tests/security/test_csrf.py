@@ -89,6 +89,11 @@ TARGETS = {
     "web.evaluate_signals": ("dinas", lambda s: "/sinyal/periksa", {"confirm": "1"}),
     "web.verify_step": ("pkm_a", lambda s: "/verifikasi/PSY-A1/2026-10", {"status": "reopened"}),
     "web.import_bundle": ("pkm_a", lambda s: "/bundel/impor", {}),
+    "web.reconcile_save": (
+        "pkm_a",
+        lambda s: "/rekonsiliasi/PSY-A1/2026-10",
+        {"s": "1", "k": "1", "d": "1", "n": "1", "weighings": "1"},
+    ),
     "web.revoke_device": (
         "admin",
         lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
@@ -105,6 +110,7 @@ CONTROL = {
     "web.lokmin_edit_meeting": {"kind": "not-a-kind"},  # 422: reached validation
     "web.lokmin_upload": {"label": "notulen"},  # 422: no file chosen
     "web.verify_step": {"status": "not-a-status"},  # 400 page
+    "web.reconcile_save": {"s": "x"},  # 400 page: nothing written
     "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
     "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated
     "web.import_bundle": {},  # 400: no file chosen

@@ -68,7 +68,7 @@ GET_ROUTES = {
     "web.lokmin_edit_meeting": ("/lokmin/pertemuan/{meeting}/ubah", ["tambah"]),
     "web.lokmin_attachment": ("/lokmin/lampiran/00000000-0000-4000-8000-000000000000", ["lihat"]),
     "web.quality": ("/mutu-data", ["days", "format", "table"]),
-    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table"]),
+    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table", "puskesmas"]),
     "web.users": ("/pengguna", ["format", "table", "ok"]),
     "static": ("/static/web/web.css", ["v"]),
     "web.static": ("/static/web/charts.js", ["v"]),
@@ -91,6 +91,7 @@ GET_ROUTES = {
     "web.verify": ("/verifikasi", ["ok", "period"]),
     "web.bundles": ("/bundel", ["x"]),
     "web.export_bundle": ("/bundel/perangkat/{device}", ["x"]),
+    "web.reconcile": ("/rekonsiliasi", ["ok", "period"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {

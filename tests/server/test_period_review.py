@@ -50,7 +50,11 @@ def test_verified_month_refuses_an_offline_device_and_reopen_lets_it_in(device, 
     assert [r["status"] for r in results] == ["rejected", "rejected", "applied"]
     assert results[0]["code"] == results[1]["code"] == "period_locked"
     message = results[0]["errors"]["_schema"][0]
-    assert "2026-06" in message and "bidan_a" in message and "membuka kembali" in message
+    assert (
+        "Bulan Juni 2026 sudah diverifikasi" in message
+        and "bidan_a" in message
+        and "membuka kembali" in message
+    )
     assert "code" not in results[2]
 
     reopened = review(device("pkm_a"), "PSY-A1", "2026-06", "reopened")
@@ -105,7 +109,7 @@ def test_the_input_deadline_closes_a_month_until_the_puskesmas_reopens_it(app, d
     results = kader.push([old, now]).json()["results"]
     assert [r["status"] for r in results] == ["rejected", "applied"]
     assert results[0]["code"] == "period_locked"
-    assert "Masa input bulan 2026-06 sudah ditutup" in results[0]["errors"]["_schema"][0]
+    assert "Masa input bulan Juni 2026 sudah ditutup" in results[0]["errors"]["_schema"][0]
     assert review(device("pkm_a"), "PSY-A1", "2026-06", "reopened").status_code == 200
     again = kader.mutation("child_visit", {"weight_kg": 9.2}, record_id=v["id"], base_version=1)
     assert kader.push([again]).json()["results"][0]["status"] == "applied"
@@ -167,6 +171,6 @@ def test_a_merge_moving_a_visit_of_a_verified_month_is_refused(device, child):
     answer = pkm.http.post(
         f"{pkm.base}/persons/{p['id']}/merge", json={"into": twin["id"]}, timeout=30
     )
-    assert answer.status_code == 422 and "2026-06" in str(answer.json()["error"]["details"])
+    assert answer.status_code == 422 and "Juni 2026" in str(answer.json()["error"]["details"])
     kader.pull_all()
     assert kader.replica[v["id"]]["fields"]["person_id"] == p["id"]  # nothing moved

@@ -463,7 +463,12 @@ MINIMAL["period_review"] = {
     "period": "2025-06",
     "status": "submitted",
 }
-FULL["period_review"] = {**MINIMAL["period_review"], "note": "Lengkap", "by": "kader_a1"}
+FULL["period_review"] = {
+    **MINIMAL["period_review"],
+    "note": "Lengkap",
+    "by": "kader_a1",
+    "reopen_request": "Kader meminta bulan ini dibuka kembali (1 perubahan tertahan).",
+}
 
 
 def check(kind: str, data: dict, **kwargs) -> records.ValidationResult:

@@ -2,7 +2,7 @@
 
 Both hang on a meeting (``meeting_id``): a user reads them only when the meeting (deleted or not) is
 in the user's read scope, so they need no scope columns of their own beyond the kecamatan kept for
-reports. Migration: server/migrations/versions/0007_lokmin_audit_attachments.py.
+reports. Migration: server/migrations/versions/0008_lokmin_audit_attachments.py.
 """
 
 from __future__ import annotations

@@ -1,17 +1,16 @@
 """user.email and user.digest_sent_at (the e-mail digest of open signals)
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 06:30:00.000000
 
-Written alongside another helper's 0007; the lead re-chains down_revision to the head at merge.
 """
 from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """lokmin_audit (who changed a lokmin meeting or agreement, when, what) and lokmin_attachment
 
-Revision ID: 0007_lokmin
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06 06:30:00.000000
 
 Written by the lokmin helper alongside other helpers' 0007 migrations: the lead re-chains them.
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = "0007_lokmin"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,283 @@
+"""Rekonsiliasi: the paper register beside the app, per posyandu-month (issue #16).
+
+``/rekonsiliasi?period=YYYY-MM`` (the previous month by default) lists each posyandu in scope with
+the app's S, K, D, N (``indicator_month``, kept on write) and its weighings (visits with a weight,
+counted through the index ``(kind, event_date)``), the paper register's counts beside them, and
+the gap (app minus paper) in numbers and percent of the paper's. A table per puskesmas sums the
+posyandu that have paper counts, and the trend shows the gap of D and of the weighings for the
+last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
+(``POST /rekonsiliasi/<posyandu>/<period>``); the kecamatan and the dinas read them.
+
+Paper counts are the puskesmas's own entries, not synced records: they live in ``paper_count``,
+one row per posyandu-month, with who entered them and when.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, g, redirect, render_template, request, url_for
+
+from server.extensions import db
+from server.models import IndicatorMonth, PaperCount, Record, utcnow
+from server.scope import FacilityIndex, ScopeKeys
+from server.web import bp, language, local_zone, login_required
+from server.web.params import BadRequest
+from server.web.scoped import posyandu_in_scope, unit_names
+from shared.calendar import (
+    add_months,
+    format_decimal,
+    month_bounds,
+    parse_period,
+    period_of,
+    previous_period,
+)
+from shared.i18n import register, t
+from shared.records.titles import month_words
+
+COUNTS = ("s", "k", "d", "n", "weighings")
+READERS = {"puskesmas", "kecamatan", "dinas", "admin"}
+EDITORS = {"puskesmas", "admin"}
+MAX_COUNT = 100_000
+TREND_MONTHS = 6
+
+register(
+    {
+        "web.nav.reconcile": {"id": "Rekonsiliasi", "en": "Reconciliation"},
+        "web.reconcile.title": {
+            "id": "Rekonsiliasi register kertas dan aplikasi — {month}",
+            "en": "Paper register and app reconciled — {month}",
+        },
+        "web.reconcile.period": {"id": "Bulan", "en": "Month"},
+        "web.reconcile.show": {"id": "Tampilkan", "en": "Show"},
+        "web.reconcile.posyandu": {"id": "Posyandu (desa)", "en": "Posyandu (desa)"},
+        "web.reconcile.app": {"id": "Aplikasi", "en": "App"},
+        "web.reconcile.paper": {"id": "Kertas", "en": "Paper"},
+        "web.reconcile.gap": {"id": "Selisih", "en": "Gap"},
+        "web.reconcile.weighings": {"id": "Penimbangan", "en": "Weighings"},
+        "web.reconcile.none": {"id": "belum diisi", "en": "not entered"},
+        "web.reconcile.enter": {"id": "Isi angka register", "en": "Enter the register's counts"},
+        "web.reconcile.save": {"id": "Simpan", "en": "Save"},
+        "web.reconcile.saved": {"id": "Angka register disimpan.", "en": "The counts were saved."},
+        "web.reconcile.per_unit": {
+            "id": "Per puskesmas (posyandu yang register kertasnya sudah diisi)",
+            "en": "Per puskesmas (posyandu whose paper counts were entered)",
+        },
+        "web.reconcile.unit": {"id": "Puskesmas", "en": "Puskesmas"},
+        "web.reconcile.filled": {"id": "Posyandu terisi", "en": "Posyandu entered"},
+        "web.reconcile.trend": {
+            "id": "Tren selisih D dan penimbangan (aplikasi − kertas) per bulan",
+            "en": "Gap of D and weighings (app − paper) by month",
+        },
+        "web.reconcile.month": {"id": "Bulan", "en": "Month"},
+        "web.reconcile.by": {"id": "Diisi oleh {who}", "en": "Entered by {who}"},
+        "web.reconcile.bad_period": {
+            "id": "Bulan harus berformat TTTT-BB, misalnya 2026-06.",
+            "en": "The month must be written YYYY-MM, for example 2026-06.",
+        },
+        "web.reconcile.bad_count": {
+            "id": "{label} harus bilangan bulat 0 sampai 100.000.",
+            "en": "{label} must be a whole number from 0 to 100,000.",
+        },
+        "web.reconcile.bad_order": {
+            "id": "Angka tidak masuk akal: K, D dan N tidak boleh lebih dari S, dan N tidak boleh "
+            "lebih dari D.",
+            "en": "The counts do not add up: K, D and N cannot exceed S, nor N exceed D.",
+        },
+        "web.reconcile.not_yours": {
+            "id": "Posyandu ini di luar wilayah kerja Anda.",
+            "en": "This posyandu is outside your area.",
+        },
+    }
+)
+
+
+def _period(raw: str | None) -> str:
+    if not raw:
+        return previous_period(zone_name=local_zone())
+    try:
+        parse_period(raw)
+    except ValueError:
+        raise BadRequest("web.reconcile.bad_period") from None
+    return raw
+
+
+def gap(app: int | None, paper: int | None) -> dict:
+    """Return the gap app minus paper, and its percent of the paper's count ('' when unknown)."""
+    if app is None or paper is None:
+        return {"n": None, "pct": ""}
+    pct = format_decimal((app - paper) * 100 / paper, 1) if paper else ""
+    return {"n": app - paper, "pct": pct}
+
+
+def app_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], dict]:
+    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period)."""
+    found: dict[tuple[str, str], dict] = {}
+    query = sa.select(IndicatorMonth.posyandu_id, IndicatorMonth.period, IndicatorMonth.counts)
+    query = query.where(IndicatorMonth.period.in_(periods), IndicatorMonth.posyandu_id.in_(ids))
+    for posyandu, period, counts in db.session.execute(query):
+        counts = counts or {}
+        found[(posyandu, period)] = {k: int(counts.get(k.upper()) or 0) for k in COUNTS[:4]}
+    for period in periods:
+        first, last = month_bounds(period)
+        weighed = sa.select(Record.posyandu_id, sa.func.count()).where(
+            Record.kind == "child_visit",
+            Record.event_date.between(first, last),
+            Record.deleted.is_(False),
+            Record.fields["weight_kg"].as_float().is_not(None),
+            Record.posyandu_id.in_(ids),
+        )
+        for posyandu, n in db.session.execute(weighed.group_by(Record.posyandu_id)):
+            found.setdefault((posyandu, period), dict.fromkeys(COUNTS[:4], 0))["weighings"] = n
+    for value in found.values():
+        value.setdefault("weighings", 0)
+    return found
+
+
+def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], PaperCount]:
+    query = sa.select(PaperCount).where(
+        PaperCount.period.in_(periods), PaperCount.posyandu_id.in_(ids)
+    )
+    return {(p.posyandu_id, p.period): p for p in db.session.execute(query).scalars()}
+
+
+def rows_of(period: str, posyandu: list[dict]) -> list[dict]:
+    """Return each posyandu's app and paper counts of ``period`` with their gaps."""
+    ids, names = [f["id"] for f in posyandu] or [""], unit_names()
+    app, paper = app_counts([period], ids), paper_counts([period], ids)
+    rows = []
+    for f in posyandu:
+        mine = app.get((f["id"], period)) or dict.fromkeys(COUNTS, 0)
+        theirs = paper.get((f["id"], period))
+        on_paper = {k: getattr(theirs, k) for k in COUNTS} if theirs else None
+        rows.append(
+            {
+                "f": f,
+                "desa": names.get(f.get("desa_code")) or f.get("desa_code") or "",
+                "unit": f.get("parent_id") or "",
+                "app": mine,
+                "paper": on_paper,
+                "by": theirs.entered_by if theirs else "",
+                "gap": {k: gap(mine[k], on_paper and on_paper[k]) for k in COUNTS},
+                "editable": _may_edit(f),
+            }
+        )
+    return rows
+
+
+def per_unit(rows: list[dict]) -> list[dict]:
+    """Sum per puskesmas the posyandu that have paper counts, app beside paper."""
+    names, units = unit_names(), {}
+    for r in rows:
+        if r["paper"] is None:
+            continue
+        unit = units.setdefault(
+            r["unit"],
+            {"name": names.get(r["unit"]) or r["unit"], "n": 0, "app": {}, "paper": {}},
+        )
+        unit["n"] += 1
+        for k in COUNTS:
+            unit["app"][k] = unit["app"].get(k, 0) + r["app"][k]
+            unit["paper"][k] = unit["paper"].get(k, 0) + r["paper"][k]
+    for unit in units.values():
+        unit["gap"] = {k: gap(unit["app"][k], unit["paper"][k]) for k in COUNTS}
+    return [units[k] for k in sorted(units)]
+
+
+def trend(period: str, posyandu: list[dict], lang: str) -> list[dict]:
+    """Return, for the last months up to ``period``, D and weighings app beside paper, summed
+    over the posyandu with paper counts that month."""
+    months = [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
+    ids = [f["id"] for f in posyandu] or [""]
+    app, paper = app_counts(months, ids), paper_counts(months, ids)
+    out = []
+    for month in months:
+        entered = [key for key in paper if key[1] == month]
+        sums = {
+            side: {
+                k: sum((source(key) or {}).get(k, 0) for key in entered) for k in ("d", "weighings")
+            }
+            for side, source in (
+                ("app", lambda key: app.get(key)),
+                ("paper", lambda key: {k: getattr(paper[key], k) for k in COUNTS}),
+            )
+        }
+        out.append(
+            {
+                "month": month_words(month, lang),
+                "n": len(entered),
+                **sums,
+                "gap": {k: gap(sums["app"][k], sums["paper"][k]) for k in ("d", "weighings")},
+            }
+        )
+    return out
+
+
+def _may_edit(f: dict) -> bool:
+    return g.web_user.role in EDITORS and g.scope.can_review(ScopeKeys.of_posyandu(f))
+
+
+@bp.route("/rekonsiliasi")
+@login_required(READERS)
+def reconcile():
+    """Show the paper register beside the app for each posyandu-month in scope."""
+    period, lang = _period(request.args.get("period")), language()
+    posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
+    rows = rows_of(period, posyandu)
+    return render_template(
+        "web/review/reconcile.html",
+        period=period,
+        month=month_words(period, lang),
+        rows=rows,
+        units=per_unit(rows),
+        trend=trend(period, posyandu, lang),
+        counts=COUNTS,
+        saved=request.args.get("ok"),
+    )
+
+
+class Refused(Exception):
+    """Counts that cannot be saved: the message (in the user's language) and the status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def parse_counts(form, lang: str) -> dict[str, int]:
+    """Return the five counts of the form, or raise Refused naming the first wrong one."""
+    values = {}
+    for key in COUNTS:
+        raw = (form.get(key) or "").strip()
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) > MAX_COUNT:
+            label = key.upper() if key != "weighings" else t("web.reconcile.weighings", lang)
+            raise Refused(400, t("web.reconcile.bad_count", lang, label=label))
+        values[key] = int(raw)
+    if max(values["k"], values["d"], values["n"]) > values["s"] or values["n"] > values["d"]:
+        raise Refused(400, t("web.reconcile.bad_order", lang))
+    return values
+
+
+@bp.route("/rekonsiliasi/<posyandu_id>/<period>", methods=["POST"])
+@login_required(EDITORS)
+def reconcile_save(posyandu_id: str, period: str):
+    """Enter or correct one posyandu-month's paper counts (its puskesmas, or the admin)."""
+    period, lang = _period(period), language()
+    facility = FacilityIndex.load(db.session).get(posyandu_id)
+    if not facility or facility.get("kind") != "posyandu":
+        abort(404)
+    try:
+        if not _may_edit(facility):
+            raise Refused(403, t("web.reconcile.not_yours", lang))
+        values = parse_counts(request.form, lang)
+    except Refused as refused:
+        page = render_template("web/error.html", status=refused.status, message=refused.message)
+        return page, refused.status
+    row = db.session.get(PaperCount, (posyandu_id, period))
+    if row is None:
+        row = PaperCount(posyandu_id=posyandu_id, period=period)
+        db.session.add(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.entered_by, row.entered_at = g.web_user.username, utcnow()
+    db.session.commit()
+    return redirect(url_for("web.reconcile", period=period, ok=1), 303)

@@ -182,13 +182,14 @@ def _stored_language(app: Flask) -> str | None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the JSON API, the sign-in/PIN pages and the kader's pages."""
-    from . import api, auth, pages, printing
+    from . import api, auth, ilp_pages, pages, printing
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(printing.bp)
     app.register_blueprint(recovery.bp)
+    app.register_blueprint(ilp_pages.bp)
 
 
 def problem_response(code: str, status: int):

@@ -22,10 +22,10 @@ from typing import Any
 
 from shared import immunisation
 from shared import records as shared_records
+from shared.calendar import format_date
 from shared.clinical import describe
 from shared.clinical.thresholds import Alert
 from shared.derive import (
-    derive_person_records,
     derive_postpartum_visit,
     derive_tb_screening,
     derive_youth_visit,
@@ -100,8 +100,27 @@ def reason_text(status, names: Mapping[str, str], lang: str) -> str:
     return immunisation.reason_text(status.reason, params, lang)
 
 
-def _status_row(status, names: Mapping[str, str], lang: str) -> dict[str, Any]:
-    reason = reason_text(status, names, lang)
+def _note(status, on: date | None, lang: str) -> str:
+    """Return when an open dose can be given, in words (empty for a given dose)."""
+    start, end = status.allowed_from, status.allowed_until
+    if status.status in (immunisation.GIVEN, immunisation.GIVEN_LATE) or start is None:
+        return ""
+    if status.status == immunisation.DUE:
+        return t(
+            "client.ilp.card.window",
+            lang,
+            start=format_date(status.due_from),
+            end=format_date(status.due_by),
+        )
+    if on is not None and start <= on and (end is None or on <= end):
+        return t("client.ilp.card.today", lang)
+    return t("client.ilp.card.from", lang, start=format_date(max(start, status.due_from or start)))
+
+
+def _status_row(
+    status, names: Mapping[str, str], lang: str, on: date | None = None
+) -> dict[str, Any]:
+    reason = reason_text(status, names, lang) or _note(status, on, lang)
     return {
         "code": status.code,
         "antigen": status.antigen,
@@ -122,7 +141,7 @@ def immunisation_card(store, person: Mapping[str, Any], on: date, lang: str) -> 
         return []
     names = antigen_names()
     given = doses_given(store, str(person["id"]))
-    rows = [_status_row(s, names, lang) for s in immunisation.assess(birth, given, on)]
+    rows = [_status_row(s, names, lang, on) for s in immunisation.assess(birth, given, on)]
     order = list(dict.fromkeys(r["antigen"] for r in rows))
     return sorted(rows, key=lambda r: (order.index(r["antigen"]), r["code"]))
 
@@ -231,11 +250,6 @@ def referral_reason(codes: Iterable[str]) -> str:
         if code in ALERT_REASONS:
             return ALERT_REASONS[code]
     return "other"
-
-
-def refresh_person_derived(store, person: Mapping[str, Any]) -> dict[str, dict]:
-    """Return the derived values of every ILP record of a person (doses judged together)."""
-    return derive_person_records(person, person_records(store, str(person["id"])))
 
 
 # -- who is offered what -------------------------------------------------------------------------

@@ -943,6 +943,30 @@ register(
 register(
     {
         "client.ilp.services": {"id": "Layanan ILP", "en": "ILP services"},
+        "client.what.youth_visit": {
+            "id": "kunjungan remaja {name} tanggal {date}",
+            "en": "{name}'s adolescent visit of {date}",
+        },
+        "client.what.postpartum_visit": {
+            "id": "kunjungan nifas {name} tanggal {date}",
+            "en": "{name}'s postpartum visit of {date}",
+        },
+        "client.what.family_planning": {
+            "id": "catatan KB {name} tanggal {date}",
+            "en": "{name}'s family planning record of {date}",
+        },
+        "client.what.tb_screening": {
+            "id": "skrining TBC {name} tanggal {date}",
+            "en": "{name}'s TB screening of {date}",
+        },
+        "client.what.referral": {
+            "id": "rujukan {name} tanggal {date}",
+            "en": "{name}'s referral of {date}",
+        },
+        "client.what.immunization": {
+            "id": "imunisasi {name} tanggal {date}",
+            "en": "{name}'s immunisation of {date}",
+        },
         "client.ilp.link.remaja": {
             "id": "Kunjungan usia sekolah/remaja",
             "en": "School-age/adolescent visit",
@@ -1024,6 +1048,14 @@ register(
         "client.ilp.card.window": {
             "id": "Jadwal {start} s.d. {end}",
             "en": "Scheduled {start} to {end}",
+        },
+        "client.ilp.card.today": {
+            "id": "Boleh diberikan hari ini.",
+            "en": "Can be given today.",
+        },
+        "client.ilp.card.from": {
+            "id": "Boleh diberikan mulai {start}.",
+            "en": "Can be given from {start}.",
         },
         "client.ilp.referral.list": {"id": "Daftar rujukan", "en": "Referrals"},
         "client.ilp.referral.new": {"id": "Rujukan baru", "en": "New referral"},

@@ -135,6 +135,9 @@ def test_a_referral_from_a_child_visit_is_followed_up_and_closed(kader):
     )
     page.click("#referral-update-form button[type=submit]")
     expect(page.locator("#referral-facts")).to_contain_text("Diterima di tujuan")
+    page.click("#referral-close summary")  # folded away, then open again
+    expect(page.locator("#referral-close-form")).to_be_hidden()
+    page.click("#referral-close summary")
     page.fill("#referral-close-form-follow_up_date", "")  # a wrong value: closing needs a date
     page.click("#referral-close-form button[type=submit]")
     expect(page.locator('#referral-close-form [data-error-for="follow_up_date"]')).to_contain_text(
@@ -172,6 +175,10 @@ def test_elder_open_referral_and_tb_screen_with_a_wrong_choice(kader):
     page.click(f"#open-referrals a[href='/rujukan/{ids['referral']}']")
     expect(page.locator("#referral-facts")).to_contain_text("Penyakit tidak menular")
     page.goto(f"{base}/orang/{ids['elder']}")
+    page.click(f"#ilp-links a[href='/orang/{ids['elder']}/rujukan']")
+    expect(page.locator("#referrals tbody tr[data-referral]")).to_have_count(2)
+    expect(page.locator(f"tr[data-referral='{ids['referral']}']")).to_contain_text("Dibuat")
+    page.click("#referral-person")
     page.click(f"#ilp-links a[href='/orang/{ids['elder']}/tbc']")
     codes = values_of(page.locator("#ilp-form input[name=symptoms]"))
     for code in codes:  # every symptom, "cough" and "cough of 2 weeks" both: a wrong choice

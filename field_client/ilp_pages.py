@@ -124,6 +124,8 @@ def record_page(person_id: str, page: str):
     person = _record_or_404("person", person_id)
     store, today = _ctx().store, _ctx().today()
     edit = _record_or_404(kind, request.args["id"]) if request.args.get("id") else None
+    if edit is not None and edit.fields.get("person_id") != person.id:
+        abort(404)  # another person's record under this person's name
     values = dict(edit.fields) if edit else {"visit_date": today.isoformat()}
     hidden = {"person_id": person.id, "posyandu_id": person.fields.get("posyandu_id")}
     extra: dict[str, Any] = {}
@@ -170,6 +172,8 @@ def referrals(person_id: str):
     source = None
     if source_kind in SOURCE_KINDS and source_id:
         source = _ctx().store.get(source_kind, source_id)
+        if source is not None and source.fields.get("person_id") != person.id:
+            source = None  # a visit of someone else is not where this referral comes from
     hidden = {"person_id": person.id, "posyandu_id": person.fields.get("posyandu_id")}
     if source is not None:
         hidden.update(source_kind=source_kind, source_id=source.id)

@@ -202,3 +202,17 @@ def test_a_person_page_offers_the_forms_of_their_life_stage(local_client):
     assert f'href="/orang/{elder}/remaja"' not in elder_page
     assert f'href="/orang/{elder}/kb"' not in elder_page
     assert local_client.get(f"/orang/{elder}/bukan-halaman").status_code == 404
+
+
+def test_another_persons_record_is_not_shown_under_this_person(local_client):
+    rina = make_person(local_client, sex="F", birth_date="2012-05-01", name="Rina")["id"]
+    andi = make_person(local_client, sex="M", birth_date="2013-05-01", name="Andi")["id"]
+    body = {"person_id": rina, "visit_date": "2026-11-24", "weight_kg": 40}
+    visit = local_client.post("/api/records/youth_visit", json=body).get_json()["id"]
+    assert local_client.get(f"/orang/{rina}/remaja?id={visit}").status_code == 200
+    assert local_client.get(f"/orang/{andi}/remaja?id={visit}").status_code == 404
+    assert local_client.get(f"/orang/{andi}/remaja?id=bukan-id").status_code == 404
+    page = local_client.get(f"/orang/{andi}/rujukan?dari=youth_visit:{visit}")
+    assert page.status_code == 200
+    assert 'name="source_id"' not in page.get_data(as_text=True)
+    assert local_client.get(f"/orang/{andi}/rujukan?dari=%00:%ff").status_code == 200

@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 
+from shared import records as shared_records
+
 from . import ilp
 from .forms import kind_form
 
@@ -90,6 +92,12 @@ def refer_values(kind: str, record, derived: dict[str, Any], person) -> dict[str
 def referrals_of(person_id: str) -> list:
     """Return a person's referrals, newest first."""
     return _ctx().store.list("referral", person_id=person_id, newest_first=True)
+
+
+@bp.app_template_filter("ilp_choice")
+def ilp_choice(code: str, kind: str, field: str) -> str:
+    """Return the label of one code of a list field (a danger sign, a TB symptom)."""
+    return shared_records.choice_label(kind, field, code, g.get("lang", "id"))
 
 
 @bp.app_context_processor

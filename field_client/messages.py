@@ -976,6 +976,10 @@ register(
         "client.ilp.link.tbc": {"id": "Skrining gejala TBC", "en": "TB symptom screening"},
         "client.ilp.link.rujukan": {"id": "Rujukan", "en": "Referrals"},
         "client.ilp.history": {"id": "Riwayat", "en": "History"},
+        "client.ilp.preview_hint": {
+            "id": "Temuan yang perlu dirujuk muncul di sini selama mengisi.",
+            "en": "Findings that need a referral show here while you fill in the form.",
+        },
         "client.ilp.none": {"id": "Belum ada catatan.", "en": "Nothing recorded yet."},
         "client.ilp.refer_hint": {
             "id": 'Ada temuan yang perlu dirujuk. Simpan, lalu klik "Rujuk ke Puskesmas".',

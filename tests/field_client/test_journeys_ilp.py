@@ -171,6 +171,12 @@ def test_elder_open_referral_and_tb_screen_with_a_wrong_choice(kader):
     ids = support.seed_world(app, TODAY, POSYANDU, DESA)
     watch.expect("POST", "/api/records/tb_screening", 422)
     page.goto(f"{base}/orang/{ids['elder']}")
+    page.click(f"a.refer-link[href$='adult_visit:{ids['adult_visit']}']")  # from his visit
+    expect(page.locator("#referral-source")).to_contain_text(
+        f"kunjungan Pak Umar tanggal {dmy(TODAY - timedelta(3))}"
+    )
+    expect(page.locator("#referral-form input[name=source_id]")).to_have_value(ids["adult_visit"])
+    page.go_back()
     expect(page.locator("#open-referrals")).to_contain_text("Rujukan terbuka: 1")
     page.click(f"#open-referrals a[href='/rujukan/{ids['referral']}']")
     expect(page.locator("#referral-facts")).to_contain_text("Penyakit tidak menular")
@@ -180,6 +186,9 @@ def test_elder_open_referral_and_tb_screen_with_a_wrong_choice(kader):
     expect(page.locator(f"tr[data-referral='{ids['referral']}']")).to_contain_text("Dibuat")
     page.click("#referral-person")
     page.click(f"#ilp-links a[href='/orang/{ids['elder']}/tbc']")
+    page.locator(f"#ilp-records tr[data-record='{ids['tb_screening']}'] a.refer-link").click()
+    expect(page.locator("#referral-source")).to_contain_text("skrining TBC Pak Umar")
+    page.go_back()
     codes = values_of(page.locator("#ilp-form input[name=symptoms]"))
     for code in codes:  # every symptom, "cough" and "cough of 2 weeks" both: a wrong choice
         page.check(f"#ilp-form input[name=symptoms][value={code}]")
@@ -293,7 +302,13 @@ def test_nifas_visit_by_kf_window_and_family_planning(kader):
         f"Sudah dikunjungi ({dmy(TODAY - timedelta(1))})"
     )
     expect(plan.locator("tr[data-kf=KF3]")).to_contain_text("Belum waktunya")
+    seen = page.locator(f"#ilp-records tr[data-record='{ids['postpartum_visit']}']")
+    expect(seen).to_contain_text("KF2")
+    seen.locator("a.refer-link").click()  # no danger sign: a referral is still one link away
+    expect(page.locator("#referral-source")).to_contain_text("kunjungan nifas Dewi")
+    page.go_back()
     page.fill("#ilp-form-visit_date", dmy(TODAY))
+    expect(page.locator(".preview [data-value=kf]")).to_have_text("KF2")  # day 4 of 3-7
     page.check("#ilp-form input[name=vitamin_a_given]")
     signs = values_of(page.locator("#ilp-form input[name=danger_signs]"))
     for code in signs:
@@ -324,6 +339,9 @@ def test_nifas_visit_by_kf_window_and_family_planning(kader):
 
     page.goto(f"{base}/orang/{ids['nifas_mother']}")
     page.click(f"#ilp-links a[href='/orang/{ids['nifas_mother']}/kb']")
+    page.locator(f"#ilp-records tr[data-record='{ids['family_planning']}'] a.refer-link").click()
+    expect(page.locator("#referral-source")).to_contain_text("catatan KB Dewi")
+    page.go_back()
     page.select_option("#ilp-form-status", "wus")
     page.select_option("#ilp-form-method", "mop")
     page.click("#ilp-form button[type=submit]")

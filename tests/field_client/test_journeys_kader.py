@@ -36,6 +36,8 @@ def delete_after_second_thoughts(page, kind: str) -> None:
     """Hapus, then Batal, then Hapus and Ya: what a careful kader does."""
     from playwright.sync_api import expect
 
+    # the buttons work once app.js has wired them (a loaded machine can be slower than a click)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
     box = page.locator(f".delete-box:has([data-delete-kind={kind}])")
     box.locator("[data-delete-kind]").click()
     expect(box.locator(".delete-confirm")).to_be_visible()

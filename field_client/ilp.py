@@ -59,7 +59,8 @@ WUS_YEARS = (15, 49)
 NIFAS_DAYS = 42
 
 
-def _as_date(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
+    """Return a date from a date or an ISO text (None when it is neither)."""
     if isinstance(value, date):
         return value
     try:
@@ -80,10 +81,15 @@ def person_records(store, person_id: str, kinds: Iterable[str] = PERSON_KINDS):
 # -- immunisation --------------------------------------------------------------------------------
 
 
-def doses_given(store, person_id: str) -> list[tuple[str, None, date]]:
-    """Return the child's recorded doses as ``shared.immunisation`` reads them."""
+def doses_given(
+    store, person_id: str, exclude_id: str | None = None
+) -> list[tuple[str, None, date]]:
+    """Return the child's recorded doses as ``shared.immunisation`` reads them (without the
+    ``immunization`` record ``exclude_id``, the one being corrected)."""
     events = immunisation_events(person_records(store, person_id, ("immunization", "child_visit")))
-    return [(e.code, None, e.given_on) for e in events]
+    return [
+        (e.code, None, e.given_on) for e in events if e.record_id != exclude_id or not e.record_id
+    ]
 
 
 def antigen_names() -> dict[str, str]:
@@ -136,7 +142,7 @@ def _status_row(
 
 def immunisation_card(store, person: Mapping[str, Any], on: date, lang: str) -> list[dict]:
     """Return the child's schedule by antigen, each dose with its status in words, on ``on``."""
-    birth = _as_date(person.get("birth_date"))
+    birth = as_date(person.get("birth_date"))
     if birth is None or birth > on:
         return []
     names = antigen_names()
@@ -149,7 +155,7 @@ def immunisation_card(store, person: Mapping[str, Any], on: date, lang: str) -> 
 def dose_offer(store, person: Mapping[str, Any], on: date, lang: str) -> dict[str, list]:
     """Return the doses the visit form offers: ``due`` (valid if given today, overdue ones
     included) first, and every other dose not validly given yet behind "lainnya"."""
-    birth = _as_date(person.get("birth_date"))
+    birth = as_date(person.get("birth_date"))
     if birth is None or birth > on:
         return {"due": [], "other": []}
     names = antigen_names()
@@ -168,14 +174,19 @@ def dose_offer(store, person: Mapping[str, Any], on: date, lang: str) -> dict[st
 
 
 def check_doses(
-    store, person: Mapping[str, Any], codes: Iterable[str], on: date, lang: str
+    store,
+    person: Mapping[str, Any],
+    codes: Iterable[str],
+    on: date,
+    lang: str,
+    exclude_id: str | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Judge the doses ticked for ``on``: return ``([(code, status)], [refusals])``.
 
     Each refusal names the dose and gives the reason in the kader's language. Doses are judged
     in schedule order, each against the history plus the valid doses ticked before it.
     """
-    birth = _as_date(person.get("birth_date"))
+    birth = as_date(person.get("birth_date"))
     order = list(shared_records.field_info("immunization", "antigen").choices or ())
     known, names = set(order), antigen_names()
     unknown = [c for c in codes if c not in known]
@@ -183,7 +194,7 @@ def check_doses(
         return [], [t("client.ilp.dose_unknown", lang, code=", ".join(map(str, unknown)))]
     if birth is None or on < birth:
         return [], [t("client.ilp.dose_no_birth", lang)]
-    given = doses_given(store, str(person["id"]))
+    given = doses_given(store, str(person["id"]), exclude_id)
     accepted, refused = [], []
     for code in sorted(set(codes), key=order.index):
         status = immunisation.check_dose(birth, given, code, None, on, scopes=all_scopes())
@@ -257,7 +268,7 @@ def referral_reason(codes: Iterable[str]) -> str:
 
 def age_years(birth_value: Any, on: date) -> int | None:
     """Return the completed years of age on ``on`` (None when unknown)."""
-    birth = _as_date(birth_value)
+    birth = as_date(birth_value)
     if birth is None or birth > on:
         return None
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
@@ -267,7 +278,7 @@ def delivered_pregnancy(store, person_id: str, on: date):
     """Return the person's pregnancy delivered in the last 42 days (nifas), or None."""
     found = []
     for pregnancy in store.list("pregnancy", person_id=person_id):
-        delivery = _as_date(pregnancy.fields.get("delivery_date"))
+        delivery = as_date(pregnancy.fields.get("delivery_date"))
         if delivery is not None and delivery <= on <= delivery + timedelta(days=NIFAS_DAYS):
             found.append((delivery, pregnancy))
     return max(found, key=lambda item: item[0])[1] if found else None
@@ -293,7 +304,7 @@ def kf_plan(delivery: date, visits: Iterable[Mapping[str, Any]], on: date, lang:
     """Return KF1–KF4 with their day windows (dates) and whether each was done."""
     done = {}
     for visit in visits:
-        day = _as_date(visit.get("visit_date"))
+        day = as_date(visit.get("visit_date"))
         kf = derive_postpartum_visit(visit, {"delivery_date": delivery.isoformat()}).get("kf")
         if kf and day is not None:
             done.setdefault(kf, day)

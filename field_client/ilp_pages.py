@@ -114,7 +114,7 @@ def helpers() -> dict[str, Any]:
             _ctx().store, person_dict(person), today, lang
         ),
         "dose_offer": lambda person, day=None: ilp.dose_offer(
-            _ctx().store, person_dict(person), ilp._as_date(day) or today, lang
+            _ctx().store, person_dict(person), ilp.as_date(day) or today, lang
         ),
         "ilp_offers": lambda person, stage: ilp.offers(_ctx().store, person, stage, today),
         "ilp_referrals": referrals_of,
@@ -167,7 +167,7 @@ def _nifas(person, edit, hidden: dict[str, Any]) -> dict[str, Any]:
     if pregnancy is None:
         return {"pregnancy": None, "kf_plan": []}
     hidden["pregnancy_id"] = pregnancy.id
-    delivery = ilp._as_date(pregnancy.fields.get("delivery_date"))
+    delivery = ilp.as_date(pregnancy.fields.get("delivery_date"))
     visits = [v.fields for v in store.list("postpartum_visit", pregnancy_id=pregnancy.id)]
     return {"pregnancy": pregnancy, "kf_plan": ilp.kf_plan(delivery, visits, today, g.lang)}
 

@@ -348,6 +348,7 @@ class RecordService:
         if self.store.get(None, record_id, include_deleted=True) is not None:
             raise Invalid({"id": [t("client.error.id_taken", self.lang)]})
         values = self.validate(kind, data)
+        self.check_immunization(kind, values, record_id)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
@@ -355,6 +356,17 @@ class RecordService:
         record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
         self.save_doses(dose_records)
         return record
+
+    def check_immunization(self, kind: str, values: Mapping[str, Any], record_id: str) -> None:
+        """Refuse an ``immunization`` record the schedule says is invalid, with the reason."""
+        if kind != "immunization":
+            return
+        person = self.person(values.get("person_id")) or {}
+        on = _as_date(values.get("given_on"))
+        codes = [str(values.get("antigen"))]
+        _, refused = ilp.check_doses(self.store, person, codes, on, self.lang, record_id)
+        if refused:
+            raise Invalid({"antigen": refused})
 
     def visit_doses(self, visit: Mapping[str, Any], doses: Any) -> list[dict[str, Any]]:
         """Judge the doses ticked on a child visit (``_doses``) for the visit's date; return
@@ -386,6 +398,7 @@ class RecordService:
         doses = patch.get(ilp.DOSES_FIELD) if kind == "child_visit" else None
         data = {**current.fields, **clean_input(_own_fields(patch)), "id": record_id}
         values = self.validate(kind, data)
+        self.check_immunization(kind, values, record_id)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)

@@ -216,3 +216,23 @@ def test_another_persons_record_is_not_shown_under_this_person(local_client):
     assert page.status_code == 200
     assert 'name="source_id"' not in page.get_data(as_text=True)
     assert local_client.get(f"/orang/{andi}/rujukan?dari=%00:%ff").status_code == 200
+
+
+def test_an_immunization_record_sent_directly_is_judged_by_the_schedule_too(local_client):
+    child = make_person(local_client, sex="F", birth_date="2026-11-19")["id"]
+    dose = {"person_id": child, "antigen": "HB0", "given_on": "2026-11-24"}
+    refused = local_client.post("/api/records/immunization", json=dose)
+    assert refused.status_code == 422
+    [message] = refused.get_json()["error"]["details"]["antigen"]
+    assert message.startswith("Hepatitis B 0 (< 24 jam) ditolak: HB0 hanya diberikan sebelum")
+    saved = local_client.post("/api/records/immunization", json={**dose, "given_on": "2026-11-20"})
+    assert saved.status_code == 201, saved.get_json()
+    # correcting the record's own notes is not "already given"
+    url = f"/api/records/immunization/{saved.get_json()['id']}"
+    assert local_client.patch(url, json={"notes": "di rumah bersalin"}).status_code == 200
+    again = local_client.post("/api/records/immunization", json={**dose, "given_on": "2026-11-20"})
+    assert again.status_code == 422
+    assert (
+        "sudah diberikan pada 20 November 2026"
+        in again.get_json()["error"]["details"]["antigen"][0]
+    )

@@ -219,5 +219,8 @@ def referral(referral_id: str):
         is_open=(record.fields.get("status") or "created") in OPEN_STATUSES,
         update_form=update,
         close_form=close,
-        close_values={"follow_up_date": _ctx().today().isoformat()},
+        close_values={
+            "follow_up_date": _ctx().today().isoformat(),
+            "followed_up_by": record.fields.get("followed_up_by"),
+        },
     )

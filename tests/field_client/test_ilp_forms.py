@@ -236,3 +236,11 @@ def test_an_immunization_record_sent_directly_is_judged_by_the_schedule_too(loca
         "sudah diberikan pada 20 November 2026"
         in again.get_json()["error"]["details"]["antigen"][0]
     )
+
+
+def test_the_printed_card_lists_doses_recorded_as_immunization_records(local_client):
+    child = make_person(local_client, sex="M", birth_date="2026-08-10")["id"]
+    assert child_visit(local_client, {"id": child}, doses=["BCG"]).status_code == 201
+    card = local_client.get(f"/balita/{child}/cetak").get_data(as_text=True)
+    row = re.search(r'<tr data-antigen="BCG">.*?</tr>', card, re.S).group(0)
+    assert "24/11/2026" in row

@@ -411,6 +411,7 @@ def test_an_opening_day_and_a_desa_report_are_recorded_then_deleted(kader):
         page.check(f"#session-form input[name=program_tambahan][value={program}]")
     page.fill("#session-form-notes", "Hujan, buka terlambat")
     page.click("#session-form button[type=submit]")
+    expect(page).to_have_url(f"{base}/hari-buka?done=saved")  # saved, not still on its way
     [session] = store_of(app).list("posyandu_session")
     assert {k: session.fields[k] for k in SESSION_NUMBERS} == {
         k: int(v) for k, v in SESSION_NUMBERS.items()

@@ -20,6 +20,20 @@ WHEN = {
     "anc_visit": "visit_date",
     "pregnancy": "registered_on",
     "posyandu_session": "session_date",
+    # the ILP kinds of issue #15
+    "youth_visit": "visit_date",
+    "postpartum_visit": "visit_date",
+    "family_planning": "visit_date",
+    "tb_screening": "visit_date",
+    "referral": "referral_date",
+    "immunization": "given_on",
+}
+ILP_PAGES = {
+    "youth_visit": "remaja",
+    "postpartum_visit": "nifas",
+    "family_planning": "kb",
+    "tb_screening": "tbc",
+    "referral": "rujukan",
 }
 
 
@@ -61,6 +75,10 @@ def record_page(record: Record) -> str:
         "desa_report": "/laporan-desa",
         "posyandu_session": "/hari-buka",
     }
+    if record.kind in ILP_PAGES:
+        return f"/orang/{fields.get('person_id')}/{ILP_PAGES[record.kind]}"
+    if record.kind == "immunization":
+        return f"/balita/{fields.get('person_id')}"
     return pages.get(record.kind, "/")
 
 

@@ -1127,3 +1127,153 @@ register(
         },
     }
 )
+
+
+# -- ILP on the device (issue #15): remaja, nifas, KB, TB, referrals, immunisation by schedule --
+register(
+    {
+        "client.ilp.services": {"id": "Layanan ILP", "en": "ILP services"},
+        "client.what.youth_visit": {
+            "id": "kunjungan remaja {name} tanggal {date}",
+            "en": "{name}'s adolescent visit of {date}",
+        },
+        "client.what.postpartum_visit": {
+            "id": "kunjungan nifas {name} tanggal {date}",
+            "en": "{name}'s postpartum visit of {date}",
+        },
+        "client.what.family_planning": {
+            "id": "catatan KB {name} tanggal {date}",
+            "en": "{name}'s family planning record of {date}",
+        },
+        "client.what.tb_screening": {
+            "id": "skrining TBC {name} tanggal {date}",
+            "en": "{name}'s TB screening of {date}",
+        },
+        "client.what.referral": {
+            "id": "rujukan {name} tanggal {date}",
+            "en": "{name}'s referral of {date}",
+        },
+        "client.what.immunization": {
+            "id": "imunisasi {name} tanggal {date}",
+            "en": "{name}'s immunisation of {date}",
+        },
+        "client.ilp.link.remaja": {
+            "id": "Kunjungan usia sekolah/remaja",
+            "en": "School-age/adolescent visit",
+        },
+        "client.ilp.link.nifas": {"id": "Kunjungan nifas (KF)", "en": "Postpartum visit (KF)"},
+        "client.ilp.link.kb": {"id": "KB (PUS/WUS)", "en": "Family planning (PUS/WUS)"},
+        "client.ilp.link.tbc": {"id": "Skrining gejala TBC", "en": "TB symptom screening"},
+        "client.ilp.link.rujukan": {"id": "Rujukan", "en": "Referrals"},
+        "client.ilp.history": {"id": "Riwayat", "en": "History"},
+        "client.ilp.preview_hint": {
+            "id": "Temuan yang perlu dirujuk muncul di sini selama mengisi.",
+            "en": "Findings that need a referral show here while you fill in the form.",
+        },
+        "client.ilp.none": {"id": "Belum ada catatan.", "en": "Nothing recorded yet."},
+        "client.ilp.refer_hint": {
+            "id": 'Ada temuan yang perlu dirujuk. Simpan, lalu klik "Rujuk ke Puskesmas".',
+            "en": 'A finding needs a referral. Save, then click "Refer to the puskesmas".',
+        },
+        "client.ilp.refer_button": {"id": "Rujuk ke Puskesmas", "en": "Refer to the puskesmas"},
+        "client.ilp.refer_link": {"id": "Rujuk", "en": "Refer"},
+        "client.ilp.referred": {"id": "Sudah dirujuk", "en": "Referred"},
+        "client.ilp.alert.tb_suspect": {
+            "id": "Terduga TBC: rujuk ke puskesmas untuk pemeriksaan dahak.",
+            "en": "Presumptive TB: refer to the puskesmas for a sputum test.",
+        },
+        "client.ilp.alert.nifas_danger": {
+            "id": "Ada tanda bahaya masa nifas: rujuk ke puskesmas hari ini.",
+            "en": "A postpartum danger sign: refer to the puskesmas today.",
+        },
+        "client.ilp.alert.mental_health": {
+            "id": "Hasil skrining kesehatan jiwa tidak normal: rujuk ke puskesmas.",
+            "en": "Abnormal mental-health screen: refer to the puskesmas.",
+        },
+        "client.ilp.kf.title": {
+            "id": "Jadwal kunjungan nifas (persalinan {date})",
+            "en": "Postpartum visit schedule (delivered {date})",
+        },
+        "client.ilp.kf.visit": {"id": "Kunjungan nifas", "en": "Postpartum visit"},
+        "client.ilp.kf.done": {"id": "Sudah dikunjungi", "en": "Done"},
+        "client.ilp.kf.due": {"id": "Jadwalnya sekarang", "en": "Due now"},
+        "client.ilp.kf.missed": {"id": "Terlewat", "en": "Missed"},
+        "client.ilp.kf.later": {"id": "Belum waktunya", "en": "Not yet"},
+        "client.ilp.no_delivery": {
+            "id": "Belum ada persalinan dalam 42 hari terakhir. Catat tanggal persalinan di "
+            "halaman kehamilan ibu ini.",
+            "en": "No delivery in the last 42 days. Record the delivery date on this mother's "
+            "pregnancy page.",
+        },
+        "client.ilp.dose_unknown": {
+            "id": "Kode imunisasi tidak dikenal: {code}.",
+            "en": "Unknown immunisation code: {code}.",
+        },
+        "client.ilp.dose_no_birth": {
+            "id": "Tanggal lahir anak belum tercatat atau sesudah tanggal kunjungan; imunisasi "
+            "tidak dapat diperiksa.",
+            "en": "The child's date of birth is missing or after the visit; the immunisation "
+            "cannot be checked.",
+        },
+        "client.ilp.dose_refused": {
+            "id": "{name} ditolak: {reason}",
+            "en": "{name} refused: {reason}",
+        },
+        "client.ilp.dose_list": {
+            "id": "Daftar imunisasi tidak terbaca.",
+            "en": "The list of immunisations cannot be read.",
+        },
+        "client.ilp.doses_title": {"id": "Imunisasi hari ini", "en": "Immunisations today"},
+        "client.ilp.doses_due": {
+            "id": "Sesuai jadwal dan boleh diberikan hari ini:",
+            "en": "Due by the schedule and allowed today:",
+        },
+        "client.ilp.doses_none_due": {
+            "id": "Tidak ada imunisasi yang jadwalnya hari ini.",
+            "en": "No immunisation is due today.",
+        },
+        "client.ilp.doses_more": {"id": "Lainnya", "en": "Other"},
+        "client.ilp.late": {"id": "terlambat", "en": "late"},
+        "client.ilp.card_title": {"id": "Status imunisasi", "en": "Immunisation status"},
+        "client.ilp.card.dose": {"id": "Imunisasi", "en": "Immunisation"},
+        "client.ilp.card.status": {"id": "Status", "en": "Status"},
+        "client.ilp.card.given_on": {"id": "Tanggal diberikan", "en": "Date given"},
+        "client.ilp.card.note": {"id": "Keterangan", "en": "Note"},
+        "client.ilp.card.window": {
+            "id": "Jadwal {start} s.d. {end}",
+            "en": "Scheduled {start} to {end}",
+        },
+        "client.ilp.card.today": {
+            "id": "Boleh diberikan hari ini.",
+            "en": "Can be given today.",
+        },
+        "client.ilp.card.from": {
+            "id": "Boleh diberikan mulai {start}.",
+            "en": "Can be given from {start}.",
+        },
+        "client.ilp.referral.list": {"id": "Daftar rujukan", "en": "Referrals"},
+        "client.ilp.referral.new": {"id": "Rujukan baru", "en": "New referral"},
+        "client.ilp.referral.from": {"id": "Dari: {what}", "en": "From: {what}"},
+        "client.ilp.referral.open_title": {
+            "id": "Rujukan terbuka: {n}",
+            "en": "Open referrals: {n}",
+        },
+        "client.ilp.referral.close": {
+            "id": "Tutup rujukan (sudah ditindaklanjuti)",
+            "en": "Close the referral (followed up)",
+        },
+        "client.ilp.referral.close_intro": {
+            "id": "Isi tanggal tindak lanjut dan siapa yang menindaklanjuti.",
+            "en": "Fill in the follow-up date and who followed up.",
+        },
+        "client.ilp.referral.close_button": {"id": "Tutup rujukan", "en": "Close referral"},
+        "client.ilp.referral.closed": {
+            "id": "Rujukan ini sudah selesai atau dibatalkan.",
+            "en": "This referral is completed or cancelled.",
+        },
+        "client.ilp.referral.update": {
+            "id": "Ubah status rujukan",
+            "en": "Change the referral's status",
+        },
+    }
+)

@@ -87,14 +87,17 @@ def pdf_name(*parts: Any) -> str:
 # -- the child's card ------------------------------------------------------------------------
 
 
-def immunisation_rows(visits: list[Any]) -> list[dict[str, Any]]:
-    """Return every programme antigen in schedule order with the first date it was given."""
+def immunisation_rows(visits: list[Any], doses: list[Any] = ()) -> list[dict[str, Any]]:
+    """Return every programme antigen in schedule order with the first date it was given: the
+    ``immunization`` records and the antigen lists of older visits, read as one list of doses
+    (``shared.derive.immunisation_events``)."""
+    from shared.derive import immunisation_events
+
+    records = [("child_visit", v.fields) for v in visits]
+    records += [("immunization", {**d.fields, "id": d.id}) for d in doses]
     given: dict[str, str] = {}
-    for visit in visits:
-        day = str(visit.fields.get("visit_date") or "")
-        for code in visit.fields.get("immunizations") or ():
-            if day and (code not in given or day < given[code]):
-                given[code] = day
+    for event in immunisation_events(records):  # earliest first
+        given.setdefault(event.code, event.given_on.isoformat())
     return [
         {**antigen, "given_on": given.get(str(antigen["code"]))}
         for antigen in shared_records.antigens()
@@ -140,7 +143,10 @@ def child_card(person_id: str):
         nik=mask_nik(person.fields.get("nik")),
         charts=card_charts(person, history),
         weighings=measured[-RECENT_WEIGHINGS:],
-        immunisations=immunisation_rows([h["record"] for h in history]),
+        immunisations=immunisation_rows(
+            [h["record"] for h in history],
+            _ctx().store.list("immunization", person_id=person_id),
+        ),
         posyandu=posyandu_name(),
         printed_on=_ctx().today(),
         pdf_window=PDF_RENDERER in current_app.extensions,

@@ -26,7 +26,7 @@ from shared.growth.monitoring import (
 )
 from shared.i18n import t
 
-from . import plausibility
+from . import ilp, plausibility
 from .duplicates import Candidate, find_candidates
 from .formats import format_date, iso_date_or_same
 from .names import clean_input
@@ -40,6 +40,7 @@ GROWTH_INPUTS = ("weight_kg", "length_cm", "position", "head_cm", "muac_cm", "oe
 Z_KEYS = ("waz", "lhaz", "wlhz", "baz", "hcz", "acz")
 CLOCK_WARNING_SECONDS = 300
 MEASURES = ("weight_kg", "length_cm", "head_cm", "muac_cm")
+ILP_DERIVED = ("youth_visit", "postpartum_visit", "tb_screening")
 BBLR_BELOW_KG = 2.5  # BRIEF §1.6: birth weight < 2.5 kg = BBLR (berat badan lahir rendah)
 
 
@@ -198,6 +199,8 @@ class RecordService:
             return adult_derived(fields)
         if kind == "person":
             return {"bblr": is_bblr(fields)}
+        if kind in ILP_DERIVED:
+            return ilp.derive(self.store, kind, fields, self.lang)
         return {}
 
     def child_assessment(
@@ -338,18 +341,52 @@ class RecordService:
     def create(self, kind: str, data: Mapping[str, Any], *, confirm: bool = False) -> Record:
         """Validate and save a new record with its outbox mutation."""
         check_kind(kind, write=True)
+        doses = data.get(ilp.DOSES_FIELD) if kind == "child_visit" else None
         data = self.defaults(kind, clean_input(_own_fields(data)))
         record_id = str(data.get("id") or uuid.uuid4())
         data["id"] = record_id
         if self.store.get(None, record_id, include_deleted=True) is not None:
             raise Invalid({"id": [t("client.error.id_taken", self.lang)]})
         values = self.validate(kind, data)
+        self.check_immunization(kind, values, record_id)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
         values = _with_remeasured(values, flags)
+        dose_records = self.visit_doses(values, doses)
         record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
+        self.save_doses(dose_records)
         return record
+
+    def check_immunization(self, kind: str, values: Mapping[str, Any], record_id: str) -> None:
+        """Refuse an ``immunization`` record the schedule says is invalid, with the reason."""
+        if kind != "immunization":
+            return
+        person = self.person(values.get("person_id")) or {}
+        on = _as_date(values.get("given_on"))
+        codes = [str(values.get("antigen"))]
+        _, refused = ilp.check_doses(self.store, person, codes, on, self.lang, record_id)
+        if refused:
+            raise Invalid({"antigen": refused})
+
+    def visit_doses(self, visit: Mapping[str, Any], doses: Any) -> list[dict[str, Any]]:
+        """Judge the doses ticked on a child visit (``_doses``) for the visit's date; return
+        their validated ``immunization`` records, or raise Invalid naming each refused dose."""
+        if doses in (None, []):
+            return []
+        if not isinstance(doses, list) or not all(isinstance(c, str) for c in doses):
+            raise Invalid({ilp.DOSES_FIELD: [t("client.ilp.dose_list", self.lang)]})
+        person = self.person(visit.get("person_id")) or {}
+        on = _as_date(visit.get("visit_date"))
+        accepted, refused = ilp.check_doses(self.store, person, doses, on, self.lang)
+        if refused:
+            raise Invalid({ilp.DOSES_FIELD: refused})
+        return [self.validate("immunization", r) for r in ilp.dose_records(person, accepted, on)]
+
+    def save_doses(self, dose_records: list[dict[str, Any]]) -> None:
+        """Save the validated ``immunization`` records of a visit's doses (each synced)."""
+        for values in dose_records:
+            self.store.save("immunization", values["id"], values, {})
 
     def update(
         self, kind: str, record_id: str, patch: Mapping[str, Any], *, confirm: bool = False
@@ -359,13 +396,17 @@ class RecordService:
         current = self.store.get(kind, record_id)
         if current is None:
             raise LookupError(record_id)
+        doses = patch.get(ilp.DOSES_FIELD) if kind == "child_visit" else None
         data = {**current.fields, **clean_input(_own_fields(patch)), "id": record_id}
         values = self.validate(kind, data)
+        self.check_immunization(kind, values, record_id)
         derived = self.derive(kind, values, exclude_id=record_id)
         self._check_plausible(derived, confirm)
         flags = self._remeasure_flags(kind, values, record_id, derived, confirm)
         values = _with_remeasured(values, flags)
+        dose_records = self.visit_doses(values, doses)
         record, _ = self.store.save(kind, record_id, values, derived, flags=flags)
+        self.save_doses(dose_records)
         return record
 
     def delete(self, kind: str, record_id: str) -> None:

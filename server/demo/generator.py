@@ -17,6 +17,7 @@ What it models (domain brief §1–§4, §7):
   Weights and lengths are the WHO LMS values at those z-scores, y = M(1 + LSz)^(1/L) (§2.3);
 - vitamin A in February and August (§1.9), immunisation by the programme table (§1.8), a few
   deaths and moves; pregnancies with monthly ANC (some KEK), adults and lansia with ILP visits,
+  remaja, nifas, KB, TB screens, referrals and immunisation records (``ilp.py``),
   monthly posyandu sessions and desa reports (births, deaths, ODF progress), and per kecamatan
   one or two lokmin tribulanan with their agreements, some overdue (§7).
 
@@ -37,6 +38,8 @@ from shared.growth.lms import sd_value
 from shared.growth.monitoring import age_in_completed_months as age_months
 from shared.growth.tables import table
 from shared.records import antigens
+
+from .ilp import IlpDemo
 
 WILAYAH_CSV = Path(__file__).parents[1] / "data" / "kayong_utara_wilayah_kepmendagri2025.csv"
 DEFAULT_TODAY = date(2026, 11, 1)
@@ -510,6 +513,7 @@ class _Generator:
 
     def __init__(self, seed: int, today: date, months: int, scale: float):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today
         self.window = month_window(today, months)
         self.scale = scale
@@ -528,6 +532,9 @@ class _Generator:
         self.data.wilayah = read_wilayah()
         self.desa = [w for w in self.data.wilayah if w["level"] == "desa"]
         self.desa_by_code = {d["code"]: d for d in self.desa}
+        self.ilp = IlpDemo(
+            self.seed, self.today, self.desa_by_code, self.scale
+        )  # its own random source
         self.kecamatan = [w for w in self.data.wilayah if w["level"] == "kecamatan"]
         self.puskesmas_of = {
             f"{home[:6]}{s}": puskesmas_id(name)
@@ -709,6 +716,7 @@ class _Generator:
             self.add_adult(psy, events)
         for _, day, opened in psy.sessions:
             events.append((day, 0, "posyandu_session", self.session(psy, day, opened)))
+        self.ilp.add(psy, events)  # remaja, nifas, KB, TB, referrals, doses (issue #15)
         events.sort(key=lambda event: (event[0], event[1]))
         for _, _, kind, fields in events:
             self.emit(kind, fields)

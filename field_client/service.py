@@ -574,10 +574,13 @@ class RecordService:
         """Return the month's SKDN and indicators, computed from the local records.
 
         Reused until the next write to the store (Beranda, Laporan bulanan and its print page
-        all read it; computing it takes about 200 ms at 2,000 persons). Read-only for callers.
+        all read it); after a write only the touched persons are counted again
+        (``field_client.month_report``). Read-only for callers.
         """
+        from .month_report import month_report
+
         return self.store.cached(
-            ("month_report", year, month), lambda: self._month_report(year, month)
+            ("month_report", year, month), lambda: month_report(self.store, year, month)
         )
 
     def _month_report(self, year: int, month: int) -> dict[str, Any]:

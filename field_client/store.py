@@ -734,29 +734,110 @@ class Store:
         return {row[0] for row in found if row[0] is not None}
 
     def last_before(
-        self, kind: str, before: str, *, having: str, derived_keys: Iterable[str] = ()
+        self,
+        kind: str,
+        before: str,
+        *,
+        having: str,
+        derived_keys: Iterable[str] = (),
+        person_ids: Iterable[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Return, per person, the latest live record of a kind dated before ``before`` that has
-        the field ``having`` (e.g. each child's last weighing before a report window)."""
+        the field ``having`` (e.g. each child's last weighing before a report window).
+        ``person_ids``, when given, limits it to those persons."""
         keys = list(derived_keys)
         extra = "".join(f", json_extract(r.derived, '$.{key}')" for key in keys)
         # Per person (the distinct person_ids, read from the records_kind_person index), seek
         # that person's newest matching record in the same index: a few rows per child instead
         # of decoding every older visit. NULL person_ids form one group, as GROUP BY would.
+        persons = (
+            "(SELECT DISTINCT person_id AS pid FROM records WHERE kind = ?1)"
+            if person_ids is None
+            else "(SELECT DISTINCT value AS pid FROM json_each(?4))"
+        )
+        args: tuple[Any, ...] = (kind, before, f"$.{having}")
+        if person_ids is not None:
+            args += (json.dumps(sorted(person_ids)),)
         sql = (
-            f"SELECT r.id, r.fields{extra} FROM "
-            f"(SELECT DISTINCT person_id AS pid FROM records WHERE kind = ?1) AS p "
+            f"SELECT r.id, r.fields{extra} FROM {persons} AS p "
             f"JOIN records AS r ON r.id = (SELECT v.id FROM records AS v WHERE v.kind = ?1 "
             f"AND v.person_id IS p.pid AND v.event_date < ?2 AND v.deleted = 0 "
             f"AND json_extract(v.fields, ?3) IS NOT NULL "
             f"ORDER BY v.event_date DESC LIMIT 1) ORDER BY p.pid"
         )
         with self._lock:
-            found = self._db.execute(sql, (kind, before, f"$.{having}")).fetchall()
+            found = self._db.execute(sql, args).fetchall()
         return [
             {**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
             for row in found
         ]
+
+    def rows_of(
+        self,
+        kind: str,
+        person_ids: Iterable[str],
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        derived_keys: Iterable[str] = (),
+    ) -> list[dict[str, Any]]:
+        """Return ``rows`` of a kind limited to some persons (a person's own row for
+        ``person``), each person's in date order (then as stored), from the person index."""
+        keys = list(derived_keys)
+        extra = "".join(f", json_extract(derived, '$.{key}')" for key in keys)
+        column = "id" if kind == "person" else "person_id"
+        sql = (
+            f"SELECT id, fields{extra} FROM records WHERE kind = ? AND deleted = 0 "
+            f"AND {column} IN (SELECT value FROM json_each(?))"
+        )
+        args: list[Any] = [kind, json.dumps(sorted(person_ids))]
+        if date_from is not None:
+            sql += " AND event_date >= ?"
+            args.append(date_from)
+        if date_to is not None:
+            sql += " AND event_date <= ?"
+            args.append(date_to)
+        with self._lock:
+            found = self._db.execute(sql + " ORDER BY event_date, rowid", args).fetchall()
+        return [
+            {**json.loads(row[1]), **dict(zip(keys, row[2:], strict=True)), "id": row[0]}
+            for row in found
+        ]
+
+    # Temporary (this connection only) triggers note the person every write to a record
+    # touches, for reports kept up to date person by person (field_client/month_report.py).
+    _TOUCH_SQL = (
+        "CREATE TEMP TABLE IF NOT EXISTS touched_persons (id TEXT)",
+        *(
+            f"CREATE TEMP TRIGGER IF NOT EXISTS touched_{event.split()[0].lower()} "
+            f"AFTER {event} ON main.records BEGIN {body} END"
+            for event, body in (
+                ("INSERT", "INSERT INTO touched_persons VALUES (coalesce(NEW.person_id, NEW.id));"),
+                (
+                    "UPDATE",
+                    "INSERT INTO touched_persons VALUES (coalesce(OLD.person_id, OLD.id)), "
+                    "(coalesce(NEW.person_id, NEW.id));",
+                ),
+                ("DELETE", "INSERT INTO touched_persons VALUES (coalesce(OLD.person_id, OLD.id));"),
+            )
+        ),
+    )
+
+    def take_touched_persons(self) -> set[str] | None:
+        """Return the persons (a record's ``person_id``, else its id) whose records were
+        written since the last call, and forget them; None on the first call or when another
+        connection has written (then anything may have changed)."""
+        with self._lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if getattr(self, "_touch_version", None) != version:
+                for statement in self._TOUCH_SQL:
+                    self._db.execute(statement)
+                self._db.execute("DELETE FROM touched_persons")
+                self._touch_version = version
+                return None
+            found = {row[0] for row in self._db.execute("SELECT DISTINCT id FROM touched_persons")}
+            self._db.execute("DELETE FROM touched_persons")
+            return found
 
     def count(self, kind: str) -> int:
         """Count live records of one kind."""

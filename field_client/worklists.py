@@ -56,10 +56,10 @@ from shared.indicators.ilp import (
     AGE_CLUSTERS,
     DATE_FIELDS,
     NO_KF_OUTCOMES,
-    as_date,
     parameters,
     resident,
 )
+from shared.indicators.ilp import as_date as _as_date
 from shared.records.antigens import antigens
 from shared.records.ilp_tables import PREGNANCY_CLUSTER, clusters, kf_windows, nifas_days
 
@@ -182,9 +182,38 @@ def recent_from(on: date) -> date:
     return months_before(on.replace(day=1), 2)
 
 
+@lru_cache(maxsize=65536)
+def _cached_date(value: Any) -> date | None:
+    return _as_date(value)
+
+
+def as_date(value: Any) -> date | None:
+    """``shared.indicators.ilp.as_date``, remembered: the lists read the same few thousand
+    birth and visit dates again and again."""
+    try:
+        return _cached_date(value)
+    except TypeError:  # not hashable: ilp.as_date decides
+        return _as_date(value)
+
+
+# The last s_children answer: Beranda asks it three times of the same persons list (read-only,
+# the month report's) and day. The list itself is kept so its id cannot be reused.
+_LAST_S: list[Any] = [None, None, []]
+
+
 def s_children(persons: Iterable[Row], on: date) -> list[Row]:
     """Return the persons counted in S in ``on``'s month (0–59 months on its last day, alive,
     not moved out: the split of Beranda's "to weigh" and "weighed")."""
+    last_persons, last_on, last_out = _LAST_S
+    if persons is last_persons and on == last_on and isinstance(persons, list):
+        return list(last_out)
+    out = _s_children(persons, on)
+    if isinstance(persons, list):
+        _LAST_S[:] = [persons, on, out]
+    return list(out)
+
+
+def _s_children(persons: Iterable[Row], on: date) -> list[Row]:
     last = month_end(on)
     out = []
     for person in persons:

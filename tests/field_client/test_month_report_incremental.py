@@ -78,7 +78,7 @@ def test_report_after_each_write_equals_a_fresh_computation(local_client, local_
     _check(service, s=2, d=1)
 
     # another connection (the CLI's sync) writes: the kept report must see it
-    with Store.open(data_dir) as other:
+    with Store.open(data_dir, key=store.data_key) as other:
         other.delete("child_visit", november["id"])
     _check(service, s=2, d=0)
     # October after all of it: Citra (born in January) joins S, Budi died only in November

@@ -85,8 +85,10 @@ class _Merge:
     def changed_since_base(self, name: str) -> bool:
         # A device has always seen its own edits: only other authors' changes are concurrent.
         # (So a device may keep base_version at what it last pulled after a "merged" ack.)
-        # A field the device's own unanswered edit covers was seen as that edit (see field_bases).
-        base = self.field_bases.get(name, self.base)
+        # A field the device's own unanswered edit covers was seen as that edit (see field_bases),
+        # never as anything newer than base_version: when that edit landed after a concurrent
+        # edit it lost to, the kader still had not seen the winner.
+        base = min(self.field_bases.get(name, self.base), self.base)
         return name in self.meta and self.meta[name][0] > base and self.meta[name][2] != self.device
 
     def stamp(self, name: str) -> None:

@@ -100,3 +100,28 @@ def test_merge_takes_a_field_base_from_the_unanswered_own_edit():
         field_bases={"name": 1},
     )
     assert (other.status, other.conflicts) == ("applied", [])
+
+
+def test_a_field_base_never_hides_a_concurrent_edit_the_base_version_would_show():
+    """The device's earlier edit of the name lost its clash with d0's edit (version 6) and the
+    record moved on to version 7; the device's next edit still rests on what it had pulled
+    (version 5): d0's name is concurrent with it and the clash is queued (the fault campaign found
+    'Joko' lost to 'Ani' with no conflict when the field base 7 was taken as it stood)."""
+    meta = {"name": [6, f"{T0:016d}:00000:d0", "d0"], "address": [7, f"{T0:016d}:00000:d0", "d0"]}
+    values = {"name": "Joko", "address": "Dusun II"}
+    outcome = merge(
+        values,
+        meta,
+        7,
+        False,
+        op="upsert",
+        base_version=5,
+        changes={"name": "Ani"},
+        hlc=f"{T0 + 5:016d}:00000:d1",
+        device="d1",
+        field_bases={"name": 7},
+    )
+    assert outcome.status == "conflict"
+    assert [(c.field, c.winner_value, c.loser_value) for c in outcome.conflicts] == [
+        ("name", "Ani", "Joko")
+    ]

@@ -82,6 +82,12 @@ register(
             "en": "User {username} has been deactivated, so the device's bundle is refused. The "
             "data stays on the device.",
         },
+        "server.bundle.rescue_hint": {
+            "id": "Jika berkas ini kiriman penyelamatan yang disimpan perangkat sebelum datanya "
+            "dihapus, centang \u00abKiriman penyelamatan\u00bb (atau --rescue) lalu impor lagi.",
+            "en": "If this file is the rescue bundle the device saved before wiping its data, "
+            "tick \u00abRescue bundle\u00bb (or --rescue) and import it again.",
+        },
         "server.bundle.seq_gap": {
             "id": "Kiriman ini dimulai dari perubahan nomor {got}, sedangkan server menunggu nomor "
             "{expected}. Impor dulu kiriman yang lebih awal dari perangkat ini.",
@@ -117,19 +123,34 @@ class BundleRefused(Exception):
         super().__init__(self.message)
 
 
-def _usable_device(session, device_id: str, lang: str, now: datetime) -> Device:
-    """Return the device if it may sync now (as the online token check), or refuse."""
+# Why a device may no longer sync online; a rescue import (below) accepts its bundle all the same.
+RESCUABLE = ("revoked", "inactive", "expired")
+
+
+def _usable_device(
+    session, device_id: str, lang: str, now: datetime, rescue: bool = False
+) -> tuple[Device, str | None]:
+    """Return the device and why it may not sync online (None when it may), or refuse.
+
+    A revoked device, a deactivated user or an expired sign-in refuses the bundle, unless the
+    importer says it is a rescue: the file a wiped laptop saved before wiping (issue #18), brought
+    by its kader. Its signature is still checked against the device's token, and the importer's
+    scope (server/web/bundel.py) against the device, so a rescue adds no way in.
+    """
     device = session.get(Device, str(device_id)[:64]) if device_id else None
     if device is None:
         raise BundleRefused("unknown_device", lang, device=str(device_id)[:64])
-    if device.revoked_at is not None:
-        raise BundleRefused("revoked", lang, device=device.id)
-    if not device.user.active:
-        raise BundleRefused("inactive", lang, username=device.user.username)
+    why = None
     max_age = timedelta(days=current_app.config["TOKEN_MAX_AGE_DAYS"])
-    if device.created_at + max_age < now:
-        raise BundleRefused("expired", lang, device=device.id)
-    return device
+    if device.revoked_at is not None:
+        why = "revoked"
+    elif not device.user.active:
+        why = "inactive"
+    elif device.created_at + max_age < now:
+        why = "expired"
+    if why is not None and not rescue:
+        raise BundleRefused(why, lang, device=device.id, username=device.user.username)
+    return device, why
 
 
 def _open(data: bytes, kind: str, lang: str) -> fmt.Envelope:
@@ -180,7 +201,13 @@ def _note_device_state(session, device: Device, payload: dict, acked_before: int
 
 
 def import_device_bundle(
-    session, data: bytes, *, lang: str = "id", zone: str = DEFAULT_ZONE, now: datetime | None = None
+    session,
+    data: bytes,
+    *,
+    lang: str = "id",
+    zone: str = DEFAULT_ZONE,
+    now: datetime | None = None,
+    rescue: bool = False,
 ) -> dict:
     """Verify a device's bundle and apply its mutations as online pushes; return the counts.
 
@@ -190,13 +217,20 @@ def import_device_bundle(
     """
     envelope = _open(data, fmt.DEVICE, lang)
     payload = envelope.payload
-    device = _usable_device(session, payload.get("device_id"), lang, now or utcnow())
+    try:
+        device, why = _usable_device(
+            session, payload.get("device_id"), lang, now or utcnow(), rescue
+        )
+    except BundleRefused as refused:
+        if refused.code in RESCUABLE:
+            refused.message = f"{refused.message} {t('server.bundle.rescue_hint', lang)}"
+        raise
     try:
         envelope.verify(device.token_hash)
     except fmt.BundleInvalid:
         raise BundleRefused("signature", lang, device=device.id) from None
     counts: Counter = Counter()
-    report = {"device_id": device.id, "username": device.user.username}
+    report = {"device_id": device.id, "username": device.user.username, "rescued": why}
     acked_before = device.acked_seq or 0
     for batch in _batches(payload, lang):
         try:
@@ -318,7 +352,7 @@ def export_device_bundle(
     deactivated user. Nothing is marked delivered: the device's next bundle or pull says what it
     holds, so a bundle lost on the way loses nothing."""
     now = now or utcnow()
-    device = _usable_device(session, device_id, lang, now)
+    device, _ = _usable_device(session, device_id, lang, now)
     scope = user_scope(session, device.user)
     since = device.delivered_cursor
     changes, cursor, reset = _changes_since(session, scope, since)

@@ -35,15 +35,22 @@ def _bundle_refused(exc, as_json: bool):
 @bundle_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option(
+    "--rescue",
+    is_flag=True,
+    help="Accept the rescue bundle of a revoked device or deactivated user (signature checked).",
+)
 @with_appcontext
-def bundle_import_command(file, as_json):
+def bundle_import_command(file, as_json, rescue):
     """Verify a device's bundle and apply its changes as an online push would."""
     from server.sync.bundle import BundleRefused, import_device_bundle
 
     with open(file, "rb") as fh:
         data = fh.read()
     try:
-        report = import_device_bundle(db.session, data, zone=current_app.config["LOCAL_TIMEZONE"])
+        report = import_device_bundle(
+            db.session, data, zone=current_app.config["LOCAL_TIMEZONE"], rescue=rescue
+        )
     except BundleRefused as exc:
         db.session.rollback()
         _bundle_refused(exc, as_json)

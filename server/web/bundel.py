@@ -69,6 +69,18 @@ register(
             "id": "Kiriman perangkat {device} ({username}) diimpor: {mutations} perubahan.",
             "en": "The bundle of device {device} ({username}) was imported: {mutations} changes.",
         },
+        "web.bundles.rescued": {
+            "id": "Kiriman penyelamatan perangkat {device} ({username}) diimpor: {mutations} "
+            "perubahan. Izin perangkat itu tetap dicabut.",
+            "en": "The rescue bundle of device {device} ({username}) was imported: {mutations} "
+            "changes. The device stays revoked.",
+        },
+        "web.bundles.rescue": {
+            "id": "Kiriman penyelamatan: perangkat sudah dicabut atau penggunanya dinonaktifkan, "
+            "dan berkas ini saya terima langsung dari kadernya",
+            "en": "Rescue bundle: the device is revoked or its user deactivated, and I received "
+            "this file from its kader in person",
+        },
         "web.bundles.status.applied": {"id": "Disimpan", "en": "Applied"},
         "web.bundles.status.merged": {"id": "Digabung", "en": "Merged"},
         "web.bundles.status.conflict": {"id": "Bersamaan (konflik)", "en": "Conflict"},
@@ -166,12 +178,18 @@ def import_bundle():
         return _page(refusal.status, error=refusal.message)
     db.session.rollback()  # the import commits batch by batch, as pushes do
     try:
-        report = import_device_bundle(db.session, data, lang=lang, zone=local_zone())
+        report = import_device_bundle(
+            db.session,
+            data,
+            lang=lang,
+            zone=local_zone(),
+            rescue=request.form.get("rescue") == "1",
+        )
     except BundleRefused as refused:
         db.session.rollback()
         return _page(409 if refused.report else 400, error=refused.message, report=refused.report)
     done = t(
-        "web.bundles.imported",
+        "web.bundles.rescued" if report.get("rescued") else "web.bundles.imported",
         lang,
         device=report["device_id"],
         username=report["username"],

@@ -168,7 +168,11 @@ def test_revoked_devices_bundle_is_refused_both_ways(app, device, bundle_cli, tm
     result = bundle_cli("bundle", "import", "FILE", data=data)
     assert result.exit_code == 1
     assert "sudah dicabut" in result.output and "Data tetap tersimpan di perangkat" in result.output
+    assert "--rescue" in result.output
     assert log_count(app, dev.device_id) == 0
+    rescued = bundle_cli("bundle", "import", "--rescue", "FILE", data=data)
+    assert rescued.exit_code == 0, rescued.output
+    assert log_count(app, dev.device_id) == 1
     out = tmp_path / "untuk-perangkat.psb"
     result = bundle_cli("bundle", "export", "--device", dev.device_id, str(out))
     assert result.exit_code == 1 and "sudah dicabut" in result.output

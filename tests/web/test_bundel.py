@@ -32,10 +32,17 @@ def device_bundle(device, mutations: list[dict]) -> bytes:
     return fmt.pack(fmt.DEVICE, payload, fmt.token_hash(device.token))
 
 
-def upload(client, data: bytes, *, token: bool = True, name: str = "kiriman.posyandu"):
+def upload(
+    client,
+    data: bytes,
+    *,
+    token: bool = True,
+    name: str = "kiriman.posyandu",
+    rescue: bool = False,
+):
     page = client.get("/bundel")
     assert page.status_code == 200, page.text
-    form = {"bundle": (io.BytesIO(data), name)}
+    form = {"bundle": (io.BytesIO(data), name), **({"rescue": "1"} if rescue else {})}
     if token:
         form["csrf_token"] = csrf_token(page.text)
     return client.post("/bundel/impor", data=form, content_type="multipart/form-data")
@@ -138,3 +145,39 @@ def test_without_the_csrf_token_or_the_role_nothing_is_imported(app, server, dev
     assert refused.status_code == 400 and "formulir" in refused.text.lower()
     assert sign_in(app.test_client(), "kader_a1").get("/bundel").status_code == 403
     assert logged(app, kader.device_id) == []
+
+
+def test_a_revoked_devices_rescue_bundle_imports_only_when_the_puskesmas_says_so(
+    app, server, device
+):
+    """Issue #18: a revoked laptop saves its unsent changes to a file, then wipes. The puskesmas
+    imports that file as a rescue (signature still checked); without the tick it is refused with
+    the way to do it; the device stays revoked and cannot push online."""
+    from server.extensions import db
+    from server.models import Device, utcnow
+
+    kader = device("kader_a1")
+    data = device_bundle(kader, two_children(kader))
+    with app.app_context():
+        db.session.get(Device, kader.device_id).revoked_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+    web = sign_in(app.test_client(), "pkm_a")
+    refused = upload(web, data)
+    assert refused.status_code == 400
+    assert "sudah dicabut" in refused.text and "Kiriman penyelamatan" in refused.text
+    assert logged(app, kader.device_id) == []
+    tampered = bytearray(data)
+    tampered[-5] ^= 0x01
+    assert upload(web, bytes(tampered), rescue=True).status_code == 400  # still signed
+    assert logged(app, kader.device_id) == []
+    rescued = upload(web, data, rescue=True)
+    assert rescued.status_code == 200, rescued.text
+    assert "Kiriman penyelamatan perangkat" in rescued.text and "tetap dicabut" in rescued.text
+    assert '<tr data-status="applied"><th>Disimpan</th><td>2</td>' in rescued.text
+    assert logged(app, kader.device_id) == [(1, "applied"), (2, "applied")]
+    with app.app_context():
+        assert db.session.get(Device, kader.device_id).revoked_at is not None
+        db.session.remove()
+    other = sign_in(app.test_client(), "pkm_b")  # another puskesmas: out of scope, rescue or not
+    assert upload(other, data, rescue=True).status_code == 403

@@ -144,9 +144,11 @@ def rows_of(period: str, posyandu: list[dict]) -> list[dict]:
     """Return each posyandu's app and paper counts of ``period`` with their gaps."""
     ids, names = [f["id"] for f in posyandu] or [""], unit_names()
     app, paper = app_counts([period], ids), paper_counts([period], ids)
+    for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
+        app.setdefault((f["id"], period), dict.fromkeys(COUNTS, 0))
     rows = []
     for f in posyandu:
-        mine = app.get((f["id"], period)) or dict.fromkeys(COUNTS, 0)
+        mine = app[(f["id"], period)]
         theirs = paper.get((f["id"], period))
         on_paper = {k: getattr(theirs, k) for k in COUNTS} if theirs else None
         rows.append(
@@ -159,6 +161,7 @@ def rows_of(period: str, posyandu: list[dict]) -> list[dict]:
                 "by": theirs.entered_by if theirs else "",
                 "gap": {k: gap(mine[k], on_paper and on_paper[k]) for k in COUNTS},
                 "editable": _may_edit(f),
+                "key": (f["id"], period),
             }
         )
     return rows
@@ -183,12 +186,18 @@ def per_unit(rows: list[dict]) -> list[dict]:
     return [units[k] for k in sorted(units)]
 
 
-def trend(period: str, posyandu: list[dict], lang: str) -> list[dict]:
+def trend(period: str, posyandu: list[dict], lang: str, known: dict | None = None) -> list[dict]:
     """Return, for the last months up to ``period``, D and weighings app beside paper, summed
     over the posyandu with paper counts that month."""
     months = [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
     ids = [f["id"] for f in posyandu] or [""]
-    app, paper = app_counts(months, ids), paper_counts(months, ids)
+    paper = paper_counts(months, ids)
+    # the app's side only where the paper's was entered, and the page's month once (``known``)
+    app = dict(known or {})
+    for month in months:
+        wanted = sorted({p for p, m in paper if m == month and (p, m) not in app})
+        if wanted:
+            app.update(app_counts([month], wanted))
     out = []
     for month in months:
         entered = [key for key in paper if key[1] == month]
@@ -229,7 +238,7 @@ def reconcile():
         month=month_words(period, lang),
         rows=rows,
         units=per_unit(rows),
-        trend=trend(period, posyandu, lang),
+        trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
         counts=COUNTS,
         saved=request.args.get("ok"),
     )

@@ -33,14 +33,19 @@ def users():
     data = users_data()
     if fmt:
         return users_download(fmt, table, data)
-    return render_template("web/review/users.html", when=when, notice=users_notice(), **data)
+    return render_template(
+        "web/review/users.html", when=when, notice=users_notice(data["people"]), **data
+    )
 
 
-def users_notice() -> str | None:
-    """Return the notice of the last change (``?ok=``), naming the user whose address changed."""
+def users_notice(people: list[User]) -> str | None:
+    """Return the notice of the last change (``?ok=``), naming the user whose address changed
+    (only a user who exists: a crafted link cannot put words on the page)."""
     ok = request.args.get("ok")
+    username = request.args.get("user")
     if ok in ("email", "email_removed"):
-        username = (request.args.get("user") or "")[:64]
+        if username not in {u.username for u in people}:
+            return None
         return t(
             f"web.users.{'email_saved' if ok == 'email' else ok}", language(), username=username
         )

@@ -88,6 +88,8 @@ def test_admin_sets_shows_and_removes_a_users_address(app, web):
     removed = post_admin(admin, app, "kader_a1", {"email": "kader.a1@example.id", "remove": "1"})
     assert removed.status_code == 303 and email_of(app, "kader_a1") is None
     assert "ringkasan tidak lagi dikirim" in admin.get(removed.headers["Location"]).text
+    crafted = admin.get("/pengguna?ok=email&user=Kirim+sandi+ke+penipu").text
+    assert "penipu" not in crafted and "tersimpan" not in crafted  # only a real user is named
 
 
 @pytest.mark.parametrize("address", INVALID, ids=range(len(INVALID)))

@@ -5,6 +5,7 @@ aiosmtpd on loopback)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,7 +60,7 @@ def admin_sets_addresses(page, app, base: str) -> None:
 
     row.locator("input[name=email]").fill("pkm.a@puskesmas.example.id")
     row.get_by_role("button", name="Simpan").click()
-    page.wait_for_selector("p.notice[role=status]")
+    page.wait_for_url(re.compile(r"/pengguna\?ok=email&user=pkm_a#"))
     assert "Alamat e-mail pkm_a tersimpan." in page.locator("p.notice").inner_text()
     row = page.locator('tr[data-user="pkm_a"]')
     assert row.locator(".email").inner_text() == "pkm.a@puskesmas.example.id"
@@ -68,12 +69,12 @@ def admin_sets_addresses(page, app, base: str) -> None:
     row = page.locator('tr[data-user="dinas"]')
     row.locator("input[name=email]").fill("dinas@dinkes.example.id")
     row.get_by_role("button", name="Simpan").click()
-    page.wait_for_selector("p.notice[role=status]")
+    page.wait_for_url(re.compile(r"/pengguna\?ok=email&user=dinas#"))
     row = page.locator('tr[data-user="dinas"]')
     assert row.locator(".email").inner_text() == "dinas@dinkes.example.id"
     assert emails(app)["dinas"] == "dinas@dinkes.example.id"
     row.get_by_role("button", name="Hapus").click()
-    page.wait_for_selector("p.notice[role=status]")
+    page.wait_for_url(re.compile(r"/pengguna\?ok=email_removed&user=dinas#"))
     assert "dihapus" in page.locator("p.notice").inner_text()
     assert page.locator('tr[data-user="dinas"] .email').inner_text() == "–"
     assert emails(app)["dinas"] is None
@@ -94,7 +95,7 @@ def user_sets_own_address(page, app, base: str) -> None:
     assert emails(app)["pkm_b"] is None
     page.locator("#digest input[name=email]").fill("pkm.b@puskesmas.example.id")
     page.locator("#digest").get_by_role("button", name="Simpan").click()
-    page.wait_for_selector("p.notice[role=status]")
+    page.wait_for_url(re.compile(r"/akun\?ok=saved$"))
     assert page.locator("dd.email").inner_text() == "pkm.b@puskesmas.example.id"
     assert emails(app)["pkm_b"] == "pkm.b@puskesmas.example.id"
 
@@ -125,6 +126,6 @@ def test_addresses_set_on_the_pages_receive_the_digest(server, signals, inbox, p
     assert sent.startswith(today_wib + " ") and sent.endswith(" WIB"), sent
     shot(page, "akun-saya")
     page.get_by_role("button", name="Hapus").click()
-    page.wait_for_selector("p.notice[role=status]")
+    page.wait_for_url(re.compile(r"/akun\?ok=removed$"))
     assert page.locator("dd.email").inner_text() == "–"
     assert emails(signals)["pkm_b"] is None

@@ -17,6 +17,20 @@ from shared.calendar import DEFAULT_ZONE, local_today, zone
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
+def valid_email(address: str) -> bool:
+    """Tell whether ``address`` may receive the digest (this CLI, the Pengguna and Akun pages).
+
+    One mailbox of printable ASCII (smtplib does not ask the server for SMTPUTF8, and a control
+    character has no place in a header), at most 254 characters.
+    """
+    return (
+        len(address) <= 254
+        and address.isascii()
+        and address.isprintable()
+        and EMAIL_RE.match(address) is not None
+    )
+
+
 @click.group("signals")
 def signals_cli():
     """Sinyal: evaluate the rules of server/signals/rules.csv, send the e-mail digest."""
@@ -78,7 +92,7 @@ def email_command(username: str, address: str):
         click.echo(f"Pengguna {username} tidak ditemukan.", err=True)
         sys.exit(2)
     address = address.strip()
-    if address != "-" and (len(address) > 254 or not EMAIL_RE.match(address)):
+    if address != "-" and not valid_email(address):
         click.echo(f"Alamat e-mail tidak sah: {address}", err=True)
         sys.exit(2)
     user.email = None if address == "-" else address

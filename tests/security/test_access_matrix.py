@@ -1367,6 +1367,85 @@ PROBES += [
 ]
 
 
+def user_ids(s: Seeded) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import User
+
+    with s.app.app_context():
+        return {name: id_ for name, id_ in db.session.execute(sa.select(User.username, User.id))}
+
+
+def emails(s: Seeded) -> dict[str, str | None]:
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import User
+
+    with s.app.app_context():
+        return {name: a for name, a in db.session.execute(sa.select(User.username, User.email))}
+
+
+def only_own_email(s: Seeded, user, response):
+    """Akun saya wrote the caller's own address, whatever user the form named."""
+    stored = emails(s)
+    assert stored["kader_b1"] is None or user == "kader_b1", stored
+    if user is not None:
+        assert stored[user] == f"{user}@example.id"
+
+
+def own_account(s: Seeded, user, response):
+    """Akun saya shows the caller's own username, and no other user's address."""
+    if user is not None:
+        assert f"<dd>{user}</dd>" in response.text
+        others = {a for name, a in emails(s).items() if a and name != user}
+        assert not {a for a in others if a in response.text}
+
+
+def b1_email_untouched(s: Seeded, user, response):
+    assert emails(s)["kader_b1"] is None or user == "kader_b1"
+
+
+PROBES += [
+    Probe(
+        "web.account",
+        "GET",
+        "/akun",
+        "own-account",
+        web("GET", "/akun"),
+        web_page,
+        own_account,
+    ),
+    Probe(
+        "web.set_user_email",
+        "POST",
+        "/pengguna/<int:user_id>/email",
+        "address-of-another-user",
+        web(
+            "POST",
+            lambda s, u: f"/pengguna/{999_999 if u == 'admin' else user_ids(s)['kader_b1']}/email",
+            {"email": "ambil-alih@example.id"},
+        ),
+        web_write(),
+        b1_email_untouched,
+    ),
+    Probe(
+        "web.set_own_email",
+        "POST",
+        "/akun/email",
+        "names-another-user",
+        web(
+            "POST",
+            "/akun/email",
+            lambda s, u: {"email": f"{u}@example.id", "user_id": user_ids(s)["kader_b1"]},
+        ),
+        lambda u: {302} if u is None else {303},
+        only_own_email,
+    ),
+]
+
+
 def test_every_route_has_probes(seeded):
     """A route without a probe (a new endpoint) fails here until it is classified above."""
     routes = {

@@ -9,6 +9,7 @@ the right token and must get past the check.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from tests.security.conftest import Seeded, csrf_of
 
@@ -99,6 +100,8 @@ TARGETS = {
         lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
         {},
     ),
+    "web.set_user_email": ("admin", lambda s: "/pengguna/1/email", {"email": "csrf@example.id"}),
+    "web.set_own_email": ("pkm_a", lambda s: "/akun/email", {"email": "csrf@example.id"}),
 }
 # For the control request: a target that passes CSRF without changing the shared world.
 CONTROL = {
@@ -114,6 +117,8 @@ CONTROL = {
     "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
     "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated
     "web.import_bundle": {},  # 400: no file chosen
+    "web.set_user_email": {"email": "bukan alamat"},  # 400: the address is refused
+    "web.set_own_email": {"email": "bukan alamat"},  # 400: the address is refused
 }
 
 
@@ -132,7 +137,7 @@ def test_every_web_write_route_is_targeted(seeded):
 
 def state(s: Seeded) -> tuple:
     from server.extensions import db
-    from server.models import Conflict, Device
+    from server.models import Conflict, Device, User
 
     with s.app.app_context():
         return (
@@ -140,6 +145,7 @@ def state(s: Seeded) -> tuple:
             db.session.get(Conflict, s.conflicts["A1"]).status,
             db.session.get(Device, s.devices["kader_b1"]).revoked_at,
             s.record(s.agreements["LA"]),
+            sorted(tuple(row) for row in db.session.execute(sa.select(User.username, User.email))),
         )
 
 

@@ -190,6 +190,30 @@ register(
         "web.review.quality.visit_date": {"id": "Tanggal kunjungan", "en": "Visit date"},
         "web.review.quality.measure": {"id": "Ukuran", "en": "Measurements"},
         "web.review.quality.flags": {"id": "Tanda", "en": "Flags"},
+        "web.review.quality.flag.implausible_waz": {
+            "id": "z-skor BB/U di luar batas wajar",
+            "en": "weight-for-age z-score outside the plausible range",
+        },
+        "web.review.quality.flag.implausible_lhaz": {
+            "id": "z-skor PB/U atau TB/U di luar batas wajar",
+            "en": "length/height-for-age z-score outside the plausible range",
+        },
+        "web.review.quality.flag.implausible_wlhz": {
+            "id": "z-skor BB/PB atau BB/TB di luar batas wajar",
+            "en": "weight-for-length/height z-score outside the plausible range",
+        },
+        "web.review.quality.flag.implausible_baz": {
+            "id": "z-skor IMT/U di luar batas wajar",
+            "en": "BMI-for-age z-score outside the plausible range",
+        },
+        "web.review.quality.flag.implausible_hcz": {
+            "id": "z-skor lingkar kepala/U di luar batas wajar",
+            "en": "head circumference-for-age z-score outside the plausible range",
+        },
+        "web.review.quality.flag.implausible_acz": {
+            "id": "z-skor LILA/U di luar batas wajar",
+            "en": "arm circumference-for-age z-score outside the plausible range",
+        },
         "web.review.quality.remeasured": {"id": "Diukur ulang", "en": "Re-measured"},
         "web.review.quality.skew": {
             "id": "Perangkat dengan jam menyimpang",

@@ -136,6 +136,9 @@ def implausible_visits(facilities: FacilityIndex) -> list[dict]:
             "child": people.get(v.person_id, {}).get("name") or "—",
             "posyandu": (facilities.get(v.posyandu_id) or {}).get("name") or v.posyandu_id,
             "flags": _implausible(v.fields),
+            "flag_words": ", ".join(
+                t(f"web.review.quality.flag.{flag}", language()) for flag in _implausible(v.fields)
+            ),
             "remeasured": v.fields.get("remeasured") is True,
         }
         for v in visits
@@ -213,7 +216,7 @@ def implausible_table(data: dict) -> tuple[list, list]:
             i["posyandu"],
             i["v"].get("visit_date"),
             *(i["v"].get(name) for name in MEASURES),
-            ", ".join(i["flags"]),
+            i["flag_words"],
             yes_no(i["remeasured"], lang),
         ]
         for i in data["implausible"]

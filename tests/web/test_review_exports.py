@@ -158,7 +158,8 @@ def test_quality_downloads_match_page_and_scope(app, web, device):
     assert stale[1][3] == "belum pernah" and stale[1][4] == ""
     implausible = table(client, "/mutu-data?table=implausible")
     assert len(implausible) == 2 and implausible[1][0] == "Anak Ganjil"
-    assert implausible[1][3] == "1.2" and "implausible_" in implausible[1][-1]
+    flags = implausible[0].index("Tanda")
+    assert implausible[1][3] == "1.2" and "di luar batas wajar" in implausible[1][flags]
     assert odd["id"] in section(page, "implausible", "skew")
     dinas = web("dinas")
     skew = table(dinas, "/mutu-data?table=skew")

@@ -213,3 +213,12 @@ def test_the_pages_in_english_have_no_missing_messages(app, web):
         assert "web.users." not in text and "web.account." not in text, path
     assert "My account" in admin.get("/akun?lang=en").text
     assert "Digest e-mail" in admin.get("/pengguna?lang=en").text
+
+
+def test_roles_show_in_words_on_the_pages(web):
+    """A role is named in words in the header, on Pengguna and on Akun saya, never by its code."""
+    admin = web("admin").get("/pengguna").text
+    assert "<td>Bidan desa</td>" in admin and "<td>bidan_desa</td>" not in admin
+    assert "<td>Petugas puskesmas</td>" in admin and "· Administrator</span>" in admin
+    account = web("pkm_a").get("/akun").text
+    assert "<dd>Petugas puskesmas</dd>" in account and "· Petugas puskesmas</span>" in account

@@ -274,6 +274,10 @@ class MutationSchema(RequestSchema):
     fields = record_fields(load_default=dict)
     hlc = HLCField(required=True)
     device_time = Instant(allow_none=True, load_default=None)
+    # Protocol v1 addition (optional; older clients omit it): the username of the kader who made
+    # the change on a device several kader share. The device attests it (it holds a token per
+    # kader); the server checks the named user may write the record (server/sync/incoming.py).
+    author = bounded_string(64, allow_none=True, load_default=None)
 
 
 class PushRequestSchema(RequestSchema):

@@ -1,0 +1,141 @@
+"""Several kader on one laptop: each pushed mutation may name its author (protocol v1 addition).
+
+Real HTTP pushes to the real server (SQLite, and PostgreSQL when TEST_DATABASE_URL is set). The
+author is the device's attestation (it holds a token per kader), checked against the named user:
+who exists, is active, is a kader or bidan desa, signed in from a device, and may write the record.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from testkit import factories
+from testkit.world import PASSWORD
+
+
+def add_user(app, username, role="kader", unit="PSY-A1"):
+    from server.cli import create_user
+    from server.extensions import db
+
+    with app.app_context():
+        create_user(username, f"Kader {username}", role, unit, PASSWORD)
+        db.session.commit()
+
+
+def log_rows(app, device_id):
+    from server.extensions import db
+    from server.models import MutationLog, User
+
+    author = sa.orm.aliased(User)
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(MutationLog.seq, MutationLog.status, author.username)
+            .outerjoin(author, author.id == MutationLog.author_user_id)
+            .where(MutationLog.device_id == device_id)
+            .order_by(MutationLog.seq)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def stored(app, record_id):
+    from server.extensions import db
+    from server.models import Record
+
+    with app.app_context():
+        return db.session.get(Record, record_id)
+
+
+def with_author(mutation, author):
+    return {**mutation, "author": author}
+
+
+def test_each_mutation_names_its_kader_in_the_mutation_log(app, device):
+    add_user(app, "kader_a1_dua")
+    device("kader_a1_dua")  # the second kader signed in online once (their own token)
+    laptop = device("kader_a1")
+    first, second, old = factories.person(), factories.person(), factories.person()
+    response = laptop.push(
+        [
+            with_author(laptop.mutation("person", first), "kader_a1"),
+            with_author(laptop.mutation("person", second), "kader_a1_dua"),
+            laptop.mutation("person", old),  # an older client: no author field at all
+        ]
+    )
+    assert response.status_code == 200, response.text
+    assert [r["status"] for r in response.json()["results"]] == ["applied"] * 3
+    assert log_rows(app, laptop.device_id) == [
+        (1, "applied", "kader_a1"),
+        (2, "applied", "kader_a1_dua"),
+        (3, "applied", None),  # not named: the device's user (mutation_log.user_id) made it
+    ]
+    assert all(stored(app, f["id"]) is not None for f in (first, second, old))
+
+
+def test_an_author_the_server_cannot_believe_is_refused_and_nothing_is_written(app, device):
+    from server.extensions import db
+    from server.models import User
+
+    add_user(app, "kader_a1_dua")
+    device("kader_a1_dua")
+    add_user(app, "kader_a1_tiga")  # never signed in from any device
+    device("kader_a2")  # signed in, but works at another posyandu
+    laptop = device("kader_a1")
+    with app.app_context():
+        db.session.execute(
+            sa.update(User).where(User.username == "kader_a1_dua").values(active=False)
+        )
+        db.session.commit()
+    cases = {
+        "orang_asing": "tidak dikenal server",
+        "kader_a1_dua": "sudah tidak aktif",
+        "kader_a1_tiga": "belum pernah masuk",
+        "kader_a2": "tidak bertugas di wilayah data ini",
+        "pkm_a": "bukan kader atau bidan desa",
+    }
+    people = [factories.person() for _ in cases]
+    mutations = [
+        with_author(laptop.mutation("person", p), who) for p, who in zip(people, cases, strict=True)
+    ]
+    response = laptop.push(mutations)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    for result, (who, words) in zip(results, cases.items(), strict=True):
+        assert result["status"] == "rejected", (who, result)
+        [message] = result["errors"]["author"]
+        assert who in message and words in message, message
+    assert all(stored(app, p["id"]) is None for p in people)
+    assert [r[1:] for r in log_rows(app, laptop.device_id)] == [("rejected", None)] * 5
+    # The device's own kader may still push (the refusals are per mutation).
+    ok = laptop.push([with_author(laptop.mutation("person", factories.person()), "kader_a1")])
+    assert ok.json()["results"][0]["status"] == "applied"
+
+
+def test_an_author_must_cover_both_the_old_and_the_new_posyandu_of_a_record(app, device):
+    """The bidan's device (a desa) edits a record of PSY-A1 in the name of kader_a2 (PSY-A2)."""
+    device("kader_a2")
+    bidan = device("bidan_a")
+    person = factories.person("PSY-A1")
+    created = bidan.push([with_author(bidan.mutation("person", person), "bidan_a")])
+    assert created.json()["results"][0]["status"] == "applied"
+    moved = bidan.push(
+        [
+            with_author(
+                bidan.mutation(
+                    "person", {"posyandu_id": "PSY-A2"}, record_id=person["id"], base_version=1
+                ),
+                "kader_a2",
+            )
+        ]
+    )
+    [result] = moved.json()["results"]
+    assert result["status"] == "rejected" and "kader_a2" in result["errors"]["author"][0]
+    assert stored(app, person["id"]).posyandu_id == "PSY-A1"
+
+
+def test_an_over_long_or_wrongly_typed_author_is_a_validation_error_not_a_500(device):
+    laptop = device("kader_a1")
+    for bad in ("x" * 65, 7, ["kader_a1"], ""):
+        response = laptop.push([with_author(laptop.mutation("person", factories.person()), bad)])
+        assert response.status_code == 422, (bad, response.text)
+        assert response.json()["error"]["code"] == "validation_error"
+        laptop.seq = iter([1])  # nothing was applied: the same seq again

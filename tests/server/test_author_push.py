@@ -139,3 +139,52 @@ def test_an_over_long_or_wrongly_typed_author_is_a_validation_error_not_a_500(de
         assert response.status_code == 422, (bad, response.text)
         assert response.json()["error"]["code"] == "validation_error"
         laptop.seq = iter([1])  # nothing was applied: the same seq again
+
+
+def conflict_row(text: str) -> str:
+    return text.split('id="conflict-')[1].split("</tr>")[0]
+
+
+def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
+    """Kader Dua edits on kader_a1's laptop and loses to the bidan's concurrent edit: the puskesmas
+    reads Kader Dua (on kader_a1's laptop) as the losing side's author, not the laptop's user."""
+    from tests.web.conftest import sign_in
+
+    add_user(app, "kader_a1_dua")
+    device("kader_a1_dua")
+    laptop, bidan = device("kader_a1"), device("bidan_a")
+    p = factories.person()
+    laptop.push([with_author(laptop.mutation("person", p), "kader_a1")])
+    edit = laptop.mutation("person", {"name": "Nama Dua"}, record_id=p["id"], base_version=1)
+    laptop.push([with_author(edit, "kader_a1_dua")])
+    bidan.clock_ms = laptop.clock_ms + 1000
+    won = bidan.push(
+        [
+            with_author(
+                bidan.mutation("person", {"name": "Nama Bidan"}, record_id=p["id"], base_version=1),
+                "bidan_a",
+            )
+        ]
+    )
+    assert won.json()["results"][0]["status"] == "conflict"
+    page = sign_in(app.test_client(), "pkm_a").get("/konflik")
+    assert page.status_code == 200
+    row = conflict_row(page.text)
+    assert "Nama Dua" in row and "Nama Bidan" in row
+    assert "Kader kader_a1_dua (kader_a1_dua, test-kader_a1)" in row  # the loser's kader
+    assert "Bidan A (bidan_a, test-bidan_a)" in row
+    assert "Kader A1" not in row  # the laptop's own user made neither side
+
+
+def test_the_konflik_page_names_the_device_user_when_no_author_was_sent(app, device):
+    """An older client names no author: the device's user, as before."""
+    from tests.web.conftest import sign_in
+
+    laptop, bidan = device("kader_a1"), device("bidan_a")
+    p = factories.person()
+    laptop.push([laptop.mutation("person", p)])
+    laptop.push([laptop.mutation("person", {"name": "Nama A"}, record_id=p["id"], base_version=1)])
+    bidan.clock_ms = laptop.clock_ms + 1000
+    bidan.push([bidan.mutation("person", {"name": "Nama B"}, record_id=p["id"], base_version=1)])
+    row = conflict_row(sign_in(app.test_client(), "pkm_a").get("/konflik").text)
+    assert "(kader_a1, test-kader_a1)" in row and "(bidan_a, test-bidan_a)" in row

@@ -277,7 +277,11 @@ class MutationSchema(RequestSchema):
     # Protocol v1 addition (optional; older clients omit it): the username of the kader who made
     # the change on a device several kader share. The device attests it (it holds a token per
     # kader); the server checks the named user may write the record (server/sync/incoming.py).
-    author = bounded_string(64, allow_none=True, load_default=None)
+    author = mf.String(
+        validate=[validate.Length(1, 64), validate.Regexp(r"\A[^\x00-\x1f\x7f]+\Z")],
+        allow_none=True,
+        load_default=None,
+    )
 
 
 class PushRequestSchema(RequestSchema):

@@ -147,3 +147,21 @@ def test_a_bundle_carries_each_change_s_kader_and_the_import_names_them(
         NAMES[1]: "kader_a1",
         "Bima dari Kader Dua": other_kader,
     }
+
+
+def test_against_a_server_from_before_authors_the_device_pushes_as_before(
+    laptop, live_server, monkeypatch
+):
+    """A server without the ``author`` field refuses it as unknown (strict push schema): the
+    device then sends its outbox without authors, and nothing is quarantined or lost."""
+    from shared.sync import schemas
+
+    monkeypatch.delitem(schemas.MutationSchema._declared_fields, "author")
+    app, _ = laptop
+    context = app.extensions["posyandu"]
+    assert [m.author for m in context.store.pending()] == ["kader_a1", "kader_a1"]
+    context.agent.sync()
+    assert context.store.outbox_counts().get("pending", 0) == 0
+    assert context.store.quarantined() == []
+    assert authors_on_server(live_server) == {NAMES[0]: None, NAMES[1]: None}
+    assert context.agent.send_authors is False

@@ -134,10 +134,13 @@ def test_an_author_must_cover_both_the_old_and_the_new_posyandu_of_a_record(app,
 
 def test_an_over_long_or_wrongly_typed_author_is_a_validation_error_not_a_500(device):
     laptop = device("kader_a1")
-    for bad in ("x" * 65, 7, ["kader_a1"], ""):
+    cases = [("x" * 65, 422), (7, 422), (["kader_a1"], 422), ("", 422), ("kader\na1", 422)]
+    cases.append(("kader\x00a1", 400))  # a NUL anywhere: the whole body is refused (bad_request)
+    for bad, status in cases:
         response = laptop.push([with_author(laptop.mutation("person", factories.person()), bad)])
-        assert response.status_code == 422, (bad, response.text)
-        assert response.json()["error"]["code"] == "validation_error"
+        code = "bad_request" if status == 400 else "validation_error"
+        assert response.status_code == status, (bad, response.text)
+        assert response.json()["error"]["code"] == code
         laptop.seq = iter([1])  # nothing was applied: the same seq again
 
 

@@ -191,3 +191,39 @@ def test_the_konflik_page_names_the_device_user_when_no_author_was_sent(app, dev
     bidan.push([bidan.mutation("person", {"name": "Nama B"}, record_id=p["id"], base_version=1)])
     row = conflict_row(sign_in(app.test_client(), "pkm_a").get("/konflik").text)
     assert "(kader_a1, test-kader_a1)" in row and "(bidan_a, test-bidan_a)" in row
+
+
+def test_hostile_authors_get_a_clear_answer_never_a_500(app, device):
+    """The shared hostile generator's fragments as the author: lone surrogates, 1e999, bidi and
+    zero-width text, wrong shapes. A refused body writes nothing; a named stranger is rejected."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.security.hostile import fragments
+
+    laptop = device("kader_a1")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(fragment=fragments())
+    def check(fragment):
+        p = factories.person()
+        mutation = with_author(laptop.mutation("person", p), "@@author@@")
+        laptop.seq = iter([mutation["seq"] + 1])  # each example pushes the device's next seq
+        text = json.dumps({"device_id": laptop.device_id, "mutations": [mutation]})
+        response = laptop.http.post(
+            f"{laptop.base}/sync/push",
+            data=text.replace('"@@author@@"', fragment),
+            headers={"Content-Type": "application/json"},
+            timeout=60,
+        )
+        assert response.status_code < 500, (fragment, response.text[:300])
+        if response.status_code != 200:
+            assert response.json()["error"]["message"], fragment
+            laptop.seq = iter([mutation["seq"]])  # nothing applied: the same seq again
+        elif response.json()["results"][0]["status"] == "rejected":
+            assert stored(app, p["id"]) is None, fragment
+        else:  # null: no author named (an older client's shape)
+            assert fragment == "null", fragment
+
+    check()

@@ -280,7 +280,6 @@ class MutationSchema(RequestSchema):
     author = mf.String(
         validate=[validate.Length(1, 64), validate.Regexp(r"\A[^\x00-\x1f\x7f]+\Z")],
         allow_none=True,
-        load_default=None,
     )
 
 

@@ -92,6 +92,10 @@ def test_a_change_by_a_kader_deactivated_before_the_sync_is_quarantined_not_lost
     [message] = held.errors["author"]
     assert other_kader in message and "tidak aktif" in message
     assert context.store.get("person", dua).fields["name"] == "Bima dari Kader Dua"
+    # The Sinkronisasi page says why, in words: no raw field key.
+    page = client.get("/sinkronisasi").get_data(as_text=True)
+    card = page.split(f'data-seq="{held.seq}"')[1].split("</article>")[0]
+    assert "Dicatat oleh" in card and "tidak aktif" in card and "records.label" not in card
     with live_server.app.app_context():
         assert db.session.get(Record, dua) is None
     # kader_a1's own changes went through in the same sync.

@@ -11,6 +11,9 @@ import sqlalchemy as sa
 
 from testkit import factories
 from testkit.world import PASSWORD
+from tests.web import conftest as web_conftest
+
+page = web_conftest.page  # headless Chromium (the web pages' fixture)
 
 
 def add_user(app, username, role="kader", unit="PSY-A1"):
@@ -148,11 +151,8 @@ def conflict_row(text: str) -> str:
     return text.split('id="conflict-')[1].split("</tr>")[0]
 
 
-def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
-    """Kader Dua edits on kader_a1's laptop and loses to the bidan's concurrent edit: the puskesmas
-    reads Kader Dua (on kader_a1's laptop) as the losing side's author, not the laptop's user."""
-    from tests.web.conftest import sign_in
-
+def conflict_between_kader_dua_and_the_bidan(app, device):
+    """Kader Dua edits on kader_a1's laptop and loses to the bidan's concurrent edit."""
     add_user(app, "kader_a1_dua")
     device("kader_a1_dua")
     laptop, bidan = device("kader_a1"), device("bidan_a")
@@ -170,13 +170,34 @@ def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
         ]
     )
     assert won.json()["results"][0]["status"] == "conflict"
+
+
+LOSER_BY = "Kader kader_a1_dua (kader_a1_dua, test-kader_a1)"  # the kader, on kader_a1's laptop
+WINNER_BY = "Bidan A (bidan_a, test-bidan_a)"
+
+
+def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
+    """The puskesmas reads Kader Dua as the losing side's author, not the laptop's user."""
+    from tests.web.conftest import sign_in
+
+    conflict_between_kader_dua_and_the_bidan(app, device)
     page = sign_in(app.test_client(), "pkm_a").get("/konflik")
     assert page.status_code == 200
     row = conflict_row(page.text)
     assert "Nama Dua" in row and "Nama Bidan" in row
-    assert "Kader kader_a1_dua (kader_a1_dua, test-kader_a1)" in row  # the loser's kader
-    assert "Bidan A (bidan_a, test-bidan_a)" in row
+    assert LOSER_BY in row and WINNER_BY in row
     assert "Kader A1" not in row  # the laptop's own user made neither side
+
+
+def test_the_konflik_page_in_chromium_names_the_kader(app, server, device, page):
+    from tests.web.conftest import browser_sign_in, shot
+
+    conflict_between_kader_dua_and_the_bidan(app, device)
+    browser_sign_in(page, server.url, "pkm_a")
+    page.goto(f"{server.url}/konflik")
+    row = page.locator("#conflicts tbody tr").first.inner_text()
+    assert LOSER_BY in row and WINNER_BY in row
+    shot(page, "konflik-penulis")
 
 
 def test_the_konflik_page_names_the_device_user_when_no_author_was_sent(app, device):

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from shared import records as shared_records
 from shared.i18n import t
 
+from . import security
 from .formats import format_instant
 from .service import (
     Invalid,
@@ -22,7 +23,7 @@ from .service import (
     UnknownKind,
     check_kind,
 )
-from .store import RecordNotFound, StoreError
+from .store import RecordNotFound, StoreError, set_author
 from .sync import SyncError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -34,6 +35,21 @@ MAX_LIST = 5000
 def ctx():
     """Return the app's store, agent and auto-sync."""
     return current_app.extensions["posyandu"]
+
+
+@bp.before_app_request
+def name_the_author() -> None:
+    """Make this request's saves the unlocked kader's (several kader share one laptop): the
+    outbox records who, and the push tells the server. Not unlocked (the launch-token API):
+    the device's own account."""
+    context = current_app.extensions.get("posyandu")
+    set_author(security.unlocked_user(context) if context is not None else None)
+
+
+@bp.teardown_app_request
+def forget_the_author(_exc: BaseException | None = None) -> None:
+    """Leave no author behind for the next request of this thread."""
+    set_author(None)
 
 
 def service() -> RecordService:

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,11 +165,44 @@ CREATE INDEX IF NOT EXISTS records_kind_posyandu ON records (kind, posyandu_id, 
 CREATE INDEX IF NOT EXISTS records_kind_date_person ON records (kind, event_date, person_id);
 """
 
+# Version 6: who made each unsent change (several kader share one laptop, issue #18): the
+# username of the kader who unlocked the session that saved it; NULL in rows written before
+# (the push then omits it and the server names the device's own user, as before).
+SCHEMA_V6 = """
+ALTER TABLE outbox ADD COLUMN author TEXT;
+"""
+
 # MIGRATIONS[n] takes a store from schema version n to n + 1 (``PRAGMA user_version``), each in
 # the opening transaction: a store of any earlier version is brought up to date step by step,
 # its records and outbox untouched (tests/field_client/test_bundle_client.py opens each one).
-MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5)
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Who is making the store's local writes in this thread or request: set by the local app from
+# the unlocked browser session (field_client/api.py), or by ``acting_as`` (CLI, tests). When
+# unset, writes are the device's own account's (meta ``username``).
+_author: ContextVar[str | None] = ContextVar("posyandu_author", default=None)
+
+
+def set_author(username: str | None) -> Token:
+    """Name who makes the following local writes in this context; return the reset token."""
+    return _author.set(username or None)
+
+
+def reset_author(token: Token) -> None:
+    """Undo :func:`set_author`."""
+    _author.reset(token)
+
+
+@contextmanager
+def acting_as(username: str | None) -> Iterator[None]:
+    """Make the writes inside the block ``username``'s."""
+    token = set_author(username)
+    try:
+        yield
+    finally:
+        reset_author(token)
+
 
 ACKED_STATUSES = frozenset({"applied", "merged", "conflict", "duplicate"})
 
@@ -227,10 +261,12 @@ class Mutation:
     state: str = "pending"
     errors: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    author: str | None = None  # the kader who saved it (None: written before schema 6)
 
     def to_wire(self) -> dict[str, Any]:
-        """Return the mutation as the server's push endpoint expects it."""
-        return {
+        """Return the mutation as the server's push endpoint expects it (``author`` only when
+        known: protocol v1 addition, a server without it never sees the field)."""
+        wire = {
             "seq": self.seq,
             "id": self.id,
             "kind": self.kind,
@@ -240,6 +276,9 @@ class Mutation:
             "hlc": self.hlc,
             "device_time": self.device_time,
         }
+        if self.author:
+            wire["author"] = self.author
+        return wire
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape used by the local API (sync page)."""
@@ -951,7 +990,8 @@ class Store:
         seq = int(self._meta(db, "next_seq", 1))
         db.execute(
             "INSERT INTO outbox (seq, record_id, kind, op, base_version, fields, hlc, "
-            "device_time, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            "device_time, state, created_at, author) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
             (
                 seq,
                 record_id,
@@ -962,6 +1002,7 @@ class Store:
                 self._next_hlc(db),
                 self._device_time(),
                 now_utc_iso(),
+                _author.get() or self._meta(db, "username", None),
             ),
         )
         self._set_meta(db, "next_seq", seq + 1)
@@ -1073,6 +1114,7 @@ class Store:
             state=row["state"],
             errors=_loads(row["error"], {}),
             created_at=row["created_at"],
+            author=row["author"],
         )
 
     def pending(self, limit: int | None = None, *, from_seq: int = 0) -> list[Mutation]:

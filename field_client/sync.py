@@ -591,6 +591,17 @@ class SyncAgent:
 
     # -- push ----------------------------------------------------------------------------------
 
+    # Send each mutation's author (protocol v1 addition) until a server says it lacks the field.
+    send_authors = True
+
+    def _wire(self, batch: list) -> list[dict[str, Any]]:
+        """Return the batch as the push body lists it (without authors for an older server)."""
+        wire = [m.to_wire() for m in batch]
+        if not self.send_authors:
+            for m in wire:
+                m.pop("author", None)
+        return wire
+
     def push(
         self, report: SyncReport | None = None, progress: ProgressCallback | None = None
     ) -> SyncReport:
@@ -612,9 +623,12 @@ class SyncAgent:
                     "POST",
                     "/sync/push",
                     gzip_body=True,
-                    body={"device_id": device_id, "mutations": [m.to_wire() for m in batch]},
+                    body={"device_id": device_id, "mutations": self._wire(batch)},
                 )
             except SyncError as exc:
+                if self.send_authors and _refuses_author(exc):
+                    self.send_authors = False  # a server from before authors: send as before
+                    continue
                 if exc.code == "seq_gap":
                     self._recover_seq_gap(exc, batch[0].seq)
                     continue
@@ -892,3 +906,17 @@ class AutoSync:
         except Exception:  # keep the thread alive whatever happens
             log.exception("auto-sync failed")
             return None
+
+
+def _refuses_author(exc: SyncError) -> bool:
+    """Tell whether a push was refused because the server does not know ``author`` (a server
+    from before issue #18 rejects unknown fields): the only field a newer client may add."""
+    if exc.code != "validation_error":
+        return False
+
+    def names_author(details: Any) -> bool:
+        if isinstance(details, dict):
+            return any(k == "author" or names_author(v) for k, v in details.items())
+        return False
+
+    return names_author(exc.details)

@@ -139,6 +139,10 @@ class MutationLog(db.Model):
     )
     device_id: so.Mapped[str] = so.mapped_column(sa.String(64))
     user_id: so.Mapped[int | None] = so.mapped_column(sa.Integer)
+    # the kader the device named as the change's author (several kader on one laptop): the
+    # device's attestation, checked against that user's scope, not a proof; None: not named
+    # (an older client), the device's user (user_id) made it
+    author_user_id: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     seq: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     record_id: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(64))

@@ -12,9 +12,15 @@ device shows them and nothing of it is applied or queued.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+import sqlalchemy as sa
 from marshmallow import ValidationError
 
+from server.auth import user_scope
+from server.models import Device, User
+from server.scope import FacilityIndex, Scope, ScopeKeys
+from shared.i18n import register, t
 from shared.records.fields import ValidationState, reset_state, set_state
 from shared.records.registry import schema_instance
 from shared.records.validation import to_wire, translate_errors
@@ -41,3 +47,106 @@ def check_fields(kind: str, values: Mapping, lang: str) -> tuple[dict, dict]:
     finally:
         reset_state(token)
     return clean, translate_errors(raw_errors, schema, lang) if raw_errors else {}
+
+
+# -- who made the change: the author a shared device names (several kader on one laptop) ------
+
+register(
+    {
+        "server.author.unknown": {
+            "id": "Perubahan ini atas nama pengguna {username}, yang tidak dikenal server atau "
+            "sudah tidak aktif. Perubahan tetap tersimpan di perangkat; hubungi petugas "
+            "puskesmas.",
+            "en": "This change is in the name of user {username}, who is unknown to the server "
+            "or no longer active. The change stays on the device; contact the puskesmas staff.",
+        },
+        "server.author.not_kader": {
+            "id": "Perubahan ini atas nama {username}, yang bukan kader atau bidan desa dan "
+            "tidak dapat mencatat dari perangkat kader.",
+            "en": "This change is in the name of {username}, who is not a kader or village "
+            "midwife and cannot record from a kader's device.",
+        },
+        "server.author.not_signed_in": {
+            "id": "Perubahan ini atas nama {username}, yang belum pernah masuk ke server dari "
+            "perangkat (atau perangkatnya dicabut).",
+            "en": "This change is in the name of {username}, who has never signed in to the "
+            "server from a device (or whose devices were revoked).",
+        },
+        "server.author.outside_scope": {
+            "id": "Perubahan ini atas nama {username}, yang tidak bertugas di wilayah data ini.",
+            "en": "This change is in the name of {username}, who does not work in this "
+            "record's area.",
+        },
+    }
+)
+
+AUTHOR_ROLES = frozenset({"kader", "bidan_desa"})
+
+
+@dataclass(frozen=True)
+class Author:
+    """A named author as the server found it: the user and scope, or why it is refused."""
+
+    username: str
+    user: User | None = None
+    scope: Scope | None = None
+    refusal: str | None = None  # a message key of server.author.*
+
+    def refused(self, kind: str, keys: ScopeKeys, lang: str) -> dict | None:
+        """Return the errors refusing a write of ``kind`` with ``keys`` by this author, or None."""
+        key = self.refusal
+        if key is None and not self.scope.can_write(kind, keys):
+            key = "server.author.outside_scope"
+        if key is None:
+            return None
+        return {"author": [t(key, lang, username=self.username)]}
+
+
+class Authors:
+    """The authors a push's mutations name, each looked up once per batch.
+
+    A device several kader share holds a token per kader (each signed in online once) and names,
+    in each mutation, the kader who unlocked the session that saved it. That is the device's
+    attestation, not a proof: the batch is authenticated by the device's token only. So the server
+    believes it only as far as it could be true: the named user exists, is active, is a kader or
+    bidan desa, has signed in from a device that is not revoked, and may write the record (scope);
+    otherwise the mutation is refused (quarantined on the device, nothing lost).
+    """
+
+    def __init__(
+        self,
+        session,
+        device_user: User,
+        device_scope: Scope,
+        facilities: FacilityIndex | None = None,
+    ):
+        self.session = session
+        self.facilities = facilities
+        # the device's own user: already checked by the batch's writer (its token)
+        self.found: dict[str, Author] = {
+            device_user.username: Author(device_user.username, device_user, device_scope)
+        }
+
+    def named(self, username: str | None) -> Author | None:
+        """Return the author a mutation names (None: not named, as by an older client)."""
+        if not username:
+            return None
+        if username not in self.found:
+            self.found[username] = self._look_up(username)
+        return self.found[username]
+
+    def _look_up(self, username: str) -> Author:
+        user = self.session.execute(
+            sa.select(User).where(User.username == username)
+        ).scalar_one_or_none()
+        if user is None or not user.active:
+            return Author(username, refusal="server.author.unknown")
+        if user.role not in AUTHOR_ROLES:
+            return Author(username, user, refusal="server.author.not_kader")
+        signed_in = self.session.execute(
+            sa.select(Device.id).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+        ).first()
+        if signed_in is None:
+            return Author(username, user, refusal="server.author.not_signed_in")
+        self.facilities = self.facilities or FacilityIndex.load(self.session)
+        return Author(username, user, user_scope(self.session, user, self.facilities))

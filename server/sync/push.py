@@ -14,7 +14,7 @@ from server.auth import user_scope
 from server.models import Conflict, Device, MutationLog, Record, User, utcnow
 from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
-from server.sync.incoming import check_fields
+from server.sync.incoming import Author, Authors, check_fields
 from server.sync.merge import FieldConflict, MergeOutcome, initial_meta, merge
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -53,6 +53,7 @@ class Batch:
     scope: Scope
     conflicts: list[tuple[Conflict, MutationLog]] = field(default_factory=list)
     clock_flagged: bool = False
+    authors: Authors | None = None  # who the mutations name as their author (incoming.Authors)
 
     def error(self, key: str, **params) -> list[str]:
         return [t(key, self.changes.lang, **params)]
@@ -112,12 +113,20 @@ def _apply_one(
         incoming, errors = check_fields(kind, incoming, changes.lang)
         if errors:
             return {"status": "rejected", "errors": errors}
+    old_keys = keys_of(row) if row is not None else None
     outcome = _merge_onto(batch, m, row, incoming, hlc, field_bases)
     try:
         values, keys = changes.check(kind, outcome.values, deleted=outcome.deleted)
     except Rejected as refused:
         code = {"code": refused.code, **refused.details} if refused.code else {}
         return {"status": "rejected", "errors": refused.errors, **code}
+    author = batch.authors.named(m.get("author")) if batch.authors else None
+    if author is not None:
+        errors = author.refused(kind, old_keys, changes.lang) if old_keys else None
+        errors = errors or author.refused(kind, keys, changes.lang)
+        if errors:
+            return {"status": "rejected", "errors": errors}
+        log.author_user_id = author.user.id
     if outcome.changed:
         row = changes.store(
             kind, record_id, values, keys, meta=outcome.meta, deleted=outcome.deleted
@@ -127,7 +136,7 @@ def _apply_one(
         # a new position, same version, makes every device pull the record's true state.
         changes.touch(row)
     for c in outcome.conflicts:
-        conflict = _conflict_row(batch, row, c)
+        conflict = _conflict_row(batch, row, c, author)
         changes.session.add(conflict)
         batch.conflicts.append((conflict, log))
     result = {"status": outcome.status, "version": row.version}
@@ -185,7 +194,8 @@ class _Unanswered:
         return dict(self.landed.get(record_id, {}))
 
 
-def _conflict_row(batch: Batch, row: Record, c: FieldConflict) -> Conflict:
+def _conflict_row(batch: Batch, row: Record, c: FieldConflict, author: Author | None) -> Conflict:
+    loser = author.username if author is not None else batch.user.username
     return Conflict(
         record_id=row.id,
         kind=row.kind,
@@ -196,7 +206,7 @@ def _conflict_row(batch: Batch, row: Record, c: FieldConflict) -> Conflict:
         loser_hlc=c.loser_hlc,
         winner_device=c.winner_device,
         loser_device=c.loser_device,
-        loser_user=batch.user.username if not c.incoming_won else None,
+        loser_user=loser if not c.incoming_won else None,
         mutation_id=None,
         posyandu_id=row.posyandu_id,
         desa_code=row.desa_code,
@@ -314,7 +324,7 @@ def apply_push(
         clock=server_clock or hlc_mod.Clock("server"),
         zone=zone,
     )
-    batch = Batch(changes, device, user, scope)
+    batch = Batch(changes, device, user, scope, authors=Authors(session, user, scope, facilities))
     changes.load([m["id"] for m in new], lock=True)  # the rows this batch may change
     _prefetch_references(changes, new)
     results_by_seq = _apply_batch(batch, old, new, logs)

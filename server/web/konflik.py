@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import g, redirect, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Conflict, Device, User
+from server.models import Conflict, Device, MutationLog, User
 from server.scope import ScopeKeys
 from server.sync.conflicts import (
     ResolveError,
@@ -65,14 +65,49 @@ def _devices_by_id(ids: set[str]) -> dict[str, tuple[Device, User]]:
     return {d.id: (d, u) for d, u in rows}
 
 
+def _authors(items: list[Conflict]) -> dict[tuple, User]:
+    """Return the kader each side's mutation named as its author (several kader share a device),
+    by ("winner" or "loser", conflict id); a side without one (an older client) is absent.
+
+    Each side's mutation is the mutation-log row of its device with its stamp (absent when the
+    server itself wrote it). The name is the device's attestation, checked at the push against
+    that kader's scope (server/sync/incoming.py), not a proof.
+    """
+    if not items:
+        return {}
+    stamps = {c.winner_hlc for c in items} | {c.loser_hlc for c in items}
+    rows = db.session.execute(
+        sa.select(MutationLog.device_id, MutationLog.record_id, MutationLog.hlc, User)
+        .join(User, User.id == MutationLog.author_user_id)
+        .where(
+            MutationLog.record_id.in_({c.record_id for c in items}),
+            MutationLog.hlc.in_({s for s in stamps if s}),
+        )
+    ).all()
+    by_stamp = {(r[0], r[1], r[2]): r[3] for r in rows}
+    found: dict[tuple, User] = {}
+    for c in items:
+        for side, device_id, stamp in (
+            ("winner", c.winner_device, c.winner_hlc),
+            ("loser", c.loser_device, c.loser_hlc),
+        ):
+            if (device_id, c.record_id, stamp) in by_stamp:
+                found[side, c.id] = by_stamp[device_id, c.record_id, stamp]
+    return found
+
+
 def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
     """Describe conflicts for the page: record, field label, both values, who and when."""
     devices = _devices_by_id({d for c in items for d in (c.winner_device, c.loser_device) if d})
+    authors = _authors(items)
 
-    def who(device_id, fallback=None):
+    def who(device_id, fallback=None, author: User | None = None):
         if device_id in devices:
             d, u = devices[device_id]
+            u = author or u  # the kader who made the change, on the device of this user
             return f"{u.name} ({u.username}, {d.name})"
+        if author is not None:
+            return f"{author.name} ({author.username})"
         return fallback or device_id or "—"
 
     names = describe_many(items, db.session, lang)
@@ -88,9 +123,9 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
                 "field": named.get("field") or field_name(c.kind, c.field, lang),
                 "winner": show_value(c.kind, c.field, c.winner_value, lang),
                 "loser": show_value(c.kind, c.field, c.loser_value, lang),
-                "winner_who": who(c.winner_device),
+                "winner_who": who(c.winner_device, author=authors.get(("winner", c.id))),
                 "winner_when": when(hlc_time(c.winner_hlc)),
-                "loser_who": who(c.loser_device, c.loser_user),
+                "loser_who": who(c.loser_device, c.loser_user, author=authors.get(("loser", c.id))),
                 "loser_when": when(hlc_time(c.loser_hlc)),
                 "created": when(c.created_at),
                 "resolved_when": when(c.resolved_at),

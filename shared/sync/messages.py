@@ -8,6 +8,8 @@ from shared.i18n import register
 
 register(
     {
+        # a refused mutation's errors under "author" (the kader a shared device named, issue #18)
+        "records.label.author": {"id": "Dicatat oleh", "en": "Recorded by"},
         "sync.error.bad_request": {
             "id": "Permintaan tidak dapat diproses. Coba lagi; bila tetap gagal, hubungi petugas puskesmas.",
             "en": "The request could not be processed. Try again; if it still fails, contact the puskesmas officer.",

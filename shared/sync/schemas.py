@@ -274,6 +274,13 @@ class MutationSchema(RequestSchema):
     fields = record_fields(load_default=dict)
     hlc = HLCField(required=True)
     device_time = Instant(allow_none=True, load_default=None)
+    # Protocol v1 addition (optional; older clients omit it): the username of the kader who made
+    # the change on a device several kader share. The device attests it (it holds a token per
+    # kader); the server checks the named user may write the record (server/sync/incoming.py).
+    author = mf.String(
+        validate=[validate.Length(1, 64), validate.Regexp(r"\A[^\x00-\x1f\x7f]+\Z")],
+        allow_none=True,
+    )
 
 
 class PushRequestSchema(RequestSchema):

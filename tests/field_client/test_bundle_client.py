@@ -21,6 +21,7 @@ from field_client.store import (
     SCHEMA_V2,
     SCHEMA_V3,
     SCHEMA_V4,
+    SCHEMA_V5,
     SCHEMA_VERSION,
     Store,
     StoreError,
@@ -275,9 +276,15 @@ def old_store(path, ddl_steps, version, *, mutations=300):
     db.close()
 
 
+# the outbox as version 1 shipped it (later versions add columns: author in 6)
+OUTBOX_V1_COLUMNS = (
+    "seq, record_id, kind, op, base_version, fields, hlc, device_time, state, error, created_at"
+)
+
+
 def outbox_rows(path):
     db = sqlite3.connect(path)
-    rows = db.execute("SELECT * FROM outbox ORDER BY seq").fetchall()
+    rows = db.execute(f"SELECT {OUTBOX_V1_COLUMNS} FROM outbox ORDER BY seq").fetchall()
     db.close()
     return rows
 
@@ -288,6 +295,7 @@ EARLIER_VERSIONS = {
     2: [SCHEMA_V1, SCHEMA_V2],
     3: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3],
     4: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4],
+    5: [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5],
 }
 
 

@@ -1341,6 +1341,7 @@ register(
         "client.lan.new_code": {"id": "Buat kode baru", "en": "New code"},
         "client.lan.devices": {"id": "Perangkat terpasang: {n}", "en": "Paired devices: {n}"},
         "client.lan.revoke": {"id": "Cabut", "en": "Revoke"},
+        "client.lan.device": {"id": "HP {n}", "en": "Phone {n}"},
         "client.lan.bad_address": {
             "id": "Alamat tidak valid. Tulis alamat IPv4 laptop, misalnya 192.168.43.10.",
             "en": "Not a valid address. Write the laptop's IPv4 address, e.g. 192.168.43.10.",

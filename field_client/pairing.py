@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import secrets
 import socket
 import threading
@@ -94,6 +95,7 @@ class LanServing:
         self.code_until = 0.0
         self.attempts_left = 0
         self.devices: dict[str, dict[str, Any]] = {}  # sha256 of the cookie -> the device
+        self._numbers = itertools.count(1)  # "HP 1", "HP 2"… in the order they paired
 
     @property
     def serving(self) -> bool:
@@ -164,6 +166,7 @@ class LanServing:
             token = secrets.token_urlsafe(32)
             self.devices[_digest(token)] = {
                 "id": secrets.token_hex(4),
+                "number": next(self._numbers),
                 "label": label[:80],
                 "paired_at": time.time(),
             }
@@ -234,10 +237,12 @@ def check_lan_request():
         return security.refusal("lan_refused", 403)
     if endpoint in security.OPEN_ENDPOINTS or endpoint == "pairing.pair":
         return None
-    if lan().device(request.cookies.get(DEVICE_COOKIE)) is None:
+    device = lan().device(request.cookies.get(DEVICE_COOKIE))
+    if device is None:
         if request.method == "GET" and not request.path.startswith("/api/"):
             return redirect("/pasang")
         return security.refusal("not_paired", 403)
+    device["kader"] = session.get("user")  # who uses it now, for the laptop's list
     return None
 
 
@@ -336,6 +341,7 @@ def meja():
         code_state=state.code_state(),
         addresses=lan_addresses(),
         error=session.pop("lan_error", None),
+        kader_names={u["username"]: u["name"] for u in context.keyring.users()},
     )
 
 

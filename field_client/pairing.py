@@ -75,6 +75,7 @@ QUEUE_KINDS = (
     "tb_screening",
     "immunization",
 )
+QUEUE_ONE_BY_ONE = 200  # more present persons than this: read the persons in one go
 # Endpoints a paired phone may not use: the laptop's own sign-in, recovery and this management.
 LAN_REFUSED = ("auth.setup", "recovery.", "printing.save_pdf", "pairing.control")
 
@@ -274,13 +275,23 @@ def valid_address(text: str) -> str | None:
     return str(address)
 
 
-def hadir_hari_ini(store, today: str) -> list[Any]:
-    """Return the persons present today: a visit, weighing or other service dated today."""
+def hadir_hari_ini(store, today: str) -> list[dict[str, Any]]:
+    """Return the persons present today (``id``, ``name``): a visit, weighing or other service
+    dated today, sorted by name. One indexed read per kind, then the persons: one by one for
+    a posyandu day's few dozen, in one read when there are many."""
     ids: set[str] = set()
     for kind in QUEUE_KINDS:
-        ids |= store.persons_on(kind, today, "given_on" if kind == "immunization" else None)
-    persons = [store.get("person", pid) for pid in ids]
-    return sorted((p for p in persons if p is not None), key=lambda p: p.fields.get("name", ""))
+        ids |= store.persons_on(kind, today)
+    if len(ids) <= QUEUE_ONE_BY_ONE:
+        found = (store.get("person", pid) for pid in ids)
+        persons = [{"id": p.id, "name": p.fields.get("name", "")} for p in found if p]
+    else:
+        persons = [
+            {"id": row["id"], "name": row.get("name", "")}
+            for row in store.rows("person")
+            if row["id"] in ids
+        ]
+    return sorted(persons, key=lambda p: (str(p["name"]).casefold(), p["id"]))
 
 
 def _meja_number() -> int | None:

@@ -326,3 +326,66 @@ def test_the_queue_lists_who_was_served_today_on_every_station(laptop):
     assert chosen.url == f"{base}/hari-buka"
     assert 'id="hadir-aside"' in chosen.text and "Citra" in chosen.text
     assert browser.post(f"{base}/meja/pilih", data={"meja": "9"}).status_code == 400
+
+
+def test_every_route_on_the_lan_listener_refuses_an_unpaired_browser(laptop):
+    """Each route of the app (the security suite's own enumeration), sent over the LAN socket
+    without a device cookie, with the laptop's launch token or a forged device cookie: a
+    refusal (403/415, or GET to /pasang) and nothing written."""
+    from tests.security.test_field_client import routes
+
+    app, base = laptop
+    lan_base, code = turn_on(unlocked_laptop(base), base)
+    found = routes(app)
+    assert len(found) >= 25
+    for method, path in found:
+        for headers in (
+            {},
+            {security.LAUNCH_HEADER: TOKEN},
+            {"Cookie": f"{pairing.DEVICE_COOKIE}=forged; posyandu_launch={TOKEN}"},
+        ):
+            answer = requests.request(
+                method,
+                lan_base + path,
+                headers=headers,
+                json={"name": "x", "code": "WRONG"} if method != "GET" else None,
+                allow_redirects=False,
+            )
+            if path == "/pasang":
+                assert answer.status_code in (200, 400, 403), (method, path)
+                continue
+            moved = answer.headers.get("Location", "")
+            assert answer.status_code in (403, 415) or (
+                method == "GET" and moved.endswith("/pasang")
+            ), (method, path, headers, answer.status_code, moved)
+    assert app.extensions["posyandu"].store.count("person") == 0
+    assert app.extensions["lan"].devices == {}
+
+
+def test_the_queue_reads_persons_one_by_one_or_in_one_go_alike(laptop, monkeypatch):
+    from datetime import date
+
+    from field_client.service import RecordService
+
+    app, _ = laptop
+    store = app.extensions["posyandu"].store
+    service = RecordService(store, today=date.today())
+    today = date.today().isoformat()
+    common = {"posyandu_id": POSYANDU, "desa_code": DESA, "mother_name": "Wati"}
+    names = {}
+    for name, sex, birth in (("dewi", "F", "2025-02-05"), ("Bayu", "M", "1960-03-01")):
+        person = service.create("person", {**common, "name": name, "sex": sex, "birth_date": birth})
+        names[name] = person.id
+    service.create(
+        "child_visit",
+        {"person_id": names["dewi"], "posyandu_id": POSYANDU, "visit_date": today, "weight_kg": 9},
+    )
+    service.create(
+        "adult_visit",
+        {"person_id": names["Bayu"], "posyandu_id": POSYANDU, "visit_date": today, "weight_kg": 60},
+    )
+    expected = [{"id": names["Bayu"], "name": "Bayu"}, {"id": names["dewi"], "name": "dewi"}]
+    assert pairing.hadir_hari_ini(store, today) == expected
+    monkeypatch.setattr(pairing, "QUEUE_ONE_BY_ONE", 0)
+    assert pairing.hadir_hari_ini(store, today) == expected
+    assert pairing.hadir_hari_ini(store, "2020-01-01") == []

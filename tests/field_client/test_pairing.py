@@ -389,3 +389,21 @@ def test_the_queue_reads_persons_one_by_one_or_in_one_go_alike(laptop, monkeypat
     monkeypatch.setattr(pairing, "QUEUE_ONE_BY_ONE", 0)
     assert pairing.hadir_hari_ini(store, today) == expected
     assert pairing.hadir_hari_ini(store, "2020-01-01") == []
+
+
+def test_a_code_expires_after_ten_minutes(laptop):
+    import time
+
+    app, base = laptop
+    browser = unlocked_laptop(base)
+    lan_base, code = turn_on(browser, base)
+    state = app.extensions["lan"]
+    assert state.pair(code, "HP", now=time.time() + 601) == ("expired", None)
+    assert state.attempts_left == pairing.CODE_ATTEMPTS  # an expired code costs no try
+    state.new_code(now=time.time() - 601)  # a code made 10 minutes and 1 second ago
+    late = requests.post(f"{lan_base}/pasang", data={"code": state.code})
+    assert late.status_code == 403 and "Kode sudah kedaluwarsa" in late.text
+    assert "Kode sudah kedaluwarsa. Buat kode baru." in browser.get(f"{base}/meja").text
+    fresh = browser.post(f"{base}/meja/lan", data={"aksi": "kode"}).text
+    new_code = re.search(r'<strong id="lan-code">([A-Z0-9]+)</strong>', fresh).group(1)
+    assert pair_phone(lan_base, new_code).cookies.get(pairing.DEVICE_COOKIE)

@@ -191,12 +191,21 @@ class LanServing:
 def _bound_server(app, host: str, port: int):
     """Bind ``host:port`` here (werkzeug would exit the process on a bind error), then serve
     ``app`` on that socket with every request marked as coming from the LAN."""
+    from .launcher import RedactingRequestHandler  # (here: the launcher imports this module)
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))  # OSError: not this computer's address, or the port is taken
         sock.listen(128)
         # werkzeug duplicates the descriptor; this one is closed on leaving the block
-        return make_server(host, port, _LanApp(app), threaded=True, fd=sock.fileno())
+        return make_server(
+            host,
+            port,
+            _LanApp(app),
+            threaded=True,
+            request_handler=RedactingRequestHandler,  # no searched name in the access log
+            fd=sock.fileno(),
+        )
 
 
 class _LanApp:

@@ -5,6 +5,10 @@ kader's browser) can reach that port. Every request must therefore carry the per
 the ``X-Launch-Token`` header, or the cookie that opening the launch URL (``/?launch=<token>``)
 sets. Pages additionally need the PIN to be unlocked in this browser session. A request carrying
 the header is an automation client started with the secret and needs no PIN.
+
+When a kader turns on the meja listener (field_client/pairing.py), requests arriving on the
+laptop's hotspot address are checked against that address instead, and carry a paired-device
+cookie instead of the launch secret (which is never accepted there).
 """
 
 from __future__ import annotations

@@ -407,3 +407,15 @@ def test_a_code_expires_after_ten_minutes(laptop):
     fresh = browser.post(f"{base}/meja/lan", data={"aksi": "kode"}).text
     new_code = re.search(r'<strong id="lan-code">([A-Z0-9]+)</strong>', fresh).group(1)
     assert pair_phone(lan_base, new_code).cookies.get(pairing.DEVICE_COOKIE)
+
+
+def test_the_lan_access_log_never_shows_query_values(laptop, caplog):
+    import logging
+
+    app, base = laptop
+    lan_base, _ = turn_on(unlocked_laptop(base), base)
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        requests.get(f"{lan_base}/cari?q=Siti%20Aminah")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/cari?q=***" in logged
+    assert "Siti" not in logged

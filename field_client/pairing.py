@@ -56,13 +56,16 @@ CODE_LENGTH = 8
 CODE_SECONDS = 600
 CODE_ATTEMPTS = 5
 DEFAULT_PORT = 8765
-# The stations of the posyandu day and the page each opens.
+# The stations of the posyandu day and the page each opens: 1 registers newcomers; 2 weighs
+# (Beranda lists the balita not yet weighed, one click to the weighing form); 3 finds a person
+# to record a visit; 4 counsels from the queue (each name opens the person's page and status);
+# 5 services, recorded with the day's totals on Hari buka (PMT, KB, oralit).
 MEJA = (
     (1, "client.meja.m1", "pages.register"),
-    (2, "client.meja.m2", "pages.session"),
+    (2, "client.meja.m2", "pages.home"),
     (3, "client.meja.m3", "pages.registry"),
     (4, "client.meja.m4", "pairing.meja"),
-    (5, "client.meja.m5", "pages.home"),
+    (5, "client.meja.m5", "pages.session"),
 )
 # Visit kinds whose record dated today puts a person in the "Hadir hari ini" queue.
 QUEUE_KINDS = (

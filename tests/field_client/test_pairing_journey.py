@@ -160,13 +160,13 @@ def test_meja_day_laptop_serves_two_phones_with_two_kader(laptop, browser_page):
     phone_b.click(f"#hadir-aside a[href='/orang/{child_id}']")
     expect(phone_b.locator("h1")).to_contain_text("Citra")
     phone_b.click("#nav-meja")
-    phone_b.click("#meja-2")
+    phone_b.click("#meja-5")
     expect(phone_b).to_have_url(f"{lan_base}/hari-buka")
     shot(phone_b, "meja-phone-station")
 
     # The laptop chooses its own meja, opens the queue, then revokes phone A.
     page.click("#nav-meja")
-    page.click("#meja-5")
+    page.click("#meja-2")
     expect(page).to_have_url(f"{base}/")
     page.click("#nav-meja")
     page.click(f"#hadir-list a[href='/orang/{child_id}']")

@@ -216,7 +216,7 @@ def _stored_language(app: Flask) -> str | None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the JSON API, the sign-in/PIN pages and the kader's pages."""
-    from . import api, auth, ilp_pages, pages, printing, search
+    from . import api, auth, ilp_pages, pages, pairing, printing, search
 
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
@@ -225,6 +225,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recovery.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(ilp_pages.bp)
+    pairing.init_app(app)  # the LAN listener for the meja phones: off until turned on
 
 
 def problem_response(code: str, status: int):

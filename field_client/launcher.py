@@ -1,6 +1,7 @@
 """Open the field client: a pywebview window, or a browser when no window toolkit is available.
 
-The app is served by werkzeug on 127.0.0.1 only (never on the network). pywebview is imported
+The app is served by werkzeug on 127.0.0.1 (never on the network unless a kader turns on the
+meja listener of field_client/pairing.py, which this closes on exit). pywebview is imported
 lazily here and nowhere else, so the rest of the client runs without it.
 """
 
@@ -22,6 +23,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from shared.i18n import t
 
+from . import pairing
 from .app import create_app
 from .instance import remove_instance, running_url, write_instance
 from .printing import set_pdf_renderer
@@ -215,6 +217,7 @@ def run(
                 webview.start(on_window, (window, token))
             server.shutdown()
     finally:
+        pairing.shutdown(app)  # the LAN listener never outlives the app
         remove_instance(data_dir, token)
         server.server_close()
         if context is not None:

@@ -1277,3 +1277,116 @@ register(
         },
     }
 )
+
+# -- the "5 meja" day: serving phones on the posyandu's network (field_client/pairing.py) ------
+register(
+    {
+        "client.nav.meja": {"id": "Meja", "en": "Stations"},
+        "client.meja.title": {"id": "Meja posyandu", "en": "Posyandu stations"},
+        "client.meja.choose": {
+            "id": "Pilih meja untuk perangkat ini",
+            "en": "Choose the station of this device",
+        },
+        "client.meja.m1": {"id": "Meja 1 Pendaftaran", "en": "Station 1 Registration"},
+        "client.meja.m2": {"id": "Meja 2 Penimbangan", "en": "Station 2 Weighing"},
+        "client.meja.m3": {"id": "Meja 3 Pencatatan", "en": "Station 3 Recording"},
+        "client.meja.m4": {"id": "Meja 4 Penyuluhan", "en": "Station 4 Counselling"},
+        "client.meja.m5": {"id": "Meja 5 Pelayanan", "en": "Station 5 Services"},
+        "client.meja.now": {"id": "Perangkat ini: {meja}", "en": "This device: {meja}"},
+        "client.meja.hadir": {"id": "Hadir hari ini: {n}", "en": "Present today: {n}"},
+        "client.meja.hadir_empty": {
+            "id": "Belum ada sasaran yang dilayani hari ini.",
+            "en": "Nobody has been served today yet.",
+        },
+        "client.lan.title": {
+            "id": "Izinkan HP/tablet lain (meja)",
+            "en": "Allow other phones/tablets (stations)",
+        },
+        "client.lan.intro": {
+            "id": "HP atau tablet kader lain di jaringan posyandu (hotspot) dapat memakai data "
+            "laptop ini. Mati sampai Anda menyalakannya, dan mati lagi saat aplikasi ditutup.",
+            "en": "Other kader's phones or tablets on the posyandu's network (hotspot) can use "
+            "this laptop's data. Off until you turn it on, and off again when the app closes.",
+        },
+        "client.lan.address": {
+            "id": "Alamat laptop di jaringan posyandu",
+            "en": "This laptop's address on the posyandu network",
+        },
+        "client.lan.no_address": {
+            "id": "Laptop belum tersambung ke jaringan. Nyalakan hotspot, lalu muat ulang.",
+            "en": "The laptop is not on a network. Turn on the hotspot, then reload.",
+        },
+        "client.lan.on": {
+            "id": "Izinkan HP/tablet lain (meja)",
+            "en": "Allow other phones/tablets (stations)",
+        },
+        "client.lan.off": {"id": "Matikan", "en": "Turn off"},
+        "client.lan.open_on_phone": {
+            "id": "Di HP, buka alamat:",
+            "en": "On the phone, open:",
+        },
+        "client.lan.code": {
+            "id": "Kode pemasangan (sekali pakai, berlaku {minutes} menit):",
+            "en": "Pairing code (single use, valid {minutes} minutes):",
+        },
+        "client.lan.code_expired": {
+            "id": "Kode sudah kedaluwarsa. Buat kode baru.",
+            "en": "The code has expired. Make a new code.",
+        },
+        "client.lan.code_spent": {
+            "id": "Kode sudah dipakai atau terlalu banyak salah. Buat kode baru untuk HP berikutnya.",
+            "en": "The code was used or mistyped too often. Make a new code for the next phone.",
+        },
+        "client.lan.code_none": {"id": "Belum ada kode.", "en": "No code yet."},
+        "client.lan.new_code": {"id": "Buat kode baru", "en": "New code"},
+        "client.lan.devices": {"id": "Perangkat terpasang: {n}", "en": "Paired devices: {n}"},
+        "client.lan.revoke": {"id": "Cabut", "en": "Revoke"},
+        "client.lan.device": {"id": "HP {n}", "en": "Phone {n}"},
+        "client.lan.bad_address": {
+            "id": "Alamat tidak valid. Tulis alamat IPv4 laptop, misalnya 192.168.43.10.",
+            "en": "Not a valid address. Write the laptop's IPv4 address, e.g. 192.168.43.10.",
+        },
+        "client.lan.bind_failed": {
+            "id": "Tidak dapat melayani di alamat {address}: alamat ini bukan milik laptop atau "
+            "sedang dipakai aplikasi lain.",
+            "en": "Cannot serve on {address}: it is not this laptop's address or is in use.",
+        },
+        "client.pair.title": {"id": "Pasang HP ke laptop posyandu", "en": "Pair with the laptop"},
+        "client.pair.intro": {
+            "id": "Ketik kode yang tampil di laptop (menu Meja). Setelah itu pilih nama Anda dan "
+            "buka dengan PIN Anda sendiri.",
+            "en": "Type the code shown on the laptop (Stations page). Then choose your name and "
+            "unlock with your own PIN.",
+        },
+        "client.pair.code": {"id": "Kode pemasangan", "en": "Pairing code"},
+        "client.pair.submit": {"id": "Pasang", "en": "Pair"},
+        "client.pair.wrong": {
+            "id": "Kode salah. Sisa percobaan: {n}.",
+            "en": "Wrong code. Tries left: {n}.",
+        },
+        "client.pair.spent": {
+            "id": "Kode ini tidak berlaku lagi (sudah dipakai atau terlalu banyak salah). Minta "
+            "kode baru di laptop.",
+            "en": "This code is no longer valid (used, or mistyped too often). Ask the laptop "
+            "for a new code.",
+        },
+        "client.pair.expired": {
+            "id": "Kode sudah kedaluwarsa. Minta kode baru di laptop.",
+            "en": "The code has expired. Ask the laptop for a new code.",
+        },
+        "client.error.not_paired": {
+            "id": "Perangkat ini belum dipasang ke laptop posyandu atau sudah dicabut. Buka "
+            "/pasang dan ketik kode dari laptop.",
+            "en": "This device is not paired with the posyandu laptop, or was revoked. Open "
+            "/pasang and type the code from the laptop.",
+        },
+        "client.error.lan_refused": {
+            "id": "Halaman ini hanya dapat dibuka di laptop posyandu.",
+            "en": "This page can only be opened on the posyandu laptop.",
+        },
+        "client.error.bad_meja": {
+            "id": "Pilihan tidak dikenal.",
+            "en": "Unknown choice.",
+        },
+    }
+)

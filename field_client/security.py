@@ -5,6 +5,10 @@ kader's browser) can reach that port. Every request must therefore carry the per
 the ``X-Launch-Token`` header, or the cookie that opening the launch URL (``/?launch=<token>``)
 sets. Pages additionally need the PIN to be unlocked in this browser session. A request carrying
 the header is an automation client started with the secret and needs no PIN.
+
+When a kader turns on the meja listener (field_client/pairing.py), requests arriving on the
+laptop's hotspot address are checked against that address instead, and carry a paired-device
+cookie instead of the launch secret (which is never accepted there).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ OPEN_ENDPOINTS = frozenset({"static"})
 # of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding).
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Set in the WSGI environ by the LAN listener's own wrapper (field_client/pairing.py).
+LAN_FLAG = "posyandu.lan"
 
 
 def new_launch_token() -> str:
@@ -69,11 +75,33 @@ def _split_host(value: str) -> tuple[str, str]:
     return (name, port) if separator else (port, "")
 
 
+def refusal(code: str, status: int):
+    """Refuse the request with the error ``client.error.<code>`` (JSON for the API)."""
+    return _error(code, status)
+
+
+def _allowed_hosts() -> tuple[frozenset[str], str | None]:
+    """Return the Host names this request's listener answers to, and its port when fixed.
+
+    The 127.0.0.1 listener: the loopback names. The LAN listener (field_client/pairing.py):
+    its one address and port, and only while it is serving.
+    """
+    if not request.environ.get(LAN_FLAG):
+        return LOOPBACK_HOSTS, None
+    from .pairing import lan_host
+
+    served = lan_host()
+    return (frozenset({served[0]}), served[1]) if served else (frozenset(), None)
+
+
 def check_host_and_origin():
     """Refuse a foreign Host (DNS rebinding) and cross-site writes (Origin, Sec-Fetch-Site)."""
     host = request.environ.get("HTTP_HOST", "")
     name, port = _split_host(host)
-    if name not in LOOPBACK_HOSTS or (port and not port.isdigit()):
+    hosts, fixed_port = _allowed_hosts()
+    if name not in hosts or (port and not port.isdigit()):
+        return _error("bad_host", 403)
+    if fixed_port is not None and port != fixed_port:
         return _error("bad_host", 403)
     if request.method not in WRITE_METHODS:
         return None
@@ -84,7 +112,7 @@ def check_host_and_origin():
         parts = urlsplit(origin)
         if (
             parts.scheme != "http"
-            or (parts.hostname or "") not in LOOPBACK_HOSTS
+            or (parts.hostname or "") not in hosts
             or str(parts.port or "") != port
         ):
             return _error("cross_origin", 403)
@@ -93,6 +121,13 @@ def check_host_and_origin():
 
 def check_launch_token():
     """Refuse any request without the launch secret; turn a launch URL into a cookie."""
+    if request.environ.get(LAN_FLAG):  # a phone: its paired-device cookie, never the token
+        from .pairing import check_lan_request
+
+        refused = check_lan_request()
+        if refused is None and request.method in WRITE_METHODS and _is_api():
+            return None if request.is_json else _error("json_required", 415)
+        return refused
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     launch = request.args.get("launch")
@@ -122,7 +157,7 @@ def require_unlocked():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     endpoint = request.endpoint or ""
-    if endpoint.startswith("auth.") or endpoint == "pages.set_language":
+    if endpoint.startswith("auth.") or endpoint in ("pages.set_language", "pairing.pair"):
         return None
     if endpoint.startswith("recovery."):  # the store may be unreadable: it checks the PIN itself
         return None

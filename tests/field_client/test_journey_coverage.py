@@ -41,6 +41,7 @@ JOURNEY_MODULES = (
     "tests.field_client.test_bundle_page",
     "tests.field_client.test_journeys_ilp",
     "tests.field_client.test_journeys_month_review",
+    "tests.field_client.test_pairing_journey",
 )
 JOURNEY_FIXTURES = ("kader", "browser_page")  # a test driving Chromium through these is a journey
 
@@ -87,10 +88,13 @@ PAGE_URLS = {
     "auth.unlock": ["/unlock"],
     "recovery.page": ["/pemulihan"],
     "search.page": ["/cari", "/cari?q=Bima", "/cari?q=tidak%20ada"],
+    "pairing.meja": ["/meja"],
 }
 NOT_PAGES = {
     "pages.set_language": "switches the language and redirects back (its links are controls)",
     "recovery.download": "a file download, only after an export from a damaged store",
+    "pairing.pair": "the phone's pairing page: served on the LAN listener only (on the laptop "
+    "it redirects to /meja); its controls are clicked by test_pairing_journey",
 }
 # Controls no journey can reach, with the reason; any other control left untouched fails.
 UNREACHABLE = (

@@ -756,10 +756,11 @@ class Store:
     def persons_on(self, kind: str, day: str, date_field: str | None = None) -> set[str]:
         """Return the persons with a live record of ``kind`` dated ``day``.
 
-        ``date_field`` names the kind's date when ``EVENT_DATE_FIELDS`` lacks it (the ILP kinds'
-        ``given_on``, ``referral_date``): then the kind's records are read, not the date index.
+        Since store schema 5 ``event_date`` is each kind's own date field (``EVENT_DATE_FIELDS``,
+        kind -> field), so the date index answers; only a ``date_field`` other than the kind's
+        event date reads the kind's records.
         """
-        if date_field is None or date_field in EVENT_DATE_FIELDS:
+        if date_field is None or EVENT_DATE_FIELDS.get(kind) == date_field:
             sql = "SELECT DISTINCT person_id FROM records WHERE kind = ? AND event_date = ? "
             args: tuple[Any, ...] = (kind, day)
         else:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 
 from shared import records as shared_records
+from shared import strict_json
 from shared.i18n import t
 
 from . import security
@@ -67,10 +68,16 @@ def error(
 
 def body() -> dict[str, Any]:
     """Return the JSON object in the request body (raising Invalid for anything else)."""
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # "[[[[...]]]]" nested deeper than the parser's stack
+    raw = request.get_data(cache=True)
+    lang = g.get("lang", "id")
+    try:  # strictly, as the server reads: what the store could not hold is refused here
+        data = strict_json.parse_strictly(raw) if request.is_json else None
+    except (strict_json.NonFinite, strict_json.TooLarge):
+        raise Invalid({"_schema": [t("client.error.json_number", lang)]}) from None
+    except (RecursionError, ValueError):  # nested too deep, or not JSON
         data = None
+    if data is not None and strict_json.has_lone_surrogate(raw, data):
+        raise Invalid({"_schema": [t("client.error.json_surrogate", lang)]})
     if not isinstance(data, dict):
         raise Invalid(
             {"_schema": [t("client.error.json_object", g.get("lang", "id"))]}, code="bad_request"

@@ -1390,3 +1390,18 @@ register(
         },
     }
 )
+
+
+# Bodies the local API refuses before they reach the store (shared/strict_json.py).
+register(
+    {
+        "client.error.json_number": {
+            "id": "Angka tidak wajar (tak hingga atau terlalu panjang). Tidak ada yang disimpan.",
+            "en": "A number that cannot be stored (infinite or too long). Nothing was saved.",
+        },
+        "client.error.json_surrogate": {
+            "id": "Teks berisi karakter yang tidak sah. Tidak ada yang disimpan.",
+            "en": "The text holds an invalid character. Nothing was saved.",
+        },
+    }
+)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import re
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from shared.i18n import normalize_language
+from shared.strict_json import NonFinite, TooLarge, has_lone_surrogate, parse_strictly
 from shared.sync.errors import error_body
 
 log = logging.getLogger(__name__)
@@ -71,55 +69,6 @@ def _webargs_details(exc: HTTPException) -> dict:
     return details
 
 
-class _NonFinite(ValueError):
-    """NaN, Infinity or a literal beyond a float's range (``1e999``) in a JSON body."""
-
-
-class _TooLarge(ValueError):
-    """An integer literal longer than any value the protocol has (a 400-digit number)."""
-
-
-# Integers in the protocol (seqs, versions, record values) fit in 64 bits: 19 digits.
-MAX_INTEGER_DIGITS = 19
-# A JSON escape of a UTF-16 surrogate (``\ud800``): alone it is not a character.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
-def _refuse_constant(name: str):
-    raise _NonFinite(name)
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NonFinite(text)
-    return value
-
-
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
-        raise _TooLarge(text[:40])
-    return int(text)
-
-
-def _parse_strictly(data: bytes):
-    """Parse a JSON body, refusing what no database column or standard JSON can hold."""
-    return json.loads(
-        data, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
-    )
-
-
-def _has_lone_surrogate(data: bytes, body) -> bool:
-    """Tell whether a parsed body holds a lone UTF-16 surrogate (only escapes can make one)."""
-    if not _SURROGATE_ESCAPE.search(data):
-        return False  # the common case: no surrogate escape at all, nothing more to check
-    try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False  # escaped surrogate pairs (an emoji) are fine
-
-
 def check_json_body() -> None:
     """Read an API request's JSON body strictly before the endpoint parses it.
 
@@ -141,10 +90,10 @@ def check_json_body() -> None:
     lang = request_language()
     data = request.get_data(cache=True)
     try:
-        body = _parse_strictly(data)
-    except _NonFinite:
+        body = parse_strictly(data)
+    except NonFinite:
         raise ApiError(400, "bad_request", message=t("server.json_non_finite", lang)) from None
-    except _TooLarge:
+    except TooLarge:
         raise ApiError(
             422, "validation_error", message=t("server.json_number_too_large", lang)
         ) from None
@@ -152,7 +101,7 @@ def check_json_body() -> None:
         raise ApiError(400, "bad_request", message=t("server.too_deep", lang)) from None
     except ValueError:
         raise ApiError(400, "bad_request", message=t("server.not_json", lang)) from None
-    if _has_lone_surrogate(data, body):
+    if has_lone_surrogate(data, body):
         raise ApiError(422, "validation_error", message=t("server.lone_surrogate", lang))
 
 

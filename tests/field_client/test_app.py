@@ -623,3 +623,21 @@ def test_registry_filters_pregnant_women(local_client):
     )
     page = local_client.get("/registrasi?tahap=hamil").get_data(as_text=True)
     assert "Siti Hamil" in page and "Rina" not in page
+
+
+def test_a_lone_surrogate_or_an_infinite_number_is_refused_in_words_and_nothing_is_saved(
+    local_client, local_app
+):
+    """The hostile generator found a 500: a lone surrogate as a record id reached the store."""
+    store = local_app.extensions["posyandu"].store
+    before = len(store.list("person"))
+    for raw, words in (
+        ('{"id": "\\ud800", "name": "Ani", "posyandu_id": "PSY-A1"}', "karakter yang tidak sah"),
+        ('{"name": "Ani\\udfff", "posyandu_id": "PSY-A1"}', "karakter yang tidak sah"),
+        ('{"name": "Ani", "posyandu_id": "PSY-A1", "weight_kg": 1e999}', "Angka tidak wajar"),
+        ('{"name": "Ani", "posyandu_id": "PSY-A1", "rt": ' + "9" * 400 + "}", "Angka tidak wajar"),
+    ):
+        answer = local_client.post("/api/records/person", data=raw, content_type="application/json")
+        assert answer.status_code == 422, (raw, answer.get_data(as_text=True))
+        assert words in answer.get_json()["error"]["details"]["_schema"][0]
+    assert len(store.list("person")) == before

@@ -388,19 +388,15 @@ def test_duplicate_search_finds_the_misspelt_twin_among_5000_persons(local_app, 
 def test_a_version_1_store_gains_the_person_indexes_and_the_flags_table(data_dir):
     import sqlite3
 
-    from field_client.store import DB_FILENAME, Store
+    from field_client.store import DB_FILENAME, SCHEMA_V1, Store
 
-    Store.open(data_dir).close()
-    db = sqlite3.connect(data_dir / DB_FILENAME)
-    for statement in (
-        "DROP INDEX records_person_birth",
-        "DROP INDEX records_person_nik",
-        "DROP TABLE record_flags",
-        "PRAGMA user_version = 1",
-    ):
-        db.execute(statement)
+    db = sqlite3.connect(data_dir / DB_FILENAME)  # a store as version 1 of the app made it
+    db.executescript(SCHEMA_V1)
+    db.execute("PRAGMA user_version = 1")
     db.commit()
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
     db.close()
+    assert not {"records_person_birth", "records_person_nik", "record_flags"} & names
     with Store.open(data_dir) as reopened:
         names = {r[0] for r in reopened._db.execute("SELECT name FROM sqlite_master")}
         version = reopened._db.execute("PRAGMA user_version").fetchone()[0]

@@ -487,6 +487,7 @@ def kia_signal_pages(app, facilities: list[dict], rng: random.Random, repeat: in
         figures[f"page_{name}_cpu_ms"] = round(
             (time.process_time() - cpu0) * 1000 / (repeat + 1), 1
         )
+    return figures
 
 
 def _paper_counts(app, facilities: list[dict], period: str) -> None:

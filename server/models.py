@@ -288,3 +288,17 @@ class PaperCount(db.Model):
     weighings: so.Mapped[int] = so.mapped_column(sa.Integer)
     entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
     entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class SasaranProyeksi(db.Model):
+    """The projected number of balita (sasaran proyeksi) of one desa and year, set by the
+    puskesmas or the dinas on /rekonsiliasi or loaded from a CSV, with its source (issue #16,
+    ``server/web/rekonsiliasi_sasaran.py``)."""
+
+    __tablename__ = "sasaran_proyeksi"
+    desa_code: so.Mapped[str] = so.mapped_column(sa.String(10), primary_key=True)
+    year: so.Mapped[int] = so.mapped_column(sa.Integer, primary_key=True, index=True)
+    balita: so.Mapped[int] = so.mapped_column(sa.Integer)
+    source: so.Mapped[str] = so.mapped_column(sa.String(300))
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

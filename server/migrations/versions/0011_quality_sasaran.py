@@ -1,6 +1,7 @@
 """Issue #16: record.quality_flag with an index on (kind, quality_flag, updated_at), so that Mutu
 data finds the visits it lists (an implausible value, or re-measured and kept) at district scale
-instead of filtering every visit's JSON
+instead of filtering every visit's JSON; sasaran_proyeksi (the projected balita of a desa and
+year, with its source) for /rekonsiliasi
 
 Revision ID: 0011
 Revises: 0010
@@ -49,9 +50,22 @@ def upgrade():
             'ix_record_kind_quality_flag', ['kind', 'quality_flag', 'updated_at'], unique=False
         )
     _backfill()
+    op.create_table(
+        'sasaran_proyeksi',
+        sa.Column('desa_code', sa.String(length=10), nullable=False),
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('balita', sa.Integer(), nullable=False),
+        sa.Column('source', sa.String(length=300), nullable=False),
+        sa.Column('entered_by', sa.String(length=64), nullable=False),
+        sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('desa_code', 'year'),
+    )
+    op.create_index('ix_sasaran_proyeksi_year', 'sasaran_proyeksi', ['year'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_sasaran_proyeksi_year', table_name='sasaran_proyeksi')
+    op.drop_table('sasaran_proyeksi')
     with op.batch_alter_table('record', schema=None) as batch_op:
         batch_op.drop_index('ix_record_kind_quality_flag')
         batch_op.drop_column('quality_flag')

@@ -52,8 +52,8 @@ register(
         },
         "web.sasaran.target": {"id": "Sasaran proyeksi", "en": "Projected target"},
         "web.sasaran.gap": {
-            "id": "Selisih (terdaftar − sasaran)",
-            "en": "Gap (registered − target)",
+            "id": "Selisih (terdaftar − sasaran; % terdaftar dari sasaran)",
+            "en": "Gap (registered − target; registered as % of target)",
         },
         "web.sasaran.source": {"id": "Sumber", "en": "Source"},
         "web.sasaran.none": {"id": "belum diisi", "en": "not set"},

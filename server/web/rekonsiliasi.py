@@ -8,7 +8,7 @@ posyandu that have paper counts, and the trend shows the gap of D and of the wei
 last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
 (``POST /rekonsiliasi/<posyandu>/<period>``); the kecamatan and the dinas read them.
 
-The weekly trend places each posyandu-month's paper count in the week of its hari buka (the
+The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the week of its hari buka (the
 posyandu's first opened session of the month in the app, else the day it weighed most) and sets
 the app's weighings of that posyandu in that week beside it. Why not the month pro-rated over its
 weeks: a posyandu fills its register on its hari buka, once a month, so a month's paper figure
@@ -141,15 +141,18 @@ def gap(app: int | None, paper: int | None) -> dict:
     return {"n": app - paper, "pct": pct}
 
 
-def app_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], dict]:
-    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period)."""
+def app_counts(
+    periods: list[str], ids: list[str], daily: dict | None = None
+) -> dict[tuple[str, str], dict]:
+    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period); the
+    weighings from ``daily`` (per posyandu and day, covering the periods) when it is given."""
     found: dict[tuple[str, str], dict] = {}
     query = sa.select(IndicatorMonth.posyandu_id, IndicatorMonth.period, IndicatorMonth.counts)
     query = query.where(IndicatorMonth.period.in_(periods), IndicatorMonth.posyandu_id.in_(ids))
     for posyandu, period, counts in db.session.execute(query):
         counts = counts or {}
         found[(posyandu, period)] = {k: int(counts.get(k.upper()) or 0) for k in COUNTS[:4]}
-    for period in periods:
+    for period in periods if daily is None else ():
         first, last = month_bounds(period)
         weighed = sa.select(Record.posyandu_id, sa.func.count()).where(
             Record.kind == "child_visit",
@@ -160,6 +163,11 @@ def app_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], dict
         )
         for posyandu, n in db.session.execute(weighed.group_by(Record.posyandu_id)):
             found.setdefault((posyandu, period), dict.fromkeys(COUNTS[:4], 0))["weighings"] = n
+    for (posyandu, day), n in (daily or {}).items():
+        key = (posyandu, f"{day:%Y-%m}")
+        if key[1] in periods:
+            entry = found.setdefault(key, dict.fromkeys(COUNTS[:4], 0))
+            entry["weighings"] = entry.get("weighings", 0) + n
     for value in found.values():
         value.setdefault("weighings", 0)
     return found
@@ -172,10 +180,10 @@ def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], Pa
     return {(p.posyandu_id, p.period): p for p in db.session.execute(query).scalars()}
 
 
-def rows_of(period: str, posyandu: list[dict]) -> list[dict]:
+def rows_of(period: str, posyandu: list[dict], daily: dict | None = None) -> list[dict]:
     """Return each posyandu's app and paper counts of ``period`` with their gaps."""
     ids, names = [f["id"] for f in posyandu] or [""], unit_names()
-    app, paper = app_counts([period], ids), paper_counts([period], ids)
+    app, paper = app_counts([period], ids, daily), paper_counts([period], ids)
     for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
         app.setdefault((f["id"], period), dict.fromkeys(COUNTS, 0))
     rows = []
@@ -298,17 +306,22 @@ def _busiest_days(daily: dict) -> dict[tuple[str, str], dt.date]:
     return {key: value[2] for key, value in best.items()}
 
 
-def weekly_trend(period: str, posyandu: list[dict], lang: str) -> dict:
-    """Return, for the weeks of ``period`` and the month before, the paper weighings of the
-    posyandu whose hari buka fell in each week beside the app's weighings of that week."""
-    months = [period_of(add_months(parse_period(period), -1)), period]
-    first, last = month_bounds(months[0])[0], month_bounds(period)[1]
-    paper = paper_counts(months, [f["id"] for f in posyandu] or [""])
+def weekly_window(period: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the weeks (Monday to Sunday) that touch ``period``."""
+    first, last = month_bounds(period)
+    return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
+
+
+def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> dict:
+    """Return, for the weeks of ``period``, the paper weighings of the posyandu whose hari buka
+    fell in each week beside the app's weighings of that week (``daily``: the app's weighings
+    per posyandu and day over ``weekly_window``)."""
+    first, last = month_bounds(period)
+    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
     ids = sorted({p for p, _ in paper}) or [""]
     week = dt.timedelta(days=6)
     sessions = _hari_buka(first, last, ids)
-    daily = _daily_weighings(first - week, last + week, ids)
-    busiest = _busiest_days(daily)
+    busiest = _busiest_days({key: n for key, n in daily.items() if first <= key[1] <= last})
     monday = first - dt.timedelta(days=first.weekday())
     weeks = {}
     while monday <= last:
@@ -346,7 +359,9 @@ def reconcile():
     """Show the paper register beside the app for each posyandu-month in scope."""
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
-    rows = rows_of(period, posyandu)
+    # the app's weighings per posyandu and day, read once for the month and its weeks
+    daily = _daily_weighings(*weekly_window(period), [f["id"] for f in posyandu] or [""])
+    rows = rows_of(period, posyandu, daily)
     return render_template(
         "web/review/reconcile.html",
         period=period,
@@ -354,7 +369,7 @@ def reconcile():
         rows=rows,
         units=per_unit(rows),
         trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
-        weekly=weekly_trend(period, posyandu, lang),
+        weekly=weekly_trend(period, posyandu, lang, daily),
         sasaran=sasaran_rows(parse_period(period)[0], rows),
         sasaran_saved=request.args.get("sasaran"),
         sasaran_n=request.args.get("n", type=int),

@@ -99,6 +99,6 @@ def test_sasaran_set_and_loaded_from_a_csv_in_the_browser(app, server, page, tmp
     assert (
         page.locator('#sasaran-desa tr[data-desa="total"] [data-key="target"]').inner_text() == "10"
     )
-    assert page.locator("#reconcile-weekly tr[data-week]").count() == 9
+    assert page.locator("#reconcile-weekly tr[data-week]").count() == 5
     shot(page, "rekonsiliasi-sasaran")
     assert dialogs == []

@@ -41,19 +41,27 @@ def test_paper_weighings_sit_in_the_week_of_the_hari_buka(app, web):
     enter(pkm, "PSY-A2", "2026-09", 4)  # no session, no weighing in September: no week
     page = pkm.get(f"/rekonsiliasi?period={PERIOD}").text
     shown = weeks(page)
-    # the weeks of September and October 2026, Monday to Sunday, in dd/mm/yyyy
-    assert list(shown)[0] == "Minggu 36: 31/08/2026 – 06/09/2026"
-    assert list(shown)[-1] == "Minggu 44: 26/10/2026 – 01/11/2026"
-    assert len(shown) == 9
+    # the weeks that touch October 2026, Monday to Sunday, in dd/mm/yyyy
+    assert list(shown) == [
+        "Minggu 40: 28/09/2026 – 04/10/2026",
+        "Minggu 41: 05/10/2026 – 11/10/2026",
+        "Minggu 42: 12/10/2026 – 18/10/2026",
+        "Minggu 43: 19/10/2026 – 25/10/2026",
+        "Minggu 44: 26/10/2026 – 01/11/2026",
+    ]
     # A1's October: busiest day 08/10 (2 weighings) → week 41; the app's 20/10 weighing is not
     # in that week: app 2 beside paper 3
     assert shown["Minggu 41: 05/10/2026 – 11/10/2026"] == "1 2 / 3 / -1 (-33,3 %)"
     # A2's October: its session on 15/10 → week 42; nothing entered in the app: app 0, paper 5
     assert shown["Minggu 42: 12/10/2026 – 18/10/2026"] == "1 0 / 5 / -5 (-100,0 %)"
-    # A1's September: 08/09 → week 37, app 1 beside paper 1
-    assert shown["Minggu 37: 07/09/2026 – 13/09/2026"] == "1 1 / 1 / +0 (0,0 %)"
     assert shown["Minggu 43: 19/10/2026 – 25/10/2026"] == "0 —"
-    unplaced = page.split('id="reconcile-unplaced"')[1].split("</p>")[0]
+    assert 'id="reconcile-unplaced"' not in page
+    # September's page: A1's 08/09 → week 37, app 1 beside paper 1; A2 has no week
+    september = pkm.get("/rekonsiliasi?period=2026-09").text
+    shown = weeks(september)
+    assert list(shown)[0] == "Minggu 36: 31/08/2026 – 06/09/2026" and len(shown) == 5
+    assert shown["Minggu 37: 07/09/2026 – 13/09/2026"] == "1 1 / 1 / +0 (0,0 %)"
+    unplaced = september.split('id="reconcile-unplaced"')[1].split("</p>")[0]
     assert "1 posyandu-bulan, 4 penimbangan di kertas" in unplaced
 
 

@@ -195,7 +195,7 @@ def _bulk_insert(session, rows, batch: int = 5000) -> int:
     import sqlalchemy as sa
 
     from server.indicators.week import event_date_of
-    from server.models import Record, SyncCounter
+    from server.models import Record, SyncCounter, quality_flag_of
 
     table = Record.__table__
     position = session.get(SyncCounter, 1).value
@@ -210,6 +210,7 @@ def _bulk_insert(session, rows, batch: int = 5000) -> int:
                 "change_seq": position,
                 "updated_at": row["created_at"],
                 "event_date": event_date_of(row["kind"], row["fields"]),  # as the model keeps it
+                "quality_flag": quality_flag_of(row["kind"], row["fields"]),  # likewise
                 **row,
             }
         )
@@ -310,6 +311,7 @@ def run(quick: bool = False) -> dict:
         api_kecamatan_ms = _timed(api("kecamatan"), repeat)
         pages = kia_signal_pages(app, facilities, rng)
         weekly = _weekly_figures(app, facilities, repeat)
+        quality = _quality_figures(app, repeat)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -328,6 +330,7 @@ def run(quick: bool = False) -> dict:
         "api_indicators_kecamatan_ms": api_kecamatan_ms,
         **pages,
         **weekly,
+        **quality,
     }
 
 
@@ -551,6 +554,121 @@ def _weekly_figures(app, facilities: list[dict], repeat: int) -> dict:
         f"weighed {totals['weighed']} / sasaran {totals['sasaran']}, "
         f"belum pernah {pages[kabupaten].count('belum pernah')}"
     )
+    return figures
+
+
+# -- Mutu data (issue #16) ------------------------------------------------------------------------
+
+QUALITY_SHARE = 0.003  # about 3 in 1,000 visits flagged implausible or re-measured and kept
+
+
+def _flagged_visits(app, rng: random.Random) -> int:
+    """Add flagged visits (implausible, or re-measured and kept) to children of the district."""
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import Record
+
+    with app.app_context():
+        visits = db.session.scalar(sa.select(sa.func.count()).where(Record.kind == "child_visit"))
+        wanted = max(1, int(visits * QUALITY_SHARE))
+        people = db.session.execute(
+            sa.select(Record.id, Record.posyandu_id, Record.desa_code)
+            .add_columns(Record.kecamatan_code, Record.puskesmas_id)
+            .where(Record.kind == "person")
+            .order_by(Record.id)
+            .limit(wanted)
+        ).all()
+        now = datetime.now(UTC)
+        rows = []
+        for index, p in enumerate(people):
+            vid = _uid(rng)
+            flagged = {"flags": ["implausible_waz"], "weight_kg": 1.1}
+            if index % 4 == 0:
+                flagged = {"flags": [], "remeasured": True, "weight_kg": 4.0}
+            rows.append(
+                {
+                    "id": vid,
+                    "kind": "child_visit",
+                    "person_id": p.id,
+                    "posyandu_id": p.posyandu_id,
+                    "desa_code": p.desa_code,
+                    "kecamatan_code": p.kecamatan_code,
+                    "puskesmas_id": p.puskesmas_id,
+                    "created_at": now,
+                    "fields": {
+                        "id": vid,
+                        "person_id": p.id,
+                        "posyandu_id": p.posyandu_id,
+                        "visit_date": date(2026, 10, rng.randint(1, 28)).isoformat(),
+                        "length_cm": 70.0,
+                        "position": "lying",
+                        **flagged,
+                    },
+                }
+            )
+        added = _bulk_insert(db.session, rows)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE record")
+    return added
+
+
+def _json_filter_ms(app) -> float:
+    """Time the query Mutu data used before ``quality_flag``: every visit's JSON as text."""
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import Record
+
+    def call():
+        with app.app_context():
+            db.session.execute(
+                sa.select(Record.id)
+                .where(
+                    Record.kind == "child_visit",
+                    Record.deleted.is_(False),
+                    sa.or_(
+                        sa.cast(Record.fields, sa.Text).like("%implausible_%"),
+                        sa.cast(Record.fields, sa.Text).like("%remeasured%"),
+                    ),
+                )
+                .order_by(Record.updated_at.desc())
+                .limit(500)
+            ).all()
+
+    return _timed(call, 1)
+
+
+def _quality_figures(app, repeat: int) -> dict:
+    """Time Mutu data for the kabupaten (signed in as the dinas), with flagged visits added."""
+    import re
+
+    added = _flagged_visits(app, random.Random(17))
+    web = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/masuk").text).group(1)
+    signed = web.post(
+        "/masuk", data={"username": "bench.dinas", "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed.status_code == 302, signed.text[:200]
+    pages = {}
+
+    def page(query):
+        def call():
+            response = web.get(query)
+            assert response.status_code == 200, response.text[:200]
+            pages[query] = response.data
+
+        return call
+
+    figures = {
+        "mutu_data_kabupaten_ms": _timed(page("/mutu-data"), repeat),
+        "mutu_data_csv_ms": _timed(page("/mutu-data?format=csv&table=implausible"), repeat),
+        "mutu_data_json_filter_before_ms": _json_filter_ms(app),
+    }
+    listed = pages["/mutu-data"].decode().count("data-visit=")
+    figures["mutu_data_check"] = f"{added} flagged visits added, {listed} listed (at most 500)"
     return figures
 
 

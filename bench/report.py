@@ -497,6 +497,10 @@ DISTRICT_KEYS = [
     ("evaluasi_mingguan_check", "Evaluasi mingguan totals (check)"),
     ("rekonsiliasi_kabupaten_ms", "Rekonsiliasi, every posyandu of the kabupaten (ms; < 500)"),
     ("rekonsiliasi_check", "Rekonsiliasi (check)"),
+    ("mutu_data_kabupaten_ms", "Mutu data, kabupaten (ms; target < 500)"),
+    ("mutu_data_csv_ms", "Mutu data, implausible table as CSV (ms)"),
+    ("mutu_data_json_filter_before_ms", "Mutu data's former JSON-text filter alone (ms)"),
+    ("mutu_data_check", "Mutu data (check)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
     ("bench_seconds", "Bench time (s)"),
 ]

@@ -58,7 +58,10 @@ class Record(db.Model):
     __table_args__ = tuple(
         sa.Index(f"ix_record_{column}_change_seq", column, "change_seq")
         for column in ("posyandu_id", "desa_code", "kecamatan_code", "puskesmas_id", "kind")
-    ) + (sa.Index("ix_record_kind_event_date", "kind", "event_date"),)
+    ) + (
+        sa.Index("ix_record_kind_event_date", "kind", "event_date"),
+        sa.Index("ix_record_kind_quality_flag", "kind", "quality_flag", "updated_at"),
+    )
     id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     version: so.Mapped[int] = so.mapped_column(sa.Integer)
@@ -77,12 +80,29 @@ class Record(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
     # The day it counts on in weekly figures (server/indicators/week.py), from ``fields``.
     event_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    # A visit Mutu data lists (an implausible value, or re-measured and kept), from ``fields``.
+    quality_flag: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     @so.validates("fields")
     def _keep_event_date(self, _key: str, fields: dict) -> dict:
-        """Keep ``event_date`` with every assignment of ``fields`` (whoever writes the record)."""
+        """Keep ``event_date`` and ``quality_flag`` with every assignment of ``fields``
+        (whoever writes the record)."""
         self.event_date = event_date_of(self.kind, fields)
+        self.quality_flag = quality_flag_of(self.kind, fields)
         return fields
+
+
+def implausible_flags(fields: dict) -> list:
+    """Return a visit's implausible-value flags (``implausible_*``)."""
+    return [flag for flag in fields.get("flags") or [] if str(flag).startswith("implausible_")]
+
+
+def quality_flag_of(kind: str | None, fields: dict | None) -> bool:
+    """Tell whether a record belongs in Mutu data's table: a child visit with an implausible
+    value, or one whose value the kader re-measured and kept (``remeasured``)."""
+    if kind != "child_visit" or not isinstance(fields, dict):
+        return False
+    return bool(implausible_flags(fields)) or fields.get("remeasured") is True
 
 
 class User(db.Model):
@@ -266,5 +286,19 @@ class PaperCount(db.Model):
     d: so.Mapped[int] = so.mapped_column(sa.Integer)
     n: so.Mapped[int] = so.mapped_column(sa.Integer)
     weighings: so.Mapped[int] = so.mapped_column(sa.Integer)
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class SasaranProyeksi(db.Model):
+    """The projected number of balita (sasaran proyeksi) of one desa and year, set by the
+    puskesmas or the dinas on /rekonsiliasi or loaded from a CSV, with its source (issue #16,
+    ``server/web/rekonsiliasi_sasaran.py``)."""
+
+    __tablename__ = "sasaran_proyeksi"
+    desa_code: so.Mapped[str] = so.mapped_column(sa.String(10), primary_key=True)
+    year: so.Mapped[int] = so.mapped_column(sa.Integer, primary_key=True, index=True)
+    balita: so.Mapped[int] = so.mapped_column(sa.Integer)
+    source: so.Mapped[str] = so.mapped_column(sa.String(300))
     entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
     entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

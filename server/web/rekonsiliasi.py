@@ -8,11 +8,26 @@ posyandu that have paper counts, and the trend shows the gap of D and of the wei
 last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
 (``POST /rekonsiliasi/<posyandu>/<period>``); the kecamatan and the dinas read them.
 
+The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the week of its hari buka (the
+posyandu's first opened session of the month in the app, else the day it weighed most) and sets
+the app's weighings of that posyandu in that week beside it. Why not the month pro-rated over its
+weeks: a posyandu fills its register on its hari buka, once a month, so a month's paper figure
+belongs to one week, and spreading it would invent weekly figures whose gap is the month's gap
+over again. A puskesmas that compares every week (as in Banten, where the gap fell from 30 % to
+6 %) checks the posyandu that opened that week against what their kader entered, and finds the
+missing entries while the kader still remembers them. A posyandu-month with paper counts and
+neither a session nor a weighing in the app has no week: it is counted apart, below the table.
+
+The sasaran proyeksi per desa and year sits beside the registered balita
+(``server/web/rekonsiliasi_sasaran.py``).
+
 Paper counts are the puskesmas's own entries, not synced records: they live in ``paper_count``,
 one row per posyandu-month, with who entered them and when.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
@@ -22,9 +37,11 @@ from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
 from server.web.params import BadRequest
+from server.web.rekonsiliasi_sasaran import sasaran_rows
 from server.web.scoped import posyandu_in_scope, unit_names
 from shared.calendar import (
     add_months,
+    format_date,
     format_decimal,
     month_bounds,
     parse_period,
@@ -69,6 +86,21 @@ register(
             "en": "Gap of D and weighings (app − paper) by month",
         },
         "web.reconcile.month": {"id": "Bulan", "en": "Month"},
+        "web.reconcile.weekly": {
+            "id": "Tren selisih penimbangan per minggu (posyandu yang hari bukanya minggu itu)",
+            "en": "Gap of weighings by week (posyandu whose hari buka fell that week)",
+        },
+        "web.reconcile.week": {"id": "Minggu", "en": "Week"},
+        "web.reconcile.week_range": {
+            "id": "Minggu {n}: {first} – {last}",
+            "en": "Week {n}: {first} – {last}",
+        },
+        "web.reconcile.unplaced": {
+            "id": "Tanpa hari buka di aplikasi (tidak ada sesi maupun penimbangan): {n} "
+            "posyandu-bulan, {paper} penimbangan di kertas.",
+            "en": "No hari buka in the app (no session, no weighing): {n} posyandu-months, "
+            "{paper} weighings on paper.",
+        },
         "web.reconcile.by": {"id": "Diisi oleh {who}", "en": "Entered by {who}"},
         "web.reconcile.bad_period": {
             "id": "Bulan harus berformat TTTT-BB, misalnya 2026-06.",
@@ -109,15 +141,18 @@ def gap(app: int | None, paper: int | None) -> dict:
     return {"n": app - paper, "pct": pct}
 
 
-def app_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], dict]:
-    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period)."""
+def app_counts(
+    periods: list[str], ids: list[str], daily: dict | None = None
+) -> dict[tuple[str, str], dict]:
+    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period); the
+    weighings from ``daily`` (per posyandu and day, covering the periods) when it is given."""
     found: dict[tuple[str, str], dict] = {}
     query = sa.select(IndicatorMonth.posyandu_id, IndicatorMonth.period, IndicatorMonth.counts)
     query = query.where(IndicatorMonth.period.in_(periods), IndicatorMonth.posyandu_id.in_(ids))
     for posyandu, period, counts in db.session.execute(query):
         counts = counts or {}
         found[(posyandu, period)] = {k: int(counts.get(k.upper()) or 0) for k in COUNTS[:4]}
-    for period in periods:
+    for period in periods if daily is None else ():
         first, last = month_bounds(period)
         weighed = sa.select(Record.posyandu_id, sa.func.count()).where(
             Record.kind == "child_visit",
@@ -128,6 +163,11 @@ def app_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], dict
         )
         for posyandu, n in db.session.execute(weighed.group_by(Record.posyandu_id)):
             found.setdefault((posyandu, period), dict.fromkeys(COUNTS[:4], 0))["weighings"] = n
+    for (posyandu, day), n in (daily or {}).items():
+        key = (posyandu, f"{day:%Y-%m}")
+        if key[1] in periods:
+            entry = found.setdefault(key, dict.fromkeys(COUNTS[:4], 0))
+            entry["weighings"] = entry.get("weighings", 0) + n
     for value in found.values():
         value.setdefault("weighings", 0)
     return found
@@ -140,10 +180,10 @@ def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], Pa
     return {(p.posyandu_id, p.period): p for p in db.session.execute(query).scalars()}
 
 
-def rows_of(period: str, posyandu: list[dict]) -> list[dict]:
+def rows_of(period: str, posyandu: list[dict], daily: dict | None = None) -> list[dict]:
     """Return each posyandu's app and paper counts of ``period`` with their gaps."""
     ids, names = [f["id"] for f in posyandu] or [""], unit_names()
-    app, paper = app_counts([period], ids), paper_counts([period], ids)
+    app, paper = app_counts([period], ids, daily), paper_counts([period], ids)
     for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
         app.setdefault((f["id"], period), dict.fromkeys(COUNTS, 0))
     rows = []
@@ -221,6 +261,94 @@ def trend(period: str, posyandu: list[dict], lang: str, known: dict | None = Non
     return out
 
 
+def _hari_buka(first: dt.date, last: dt.date, ids: list[str]) -> dict[tuple[str, str], dt.date]:
+    """Return the first opened session of each (posyandu, month) between two days."""
+    query = sa.select(Record.posyandu_id, Record.event_date, Record.fields["opened"].as_boolean())
+    query = query.where(
+        Record.kind == "posyandu_session",
+        Record.event_date.between(first, last),
+        Record.deleted.is_(False),
+        Record.posyandu_id.in_(ids),
+    )
+    found: dict[tuple[str, str], dt.date] = {}
+    for posyandu, day, opened in db.session.execute(query.order_by(Record.event_date.desc())):
+        if opened:
+            found[(posyandu, f"{day:%Y-%m}")] = day
+    return found
+
+
+def _daily_weighings(first: dt.date, last: dt.date, ids: list[str]) -> dict:
+    """Return the app's weighings per (posyandu, day), through the index (kind, event_date)."""
+    query = sa.select(Record.posyandu_id, Record.event_date, sa.func.count()).where(
+        Record.kind == "child_visit",
+        Record.event_date.between(first, last),
+        Record.deleted.is_(False),
+        Record.fields["weight_kg"].as_float().is_not(None),
+        Record.posyandu_id.in_(ids),
+    )
+    grouped = query.group_by(Record.posyandu_id, Record.event_date)
+    return {(p, day): n for p, day, n in db.session.execute(grouped)}
+
+
+def _week_of(key, sessions: dict, busiest: dict) -> dt.date | None:
+    """Return the Monday of a posyandu-month's hari buka week (None: nothing in the app)."""
+    day = sessions.get(key) or busiest.get(key)
+    return day - dt.timedelta(days=day.weekday()) if day else None
+
+
+def _busiest_days(daily: dict) -> dict[tuple[str, str], dt.date]:
+    """Return each (posyandu, month)'s day with the most weighings (the earliest on a tie)."""
+    best: dict[tuple[str, str], tuple[int, int, dt.date]] = {}
+    for (posyandu, day), n in daily.items():
+        key, candidate = (posyandu, f"{day:%Y-%m}"), (n, -day.toordinal(), day)
+        if key not in best or candidate > best[key]:
+            best[key] = candidate
+    return {key: value[2] for key, value in best.items()}
+
+
+def weekly_window(period: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the weeks (Monday to Sunday) that touch ``period``."""
+    first, last = month_bounds(period)
+    return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
+
+
+def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> dict:
+    """Return, for the weeks of ``period``, the paper weighings of the posyandu whose hari buka
+    fell in each week beside the app's weighings of that week (``daily``: the app's weighings
+    per posyandu and day over ``weekly_window``)."""
+    first, last = month_bounds(period)
+    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
+    ids = sorted({p for p, _ in paper}) or [""]
+    week = dt.timedelta(days=6)
+    sessions = _hari_buka(first, last, ids)
+    busiest = _busiest_days({key: n for key, n in daily.items() if first <= key[1] <= last})
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks = {}
+    while monday <= last:
+        weeks[monday] = {"n": 0, "app": 0, "paper": 0}
+        monday += dt.timedelta(days=7)
+    unplaced = {"n": 0, "paper": 0}
+    for key, counts in paper.items():
+        start = _week_of(key, sessions, busiest)
+        slot = weeks.get(start, unplaced) if start else unplaced
+        slot["n"] += 1
+        slot["paper"] += counts.weighings
+        if start:
+            days = (start + dt.timedelta(days=i) for i in range(7))
+            slot["app"] = slot.get("app", 0) + sum(daily.get((key[0], d), 0) for d in days)
+    rows = []
+    for start, slot in weeks.items():
+        label = t(
+            "web.reconcile.week_range",
+            lang,
+            n=start.isocalendar()[1],
+            first=format_date(start),
+            last=format_date(start + week),
+        )
+        rows.append({**slot, "label": label, "gap": gap(slot["app"], slot["paper"])})
+    return {"weeks": rows, "unplaced": unplaced}
+
+
 def _may_edit(f: dict) -> bool:
     return g.web_user.role in EDITORS and g.scope.can_review(ScopeKeys.of_posyandu(f))
 
@@ -231,7 +359,9 @@ def reconcile():
     """Show the paper register beside the app for each posyandu-month in scope."""
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
-    rows = rows_of(period, posyandu)
+    # the app's weighings per posyandu and day, read once for the month and its weeks
+    daily = _daily_weighings(*weekly_window(period), [f["id"] for f in posyandu] or [""])
+    rows = rows_of(period, posyandu, daily)
     return render_template(
         "web/review/reconcile.html",
         period=period,
@@ -239,6 +369,10 @@ def reconcile():
         rows=rows,
         units=per_unit(rows),
         trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
+        weekly=weekly_trend(period, posyandu, lang, daily),
+        sasaran=sasaran_rows(parse_period(period)[0], rows),
+        sasaran_saved=request.args.get("sasaran"),
+        sasaran_n=request.args.get("n", type=int),
         counts=COUNTS,
         saved=request.args.get("ok"),
     )

@@ -222,6 +222,39 @@ def device_active(s: Seeded, user, response):
         assert db.session.get(Device, s.devices["kader_b1"]).revoked_at is None
 
 
+def sasaran_only_by_kabupaten(s: Seeded, user, response=None):
+    """Only the dinas's and the admin's requests set a target for another puskesmas's desa."""
+    from server.extensions import db
+    from server.models import SasaranProyeksi
+
+    with s.app.app_context():
+        row = db.session.get(SasaranProyeksi, ("6111022001", 2026))
+        assert (row is not None) == (user in ("dinas", "admin")), user
+        if row is not None:
+            db.session.delete(row)
+            db.session.commit()
+
+
+def sasaran_csv(s: Seeded, user) -> dict:
+    """A targets CSV naming desa A and the other puskesmas's desa B (refused whole for pkm_a)."""
+    text = "kode_desa,tahun,sasaran_balita\n6111012001,2026,3\n6111022001,2026,7\n"
+    return {"sumber": "Proyeksi", "berkas": (io.BytesIO(text.encode()), "sasaran.csv")}
+
+
+def no_sasaran_a(s: Seeded, user, response=None):
+    """pkm_a's refused CSV wrote nothing, not even its own desa's line."""
+    from server.extensions import db
+    from server.models import SasaranProyeksi
+
+    with s.app.app_context():
+        row = db.session.get(SasaranProyeksi, ("6111012001", 2026))
+        assert (row is not None) == (user in ("dinas", "admin")), user
+        if row is not None:
+            db.session.delete(row)
+            db.session.commit()
+    sasaran_only_by_kabupaten(s, user)
+
+
 def no_paper_count(s: Seeded, user, posyandu: str):
     """Only the admin's request wrote paper counts for another puskesmas's posyandu."""
     from server.extensions import db
@@ -1283,6 +1316,24 @@ PROBES += [
         ),
         lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
         lambda s, u, response: no_paper_count(s, u, "PSY-B1"),
+    ),
+    Probe(
+        "web.sasaran_save",
+        "POST",
+        "/rekonsiliasi/sasaran/<desa_code>/<year>",
+        "desa-of-other-puskesmas",
+        web("POST", "/rekonsiliasi/sasaran/6111022001/2026", {"balita": "9", "sumber": "x"}),
+        lambda u: {302} if u is None else ({303} if u in ("dinas", "admin") else {403}),
+        sasaran_only_by_kabupaten,
+    ),
+    Probe(
+        "web.sasaran_upload",
+        "POST",
+        "/rekonsiliasi/sasaran/unggah",
+        "csv-naming-a-desa-of-other-puskesmas",
+        web("POST", "/rekonsiliasi/sasaran/unggah", sasaran_csv),
+        lambda u: {302} if u is None else ({303} if u in ("dinas", "admin") else {403}),
+        no_sasaran_a,
     ),
     Probe(
         "web.revoke_device",

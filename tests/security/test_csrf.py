@@ -95,6 +95,12 @@ TARGETS = {
         lambda s: "/rekonsiliasi/PSY-A1/2026-10",
         {"s": "1", "k": "1", "d": "1", "n": "1", "weighings": "1"},
     ),
+    "web.sasaran_save": (
+        "pkm_a",
+        lambda s: "/rekonsiliasi/sasaran/6111012001/2026",
+        {"balita": "4", "sumber": "Proyeksi BPS"},
+    ),
+    "web.sasaran_upload": ("dinas", lambda s: "/rekonsiliasi/sasaran/unggah", {"sumber": "x"}),
     "web.revoke_device": (
         "admin",
         lambda s: f"/pengguna/perangkat/{s.devices['kader_b1']}/cabut",
@@ -114,6 +120,8 @@ CONTROL = {
     "web.lokmin_upload": {"label": "notulen"},  # 422: no file chosen
     "web.verify_step": {"status": "not-a-status"},  # 400 page
     "web.reconcile_save": {"s": "x"},  # 400 page: nothing written
+    "web.sasaran_save": {"balita": "x", "sumber": "x"},  # 400 page: nothing written
+    "web.sasaran_upload": {"sumber": "x"},  # 400 page (no file): nothing written
     "web.odf": {"desa_code": "6111012001", "status": "odf", "verified_on": "x"},  # 422
     "web.evaluate_signals": {"confirm": "0"},  # 400: nothing evaluated
     "web.import_bundle": {},  # 400: no file chosen

@@ -92,7 +92,7 @@ GET_ROUTES = {
     "web.verify": ("/verifikasi", ["ok", "period"]),
     "web.bundles": ("/bundel", ["x"]),
     "web.export_bundle": ("/bundel/perangkat/{device}", ["x"]),
-    "web.reconcile": ("/rekonsiliasi", ["ok", "period"]),
+    "web.reconcile": ("/rekonsiliasi", ["ok", "period", "sasaran", "n"]),
 }
 # Defaults so that the other parameters are valid while one is attacked.
 DEFAULTS = {

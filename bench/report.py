@@ -562,7 +562,13 @@ def render(results: dict, png: Path | None) -> str:
         "",
         f"- Machine: {results['machine']}.",
         f"- Run: {results['date']}{' (quick smoke run, small data)' if quick else ''}; "
-        f"whole run {results.get('total_seconds', '?')} s.",
+        + (
+            f"whole run {results['total_seconds']} s."
+            if results.get("total_seconds")
+            else "benches run on their own (`python -m bench --only NAME`) and merged: "
+            + ", ".join(f"{k} {v}" for k, v in results.get("runs", {}).items())
+            + "."
+        ),
         "- Reproduce: `BENCH_DATABASE_URL=postgresql+psycopg://USER@HOST/DB make bench` "
         "(that database is wiped; without it the district bench runs on SQLite only); "
         "`python -m bench.report` rewrites this page from `bench/results.json`. Node 18+ "

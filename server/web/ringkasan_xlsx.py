@@ -9,29 +9,8 @@ from __future__ import annotations
 from server.web.format import indicator_labels
 from server.web.keterangan import antigen_name, notes, unit_of
 from server.web.lembar import Column, export_time, people_xlsx, ratio_columns, ratio_values
+from server.web.ringkasan_keys import COUNT_COLUMNS, DESA_COLUMNS, TABLE_INDICATORS
 from shared.i18n import t
-
-INDICATORS = (
-    "ds",
-    "ks",
-    "nd",
-    "bgm",
-    "two_t",
-    "stunting",
-    "wasting",
-    "underweight",
-    "vitamin_a",
-    "kek",
-)
-COUNTS = ("S", "K", "D", "N", "T", "O", "B", "BGM", "2T")
-DESA = (
-    "births_live",
-    "births_still",
-    "deaths_maternal",
-    "deaths_neonatal",
-    "deaths_infant",
-    "deaths_under5",
-)
 
 
 def meta(area: str, period: str, lang: str = "id") -> list[tuple[str, str]]:
@@ -52,10 +31,14 @@ def summary_columns(level: str, antigen_codes: list[str], lang: str) -> list[Col
         Column(t(f"web.summary.level.{level}", lang), "text", 26),
     ]
     columns += ratio_columns("Posyandu melapor", "posyandu")
-    for key in INDICATORS:
+    for key in TABLE_INDICATORS:
         columns += ratio_columns(labels[key], unit_of(key))
-    columns += [Column(t(f"indicators.count.{key}", lang) + " (anak)", "int", 14) for key in COUNTS]
-    columns += [Column(t(f"web.summary.{key}", lang) + " (jiwa)", "int", 13) for key in DESA]
+    columns += [
+        Column(t(f"indicators.count.{key}", lang) + " (anak)", "int", 14) for key in COUNT_COLUMNS
+    ]
+    columns += [
+        Column(t(f"web.summary.{key}", lang) + " (jiwa)", "int", 13) for key in DESA_COLUMNS
+    ]
     columns += ratio_columns("Desa ODF/STBM", "desa")
     columns += [Column(f"Imunisasi {antigen_name(c)} (anak)", "int", 14) for c in antigen_codes]
     return columns
@@ -66,10 +49,10 @@ def summary_values(row: dict, level: str, antigen_codes: list[str], lang: str) -
     extra = row.get("extra") or {}
     values = [t(f"web.summary.level.{level}", lang), row["code"], row["name"]]
     values += ratio_values(row.get("reporting"))
-    for key in INDICATORS:
+    for key in TABLE_INDICATORS:
         values += ratio_values(row["indicators"].get(key))
-    values += [row["counts"].get(key, 0) for key in COUNTS]
-    values += [extra.get(key) for key in DESA]
+    values += [row["counts"].get(key, 0) for key in COUNT_COLUMNS]
+    values += [extra.get(key) for key in DESA_COLUMNS]
     values += ratio_values(row.get("odf_desa")) if row.get("odf_desa") else [None] * 3
     immunizations = extra.get("immunizations") or {}
     return values + [immunizations.get(code, 0) for code in antigen_codes]
@@ -88,7 +71,7 @@ def summary_xlsx(basename: str, rows: list[dict], level: str, area: str, period:
         (summary_values(row, level, codes, lang) for row in rows),
     )
     labels = {**indicator_labels(), "reporting": "Posyandu melapor", "odf": "Desa ODF/STBM"}
-    keys = ("reporting", *INDICATORS, "odf")
+    keys = ("reporting", *TABLE_INDICATORS, "odf")
     return people_xlsx(basename + ".xlsx", [table], notes(labels, keys))
 
 

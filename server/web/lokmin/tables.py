@@ -1,5 +1,5 @@
 """The lokmin tables for download: CSV stays machine-readable (ISO dates), XLSX is for people
-(``server/web/lembar.py``: Indonesian headers with units, header block, typed cells, frozen and
+(``server/web/lembar.py``: the form's labels with units, header block, typed cells, frozen and
 filtered header, widths, a Keterangan sheet)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 
 from server.web import language
 from server.web.downloads import csv_response
-from server.web.lembar import Column, export_time, people_xlsx
+from server.web.lembar import Column, meta, people_xlsx, with_unit
 from server.web.scoped import wilayah_names
 from shared import records
 from shared.calendar import as_date
@@ -47,11 +47,19 @@ def label(kind: str, name: str, lang: str) -> str:
     return records.field_label(kind, name, lang)
 
 
+def yes_no(lang: str) -> str:
+    return f"{t('web.review.yes', lang)}/{t('web.review.no', lang)}"
+
+
+def counted(key: str, unit: str, lang: str) -> str:
+    return with_unit(t(key, lang), unit, lang)
+
+
 def meeting_columns(lang: str) -> list[Column]:
     m = "lokmin_meeting"
     return [
-        Column("Kecamatan", "text", 20),
-        Column("Kode kecamatan", "text", 12),
+        Column(t("web.summary.level.kecamatan", lang), "text", 20),
+        Column(label(m, "kecamatan_code", lang), "text", 12),
         Column(label(m, "year", lang), "int", 8),
         Column(label(m, "quarter", lang) + " (1–4)", "int", 10),
         Column(label(m, "meeting_date", lang), "date", 13),
@@ -60,11 +68,11 @@ def meeting_columns(lang: str) -> list[Column]:
         Column(label(m, "venue", lang), "text", 20),
         Column(label(m, "chair_name", lang), "text", 20),
         Column(label(m, "agenda", lang), "text", 36),
-        Column("Jumlah hadir (orang)", "int", 10),
-        Column("Kehadiran per sektor (orang)", "text", 36),
-        Column("Masalah prioritas", "text", 40),
-        Column("Jumlah kesepakatan (butir)", "int", 12),
-        Column("Kesepakatan melewati tenggat (butir)", "int", 13),
+        Column(counted("web.sheet.present", "orang", lang), "int", 10),
+        Column(counted("web.review.lokmin.attendance", "orang", lang), "text", 36),
+        Column(label(m, "problems", lang), "text", 40),
+        Column(counted("web.sheet.agreement_count", "butir", lang), "int", 12),
+        Column(counted("web.sheet.agreements_overdue", "butir", lang), "int", 13),
     ]
 
 
@@ -94,8 +102,8 @@ def meeting_values(m: dict, names: dict, lang: str) -> list:
 def agreement_columns(lang: str) -> list[Column]:
     a = "lokmin_agreement"
     return [
-        Column("Kecamatan", "text", 20),
-        Column("Tanggal pertemuan", "date", 13),
+        Column(t("web.summary.level.kecamatan", lang), "text", 20),
+        Column(label("lokmin_meeting", "meeting_date", lang), "date", 13),
         Column(label(a, "action", lang), "text", 40),
         Column(label(a, "sector", lang), "text", 18),
         Column(label(a, "pic_name", lang), "text", 20),
@@ -105,8 +113,8 @@ def agreement_columns(lang: str) -> list[Column]:
         Column(label(a, "budget_source", lang), "text", 16),
         Column(label(a, "status", lang), "text", 16),
         Column(label(a, "progress_note", lang), "text", 30),
-        Column("Melewati tenggat (Ya/Tidak)", "text", 12),
-        Column("Hari terlambat (hari)", "int", 10),
+        Column(with_unit(t("web.sheet.overdue", lang), yes_no(lang), lang), "text", 12),
+        Column(counted("web.sheet.days_late", "hari", lang), "int", 10),
     ]
 
 
@@ -130,13 +138,13 @@ def agreement_values(m: dict, a: dict, names: dict, lang: str, on: dt.date) -> l
     ]
 
 
-def attendance_columns() -> list[Column]:
+def attendance_columns(lang: str) -> list[Column]:
     return [
-        Column("No.", "int", 5),
-        Column("Nama", "text", 26),
-        Column("Jabatan", "text", 20),
-        Column("Sektor", "text", 22),
-        Column("Instansi", "text", 24),
+        Column(t("web.sheet.number", lang), "int", 5),
+        Column(t("records.label.attendance.name", lang), "text", 26),
+        Column(t("records.label.attendance.position", lang), "text", 20),
+        Column(t("records.label.attendance.sector", lang), "text", 22),
+        Column(t("records.label.attendance.institution", lang), "text", 24),
     ]
 
 
@@ -153,13 +161,16 @@ def attendance_values(meeting: dict, lang: str) -> list[list]:
     ]
 
 
-def plan_columns() -> list[Column]:
+def plan_columns(lang: str) -> list[Column]:
     return [
-        Column("Sektor", "text", 22),
-        Column("Kegiatan", "text", 40),
-        Column("Sasaran/target", "text", 24),
-        Column("Bulan pelaksanaan", "date", 14),
-        Column("Sumber dana", "text", 18),
+        Column(t(f"records.label.plan.{name}", lang), kind, width)
+        for name, kind, width in (
+            ("sector", "text", 22),
+            ("activity", "text", 40),
+            ("target", "text", 24),
+            ("month", "date", 14),
+            ("budget_source", "text", 18),
+        )
     ]
 
 
@@ -202,9 +213,6 @@ def lokmin_download(fmt: str, table: str, ordered: list, on: dt.date, only_overd
         rows = [agreement_values(m, a, names, lang, on) for m in meetings for a in m["agreements"]]
     if fmt == "csv":
         return csv_response(basename + ".csv", [[c.header for c in columns], *rows])
-    meta = [
-        ("Wilayah", area_label(names)),
-        ("Periode", "Hanya yang melewati tenggat" if only_overdue else "Semua triwulan"),
-        ("Waktu ekspor", export_time()),
-    ]
-    return people_xlsx(basename + ".xlsx", [(sheet, title, meta, columns, rows)], NOTES)
+    span = t("web.lokmin.filter_overdue" if only_overdue else "web.sheet.all_quarters", lang)
+    block = meta(area_label(names), span, lang)
+    return people_xlsx(basename + ".xlsx", [(sheet, title, block, columns, rows)], NOTES, lang)

@@ -220,8 +220,6 @@ register(
         "web.sheet.unit.jiwa": {"id": "jiwa", "en": "persons"},
         "web.sheet.unit.butir": {"id": "butir", "en": "items"},
         "web.sheet.unit.hari": {"id": "hari", "en": "days"},
-        "web.sheet.unit.kg": {"id": "kg", "en": "kg"},
-        "web.sheet.unit.cm": {"id": "cm", "en": "cm"},
         "web.sheet.unit.kategori": {"id": "kategori", "en": "category"},
         "web.sheet.unit.disamarkan": {"id": "disamarkan", "en": "masked"},
         "web.sheet.unit.lihat_Keterangan": {"id": "lihat Keterangan", "en": "see Keterangan"},

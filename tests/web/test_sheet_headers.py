@@ -115,3 +115,15 @@ def test_the_scan_finds_a_written_header():
     assert (
         written_headers(ast.parse('Column(t("web.sheet.level", lang))\nColumn(f"{x} (%)")')) == []
     )
+
+
+def test_every_unit_of_a_ratio_column_is_catalogued():
+    from server.web.ilp import UNITS
+    from server.web.keterangan import DEFINITIONS
+    from server.web.lembar import unit_label
+
+    units = {unit for _, unit, _ in DEFINITIONS.values()} | set(UNITS.values())
+    assert {"anak", "ibu hamil", "terduga TBC"} <= units
+    assert {u: unit_label(u, "en") for u in units if unit_label(u, "en") == u} == {
+        "posyandu": "posyandu"
+    }

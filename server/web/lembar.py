@@ -44,6 +44,16 @@ class Column:
     width: int = 14
 
 
+def keyed_columns(specs, lang: str) -> list[Column]:
+    """Return columns from ``(catalogue key, kind, width)`` triples (a unit: ``key|unit``)."""
+    columns = []
+    for key, kind, width in specs:
+        key, _, unit = key.partition("|")
+        label = t(key, lang)
+        columns.append(Column(with_unit(label, unit, lang) if unit else label, kind, width))
+    return columns
+
+
 def unit_label(unit: str, lang: str) -> str:
     """Return a unit word ("anak", "ibu hamil") in ``lang`` (the word itself if not catalogued)."""
     key = "web.sheet.unit." + unit.replace(" ", "_")

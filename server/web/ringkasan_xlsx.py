@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from server.web.format import indicator_labels
 from server.web.keterangan import antigen_name, notes, unit_of
-from server.web.lembar import Column, meta, people_xlsx, ratio_columns, ratio_values, with_unit
+from server.web.lembar import (
+    Column,
+    keyed_columns,
+    meta,
+    people_xlsx,
+    ratio_columns,
+    ratio_values,
+    with_unit,
+)
 from server.web.ringkasan_keys import COUNT_COLUMNS, DESA_COLUMNS, TABLE_INDICATORS
 from shared.i18n import t
 
@@ -84,27 +92,25 @@ def summary_xlsx(basename: str, rows: list[dict], level: str, area: str, period:
 
 def children_columns(lang: str) -> list[Column]:
     """Return the columns of a posyandu's children workbook (the page's table, with units)."""
-
-    def col(key: str, kind: str, width: int, unit: str | None = None) -> Column:
-        label = t(key, lang)
-        return Column(with_unit(label, unit, lang) if unit else label, kind, width)
-
-    return [
-        col("web.summary.name", "text", 24),
-        col("web.summary.nik", "text", 19, "disamarkan"),
-        col("web.summary.sex", "text", 12),
-        col("web.summary.birth_date", "date", 13),
-        col("web.summary.age_months", "int", 12),
-        col("web.summary.latest", "date", 14),
-        col("web.summary.weight", "number", 10),
-        col("web.summary.length", "number", 11),
-        col("web.summary.waz", "text", 20, "kategori"),
-        col("web.summary.lhaz", "text", 20, "kategori"),
-        col("web.summary.wlhz", "text", 22, "kategori"),
-        col("web.summary.growth", "text", 24),
-        col("web.sheet.bgm", "text", 11),
-        col("web.sheet.two_t", "text", 11),
-    ]
+    return keyed_columns(
+        [
+            ("web.summary.name", "text", 24),
+            ("web.summary.nik|disamarkan", "text", 19),
+            ("web.summary.sex", "text", 12),
+            ("web.summary.birth_date", "date", 13),
+            ("web.summary.age_months", "int", 12),
+            ("web.summary.latest", "date", 14),
+            ("web.summary.weight", "number", 10),
+            ("web.summary.length", "number", 11),
+            ("web.summary.waz|kategori", "text", 20),
+            ("web.summary.lhaz|kategori", "text", 20),
+            ("web.summary.wlhz|kategori", "text", 22),
+            ("web.summary.growth", "text", 24),
+            ("web.sheet.bgm", "text", 11),
+            ("web.sheet.two_t", "text", 11),
+        ],
+        lang,
+    )
 
 
 def child_values(c: dict, lang: str) -> list:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from flask import render_template, request
 
 from server.web import bp, language, login_required
-from server.web.lembar import Column, export_time, meta, people_xlsx
+from server.web.lembar import Column, export_time, keyed_columns, meta, people_xlsx
 from server.web.lokmin import tables
 from server.web.lokmin.audit import history
 from server.web.lokmin.edit import meeting_or_404
@@ -97,13 +97,16 @@ def report_meta(item: dict, names: dict, lang: str) -> list[tuple[str, str]]:
 
 
 def history_columns(lang: str) -> list[Column]:
-    return [
-        Column(t("web.lokmin.history.when", lang), "text", 20),
-        Column(t("web.lokmin.history.who", lang), "text", 14),
-        Column(t("web.lokmin.history.what", lang), "text", 14),
-        Column(t("web.sheet.action", lang), "text", 10),
-        Column(t("web.lokmin.history.changes", lang), "text", 80),
-    ]
+    return keyed_columns(
+        [
+            ("web.lokmin.history.when", "text", 20),
+            ("web.lokmin.history.who", "text", 14),
+            ("web.lokmin.history.what", "text", 14),
+            ("web.sheet.action", "text", 10),
+            ("web.lokmin.history.changes", "text", 80),
+        ],
+        lang,
+    )
 
 
 def report_xlsx(item: dict):

@@ -8,7 +8,7 @@ import datetime as dt
 
 from server.web import language
 from server.web.downloads import csv_response
-from server.web.lembar import Column, meta, people_xlsx, with_unit
+from server.web.lembar import Column, keyed_columns, meta, people_xlsx, with_unit
 from server.web.scoped import wilayah_names
 from shared import records
 from shared.calendar import as_date
@@ -51,28 +51,39 @@ def yes_no(lang: str) -> str:
     return f"{t('web.review.yes', lang)}/{t('web.review.no', lang)}"
 
 
-def counted(key: str, unit: str, lang: str) -> str:
-    return with_unit(t(key, lang), unit, lang)
+def field_columns(kind: str, specs, lang: str) -> list[Column]:
+    """Return columns headed by ``kind``'s field labels: ``(field, kind, width)`` triples."""
+    return [Column(label(kind, name, lang), cell, width) for name, cell, width in specs]
 
 
 def meeting_columns(lang: str) -> list[Column]:
     m = "lokmin_meeting"
     return [
-        Column(t("web.summary.level.kecamatan", lang), "text", 20),
-        Column(label(m, "kecamatan_code", lang), "text", 12),
-        Column(label(m, "year", lang), "int", 8),
+        *keyed_columns([("web.summary.level.kecamatan", "text", 20)], lang),
+        *field_columns(m, [("kecamatan_code", "text", 12), ("year", "int", 8)], lang),
         Column(label(m, "quarter", lang) + " (1–4)", "int", 10),
-        Column(label(m, "meeting_date", lang), "date", 13),
-        Column(label(m, "kind", lang), "text", 28),
-        Column(label(m, "status", lang), "text", 13),
-        Column(label(m, "venue", lang), "text", 20),
-        Column(label(m, "chair_name", lang), "text", 20),
-        Column(label(m, "agenda", lang), "text", 36),
-        Column(counted("web.sheet.present", "orang", lang), "int", 10),
-        Column(counted("web.review.lokmin.attendance", "orang", lang), "text", 36),
-        Column(label(m, "problems", lang), "text", 40),
-        Column(counted("web.sheet.agreement_count", "butir", lang), "int", 12),
-        Column(counted("web.sheet.agreements_overdue", "butir", lang), "int", 13),
+        *field_columns(
+            m,
+            [
+                ("meeting_date", "date", 13),
+                ("kind", "text", 28),
+                ("status", "text", 13),
+                ("venue", "text", 20),
+                ("chair_name", "text", 20),
+                ("agenda", "text", 36),
+            ],
+            lang,
+        ),
+        *keyed_columns(
+            [
+                ("web.sheet.present|orang", "int", 10),
+                ("web.review.lokmin.attendance|orang", "text", 36),
+                ("records.label.problems", "text", 40),
+                ("web.sheet.agreement_count|butir", "int", 12),
+                ("web.sheet.agreements_overdue|butir", "int", 13),
+            ],
+            lang,
+        ),
     ]
 
 
@@ -100,21 +111,26 @@ def meeting_values(m: dict, names: dict, lang: str) -> list:
 
 
 def agreement_columns(lang: str) -> list[Column]:
-    a = "lokmin_agreement"
     return [
-        Column(t("web.summary.level.kecamatan", lang), "text", 20),
-        Column(label("lokmin_meeting", "meeting_date", lang), "date", 13),
-        Column(label(a, "action", lang), "text", 40),
-        Column(label(a, "sector", lang), "text", 18),
-        Column(label(a, "pic_name", lang), "text", 20),
-        Column(label(a, "pic_role", lang), "text", 18),
-        Column(label(a, "start_date", lang), "date", 13),
-        Column(label(a, "due_date", lang), "date", 13),
-        Column(label(a, "budget_source", lang), "text", 16),
-        Column(label(a, "status", lang), "text", 16),
-        Column(label(a, "progress_note", lang), "text", 30),
+        *keyed_columns([("web.summary.level.kecamatan", "text", 20)], lang),
+        *field_columns("lokmin_meeting", [("meeting_date", "date", 13)], lang),
+        *field_columns(
+            "lokmin_agreement",
+            [
+                ("action", "text", 40),
+                ("sector", "text", 18),
+                ("pic_name", "text", 20),
+                ("pic_role", "text", 18),
+                ("start_date", "date", 13),
+                ("due_date", "date", 13),
+                ("budget_source", "text", 16),
+                ("status", "text", 16),
+                ("progress_note", "text", 30),
+            ],
+            lang,
+        ),
         Column(with_unit(t("web.sheet.overdue", lang), yes_no(lang), lang), "text", 12),
-        Column(counted("web.sheet.days_late", "hari", lang), "int", 10),
+        *keyed_columns([("web.sheet.days_late|hari", "int", 10)], lang),
     ]
 
 
@@ -139,13 +155,12 @@ def agreement_values(m: dict, a: dict, names: dict, lang: str, on: dt.date) -> l
 
 
 def attendance_columns(lang: str) -> list[Column]:
-    return [
-        Column(t("web.sheet.number", lang), "int", 5),
-        Column(t("records.label.attendance.name", lang), "text", 26),
-        Column(t("records.label.attendance.position", lang), "text", 20),
-        Column(t("records.label.attendance.sector", lang), "text", 22),
-        Column(t("records.label.attendance.institution", lang), "text", 24),
+    specs = [("web.sheet.number", "int", 5)]
+    specs += [
+        (f"records.label.attendance.{name}", "text", width)
+        for name, width in (("name", 26), ("position", 20), ("sector", 22), ("institution", 24))
     ]
+    return keyed_columns(specs, lang)
 
 
 def attendance_values(meeting: dict, lang: str) -> list[list]:
@@ -162,16 +177,16 @@ def attendance_values(meeting: dict, lang: str) -> list[list]:
 
 
 def plan_columns(lang: str) -> list[Column]:
-    return [
-        Column(t(f"records.label.plan.{name}", lang), kind, width)
-        for name, kind, width in (
-            ("sector", "text", 22),
-            ("activity", "text", 40),
-            ("target", "text", 24),
-            ("month", "date", 14),
-            ("budget_source", "text", 18),
-        )
-    ]
+    return keyed_columns(
+        [
+            ("records.label.plan.sector", "text", 22),
+            ("records.label.plan.activity", "text", 40),
+            ("records.label.plan.target", "text", 24),
+            ("records.label.plan.month", "date", 14),
+            ("records.label.plan.budget_source", "text", 18),
+        ],
+        lang,
+    )
 
 
 def plan_values(meeting: dict, lang: str) -> list[list]:

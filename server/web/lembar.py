@@ -1,6 +1,7 @@
 """XLSX workbooks for people (the dinas' take-away): headers with units from the translation
-catalogue (the page's language, the page's labels), a header block (area, period, time of export), typed cells, the percentage beside each numerator and
-denominator, a frozen header, an autofilter, column widths and a "Keterangan" sheet.
+catalogue (the page's language, the page's labels), a header block (area, period, time of
+export), typed cells, the percentage beside each numerator and denominator, a frozen header, an
+autofilter, column widths and a "Keterangan" sheet.
 
 CSV (and JSON) downloads stay machine-readable (codes, numerators and denominators only); only the
 XLSX of a page goes through this module.

@@ -151,7 +151,8 @@ def child_notes(lang: str) -> list[tuple[str, str, str]]:
         ),
         (
             categories,
-            "Kategori status gizi menurut Permenkes 2/2020 dari z-skor WHO 2006 pengukuran terakhir",
+            "Kategori status gizi menurut Permenkes 2/2020 dari z-skor WHO 2006 pengukuran "
+            "terakhir",
             "Kunjungan anak di posyandu (penimbangan, pengukuran)",
         ),
         (

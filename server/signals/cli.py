@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import smtplib
 import sys
 
@@ -13,22 +12,6 @@ from flask.cli import with_appcontext
 
 from server.extensions import db
 from shared.calendar import DEFAULT_ZONE, local_today, zone
-
-EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
-
-
-def valid_email(address: str) -> bool:
-    """Tell whether ``address`` may receive the digest (this CLI, the Pengguna and Akun pages).
-
-    One mailbox of printable ASCII (smtplib does not ask the server for SMTPUTF8, and a control
-    character has no place in a header), at most 254 characters.
-    """
-    return (
-        len(address) <= 254
-        and address.isascii()
-        and address.isprintable()
-        and EMAIL_RE.match(address) is not None
-    )
 
 
 @click.group("signals")
@@ -86,6 +69,7 @@ def digest_command(force: bool):
 def email_command(username: str, address: str):
     """Set the e-mail address the digest goes to ('-' removes it)."""
     from server.models import User
+    from server.signals.digest import valid_email
 
     user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -32,6 +33,22 @@ from server.scope import FacilityIndex
 from server.signals.trends import month_words
 from shared.calendar import format_date, format_date_words
 from shared.i18n import t
+
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def valid_email(address: str) -> bool:
+    """Tell whether ``address`` may receive the digest (``signals email``, Pengguna, Akun saya).
+
+    One mailbox of printable ASCII (smtplib does not ask the server for SMTPUTF8, and a control
+    character has no place in a header), at most 254 characters.
+    """
+    return (
+        len(address) <= 254
+        and address.isascii()
+        and address.isprintable()
+        and EMAIL_RE.match(address) is not None
+    )
 
 
 class DigestNotConfigured(RuntimeError):

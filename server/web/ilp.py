@@ -17,7 +17,7 @@ from server.extensions import db
 from server.indicators import rollup
 from server.web import bp, language, login_required
 from server.web.format import pct
-from server.web.lembar import Column, export_time, people_xlsx, ratio_columns, ratio_values
+from server.web.lembar import Column, meta, people_xlsx, ratio_columns, ratio_values
 from server.web.params import LEVELS, TOP_LEVEL, BadRequest, check_code, parse_level
 from server.web.periode import default_period_arg
 from server.web.scoped import area_of
@@ -78,33 +78,37 @@ def drill(parent: str | None) -> tuple[str, str, str | None, str | None]:
 
 def ilp_xlsx(rows: list[dict], total: dict | None, level: str, area: str, period: str):
     """Stream the ILP workbook: programme and served counts, then coverage per antigen."""
-    head = [Column("Tingkat", "text", 11), Column("Kode", "text", 13)]
-    head.append(Column(t(f"web.summary.level.{level}", "id"), "text", 26))
+    lang = language()
+    level_name = t(f"web.summary.level.{level}", lang)
+    head = [
+        Column(t("web.sheet.level", lang), "text", 11),
+        Column(t("web.summary.code", lang), "text", 13),
+        Column(level_name, "text", 26),
+    ]
     tables = []
     for sheet, keys in (("ILP", (*SERVED_KEYS, *PROGRAMME_KEYS)), ("Imunisasi", COVERAGE_KEYS)):
         columns = list(head)
         for key in keys:
-            columns += ratio_columns(label(key), UNITS.get(key, "anak"))
+            columns += ratio_columns(label(key), UNITS.get(key, "anak"), lang)
         body = [
-            [t(f"web.summary.level.{level}", "id"), row["code"], row["name"]]
+            [level_name, row["code"], row["name"]]
             + [v for key in keys for v in ratio_values(item(row, key))]
             for row in rows
         ]
         if total is not None:
             body.append(
-                ["Jumlah", total["code"], total["name"]]
+                [t("web.ilp.total", lang), total["code"], total["name"]]
                 + [v for key in keys for v in ratio_values(item(total, key))]
             )
-        meta = [("Wilayah", area), ("Periode", month_words_filter(period))]
-        meta.append(("Waktu ekspor", export_time()))
-        tables.append((sheet, f"Layanan ILP per {level}", meta, columns, body))
+        block = meta(area, month_words_filter(period), lang)
+        tables.append((sheet, f"Layanan ILP per {level}", block, columns, body))
     notes = [
         (label(k), f"{label(k)} (satuan: {UNITS.get(k, 'anak')})", SOURCE) for k in PROGRAMME_KEYS
     ]
     notes += [
         (label(k), f"{label(k)} (satuan: {UNITS.get(k, 'anak')})", SOURCE) for k in SERVED_KEYS
     ]
-    return people_xlsx(f"ilp-{area}-{period}.xlsx", tables, notes)
+    return people_xlsx(f"ilp-{area}-{period}.xlsx", tables, notes, lang)
 
 
 @bp.route("/ilp")

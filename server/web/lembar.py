@@ -1,6 +1,7 @@
-"""XLSX workbooks for people (the dinas' take-away): Indonesian headers with units, a header
-block (area, period, time of export), typed cells, the percentage beside each numerator and
-denominator, a frozen header, an autofilter, column widths and a "Keterangan" sheet.
+"""XLSX workbooks for people (the dinas' take-away): headers with units from the translation
+catalogue (the page's language, the page's labels), a header block (area, period, time of
+export), typed cells, the percentage beside each numerator and denominator, a frozen header, an
+autofilter, column widths and a "Keterangan" sheet.
 
 CSV (and JSON) downloads stay machine-readable (codes, numerators and denominators only); only the
 XLSX of a page goes through this module.
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from server.web import local_zone
 from server.web.downloads import XLSX, _download, _file_chunks, safe_cell
 from shared import calendar
+from shared.i18n import has, t
 
 FORMATS = {
     "int": "#,##0",
@@ -43,12 +45,34 @@ class Column:
     width: int = 14
 
 
-def ratio_columns(label: str, unit: str = "anak") -> list[Column]:
+def keyed_columns(specs, lang: str) -> list[Column]:
+    """Return columns from ``(catalogue key, kind, width)`` triples (a unit: ``key|unit``)."""
+    columns = []
+    for key, kind, width in specs:
+        key, _, unit = key.partition("|")
+        label = t(key, lang)
+        columns.append(Column(with_unit(label, unit, lang) if unit else label, kind, width))
+    return columns
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Return a unit word ("anak", "ibu hamil") in ``lang`` (the word itself if not catalogued)."""
+    key = "web.sheet.unit." + unit.replace(" ", "_")
+    return t(key, lang) if has(key) else unit
+
+
+def with_unit(label: str, unit: str, lang: str) -> str:
+    """Return "label (unit)" with the unit in ``lang``."""
+    return t("web.sheet.with_unit", lang, label=label, unit=unit_label(unit, lang))
+
+
+def ratio_columns(label: str, unit: str, lang: str) -> list[Column]:
     """Return the three columns of an indicator: numerator, denominator, percentage."""
+    unit = unit_label(unit, lang)
     return [
-        Column(f"{label} – pembilang ({unit})", "int", 14),
-        Column(f"{label} – penyebut ({unit})", "int", 14),
-        Column(f"{label} (%)", "pct", 11),
+        Column(t("web.sheet.numerator", lang, label=label, unit=unit), "int", 14),
+        Column(t("web.sheet.denominator", lang, label=label, unit=unit), "int", 14),
+        Column(t("web.sheet.percent", lang, label=label), "pct", 11),
     ]
 
 
@@ -57,6 +81,15 @@ def ratio_values(item: dict | None) -> list:
     item = item or {}
     n, d = item.get("numerator", 0) or 0, item.get("denominator", 0) or 0
     return [n, d, (n / d) if d else None]
+
+
+def meta(area: str, period: str, lang: str) -> list[tuple[str, str]]:
+    """Return the usual header block: area, period, time of export."""
+    return [
+        (t("web.sheet.area", lang), area),
+        (t("web.sheet.period", lang), period),
+        (t("web.sheet.exported", lang), export_time()),
+    ]
 
 
 def export_time(now: dt.datetime | None = None) -> str:
@@ -111,10 +144,13 @@ def write_table(workbook, name: str, title: str, meta, columns: list[Column], ro
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
 
 
-def write_notes(workbook, notes: list[tuple[str, str, str]]) -> None:
+def write_notes(workbook, notes: list[tuple[str, str, str]], lang: str) -> None:
     """Add the "Keterangan" sheet: indicator, definition, source."""
-    columns = [Column("Indikator", "text", 34), Column("Definisi", "text", 70)]
-    columns.append(Column("Sumber data", "text", 50))
+    columns = [
+        Column(t("web.sheet.indicator", lang), "text", 34),
+        Column(t("web.sheet.definition", lang), "text", 70),
+        Column(t("web.sheet.source", lang), "text", 50),
+    ]
     write_table(workbook, "Keterangan", "Keterangan indikator", [], columns, notes)
 
 
@@ -124,13 +160,13 @@ def _letter(index: int) -> str:
     return get_column_letter(index)
 
 
-def people_xlsx(filename: str, tables: list[tuple], notes: list[tuple[str, str, str]]):
+def people_xlsx(filename: str, tables: list[tuple], notes: list[tuple[str, str, str]], lang: str):
     """Stream a workbook of ``(sheet, title, meta, columns, rows)`` tables and its Keterangan."""
     workbook = Workbook(write_only=True)
     for name, title, meta, columns, rows in tables:
         write_table(workbook, name, title, meta, columns, rows)
     if notes:
-        write_notes(workbook, notes)
+        write_notes(workbook, notes, lang)
     descriptor, path = tempfile.mkstemp(prefix="ekspor-", suffix=".xlsx")
     os.close(descriptor)
     try:

@@ -1,7 +1,7 @@
 """The review pages' tables (Konflik, Mutu data, Evaluasi mingguan, Pengguna) as downloads:
 CSV stays machine-readable as before (``downloads.download``); XLSX becomes a workbook for people
-(``lembar.people_xlsx``): a header block (area, table, time of export), the page's Indonesian
-headers, typed cells, a frozen and filtered header, widths and a Keterangan sheet.
+(``lembar.people_xlsx``): a header block (area, table, time of export), the page's headers,
+typed cells, a frozen and filtered header, widths and a Keterangan sheet.
 
 The pages build their rows for display (``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM WIB``); here such text
 becomes a date or a date-time cell (the zone moves into the column header) so that it sorts. Text
@@ -16,8 +16,10 @@ from collections import Counter
 
 from flask import g
 
+from server.web import language
 from server.web.downloads import download as csv_or_table
 from server.web.lembar import Column, export_time, people_xlsx
+from shared.i18n import t
 
 ZONED = re.compile(r"^(\d{2})/(\d{2})/(\d{4}) (\d{2}):(\d{2}) (WIB|WITA|WIT)$")
 DAY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
@@ -88,7 +90,12 @@ def download(fmt: str, basename: str, title: str, header: list[str], rows: list[
         for i, h in enumerate(header)
     ]
     values = [[cell[0] for cell in row] for row in converted]
-    meta = [("Wilayah", area_label()), ("Tabel", title), ("Waktu ekspor", export_time())]
+    lang = language()
+    meta = [
+        (t("web.sheet.area", lang), area_label()),
+        (t("web.sheet.table", lang), title),
+        (t("web.sheet.exported", lang), export_time()),
+    ]
     notes = [
         (
             title,
@@ -97,4 +104,4 @@ def download(fmt: str, basename: str, title: str, header: list[str], rows: list[
         )
     ]
     sheet = SHEET_NAME_BAD.sub("-", title)[:31] or "Tabel"
-    return people_xlsx(basename + ".xlsx", [(sheet, title, meta, columns, values)], notes)
+    return people_xlsx(basename + ".xlsx", [(sheet, title, meta, columns, values)], notes, lang)

@@ -164,3 +164,64 @@ register(
         "web.lokmin.filter_all": {"id": "Tampilkan semua", "en": "Show all"},
     }
 )
+
+# The workbooks for people (server/web/lembar.py): column headers, header block and units that
+# no page shows under a label of its own; the rest come from the labels the pages use.
+register(
+    {
+        "web.sheet.area": {"id": "Wilayah", "en": "Area"},
+        "web.sheet.period": {"id": "Periode", "en": "Period"},
+        "web.sheet.exported": {"id": "Waktu ekspor", "en": "Exported at"},
+        "web.sheet.table": {"id": "Tabel", "en": "Table"},
+        "web.sheet.all_quarters": {"id": "Semua triwulan", "en": "All quarters"},
+        "web.sheet.with_unit": {"id": "{label} ({unit})", "en": "{label} ({unit})"},
+        "web.sheet.numerator": {
+            "id": "{label} – pembilang ({unit})",
+            "en": "{label} – numerator ({unit})",
+        },
+        "web.sheet.denominator": {
+            "id": "{label} – penyebut ({unit})",
+            "en": "{label} – denominator ({unit})",
+        },
+        "web.sheet.percent": {"id": "{label} (%)", "en": "{label} (%)"},
+        "web.sheet.indicator": {"id": "Indikator", "en": "Indicator"},
+        "web.sheet.definition": {"id": "Definisi", "en": "Definition"},
+        "web.sheet.source": {"id": "Sumber data", "en": "Data source"},
+        "web.sheet.level": {"id": "Tingkat", "en": "Level"},
+        "web.sheet.value": {"id": "Nilai", "en": "Value"},
+        "web.sheet.unit": {"id": "Unit", "en": "Unit"},
+        "web.sheet.when": {"id": "Saat", "en": "When"},
+        "web.sheet.agreements": {"id": "Kesepakatan", "en": "Agreements"},
+        "web.sheet.death_cause": {"id": "Sebab (dilaporkan)", "en": "Cause (as reported)"},
+        "web.sheet.review_status": {"id": "Status kajian", "en": "Review status"},
+        "web.sheet.month_state": {"id": "Keadaan bulan", "en": "State of the month"},
+        "web.sheet.action": {"id": "Tindakan", "en": "Action"},
+        "web.sheet.number": {"id": "No.", "en": "No."},
+        "web.sheet.present": {"id": "Jumlah hadir", "en": "Number present"},
+        "web.sheet.agreement_count": {"id": "Jumlah kesepakatan", "en": "Number of agreements"},
+        "web.sheet.agreements_overdue": {
+            "id": "Kesepakatan melewati tenggat",
+            "en": "Agreements past their deadline",
+        },
+        "web.sheet.overdue": {"id": "Melewati tenggat", "en": "Past the deadline"},
+        "web.sheet.days_late": {"id": "Hari terlambat", "en": "Days late"},
+        "web.sheet.immunisation": {"id": "Imunisasi {antigen}", "en": "Immunisation {antigen}"},
+        "web.sheet.bgm": {"id": "Di bawah garis merah (BGM)", "en": "Below the red line (BGM)"},
+        "web.sheet.two_t": {"id": "Tidak naik 2 kali (2T)", "en": "No gain twice (2T)"},
+        "web.sheet.unit.anak": {"id": "anak", "en": "children"},
+        "web.sheet.unit.posyandu": {"id": "posyandu", "en": "posyandu"},
+        "web.sheet.unit.desa": {"id": "desa", "en": "villages"},
+        "web.sheet.unit.ibu_hamil": {"id": "ibu hamil", "en": "pregnant women"},
+        "web.sheet.unit.kehamilan": {"id": "kehamilan", "en": "pregnancies"},
+        "web.sheet.unit.terduga_TBC": {"id": "terduga TBC", "en": "presumptive TB cases"},
+        "web.sheet.unit.orang": {"id": "orang", "en": "people"},
+        "web.sheet.unit.lansia": {"id": "lansia", "en": "older people"},
+        "web.sheet.unit.ibu_nifas": {"id": "ibu nifas", "en": "postpartum women"},
+        "web.sheet.unit.jiwa": {"id": "jiwa", "en": "persons"},
+        "web.sheet.unit.butir": {"id": "butir", "en": "items"},
+        "web.sheet.unit.hari": {"id": "hari", "en": "days"},
+        "web.sheet.unit.kategori": {"id": "kategori", "en": "category"},
+        "web.sheet.unit.disamarkan": {"id": "disamarkan", "en": "masked"},
+        "web.sheet.unit.lihat_Keterangan": {"id": "lihat Keterangan", "en": "see Keterangan"},
+    }
+)

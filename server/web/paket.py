@@ -30,9 +30,9 @@ from flask import g, render_template, request
 from server.extensions import db
 from server.indicators import rollup
 from server.models import Record
-from server.web import bp, local_zone, login_required
+from server.web import bp, language, local_zone, login_required
 from server.web.kematian import death_cases, reviews
-from server.web.lembar import Column, export_time, people_xlsx, ratio_columns, ratio_values
+from server.web.lembar import Column, meta, people_xlsx, ratio_columns, ratio_values
 from server.web.lokmin.pages import CLOSED_AGREEMENT
 from server.web.odf import DONE as ODF_DONE
 from server.web.odf import target_pct, timelines, visible_desa
@@ -41,6 +41,7 @@ from server.web.peringkat import colour, percent, thresholds
 from server.web.periode import default_period_arg
 from server.web.scoped import area_of, in_scope, readable
 from server.web.sinyal import month_words_filter as month_words
+from shared import records
 from shared.calendar import add_months, local_today, month_bounds, period_of
 from shared.i18n import t
 
@@ -267,17 +268,13 @@ def label(key: str) -> str:
 
 # -- the workbook ---------------------------------------------------------------------------------
 
-STATUS_WORDS = {
-    "reviewed": "Sudah dikaji",
-    "notified": "Dilaporkan, belum dikaji",
-    "none": "Belum dilaporkan",
-}
-GROUP_WORDS = {"maternal": "Ibu", "neonatal": "Neonatal", "infant": "Bayi", "under5": "Balita"}
 
-
-def _indicator_table(data: dict) -> tuple:
-    columns = [Column("Indikator", "text", 40), Column("Bulan", "text", 16)]
-    columns += ratio_columns("Nilai", "lihat Keterangan")
+def _indicator_table(data: dict, lang: str) -> tuple:
+    columns = [
+        Column(t("web.sheet.indicator", lang), "text", 40),
+        Column(t("web.summary.period", lang), "text", 16),
+    ]
+    columns += ratio_columns(t("web.sheet.value", lang), "lihat Keterangan", lang)
     rows = [
         [label(tr["key"]), month_words(month), *ratio_values(item)]
         for tr in data["trends"]
@@ -286,12 +283,16 @@ def _indicator_table(data: dict) -> tuple:
     return ("Indikator", "Indikator utama per bulan", columns, rows)
 
 
-def _worst_table(data: dict) -> tuple:
-    columns = [Column("Indikator", "text", 34), Column(data["below"] or "Unit", "text", 28)]
-    columns += ratio_columns("Nilai", "lihat Keterangan")
+def _worst_table(data: dict, lang: str) -> tuple:
+    below = data["below"]
+    columns = [
+        Column(t("web.sheet.indicator", lang), "text", 34),
+        Column(t(f"web.summary.level.{below}" if below else "web.sheet.unit", lang), "text", 28),
+    ]
+    columns += ratio_columns(t("web.sheet.value", lang), "lihat Keterangan", lang)
     columns += [
-        Column("Target hijau (%)", "number", 12),
-        Column("Jarak ke target (poin)", "number", 14),
+        Column(t("web.sheet.percent", lang, label=t("web.pack.target", lang)), "number", 12),
+        Column(t("web.pack.gap", lang), "number", 14),
     ]
     rows = [
         [label(w["key"]), w["row"]["name"], *ratio_values(w["item"]), w["target"], w["gap"]]
@@ -300,19 +301,25 @@ def _worst_table(data: dict) -> tuple:
     return ("Jauh dari target", "Unit terjauh dari target (bulan terakhir)", columns, rows)
 
 
-def _death_table(data: dict) -> tuple:
-    columns = [Column("Tanggal meninggal", "date", 14), Column("Umur (hari)", "int", 10)]
-    columns += [Column("Kelompok", "text", 24), Column("Posyandu", "text", 18)]
-    columns += [Column("Sebab (dilaporkan)", "text", 30), Column("Status kajian", "text", 24)]
-    columns += [Column("Tanggal kajian", "date", 14), Column("Tindak lanjut", "text", 40)]
+def _death_table(data: dict, lang: str) -> tuple:
+    columns = [
+        Column(records.field_label("person", "died_on", lang), "date", 14),
+        Column(t("web.deaths.age_days", lang), "int", 10),
+        Column(t("web.deaths.groups", lang), "text", 24),
+        Column(t("web.summary.level.posyandu", lang), "text", 18),
+        Column(t("web.sheet.death_cause", lang), "text", 30),
+        Column(t("web.sheet.review_status", lang), "text", 24),
+        Column(records.field_label("death_review", "reviewed_on", lang), "date", 14),
+        Column(records.field_label("death_review", "follow_up", lang), "text", 40),
+    ]
     rows = [
         [
             dt.date.fromisoformat(c["died_on"]),
             c["age_days"],
-            ", ".join(GROUP_WORDS[g_] for g_ in c["groups"]),
+            ", ".join(t(f"web.deaths.group.{group}", lang) for group in c["groups"]),
             c["posyandu"],
             c.get("death_cause") or "",
-            STATUS_WORDS[c["status"]],
+            t(f"web.pack.status.{c['status']}", lang),
             dt.date.fromisoformat(c["review"]["reviewed_on"])
             if c["review"].get("reviewed_on")
             else None,
@@ -323,59 +330,64 @@ def _death_table(data: dict) -> tuple:
     return ("Kematian", "Kasus kematian dan status kajiannya", columns, rows)
 
 
-def _other_tables(data: dict) -> list[tuple]:
+def _odf_table(data: dict, lang: str) -> tuple:
     odf = data["odf"]
-    odf_rows = [
+    share = (lambda n: n / odf["denominator"]) if odf["denominator"] else (lambda n: None)
+    rows = [
+        [t("web.pack.start", lang), odf["start"], odf["denominator"], share(odf["start"])],
+        [t("web.pack.end", lang), odf["end"], odf["denominator"], share(odf["end"])],
         [
-            "Awal periode",
-            odf["start"],
-            odf["denominator"],
-            odf["start"] / odf["denominator"] if odf["denominator"] else None,
+            t("web.sheet.percent", lang, label=t("web.pack.target", lang)),
+            None,
+            None,
+            odf["target"] / 100,
         ],
-        [
-            "Akhir periode",
-            odf["end"],
-            odf["denominator"],
-            odf["end"] / odf["denominator"] if odf["denominator"] else None,
-        ],
-        ["Target (%)", None, None, odf["target"] / 100],
     ]
-    odf_columns = [Column("Saat", "text", 18), *ratio_columns("Desa ODF/STBM", "desa")]
-    signal_columns = [Column("Aturan", "text", 34)] + [
-        Column(word, "int", 12) for word in ("Muncul", "Ditutup", "Terbuka", "Lewat batas")
+    columns = [
+        Column(t("web.sheet.when", lang), "text", 18),
+        *ratio_columns(t("web.summary.odf", lang), "desa", lang),
     ]
-    signal_rows = [
-        [t(f"web.signals.rule.{rule}", "id"), c["raised"], c["closed"], c["open"], c["overdue"]]
+    return ("ODF", "Kemajuan desa ODF/STBM", columns, rows)
+
+
+def _signal_table(data: dict, lang: str) -> tuple:
+    columns = [Column(records.field_label("signal", "rule", lang), "text", 34)]
+    columns += [
+        Column(t(f"web.pack.{key}", lang), "int", 12)
+        for key in ("raised", "closed", "open_now", "overdue_now")
+    ]
+    rows = [
+        [t(f"web.signals.rule.{rule}", lang), c["raised"], c["closed"], c["open"], c["overdue"]]
         for rule, c in data["signals"]
     ]
+    return ("Sinyal", "Sinyal dalam periode", columns, rows)
+
+
+def _lokmin_table(data: dict, lang: str) -> tuple:
     lokmin = data["lokmin"]
-    lokmin_columns = [Column("Status", "text", 26), Column("Kesepakatan", "int", 12)]
-    lokmin_rows = [
-        [t(f"records.choice.agreement_status.{k}", "id"), n]
+    columns = [
+        Column(records.field_label("lokmin_agreement", "status", lang), "text", 26),
+        Column(t("web.sheet.agreements", lang), "int", 12),
+    ]
+    rows = [
+        [t(f"records.choice.agreement_status.{k}", lang), n]
         for k, n in sorted(lokmin["by_status"].items())
     ]
-    lokmin_rows.append(["Lewat tenggat", len(lokmin["overdue"])])
-    return [
-        ("ODF", "Kemajuan desa ODF/STBM", odf_columns, odf_rows),
-        ("Sinyal", "Sinyal dalam periode", signal_columns, signal_rows),
-        ("Lokmin", "Status kesepakatan lokmin", lokmin_columns, lokmin_rows),
-    ]
+    rows.append([t("web.pack.overdue_agreements", lang), len(lokmin["overdue"])])
+    return ("Lokmin", "Status kesepakatan lokmin", columns, rows)
 
 
 def pack_xlsx(data: dict):
     """Stream the meeting pack as a workbook for people (one sheet per item)."""
-    meta = [("Wilayah", data["name"]), ("Periode", data["title"]), ("Waktu ekspor", export_time())]
+    lang = language()
+    block = meta(data["name"], data["title"], lang)
+    items = (_indicator_table, _worst_table, _death_table, _odf_table, _signal_table, _lokmin_table)
     tables = [
-        (sheet, title, meta, columns, rows)
-        for sheet, title, columns, rows in (
-            _indicator_table(data),
-            _worst_table(data),
-            _death_table(data),
-            *_other_tables(data),
-        )
+        (sheet, title, block, columns, rows)
+        for sheet, title, columns, rows in (item(data, lang) for item in items)
     ]
     notes = [
         (label(k), label(k), "Agregat bulanan posyandu (indicator_month), dijumlahkan ke atas")
         for k in TREND_KEYS
     ]
-    return people_xlsx(f"paket-rapat-{data['code']}-{data['period']}.xlsx", tables, notes)
+    return people_xlsx(f"paket-rapat-{data['code']}-{data['period']}.xlsx", tables, notes, lang)

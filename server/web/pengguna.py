@@ -13,7 +13,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from server.extensions import db
 from server.models import Device, Record, User, utcnow
 from server.scope import FacilityIndex
-from server.signals.cli import valid_email
+from server.signals.digest import valid_email
 from server.web import bp, language, login_required, messages_users  # noqa: F401
 from server.web.format import column_labels, when, yes_no
 from server.web.lembar_tabel import download  # XLSX for people, CSV as before

@@ -24,6 +24,7 @@ from server.web.params import (
     parse_level,
 )
 from server.web.periode import default_period_arg, month_state
+from server.web.ringkasan_keys import COUNT_COLUMNS, DESA_COLUMNS, TABLE_INDICATORS
 from server.web.ringkasan_xlsx import children_xlsx, summary_xlsx
 from server.web.scoped import area_of, reference, unit_row
 from server.web.tren import default_unit
@@ -38,27 +39,6 @@ NEXT_LEVEL = {
     "puskesmas": "desa",
     "desa": "posyandu",
 }
-TABLE_INDICATORS = (
-    "ds",
-    "ks",
-    "nd",
-    "bgm",
-    "two_t",
-    "stunting",
-    "wasting",
-    "underweight",
-    "vitamin_a",
-    "kek",
-)
-COUNT_COLUMNS = ("S", "K", "D", "N", "T", "O", "B", "BGM", "2T")
-DESA_COLUMNS = (
-    "births_live",
-    "births_still",
-    "deaths_maternal",
-    "deaths_neonatal",
-    "deaths_infant",
-    "deaths_under5",
-)
 CHILD_COLUMNS = (
     "id",
     "nama",

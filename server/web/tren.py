@@ -12,10 +12,9 @@ from server.web import bp, language, login_required
 from server.web.downloads import table_response
 from server.web.format import indicator_labels, pct, ratio_pct, script_json
 from server.web.keterangan import notes, unit_of
-from server.web.lembar import Column, people_xlsx, ratio_columns, ratio_values
+from server.web.lembar import Column, meta, people_xlsx, ratio_columns, ratio_values
 from server.web.params import TOP_LEVEL, BadRequest, check_code, parse_level
 from server.web.periode import default_period_arg, month_state
-from server.web.ringkasan_xlsx import meta
 from server.web.scoped import area_of, readable
 from shared.i18n import t
 
@@ -74,10 +73,14 @@ def trend_table(months: list[dict]) -> list[list]:
 
 def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
     """Stream the Tren workbook for people: % beside numerator and denominator, month state."""
+    lang = language()
     labels = indicator_labels()
-    columns = [Column("Bulan", "text", 10), Column("Keadaan bulan", "text", 22)]
+    columns = [
+        Column(t("web.summary.period", lang), "text", 10),
+        Column(t("web.sheet.month_state", lang), "text", 22),
+    ]
     for key in KEYS:
-        columns += ratio_columns(labels[key], unit_of(key))
+        columns += ratio_columns(labels[key], unit_of(key), lang)
 
     def rows():
         for m in months:
@@ -95,8 +98,9 @@ def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
             yield line
 
     first, last = months[0]["period"], months[-1]["period"]
-    table = ("Tren", f"Tren 12 bulan: {name}", meta(f"{name} ({code})", f"{first} – {last}"))
-    return people_xlsx(filename, [(*table, columns, rows())], notes(labels, KEYS))
+    area, span = f"{name} ({code})", f"{first} – {last}"
+    table = ("Tren", t("web.summary.trend_title", lang, name=name), meta(area, span, lang))
+    return people_xlsx(filename, [(*table, columns, rows())], notes(labels, KEYS), lang)
 
 
 def with_states(months: list[dict], code: str) -> list[dict]:

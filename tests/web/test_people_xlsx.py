@@ -41,7 +41,7 @@ def test_summary_xlsx_is_for_people(app, web, kids):
     assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
     assert sheet.column_dimensions["C"].width >= 20
     assert "Partisipasi masyarakat (D/S) – pembilang (anak)" in headers
-    assert "Posyandu melapor – penyebut (posyandu)" in headers
+    assert "Kelengkapan laporan (posyandu buka dan sinkron) – penyebut (posyandu)" in headers
     assert not any(h and re.fullmatch(r"[a-z_0-9]+", h) for h in headers)  # no codes as headers
     assert any(h.startswith("Imunisasi Campak-Rubela (MR) 1") for h in headers)  # antigen name
     expected = {row["code"]: row for row in analytics_rows(app, "dinas", PERIOD, "kecamatan")}

@@ -36,15 +36,23 @@ def test_children_of_a_posyandu_as_a_workbook_for_people(app, web, world):
     assert sheet["A4"].value == "Waktu ekspor" and sheet["B4"].value.endswith("WIB")
     head = table_start(sheet)
     header = [c.value for c in sheet[head]]
-    assert header[:6] == [
-        "Nama anak",
+    # the page's labels (Ringkasan's children table), with the units the page leaves out
+    assert header == [
+        "Nama",
         "NIK (disamarkan)",
         "Jenis kelamin",
         "Tanggal lahir",
-        "Umur pada kunjungan (bulan)",
-        "Tanggal kunjungan terakhir",
+        "Umur (bln)",
+        "Kunjungan terakhir",
+        "BB (kg)",
+        "PB/TB (cm)",
+        "BB/U (kategori)",
+        "PB/U atau TB/U (kategori)",
+        "BB/PB atau BB/TB (kategori)",
+        "N/T",
+        "Di bawah garis merah (BGM)",
+        "Tidak naik 2 kali (2T)",
     ]
-    assert "Berat badan (kg)" in header and "Panjang/tinggi badan (cm)" in header
     assert sheet.freeze_panes == f"A{head + 1}"
     assert sheet.auto_filter.ref == f"A{head}:N{head + 2}"
     rows = {sheet.cell(r, 1).value: [c.value for c in sheet[r]] for r in (head + 1, head + 2)}
@@ -60,7 +68,11 @@ def test_children_of_a_posyandu_as_a_workbook_for_people(app, web, world):
     assert budi[2] == "Laki-laki" and budi[11] == "T: tidak naik"
     assert budi[12] in ("Ya", "Tidak") and budi[13] in ("Ya", "Tidak")
     notes = [r[0].value for r in book["Keterangan"].iter_rows(min_row=3) if r[0].value]
-    assert "Naik/tidak naik (N/T/O/B)" in notes
+    assert (
+        "N/T" in notes
+        and "Umur (bln)" in notes
+        and "BB/U, PB/U atau TB/U, BB/PB atau BB/TB" in notes
+    )
     # the CSV stays machine-readable
     text = web("dinas").get(f"/ringkasan?period={PERIOD}&posyandu=PSY-A1&format=csv").text
     assert text.splitlines()[0].lstrip("\ufeff").startswith("id,nama,nik")

@@ -9,7 +9,7 @@ from collections import defaultdict
 from flask import render_template, request
 
 from server.web import bp, language, login_required
-from server.web.lembar import Column, export_time, people_xlsx
+from server.web.lembar import Column, export_time, keyed_columns, meta, people_xlsx
 from server.web.lokmin import tables
 from server.web.lokmin.audit import history
 from server.web.lokmin.edit import meeting_or_404
@@ -82,27 +82,31 @@ def lokmin_meeting(meeting_id: str):
     return report_xlsx(meeting_view(meeting))
 
 
-def report_meta(item: dict, names: dict) -> list[tuple[str, str]]:
+def report_meta(item: dict, names: dict, lang: str) -> list[tuple[str, str]]:
     f = item["f"]
     kec = names.get(item["r"].kecamatan_code, item["r"].kecamatan_code)
-    quarter = (
-        f"Triwulan {f.get('quarter')} {f.get('year')}" if f.get("quarter") else str(f.get("year"))
+    year, quarter = f.get("year"), f.get("quarter")
+    span = (
+        t("web.review.lokmin.quarter", lang, q=quarter, year=year)
+        if quarter
+        else t("web.review.lokmin.no_quarter", lang, year=year)
     )
-    return [
-        ("Wilayah", f"Kecamatan {kec}"),
-        ("Periode", quarter),
-        ("Tanggal pertemuan", format_date(f.get("meeting_date")) or "—"),
-        ("Waktu ekspor", export_time()),
-    ]
+    area, period, exported = meta(f"Kecamatan {kec}", span, lang)
+    met = format_date(f.get("meeting_date")) or "—"
+    return [area, period, (tables.label("lokmin_meeting", "meeting_date", lang), met), exported]
 
 
-HISTORY_COLUMNS = [
-    Column("Waktu", "text", 20),
-    Column("Oleh", "text", 14),
-    Column("Data", "text", 14),
-    Column("Tindakan", "text", 10),
-    Column("Perubahan", "text", 80),
-]
+def history_columns(lang: str) -> list[Column]:
+    return keyed_columns(
+        [
+            ("web.lokmin.history.when", "text", 20),
+            ("web.lokmin.history.who", "text", 14),
+            ("web.lokmin.history.what", "text", 14),
+            ("web.sheet.action", "text", 10),
+            ("web.lokmin.history.changes", "text", 80),
+        ],
+        lang,
+    )
 
 
 def report_xlsx(item: dict):
@@ -110,7 +114,7 @@ def report_xlsx(item: dict):
     lang = language()
     names = wilayah_names()
     f = item["f"]
-    meta = report_meta(item, names)
+    block = report_meta(item, names, lang)
     on = lokmin_groups(False, item["r"].id)[2]
     agreements = [tables.agreement_values(item, a, names, lang, on) for a in item["agreements"]]
     changes = [
@@ -121,32 +125,32 @@ def report_xlsx(item: dict):
         (
             "Pertemuan",
             "Laporan lokakarya mini lintas sektor",
-            meta,
+            block,
             tables.meeting_columns(lang),
             [tables.meeting_values(item, names, lang)],
         ),
         (
             "Daftar hadir",
             "Daftar hadir",
-            meta,
-            tables.attendance_columns(),
+            block,
+            tables.attendance_columns(lang),
             tables.attendance_values(f, lang),
         ),
         (
             "Kesepakatan RTL",
             "Kesepakatan (rencana tindak lanjut)",
-            meta,
+            block,
             tables.agreement_columns(lang),
             agreements,
         ),
         (
             "Rencana sektor",
             "Rencana kegiatan tiap sektor",
-            meta,
-            tables.plan_columns(),
+            block,
+            tables.plan_columns(lang),
             tables.plan_values(f, lang),
         ),
-        ("Riwayat", "Riwayat perubahan", meta, HISTORY_COLUMNS, changes),
+        ("Riwayat", "Riwayat perubahan", block, history_columns(lang), changes),
     ]
     name = f"lokmin-{item['r'].kecamatan_code}-{f.get('year')}-tw{f.get('quarter') or 0}.xlsx"
-    return people_xlsx(name, sheets, tables.NOTES)
+    return people_xlsx(name, sheets, tables.NOTES, lang)

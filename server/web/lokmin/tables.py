@@ -1,5 +1,5 @@
 """The lokmin tables for download: CSV stays machine-readable (ISO dates), XLSX is for people
-(``server/web/lembar.py``: Indonesian headers with units, header block, typed cells, frozen and
+(``server/web/lembar.py``: the form's labels with units, header block, typed cells, frozen and
 filtered header, widths, a Keterangan sheet)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 
 from server.web import language
 from server.web.downloads import csv_response
-from server.web.lembar import Column, export_time, people_xlsx
+from server.web.lembar import Column, keyed_columns, meta, people_xlsx, with_unit
 from server.web.scoped import wilayah_names
 from shared import records
 from shared.calendar import as_date
@@ -47,24 +47,43 @@ def label(kind: str, name: str, lang: str) -> str:
     return records.field_label(kind, name, lang)
 
 
+def yes_no(lang: str) -> str:
+    return f"{t('web.review.yes', lang)}/{t('web.review.no', lang)}"
+
+
+def field_columns(kind: str, specs, lang: str) -> list[Column]:
+    """Return columns headed by ``kind``'s field labels: ``(field, kind, width)`` triples."""
+    return [Column(label(kind, name, lang), cell, width) for name, cell, width in specs]
+
+
 def meeting_columns(lang: str) -> list[Column]:
     m = "lokmin_meeting"
     return [
-        Column("Kecamatan", "text", 20),
-        Column("Kode kecamatan", "text", 12),
-        Column(label(m, "year", lang), "int", 8),
+        *keyed_columns([("web.summary.level.kecamatan", "text", 20)], lang),
+        *field_columns(m, [("kecamatan_code", "text", 12), ("year", "int", 8)], lang),
         Column(label(m, "quarter", lang) + " (1–4)", "int", 10),
-        Column(label(m, "meeting_date", lang), "date", 13),
-        Column(label(m, "kind", lang), "text", 28),
-        Column(label(m, "status", lang), "text", 13),
-        Column(label(m, "venue", lang), "text", 20),
-        Column(label(m, "chair_name", lang), "text", 20),
-        Column(label(m, "agenda", lang), "text", 36),
-        Column("Jumlah hadir (orang)", "int", 10),
-        Column("Kehadiran per sektor (orang)", "text", 36),
-        Column("Masalah prioritas", "text", 40),
-        Column("Jumlah kesepakatan (butir)", "int", 12),
-        Column("Kesepakatan melewati tenggat (butir)", "int", 13),
+        *field_columns(
+            m,
+            [
+                ("meeting_date", "date", 13),
+                ("kind", "text", 28),
+                ("status", "text", 13),
+                ("venue", "text", 20),
+                ("chair_name", "text", 20),
+                ("agenda", "text", 36),
+            ],
+            lang,
+        ),
+        *keyed_columns(
+            [
+                ("web.sheet.present|orang", "int", 10),
+                ("web.review.lokmin.attendance|orang", "text", 36),
+                ("records.label.problems", "text", 40),
+                ("web.sheet.agreement_count|butir", "int", 12),
+                ("web.sheet.agreements_overdue|butir", "int", 13),
+            ],
+            lang,
+        ),
     ]
 
 
@@ -92,21 +111,26 @@ def meeting_values(m: dict, names: dict, lang: str) -> list:
 
 
 def agreement_columns(lang: str) -> list[Column]:
-    a = "lokmin_agreement"
     return [
-        Column("Kecamatan", "text", 20),
-        Column("Tanggal pertemuan", "date", 13),
-        Column(label(a, "action", lang), "text", 40),
-        Column(label(a, "sector", lang), "text", 18),
-        Column(label(a, "pic_name", lang), "text", 20),
-        Column(label(a, "pic_role", lang), "text", 18),
-        Column(label(a, "start_date", lang), "date", 13),
-        Column(label(a, "due_date", lang), "date", 13),
-        Column(label(a, "budget_source", lang), "text", 16),
-        Column(label(a, "status", lang), "text", 16),
-        Column(label(a, "progress_note", lang), "text", 30),
-        Column("Melewati tenggat (Ya/Tidak)", "text", 12),
-        Column("Hari terlambat (hari)", "int", 10),
+        *keyed_columns([("web.summary.level.kecamatan", "text", 20)], lang),
+        *field_columns("lokmin_meeting", [("meeting_date", "date", 13)], lang),
+        *field_columns(
+            "lokmin_agreement",
+            [
+                ("action", "text", 40),
+                ("sector", "text", 18),
+                ("pic_name", "text", 20),
+                ("pic_role", "text", 18),
+                ("start_date", "date", 13),
+                ("due_date", "date", 13),
+                ("budget_source", "text", 16),
+                ("status", "text", 16),
+                ("progress_note", "text", 30),
+            ],
+            lang,
+        ),
+        Column(with_unit(t("web.sheet.overdue", lang), yes_no(lang), lang), "text", 12),
+        *keyed_columns([("web.sheet.days_late|hari", "int", 10)], lang),
     ]
 
 
@@ -130,14 +154,13 @@ def agreement_values(m: dict, a: dict, names: dict, lang: str, on: dt.date) -> l
     ]
 
 
-def attendance_columns() -> list[Column]:
-    return [
-        Column("No.", "int", 5),
-        Column("Nama", "text", 26),
-        Column("Jabatan", "text", 20),
-        Column("Sektor", "text", 22),
-        Column("Instansi", "text", 24),
+def attendance_columns(lang: str) -> list[Column]:
+    specs = [("web.sheet.number", "int", 5)]
+    specs += [
+        (f"records.label.attendance.{name}", "text", width)
+        for name, width in (("name", 26), ("position", 20), ("sector", 22), ("institution", 24))
     ]
+    return keyed_columns(specs, lang)
 
 
 def attendance_values(meeting: dict, lang: str) -> list[list]:
@@ -153,14 +176,17 @@ def attendance_values(meeting: dict, lang: str) -> list[list]:
     ]
 
 
-def plan_columns() -> list[Column]:
-    return [
-        Column("Sektor", "text", 22),
-        Column("Kegiatan", "text", 40),
-        Column("Sasaran/target", "text", 24),
-        Column("Bulan pelaksanaan", "date", 14),
-        Column("Sumber dana", "text", 18),
-    ]
+def plan_columns(lang: str) -> list[Column]:
+    return keyed_columns(
+        [
+            ("records.label.plan.sector", "text", 22),
+            ("records.label.plan.activity", "text", 40),
+            ("records.label.plan.target", "text", 24),
+            ("records.label.plan.month", "date", 14),
+            ("records.label.plan.budget_source", "text", 18),
+        ],
+        lang,
+    )
 
 
 def plan_values(meeting: dict, lang: str) -> list[list]:
@@ -202,9 +228,6 @@ def lokmin_download(fmt: str, table: str, ordered: list, on: dt.date, only_overd
         rows = [agreement_values(m, a, names, lang, on) for m in meetings for a in m["agreements"]]
     if fmt == "csv":
         return csv_response(basename + ".csv", [[c.header for c in columns], *rows])
-    meta = [
-        ("Wilayah", area_label(names)),
-        ("Periode", "Hanya yang melewati tenggat" if only_overdue else "Semua triwulan"),
-        ("Waktu ekspor", export_time()),
-    ]
-    return people_xlsx(basename + ".xlsx", [(sheet, title, meta, columns, rows)], NOTES)
+    span = t("web.lokmin.filter_overdue" if only_overdue else "web.sheet.all_quarters", lang)
+    block = meta(area_label(names), span, lang)
+    return people_xlsx(basename + ".xlsx", [(sheet, title, block, columns, rows)], NOTES, lang)

@@ -900,8 +900,9 @@ class Campaign:
         self.scenario += 1
         pending = device.store.outbox_counts()["pending"]
         busy = self.condition == "busy" and pending > 0
-        if busy:  # the queue frees after this many 503 waits (one more: the sync gives up)
-            self.release_after[device.name] = rng.randint(1, BUSY_RETRIES + 1)
+        if busy:  # the queue frees after this many 503 waits (more than the agent's retries:
+            # the sync gives up with server_busy, and a later one sends the same seqs)
+            self.release_after[device.name] = rng.choice((1, 2, 3, BUSY_RETRIES + 1))
             self._hold_push_slot()
             self.ops["busy"]["scenarios_with_queue_held"] += 1
         kind = rng.choice(CAMPAIGN_FAULTS)

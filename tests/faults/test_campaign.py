@@ -11,10 +11,14 @@ from testkit import servers
 
 SEED = 20261124
 SCENARIOS = 50
+# Issue #19: rates high enough that 50 scenarios exercise every operation.
+RATES = {"BUNDLE_RATE": 0.4, "UPGRADE_RATE": 0.2, "BUSY_RATE": 0.3, "COMPACT_RATE": 1.0}
 
 
 @pytest.mark.slow
-def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
+def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path, monkeypatch):
+    for name, rate in RATES.items():
+        monkeypatch.setattr(f"soak.campaign.{name}", rate)
     url = servers.database_url(backend, str(tmp_path)) if backend == "postgres" else None
     out = tmp_path / "campaign.json"
     result = run_campaign(SCENARIOS, SEED, url, out)
@@ -47,6 +51,25 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path):
     assert steps.get("returned", 0) + steps.get("reopened", 0) > 0, (where, steps)
     assert result["merges"] > 0 and result["merge_writes_absorbed"] > 0, where
     assert sum(result["rejected_by_code"].values()) == result["mutations_rejected"], where
+    # Issue #19: bundles both ways (some imported twice or late), 426 and 503 halves, compaction;
+    # issue #16: merges sent again after a lost answer. Every invariant above still held.
+    ops = result["operations"]
+    assert all(ops[k] > 0 for k in ("bundle_exchanges", "halves_426", "halves_503")), ops
+    assert ops["compactions"] == result["rounds"] and ops["server_switches"] > 0, ops
+    bundles = result["bundles"]
+    assert bundles["server_imports"] > bundles["device_exports"] > 0, bundles
+    assert bundles["server_import_duplicates"] > 0 and bundles["server_imports_stale"] > 0
+    assert bundles["device_imports_repeated"] > 0 and bundles["device_import_acks"] > 0, bundles
+    refused = result["upgrade_required"]
+    assert refused["syncs_refused_426"] > 0 and refused["mutations_kept"] > 0, refused
+    busy = result["server_busy"]
+    assert busy["answers_503_waited"] > 0 and busy["syncs_pushed_after_503"] > 0, busy
+    assert busy["syncs_ended_server_busy"] > 0, busy
+    assert 1.0 <= busy["wait_s_min"] <= busy["wait_s_max"] <= 1.5, busy
+    compaction = result["compaction"]
+    assert compaction["tombstones_purged"] > 0 and compaction["mutation_log_purged"] > 0
+    assert compaction["device_resets"] + bundles["device_import_resets"] > 0, compaction
+    assert result["merge_faults"]["resent_after_lost_answer"] > 0, result["merge_faults"]
     rounds = -(-SCENARIOS // (len(DEVICES) * SYNCS_PER_ROUND))
     assert result["rounds"] == rounds
     assert result["replicas_checked"] == rounds * len(DEVICES)

@@ -141,6 +141,45 @@ CONDITIONS = {  # the server's settings for a half (it is restarted when they ch
         "POSYANDU_BUSY_RETRY_AFTER": "1",
     },
 }
+OPERATION_FIGURES = {
+    "bundles": (
+        "exchanges",
+        "device_exports",
+        "device_export_mutations",
+        "server_imports",
+        "server_imports_repeated",
+        "server_imports_stale",
+        "server_import_applied",
+        "server_import_duplicates",
+        "server_exports",
+        "server_export_resets",
+        "device_imports",
+        "device_imports_repeated",
+        "device_imports_after_online_sync",
+        "device_import_acks",
+        "device_import_resets",
+    ),
+    "upgrade": (
+        "scenarios",
+        "syncs_refused_426",
+        "syncs_failed_before_reaching_server",
+        "mutations_kept",
+    ),
+    "busy": (
+        "scenarios_with_queue_held",
+        "answers_503_waited",
+        "syncs_pushed_after_503",
+        "syncs_ended_server_busy",
+    ),
+    "compaction": (
+        "runs",
+        "tombstones_purged",
+        "mutation_log_purged",
+        "horizon_raised",
+        "cutoff_held_back",
+    ),
+    "merge": ("resent_after_lost_answer", "already_merged_answers"),
+}
 BUSY_RETRY_AFTER = 1.0  # seconds: the jittered waits must lie in [1, 1.5] x this
 LOG_COLUMNS = (
     "id",
@@ -272,6 +311,10 @@ class Campaign:
         from testkit.servers import LiveServer, reset_database, test_config
 
         self.seed, self.rng, self.workdir = seed, random.Random(seed), workdir
+        # The schedule of the operations (conditions, compactions, bundles, merges and their
+        # faults, 503 waits) has its own generator, drawn a fixed number of times per half and
+        # per turn: it is the seed's alone, whatever the syncs' timing made of the data.
+        self.plan = random.Random(f"{seed}-plan")
         url = database_url or f"sqlite:///{workdir}/server.sqlite3"
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -322,8 +365,8 @@ class Campaign:
         self.reviewers = {u: self._api_session(u) for u in ("bidan_a", "pkm_a")}
         self.rejected_by_code: Counter[str] = Counter()  # period_locked, merged...
         self.server_writes: list[tuple[int, list]] = []  # merges' writes, replayed at the check
-        self.ops: dict[str, Counter[str]] = {
-            k: Counter() for k in ("bundles", "upgrade", "busy", "compaction", "merge")
+        self.ops: dict[str, Counter[str]] = {  # every figure present in the result, even at 0
+            op: Counter(dict.fromkeys(keys, 0)) for op, keys in OPERATION_FIGURES.items()
         }
         self.condition = "normal"
         blocker = self._api_session("kader_a1")  # its token lets a push reach the body read
@@ -532,7 +575,7 @@ class Campaign:
             return
         self.stats[f"reviews_{new}"] += 1
 
-    def merge_step(self) -> None:
+    def merge_step(self, fault: str | None = None) -> None:
         """Merge one live person of PSY-A1 into another as the puskesmas; take its writes into
         the oracle (a refusal, e.g. a visit in a verified month, changes nothing)."""
         from server.extensions import db
@@ -555,7 +598,7 @@ class Campaign:
         # the survivor is the one born first, so the duplicate's visits fit its life
         (survivor, _), (duplicate, _) = sorted(self.rng.sample(persons, 2), key=lambda p: p[1])
         versions = self._versions_of(duplicate)
-        answer = self._send_merge(duplicate, survivor)
+        answer = self._send_merge(duplicate, survivor, fault)
         if answer is None:
             return
         if answer.status_code == 422:  # a visit in a verified month, or one the survivor
@@ -574,14 +617,13 @@ class Campaign:
             self.fail(f"merge {duplicate} into {survivor}: versions {versions} -> {after}")
         self._note_server_writes(before)
 
-    def _send_merge(self, duplicate: str, survivor: str):
-        """POST the merge through the reviewers' proxy, maybe with a fault armed on it; send it
+    def _send_merge(self, duplicate: str, survivor: str, kind: str | None):
+        """POST the merge through the reviewers' proxy, with fault ``kind`` armed on it; send it
         again (as a reviewer would) while no answer came back. Return the last answer."""
         import requests
 
         rng = self.rng
-        if rng.random() < MERGE_FAULT_RATE:
-            kind = rng.choice(MERGE_FAULTS)
+        if kind is not None:
             options: dict[str, Any] = {}
             if kind == "duplicate":
                 options["which"] = rng.choice(("first", "second"))
@@ -750,30 +792,33 @@ class Campaign:
         from field_client.bundle import BundleError, export_bundle, import_bundle
         from field_client.sync import SyncError
 
-        rng, ops = self.rng, self.ops["bundles"]
+        ops = self.ops["bundles"]
         ops["exchanges"] += 1
-        if device.store.outbox_counts()["pending"] and rng.random() < 0.8:
+        # drawn at once from the plan: export, import twice, import late, server's bundle,
+        # online sync before it, import it twice
+        draws = [self.plan.random() for _ in range(6)]
+        if device.store.outbox_counts()["pending"] and draws[0] < 0.8:
             path = self.workdir / "bundles" / f"{device.name}-{ops['device_exports']}.bundle"
             path.parent.mkdir(exist_ok=True)
             summary = export_bundle(device.store, path)
             ops["device_exports"] += 1
             ops["device_export_mutations"] += summary["count"]
             data = path.read_bytes()
-            for attempt in range(2 if rng.random() < 0.25 else 1):
+            for attempt in range(2 if draws[1] < 0.25 else 1):
                 self._import_on_server(data, repeated=attempt > 0)
-            if rng.random() < 0.3:  # the same file comes in again after the device's own sync
+            if draws[2] < 0.3:  # the same file comes in again after the device's own sync
                 self.stale_bundles.append(data)
-        if rng.random() < 0.6:
+        if draws[3] < 0.6:
             data = self._export_on_server(device)
             if data is None:
                 return
-            if rng.random() < 0.3:  # the device syncs online before the file arrives
+            if draws[4] < 0.3:  # the device syncs online before the file arrives
                 ops["device_imports_after_online_sync"] += 1
                 try:
                     device.agent.sync()
                 except SyncError as exc:
                     self.sync_errors[f"bundle_online:{exc.code}"] += 1
-            for attempt in range(2 if rng.random() < 0.25 else 1):
+            for attempt in range(2 if draws[5] < 0.25 else 1):
                 try:
                     report = import_bundle(device.store, data)
                 except BundleError as exc:
@@ -899,10 +944,12 @@ class Campaign:
         rng, proxy = self.rng, self.proxy
         self.scenario += 1
         pending = device.store.outbox_counts()["pending"]
+        # the queue frees after this many 503 waits (more than the agent's retries: the sync
+        # gives up with server_busy, and a later one sends the same seqs)
+        release = self.plan.choice((1, 2, 3, BUSY_RETRIES + 1))
         busy = self.condition == "busy" and pending > 0
-        if busy:  # the queue frees after this many 503 waits (more than the agent's retries:
-            # the sync gives up with server_busy, and a later one sends the same seqs)
-            self.release_after[device.name] = rng.choice((1, 2, 3, BUSY_RETRIES + 1))
+        if busy:
+            self.release_after[device.name] = release
             self._hold_push_slot()
             self.ops["busy"]["scenarios_with_queue_held"] += 1
         kind = rng.choice(CAMPAIGN_FAULTS)
@@ -957,7 +1004,8 @@ class Campaign:
         self.stats["faults_fired_total"] += rule.fired
         self.stats["device_resets"] += sum(r.resets for r in reports)
         codes = [e.code for e in errors if isinstance(e, SyncError)]
-        if self.condition == "upgrade":
+        if self.condition == "upgrade":  # a fault armed past the first request cannot fire
+            self.ops["upgrade"]["scenarios"] += 1
             self._after_upgrade_refusal(device, pending, reports, codes)
         if busy:
             self.ops["busy"]["syncs_ended_server_busy"] += codes.count("server_busy")
@@ -1349,9 +1397,10 @@ class Campaign:
                 for device in self.devices:  # all offline: their edits are concurrent
                     for _ in range(self.rng.randrange(0, 3)):
                         self.edit(device)
-                if half == SYNCS_PER_ROUND - 1 and self.rng.random() < COMPACT_RATE:
+                compact = self.plan.random() < COMPACT_RATE
+                if half == SYNCS_PER_ROUND - 1 and compact:
                     self.compact_step()  # after the last edits before healing (see there)
-                roll = self.rng.random()
+                roll = self.plan.random()
                 condition = (
                     "upgrade"
                     if roll < UPGRADE_RATE
@@ -1363,12 +1412,14 @@ class Campaign:
                 self.stats[f"halves_{condition}"] += 1
                 if self.rng.random() < REVIEW_RATE:
                     self.review_step()
-                if self.rng.random() < MERGE_RATE / SYNCS_PER_ROUND:
-                    self.merge_step()
+                merge = self.plan.random() < MERGE_RATE / SYNCS_PER_ROUND
+                fault = self.plan.choice(MERGE_FAULTS)
+                if merge:
+                    self.merge_step(fault if self.plan.random() < MERGE_FAULT_RATE else None)
                 order = list(self.devices)
                 self.rng.shuffle(order)
                 for device in order[: scenarios - self.scenario]:
-                    if self.rng.random() < BUNDLE_RATE:
+                    if self.plan.random() < BUNDLE_RATE:
                         self.bundle_step(device)
                     self.scenario_for(device)
                 self.import_stale_bundles()

@@ -28,19 +28,19 @@ Issue #19 adds, each drawn at its own rate:
   the device, which imports it once or twice, maybe after an online sync has gone past it;
 - **426**: a half whose requests reach a ``posyandu-server`` started with
   ``POSYANDU_MIN_APP_VERSION=99.0``: no sync succeeds, nothing leaves an outbox;
-- **503**: a half whose requests reach a server with one push slot and no queue wait; before a
-  device with unsent mutations syncs, the campaign holds that slot (a signed push whose body
-  never comes), so its pushes get 503 with Retry-After 1; the agent's sleeper records each
-  jittered wait (it must lie in [1, 1.5] s) instead of sleeping, and frees the slot after a
-  drawn number of waits (one more than the agent's retries: the sync gives up with
-  ``server_busy`` and a later one sends the same seqs);
+- **503**: a half whose requests reach a server with one push slot and a 0.3 s queue wait;
+  before a device with unsent mutations syncs, the campaign holds that slot (a signed push whose
+  body never comes), so its pushes get 503 with Retry-After 1; the agent's sleeper records each
+  jittered wait (it must lie in [1, 1.5] s) instead of sleeping, and frees the slot after 1-3
+  waits, or never (the sync gives up with ``server_busy``; a later one sends the same seqs);
 - **compaction** (``compact(keep_days=0)``, as ``posyandu-server compact``) after the last
   offline edits of a round, with the cutoff held before any tombstone a device still has an
   unsent edit for: devices that had not pulled a purged deletion are reset on their next pull.
   The log rows not yet checked are kept before the purge, and purged tombstones leave the oracle.
 
 A condition's server is a process of its own on the same database; both proxies relay to the
-current one (as after a restart with other settings). Then the network heals and every device
+current one (as after a restart with other settings). The schedule of these operations has its
+own seeded generator, so a seed gives the same schedule whatever the timing. Then the network heals and every device
 syncs until nothing moves, then the invariants are checked:
 
 - no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
@@ -132,7 +132,7 @@ BUNDLE_RATE = 0.15  # chance a device's turn begins with a bundle exchange
 UPGRADE_RATE = 0.1  # chance a half runs against a server demanding a newer app (426)
 BUSY_RATE = 0.15  # chance a half runs against a one-slot push queue held busy (503)
 COMPACT_RATE = 0.4  # chance of a compaction in a round (after the last half's edits)
-CONDITIONS = {  # the server's settings for a half (it is restarted when they change)
+CONDITIONS = {  # the server's settings for a half (a server process for each)
     "normal": {},
     "upgrade": {"POSYANDU_MIN_APP_VERSION": "99.0"},
     "busy": {
@@ -369,6 +369,7 @@ class Campaign:
             op: Counter(dict.fromkeys(keys, 0)) for op, keys in OPERATION_FIGURES.items()
         }
         self.condition = "normal"
+        self.base_config: dict[str, Any] | None = None  # the in-process app's own settings
         blocker = self._api_session("kader_a1")  # its token lets a push reach the body read
         self.blocker_token = blocker.headers["Authorization"]
         blocker.close()
@@ -737,12 +738,13 @@ class Campaign:
             from server.api.sync import PUSH_SLOTS
 
             names = {k: k.removeprefix("POSYANDU_") for s in CONDITIONS.values() for k in s}
-            defaults = {"MIN_APP_VERSION": "", "MAX_CONCURRENT_PUSHES": 8}
-            defaults.update(PUSH_QUEUE_WAIT_MS=2000, BUSY_RETRY_AFTER=5)
+            if self.base_config is None:
+                self.base_config = {key: self.app.config.get(key) for key in names.values()}
+            base = self.base_config
             for env_name, key in names.items():
-                value = settings.get(env_name, defaults[key])
+                value = settings.get(env_name, base[key])
                 self.app.config[key] = int(value) if key != "MIN_APP_VERSION" else value
-            self.app.extensions.pop(PUSH_SLOTS, None)
+            self.app.extensions.pop(PUSH_SLOTS, None)  # the slots are made from the config
         self.stats["server_switches"] += 1
         self.condition = condition
 

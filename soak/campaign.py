@@ -1485,9 +1485,7 @@ def _run_parallel(
             elif isinstance(value, int | float):
                 merged[key] = round(merged.get(key, 0) + value, 1)
             elif isinstance(value, dict):
-                into = merged.setdefault(key, {})
-                for k, v in value.items():
-                    into[k] = round(into.get(k, 0) + v, 1)
+                _add_figures(merged.setdefault(key, {}), value)
             elif isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
     merged.update(
@@ -1498,6 +1496,19 @@ def _run_parallel(
         duration_s=round(time.monotonic() - begun, 1),
     )
     return merged
+
+
+def _add_figures(into: dict, part: dict) -> None:
+    """Add one worker's figures into the sums (nested; ``*_min``/``*_max`` keep the extreme)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            _add_figures(into.setdefault(key, {}), value)
+        elif key.endswith("_min") and key in into:
+            into[key] = min(into[key], value)
+        elif key.endswith("_max") and key in into:
+            into[key] = max(into[key], value)
+        else:
+            into[key] = round(into.get(key, 0) + value, 3 if key.endswith(("_min", "_max")) else 1)
 
 
 def _run_one(
@@ -1570,8 +1581,15 @@ def _run_one(
             "upgrade_required": dict(sorted(campaign.ops["upgrade"].items())),
             "server_busy": {
                 **dict(sorted(campaign.ops["busy"].items())),
-                "wait_s_min": round(min(campaign.busy_waits, default=0), 3),
-                "wait_s_max": round(max(campaign.busy_waits, default=0), 3),
+                # the shortest and longest jittered wait, when there was one
+                **(
+                    {
+                        "wait_s_min": round(min(campaign.busy_waits), 3),
+                        "wait_s_max": round(max(campaign.busy_waits), 3),
+                    }
+                    if campaign.busy_waits
+                    else {}
+                ),
             },
             "compaction": {
                 **dict(sorted(campaign.ops["compaction"].items())),

@@ -143,3 +143,20 @@ def test_the_campaign_checks_catch_loss_divergence_and_missing_conflicts(tmp_pat
         assert all(f.startswith(f"seed {SEED} round 3 scenario ") for f in campaign.failures)
     finally:
         campaign.close()
+
+
+@pytest.mark.slow
+def test_the_campaign_reports_a_sync_past_426_and_a_wait_shorter_than_retry_after(monkeypatch):
+    """The 426 and 503 checks are not vacuous: a server that does not refuse old apps, and an
+    agent that waits less than Retry-After, are reported."""
+    import soak.campaign as campaign_mod
+
+    monkeypatch.setitem(campaign_mod.CONDITIONS, "upgrade", {})  # serves any app version
+    monkeypatch.setattr(campaign_mod, "UPGRADE_RATE", 0.5)
+    monkeypatch.setattr(campaign_mod, "BUSY_RATE", 0.5)
+    monkeypatch.setattr("field_client.sync.busy_delay", lambda retry_after, *_: retry_after / 2)
+    result = run_campaign(20, SEED, None)
+    failures = "\n".join(result["failures"])
+    assert result["operations"]["halves_426"] > 0 and result["server_busy"]["answers_503_waited"]
+    assert "a sync succeeded against a server demanding app 99.0" in failures
+    assert "waited 0.50 s after Retry-After 1.0" in failures

@@ -17,8 +17,31 @@ verify, return, reopen: a verified month refuses the devices' edits into it, whi
 quarantined until discarded at healing, never lost), and now and then the puskesmas merges one
 person into another (``POST /api/v1/persons/<id>/merge``: the visits move, the duplicate is
 tombstoned with ``merged_into``; the oracle takes the merge's writes from the server's field
-stamps). Then the network heals and every device syncs until nothing moves, then the invariants
-are checked:
+stamps; the merge request goes through a fault proxy of its own, and is sent again while no
+answer came back: it must answer the same survivor and move every record exactly once).
+
+Issue #19 adds, each drawn at its own rate:
+
+- **bundles**: before its scenario a device may export its unsent mutations to a bundle file,
+  which the server imports (``import_device_bundle``, as ``posyandu-server bundle import``) once
+  or twice, and maybe once more after the device's own sync; the server may export a bundle for
+  the device, which imports it once or twice, maybe after an online sync has gone past it;
+- **426**: a half whose requests reach a ``posyandu-server`` started with
+  ``POSYANDU_MIN_APP_VERSION=99.0``: no sync succeeds, nothing leaves an outbox;
+- **503**: a half whose requests reach a server with one push slot and a 0.3 s queue wait;
+  before a device with unsent mutations syncs, the campaign holds that slot (a signed push whose
+  body never comes), so its pushes get 503 with Retry-After 1; the agent's sleeper records each
+  jittered wait (it must lie in [1, 1.5] s) instead of sleeping, and frees the slot after 1-3
+  waits, or never (the sync gives up with ``server_busy``; a later one sends the same seqs);
+- **compaction** (``compact(keep_days=0)``, as ``posyandu-server compact``) after the last
+  offline edits of a round, with the cutoff held before any tombstone a device still has an
+  unsent edit for: devices that had not pulled a purged deletion are reset on their next pull.
+  The log rows not yet checked are kept before the purge, and purged tombstones leave the oracle.
+
+A condition's server is a process of its own on the same database; both proxies relay to the
+current one (as after a restart with other settings). The schedule of these operations has its
+own seeded generator, so a seed gives the same schedule whatever the timing. Then the network heals and every device
+syncs until nothing moves, then the invariants are checked:
 
 - no mutation lost: every mutation a device created has exactly one ``mutation_log`` row for its
   (device, seq), with the same record, op and fields, and no outbox holds a pending mutation;
@@ -57,6 +80,7 @@ import traceback
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -99,6 +123,83 @@ REVIEW_NEXT = {
 }
 REVIEW_RATE = 0.7  # chance of one review step between two faulted syncs
 MERGE_RATE = 0.5  # chance of one merge per round
+# Issue #16: the merge request goes through its own fault proxy; a lost answer is sent again.
+MERGE_FAULTS = ("drop_request", "drop_response", "cut_response", "duplicate", "delay")
+MERGE_FAULT_RATE = 0.7
+MERGE_ATTEMPTS = 3
+# Issue #19: file bundles, 426 and 503 answers, compaction.
+BUNDLE_RATE = 0.15  # chance a device's turn begins with a bundle exchange
+UPGRADE_RATE = 0.1  # chance a half runs against a server demanding a newer app (426)
+BUSY_RATE = 0.15  # chance a half runs against a one-slot push queue held busy (503)
+COMPACT_RATE = 0.4  # chance of a compaction in a round (after the last half's edits)
+CONDITIONS = {  # the server's settings for a half (a server process for each)
+    "normal": {},
+    "upgrade": {"POSYANDU_MIN_APP_VERSION": "99.0"},
+    "busy": {
+        "POSYANDU_MAX_CONCURRENT_PUSHES": "1",
+        "POSYANDU_PUSH_QUEUE_WAIT_MS": "300",
+        "POSYANDU_BUSY_RETRY_AFTER": "1",
+    },
+}
+OPERATION_FIGURES = {
+    "bundles": (
+        "exchanges",
+        "device_exports",
+        "device_export_mutations",
+        "server_imports",
+        "server_imports_repeated",
+        "server_imports_stale",
+        "server_import_applied",
+        "server_import_duplicates",
+        "server_exports",
+        "server_export_resets",
+        "device_imports",
+        "device_imports_repeated",
+        "device_imports_after_online_sync",
+        "device_import_acks",
+        "device_import_resets",
+    ),
+    "upgrade": (
+        "scenarios",
+        "syncs_refused_426",
+        "syncs_failed_before_reaching_server",
+        "mutations_kept",
+    ),
+    "busy": (
+        "scenarios_with_queue_held",
+        "answers_503_waited",
+        "syncs_pushed_after_503",
+        "syncs_ended_server_busy",
+    ),
+    "compaction": (
+        "runs",
+        "tombstones_purged",
+        "mutation_log_purged",
+        "horizon_raised",
+        "cutoff_held_back",
+    ),
+    "merge": ("resent_after_lost_answer", "already_merged_answers"),
+}
+BUSY_RETRY_AFTER = 1.0  # seconds: the jittered waits must lie in [1, 1.5] x this
+LOG_COLUMNS = (
+    "id",
+    "device_id",
+    "seq",
+    "record_id",
+    "kind",
+    "op",
+    "fields",
+    "status",
+    "code",
+    "base_version",
+    "hlc",
+    "result_version",
+)
+
+
+def _log_snapshot(row) -> SimpleNamespace:
+    """Return a detached copy of a mutation-log row (what the check reads of it)."""
+    return SimpleNamespace(**{name: getattr(row, name) for name in LOG_COLUMNS})
 
 
 class Snapshot(NamedTuple):
@@ -115,7 +216,7 @@ class SimDevice:
     """One field device: its real Store, RecordService and SyncAgent (and a second agent on a
     second connection to the same store, for overlapping syncs)."""
 
-    def __init__(self, name: str, username: str, root: Path, server_url: str):
+    def __init__(self, name: str, username: str, root: Path, server_url: str, sleep=None):
         from field_client.service import RecordService
         from field_client.store import Store
         from field_client.sync import SyncAgent, make_session
@@ -125,15 +226,17 @@ class SimDevice:
         self.posyandu = POSYANDU_OF[username]
         self.dir = root / name
         self.store = Store.open(self.dir)
+        # 503 waits are recorded, not slept: the campaign checks them and frees the queue.
+        waits = {"sleep": sleep} if sleep is not None else {}
         self.agent = SyncAgent(
-            self.store, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0)
+            self.store, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0), **waits
         )
         self.agent.login(server_url, username, PASSWORD, f"campaign-{name}")
         self.device_id = self.store.get_meta("device_id")
         self.service = RecordService(self.store, today=TODAY)
         self.store2 = Store.open(self.dir)
         self.agent2 = SyncAgent(
-            self.store2, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0)
+            self.store2, session=make_session(retries=2, backoff=0), timeout=(5.0, 30.0), **waits
         )
         # Half the scenarios run without HTTP retries, so a fault fails the sync and the next
         # one resumes from what the store kept.
@@ -149,7 +252,7 @@ class SimDevice:
 class ServerProcess:
     """``posyandu-server run`` on loopback in its own process (its own core and GIL)."""
 
-    def __init__(self, url: str, workdir: Path):
+    def __init__(self, url: str, workdir: Path, settings: dict[str, str] | None = None):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -159,6 +262,7 @@ class ServerProcess:
             "DATABASE_URL": url,
             "POSYANDU_DATA_DIR": str(workdir / "instance"),
             "SECRET_KEY": "campaign-secret",
+            **(settings or {}),
         }
         self.process: subprocess.Popen | None = None
 
@@ -207,6 +311,10 @@ class Campaign:
         from testkit.servers import LiveServer, reset_database, test_config
 
         self.seed, self.rng, self.workdir = seed, random.Random(seed), workdir
+        # The schedule of the operations (conditions, compactions, bundles, merges and their
+        # faults, 503 waits) has its own generator, drawn a fixed number of times per half and
+        # per turn: it is the seed's alone, whatever the syncs' timing made of the data.
+        self.plan = random.Random(f"{seed}-plan")
         url = database_url or f"sqlite:///{workdir}/server.sqlite3"
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -229,9 +337,13 @@ class Campaign:
         self.server = (
             ServerProcess(url, workdir) if server_process else LiveServer(self.app)
         ).start()
+        self.database_url = url
+        self.servers = {"normal": self.server}  # by condition: one process each, one database
         self.proxy = FaultProxy(self.server.url).start()
+        self.api_proxy = FaultProxy(self.server.url).start()  # the reviewers' requests
         self.devices = [
-            SimDevice(name, user, workdir / "devices", self.proxy.url) for name, user in DEVICES
+            SimDevice(name, user, workdir / "devices", self.proxy.url, self._busy_sleeper(name))
+            for name, user in DEVICES
         ]
         self.by_id = {d.device_id: d for d in self.devices}
         self.created: list[dict[str, Any]] = []  # mutations made since the last check
@@ -253,6 +365,21 @@ class Campaign:
         self.reviewers = {u: self._api_session(u) for u in ("bidan_a", "pkm_a")}
         self.rejected_by_code: Counter[str] = Counter()  # period_locked, merged...
         self.server_writes: list[tuple[int, list]] = []  # merges' writes, replayed at the check
+        self.ops: dict[str, Counter[str]] = {  # every figure present in the result, even at 0
+            op: Counter(dict.fromkeys(keys, 0)) for op, keys in OPERATION_FIGURES.items()
+        }
+        self.condition = "normal"
+        self.base_config: dict[str, Any] | None = None  # the in-process app's own settings
+        blocker = self._api_session("kader_a1")  # its token lets a push reach the body read
+        self.blocker_token = blocker.headers["Authorization"]
+        blocker.close()
+        self.blocker: socket.socket | None = None
+        self.release_after: dict[str, int] = {}  # device -> 503 waits before the queue frees
+        self.busy_waits: list[float] = []
+        self.stale_bundles: list[bytes] = []  # device bundles to import again, late
+        self.log_archive: dict[int, Any] = {}  # unchecked log rows kept across a compaction
+        self.purged_records: set[str] = set()
+        self.purged_log_keys: set[tuple[str, str]] = set()
 
     def _api_session(self, username: str):
         """Return an HTTP session signed in as a reviewer, straight to the server (no faults)."""
@@ -275,10 +402,13 @@ class Campaign:
 
         for session in self.reviewers.values():
             session.close()
+        self._release_blocker()
         for device in self.devices:
             device.close()
         self.proxy.stop()
-        self.server.stop()
+        self.api_proxy.stop()
+        for server in self.servers.values():
+            server.stop()
         for name, level in self.log_levels.items():
             logging.getLogger(name).setLevel(level)
         with self.app.app_context():
@@ -437,7 +567,7 @@ class Campaign:
             db.session.rollback()
         new, username = rng.choice(REVIEW_NEXT[status])
         answer = self.reviewers[username].post(
-            f"{self.server.url}/api/v1/reviews/{posyandu}/{period}",
+            f"{self.api_proxy.url}/api/v1/reviews/{posyandu}/{period}",
             json={"status": new, "note": "Periksa lagi" if new == "returned" else None},
             timeout=30,
         )
@@ -446,7 +576,7 @@ class Campaign:
             return
         self.stats[f"reviews_{new}"] += 1
 
-    def merge_step(self) -> None:
+    def merge_step(self, fault: str | None = None) -> None:
         """Merge one live person of PSY-A1 into another as the puskesmas; take its writes into
         the oracle (a refusal, e.g. a visit in a verified month, changes nothing)."""
         from server.extensions import db
@@ -468,20 +598,74 @@ class Campaign:
             return
         # the survivor is the one born first, so the duplicate's visits fit its life
         (survivor, _), (duplicate, _) = sorted(self.rng.sample(persons, 2), key=lambda p: p[1])
-        answer = self.reviewers["pkm_a"].post(
-            f"{self.server.url}/api/v1/persons/{duplicate}/merge",
-            json={"into": survivor},
-            timeout=60,
-        )
+        versions = self._versions_of(duplicate)
+        answer = self._send_merge(duplicate, survivor, fault)
+        if answer is None:
+            return
         if answer.status_code == 422:  # a visit in a verified month, or one the survivor
             key = "locked_month" if "diverifikasi" in answer.text else "invalid"  # cannot take
             self.stats[f"merges_refused_{key}"] += 1
             return
-        if answer.status_code != 200:
+        if answer.status_code != 200 or answer.json().get("merged_into") != survivor:
             self.fail(f"merge {duplicate} into {survivor}: {answer.status_code} {answer.text}")
             return
         self.stats["merges"] += 1
+        self.ops["merge"]["already_merged_answers"] += answer.json().get("already_merged") is True
+        after = self._versions_of(duplicate, list(versions))
+        once = {rid: v + 1 for rid, v in versions.items()}
+        if after != once:  # the duplicate and each moved record: exactly one new version
+            self.stats["doubled"] += sum(after.get(r, 0) > v for r, v in once.items())
+            self.fail(f"merge {duplicate} into {survivor}: versions {versions} -> {after}")
         self._note_server_writes(before)
+
+    def _send_merge(self, duplicate: str, survivor: str, kind: str | None):
+        """POST the merge through the reviewers' proxy, with fault ``kind`` armed on it; send it
+        again (as a reviewer would) while no answer came back. Return the last answer."""
+        import requests
+
+        rng = self.rng
+        if kind is not None:
+            options: dict[str, Any] = {}
+            if kind == "duplicate":
+                options["which"] = rng.choice(("first", "second"))
+            elif kind == "cut_response":
+                options["fraction"] = rng.uniform(0.05, 0.95)
+            elif kind == "delay":
+                options["seconds"] = rng.uniform(0.01, 0.15)
+            self.api_proxy.arm(kind, path="/merge", times=1, **options)
+            self.ops["merge"][f"fault_{kind}"] += 1
+        try:
+            for attempt in range(MERGE_ATTEMPTS):
+                try:
+                    return self.reviewers["pkm_a"].post(
+                        f"{self.api_proxy.url}/api/v1/persons/{duplicate}/merge",
+                        json={"into": survivor},
+                        timeout=60,
+                    )
+                except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                    self.ops["merge"]["resent_after_lost_answer"] += attempt == 0
+            self.fail(f"merge {duplicate} into {survivor}: no answer in {MERGE_ATTEMPTS} tries")
+            return None
+        finally:
+            self.api_proxy.heal()
+
+    def _versions_of(self, person_id: str, ids: list[str] | None = None) -> dict[str, int]:
+        """Return {id: version} of a person and the live records referring to it (or ``ids``)."""
+        from server.extensions import db
+        from server.models import Record
+
+        with self.app.app_context():
+            where = (
+                Record.id.in_(ids)
+                if ids is not None
+                else sa.or_(
+                    Record.id == person_id,
+                    sa.and_(Record.person_id == person_id, Record.deleted.is_(False)),
+                )
+            )
+            rows = dict(db.session.execute(sa.select(Record.id, Record.version).where(where)).all())
+            db.session.rollback()
+        return rows
 
     def _note_server_writes(self, after_seq: int) -> None:
         """Keep the server's own writes (positions after ``after_seq``) with the last mutation-log
@@ -532,15 +716,244 @@ class Campaign:
                 state["count"] += 1
                 self.stats["merge_writes_absorbed"] += 1
 
+    # -- server conditions: 426 and 503 (issue #19) -----------------------------------------------
+
+    def set_condition(self, condition: str) -> None:
+        """Serve the next requests by a server with the settings of ``condition``: a
+        ``posyandu-server`` process of its own on the same database (started the first time),
+        to which both proxies now relay, as after a restart with other settings."""
+        if condition == self.condition:
+            return
+        self._release_blocker()
+        started = time.monotonic()
+        settings = CONDITIONS[condition]
+        if isinstance(self.server, ServerProcess):
+            if condition not in self.servers:
+                server = ServerProcess(self.database_url, self.workdir, settings)
+                self.servers[condition] = server.start()
+                self.timing["server_starts"] += time.monotonic() - started
+            upstream = ("127.0.0.1", self.servers[condition].port)
+            self.proxy.upstream = self.api_proxy.upstream = upstream
+        else:  # the app in a thread of the campaign: its settings change in place
+            from server.api.sync import PUSH_SLOTS
+
+            names = {k: k.removeprefix("POSYANDU_") for s in CONDITIONS.values() for k in s}
+            if self.base_config is None:
+                self.base_config = {key: self.app.config.get(key) for key in names.values()}
+            base = self.base_config
+            for env_name, key in names.items():
+                value = settings.get(env_name, base[key])
+                self.app.config[key] = int(value) if key != "MIN_APP_VERSION" else value
+            self.app.extensions.pop(PUSH_SLOTS, None)  # the slots are made from the config
+        self.stats["server_switches"] += 1
+        self.condition = condition
+
+    def _busy_sleeper(self, name: str):
+        """Return the 503 sleeper of device ``name``: it records the wait instead of sleeping,
+        checks its jitter, and frees the push queue after the drawn number of waits."""
+
+        def sleep(seconds: float) -> None:
+            self.busy_waits.append(seconds)
+            self.ops["busy"]["answers_503_waited"] += 1
+            if not BUSY_RETRY_AFTER <= seconds <= 1.5 * BUSY_RETRY_AFTER:
+                self.fail(f"{name}: waited {seconds:.2f} s after Retry-After {BUSY_RETRY_AFTER}")
+            left = self.release_after.get(name, 0) - 1
+            self.release_after[name] = left
+            if left == 0:
+                self._release_blocker()
+
+        return sleep
+
+    def _hold_push_slot(self) -> None:
+        """Take the server's only push slot: a signed push whose body never comes (the server
+        admits a push before it reads the body, and holds the slot while it waits for it)."""
+        self._release_blocker()
+        port = self.servers.get("busy", self.server).port
+        blocker = socket.create_connection(("127.0.0.1", port), timeout=30)
+        blocker.sendall(
+            (
+                "POST /api/v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: {self.blocker_token}\r\nContent-Type: application/json\r\n"
+                "Content-Length: 100000\r\n\r\n{"
+            ).encode()
+        )
+        self.blocker = blocker
+
+    def _release_blocker(self) -> None:
+        """Close the held push (its truncated body is refused and the slot freed)."""
+        if self.blocker is not None:
+            self.blocker.close()
+            self.blocker = None
+
+    # -- file bundles (issue #19) ----------------------------------------------------------------
+
+    def bundle_step(self, device: SimDevice) -> None:
+        """Exchange bundles with ``device``: its unsent mutations to the server (imported once or
+        twice, maybe again after its online sync), the server's bundle to it (imported once or
+        twice, maybe after an online pull has gone past it)."""
+        from field_client.bundle import BundleError, export_bundle, import_bundle
+        from field_client.sync import SyncError
+
+        ops = self.ops["bundles"]
+        ops["exchanges"] += 1
+        # drawn at once from the plan: export, import twice, import late, server's bundle,
+        # online sync before it, import it twice
+        draws = [self.plan.random() for _ in range(6)]
+        if device.store.outbox_counts()["pending"] and draws[0] < 0.8:
+            path = self.workdir / "bundles" / f"{device.name}-{ops['device_exports']}.bundle"
+            path.parent.mkdir(exist_ok=True)
+            summary = export_bundle(device.store, path)
+            ops["device_exports"] += 1
+            ops["device_export_mutations"] += summary["count"]
+            data = path.read_bytes()
+            for attempt in range(2 if draws[1] < 0.25 else 1):
+                self._import_on_server(data, repeated=attempt > 0)
+            if draws[2] < 0.3:  # the same file comes in again after the device's own sync
+                self.stale_bundles.append(data)
+        if draws[3] < 0.6:
+            data = self._export_on_server(device)
+            if data is None:
+                return
+            if draws[4] < 0.3:  # the device syncs online before the file arrives
+                ops["device_imports_after_online_sync"] += 1
+                try:
+                    device.agent.sync()
+                except SyncError as exc:
+                    self.sync_errors[f"bundle_online:{exc.code}"] += 1
+            for attempt in range(2 if draws[5] < 0.25 else 1):
+                try:
+                    report = import_bundle(device.store, data)
+                except BundleError as exc:
+                    self.fail(f"{device.name}: server bundle refused: {exc.code}")
+                    return
+                ops["device_imports"] += 1
+                ops["device_imports_repeated"] += attempt > 0
+                ops["device_import_resets"] += report["reset"] is True
+                ops["device_import_acks"] += report["acked"]
+
+    def _import_on_server(self, data: bytes, *, repeated: bool = False, stale: bool = False):
+        """Import a device's bundle as ``posyandu-server bundle import`` does."""
+        from server.extensions import db
+        from server.sync.bundle import BundleRefused, import_device_bundle
+
+        ops = self.ops["bundles"]
+        with self.app.app_context():
+            try:
+                report = import_device_bundle(
+                    db.session, data, zone=self.app.config["LOCAL_TIMEZONE"]
+                )
+            except BundleRefused as exc:
+                db.session.rollback()
+                self.fail(f"device bundle refused on import: {exc.code} {exc.message}")
+                return
+            finally:
+                db.session.remove()
+        ops["server_imports"] += 1
+        ops["server_imports_repeated"] += repeated
+        ops["server_imports_stale"] += stale
+        ops["server_import_duplicates"] += report["duplicate"]
+        ops["server_import_applied"] += report["mutations"] - report["duplicate"]
+
+    def _export_on_server(self, device: SimDevice) -> bytes | None:
+        """Export the server's bundle for a device as ``posyandu-server bundle export`` does."""
+        from server.extensions import db
+        from server.sync.bundle import BundleRefused, export_device_bundle
+
+        with self.app.app_context():
+            try:
+                data, summary = export_device_bundle(db.session, device.device_id)
+            except BundleRefused as exc:
+                self.fail(f"{device.name}: server bundle not made: {exc.code}")
+                return None
+            finally:
+                db.session.rollback()
+                db.session.remove()
+        self.ops["bundles"]["server_exports"] += 1
+        self.ops["bundles"]["server_export_resets"] += summary["reset"] is True
+        return data
+
+    def import_stale_bundles(self) -> None:
+        """Import again the device bundles kept for later (their devices have synced since)."""
+        while self.stale_bundles:
+            self._import_on_server(self.stale_bundles.pop(0), repeated=True, stale=True)
+
+    # -- compaction (issue #19) --------------------------------------------------------------
+
+    def compact_step(self) -> None:
+        """Compact as ``posyandu-server compact --keep-days 0`` does, with the cutoff set before
+        the oldest tombstone a device still has an unsent edit for (a purge would let that edit
+        bring the record back: compaction.py, choose keep_days longer than devices stay offline).
+
+        Runs after a half's offline edits, before its syncs: devices that have not pulled the
+        purged deletions are reset on their next pull. The unchecked log rows are kept first
+        (the purge may take them); purged tombstones leave the oracle at the next check.
+        """
+        from server.extensions import db
+        from server.models import MutationLog, Record, utcnow
+        from server.sync.compaction import compact
+
+        held = set().union(*(d.store.ids_with_outbox() for d in self.devices))
+        ops = self.ops["compaction"]
+        with self.app.app_context():
+            session = db.session
+            for row in session.execute(
+                sa.select(MutationLog).where(MutationLog.id > self.last_log_id)
+            ).scalars():
+                self.log_archive.setdefault(row.id, _log_snapshot(row))
+            keys = {
+                r.id: (r.device_id, r.hlc)
+                for r in session.execute(
+                    sa.select(MutationLog.id, MutationLog.device_id, MutationLog.hlc)
+                )
+            }
+            oldest_held = session.execute(
+                sa.select(sa.func.min(Record.updated_at)).where(
+                    Record.deleted.is_(True), Record.id.in_(sorted(held))
+                )
+            ).scalar()
+            cutoff = min(utcnow(), oldest_held) if oldest_held is not None else utcnow()
+            candidates = set(
+                session.execute(
+                    sa.select(Record.id).where(Record.deleted.is_(True), Record.updated_at < cutoff)
+                ).scalars()
+            )
+            report = compact(session, 0, now=cutoff)
+            session.commit()
+            left = set(
+                session.execute(
+                    sa.select(Record.id).where(Record.id.in_(sorted(candidates)))
+                ).scalars()
+            )
+            kept = set(session.execute(sa.select(MutationLog.id)).scalars())
+            session.rollback()
+        purged = candidates - left
+        if purged & held:
+            self.fail(f"compaction purged tombstones with unsent edits: {sorted(purged & held)}")
+        self.purged_records |= purged
+        self.purged_log_keys |= {key for log_id, key in keys.items() if log_id not in kept}
+        ops["runs"] += 1
+        ops["tombstones_purged"] += report.tombstones_purged
+        ops["mutation_log_purged"] += report.mutation_log_purged
+        ops["horizon_raised"] += report.horizon > report.horizon_before
+        ops["cutoff_held_back"] += oldest_held is not None and cutoff == oldest_held
+
     # -- faulted syncs ---------------------------------------------------------------------------
 
     def scenario_for(self, device: SimDevice) -> None:
         """Arm one fault and run one sync (two overlapping for ``overlap``) of ``device``."""
-        from field_client.sync import SyncError
+        from field_client.sync import BUSY_RETRIES, SyncError
 
         rng, proxy = self.rng, self.proxy
         self.scenario += 1
         pending = device.store.outbox_counts()["pending"]
+        # the queue frees after this many 503 waits (more than the agent's retries: the sync
+        # gives up with server_busy, and a later one sends the same seqs)
+        release = self.plan.choice((1, 2, 3, BUSY_RETRIES + 1))
+        busy = self.condition == "busy" and pending > 0
+        if busy:
+            self.release_after[device.name] = release
+            self._hold_push_slot()
+            self.ops["busy"]["scenarios_with_queue_held"] += 1
         kind = rng.choice(CAMPAIGN_FAULTS)
         targets = (["/sync/push"] * 4 if pending else []) + ["/sync/pull", "/conflicts"]
         path = rng.choice(targets)
@@ -560,10 +973,11 @@ class Campaign:
         started = time.monotonic()
         rule = proxy.arm(kind, path=path, skip=0, times=1, **options)
         errors: list[BaseException] = []
+        reports = []
 
         def run(agent):
             try:
-                agent.sync()
+                reports.append(agent.sync())
             except SyncError as exc:
                 errors.append(exc)
             except BaseException as exc:  # anything else is a client bug
@@ -583,12 +997,35 @@ class Campaign:
         else:
             run(device.agent)
         proxy.heal()
+        self._release_blocker()
         self.timing[kind] += time.monotonic() - started
         for error in errors:
             if isinstance(error, SyncError):
                 self.stats["syncs_failed_under_fault"] += 1
                 self.sync_errors[f"{kind}:{error.code}"] += 1
         self.stats["faults_fired_total"] += rule.fired
+        self.stats["device_resets"] += sum(r.resets for r in reports)
+        codes = [e.code for e in errors if isinstance(e, SyncError)]
+        if self.condition == "upgrade":  # a fault armed past the first request cannot fire
+            self.ops["upgrade"]["scenarios"] += 1
+            self._after_upgrade_refusal(device, pending, reports, codes)
+        if busy:
+            self.ops["busy"]["syncs_ended_server_busy"] += codes.count("server_busy")
+            self.ops["busy"]["syncs_pushed_after_503"] += sum(r.pushed > 0 for r in reports)
+
+    def _after_upgrade_refusal(self, device: SimDevice, pending: int, reports, codes) -> None:
+        """Against a server demanding a newer app no sync may succeed, and nothing leaves the
+        outbox (the server applied nothing)."""
+        ops = self.ops["upgrade"]
+        ops["syncs_refused_426"] += codes.count("upgrade_required")
+        ops["syncs_failed_before_reaching_server"] += len(codes) - codes.count("upgrade_required")
+        if reports:
+            self.fail(f"{device.name}: a sync succeeded against a server demanding app 99.0")
+        if device.store.outbox_counts()["pending"] != pending:
+            self.fail(f"{device.name}: outbox changed while the server answered 426")
+        ops["mutations_kept"] += pending
+        if "upgrade_required" in codes and device.agent.upgrade_required() is None:
+            self.fail(f"{device.name}: a 426 not kept for the Sinkronisasi page")
 
     # -- healing and checks --------------------------------------------------------------------
 
@@ -618,6 +1055,9 @@ class Campaign:
                     redo = max(redo, index + 1)
                     continue
                 self.digests_ok[device.name] = report.digest_ok
+                self.stats["device_resets"] += report.resets
+                if device.agent.upgrade_required() is not None:
+                    self.fail(f"{device.name}: still told to update after a sync that succeeded")
                 if report.pushed or report.quarantined or report.conflicts:
                     redo = max(redo, index)
                 if report.quarantined:  # refused now: discard it and sync this device again
@@ -640,14 +1080,17 @@ class Campaign:
 
         with self.app.app_context():
             session = db.session
-            logs = {
-                (row.device_id, row.seq): row
-                for row in session.execute(
-                    sa.select(MutationLog)
-                    .where(MutationLog.id > self.last_log_id)
-                    .order_by(MutationLog.id)
-                ).scalars()
-            }
+            # rows a compaction purged since the last check were kept in the archive
+            rows = {i: r for i, r in self.log_archive.items() if i > self.last_log_id}
+            for row in session.execute(
+                sa.select(MutationLog).where(MutationLog.id > self.last_log_id)
+            ).scalars():
+                if row.id not in rows and (row.device_id, row.hlc) in self.purged_log_keys:
+                    self.stats["doubled"] += 1
+                    self.fail(f"mutation {row.hlc} of {row.device_id} logged again after a purge")
+                rows[row.id] = row
+            self.log_archive.clear()
+            logs = {(row.device_id, row.seq): row for row in rows.values()}
             self._check_created(logs)
             doubled = session.execute(
                 sa.select(MutationLog.device_id, MutationLog.hlc, sa.func.count())
@@ -673,6 +1116,7 @@ class Campaign:
                 self._absorb_server_writes(row.id)
                 self._replay(row, conflicts)
             self._absorb_server_writes(None)
+            self._forget_purged(touched)
             # reference data and the month reviews (created on the way) are not persons or visits
             self.reference_ids = set(
                 session.execute(sa.select(Record.id).where(Record.kind.not_in(KINDS))).scalars()
@@ -693,6 +1137,16 @@ class Campaign:
                 self.last_log_id = new_logs[-1].id
             session.rollback()
         self._check_replicas(self.server_rows, changed | touched, full)
+
+    def _forget_purged(self, touched: set) -> None:
+        """Drop the tombstones compaction purged from the oracle (they must be deletions)."""
+        for record_id in sorted(self.purged_records):
+            state = self.oracle.pop(record_id, None)
+            if state is not None and not state["deleted"] and state["version"]:
+                self.fail(f"compaction purged {record_id}, which the log says is live")
+            self.server_rows.pop(record_id, None)
+            touched.discard(record_id)
+        self.purged_records.clear()
 
     def _check_created(self, logs: dict) -> None:
         for m in self.created:
@@ -941,18 +1395,37 @@ class Campaign:
         while self.scenario < scenarios and len(self.failures) < 20:
             self.round += 1
             self.collide()
-            for _ in range(SYNCS_PER_ROUND):
+            for half in range(SYNCS_PER_ROUND):
                 for device in self.devices:  # all offline: their edits are concurrent
                     for _ in range(self.rng.randrange(0, 3)):
                         self.edit(device)
+                compact = self.plan.random() < COMPACT_RATE
+                if half == SYNCS_PER_ROUND - 1 and compact:
+                    self.compact_step()  # after the last edits before healing (see there)
+                roll = self.plan.random()
+                condition = (
+                    "upgrade"
+                    if roll < UPGRADE_RATE
+                    else "busy"
+                    if roll < UPGRADE_RATE + BUSY_RATE
+                    else "normal"
+                )
+                self.set_condition(condition)
+                self.stats[f"halves_{condition}"] += 1
                 if self.rng.random() < REVIEW_RATE:
                     self.review_step()
-                if self.rng.random() < MERGE_RATE / SYNCS_PER_ROUND:
-                    self.merge_step()
+                merge = self.plan.random() < MERGE_RATE / SYNCS_PER_ROUND
+                fault = self.plan.choice(MERGE_FAULTS)
+                if merge:
+                    self.merge_step(fault if self.plan.random() < MERGE_FAULT_RATE else None)
                 order = list(self.devices)
                 self.rng.shuffle(order)
                 for device in order[: scenarios - self.scenario]:
+                    if self.plan.random() < BUNDLE_RATE:
+                        self.bundle_step(device)
                     self.scenario_for(device)
+                self.import_stale_bundles()
+            self.set_condition("normal")
             started = time.monotonic()
             self.heal()
             self.timing["heal"] += time.monotonic() - started
@@ -1012,9 +1485,7 @@ def _run_parallel(
             elif isinstance(value, int | float):
                 merged[key] = round(merged.get(key, 0) + value, 1)
             elif isinstance(value, dict):
-                into = merged.setdefault(key, {})
-                for k, v in value.items():
-                    into[k] = round(into.get(k, 0) + v, 1)
+                _add_figures(merged.setdefault(key, {}), value)
             elif isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
     merged.update(
@@ -1025,6 +1496,19 @@ def _run_parallel(
         duration_s=round(time.monotonic() - begun, 1),
     )
     return merged
+
+
+def _add_figures(into: dict, part: dict) -> None:
+    """Add one worker's figures into the sums (nested; ``*_min``/``*_max`` keep the extreme)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            _add_figures(into.setdefault(key, {}), value)
+        elif key.endswith("_min") and key in into:
+            into[key] = min(into[key], value)
+        elif key.endswith("_max") and key in into:
+            into[key] = max(into[key], value)
+        else:
+            into[key] = round(into.get(key, 0) + value, 3 if key.endswith(("_min", "_max")) else 1)
 
 
 def _run_one(
@@ -1082,6 +1566,39 @@ def _run_one(
             "merges_refused_invalid": stats["merges_refused_invalid"],
             "merge_writes_absorbed": stats["merge_writes_absorbed"],
             "mutations_rejected_discarded": stats["mutations_rejected_discarded"],
+            # issue #19 and #16: the operations among the faulted syncs, counted
+            "operations": {
+                "faulted_syncs": campaign.scenario,
+                "bundle_exchanges": campaign.ops["bundles"]["exchanges"],
+                "halves_426": stats["halves_upgrade"],
+                "halves_503": stats["halves_busy"],
+                "compactions": campaign.ops["compaction"]["runs"],
+                "review_steps": sum(v for k, v in stats.items() if k.startswith("reviews_")),
+                "merges": stats["merges"],
+                "server_switches": stats["server_switches"],
+            },
+            "bundles": dict(sorted(campaign.ops["bundles"].items())),
+            "upgrade_required": dict(sorted(campaign.ops["upgrade"].items())),
+            "server_busy": {
+                **dict(sorted(campaign.ops["busy"].items())),
+                # the shortest and longest jittered wait, when there was one
+                **(
+                    {
+                        "wait_s_min": round(min(campaign.busy_waits), 3),
+                        "wait_s_max": round(max(campaign.busy_waits), 3),
+                    }
+                    if campaign.busy_waits
+                    else {}
+                ),
+            },
+            "compaction": {
+                **dict(sorted(campaign.ops["compaction"].items())),
+                "device_resets": stats["device_resets"],
+            },
+            "merge_faults": {
+                **dict(sorted(campaign.ops["merge"].items())),
+                "fired": dict(sorted(campaign.api_proxy.fired.items())),
+            },
             "requests_relayed": len(campaign.proxy.log),
             "duration_s": round(time.monotonic() - begun, 1),
             "seconds_by_phase": {k: round(v, 1) for k, v in sorted(campaign.timing.items())},

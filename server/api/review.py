@@ -73,6 +73,7 @@ class MergeRequestSchema(Schema):
 class MergeResultSchema(Schema):
     merged_into = fields.String()
     moved = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    already_merged = fields.Boolean()
 
 
 @blp.route("/persons/<person_id>/merge", methods=["POST"])
@@ -97,4 +98,4 @@ def post_merge(body, person_id):
         db.session.rollback()
         raise ApiError(MERGE_STATUS[exc.code], exc.code, exc.details) from None
     db.session.commit()
-    return {"merged_into": body["into"], "moved": moved}
+    return {"merged_into": body["into"], "moved": moved or {}, "already_merged": moved is None}

@@ -56,6 +56,19 @@ def _live_person(changes: ChangeSet, person_id: str) -> Record:
     return row
 
 
+def _merged_already(changes: ChangeSet, duplicate_id: str, survivor_id: str) -> bool:
+    """Tell whether the duplicate is already merged into this survivor (a resent request)."""
+    row = changes.record(duplicate_id)
+    return (
+        row is not None
+        and row.kind == "person"
+        and row.deleted
+        and row.fields.get("merged_into") == survivor_id
+        and changes.can_read(row)
+        and changes.writer.permits("person", keys_of(row))
+    )
+
+
 def merge_person(
     session,
     username: str,
@@ -65,13 +78,17 @@ def merge_person(
     choices: dict[str, str],
     *,
     lang: str = "id",
-) -> dict:
-    """Merge ``duplicate_id`` into ``survivor_id``; return what moved (ids by kind)."""
+) -> dict | None:
+    """Merge ``duplicate_id`` into ``survivor_id``; return what moved (ids by kind), or None
+    when it was merged into that survivor before (nothing written)."""
     if scope.role not in MERGE_ROLES:
         raise MergeError("forbidden")
     changes = ChangeSet(session, merge_writer(username, scope), lang=lang)
     if duplicate_id == survivor_id:
         raise MergeError("validation_error", {"into": ["same person"]})
+    # A merge whose answer was lost is sent again: it must succeed, not move anything twice.
+    if _merged_already(changes, duplicate_id, survivor_id):
+        return None
     duplicate, survivor = _live_person(changes, duplicate_id), _live_person(changes, survivor_id)
     for row in (duplicate, survivor):
         if not changes.writer.permits("person", keys_of(row)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from testkit.factories import child_visit, person
 
 
@@ -104,7 +106,9 @@ def test_persons_of_two_puskesmas_are_merged_only_by_dinas_or_admin(device):
     assert merge(device("pkm_b"), b["id"], a["id"]).status_code in (403, 404)
     assert merge(device("kader_a1"), b["id"], a["id"]).status_code == 403
     assert merge(device("dinas"), b["id"], a["id"]).status_code == 200
-    assert merge(device("admin"), b["id"], a["id"]).status_code == 404  # already merged
+    again = merge(device("admin"), b["id"], a["id"])  # already merged: sent again, no effect
+    assert (again.status_code, again.json()["already_merged"]) == (200, True)
+    assert merge(device("admin"), b["id"], str(uuid.uuid4())).status_code == 404
 
 
 def test_equal_nik_is_a_duplicate_whatever_the_names(app, device):

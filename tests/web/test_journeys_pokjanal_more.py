@@ -167,6 +167,8 @@ def test_summary_period_trend_and_the_way_back_up(app, server, seeded, page):
     assert "Kayong Utara" in text_of(page, "h1")
 
     page.goto(f"{server.url}/anak/{seeded['child']}")
+    visits = text_of(page, "#visits")  # decimal commas: 9,1 kg, 78,0 cm, z-scores
+    assert "9,1" in visits and "78,0" in visits and not re.search(r"\d\.\d", visits)
     page.click("p.crumbs a")  # the child's posyandu
     page.wait_for_url("**/ringkasan?posyandu=PSY-A1")
     assert "Posyandu Melati" in text_of(page, "h1")

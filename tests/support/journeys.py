@@ -71,7 +71,7 @@ IDENTIFY_JS = r"""
     return place + "a[href=" + norm(el.getAttribute("href")) + "]";
   }
   if (tag === "button") {
-    if (el.name) {
+    if (el.name && BUTTON_VALUES) {
       return (formName ? formName + " " : "") + "button[name=" + el.name + "=" + el.value + "]";
     }
     for (const attr of el.getAttributeNames()) {
@@ -113,10 +113,16 @@ RECORDER_JS = """
 class Recorder:
     """What the journeys of one app touched, and which controls its pages have."""
 
-    def __init__(self, touches_file: str, rules: tuple = ()):
+    def __init__(self, touches_file: str, rules: tuple = (), button_values: bool = False):
+        """``button_values``: a button with a name is named by its name and value (Simpan and
+        Tambah baris of one form are two controls)."""
         self.touches_file = os.path.join(ARTIFACTS, touches_file)
         rules_js = json.dumps([list(rule) for rule in (*BASE_RULES, *rules)])
-        self.identify_js = IDENTIFY_JS.strip().replace("RULES", rules_js, 1)
+        self.identify_js = (
+            IDENTIFY_JS.strip()
+            .replace("RULES", rules_js, 1)
+            .replace("BUTTON_VALUES", json.dumps(button_values), 1)
+        )
         self.recorder_js = RECORDER_JS.replace("IDENTIFY", self.identify_js)
         self.touched: dict[str, set[str]] = defaultdict(set)  # identifier -> journeys
         self.passed: set[str] = set()

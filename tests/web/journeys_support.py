@@ -27,7 +27,7 @@ RULES = (
     (r"-\d+$", "", "-{n}"),
     (r"(/)\d+(?=/|$)", "g", "$1{n}"),
 )
-RECORDER = Recorder("web-journey-touches.json", rules=RULES)
+RECORDER = Recorder("web-journey-touches.json", rules=RULES, button_values=True)
 TODAY = dt.date.today()
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"

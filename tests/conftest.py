@@ -5,8 +5,8 @@ import os
 import pytest
 
 # The server fixtures (app on each backend, world, live server, HTTP devices) serve server/, web/
-# and client tests alike.
-pytest_plugins = ["tests.support.server_fixtures"]
+# and client tests alike; the journey plugin keeps each phase's report for the journey coverage tests.
+pytest_plugins = ["tests.support.server_fixtures", "tests.support.journeys"]
 
 
 def pytest_report_header(config):

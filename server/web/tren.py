@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, g, render_template, request
+from flask import abort, g, render_template, request, url_for
 
 from server.extensions import db
 from server.indicators import rollup
@@ -189,4 +189,13 @@ def trend():
         pct=pct,
         chart_json=script_json(trend_charts(months, names, language())),
         query={"period": period, "code": code},
+        summary_url=summary_url(period, level, code),
     )
+
+
+def summary_url(period: str, level: str, code: str) -> str:
+    """The area's Ringkasan: its units one level down (a posyandu's: its children)."""
+    if level == "posyandu":
+        return url_for("web.summary", period=period, posyandu=code)
+    below = rollup.LEVELS[rollup.LEVELS.index(level) + 1]
+    return url_for("web.summary", period=period, level=below, parent=code)

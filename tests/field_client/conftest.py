@@ -3,29 +3,7 @@
 import pytest
 
 from field_client.store import Store
-
-REPORTS = pytest.StashKey[dict]()
-WATCH_FAILED = pytest.StashKey[bool]()  # a journey's watch saw a console error or failed request
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "journey_coverage: compares the pages' controls with what journeys touched"
-    )
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run the journey coverage tests last: they read what the journeys touched."""
-    coverage = [item for item in items if item.get_closest_marker("journey_coverage")]
-    items[:] = [item for item in items if item not in coverage] + coverage
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item (a journey's fixture asks whether it passed)."""
-    report = yield
-    item.stash.setdefault(REPORTS, {})[report.when] = report
-    return report
+from tests.support.journeys import REPORTS, WATCH_FAILED  # noqa: F401  (the journeys' stash)
 
 
 @pytest.fixture

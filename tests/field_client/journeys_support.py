@@ -1,162 +1,20 @@
-"""What the journeys touched, and which controls the pages have (issue #14, journey coverage).
+"""The field client's journey coverage (issue #14): its recorder, and a store with one of everything.
 
-Every journey's browser context gets :data:`RECORDER_JS` as an init script: it listens, in the
-capture phase, to what a user does (a trusted click, typing or choosing in a field, a form being
-submitted) and reports the control's stable identifier to Python through an exposed binding.
-``test_journey_coverage`` renders every page of the app, collects the identifiers of its controls
-with the same :data:`IDENTIFY_JS`, and fails for each control no passing journey touched.
-
-A control's identifier does not depend on the data: record ids in links and element ids become
-``{id}``, months ``{bulan}``, quarantine numbers ``{seq}``. So "a link to a person's page" is one
-control however many people are listed, and the Hapus button of a visit is one control whichever
-visit it deletes. Controls with an ``id`` are named by it (``button#sync-now``); fields of a form
-by the form and their name (``form#visit-form [name=weight_kg]``); links by where they are (the
-top bar or the page) and their address pattern.
-
-The touches of each run are written to ``tests/artifacts/journey-touches.json``.
+How controls are named and touches recorded is ``tests/support/journeys.py`` (shared with the
+Pokjanal pages); here are the field client's own naming rule (quarantine numbers ``fix-{seq}``)
+and ``seed_world``. The touches of each run are written to ``tests/artifacts/journey-touches.json``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections import defaultdict
 from typing import Any
 
-ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "artifacts")
-TOUCHES_FILE = os.path.join(ARTIFACTS, "journey-touches.json")
-CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, form, summary"
+from tests.support.journeys import Recorder
 
-# One function, used both to report a touch and to list a page's controls.
-IDENTIFY_JS = r"""
-(el) => {
-  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-  const norm = (s) => String(s || "")
-    .replace(UUID, "{id}")
-    .replace(/\b\d{4}-\d{2}(?!-)\b/g, "{bulan}")
-    .replace(/^fix-\d+/, "fix-{seq}");
-  const tag = el.tagName.toLowerCase();
-  const form = el.closest("form");
-  const formName = form ? (form.id ? "form#" + norm(form.id)
-    : "form[action=" + (form.getAttribute("action") || "") + "]") : "";
-  if (tag === "form") return formName;
-  if (tag === "summary") {
-    const details = el.closest("details");
-    return "summary@" + (details && details.id ? norm(details.id)
-      : norm(el.textContent.trim()));
-  }
-  const box = el.closest(".delete-box");
-  const where = box ? " @delete:" + (box.querySelector("[data-delete-kind]") || {dataset: {}})
-    .dataset.deleteKind : "";
-  if (el.id && !/-\d+$/.test(el.id)) return tag + "#" + norm(el.id) + where;
-  if (tag === "a") {
-    const place = el.closest("header.topbar") ? "topbar " : "";
-    return place + "a[href=" + norm(el.getAttribute("href")) + "]";
-  }
-  if (tag === "button") {
-    for (const attr of el.getAttributeNames()) {
-      if (attr.startsWith("data-") && attr !== "data-redirect") {
-        return (formName ? formName + " " : "") + "button[" + attr + "]" + where;
-      }
-    }
-    return (formName ? formName + " " : "") + "button[type=" + (el.type || "submit") + "]";
-  }
-  const name = el.getAttribute("name") || el.getAttribute("data-group-toggle") || "";
-  const value = el.type === "checkbox" && el.value && el.value !== "on" ? "=" + el.value : "";
-  return (formName ? formName + " " : "") + "[name=" + name + value + "]";
-}
-"""
-
-RECORDER_JS = (
-    """
-(() => {
-  const identify = """
-    + IDENTIFY_JS
-    + """;
-  const SELECTOR = "a[href], button, input, select, textarea, summary";
-  const report = (el) => {
-    try { window.__journeyTouch(identify(el)); } catch (e) { /* binding not ready */ }
-  };
-  document.addEventListener("click", (event) => {
-    if (!event.isTrusted) return;
-    const control = event.target.closest && event.target.closest(SELECTOR);
-    if (control) report(control);
-  }, true);
-  for (const type of ["input", "change"]) {
-    document.addEventListener(type, (event) => {
-      const t = event.target;
-      if (t && t.matches && t.matches("input, select, textarea")) report(t);
-    }, true);
-  }
-  document.addEventListener("submit", (event) => report(event.target), true);
-})();
-"""
-)
-
-# identifier -> journeys that touched it (passing journeys only, see finish())
-TOUCHED: dict[str, set[str]] = defaultdict(set)
-PASSED: set[str] = set()
-FAILED: set[str] = set()
-_pending: dict[str, set[str]] = defaultdict(set)
-
-
-def record_touches(page: Any, journey: str) -> None:
-    """Report every control the user touches in ``page``'s browser context under ``journey``."""
-
-    def touch(source: Any, identifier: str) -> None:
-        if identifier:
-            _pending[journey].add(str(identifier))
-
-    page.context.expose_binding("__journeyTouch", touch)
-    page.context.add_init_script(RECORDER_JS)
-
-
-def finish(journey: str, passed: bool) -> None:
-    """Keep the touches of a journey that passed (a failed journey proves nothing; a journey
-    run several times, parametrized, passes only if every run did)."""
-    touched = _pending.pop(journey, set())
-    if not passed:
-        FAILED.add(journey)
-        PASSED.discard(journey)
-        return
-    if journey not in FAILED:
-        PASSED.add(journey)
-    for identifier in touched:
-        TOUCHED[identifier].add(journey)
-
-
-def page_controls(page: Any) -> list[str]:
-    """Return the identifiers of the controls on the page, in page order, without repeats."""
-    found = page.eval_on_selector_all(
-        CONTROLS, "(els) => els.map(" + IDENTIFY_JS.strip() + ")", None
-    )
-    out: list[str] = []
-    for identifier in found:
-        if identifier and identifier not in out:
-            out.append(identifier)
-    return out
-
-
-def write_touches(controls: dict[str, list[str]], exempt: list[str]) -> dict[str, Any]:
-    """Write the run's touches and the pages' controls to TOUCHES_FILE; return what was written.
-
-    ``exempt`` controls (unreachable, with a reason in the coverage test) are not ``uncovered``.
-    """
-    all_controls = sorted({c for found in controls.values() for c in found})
-    covered = [c for c in all_controls if TOUCHED.get(c)]
-    summary = {
-        "journeys": sorted(PASSED),
-        "controls": len(all_controls),
-        "covered": len(covered),
-        "exempt": sorted(exempt),
-        "uncovered": [c for c in all_controls if not TOUCHED.get(c) and c not in exempt],
-        "pages": controls,
-        "touched": {k: sorted(v) for k, v in sorted(TOUCHED.items())},
-    }
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with open(TOUCHES_FILE, "w", encoding="utf-8") as handle:
-        json.dump(summary, handle, indent=1, ensure_ascii=False)
-    return summary
+RECORDER = Recorder("journey-touches.json", rules=((r"^fix-\d+", "", "fix-{seq}"),))
+TOUCHED, PASSED = RECORDER.touched, RECORDER.passed
+record_touches, finish = RECORDER.record, RECORDER.finish
+page_controls, write_touches = RECORDER.page_controls, RECORDER.write
 
 
 # -- a store with something on every page ----------------------------------------------------

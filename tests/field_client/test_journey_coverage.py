@@ -12,12 +12,12 @@ in, chosen or submitted by at least one passing journey. ``journeys_support`` ex
 controls are named; the run's figures are in tests/artifacts/journey-touches.json.
 """
 
-import importlib
-import inspect
 import os
 import re
 
 import pytest
+
+from tests.support.journeys import exempted, journey_tests, slug
 
 from . import journeys_support as support
 from . import test_journeys as journeys
@@ -117,10 +117,6 @@ def page_endpoints(app) -> set[str]:
     }
 
 
-def slug(address: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", address.lower()).strip("-") or "beranda"
-
-
 def test_every_page_renders_with_content_and_without_errors(app_url, browser_page):
     from playwright.sync_api import expect
 
@@ -143,24 +139,14 @@ def test_every_page_renders_with_content_and_without_errors(app_url, browser_pag
             text = page.locator("main").inner_text()
             assert not re.search(r"\b(client|records)\.[a-z_]+\.", text), address
             RENDERED[template] = support.page_controls(page)
-            shot(page, "page-" + slug(template.replace("{", "").replace("}", "")))
+            shot(page, "page-" + slug(template))
     watch.check()
     assert sum(len(c) for c in RENDERED.values()) > 100
 
 
 def _journeys() -> set[str]:
     """Return the names of every journey (a test of a journey module driving Chromium)."""
-    names = set()
-    for module_name in JOURNEY_MODULES:
-        module = importlib.import_module(module_name)
-        for name, function in vars(module).items():
-            if (
-                name.startswith("test_")
-                and callable(function)
-                and set(JOURNEY_FIXTURES) & set(inspect.signature(function).parameters)
-            ):
-                names.add(name)
-    return names
+    return journey_tests(JOURNEY_MODULES, JOURNEY_FIXTURES)
 
 
 def test_every_control_on_every_page_is_touched_by_a_journey():
@@ -173,7 +159,7 @@ def test_every_control_on_every_page_is_touched_by_a_journey():
     for address, controls in RENDERED.items():
         for control in controls:
             where.setdefault(control, address)
-    exempt = [c for c in where if any(re.search(p, c) for p, _ in UNREACHABLE)]
+    exempt = exempted(list(where), UNREACHABLE)
     summary = support.write_touches(RENDERED, exempt)
     assert missing == set(), f"journeys that did not pass: {sorted(missing)}"
     uncovered = [f"{c}  (on {where[c]})" for c in summary["uncovered"]]

@@ -8,6 +8,8 @@ import re
 import pytest
 
 from testkit import world as world_mod
+from tests.support.journeys import JOURNEY
+from tests.web.journeys_support import RECORDER
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -47,8 +49,10 @@ def web(app, world):
 
 
 @pytest.fixture
-def page():
-    """Open a page in headless Chromium (Debian's, never a downloaded one)."""
+def page(request):
+    """Open a page in headless Chromium (Debian's, never a downloaded one). What a test does in
+    it is recorded for the journey coverage test (``journeys_support``), but for that test's own
+    page renderer."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
@@ -59,6 +63,10 @@ def page():
         context = browser.new_context(locale="id-ID", accept_downloads=True)
         tab = context.new_page()
         tab.set_default_timeout(20_000)
+        if request.node.get_closest_marker("journey_coverage") is None:
+            journey = f"{request.node.module.__name__}::{request.node.originalname}"
+            RECORDER.record(tab, journey)
+            request.node.stash[JOURNEY] = (RECORDER, journey)  # settled after the teardown
         yield tab
         context.close()
         browser.close()

@@ -1,31 +1,42 @@
 """Reads from a streaming replica (issue #19): ``DATABASE_READ_URL``.
 
 Several stateless app processes write to one PostgreSQL primary (``DATABASE_URL``); the pull
-pages (``GET /api/v1/sync/pull`` and ``/ids``) read from a hot-standby replica when
-``DATABASE_READ_URL`` is set, so a province's downloads do not load the primary. The replica is a
+pages (``GET /api/v1/sync/pull`` and ``/ids``) and the Pokjanal pages and exports (every GET of
+the ``web`` blueprint, ``route_web_reads``) read from a hot-standby replica when
+``DATABASE_READ_URL`` is set, so a province's downloads and dashboards do not load the primary. The replica is a
 consistent snapshot that may lag: a page read there is simply an older page (its cursor never
 passes a position the replica has not replayed, ``pull.py``), and the device's next pull carries on.
 What a device must see at once (the answers to its own push) comes from the primary.
 
 When ``DATABASE_READ_URL`` is unset, or the replica does not answer, reads fall back to the
-primary (``db.session``); a fallback is logged once per failure. Everything that writes, or must
-read what was just written, keeps using ``db.session``.
+primary (``db.session``); a fallback is logged once per failure, and the replica is left alone
+for ``DOWN_SECONDS`` so that a replica that hangs does not cost every page a connect timeout.
+Everything that writes, or must read what was just written (every POST, the sign-in and session
+check before the page), keeps using the primary: ``extensions.ReadRoutingSession`` sends a flush or a DML
+statement to the primary even inside a routed GET.
+
+A Pokjanal page read on the replica notes how old its data is when the replica is more than
+``REPLICA_LAG_NOTE_SECONDS`` (60) behind (``replica_lag_seconds``).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from server.extensions import db
 
 READ_ENGINE = "posyandu_read_engine"
+DOWN_UNTIL = "posyandu_read_down_until"
 CONNECT_TIMEOUT_SECONDS = 3  # a replica that is down must not hold a pull for long
+DOWN_SECONDS = 30  # after a failure, read from the primary this long before trying again
+LAG_NOTE_SECONDS = 60
 
 
 def read_url(app) -> str | None:
@@ -52,14 +63,25 @@ def read_engine(app) -> sa.Engine | None:
     return engine
 
 
+def _replica_down(app) -> bool:
+    return app.extensions.get(DOWN_UNTIL, 0.0) > time.monotonic()
+
+
+def _mark_down(app) -> None:
+    app.extensions[DOWN_UNTIL] = time.monotonic() + DOWN_SECONDS
+    app.logger.warning("read replica unreachable: reading from the primary")
+
+
 def _open(engine: sa.Engine) -> Session | None:
     """Return a session on the replica, connected; None (logged) when it does not answer."""
+    if _replica_down(current_app):
+        return None
     session = Session(bind=engine)
     try:
         session.execute(sa.text("SELECT 1"))
     except sa.exc.DBAPIError:
         session.close()
-        current_app.logger.warning("read replica unreachable: reading from the primary")
+        _mark_down(current_app)
         return None
     return session
 
@@ -78,14 +100,69 @@ def read_session() -> Iterator:
         session.close()
 
 
-def replica_lag_seconds(session) -> float | None:
-    """Return how far a PostgreSQL standby's data is behind the primary (None: not a standby)."""
-    if session.get_bind().dialect.name != "postgresql":
+# The replica's age is measured against the primary's WAL, not a heartbeat row: no table, no
+# writer, and no false alarm when the province is quiet. A standby that has replayed everything
+# the primary had flushed when the page began is current (0), however old its last transaction;
+# otherwise its data is at most as old as the last transaction it replayed.
+PRIMARY_POSITION = "SELECT pg_current_wal_flush_lsn()"
+REPLICA_AGE = (
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
+    "WHEN pg_last_wal_replay_lsn() >= CAST(:primary AS pg_lsn) THEN 0 "
+    "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+)
+
+
+def _dialect(connectable) -> str:
+    bind = connectable if isinstance(connectable, sa.Connection) else connectable.get_bind()
+    return bind.dialect.name
+
+
+def replica_lag_seconds(replica, primary) -> float | None:
+    """Return how far a PostgreSQL standby's data is behind its primary (None: not measurable).
+
+    ``replica`` and ``primary`` are connections or sessions; the primary is asked first, so a
+    standby that has replayed that position holds everything committed before the call.
+    """
+    if _dialect(replica) != "postgresql" or _dialect(primary) != "postgresql":
         return None
-    lag = session.execute(
-        sa.text(
-            "SELECT CASE WHEN pg_is_in_recovery() THEN "
-            "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
-        )
-    ).scalar()
-    return None if lag is None else float(lag)
+    position = primary.execute(sa.text(PRIMARY_POSITION)).scalar()
+    lag = replica.execute(sa.text(REPLICA_AGE), {"primary": str(position)}).scalar()
+    return None if lag is None else max(0.0, float(lag))
+
+
+# -- the Pokjanal pages ----------------------------------------------------------------------------
+
+
+def route_web_reads() -> None:
+    """Before a Pokjanal GET: read it from the replica (and measure its lag), if one answers.
+
+    Runs after the session check (which reads the primary: a sign-in just made must count).
+    """
+    g.read_engine, g.replica_lag = None, None
+    if request.method not in ("GET", "HEAD"):
+        return
+    engine = read_engine(current_app)
+    if engine is None or _replica_down(current_app):
+        return
+    try:
+        with engine.connect() as replica:
+            g.replica_lag = replica_lag_seconds(replica, db.session)
+    except sa.exc.DBAPIError:
+        db.session.rollback()
+        _mark_down(current_app)
+        return
+    g.read_engine = engine
+
+
+def end_web_reads(_exc=None) -> None:
+    """After a Pokjanal request: later work in the same app context reads the primary again."""
+    g.pop("read_engine", None)
+
+
+def stale_minutes() -> int | None:
+    """Return the minutes this page's data lags the primary, when past the note's threshold."""
+    lag = g.get("replica_lag")
+    limit = current_app.config.get("REPLICA_LAG_NOTE_SECONDS", LAG_NOTE_SECONDS)
+    if lag is None or lag <= limit:
+        return None
+    return max(1, int(lag // 60))

@@ -257,6 +257,115 @@ def _plan(users: list[dict], instances: int) -> list[list[dict]]:
     return [specs[i::instances] for i in range(instances)]
 
 
+class Province:
+    """The run's parts, in a temporary directory: clusters, instances, generator processes."""
+
+    def __init__(self):
+        self.parent = Path(tempfile.mkdtemp(prefix="posyandu-province-"))
+        os.chmod(self.parent, 0o755)  # the clusters run as the postgres OS user
+        self.primary: Cluster | None = None
+        self.replica: Cluster | None = None
+        self.servers: list[Gunicorn] = []
+        self.procs: list = []
+
+    def databases(self, posyandu: int, balita: int, kader: int, puskesmas: int) -> dict:
+        """Make the primary, fill it, then copy it into a streaming replica."""
+        self.primary = Cluster.primary(self.parent)
+        self.primary.sql(f"CREATE DATABASE {DATABASE}")
+        say(f"primary on port {self.primary.port}; building {posyandu} posyandu, {balita} balita")
+        dataset = build_dataset(self.url(self.primary), posyandu, balita, kader, puskesmas)
+        say(f"{dataset['records']} records in {dataset['records_seconds']} s")
+        t0 = time.monotonic()
+        self.replica = Cluster.replica_of(self.primary, self.parent)
+        dataset["basebackup_seconds"] = round(time.monotonic() - t0, 1)
+        dataset["database_bytes"] = int(self.primary.sql(f"SELECT pg_database_size('{DATABASE}')"))
+        say(f"replica on port {self.replica.port} ({dataset['basebackup_seconds']} s)")
+        return dataset
+
+    @staticmethod
+    def url(cluster: Cluster) -> str:
+        return cluster.url(DATABASE)
+
+    def instances(self, count: int, workers: int) -> list[str]:
+        """Start ``count`` gunicorn instances on the primary and the replica; return their bases."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.url(self.primary),
+            "DATABASE_READ_URL": self.url(self.replica),
+            "SECRET_KEY": "province-" + uuid.uuid4().hex,  # shared: a session works everywhere
+            "POSYANDU_DATA_DIR": str(self.parent / "app"),
+            "PYTHONPATH": str(ROOT),
+        }
+        for i in range(count):
+            logdir = self.parent / f"app-{i}"
+            logdir.mkdir()
+            self.servers.append(Gunicorn(env, workers, logdir))
+        say(f"{count} gunicorn instances x {workers} workers:", [s.port for s in self.servers])
+        return [s.base for s in self.servers]
+
+    def measure(self, users: list[dict], rate: float, seed: int, minutes: float) -> dict:
+        """Drive the devices and the dinas; sample the lag; drain; return the raw figures."""
+        bases = [s.base for s in self.servers]
+        ctx = mp.get_context("spawn")
+        news, go, halt, drain = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Event()
+        plans = _plan(users, len(bases))
+        paths = [self.parent / f"gen-{i}.json" for i in range(len(bases))]
+        per_device = rate / len(users) if rate > 0 else 0.0
+        self.procs = [
+            ctx.Process(
+                target=_worker,
+                args=(plans[i], base, per_device, seed, news, go, halt, drain, str(paths[i])),
+            )
+            for i, base in enumerate(bases)
+        ]
+        for p in self.procs:
+            p.start()
+        say(f"{len(users)} devices signing in and pulling their scope")
+        _await(news, "ready", self.procs)
+        dashboard = Dashboard([b.removesuffix("/api/v1") for b in bases])
+        dashboard.sign_in()
+        lag = LagSampler(self.url(self.primary), self.url(self.replica))
+        replica_tx = replica_transactions(self.url(self.replica))
+        raw = {"loadavg": {"before": os.getloadavg()}, "t0": time.time()}
+        lag.start()
+        dashboard.start()
+        go.set()
+        say(f"measuring for {minutes} min")
+        self._wait(minutes)
+        raw.update(t1=time.time(), dashboard=dashboard, lag=lag)
+        raw["loadavg"]["after"] = os.getloadavg()
+        halt.set()
+        dashboard.stop()
+        lag.stop()
+        raw["replica_transactions"] = replica_transactions(self.url(self.replica)) - replica_tx
+        _await(news, "stopped", self.procs)
+        raw["catch_up"] = self.replica.wait_caught_up(self.primary)  # last pulls see all pushes
+        drain.set()
+        for p in self.procs:
+            p.join(600)
+        raw["results"] = [json.loads(p.read_text()) for p in paths if p.exists()]
+        if len(raw["results"]) != len(bases):
+            raise RuntimeError("a load-generator process died; see its traceback above")
+        return raw
+
+    def _wait(self, minutes: float) -> None:
+        deadline = time.monotonic() + minutes * 60
+        while time.monotonic() < deadline and all(p.exitcode in (None, 0) for p in self.procs):
+            time.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
+
+    def close(self) -> None:
+        """Stop everything this run started and remove its directory."""
+        for p in self.procs:
+            if p.is_alive():
+                p.terminate()
+        for s in self.servers:
+            s.stop()
+        for cluster in (self.replica, self.primary):
+            if cluster is not None:
+                cluster.stop()
+        shutil.rmtree(self.parent, ignore_errors=True)
+
+
 def run_province(
     posyandu: int = 5000,
     balita: int = 50_000,
@@ -270,105 +379,23 @@ def run_province(
     out: Path | None = None,
 ) -> dict:
     """Make the clusters, the dataset and the instances; load them; return (and write) figures."""
-    parent = Path(tempfile.mkdtemp(prefix="posyandu-province-"))
-    os.chmod(parent, 0o755)  # the clusters run as the postgres OS user
-    primary = replica = None
-    servers: list[Gunicorn] = []
-    procs: list = []
+    started = time.monotonic()
+    run = Province()
     try:
-        t_start = time.monotonic()
-        primary = Cluster.primary(parent)
-        primary.sql(f"CREATE DATABASE {DATABASE}")
-        say(f"primary on port {primary.port}; building {posyandu} posyandu, {balita} balita")
-        dataset = build_dataset(primary.url(DATABASE), posyandu, balita, kader, puskesmas)
-        say(
-            f"{dataset['records']} records in {dataset['records_seconds']} s, "
-            f"aggregates in {dataset['aggregates_seconds']} s"
+        dataset = run.databases(posyandu, balita, kader, puskesmas)
+        run.instances(instances, workers)
+        raw = run.measure(dataset.pop("users"), rate, seed, minutes)
+        devices = [d for r in raw["results"] for d in r["devices"]]
+        report = summarise(
+            raw["results"],
+            raw["dashboard"].rows,
+            raw["lag"],
+            [parse_access_log(s.access_log) for s in run.servers],
+            [line for s in run.servers for line in _server_log_problems(s.error_log)],
+            check_database(run.url(run.primary), devices),
+            raw["t0"],
+            raw["t1"],
         )
-        t0 = time.monotonic()
-        replica = Cluster.replica_of(primary, parent)
-        basebackup_seconds = time.monotonic() - t0
-        size = primary.sql(f"SELECT pg_database_size('{DATABASE}')")
-        say(f"replica on port {replica.port} (pg_basebackup {basebackup_seconds:.0f} s)")
-        env = {
-            **os.environ,
-            "DATABASE_URL": primary.url(DATABASE),
-            "DATABASE_READ_URL": replica.url(DATABASE),
-            "SECRET_KEY": "province-" + uuid.uuid4().hex,  # shared: a session works everywhere
-            "POSYANDU_DATA_DIR": str(parent / "app"),
-            "PYTHONPATH": str(ROOT),
-        }
-        for i in range(instances):
-            logdir = parent / f"app-{i}"
-            logdir.mkdir()
-            servers.append(Gunicorn(env, workers, logdir))
-        bases = [s.base for s in servers]
-        say(
-            f"{instances} gunicorn instances x {workers} workers on ports",
-            [s.port for s in servers],
-        )
-
-        ctx = mp.get_context("spawn")
-        news = ctx.Queue()
-        go, halt, drain = ctx.Event(), ctx.Event(), ctx.Event()
-        plans = _plan(dataset["users"], instances)
-        results_at = [parent / f"gen-{i}.json" for i in range(instances)]
-        per_device = rate / len(dataset["users"]) if rate > 0 else 0.0
-        procs = [
-            ctx.Process(
-                target=_worker,
-                args=(
-                    plans[i],
-                    bases[i],
-                    per_device,
-                    seed,
-                    news,
-                    go,
-                    halt,
-                    drain,
-                    str(results_at[i]),
-                ),
-            )
-            for i in range(instances)
-        ]
-        for p in procs:
-            p.start()
-        say(f"{len(dataset['users'])} devices signing in and pulling their scope")
-        _await(news, "ready", procs)
-        dashboard = Dashboard([b.removesuffix("/api/v1") for b in bases])
-        dashboard.sign_in()
-        lag = LagSampler(primary.url(DATABASE), replica.url(DATABASE))
-        replica_tx0 = replica_transactions(replica.url(DATABASE))
-        load_before = os.getloadavg()
-        lag.start()
-        dashboard.start()
-        t0 = time.time()
-        go.set()
-        say(f"measuring for {minutes} min")
-        deadline = time.monotonic() + minutes * 60
-        while time.monotonic() < deadline and not any(p.exitcode not in (None, 0) for p in procs):
-            time.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
-        t1 = time.time()
-        load_after = os.getloadavg()
-        halt.set()
-        dashboard.stop()
-        lag.stop()
-        replica_tx1 = replica_transactions(replica.url(DATABASE))
-        _await(news, "stopped", procs)
-        catch_up = replica.wait_caught_up(primary)  # the devices' last pulls see their pushes
-        drain.set()
-        for p in procs:
-            p.join(600)
-        results = [json.loads(p.read_text()) for p in results_at if p.exists()]
-        if len(results) != instances:
-            raise RuntimeError("a load-generator process died; see its traceback above")
-        access = [parse_access_log(s.access_log) for s in servers]
-        problems = [line for s in servers for line in _server_log_problems(s.error_log)]
-        devices = [d for r in results for d in r["devices"]]
-        correctness = check_database(primary.url(DATABASE), devices)
-        report = summarise(results, dashboard.rows, lag, access, problems, correctness, t0, t1)
-        report["dataset"] = {k: v for k, v in dataset.items() if k != "users"}
-        report["dataset"]["database_bytes"] = int(size)
         report["config"] = {
             "instances": instances,
             "workers_per_instance": workers,
@@ -378,27 +405,20 @@ def run_province(
             "offered_rps": rate or "closed loop (each device as fast as it can)",
             "minutes": minutes,
             "seed": seed,
-            "postgresql": primary.sql("SHOW server_version"),
+            "postgresql": run.primary.sql("SHOW server_version"),
         }
-        report["replica"] = {
-            "basebackup_seconds": round(basebackup_seconds, 1),
-            "catch_up_after_load_seconds": round(catch_up, 1),
-            "transactions_during_run": replica_tx1 - replica_tx0,
-        }
-        report["loadavg"] = {"before": load_before, "after": load_after}
-        report["cores"] = os.cpu_count()
-        report["started_at"] = datetime.fromtimestamp(t0, UTC).isoformat(timespec="seconds")
-        report["total_seconds"] = round(time.monotonic() - t_start, 1)
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for s in servers:
-            s.stop()
-        for cluster in (replica, primary):
-            if cluster is not None:
-                cluster.stop()
-        shutil.rmtree(parent, ignore_errors=True)
+        run.close()
+    report["replica"] = {
+        "basebackup_seconds": dataset.pop("basebackup_seconds"),
+        "catch_up_after_load_seconds": round(raw["catch_up"], 1),
+        "transactions_during_run": raw["replica_transactions"],
+    }
+    report["dataset"] = dataset
+    report["loadavg"] = raw["loadavg"]
+    report["cores"] = os.cpu_count()
+    report["started_at"] = datetime.fromtimestamp(raw["t0"], UTC).isoformat(timespec="seconds")
+    report["total_seconds"] = round(time.monotonic() - started, 1)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=1))

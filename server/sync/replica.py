@@ -139,8 +139,8 @@ def route_web_reads() -> None:
     Runs after the session check (which reads the primary: a sign-in just made must count).
     """
     g.read_engine, g.replica_lag = None, None
-    if request.method not in ("GET", "HEAD"):
-        return
+    if request.method not in ("GET", "HEAD") or g.get("web_user") is None:
+        return  # a form's request, or nothing to read yet (sign-in page, static files)
     engine = read_engine(current_app)
     if engine is None or _replica_down(current_app):
         return

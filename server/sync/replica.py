@@ -103,7 +103,8 @@ def read_session() -> Iterator:
 # The replica's age is measured against the primary's WAL, not a heartbeat row: no table, no
 # writer, and no false alarm when the province is quiet. A standby that has replayed everything
 # the primary had flushed when the page began is current (0), however old its last transaction;
-# otherwise its data is at most as old as the last transaction it replayed.
+# otherwise its data is at most as old as the last transaction it replayed (an upper bound: in
+# the milliseconds a fresh commit takes to arrive, the age shown is that of the commit before).
 PRIMARY_POSITION = "SELECT pg_current_wal_flush_lsn()"
 REPLICA_AGE = (
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from sqlalchemy.orm import Session
 
 from server.extensions import db
@@ -37,6 +37,7 @@ DOWN_UNTIL = "posyandu_read_down_until"
 CONNECT_TIMEOUT_SECONDS = 3  # a replica that is down must not hold a pull for long
 DOWN_SECONDS = 30  # after a failure, read from the primary this long before trying again
 LAG_NOTE_SECONDS = 60
+WRITTEN_AT = "wal"  # the web session's key: the primary's WAL position after the user's last form
 
 
 def read_url(app) -> str | None:
@@ -105,11 +106,10 @@ def read_session() -> Iterator:
 # the primary had flushed when the page began is current (0), however old its last transaction;
 # otherwise its data is at most as old as the last transaction it replayed (an upper bound: in
 # the milliseconds a fresh commit takes to arrive, the age shown is that of the commit before).
-PRIMARY_POSITION = "SELECT pg_current_wal_flush_lsn()"
-REPLICA_AGE = (
-    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
-    "WHEN pg_last_wal_replay_lsn() >= CAST(:primary AS pg_lsn) THEN 0 "
-    "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+PRIMARY_POSITION = "SELECT CAST(pg_current_wal_flush_lsn() AS text)"
+REPLICA_STATE = (
+    "SELECT pg_is_in_recovery(), CAST(pg_last_wal_replay_lsn() AS text), "
+    "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
 )
 
 
@@ -118,17 +118,40 @@ def _dialect(connectable) -> str:
     return bind.dialect.name
 
 
-def replica_lag_seconds(replica, primary) -> float | None:
-    """Return how far a PostgreSQL standby's data is behind its primary (None: not measurable).
+def _lsn(text: str | None) -> int:
+    """Return a WAL position (``16/B374D848``) as a number."""
+    high, _, low = (text or "0/0").partition("/")
+    return (int(high, 16) << 32) + int(low, 16)
 
-    ``replica`` and ``primary`` are connections or sessions; the primary is asked first, so a
-    standby that has replayed that position holds everything committed before the call.
-    """
-    if _dialect(replica) != "postgresql" or _dialect(primary) != "postgresql":
+
+def primary_position(primary) -> int | None:
+    """Return the primary's flushed WAL position (None when it is not PostgreSQL)."""
+    if _dialect(primary) != "postgresql":
         return None
-    position = primary.execute(sa.text(PRIMARY_POSITION)).scalar()
-    lag = replica.execute(sa.text(REPLICA_AGE), {"primary": str(position)}).scalar()
-    return None if lag is None else max(0.0, float(lag))
+    return _lsn(primary.execute(sa.text(PRIMARY_POSITION)).scalar())
+
+
+def replica_state(replica, primary) -> tuple[float | None, int | None]:
+    """Return (seconds behind the primary, replayed WAL position) of a standby, or (None, None).
+
+    The primary is asked first, so a standby that has replayed that position holds everything
+    committed before the call.
+    """
+    position = primary_position(primary)
+    if position is None or _dialect(replica) != "postgresql":
+        return None, None
+    standby, replayed, age = replica.execute(sa.text(REPLICA_STATE)).one()
+    if not standby:
+        return None, None
+    replayed = _lsn(replayed)
+    if replayed >= position:
+        return 0.0, replayed
+    return (None if age is None else max(0.0, float(age))), replayed
+
+
+def replica_lag_seconds(replica, primary) -> float | None:
+    """Return how far a PostgreSQL standby's data is behind its primary (None: not measurable)."""
+    return replica_state(replica, primary)[0]
 
 
 # -- the Pokjanal pages ----------------------------------------------------------------------------
@@ -137,7 +160,9 @@ def replica_lag_seconds(replica, primary) -> float | None:
 def route_web_reads() -> None:
     """Before a Pokjanal GET: read it from the replica (and measure its lag), if one answers.
 
-    Runs after the session check (which reads the primary: a sign-in just made must count).
+    Runs after the session check (which reads the primary: a sign-in just made must count). A
+    user whose form wrote to the primary reads the primary until the replica has replayed that
+    write (``remember_web_write``), so the page after a saved form shows what was saved.
     """
     g.read_engine, g.replica_lag = None, None
     if request.method not in ("GET", "HEAD") or g.get("web_user") is None:
@@ -147,12 +172,31 @@ def route_web_reads() -> None:
         return
     try:
         with engine.connect() as replica:
-            g.replica_lag = replica_lag_seconds(replica, db.session)
+            g.replica_lag, replayed = replica_state(replica, db.session)
     except sa.exc.DBAPIError:
         db.session.rollback()
         _mark_down(current_app)
         return
+    written = session.get(WRITTEN_AT)
+    if written is not None and replayed is not None and replayed < written:
+        g.replica_lag = None  # this page reads the primary
+        return
+    session.pop(WRITTEN_AT, None)
     g.read_engine = engine
+
+
+def remember_web_write(response):
+    """After a Pokjanal form (POST), keep the primary's WAL position in the user's session."""
+    signing = request.endpoint in ("web.login", "web.logout")  # writes no page shows
+    if request.method == "POST" and not signing and read_engine(current_app) is not None:
+        try:
+            position = primary_position(db.session)
+        except sa.exc.DBAPIError:
+            db.session.rollback()
+            position = None
+        if position is not None:
+            session[WRITTEN_AT] = position
+    return response
 
 
 def end_web_reads(_exc=None) -> None:

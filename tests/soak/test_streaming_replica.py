@@ -57,7 +57,12 @@ def page_when(web, path: str, condition, timeout: float = 30):
         time.sleep(0.2)
 
 
-def test_a_page_on_a_lagging_replica_shows_older_data_and_says_so(clusters, tmp_path):
+@pytest.fixture
+def app(clusters, tmp_path):
+    """The server on the primary, reading from the replica; its connections closed after."""
+    from server.extensions import db
+    from server.sync.replica import read_engine
+
     primary, replica = clusters
     app = create_app(
         server_config(
@@ -70,6 +75,15 @@ def test_a_page_on_a_lagging_replica_shows_older_data_and_says_so(clusters, tmp_
     )
     reset_database(app)
     world.build(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        read_engine(app).dispose()
+
+
+def test_a_page_on_a_lagging_replica_shows_older_data_and_says_so(clusters, app):
+    primary, replica = clusters
     with live_server(app) as server:
         kader = HttpDevice(server.url, "kader_a1")
         child = person("PSY-A1", name="Nama Lama")
@@ -91,3 +105,25 @@ def test_a_page_on_a_lagging_replica_shows_older_data_and_says_so(clusters, tmp_
         replica.wait_caught_up(primary)
         current = web.get(path).text
         assert "Nama Baru" in current and NOTE not in current
+
+
+def test_after_a_saved_form_the_user_reads_the_primary_until_the_replica_has_it(clusters, app):
+    from tests.web.conftest import csrf_token
+
+    primary, replica = clusters
+    replica.wait_caught_up(primary)
+    bidan, dinas = sign_in(app.test_client(), "bidan_a"), sign_in(app.test_client(), "dinas")
+    token = csrf_token(bidan.get("/odf").text)
+    replica.sql("SELECT pg_wal_replay_pause()")
+    try:
+        form = {"desa_code": "6111012001", "verified_on": "2026-03-01", "status": "odf"}
+        saved = bidan.post("/odf", data={**form, "team": "Tim Baru", "csrf_token": token})
+        assert saved.status_code == 303
+        mine = bidan.get("/odf").text
+        assert "Tim Baru" in mine and NOTE not in mine  # read from the primary
+        others = page_when(dinas, "/odf", lambda text: NOTE in text)
+        assert "Tim Baru" not in others and NOTE in others  # the paused replica
+    finally:
+        replica.sql("SELECT pg_wal_replay_resume()")
+    replica.wait_caught_up(primary)
+    assert "Tim Baru" in dinas.get("/odf").text

@@ -60,7 +60,7 @@ DINAS = "prov.dinas"
 # The dinas's pages at the top level (every posyandu of the dataset) and one export.
 PAGES = (
     ("ringkasan", f"/ringkasan?period={PERIOD}"),
-    ("peringkat", f"/peringkat?period={PERIOD}&level=posyandu"),
+    ("peringkat", f"/peringkat?period={PERIOD}"),
     ("tren", "/tren"),
     ("evaluasi_mingguan", f"/evaluasi-mingguan?week={WEEK}"),
     ("mutu_data", "/mutu-data"),
@@ -402,7 +402,7 @@ def run_province(
             "devices": len(devices),
             "kader_devices": sum(1 for d in devices if d["role"] == "kader"),
             "puskesmas_devices": sum(1 for d in devices if d["role"] == "puskesmas"),
-            "offered_rps": rate or "closed loop (each device as fast as it can)",
+            "offered_rps": rate or "unlimited (closed loop)",
             "minutes": minutes,
             "seed": seed,
             "postgresql": run.primary.sql("SHOW server_version"),

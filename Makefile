@@ -20,7 +20,7 @@ help:
 	@echo "make test    - every test (set TEST_DATABASE_URL for PostgreSQL too)"
 	@echo "make lint    - ruff"
 	@echo "make bench   - speed and memory figures, ours and PouchDB -> bench/results.json, docs/benchmarks.md"
-	@echo "make soak    - fault campaign (10,000 scenarios), hostile input, load under gunicorn+PostgreSQL -> docs/reliability.md"
+	@echo "make soak    - fault campaign (10,000 scenarios), hostile input, load under gunicorn+PostgreSQL, province run (3 instances, streaming replica) -> docs/reliability.md"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

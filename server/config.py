@@ -116,6 +116,8 @@ def from_environment(instance_path: str) -> dict:
         "BUSY_RETRY_AFTER": _int_env("POSYANDU_BUSY_RETRY_AFTER", 5),
         # The kabupaten's zone (WIB, WITA or WIT): "today", "this month" and the times shown.
         "LOCAL_TIMEZONE": _zone_env("POSYANDU_LOCAL_TIMEZONE"),
+        # A Pokjanal page read from the replica (DATABASE_READ_URL) notes lag beyond this.
+        "REPLICA_LAG_NOTE_SECONDS": _int_env("POSYANDU_REPLICA_LAG_NOTE_SECONDS", 60),
     }
 
 

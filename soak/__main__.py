@@ -1,7 +1,9 @@
-"""``make soak``: the fault campaign, the hostile-input and fault tests, the load run, the report.
+"""``make soak``: the fault campaign, the hostile-input and fault tests, the load run, the
+province run (``soak/province.py``: several app processes, a streaming replica), the report.
 
 Run: ``python -m soak [--scenarios 10000] [--seed 20261124] [--minutes 5] [--devices 48]
-[--skip-campaign] [--skip-tests] [--skip-load]``. Every part writes its results to ``soak/out``;
+[--province-posyandu 5000] [--province-balita 50000] [--province-minutes 3]
+[--skip-campaign] [--skip-tests] [--skip-load] [--skip-province]``. Every part writes its results to ``soak/out``;
 the report (``docs/reliability.md``) is then generated from those files alone.
 """
 
@@ -127,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-campaign", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-province", action="store_true")
+    parser.add_argument("--province-posyandu", type=int, default=5000)
+    parser.add_argument("--province-balita", type=int, default=50_000)
+    parser.add_argument("--province-minutes", type=float, default=3.0)
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -144,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("tests", args.skip_tests, lambda: run_tests_part(args.database_url, pg)),
         ("load", args.skip_load, lambda: _load(args, pg)),
+        ("province", args.skip_province, lambda: _province(args)),
     ]
     for name, skip, part in parts:
         if skip:
@@ -171,6 +178,24 @@ def _load(args, pg: bool) -> bool:
         out=OUT / "load.json",
         plot=PLOT,
         profile=OUT / "load-profile.txt" if args.profile else None,
+    )
+    return result["ok"]
+
+
+def _province(args) -> bool:
+    """The province run makes its own PostgreSQL clusters: it needs the server binaries only."""
+    from .clusters import Cluster
+    from .province import run_province
+
+    if not Cluster.available():
+        print("[soak] PostgreSQL server binaries not installed: no province run", flush=True)
+        return False
+    result = run_province(
+        args.province_posyandu,
+        args.province_balita,
+        args.province_minutes,
+        seed=args.seed,
+        out=OUT / "province.json",
     )
     return result["ok"]
 

@@ -1,8 +1,9 @@
 """Generate ``docs/reliability.md`` from the run files in ``soak/out`` (no number is typed in).
 
 Reads ``campaign.json`` (the fault campaign), ``tests.xml`` and ``tests-run.json`` (pytest on
-tests/faults and tests/security), ``load.json`` (the load run). A part that did not run is said
-to be missing, not guessed. Run: ``python -m soak.report``.
+tests/faults and tests/security), ``load.json`` (the load run), ``province.json`` (the province
+run). A part that did not run is said to be missing, not guessed. Run: ``python -m soak.report``
+(``--province``: replace only the province section of the existing report).
 """
 
 from __future__ import annotations
@@ -376,6 +377,104 @@ def load_section(r: dict | None) -> list[str]:
     return out
 
 
+PROVINCE_HEADING = "## Province: several app processes and a streaming replica"
+
+
+def province_section(r: dict | None) -> list[str]:
+    """The province run (``soak/province.py``): throughput per instance, pages, replica lag."""
+    out = [PROVINCE_HEADING, ""]
+    if r is None:
+        return out + ["Not run (no `soak/out/province.json`).", ""]
+    cfg, data, rep, lag, corr = r["config"], r["dataset"], r["replica"], r["lag"], r["correctness"]
+    la = r.get("loadavg") or {}
+    out += [
+        f"A PostgreSQL {cfg['postgresql']} primary of the run's own (`initdb`, "
+        "`wal_level=replica`) and a hot standby made of it with `pg_basebackup -R -X stream` "
+        f"({_fmt(rep['basebackup_seconds'])} s for {_fmt(data['database_bytes'] / 1e9, 2)} GB), "
+        f"both on this machine. The dataset, from the district bench's generator: "
+        f"{_fmt(data['posyandu'])} posyandu under {_fmt(data['puskesmas'])} puskesmas over "
+        f"{data['desa']} desa, {_fmt(data['balita'])} balita with 24 months of weighings: "
+        f"{_fmt(data['records'])} records ({_fmt(data['records_seconds'])} s to insert, "
+        f"{_fmt(data['aggregates_seconds'])} s for the aggregates). {cfg['instances']} gunicorn "
+        f"instances ({cfg['workers_per_instance']} sync workers each) on their own ports "
+        "write to the primary; pulls, Pokjanal pages and exports read from the replica "
+        f"(`DATABASE_READ_URL`). {cfg['devices']} devices ({cfg['kader_devices']} kader, "
+        f"{cfg['puskesmas_devices']} puskesmas; offered load {_fmt(cfg['offered_rps'])} "
+        "requests/s in all), one generator "
+        "process per instance, sync as in the load run; one dinas user opens the "
+        "province-level pages and an XLSX export back to back, round robin over the "
+        f"instances (one web session for all of them). Measured for {_fmt(r['window_seconds'])} s; "
+        f"1-minute load average {_fmt(la.get('before', [None])[0], 2)} before and "
+        f"{_fmt(la.get('after', [None])[0], 2)} at the end on {r.get('cores')} cores, "
+        "the other work on the machine included.",
+        "",
+        f"**Errors: {r['error_count']}** — "
+        + ("none" if not r["errors"] else ", ".join(f"{k} {v}" for k, v in r["errors"].items()))
+        + f"; 5xx in the instances' logs {sum(x['http_5xx'] for x in r['instances'])}; "
+        f"tracebacks or worker timeouts {len(r['server_log_problems'])}.",
+        "",
+        "| instance | devices | requests/s | pushes/s | mutations/s | push p50 ms | push p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for x in r["instances"]:
+        out.append(
+            f"| {x['instance'] + 1} | {x['devices']} | {_fmt(x['requests_per_s'])} | "
+            f"{_fmt(x['pushes_per_s'], 2)} | {_fmt(x['mutations_per_s'])} | "
+            f"{_fmt(x['push_p50_ms'])} | {_fmt(x['push_p95_ms'])} |"
+        )
+    achieved = sum(x["requests_per_s"] for x in r["instances"])
+    out += [
+        "",
+        f"In all {_fmt(achieved)} requests/s were served of the {_fmt(cfg['offered_rps'])} "
+        "offered; a device waits for each answer, so a saturated machine serves fewer.",
+        "",
+        "Pokjanal pages at province level, read from the replica "
+        f"({_fmt(rep['transactions_during_run'])} transactions committed on the replica during "
+        "the run):",
+        "",
+        "| page | count | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, stats in r["pages"].items():
+        out.append(
+            f"| {name} | {stats['count']} | {_fmt(stats['p50_ms'])} | {_fmt(stats['p95_ms'])} |"
+        )
+    pa = r["pages_all"]
+    out += [
+        f"| all | {pa['count']} | {_fmt(pa['p50_ms'])} | {_fmt(pa['p95_ms'])} |",
+        "",
+        f"**Replica lag under load** (sampled each second, {lag['samples']} samples, as the "
+        f"pages measure it): max {_fmt(lag['max_s'], 2)} s, p95 {_fmt(lag['p95_s'], 2)} s, "
+        f"median {_fmt(lag['median_s'], 2)} s; WAL not yet replayed max "
+        f"{_fmt(lag['max_bytes_behind'])} bytes, p95 {_fmt(lag['p95_bytes_behind'])} bytes. "
+        f"Pages that showed the lag note: {pa['stale_notes']}. After the load the replica "
+        f"caught up in {_fmt(rep['catch_up_after_load_seconds'])} s.",
+        "",
+        "**Correctness after the load.** "
+        f"{_fmt(corr['mutations_pushed'])} mutations pushed, {_fmt(corr['mutation_log_rows'])} "
+        f"in `mutation_log`; lost {corr['lost']}, applied twice {corr['doubled']}; "
+        f"{corr['replicas_checked']} kader replicas compared with the primary after pulling "
+        f"from the replica: {len(corr['replica_mismatches'])} differ.",
+        "",
+    ]
+    return out
+
+
+def write_province(path: Path = DOC, out_dir: Path = OUT) -> Path:
+    """Put the province section into the existing report, leaving the other sections as they are."""
+    section = province_section(_load_json("province.json", out_dir))
+    lines = path.read_text().split("\n") if path.exists() else []
+    start = next((i for i, line in enumerate(lines) if line == PROVINCE_HEADING), None)
+    if start is None:
+        start = end = next((i for i, line in enumerate(lines) if line == "## Machine"), len(lines))
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+    path.write_text("\n".join(lines[:start] + section + lines[end:]))
+    return path
+
+
 def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
     """Write the report from the run files in ``out_dir``; return its path."""
     campaign = _load_json("campaign.json", out_dir)
@@ -425,6 +524,7 @@ def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
         "tests.security",
     )
     lines += load_section(load)
+    lines += province_section(_load_json("province.json", out_dir))
     lines += [
         "## Machine",
         "",
@@ -452,5 +552,6 @@ def write(path: Path = DOC, out_dir: Path = OUT) -> Path:
 
 
 if __name__ == "__main__":
-    print(write().relative_to(ROOT))
+    # --province: only the province section is replaced (the other run files may be absent)
+    print((write_province() if "--province" in sys.argv[1:] else write()).relative_to(ROOT))
     sys.exit(0)

@@ -32,6 +32,12 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from server.auth import check_credentials, user_scope
 from server.errors import ApiError
 from server.extensions import db
+from server.sync.replica import (
+    end_web_reads,
+    remember_web_write,
+    route_web_reads,
+    stale_minutes,
+)
 from server.web import (  # noqa: F401  (the message catalogues register themselves)
     messages,
     messages_kia,
@@ -98,6 +104,12 @@ def protect_forms() -> None:
     """Check the CSRF token on every state-changing request of the web pages."""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
+
+
+# A GET reads from the replica (DATABASE_READ_URL) once the session check above has read the primary.
+bp.before_request(route_web_reads)
+bp.after_request(remember_web_write)
+bp.teardown_request(end_web_reads)
 
 
 @bp.errorhandler(CSRFError)
@@ -169,6 +181,7 @@ def template_helpers() -> dict:
         "lang": lang,
         "web_user": user,
         "nav": nav,
+        "stale_minutes": stale_minutes() if request else None,
     }
 
 

@@ -23,6 +23,10 @@ register(
             "en": "This page is outside your role.",
         },
         "web.not_found": {"id": "Halaman tidak ditemukan.", "en": "Page not found."},
+        "web.replica_stale": {
+            "id": "Data di halaman ini tertinggal {minutes} menit dari server utama.",
+            "en": "The data on this page is {minutes} minutes behind the main server.",
+        },
         "web.csrf_failed": {
             "id": "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.",
             "en": "This form has expired or is not valid. Reload the page and send it again.",

@@ -83,3 +83,74 @@ def test_a_replica_that_does_not_answer_falls_back_to_the_primary(tmp_path):
         kader = HttpDevice(server.url, "kader_a1")
         kader.push([kader.mutation("person", person("PSY-A1", name="Tetap Ada"))])
         assert names(HttpDevice(server.url, "pkm_a")) == {"Tetap Ada"}
+
+
+# -- the Pokjanal pages (GET on the replica, the session check and every write on the primary) ----
+
+
+def test_pokjanal_pages_read_the_replica(primary_and_replica):
+    from tests.web.conftest import sign_in
+
+    server, primary, replica = primary_and_replica
+    kader = HttpDevice(server.url, "kader_a1")
+    child = person("PSY-A1", name="Nama Lama")
+    kader.push([kader.mutation("person", child)])
+    replicate(primary, replica)
+    renamed = kader.push([kader.mutation("person", {**child, "name": "Nama Baru"}, base_version=1)])
+    assert renamed.json()["results"][0]["status"] == "applied", renamed.text
+    # signed in after the snapshot: the web session exists on the primary only
+    web = sign_in(server.app.test_client(), "dinas")
+    page = web.get(f"/anak/{child['id']}")
+    assert page.status_code == 200
+    assert "Nama Lama" in page.text and "Nama Baru" not in page.text
+    replicate(primary, replica)
+    assert "Nama Baru" in web.get(f"/anak/{child['id']}").text
+
+
+def test_a_write_inside_a_routed_request_goes_to_the_primary(primary_and_replica):
+    import sqlalchemy as sa
+    from flask import g
+
+    from server.extensions import db
+    from server.models import SyncCounter
+    from server.sync.replica import read_engine
+
+    server, primary, replica = primary_and_replica
+    replicate(primary, replica)
+    app = server.app
+    with app.test_request_context("/ringkasan"):
+        before = db.session.get(SyncCounter, 1).value
+        db.session.rollback()
+        g.read_engine = read_engine(app)
+        db.session.execute(sa.update(SyncCounter).values(value=before + 7))
+        db.session.commit()
+        on_replica = db.session.execute(sa.select(SyncCounter.value)).scalar()
+        g.read_engine = None
+        on_primary = db.session.execute(sa.select(SyncCounter.value)).scalar()
+    assert (on_replica, on_primary) == (before, before + 7)
+
+
+def test_pokjanal_pages_fall_back_to_the_primary_and_say_so_once(tmp_path, caplog):
+    from tests.web.conftest import sign_in
+
+    app = create_app(
+        server_config(
+            f"sqlite:///{tmp_path / 'primary.db'}",
+            DATABASE_READ_URL="postgresql+psycopg://postgres@127.0.0.1:1/replica",
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        ),
+        instance_path=str(tmp_path / "instance"),
+    )
+    reset_database(app)
+    world.build(app)
+    app.logger.addHandler(caplog.handler)  # the app's logger does not reach the root's
+    with live_server(app) as server:
+        kader = HttpDevice(server.url, "kader_a1")
+        child = person("PSY-A1", name="Tetap Terbaca")
+        kader.push([kader.mutation("person", child)])
+        web = sign_in(app.test_client(), "dinas")
+        for _ in range(2):
+            page = web.get(f"/anak/{child['id']}")
+            assert page.status_code == 200 and "Tetap Terbaca" in page.text
+    warnings = [r for r in caplog.records if "read replica unreachable" in r.getMessage()]
+    assert len(warnings) == 1  # then the primary for DOWN_SECONDS, without a connect attempt each

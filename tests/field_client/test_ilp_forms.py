@@ -233,7 +233,7 @@ def test_an_immunization_record_sent_directly_is_judged_by_the_schedule_too(loca
     again = local_client.post("/api/records/immunization", json={**dose, "given_on": "2026-11-20"})
     assert again.status_code == 422
     assert (
-        "sudah diberikan pada 20 November 2026"
+        "sudah diberikan pada 20/11/2026"
         in again.get_json()["error"]["details"]["antigen"][0]
     )
 

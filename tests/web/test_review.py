@@ -522,3 +522,18 @@ def test_meeting_form_errors_are_per_field_in_indonesian(web):
     assert "Aula &lt;b&gt;Puskesmas&lt;/b&gt;" in response.text  # the form keeps what was typed
     assert "Tahun harus berupa bilangan bulat." in response.text
     assert "Daftar hadir baris ke-1: Sektor harus salah satu dari" in response.text
+
+
+def test_the_quality_page_names_users_without_their_usernames(app, web, device):
+    from server.extensions import db
+    from server.models import Device
+
+    kader = device("kader_a1")
+    with app.app_context():
+        db.session.get(Device, kader.device_id).clock_skew_ms = 9 * 60 * 1000
+        db.session.commit()
+    page = web("pkm_a").get("/mutu-data").text
+    devices, skew = page.split('id="devices"')[1], page.split('id="skew"')[1]
+    for part in (devices.split("</table>")[0], skew.split("</table>")[0]):
+        assert '<td>Kader A1 <span class="meta">(Kader)</span></td>' in part
+        assert "(kader_a1" not in part  # the test device is named test-kader_a1: not a username

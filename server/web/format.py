@@ -11,8 +11,9 @@ import json
 
 from markupsafe import Markup
 
+from server.extensions import db
 from server.indicators.rollup import mask_nik
-from server.people_names import role_text
+from server.people_names import names_of, role_text
 from server.sync.merge import DELETED
 from server.web import bp, language, local_zone
 from shared import records
@@ -40,6 +41,14 @@ def role_words(role: str | None) -> str:
 
 
 bp.add_app_template_filter(role_words, "role_words")
+
+
+def people_names(keys) -> dict[str, str]:
+    """Name the usernames or device ids a page lists (one query for them all)."""
+    return names_of(db.session, keys, language())
+
+
+bp.add_app_template_global(people_names, "people_names")
 
 
 def when(value: dt.datetime | None) -> str:

@@ -6,7 +6,8 @@ Full run: ``bench/results.json``, ``docs/benchmarks.md`` and ``docs/benchmarks-s
 
 Each bench runs in its own Python process, so its peak memory is its own. The district bench runs
 on SQLite and, when ``BENCH_DATABASE_URL`` is set (a PostgreSQL database it may wipe), again on
-PostgreSQL. ``--only NAME[,NAME]`` runs some benches (the others are left out of the results).
+PostgreSQL. ``--only NAME[,NAME]`` runs some benches and merges their figures into the results
+already written (``runs`` says when each bench last ran), so a partial run never loses the others.
 """
 
 from __future__ import annotations
@@ -105,6 +106,35 @@ def _spawn(name: str, quick: bool) -> dict:
         return json.loads(Path(out.name).read_text())
 
 
+def _read(path: Path) -> dict | None:
+    """Return the results written before (None when there are none or they are unreadable)."""
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def merge(previous: dict | None, fresh: dict, *, quick: bool, seconds: float | None) -> dict:
+    """Return the results of a run: a whole run (``seconds`` given) stands alone; a partial run
+    replaces only its benches' figures in ``previous`` and stamps them in ``runs``."""
+    now = time.gmtime()
+    results = dict(previous or {}) if seconds is None else {}
+    runs = dict(results.get("runs") or {})
+    for name in BENCHES:  # a whole run merged into for the first time: its benches ran on its date
+        if name in results and name not in runs and results.get("date"):
+            runs[name] = str(results["date"])[:16] + "Z"
+    results.update(machine=machine(), quick=quick, date=time.strftime("%Y-%m-%dT%H:%M:%SZ", now))
+    results.update(fresh)
+    if seconds is None:
+        results.pop("total_seconds", None)  # the figures no longer come from one run
+        runs.update({name: time.strftime("%Y-%m-%dT%H:%MZ", now) for name in fresh})
+        results["runs"] = {k: runs[k] for k in BENCHES if k in runs and k in results}
+    else:
+        results["total_seconds"] = seconds
+    return results
+
+
 def main(argv: list[str]) -> int:
     if "--one" in argv:
         i = argv.index("--one")
@@ -115,30 +145,28 @@ def main(argv: list[str]) -> int:
     if "--only" in argv:
         only = set(argv[argv.index("--only") + 1].split(","))
     started = time.perf_counter()
-    results = {
-        "machine": machine(),
-        "quick": quick,
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
+    fresh = {}
     for name in BENCHES:
         if only and name not in only and name.split("_")[0] not in only:
             continue
         print(f"== {name}", flush=True)
         load_before = _load_average()
-        results[name] = _spawn(name, quick)
+        fresh[name] = _spawn(name, quick)
         # other processes on the machine make timings noisy: keep the load next to the figures
-        results[name]["load_average_1min"] = [load_before, _load_average()]
-        for key, value in flatten(results[name]):
+        fresh[name]["load_average_1min"] = [load_before, _load_average()]
+        for key, value in flatten(fresh[name]):
             print(f"{name:19} {key:56} {value}", flush=True)
-    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    seconds = round(time.perf_counter() - started, 1)
     OUT.mkdir(exist_ok=True)
     path = OUT / "results-quick.json" if quick else BENCH / "results.json"
+    previous = _read(path) if only else None
+    results = merge(previous, fresh, quick=quick, seconds=None if only else seconds)
     path.write_text(json.dumps(results, indent=2) + "\n")
     from bench.report import write_report
 
     written = write_report(results, OUT if quick else DOCS, quick=quick)
     print(f"written: {path}, " + ", ".join(str(p) for p in written))
-    print(f"total: {results['total_seconds']} s")
+    print(f"total: {seconds} s")
     return 0
 
 

@@ -152,12 +152,12 @@ def immunisation_card(store, person: Mapping[str, Any], on: date, lang: str) -> 
     return sorted(rows, key=lambda r: (order.index(r["antigen"]), r["code"]))
 
 
-def dose_offer(store, person: Mapping[str, Any], on: date, lang: str) -> dict[str, list]:
-    """Return the doses the visit form offers: ``due`` (valid if given today, overdue ones
-    included) first, and every other dose not validly given yet behind "lainnya"."""
+def dose_offer(store, person: Mapping[str, Any], on: date, lang: str) -> dict[str, Any]:
+    """Return the doses the visit form offers for a visit on ``on``: ``due`` (valid that day,
+    overdue ones included) first, and every other dose not validly given yet behind "lainnya"."""
     birth = as_date(person.get("birth_date"))
     if birth is None or birth > on:
-        return {"due": [], "other": []}
+        return {"day": on, "due": [], "other": []}
     names = antigen_names()
     given = doses_given(store, str(person["id"]))
     due = immunisation.due_today(birth, given, on)
@@ -168,6 +168,7 @@ def dose_offer(store, person: Mapping[str, Any], on: date, lang: str) -> dict[st
         if s.status not in (immunisation.GIVEN, immunisation.GIVEN_LATE) and s.code not in due_codes
     ]
     return {
+        "day": on,
         "due": [_status_row(s, names, lang) for s in due],
         "other": [_status_row(s, names, lang) for s in open_],
     }

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, render_template_string, request
 
 from shared import records as shared_records
+from shared.i18n import t
 
 from . import ilp
 from .forms import kind_form
@@ -121,6 +122,22 @@ def helpers() -> dict[str, Any]:
         "open_statuses": OPEN_STATUSES,
         "without_field": without,
     }
+
+
+@bp.get("/balita/<person_id>/dosis")
+def dose_picker(person_id: str):
+    """The visit form's dose offer for the visit date typed (``?tanggal=``), as an HTML part:
+    the form's script swaps it in when the kader changes the date of a late entry."""
+    person = _record_or_404("person", person_id)
+    day = ilp.as_date(request.args.get("tanggal"))
+    if day is None:
+        text = t("client.ilp.doses_bad_day", g.get("lang", "id"))
+        return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return render_template_string(
+        '{% from "_ilp.html" import dose_picker with context %}{{ dose_picker(person, day) }}',
+        person=person,
+        day=day,
+    )
 
 
 @bp.get("/orang/<person_id>/<page>")

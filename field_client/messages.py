@@ -1223,14 +1223,17 @@ register(
             "id": "Daftar imunisasi tidak terbaca.",
             "en": "The list of immunisations cannot be read.",
         },
-        "client.ilp.doses_title": {"id": "Imunisasi hari ini", "en": "Immunisations today"},
+        "client.ilp.doses_title": {
+            "id": "Imunisasi pada kunjungan ini",
+            "en": "Immunisations at this visit",
+        },
         "client.ilp.doses_due": {
-            "id": "Sesuai jadwal dan boleh diberikan hari ini:",
-            "en": "Due by the schedule and allowed today:",
+            "id": "Sesuai jadwal dan boleh diberikan pada tanggal itu:",
+            "en": "Due by the schedule and allowed on that day:",
         },
         "client.ilp.doses_none_due": {
-            "id": "Tidak ada imunisasi yang jadwalnya hari ini.",
-            "en": "No immunisation is due today.",
+            "id": "Tidak ada imunisasi yang jadwalnya pada tanggal itu.",
+            "en": "No immunisation is due on that day.",
         },
         "client.ilp.doses_more": {"id": "Lainnya", "en": "Other"},
         "client.ilp.late": {"id": "terlambat", "en": "late"},
@@ -1402,6 +1405,21 @@ register(
         "client.error.json_surrogate": {
             "id": "Teks berisi karakter yang tidak sah. Tidak ada yang disimpan.",
             "en": "The text holds an invalid character. Nothing was saved.",
+        },
+    }
+)
+
+
+# The visit form's dose offer follows the visit's date (a late entry is judged on its own day).
+register(
+    {
+        "client.ilp.doses_for": {
+            "id": "Daftar ini menurut tanggal kunjungan {day}.",
+            "en": "This list follows the visit date {day}.",
+        },
+        "client.ilp.doses_bad_day": {
+            "id": "Tanggal kunjungan tidak terbaca: tulis HH/BB/TTTT, misalnya 24/11/2026.",
+            "en": "The visit date cannot be read: write DD/MM/YYYY, for example 24/11/2026.",
         },
     }
 )

@@ -753,24 +753,15 @@ class Store:
             found = self._db.execute(sql).fetchall()
         return [{**json.loads(row[1]), "id": row[0]} for row in found]
 
-    def persons_on(self, kind: str, day: str, date_field: str | None = None) -> set[str]:
-        """Return the persons with a live record of ``kind`` dated ``day``.
-
-        Since store schema 5 ``event_date`` is each kind's own date field (``EVENT_DATE_FIELDS``,
-        kind -> field), so the date index answers; only a ``date_field`` other than the kind's
-        event date reads the kind's records.
-        """
-        if date_field is None or EVENT_DATE_FIELDS.get(kind) == date_field:
-            sql = "SELECT DISTINCT person_id FROM records WHERE kind = ? AND event_date = ? "
-            args: tuple[Any, ...] = (kind, day)
-        else:
-            sql = (
-                "SELECT DISTINCT person_id FROM records WHERE kind = ? "
-                "AND json_extract(fields, ?) = ? "
-            )
-            args = (kind, f"$.{date_field}", day)
+    def persons_on(self, kind: str, day: str) -> set[str]:
+        """Return the persons with a live record of ``kind`` on ``day`` (its own date field:
+        ``event_date`` since store schema 5)."""
         with self._lock:
-            found = self._db.execute(sql + "AND deleted = 0", args).fetchall()
+            found = self._db.execute(
+                "SELECT DISTINCT person_id FROM records "
+                "WHERE kind = ? AND event_date = ? AND deleted = 0",
+                (kind, day),
+            ).fetchall()
         return {row[0] for row in found if row[0] is not None}
 
     def last_before(

@@ -54,7 +54,6 @@ from shared.immunisation import DUE, NOT_YET, OVERDUE, assess, load_schedule
 from shared.immunisation.schedule import find
 from shared.indicators.ilp import (
     AGE_CLUSTERS,
-    DATE_FIELDS,
     NO_KF_OUTCOMES,
     parameters,
     resident,
@@ -588,7 +587,7 @@ def load(
     for row in clusters(on):
         for kind in row.service_kinds:
             if kind not in served:
-                served[kind] = store.persons_on(kind, today, DATE_FIELDS.get(kind))
+                served[kind] = store.persons_on(kind, today)
     if recent_child_visits is None:
         recent_child_visits = store.rows(
             "child_visit", date_from=recent_from(on).isoformat(), derived_keys=Z_KEYS

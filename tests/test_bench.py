@@ -110,3 +110,48 @@ def test_quick_bench_runs_and_writes_its_figures():
     assert png.startswith(b"\x89PNG")
     # a smoke run leaves the full run's committed figures alone
     assert [p.stat().st_mtime_ns if p.exists() else None for p in committed] == before
+
+
+def test_a_partial_run_merges_its_figures_into_the_results_written_before(tmp_path, monkeypatch):
+    import bench.__main__ as bench_main
+
+    committed = json.loads((BENCH / "results.json").read_text())
+    (tmp_path / "results.json").write_text(json.dumps(committed))
+    growth = {**committed["growth"], "assess_calls_per_second": 12345.0}
+    spawned = []
+
+    def fake_spawn(name, quick):
+        spawned.append(name)
+        return dict(growth)
+
+    for name, value in (("BENCH", tmp_path), ("DOCS", tmp_path / "docs"), ("OUT", tmp_path)):
+        monkeypatch.setattr(bench_main, name, value)
+    monkeypatch.setattr(bench_main, "_spawn", fake_spawn)
+    assert main(["--only", "growth"]) == 0
+    assert spawned == ["growth"]
+    merged = json.loads((tmp_path / "results.json").read_text())
+    assert merged["growth"]["assess_calls_per_second"] == 12345.0
+    for name in ("sync", "client", "district_sqlite", "district_postgresql"):
+        assert merged[name] == committed[name], name  # the other benches' figures are kept
+        assert merged["runs"][name] == committed["runs"][name]
+    assert merged["runs"]["growth"] != committed["runs"]["growth"]
+    assert merged["runs"]["growth"].startswith(merged["date"][:10])
+    assert "total_seconds" not in merged
+    page = (tmp_path / "docs" / "benchmarks.md").read_text()
+    assert "merged: growth " + merged["runs"]["growth"] in page
+    assert "12,345 calls/s" in page  # the new figure
+    assert "## Field client" in page  # the kept figures are still on the page
+
+
+def test_a_partial_run_after_a_whole_run_dates_the_older_benches_by_that_run():
+    import bench.__main__ as bench_main
+
+    whole = {"machine": "m", "date": "2026-11-01T10:20:30Z", "total_seconds": 99.0}
+    whole |= {"growth": {"a": 1}, "client": {"b": 2}}
+    merged = bench_main.merge(whole, {"client": {"b": 3}}, quick=False, seconds=None)
+    assert merged["growth"] == {"a": 1} and merged["client"] == {"b": 3}
+    assert merged["runs"]["growth"] == "2026-11-01T10:20Z"
+    assert merged["runs"]["client"] != "2026-11-01T10:20Z"
+    assert list(merged["runs"]) == ["growth", "client"] and "total_seconds" not in merged
+    alone = bench_main.merge(whole, {"client": {"b": 3}}, quick=False, seconds=5.0)
+    assert "growth" not in alone and alone["total_seconds"] == 5.0  # a whole run stands alone

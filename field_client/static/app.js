@@ -626,6 +626,8 @@
     setupSyncPage();
     setupPrint();
     setupMonthReview();
+    // on a phone the menu scrolls sideways: show the page the kader is on
+    document.querySelector(".topbar nav a.active")?.scrollIntoView({ block: "nearest", inline: "nearest" });
     document.querySelectorAll("[data-conflict]").forEach(setupConflict);
     document.body.dataset.ready = "1";
   });

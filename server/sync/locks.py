@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from server.models import Record
+from server.people_names import name_of
 from shared import records
 from shared.calendar import add_months, as_date, local_today, parse_period
 from shared.records.review_kinds import review_id
@@ -113,10 +114,11 @@ def review_of(changes, posyandu_id: str, period: str):
     return row
 
 
-def verifier(row) -> str:
-    """Return who verified a review: its ``by`` field, else the actor of its status."""
-    meta = (row.field_meta or {}).get("status") or [None, None, "?"]
-    return row.fields.get("by") or meta[2]
+def verifier(changes, row) -> str:
+    """Name who verified a review (its ``by`` field, else the actor of its status) for people."""
+    meta = (row.field_meta or {}).get("status") or [None, None, None]
+    with changes.session.no_autoflush:  # a check reads; the change set flushes when it writes
+        return name_of(changes.session, row.fields.get("by") or meta[2] or "?", changes.lang)
 
 
 def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
@@ -130,7 +132,7 @@ def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
     verified = [r for r, s in zip(reviews, statuses, strict=True) if s == "verified"]
     if verified and (kind != "desa_report" or len(verified) == len(pairs)):
         words = month_words(period, changes.lang)
-        return "server.period_locked", {"period": words, "by": verifier(verified[0])}
+        return "server.period_locked", {"period": words, "by": verifier(changes, verified[0])}
     day = changes.lock_after_day
     if day is None or any(s in OPEN_AFTER_DEADLINE for s in statuses):
         return None

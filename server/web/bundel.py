@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.extensions import db
 from server.models import Device
+from server.people_names import name_of
 from server.scope import FacilityIndex
 from server.sync.bundle import (
     STATUSES,
@@ -66,13 +67,13 @@ register(
             "en": "Device {device} is not registered in your area. Nothing was saved.",
         },
         "web.bundles.imported": {
-            "id": "Kiriman perangkat {device} ({username}) diimpor: {mutations} perubahan.",
-            "en": "The bundle of device {device} ({username}) was imported: {mutations} changes.",
+            "id": "Kiriman perangkat «{device}» milik {who} diimpor: {mutations} perubahan.",
+            "en": "The bundle of device «{device}» of {who} was imported: {mutations} changes.",
         },
         "web.bundles.rescued": {
-            "id": "Kiriman penyelamatan perangkat {device} ({username}) diimpor: {mutations} "
+            "id": "Kiriman penyelamatan perangkat «{device}» milik {who} diimpor: {mutations} "
             "perubahan. Izin perangkat itu tetap dicabut.",
-            "en": "The rescue bundle of device {device} ({username}) was imported: {mutations} "
+            "en": "The rescue bundle of device «{device}» of {who} was imported: {mutations} "
             "changes. The device stays revoked.",
         },
         "web.bundles.rescue": {
@@ -187,15 +188,29 @@ def import_bundle():
         )
     except BundleRefused as refused:
         db.session.rollback()
-        return _page(409 if refused.report else 400, error=refused.message, report=refused.report)
+        message = named_refusal(refused, lang)
+        return _page(409 if refused.report else 400, error=message, report=refused.report)
     done = t(
         "web.bundles.rescued" if report.get("rescued") else "web.bundles.imported",
         lang,
-        device=report["device_id"],
-        username=report["username"],
+        device=getattr(db.session.get(Device, report["device_id"]), "name", ""),
+        who=name_of(db.session, report["username"], lang),
         mutations=report["mutations"],
     )
     return _page(done=done, report=report)
+
+
+def named_refusal(refused: BundleRefused, lang: str) -> str:
+    """Say a refusal with the device and its kader by name (the sync layer names them by key)."""
+    device = db.session.get(Device, str(refused.params.get("device") or ""))
+    if device is None:  # a device the server does not know: its id is all there is
+        return refused.message
+    params = {**refused.params, "device": f"«{device.name}»"}
+    if "username" in params:
+        params["username"] = name_of(db.session, params["username"], lang)
+    text = t(f"server.bundle.{refused.code}", lang, **params)
+    hint = t("server.bundle.rescue_hint", lang)
+    return f"{text} {hint}" if refused.message.endswith(hint) else text
 
 
 @bp.route("/bundel/perangkat/<device_id>")

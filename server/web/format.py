@@ -11,12 +11,14 @@ import json
 
 from markupsafe import Markup
 
+from server.extensions import db
 from server.indicators.rollup import mask_nik
+from server.people_names import names_of, role_text
 from server.sync.merge import DELETED
 from server.web import bp, language, local_zone
 from shared import records
 from shared.calendar import format_date, format_local_time, local_today
-from shared.i18n import register, t
+from shared.i18n import t
 from shared.indicators import INDICATORS
 
 FULL_NIK_ROLES = frozenset({"puskesmas", "dinas", "admin"})
@@ -32,23 +34,21 @@ def ddmmyyyy(value) -> str:
 
 bp.add_app_template_filter(ddmmyyyy, "ddmmyyyy")
 
-ROLE_WORDS = {
-    "kader": ("Kader", "Kader"),
-    "bidan_desa": ("Bidan desa", "Village midwife"),
-    "puskesmas": ("Petugas puskesmas", "Puskesmas officer"),
-    "kecamatan": ("Tim kecamatan", "Kecamatan team"),
-    "dinas": ("Dinas kesehatan", "District health office"),
-    "admin": ("Administrator", "Administrator"),
-}
-register({f"web.role.{k}": {"id": i, "en": e} for k, (i, e) in ROLE_WORDS.items()})
-
 
 def role_words(role: str | None) -> str:
     """Name a user's role in words (the code itself only when it is not a known role)."""
-    return t(f"web.role.{role}", language()) if role in ROLE_WORDS else str(role or "")
+    return role_text(role, language())
 
 
 bp.add_app_template_filter(role_words, "role_words")
+
+
+def people_names(keys) -> dict[str, str]:
+    """Name the usernames or device ids a page lists (one query for them all)."""
+    return names_of(db.session, keys, language())
+
+
+bp.add_app_template_global(people_names, "people_names")
 
 
 def when(value: dt.datetime | None) -> str:

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask import g, redirect, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Conflict, Device, MutationLog, User
+from server.models import Conflict, MutationLog, User
+from server.people_names import names_of, person_text
 from server.scope import ScopeKeys
 from server.sync.conflicts import (
     ResolveError,
@@ -56,15 +57,6 @@ def hlc_time(hlc: str | None) -> dt.datetime | None:
         return None
 
 
-def _devices_by_id(ids: set[str]) -> dict[str, tuple[Device, User]]:
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Device, User).join(User, Device.user_id == User.id).where(Device.id.in_(ids))
-    ).all()
-    return {d.id: (d, u) for d, u in rows}
-
-
 def _authors(items: list[Conflict]) -> dict[tuple, User]:
     """Return the kader each side's mutation named as its author (several kader share a device),
     by ("winner" or "loser", conflict id); a side without one (an older client) is absent.
@@ -98,17 +90,18 @@ def _authors(items: list[Conflict]) -> dict[tuple, User]:
 
 def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
     """Describe conflicts for the page: record, field label, both values, who and when."""
-    devices = _devices_by_id({d for c in items for d in (c.winner_device, c.loser_device) if d})
     authors = _authors(items)
+    people = names_of(
+        db.session,
+        {k for c in items for k in (c.winner_device, c.loser_device, c.loser_user, c.resolved_by)},
+        lang,
+    )
 
-    def who(device_id, fallback=None, author: User | None = None):
-        if device_id in devices:
-            d, u = devices[device_id]
-            u = author or u  # the kader who made the change, on the device of this user
-            return f"{u.name} ({u.username}, {d.name})"
+    def who(device_id, fallback=None, author: User | None = None) -> str:
+        # the kader who made the change (several kader share a device), else the device's user
         if author is not None:
-            return f"{author.name} ({author.username})"
-        return fallback or device_id or "—"
+            return person_text(author, lang)
+        return people.get(device_id) or people.get(fallback) or "—"
 
     names = describe_many(items, db.session, lang)
     out = []
@@ -129,6 +122,7 @@ def conflict_rows(items: list[Conflict], lang: str) -> list[dict]:
                 "loser_when": when(hlc_time(c.loser_hlc)),
                 "created": when(c.created_at),
                 "resolved_when": when(c.resolved_at),
+                "resolver": people.get(c.resolved_by, ""),
                 "can_resolve": c.status == "open" and g.scope.can_review(keys),
                 "can_reopen": c.status == "resolved" and may_resolve(g.scope, c),
             }
@@ -195,7 +189,7 @@ def conflict_line(row: dict, lang: str) -> list:
         row["loser_when"],
         row["created"],
         t(f"web.review.conflicts.status_{'open' if is_open else 'resolved'}", lang),
-        "" if is_open else c.resolved_by,
+        "" if is_open else row["resolver"],
         "" if is_open else row["resolved_when"],
         t(choice, lang) if choice and not is_open else "",
     ]

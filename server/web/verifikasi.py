@@ -8,11 +8,11 @@ verified for the Pokjanal.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import g, redirect, render_template, request, url_for
 
 from server.extensions import db
-from server.models import Record, User
+from server.models import Record
+from server.people_names import names_of
 from server.scope import FacilityIndex
 from server.sync.changes import Rejected
 from server.sync.locks import ROLE_STEPS
@@ -79,12 +79,7 @@ def review_rows(period: str, facilities: FacilityIndex) -> list[dict]:
     ids = [review_id(f["id"], period) for f in posyandu]
     found = {r.id: r for r in db.session.query(Record).filter(Record.id.in_(ids or [""])).all()}
     role, rows, names = g.web_user.role, [], unit_names()
-    by = {r.fields.get("by") for r in found.values() if not r.deleted and r.fields.get("by")}
-    people = dict(  # the reviewer's name, not the username
-        db.session.execute(sa.select(User.username, User.name).where(User.username.in_(by))).all()
-        if by
-        else []
-    )
+    people = names_of(db.session, (r.fields.get("by") for r in found.values()), language())
     for f in posyandu:
         row = found.get(review_id(f["id"], period))
         fields = row.fields if row is not None and not row.deleted else {}
@@ -95,7 +90,7 @@ def review_rows(period: str, facilities: FacilityIndex) -> list[dict]:
                 "desa": names.get(f.get("desa_code")) or f.get("desa_code") or "",
                 "unit": f.get("parent_id") or "",
                 "status": status,
-                "by": people.get(fields.get("by")) or fields.get("by") or "",
+                "by": people.get(fields.get("by"), ""),
                 "note": fields.get("note") or "",
                 "request": fields.get("reopen_request") or "",
                 "steps": [s for s in REVIEW_STATUSES if role in ROLE_STEPS.get((status, s), ())],

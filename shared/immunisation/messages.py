@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.calendar import format_date
 from shared.i18n import register, t
-from shared.records.messages import format_date
 
 STATUSES = {
     "given": ("Sudah diberikan", "Given"),
@@ -80,8 +80,8 @@ register(MESSAGES)
 
 
 def reason_text(reason: str | None, params: dict[str, object], lang: str | None = "id") -> str:
-    """Return a reason key as a sentence, dates written the way readers of ``lang`` do."""
+    """Return a reason key as a sentence, dates written dd/mm/yyyy as on every page."""
     if reason is None:
         return ""
-    shown = {k: format_date(v, lang) if isinstance(v, date) else v for k, v in params.items()}
+    shown = {k: format_date(v) if isinstance(v, date) else v for k, v in params.items()}
     return t(reason, lang, **shown)

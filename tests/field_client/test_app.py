@@ -595,7 +595,7 @@ def test_every_client_text_used_exists_in_both_languages():
         if path.stem not in {"__init__", "__main__"}:
             importlib.import_module(f"field_client.{path.stem}")
     used = set()
-    for path in [*root.glob("*.py"), *root.glob("templates/*.html"), root / "static/app.js"]:
+    for path in [*root.glob("*.py"), *root.glob("templates/*.html"), *root.glob("static/*.js")]:
         used |= set(
             re.findall(r"""["'](client\.[a-z_]+(?:\.[a-z_0-9]+)*)(?![.\w])""", path.read_text())
         )

@@ -92,6 +92,8 @@ PAGE_URLS = {
 }
 NOT_PAGES = {
     "pages.set_language": "switches the language and redirects back (its links are controls)",
+    "ilp.dose_picker": "a part of the child visit form (its dose offer for the visit date typed), "
+    "fetched by doses.js when the date changes; test_journeys_ilp changes the date",
     "recovery.download": "a file download, only after an export from a damaged store",
     "pairing.pair": "the phone's pairing page: served on the LAN listener only (on the laptop "
     "it redirects to /meja); its controls are clicked by test_pairing_journey",

@@ -365,3 +365,52 @@ def test_nifas_visit_by_kf_window_and_family_planning(kader):
     page.locator(f"#ilp-records tr[data-record='{record.id}'] a").first.click()
     expect(page.locator("#ilp-form-method")).to_have_value("implan")
     shot(page, "ilp-kb")
+
+
+def test_the_dose_offer_follows_the_visit_date_of_a_late_entry(kader):
+    """Bima's visit typed in late, for the day he was 20 days old: the form offers that day's
+    doses (hand-checked: BCG and OPV 1; DPT-HB-Hib 1 from 42 days) and saving judges by it."""
+    from playwright.sync_api import expect
+
+    app, base, page, watch = kader
+    ids = support.seed_world(app, TODAY, POSYANDU, DESA)
+    store = store_of(app)
+    watch.expect("POST", "/api/records/child_visit", 422)
+    late = TODAY - timedelta(380)
+    page.goto(f"{base}/balita/{ids['child']}/kunjungan")
+    due = page.locator("#doses > label input[name=_doses]")
+    assert values_of(due) == DUE
+    expect(page.locator("#doses [data-doses-day]")).to_contain_text(dmy(TODAY))
+    page.check("#visit-form input[name=_doses][value=OPV1]")  # ticked before the date is changed
+    page.fill("#visit-form-visit_date", dmy(late))
+    expect(page.locator("#doses [data-doses-day]")).to_contain_text(dmy(late))
+    expect(due).to_have_count(2)
+    assert values_of(due) == ["BCG", "OPV1"]
+    expect(page.locator("#visit-form input[name=_doses][value=OPV1]")).to_be_checked()
+    expect(page.locator("#doses > label [data-late]")).to_have_count(0)  # on time that day
+    page.click("#doses-more summary")
+    page.check("#doses-more input[name=_doses][value=DPT_HB_HIB1]")
+    page.fill("#visit-form-weight_kg", "3,9")
+    page.click("#visit-form button[type=submit]")
+    error = page.locator('[data-error-for="_doses"]')
+    expect(error).to_contain_text(
+        "DPT-HB-Hib 1 ditolak: Umur anak belum cukup: 20 hari, paling muda 42 hari."
+    )
+    shot(page, "ilp-imunisasi-tanggal-kunjungan")
+    assert store.list("immunization", person_id=ids["child"]) == []
+    page.uncheck("#doses-more input[name=_doses][value=DPT_HB_HIB1]")
+    page.click("#visit-form button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/balita/{ids['child']}\?done=saved"))
+    [dose] = store.list("immunization", person_id=ids["child"])
+    assert (dose.fields["antigen"], dose.fields["given_on"]) == ("OPV1", late.isoformat())
+
+
+def test_the_dose_offer_part_refuses_a_date_it_cannot_read(kader):
+    app, base, page, watch = kader
+    ids = support.seed_world(app, TODAY, POSYANDU, DESA)
+    watch.expect("GET", f"/balita/{ids['child']}/dosis", 400)
+    answer = page.request.get(f"{base}/balita/{ids['child']}/dosis?tanggal=31/02/2026")
+    assert answer.status == 400
+    assert answer.text().startswith("Tanggal kunjungan tidak terbaca")
+    fine = page.request.get(f"{base}/balita/{ids['child']}/dosis?tanggal={TODAY.isoformat()}")
+    assert fine.status == 200 and 'data-day="' + TODAY.isoformat() + '"' in fine.text()

@@ -129,7 +129,10 @@ def test_a_month_is_sent_returned_verified_reopened_and_verified_again(
         RecordService(store).update("child_visit", visit_id, {"weight_kg": 8.4})
         assert agent.sync().quarantined == 1
         [held] = store.quarantined()
-        assert f"Bulan {MONTH_WORDS} sudah diverifikasi oleh bidan_a" in held.errors["_schema"][0]
+        assert (
+            f"Bulan {MONTH_WORDS} sudah diverifikasi oleh Bidan A (Bidan desa)"
+            in held.errors["_schema"][0]
+        )
         page.reload()
         expect(box.locator("[data-review-locked]")).to_have_text(
             "Bulan ini sudah diverifikasi — minta puskesmas membuka kembali."

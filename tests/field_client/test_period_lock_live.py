@@ -44,7 +44,10 @@ def test_an_offline_edit_into_a_verified_month_waits_in_quarantine(make_device, 
     report = b.agent.sync()
     assert report.quarantined == 1
     [held] = b.store.quarantined()
-    assert "Bulan Oktober 2026 sudah diverifikasi oleh bidan_a" in held.errors["_schema"][0]
+    assert (
+        "Bulan Oktober 2026 sudah diverifikasi oleh Bidan A (Bidan desa)"
+        in held.errors["_schema"][0]
+    )
     assert b.store.get("child_visit", visit.id).fields["weight_kg"] == 8.4  # kept, not dropped
 
     review(live_server, "pkm_a", "2026-10", "reopened")

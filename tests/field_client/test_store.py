@@ -366,3 +366,21 @@ def test_an_existing_install_is_made_private_on_open(tmp_path):
         name: 0o600 for name in found if name != "."
     }
     assert "client.log" in found
+
+
+def test_persons_on_finds_each_kind_by_its_own_date_and_takes_no_date_field(store):
+    store.save("person", "p1", CHILD)
+    store.save("person", "p2", {**CHILD, "name": "Budi"})
+    store.save(
+        "immunization", "i1", {"person_id": "p1", "antigen": "BCG", "given_on": "2026-02-05"}
+    )
+    store.save("referral", "r1", {"person_id": "p2", "referral_date": "2026-02-05"})
+    store.save("child_visit", "v1", {"person_id": "p2", "visit_date": "2026-02-05"})
+    store.save("child_visit", "v2", {"person_id": "p1", "visit_date": "2026-02-06"})
+    store.delete("child_visit", "v2")
+    assert store.persons_on("immunization", "2026-02-05") == {"p1"}
+    assert store.persons_on("referral", "2026-02-05") == {"p2"}
+    assert store.persons_on("child_visit", "2026-02-05") == {"p2"}
+    assert store.persons_on("child_visit", "2026-02-06") == set()  # deleted
+    with pytest.raises(TypeError):  # the old JSON-scan branch is gone
+        store.persons_on("child_visit", "2026-02-05", "visit_date")

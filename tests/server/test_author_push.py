@@ -172,8 +172,8 @@ def conflict_between_kader_dua_and_the_bidan(app, device):
     assert won.json()["results"][0]["status"] == "conflict"
 
 
-LOSER_BY = "Kader kader_a1_dua (kader_a1_dua, test-kader_a1)"  # the kader, on kader_a1's laptop
-WINNER_BY = "Bidan A (bidan_a, test-bidan_a)"
+LOSER_BY = "Kader kader_a1_dua (Kader)"  # the kader who typed it, on kader_a1's laptop
+WINNER_BY = "Bidan A (Bidan desa)"  # by name and role, never a username or device
 
 
 def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
@@ -187,6 +187,7 @@ def test_the_konflik_page_names_the_kader_who_made_each_side(app, device):
     assert "Nama Dua" in row and "Nama Bidan" in row
     assert LOSER_BY in row and WINNER_BY in row
     assert "Kader A1" not in row  # the laptop's own user made neither side
+    assert "test-" not in row and "bidan_a" not in row
 
 
 def test_the_konflik_page_in_chromium_names_the_kader(app, server, device, page):
@@ -211,7 +212,8 @@ def test_the_konflik_page_names_the_device_user_when_no_author_was_sent(app, dev
     bidan.clock_ms = laptop.clock_ms + 1000
     bidan.push([bidan.mutation("person", {"name": "Nama B"}, record_id=p["id"], base_version=1)])
     row = conflict_row(sign_in(app.test_client(), "pkm_a").get("/konflik").text)
-    assert "(kader_a1, test-kader_a1)" in row and "(bidan_a, test-bidan_a)" in row
+    assert "Kader A1 (Kader)" in row and "Bidan A (Bidan desa)" in row
+    assert "test-" not in row and "bidan_a" not in row
 
 
 def test_hostile_authors_get_a_clear_answer_never_a_500(app, device):

@@ -52,7 +52,8 @@ def test_verified_month_refuses_an_offline_device_and_reopen_lets_it_in(device, 
     message = results[0]["errors"]["_schema"][0]
     assert (
         "Bulan Juni 2026 sudah diverifikasi" in message
-        and "bidan_a" in message
+        and "oleh Bidan A (Bidan desa)" in message  # by name, never the username
+        and "bidan_a" not in message
         and "membuka kembali" in message
     )
     assert "code" not in results[2]

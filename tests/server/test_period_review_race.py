@@ -58,10 +58,13 @@ def test_the_lock_message_names_the_month_in_words(device, kader_child):
     assert review(device("pkm_a"), "PSY-A1", "2026-06", "verified").status_code == 200
     english = device("kader_a1", lang="en")
     result = english.push([english.mutation("child_visit", child_visit(p))]).json()["results"][0]
-    assert "Month June 2026 was verified by pkm_a" in result["errors"]["_schema"][0]
+    assert (
+        "Month June 2026 was verified by Pkm A (Puskesmas officer)"
+        in result["errors"]["_schema"][0]
+    )
     result = kader.push([kader.mutation("child_visit", child_visit(p))]).json()["results"][0]
     message = result["errors"]["_schema"][0]
-    assert message.startswith("Bulan Juni 2026 sudah diverifikasi oleh pkm_a")
+    assert message.startswith("Bulan Juni 2026 sudah diverifikasi oleh Pkm A (Petugas puskesmas)")
     assert "2026-06" not in message
 
 

@@ -373,13 +373,13 @@ def test_a_reason_reads_with_its_parameters():
     )
 
 
-def test_a_reason_writes_its_dates_the_readers_way():
+def test_a_reason_writes_its_dates_dd_mm_yyyy():
     given = [("DPT_HB_HIB1", None, date(2024, 5, 10))]
     result = check_dose(A, given, "DPT_HB_HIB1", None, date(2024, 6, 1))
     assert reason_text(result.reason, result.reason_params, "id") == (
-        "Dosis ini sudah diberikan pada 10 Mei 2024."
+        "Dosis ini sudah diberikan pada 10/05/2024."
     )
     assert reason_text(result.reason, result.reason_params, "en") == (
-        "This dose was already given on 10 May 2024."
+        "This dose was already given on 10/05/2024."
     )
     assert reason_text(None, {}, "en") == ""

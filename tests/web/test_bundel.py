@@ -75,7 +75,9 @@ def test_the_puskesmas_imports_a_bundle_once_and_sees_the_counts(app, server, de
     web = sign_in(app.test_client(), "pkm_a")
     first = upload(web, data)
     assert first.status_code == 200, first.text
-    assert "2 perubahan" in first.text and kader.device_id in first.text
+    done = first.text.split('id="bundle-done"')[1].split("</p>")[0]
+    assert "«test-kader_a1» milik Kader A1 (Kader) diimpor: 2 perubahan" in done
+    assert kader.device_id not in done  # the device and the kader by name
     assert '<tr data-status="applied"><th>Disimpan</th><td>2</td>' in first.text
     assert logged(app, kader.device_id) == [(1, "applied"), (2, "applied")]
     again = upload(web, data)  # the same file twice: nothing doubles

@@ -93,6 +93,8 @@ def test_upload_sniffs_the_type_and_cleans_the_name(
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     page = client.get(f"/lokmin/pertemuan/{meeting_id}?lampiran=1").text
     assert "Lampiran tersimpan." in page and shown.replace('"', "&#34;") in page
+    listed = page.split(f'id="attachment-{row.id}"')[1].split("</li>")[0]
+    assert "· Kec A (Tim kecamatan)" in listed and "kec_a" not in listed  # the uploader by name
     download = client.get(f"/lokmin/lampiran/{row.id}")
     assert download.status_code == 200 and download.data == data
     assert download.mimetype == content_type

@@ -206,7 +206,8 @@ def test_pagu_tribulan_ii_entered_in_one_sitting_printed_edited_and_deleted(
     form.locator("button.save").click()
     page.wait_for_url("**/lokmin/pertemuan/*?ok=1")
     history = page.locator("#report-history").inner_text()
-    assert "kec_a" in history and "Tempat: Aula Kantor Camat Pagu → Balai Desa Sutera" in history
+    assert "Kec A (Tim kecamatan)" in history and "kec_a" not in history
+    assert "Tempat: Aula Kantor Camat Pagu → Balai Desa Sutera" in history
     assert "Kesepakatan dihapus" in history
     assert removed not in page.locator("#report-sectors").inner_text()
 

@@ -225,7 +225,8 @@ def test_delete_meeting_removes_it_and_its_agreements_and_keeps_the_history(app,
     ]
     page = client.get("/lokmin?dihapus=1").text
     assert "Pertemuan dihapus." in page
-    assert "Pertemuan dihapus" in page and "kec_a · Pertemuan dihapus" in page
+    assert "Pertemuan dihapus" in page and "Kec A (Tim kecamatan) · Pertemuan dihapus" in page
+    assert "kec_a" not in page  # who changed it, by name
     assert client.get(f"/lokmin/pertemuan/{meeting_id}").status_code == 404
 
 

@@ -96,7 +96,9 @@ def test_conflict_queue_shows_both_values_and_is_scoped(web, device):
     assert "Nama A" in row and "Nama B" in row and "<td>Nama</td>" in row  # field label
     assert "Siti Aminah" not in row or "Nama B" in row  # the record is named by its current name
     assert len(conflict_ids(page.text)) == 1 and 'name="choice" value="loser"' in page.text
-    assert "Kader A1" in page.text and "Bidan A" in page.text  # who
+    # who: by name and role, never a username or a device id
+    assert "Kader A1 (Kader)" in row and "Bidan A (Bidan desa)" in row
+    assert "kader_a1" not in page.text and "bidan_a" not in page.text and "test-" not in row
     assert conflict_ids(web("pkm_b").get("/konflik").text) == []
     # The kader sees the conflict on its own posyandu but may not resolve it.
     kader = web("kader_a1").get("/konflik").text
@@ -131,7 +133,11 @@ def test_resolve_conflict_as_puskesmas_syncs_back(app, web, device):
     # Resolved conflicts stay visible under "Selesai"; the open queue is empty.
     assert conflict_ids(client.get("/konflik").text) == []
     resolved = client.get("/konflik?status=resolved").text
-    assert conflict_ids(resolved) == [cid] and "Diselesaikan oleh pkm_a" in resolved
+    assert (
+        conflict_ids(resolved) == [cid]
+        and "Diselesaikan oleh Pkm A (Petugas puskesmas)" in resolved
+    )
+    assert "pkm_a" not in resolved
     again = client.post(
         f"/konflik/{cid}/selesaikan", data={"choice": "winner", "csrf_token": csrf_token(page.text)}
     )
@@ -516,3 +522,18 @@ def test_meeting_form_errors_are_per_field_in_indonesian(web):
     assert "Aula &lt;b&gt;Puskesmas&lt;/b&gt;" in response.text  # the form keeps what was typed
     assert "Tahun harus berupa bilangan bulat." in response.text
     assert "Daftar hadir baris ke-1: Sektor harus salah satu dari" in response.text
+
+
+def test_the_quality_page_names_users_without_their_usernames(app, web, device):
+    from server.extensions import db
+    from server.models import Device
+
+    kader = device("kader_a1")
+    with app.app_context():
+        db.session.get(Device, kader.device_id).clock_skew_ms = 9 * 60 * 1000
+        db.session.commit()
+    page = web("pkm_a").get("/mutu-data").text
+    devices, skew = page.split('id="devices"')[1], page.split('id="skew"')[1]
+    for part in (devices.split("</table>")[0], skew.split("</table>")[0]):
+        assert '<td>Kader A1 <span class="meta">(Kader)</span></td>' in part
+        assert "(kader_a1" not in part  # the test device is named test-kader_a1: not a username

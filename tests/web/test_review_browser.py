@@ -27,7 +27,7 @@ def test_resolve_conflict_and_update_lokmin_in_the_browser(app, server, device, 
     page.wait_for_selector("p[role=status]")
     assert page.locator("#conflicts tbody tr").count() == 0
     page.goto(f"{server.url}/konflik?status=resolved")
-    assert "Diselesaikan oleh pkm_a" in page.locator("#conflicts").inner_text()
+    assert "Diselesaikan oleh Pkm A (Petugas puskesmas)" in page.locator("#conflicts").inner_text()
     shot(page, "konflik-selesai")
     page.get_by_role("button", name="Buka lagi").click()  # reopened: back in the open queue
     page.wait_for_selector("p[role=status]")

@@ -30,7 +30,7 @@ def test_bidan_verifies_and_the_pokjanal_counts_it(web):
     assert 'data-posyandu="PSY-A1" data-status="submitted"' in page
     row = page.split('data-posyandu="PSY-A1"')[1].split("</tr>")[0]
     assert "<td>Sutera</td>" in row and "6111012001" not in row  # the desa by its name
-    assert "<td>Bidan A</td>" in row and "bidan_a" not in row  # the reviewer by name
+    assert "<td>Bidan A (Bidan desa)</td>" in row and "bidan_a" not in row  # the reviewer by name
     assert counts(dinas.get("/verifikasi?period=2026-06").text) == [("1", "0"), ("0", "0")]
     returned = step(bidan, "PSY-A1", "2026-06", "returned", "Data BB belum lengkap")
     assert returned.status_code == 303

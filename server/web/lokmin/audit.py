@@ -14,6 +14,7 @@ from flask import g
 
 from server.extensions import db
 from server.models import Record
+from server.people_names import names_of
 from server.reference import ensure_counter
 from server.sync.changes import ChangeSet, Rejected, Writer
 from server.web import language, local_zone
@@ -118,14 +119,19 @@ def history(meeting_id: str | None = None, limit: int = 200) -> list[dict]:
     query = sa.select(LokminAudit).where(LokminAudit.meeting_id.in_(readable_meeting_ids()))
     if meeting_id is not None:
         query = query.where(LokminAudit.meeting_id == meeting_id)
-    rows = db.session.execute(
-        query.order_by(LokminAudit.at.desc(), LokminAudit.id.desc()).limit(limit)
-    ).scalars()
+    rows = (
+        db.session.execute(
+            query.order_by(LokminAudit.at.desc(), LokminAudit.id.desc()).limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     lang = language()
+    people = names_of(db.session, (row.actor for row in rows), lang)
     return [
         {
             "when": when(row.at),
-            "who": row.actor,
+            "who": people.get(row.actor, ""),
             "what": t(f"web.lokmin.kind.{row.kind}", lang),
             "action": t(f"web.lokmin.action.{row.action}", lang),
             "meeting_id": row.meeting_id,

@@ -42,6 +42,7 @@ JOURNEY_MODULES = (
     "tests.web.test_sinyal_browser",
     "tests.web.test_rank",
     "tests.web.test_journeys_pokjanal_more",
+    "tests.web.test_bundel_browser",
     "tests.server.test_author_push",
 )
 # a test of those modules driving Chromium (the page, or the page watched) is a journey
@@ -91,12 +92,7 @@ NOT_PAGES = {
     "web.lokmin_attachment": "a file download, its link is on the meeting's report",
 }
 # Controls no journey here clicks, with the reason; any other control left untouched fails.
-EXEMPT = (
-    (
-        r"^input#bundle-rescue$",
-        "the rescue import of a revoked device: covered by test_bundel_browser (merged separately)",
-    ),
-)
+EXEMPT: tuple[tuple[str, str], ...] = ()
 RENDERED: dict[str, list[str]] = {}  # "user address" -> its controls, for the coverage test
 
 

@@ -107,7 +107,12 @@ DOWNLOADS = [
     ("pkm_a", "/mutu-data", "[data-table=devices]", ["Kader A1", "kader_a1"]),
     ("pkm_a", "/mutu-data", "[data-table=stale]", ["PSY-A2", "Posyandu Mawar"]),
     ("pkm_a", "/konflik", "main", ["Sasaran", "Nama", "Nama B"]),
-    ("pkm_a", "/konflik?status=resolved", "main", ["Nama D", "Selesai", "pkm_a"]),
+    (
+        "pkm_a",
+        "/konflik?status=resolved",
+        "main",
+        ["Nama D", "Selesai", "Pkm A (Petugas puskesmas)"],
+    ),
     ("kec_a", "/lokmin", "[data-table=meetings]", ["Sukadana", "611101", "2026"]),
     ("kec_a", "/lokmin", "[data-table=agreements]", ["Sweeping balita tidak datang", "PKK"]),
     ("dinas", "/evaluasi-mingguan?week=2026-W41", "main", ["PKM-B", "Puskesmas Teluk Melano"]),

@@ -302,3 +302,15 @@ class SasaranProyeksi(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.String(300))
     entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
     entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class HariBuka(db.Model):
+    """A posyandu's stored hari buka: the day of the month it opens ("tanggal N setiap bulan"),
+    set by its puskesmas (issue #16, ``server/web/hari_buka.py``). Without a row, Evaluasi
+    mingguan and Rekonsiliasi infer it from the posyandu's sessions."""
+
+    __tablename__ = "hari_buka"
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    day: so.Mapped[int] = so.mapped_column(sa.Integer)
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)

@@ -8,8 +8,10 @@ posyandu that have paper counts, and the trend shows the gap of D and of the wei
 last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
 (``POST /rekonsiliasi/<posyandu>/<period>``); the kecamatan and the dinas read them.
 
-The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the week of its hari buka (the
-posyandu's first opened session of the month in the app, else the day it weighed most) and sets
+The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the
+week of its hari buka (the day its puskesmas stored, ``server/web/hari_buka.py``; else, inferred
+and counted as such, the posyandu's first opened session of the month in the app, else the day
+it weighed most) and sets
 the app's weighings of that posyandu in that week beside it. Why not the month pro-rated over its
 weeks: a posyandu fills its register on its hari buka, once a month, so a month's paper figure
 belongs to one week, and spreading it would invent weekly figures whose gap is the month's gap
@@ -36,6 +38,7 @@ from server.extensions import db
 from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
+from server.web.hari_buka import stored_days
 from server.web.params import BadRequest
 from server.web.rekonsiliasi_sasaran import sasaran_rows
 from server.web.scoped import posyandu_in_scope, unit_names
@@ -100,6 +103,12 @@ register(
             "posyandu-bulan, {paper} penimbangan di kertas.",
             "en": "No hari buka in the app (no session, no weighing): {n} posyandu-months, "
             "{paper} weighings on paper.",
+        },
+        "web.reconcile.inferred": {
+            "id": "{n} posyandu-bulan ditempatkan menurut sesi atau penimbangan di aplikasi, "
+            "karena hari bukanya belum diatur.",
+            "en": "{n} posyandu-months placed by their sessions or weighings in the app, as "
+            "their hari buka is not set.",
         },
         "web.reconcile.by": {"id": "Diisi oleh {who}", "en": "Entered by {who}"},
         "web.reconcile.bad_period": {
@@ -290,9 +299,17 @@ def _daily_weighings(first: dt.date, last: dt.date, ids: list[str]) -> dict:
     return {(p, day): n for p, day, n in db.session.execute(grouped)}
 
 
-def _week_of(key, sessions: dict, busiest: dict) -> dt.date | None:
-    """Return the Monday of a posyandu-month's hari buka week (None: nothing in the app)."""
-    day = sessions.get(key) or busiest.get(key)
+def _stored_day(key, stored: dict[str, int]) -> dt.date | None:
+    """Return a posyandu-month's stored hari buka as a date (clamped to a short month)."""
+    if key[0] not in stored:
+        return None
+    first, last = month_bounds(key[1])
+    return first.replace(day=min(stored[key[0]], last.day))
+
+
+def _week_of(key, stored: dict, sessions: dict, busiest: dict) -> dt.date | None:
+    """Return the Monday of a posyandu-month's hari buka week (None: nothing known)."""
+    day = _stored_day(key, stored) or sessions.get(key) or busiest.get(key)
     return day - dt.timedelta(days=day.weekday()) if day else None
 
 
@@ -320,16 +337,18 @@ def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> d
     paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
     ids = sorted({p for p, _ in paper}) or [""]
     week = dt.timedelta(days=6)
-    sessions = _hari_buka(first, last, ids)
+    stored = stored_days(ids)
+    sessions = _hari_buka(first, last, [i for i in ids if i not in stored] or [""])
     busiest = _busiest_days({key: n for key, n in daily.items() if first <= key[1] <= last})
     monday = first - dt.timedelta(days=first.weekday())
     weeks = {}
     while monday <= last:
         weeks[monday] = {"n": 0, "app": 0, "paper": 0}
         monday += dt.timedelta(days=7)
-    unplaced = {"n": 0, "paper": 0}
+    unplaced = {"n": 0, "paper": 0, "inferred": 0}
     for key, counts in paper.items():
-        start = _week_of(key, sessions, busiest)
+        start = _week_of(key, stored, sessions, busiest)
+        unplaced["inferred"] += int(bool(start) and key[0] not in stored)
         slot = weeks.get(start, unplaced) if start else unplaced
         slot["n"] += 1
         slot["paper"] += counts.weighings

@@ -14,6 +14,9 @@ that week; without a stored day both infer it from the posyandu's sessions, and 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
 
@@ -97,6 +100,30 @@ def save_day(posyandu_id: str, day: int | None, who: str) -> None:
         row = HariBuka(posyandu_id=posyandu_id)
         db.session.add(row)
     row.day, row.entered_by, row.entered_at = day, who, utcnow()
+
+
+def parse_csv(text: str, posyandu: set[str]) -> list[tuple[str, int | None]]:
+    """Return the (posyandu, day) lines of a ``posyandu_id,tanggal`` CSV (an empty day removes
+    the stored one), or raise ValueError naming the first wrong line (in Indonesian)."""
+    lines = list(csv.reader(io.StringIO(text)))
+    if not lines or [c.strip().lower() for c in lines[0]] != ["posyandu_id", "tanggal"]:
+        raise ValueError("Baris pertama CSV harus: posyandu_id,tanggal.")
+    out, seen = [], set()
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        name = cells[0].strip() if cells else ""
+        try:
+            if len(cells) != 2 or name not in posyandu or name in seen:
+                raise ValueError(name)
+            out.append((name, parse_day(cells[1])))
+        except ValueError:
+            raise ValueError(
+                f"Baris {number}: harus berisi posyandu terdaftar (sekali saja) dan tanggal "
+                "1 sampai 31 atau kosong. Tidak ada yang disimpan."
+            ) from None
+        seen.add(name)
+    return out
 
 
 @bp.route("/evaluasi-mingguan/hari-buka/<posyandu_id>", methods=["POST"])

@@ -314,3 +314,14 @@ class HariBuka(db.Model):
     day: so.Mapped[int] = so.mapped_column(sa.Integer)
     entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
     entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class WeighingDay(db.Model):
+    """The app's weighings (child visits with a weight) of one posyandu on one day, kept on write
+    (``server/indicators/weighing_day.py``): Rekonsiliasi reads a month of them, a few thousand
+    small rows, instead of every visit of the month's JSON."""
+
+    __tablename__ = "weighing_day"
+    day: so.Mapped[date] = so.mapped_column(sa.Date, primary_key=True)
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    weighings: so.Mapped[int] = so.mapped_column(sa.Integer)

@@ -2,7 +2,7 @@
 
 ``/rekonsiliasi?period=YYYY-MM`` (the previous month by default) lists each posyandu in scope with
 the app's S, K, D, N (``indicator_month``, kept on write) and its weighings (visits with a weight,
-counted through the index ``(kind, event_date)``), the paper register's counts beside them, and
+``weighing_day``: per posyandu and day, kept on write), the paper register's counts beside them, and
 the gap (app minus paper) in numbers and percent of the paper's. A table per puskesmas sums the
 posyandu that have paper counts, and the trend shows the gap of D and of the weighings for the
 last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
+from server.indicators.weighing_day import weighings_by_day, weighings_by_month
 from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
@@ -153,8 +154,9 @@ def gap(app: int | None, paper: int | None) -> dict:
 def app_counts(
     periods: list[str], ids: list[str], daily: dict | None = None
 ) -> dict[tuple[str, str], dict]:
-    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period); the
-    weighings from ``daily`` (per posyandu and day, covering the periods) when it is given."""
+    """Return the app's S, K, D, N (indicator_month) and weighings (weighing_day) per (posyandu,
+    period); the weighings from ``daily`` (per posyandu and day, covering the periods) when it
+    is given."""
     found: dict[tuple[str, str], dict] = {}
     query = sa.select(IndicatorMonth.posyandu_id, IndicatorMonth.period, IndicatorMonth.counts)
     query = query.where(IndicatorMonth.period.in_(periods), IndicatorMonth.posyandu_id.in_(ids))
@@ -162,15 +164,7 @@ def app_counts(
         counts = counts or {}
         found[(posyandu, period)] = {k: int(counts.get(k.upper()) or 0) for k in COUNTS[:4]}
     for period in periods if daily is None else ():
-        first, last = month_bounds(period)
-        weighed = sa.select(Record.posyandu_id, sa.func.count()).where(
-            Record.kind == "child_visit",
-            Record.event_date.between(first, last),
-            Record.deleted.is_(False),
-            Record.fields["weight_kg"].as_float().is_not(None),
-            Record.posyandu_id.in_(ids),
-        )
-        for posyandu, n in db.session.execute(weighed.group_by(Record.posyandu_id)):
+        for posyandu, n in weighings_by_month(db.session, *month_bounds(period), ids).items():
             found.setdefault((posyandu, period), dict.fromkeys(COUNTS[:4], 0))["weighings"] = n
     for (posyandu, day), n in (daily or {}).items():
         key = (posyandu, f"{day:%Y-%m}")
@@ -286,19 +280,6 @@ def _hari_buka(first: dt.date, last: dt.date, ids: list[str]) -> dict[tuple[str,
     return found
 
 
-def _daily_weighings(first: dt.date, last: dt.date, ids: list[str]) -> dict:
-    """Return the app's weighings per (posyandu, day), through the index (kind, event_date)."""
-    query = sa.select(Record.posyandu_id, Record.event_date, sa.func.count()).where(
-        Record.kind == "child_visit",
-        Record.event_date.between(first, last),
-        Record.deleted.is_(False),
-        Record.fields["weight_kg"].as_float().is_not(None),
-        Record.posyandu_id.in_(ids),
-    )
-    grouped = query.group_by(Record.posyandu_id, Record.event_date)
-    return {(p, day): n for p, day, n in db.session.execute(grouped)}
-
-
 def _stored_day(key, stored: dict[str, int]) -> dt.date | None:
     """Return a posyandu-month's stored hari buka as a date (clamped to a short month)."""
     if key[0] not in stored:
@@ -379,7 +360,8 @@ def reconcile():
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
     # the app's weighings per posyandu and day, read once for the month and its weeks
-    daily = _daily_weighings(*weekly_window(period), [f["id"] for f in posyandu] or [""])
+    ids = [f["id"] for f in posyandu] or [""]
+    daily = weighings_by_day(db.session, *weekly_window(period), ids)
     rows = rows_of(period, posyandu, daily)
     return render_template(
         "web/review/reconcile.html",

@@ -82,3 +82,16 @@ def weighings_by_month(session, first: dt.date, last: dt.date, ids: list[str]) -
         WeighingDay.day.between(first, last), WeighingDay.posyandu_id.in_(ids or [""])
     )
     return {p: int(n) for p, n in session.execute(query.group_by(WeighingDay.posyandu_id))}
+
+
+def weighings_in_weeks(session, weeks: dict[dt.date, list[str]]) -> dict[dt.date, int]:
+    """Return, per Monday, the weighings of the week's posyandu in that week (Monday–Sunday):
+    one sum per week (at most six), each a range of the primary key (day, posyandu_id)."""
+    found = {}
+    for monday, ids in weeks.items():
+        query = sa.select(sa.func.coalesce(sa.func.sum(WeighingDay.weighings), 0)).where(
+            WeighingDay.day.between(monday, monday + dt.timedelta(days=6)),
+            WeighingDay.posyandu_id.in_(ids or [""]),
+        )
+        found[monday] = int(session.execute(query).scalar_one())
+    return found

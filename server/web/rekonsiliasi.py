@@ -35,7 +35,11 @@ import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
-from server.indicators.weighing_day import weighings_by_day, weighings_by_month
+from server.indicators.weighing_day import (
+    weighings_by_day,
+    weighings_by_month,
+    weighings_in_weeks,
+)
 from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
@@ -144,11 +148,12 @@ def _period(raw: str | None) -> str:
 
 
 def gap(app: int | None, paper: int | None) -> dict:
-    """Return the gap app minus paper, and its percent of the paper's count ('' when unknown)."""
+    """Return the gap app minus paper (also signed, as shown), and its percent of the paper's
+    count ('' when unknown)."""
     if app is None or paper is None:
         return {"n": None, "pct": ""}
     pct = format_decimal((app - paper) * 100 / paper, 1) if paper else ""
-    return {"n": app - paper, "pct": pct}
+    return {"n": app - paper, "signed": f"{app - paper:+d}", "pct": pct}
 
 
 def app_counts(
@@ -176,17 +181,19 @@ def app_counts(
     return found
 
 
-def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], PaperCount]:
-    query = sa.select(PaperCount).where(
-        PaperCount.period.in_(periods), PaperCount.posyandu_id.in_(ids)
-    )
-    return {(p.posyandu_id, p.period): p for p in db.session.execute(query).scalars()}
+def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], sa.Row]:
+    """Return the paper counts (rows with PaperCount's columns) per (posyandu, period)."""
+    table = PaperCount.__table__
+    query = sa.select(table).where(table.c.period.in_(periods), table.c.posyandu_id.in_(ids))
+    return {(p.posyandu_id, p.period): p for p in db.session.execute(query)}
 
 
-def rows_of(period: str, posyandu: list[dict], daily: dict | None = None) -> list[dict]:
-    """Return each posyandu's app and paper counts of ``period`` with their gaps."""
+def rows_of(period: str, posyandu: list[dict], paper: dict | None = None) -> list[dict]:
+    """Return each posyandu's app and paper counts of ``period`` with their gaps (``paper``: the
+    period's paper counts, when already read)."""
     ids, names = [f["id"] for f in posyandu] or [""], unit_names()
-    app, paper = app_counts([period], ids, daily), paper_counts([period], ids)
+    app = app_counts([period], ids)
+    paper = paper_counts([period], ids) if paper is None else paper
     for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
         app.setdefault((f["id"], period), dict.fromkeys(COUNTS, 0))
     rows = []
@@ -298,7 +305,7 @@ def _busiest_days(daily: dict) -> dict[tuple[str, str], dt.date]:
     """Return each (posyandu, month)'s day with the most weighings (the earliest on a tie)."""
     best: dict[tuple[str, str], tuple[int, int, dt.date]] = {}
     for (posyandu, day), n in daily.items():
-        key, candidate = (posyandu, f"{day:%Y-%m}"), (n, -day.toordinal(), day)
+        key, candidate = (posyandu, period_of((day.year, day.month))), (n, -day.toordinal(), day)
         if key not in best or candidate > best[key]:
             best[key] = candidate
     return {key: value[2] for key, value in best.items()}
@@ -310,23 +317,27 @@ def weekly_window(period: str) -> tuple[dt.date, dt.date]:
     return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
 
 
-def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> dict:
+def weekly_trend(period: str, posyandu: list[dict], lang: str, paper: dict | None = None) -> dict:
     """Return, for the weeks of ``period``, the paper weighings of the posyandu whose hari buka
-    fell in each week beside the app's weighings of that week (``daily``: the app's weighings
-    per posyandu and day over ``weekly_window``)."""
+    fell in each week beside the app's weighings of those posyandu in that week (``paper``: the
+    period's paper counts, when already read)."""
     first, last = month_bounds(period)
-    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
+    if paper is None:
+        paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
     ids = sorted({p for p, _ in paper}) or [""]
     week = dt.timedelta(days=6)
     stored = stored_days(ids)
     sessions = _hari_buka(first, last, [i for i in ids if i not in stored] or [""])
-    busiest = _busiest_days({key: n for key, n in daily.items() if first <= key[1] <= last})
+    # the busiest day only for the posyandu with neither a stored day nor a session
+    rest = [i for i in ids if i not in stored and (i, period) not in sessions]
+    busiest = _busiest_days(weighings_by_day(db.session, first, last, rest)) if rest else {}
     monday = first - dt.timedelta(days=first.weekday())
     weeks = {}
     while monday <= last:
         weeks[monday] = {"n": 0, "app": 0, "paper": 0}
         monday += dt.timedelta(days=7)
     unplaced = {"n": 0, "paper": 0, "inferred": 0}
+    placed: dict[dt.date, list[str]] = {}
     for key, counts in paper.items():
         start = _week_of(key, stored, sessions, busiest)
         unplaced["inferred"] += int(bool(start) and key[0] not in stored)
@@ -334,8 +345,9 @@ def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> d
         slot["n"] += 1
         slot["paper"] += counts.weighings
         if start:
-            days = (start + dt.timedelta(days=i) for i in range(7))
-            slot["app"] = slot.get("app", 0) + sum(daily.get((key[0], d), 0) for d in days)
+            placed.setdefault(start, []).append(key[0])
+    for start, app in weighings_in_weeks(db.session, placed).items():
+        weeks[start]["app"] = app
     rows = []
     for start, slot in weeks.items():
         label = t(
@@ -360,9 +372,8 @@ def reconcile():
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
     # the app's weighings per posyandu and day, read once for the month and its weeks
-    ids = [f["id"] for f in posyandu] or [""]
-    daily = weighings_by_day(db.session, *weekly_window(period), ids)
-    rows = rows_of(period, posyandu, daily)
+    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
+    rows = rows_of(period, posyandu, paper)
     return render_template(
         "web/review/reconcile.html",
         period=period,
@@ -370,7 +381,7 @@ def reconcile():
         rows=rows,
         units=per_unit(rows),
         trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
-        weekly=weekly_trend(period, posyandu, lang, daily),
+        weekly=weekly_trend(period, posyandu, lang, paper),
         sasaran=sasaran_rows(parse_period(period)[0], rows),
         sasaran_saved=request.args.get("sasaran"),
         sasaran_n=request.args.get("n", type=int),

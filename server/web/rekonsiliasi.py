@@ -45,8 +45,9 @@ from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
 from server.web.hari_buka import stored_days
 from server.web.params import BadRequest
+from server.web.rekonsiliasi_sasaran import names as unit_names_once
 from server.web.rekonsiliasi_sasaran import sasaran_rows
-from server.web.scoped import posyandu_in_scope, unit_names
+from server.web.scoped import posyandu_in_scope
 from shared.calendar import (
     add_months,
     format_date,
@@ -191,7 +192,7 @@ def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], sa
 def rows_of(period: str, posyandu: list[dict], paper: dict | None = None) -> list[dict]:
     """Return each posyandu's app and paper counts of ``period`` with their gaps (``paper``: the
     period's paper counts, when already read)."""
-    ids, names = [f["id"] for f in posyandu] or [""], unit_names()
+    ids, names = [f["id"] for f in posyandu] or [""], unit_names_once()
     app = app_counts([period], ids)
     paper = paper_counts([period], ids) if paper is None else paper
     for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
@@ -219,7 +220,7 @@ def rows_of(period: str, posyandu: list[dict], paper: dict | None = None) -> lis
 
 def per_unit(rows: list[dict]) -> list[dict]:
     """Sum per puskesmas the posyandu that have paper counts, app beside paper."""
-    names, units = unit_names(), {}
+    names, units = unit_names_once(), {}
     for r in rows:
         if r["paper"] is None:
             continue
@@ -236,12 +237,24 @@ def per_unit(rows: list[dict]) -> list[dict]:
     return [units[k] for k in sorted(units)]
 
 
-def trend(period: str, posyandu: list[dict], lang: str, known: dict | None = None) -> list[dict]:
+def trend_months(period: str) -> list[str]:
+    """Return the months of the trend, the oldest first, ending with ``period``."""
+    return [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
+
+
+def trend(
+    period: str,
+    posyandu: list[dict],
+    lang: str,
+    known: dict | None = None,
+    paper: dict | None = None,
+) -> list[dict]:
     """Return, for the last months up to ``period``, D and weighings app beside paper, summed
-    over the posyandu with paper counts that month."""
-    months = [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
-    ids = [f["id"] for f in posyandu] or [""]
-    paper = paper_counts(months, ids)
+    over the posyandu with paper counts that month (``paper``: those months' paper counts,
+    when already read)."""
+    months = trend_months(period)
+    if paper is None:
+        paper = paper_counts(months, [f["id"] for f in posyandu] or [""])
     # the app's side only where the paper's was entered, and the page's month once (``known``)
     app = dict(known or {})
     for month in months:
@@ -372,7 +385,9 @@ def reconcile():
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
     # the app's weighings per posyandu and day, read once for the month and its weeks
-    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
+    # the paper counts of the trend's months, read once (the page's month is the last)
+    months = paper_counts(trend_months(period), [f["id"] for f in posyandu] or [""])
+    paper = {key: row for key, row in months.items() if key[1] == period}
     rows = rows_of(period, posyandu, paper)
     return render_template(
         "web/review/reconcile.html",
@@ -380,7 +395,7 @@ def reconcile():
         month=month_words(period, lang),
         rows=rows,
         units=per_unit(rows),
-        trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
+        trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}, months),
         weekly=weekly_trend(period, posyandu, lang, paper),
         sasaran=sasaran_rows(parse_period(period)[0], rows),
         sasaran_saved=request.args.get("sasaran"),

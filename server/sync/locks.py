@@ -191,5 +191,4 @@ def stamp_review(changes, values: Mapping) -> dict:
     else:
         at = changes.now.astimezone(dt.UTC).isoformat(timespec="seconds")
         stamped = {"by": review_author(changes), "reviewed_at": at}
-    out = {k: v for k, v in values.items() if k not in SERVER_STAMPED}
-    return out | {k: v for k, v in stamped.items() if v is not None}
+    return {**values, **stamped}

@@ -37,8 +37,8 @@ once and ``month_indicators`` runs on them. So a push costs what it changed, not
 
 The invariant: each row equals ``month_indicators`` over the records as of the last refresh. Every
 write goes through ``server.sync.changes.ChangeSet``, whose commit calls ``refresh_for_changes``;
-``rebuild_all`` restores it from scratch. The
-weighings per posyandu and day (``weighing_day.py``) are recounted in the same transaction. On PostgreSQL the dirty posyandu's facility rows are locked
+``rebuild_all`` restores it from scratch. The weighings per posyandu and day (``weighing_day.py``)
+are recounted in the same transaction. On PostgreSQL the dirty posyandu's facility rows are locked
 first (in id order) so two concurrent pushes into one posyandu refresh one after the other; rows are
 written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
 """

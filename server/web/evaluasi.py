@@ -12,8 +12,8 @@ Scheduled ("dijadwalkan"): a posyandu opens on its hari buka, the day of the mon
 stored (``server/web/hari_buka.py``), else the day of the month of its latest session held
 before the week (within two months: inferred, and the page says so); it is scheduled in a week
 that contains that day, and counts as scheduled when it opened in the week anyway. A posyandu
-with neither has no known schedule. "Belum pernah" means no device of its users ever synced and no record of it
-was ever written.
+with neither has no known schedule. "Belum pernah" means no device of its users ever synced and
+no record of it was ever written.
 """
 
 from __future__ import annotations

@@ -496,6 +496,7 @@ DISTRICT_KEYS = [
     ("evaluasi_mingguan_puskesmas_ms", "Evaluasi mingguan, one puskesmas drilled down (ms)"),
     ("evaluasi_mingguan_check", "Evaluasi mingguan totals (check)"),
     ("rekonsiliasi_kabupaten_ms", "Rekonsiliasi, every posyandu of the kabupaten (ms; < 500)"),
+    ("rekonsiliasi_kabupaten_cpu_ms", "Rekonsiliasi, CPU of the process (ms per call)"),
     ("rekonsiliasi_check", "Rekonsiliasi (check)"),
     ("mutu_data_kabupaten_ms", "Mutu data, kabupaten (ms; target < 500)"),
     ("mutu_data_csv_ms", "Mutu data, implausible table as CSV (ms)"),

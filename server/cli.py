@@ -373,6 +373,25 @@ def rebuild_indicators_command():
     click.echo(f"agregat indikator dihitung ulang: {written} baris")
 
 
+@cli.command("hari-buka")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def hari_buka_command(csv_path):
+    """Store posyandu hari buka from a CSV (posyandu_id,tanggal), all lines or none."""
+    from server.web.hari_buka import parse_csv, save_day
+
+    posyandu = {f["id"] for f in FacilityIndex.load(db.session).of_kind("posyandu")}
+    with open(csv_path, encoding="utf-8-sig") as handle:
+        try:
+            lines = parse_csv(handle.read(), posyandu)
+        except ValueError as wrong:
+            raise click.ClickException(str(wrong)) from None
+    for posyandu_id, day in lines:
+        save_day(posyandu_id, day, "cli")
+    db.session.commit()
+    click.echo(f"hari buka: {len(lines)} posyandu disimpan")
+
+
 def _chunks_at_persons(items: list, size: int):
     """Split records into chunks of about ``size``, cutting only before a person (its visits
     and pregnancies follow it in the same chunk, so their validation sees the person)."""

@@ -134,6 +134,12 @@ register(
             "id": "Peran Anda tidak boleh mengubah status laporan bulan ini seperti itu.",
             "en": "Your role may not change this month's report status that way.",
         },
+        "server.review_field_refused": {
+            "id": "Tanpa mengubah status, laporan bulan ini hanya boleh diberi permintaan buka "
+            "kembali; perubahan lain tidak disimpan.",
+            "en": "Without a status change, this month's report takes only a request to reopen "
+            "it; other changes were not saved.",
+        },
         "server.person_merged": {
             "id": "Orang ini sudah digabung ke data lain ({survivor}); sinkronkan lalu isi ulang "
             "pada data yang dipertahankan.",

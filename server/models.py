@@ -302,3 +302,26 @@ class SasaranProyeksi(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.String(300))
     entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
     entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class HariBuka(db.Model):
+    """A posyandu's stored hari buka: the day of the month it opens ("tanggal N setiap bulan"),
+    set by its puskesmas (issue #16, ``server/web/hari_buka.py``). Without a row, Evaluasi
+    mingguan and Rekonsiliasi infer it from the posyandu's sessions."""
+
+    __tablename__ = "hari_buka"
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    day: so.Mapped[int] = so.mapped_column(sa.Integer)
+    entered_by: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entered_at: so.Mapped[datetime] = so.mapped_column(UtcDateTime, default=utcnow)
+
+
+class WeighingDay(db.Model):
+    """The app's weighings (child visits with a weight) of one posyandu on one day, kept on write
+    (``server/indicators/weighing_day.py``): Rekonsiliasi reads a month of them, a few thousand
+    small rows, instead of every visit of the month's JSON."""
+
+    __tablename__ = "weighing_day"
+    day: so.Mapped[date] = so.mapped_column(sa.Date, primary_key=True)
+    posyandu_id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    weighings: so.Mapped[int] = so.mapped_column(sa.Integer)

@@ -37,7 +37,8 @@ once and ``month_indicators`` runs on them. So a push costs what it changed, not
 
 The invariant: each row equals ``month_indicators`` over the records as of the last refresh. Every
 write goes through ``server.sync.changes.ChangeSet``, whose commit calls ``refresh_for_changes``;
-``rebuild_all`` restores it from scratch. On PostgreSQL the dirty posyandu's facility rows are locked
+``rebuild_all`` restores it from scratch. The weighings per posyandu and day (``weighing_day.py``)
+are recounted in the same transaction. On PostgreSQL the dirty posyandu's facility rows are locked
 first (in id order) so two concurrent pushes into one posyandu refresh one after the other; rows are
 written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
 """
@@ -59,6 +60,10 @@ from server.indicators.posyandu_month import (
     desa_extra,
     dirty_months,
 )
+from server.indicators.week import event_date_of
+from server.indicators.weighing_day import KIND as WEIGHED_KIND
+from server.indicators.weighing_day import rebuild as rebuild_days
+from server.indicators.weighing_day import refresh_days
 from server.models import IndicatorMonth, Record, utcnow
 from shared.calendar import Month, add_months, current_month, parse_period, period_of
 
@@ -375,12 +380,24 @@ def refresh_for_changes(
             dirty.note(kind, posyandu_id, desa_code, person_id, fields)
     posyandu = sorted(set(dirty.months) | dirty.whole)
     _lock(session, sorted(posyandu + list(dirty.desa)))
+    refresh_days(session, _weighing_days(changed_records, originals))
     written = 0
     for posyandu_id in posyandu:
         written += _refresh_one(session, posyandu_id, dirty, originals, now, zone)
     for code, periods in sorted(dirty.desa.items()):
         written += refresh_desa(session, [code], periods, now=now)
     return written
+
+
+def _weighing_days(changed_records: Iterable[Record], originals: Mapping) -> set:
+    """Return the (posyandu, day) of the child visits changed, before and after the change."""
+    pairs = {
+        (row.posyandu_id, row.event_date) for row in changed_records if row.kind == WEIGHED_KIND
+    }
+    for before in originals.values():
+        if before is not None and before[0] == WEIGHED_KIND:
+            pairs.add((before[1], event_date_of(WEIGHED_KIND, before[5])))
+    return pairs
 
 
 def _refresh_one(session, posyandu_id: str, dirty: Dirty, originals, now, zone) -> int:
@@ -436,4 +453,5 @@ def rebuild_all(session, *, now: datetime | None = None, zone: str | None = None
         )
     ]
     written += refresh_desa(session, codes, now=now)
+    rebuild_days(session)
     return written

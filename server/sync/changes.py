@@ -248,6 +248,8 @@ class ChangeSet:
             raise Rejected({keys: self._error("server.unit_unknown", value=values.get(keys))})
         self.check_permitted(kind, keys)
         self.check_open(kind, values)
+        if kind == "period_review" and self.writer.scope is not None and not deleted:
+            values = locks.stamp_review(self, values)
         return dict(values), keys
 
     def check_open(self, kind: str, values: Mapping) -> None:
@@ -260,7 +262,8 @@ class ChangeSet:
         if kind == "period_review":
             key = locks.review_error(self, values)
             if key:
-                raise Rejected({"status": self._error(key)}, "review_step_refused")
+                field = "_schema" if key == "server.review_field_refused" else "status"
+                raise Rejected({field: self._error(key)}, "review_step_refused")
             return
         if kind not in locks.LOCKED_KINDS:
             return

@@ -26,13 +26,14 @@ submitted (kader, bidan_desa) -> verified | returned (bidan_desa, puskesmas) -> 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from server.models import Record
+from server.models import Device, Record
 from server.people_names import name_of
 from shared import records
 from shared.calendar import add_months, as_date, local_today, parse_period
@@ -44,6 +45,10 @@ from shared.records.titles import month_words
 DATE_FIELDS = records.month_service_dates()
 LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
 OPEN_AFTER_DEADLINE = ("returned", "reopened")
+# A review's fields the server sets itself (who took the status step, when), and the one field a
+# writer may change without a status step (the kader's request to reopen a verified month).
+SERVER_STAMPED = ("by", "reviewed_at")
+REQUESTABLE = frozenset({"reopen_request"})
 # (old status, new status) -> roles that may take that step; None is "no review yet".
 ROLE_STEPS: dict[tuple[str | None, str], frozenset[str]] = {}
 for _old in (None, "returned", "reopened", "submitted"):
@@ -147,13 +152,45 @@ def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
 
 
 def review_error(changes, values: Mapping) -> str | None:
-    """Return the message key when the writer's role may not take this review step, else None."""
+    """Return the message key when the writer may not make this change of a review, else None.
+
+    A status step is checked against ``ROLE_STEPS``. With the status unchanged, only the kader's
+    ``reopen_request`` may change (the device's one-tap request on a verified month): anything
+    else there would be a step without a step check. ``by`` and ``reviewed_at`` are the server's
+    (``stamp_review``), so they are never the reason for a refusal.
+    """
     row = review_of(changes, values.get("posyandu_id") or "", values.get("period") or "")
     old = row.fields.get("status") if row is not None else None
-    new = values.get("status")
-    if old == new and row is not None and row.fields.get("note") == values.get("note"):
-        return None  # a replay of the same state
+    if row is not None and old == values.get("status"):
+        changed = {
+            name
+            for name in set(row.fields) | set(values)
+            if name not in ("id", *SERVER_STAMPED) and row.fields.get(name) != values.get(name)
+        }
+        return None if changed <= REQUESTABLE else "server.review_field_refused"
     role = changes.writer.scope.role
-    if role not in ROLE_STEPS.get((old, new), frozenset()):
+    if role not in ROLE_STEPS.get((old, values.get("status")), frozenset()):
         return "server.review_step_refused"
     return None
+
+
+def review_author(changes) -> str:
+    """Return the username a review step is stamped with: a device's signed-in user (its token
+    authenticated the push), else the web writer's username."""
+    with changes.session.no_autoflush:
+        device = changes.session.get(Device, changes.writer.actor)
+    return device.user.username if device is not None else changes.writer.actor
+
+
+def stamp_review(changes, values: Mapping) -> dict:
+    """Return a checked review's values with ``by`` and ``reviewed_at`` set by the server: who took
+    the status step and when, or the stored ones when the status did not change (a reopen
+    request keeps the verifier's name). Whatever the writer sent for them is ignored."""
+    row = changes.record(values.get("id") or "")
+    stored = row.fields if row is not None and row.kind == "period_review" else {}
+    if stored and not row.deleted and stored.get("status") == values.get("status"):
+        stamped = {name: stored.get(name) for name in SERVER_STAMPED}
+    else:
+        at = changes.now.astimezone(dt.UTC).isoformat(timespec="seconds")
+        stamped = {"by": review_author(changes), "reviewed_at": at}
+    return {**values, **stamped}

@@ -248,6 +248,7 @@ from server.web import (  # noqa: E402,F401
     data_ganda,
     ekspor,
     evaluasi,
+    hari_buka,
     ilp,
     kematian,
     kia,

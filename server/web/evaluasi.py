@@ -8,11 +8,12 @@ index ``(kind, event_date)`` (``server/indicators/week.py``) and counts them in 
 from ``indicator_month`` (kept on write), and each posyandu's latest write through the index
 ``(posyandu_id, change_seq)``; never every visit's JSON.
 
-Scheduled ("dijadwalkan"): a posyandu opens on its hari buka, the day of the month of its latest
-session held before the week (within two months); it is scheduled in a week that contains that
-day, and counts as scheduled when it opened in the week anyway. A posyandu without sessions has
-no known schedule. "Belum pernah" means no device of its users ever synced and no record of it
-was ever written.
+Scheduled ("dijadwalkan"): a posyandu opens on its hari buka, the day of the month its puskesmas
+stored (``server/web/hari_buka.py``), else the day of the month of its latest session held
+before the week (within two months: inferred, and the page says so); it is scheduled in a week
+that contains that day, and counts as scheduled when it opened in the week anyway. A posyandu
+with neither has no known schedule. "Belum pernah" means no device of its users ever synced and
+no record of it was ever written.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from server.models import IndicatorMonth, Record, utcnow
 from server.scope import FacilityIndex
 from server.web import bp, language, login_required
 from server.web.format import column_labels, days_since, today, when
+from server.web.hari_buka import may_set, stored_days
 from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import BadRequest, check_code, download_format, parse_week, week_code
 from server.web.scoped import (
@@ -107,6 +109,7 @@ def weekly():
         start=monday,
         end=sunday,
         period=f"{monday + dt.timedelta(days=3):%Y-%m}",
+        saved=request.args.get("saved"),
         prev=week_code(monday - dt.timedelta(days=7)),
         next=week_code(monday + dt.timedelta(days=7)),
     )
@@ -214,7 +217,9 @@ def posyandu_figures(monday: dt.date, sunday: dt.date, facilities, posyandu) -> 
     """Return one row of the week's figures per posyandu (with its desa, schedule and last data)."""
     ids = [f["id"] for f in posyandu]
     stats = week_counts(monday, sunday)
-    hari_buka, opened = schedules(monday, sunday)
+    inferred, opened = schedules(monday, sunday)
+    stored = stored_days(ids)
+    hari_buka = {**inferred, **stored}
     s_of = sasaran(f"{monday + dt.timedelta(days=3):%Y-%m}", ids)
     seen = posyandu_last_sync(devices_in_scope(db.session, facilities))
     for posyandu_id, at in last_data(ids).items():
@@ -233,6 +238,8 @@ def posyandu_figures(monday: dt.date, sunday: dt.date, facilities, posyandu) -> 
                 "unit": f.get("parent_id"),
                 "s": s,
                 "hari_buka": hari_buka.get(f["id"]),
+                "inferred": f["id"] not in stored and f["id"] in inferred,
+                "may_set": may_set(f),
                 "days": days_since(seen.get(f["id"]), now),
                 "last": when(seen.get(f["id"])),
             }
@@ -265,6 +272,8 @@ def weekly_rows(monday: dt.date, sunday: dt.date, unit: str | None = None):
         row["lag"].append(p)
     rows = [units[k] for k in sorted(units)]
     total = sum((r["s"] for r in rows), Counter())
+    total["inferred"] = sum(1 for p in figures if p["inferred"])
+    total["unscheduled"] = sum(1 for p in figures if not p["hari_buka"])
     return rows, total, figures if unit else []
 
 

@@ -2,14 +2,16 @@
 
 ``/rekonsiliasi?period=YYYY-MM`` (the previous month by default) lists each posyandu in scope with
 the app's S, K, D, N (``indicator_month``, kept on write) and its weighings (visits with a weight,
-counted through the index ``(kind, event_date)``), the paper register's counts beside them, and
+``weighing_day``: per posyandu and day, kept on write), the paper register's counts beside them, and
 the gap (app minus paper) in numbers and percent of the paper's. A table per puskesmas sums the
 posyandu that have paper counts, and the trend shows the gap of D and of the weighings for the
 last six months. The puskesmas (its own posyandu) and the admin enter the paper counts
 (``POST /rekonsiliasi/<posyandu>/<period>``); the kecamatan and the dinas read them.
 
-The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the week of its hari buka (the
-posyandu's first opened session of the month in the app, else the day it weighed most) and sets
+The weekly trend (the weeks of the page's month) places each posyandu-month's paper count in the
+week of its hari buka (the day its puskesmas stored, ``server/web/hari_buka.py``; else, inferred
+and counted as such, the posyandu's first opened session of the month in the app, else the day
+it weighed most) and sets
 the app's weighings of that posyandu in that week beside it. Why not the month pro-rated over its
 weeks: a posyandu fills its register on its hari buka, once a month, so a month's paper figure
 belongs to one week, and spreading it would invent weekly figures whose gap is the month's gap
@@ -33,12 +35,19 @@ import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
 
 from server.extensions import db
+from server.indicators.weighing_day import (
+    weighings_by_day,
+    weighings_by_month,
+    weighings_in_weeks,
+)
 from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
+from server.web.hari_buka import stored_days
 from server.web.params import BadRequest
+from server.web.rekonsiliasi_sasaran import names as unit_names_once
 from server.web.rekonsiliasi_sasaran import sasaran_rows
-from server.web.scoped import posyandu_in_scope, unit_names
+from server.web.scoped import posyandu_in_scope
 from shared.calendar import (
     add_months,
     format_date,
@@ -101,6 +110,12 @@ register(
             "en": "No hari buka in the app (no session, no weighing): {n} posyandu-months, "
             "{paper} weighings on paper.",
         },
+        "web.reconcile.inferred": {
+            "id": "{n} posyandu-bulan ditempatkan menurut sesi atau penimbangan di aplikasi, "
+            "karena hari bukanya belum diatur.",
+            "en": "{n} posyandu-months placed by their sessions or weighings in the app, as "
+            "their hari buka is not set.",
+        },
         "web.reconcile.by": {"id": "Diisi oleh {who}", "en": "Entered by {who}"},
         "web.reconcile.bad_period": {
             "id": "Bulan harus berformat TTTT-BB, misalnya 2026-06.",
@@ -134,18 +149,20 @@ def _period(raw: str | None) -> str:
 
 
 def gap(app: int | None, paper: int | None) -> dict:
-    """Return the gap app minus paper, and its percent of the paper's count ('' when unknown)."""
+    """Return the gap app minus paper (also signed, as shown), and its percent of the paper's
+    count ('' when unknown)."""
     if app is None or paper is None:
         return {"n": None, "pct": ""}
     pct = format_decimal((app - paper) * 100 / paper, 1) if paper else ""
-    return {"n": app - paper, "pct": pct}
+    return {"n": app - paper, "signed": f"{app - paper:+d}", "pct": pct}
 
 
 def app_counts(
     periods: list[str], ids: list[str], daily: dict | None = None
 ) -> dict[tuple[str, str], dict]:
-    """Return the app's S, K, D, N (indicator_month) and weighings per (posyandu, period); the
-    weighings from ``daily`` (per posyandu and day, covering the periods) when it is given."""
+    """Return the app's S, K, D, N (indicator_month) and weighings (weighing_day) per (posyandu,
+    period); the weighings from ``daily`` (per posyandu and day, covering the periods) when it
+    is given."""
     found: dict[tuple[str, str], dict] = {}
     query = sa.select(IndicatorMonth.posyandu_id, IndicatorMonth.period, IndicatorMonth.counts)
     query = query.where(IndicatorMonth.period.in_(periods), IndicatorMonth.posyandu_id.in_(ids))
@@ -153,15 +170,7 @@ def app_counts(
         counts = counts or {}
         found[(posyandu, period)] = {k: int(counts.get(k.upper()) or 0) for k in COUNTS[:4]}
     for period in periods if daily is None else ():
-        first, last = month_bounds(period)
-        weighed = sa.select(Record.posyandu_id, sa.func.count()).where(
-            Record.kind == "child_visit",
-            Record.event_date.between(first, last),
-            Record.deleted.is_(False),
-            Record.fields["weight_kg"].as_float().is_not(None),
-            Record.posyandu_id.in_(ids),
-        )
-        for posyandu, n in db.session.execute(weighed.group_by(Record.posyandu_id)):
+        for posyandu, n in weighings_by_month(db.session, *month_bounds(period), ids).items():
             found.setdefault((posyandu, period), dict.fromkeys(COUNTS[:4], 0))["weighings"] = n
     for (posyandu, day), n in (daily or {}).items():
         key = (posyandu, f"{day:%Y-%m}")
@@ -173,17 +182,19 @@ def app_counts(
     return found
 
 
-def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], PaperCount]:
-    query = sa.select(PaperCount).where(
-        PaperCount.period.in_(periods), PaperCount.posyandu_id.in_(ids)
-    )
-    return {(p.posyandu_id, p.period): p for p in db.session.execute(query).scalars()}
+def paper_counts(periods: list[str], ids: list[str]) -> dict[tuple[str, str], sa.Row]:
+    """Return the paper counts (rows with PaperCount's columns) per (posyandu, period)."""
+    table = PaperCount.__table__
+    query = sa.select(table).where(table.c.period.in_(periods), table.c.posyandu_id.in_(ids))
+    return {(p.posyandu_id, p.period): p for p in db.session.execute(query)}
 
 
-def rows_of(period: str, posyandu: list[dict], daily: dict | None = None) -> list[dict]:
-    """Return each posyandu's app and paper counts of ``period`` with their gaps."""
-    ids, names = [f["id"] for f in posyandu] or [""], unit_names()
-    app, paper = app_counts([period], ids, daily), paper_counts([period], ids)
+def rows_of(period: str, posyandu: list[dict], paper: dict | None = None) -> list[dict]:
+    """Return each posyandu's app and paper counts of ``period`` with their gaps (``paper``: the
+    period's paper counts, when already read)."""
+    ids, names = [f["id"] for f in posyandu] or [""], unit_names_once()
+    app = app_counts([period], ids)
+    paper = paper_counts([period], ids) if paper is None else paper
     for f in posyandu:  # a posyandu without data this month counts zero (known, for the trend)
         app.setdefault((f["id"], period), dict.fromkeys(COUNTS, 0))
     rows = []
@@ -209,7 +220,7 @@ def rows_of(period: str, posyandu: list[dict], daily: dict | None = None) -> lis
 
 def per_unit(rows: list[dict]) -> list[dict]:
     """Sum per puskesmas the posyandu that have paper counts, app beside paper."""
-    names, units = unit_names(), {}
+    names, units = unit_names_once(), {}
     for r in rows:
         if r["paper"] is None:
             continue
@@ -226,12 +237,24 @@ def per_unit(rows: list[dict]) -> list[dict]:
     return [units[k] for k in sorted(units)]
 
 
-def trend(period: str, posyandu: list[dict], lang: str, known: dict | None = None) -> list[dict]:
+def trend_months(period: str) -> list[str]:
+    """Return the months of the trend, the oldest first, ending with ``period``."""
+    return [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
+
+
+def trend(
+    period: str,
+    posyandu: list[dict],
+    lang: str,
+    known: dict | None = None,
+    paper: dict | None = None,
+) -> list[dict]:
     """Return, for the last months up to ``period``, D and weighings app beside paper, summed
-    over the posyandu with paper counts that month."""
-    months = [period_of(add_months(parse_period(period), -i)) for i in range(TREND_MONTHS)][::-1]
-    ids = [f["id"] for f in posyandu] or [""]
-    paper = paper_counts(months, ids)
+    over the posyandu with paper counts that month (``paper``: those months' paper counts,
+    when already read)."""
+    months = trend_months(period)
+    if paper is None:
+        paper = paper_counts(months, [f["id"] for f in posyandu] or [""])
     # the app's side only where the paper's was entered, and the page's month once (``known``)
     app = dict(known or {})
     for month in months:
@@ -277,22 +300,17 @@ def _hari_buka(first: dt.date, last: dt.date, ids: list[str]) -> dict[tuple[str,
     return found
 
 
-def _daily_weighings(first: dt.date, last: dt.date, ids: list[str]) -> dict:
-    """Return the app's weighings per (posyandu, day), through the index (kind, event_date)."""
-    query = sa.select(Record.posyandu_id, Record.event_date, sa.func.count()).where(
-        Record.kind == "child_visit",
-        Record.event_date.between(first, last),
-        Record.deleted.is_(False),
-        Record.fields["weight_kg"].as_float().is_not(None),
-        Record.posyandu_id.in_(ids),
-    )
-    grouped = query.group_by(Record.posyandu_id, Record.event_date)
-    return {(p, day): n for p, day, n in db.session.execute(grouped)}
+def _stored_day(key, stored: dict[str, int]) -> dt.date | None:
+    """Return a posyandu-month's stored hari buka as a date (clamped to a short month)."""
+    if key[0] not in stored:
+        return None
+    first, last = month_bounds(key[1])
+    return first.replace(day=min(stored[key[0]], last.day))
 
 
-def _week_of(key, sessions: dict, busiest: dict) -> dt.date | None:
-    """Return the Monday of a posyandu-month's hari buka week (None: nothing in the app)."""
-    day = sessions.get(key) or busiest.get(key)
+def _week_of(key, stored: dict, sessions: dict, busiest: dict) -> dt.date | None:
+    """Return the Monday of a posyandu-month's hari buka week (None: nothing known)."""
+    day = _stored_day(key, stored) or sessions.get(key) or busiest.get(key)
     return day - dt.timedelta(days=day.weekday()) if day else None
 
 
@@ -300,7 +318,7 @@ def _busiest_days(daily: dict) -> dict[tuple[str, str], dt.date]:
     """Return each (posyandu, month)'s day with the most weighings (the earliest on a tie)."""
     best: dict[tuple[str, str], tuple[int, int, dt.date]] = {}
     for (posyandu, day), n in daily.items():
-        key, candidate = (posyandu, f"{day:%Y-%m}"), (n, -day.toordinal(), day)
+        key, candidate = (posyandu, period_of((day.year, day.month))), (n, -day.toordinal(), day)
         if key not in best or candidate > best[key]:
             best[key] = candidate
     return {key: value[2] for key, value in best.items()}
@@ -312,30 +330,37 @@ def weekly_window(period: str) -> tuple[dt.date, dt.date]:
     return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
 
 
-def weekly_trend(period: str, posyandu: list[dict], lang: str, daily: dict) -> dict:
+def weekly_trend(period: str, posyandu: list[dict], lang: str, paper: dict | None = None) -> dict:
     """Return, for the weeks of ``period``, the paper weighings of the posyandu whose hari buka
-    fell in each week beside the app's weighings of that week (``daily``: the app's weighings
-    per posyandu and day over ``weekly_window``)."""
+    fell in each week beside the app's weighings of those posyandu in that week (``paper``: the
+    period's paper counts, when already read)."""
     first, last = month_bounds(period)
-    paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
+    if paper is None:
+        paper = paper_counts([period], [f["id"] for f in posyandu] or [""])
     ids = sorted({p for p, _ in paper}) or [""]
     week = dt.timedelta(days=6)
-    sessions = _hari_buka(first, last, ids)
-    busiest = _busiest_days({key: n for key, n in daily.items() if first <= key[1] <= last})
+    stored = stored_days(ids)
+    sessions = _hari_buka(first, last, [i for i in ids if i not in stored] or [""])
+    # the busiest day only for the posyandu with neither a stored day nor a session
+    rest = [i for i in ids if i not in stored and (i, period) not in sessions]
+    busiest = _busiest_days(weighings_by_day(db.session, first, last, rest)) if rest else {}
     monday = first - dt.timedelta(days=first.weekday())
     weeks = {}
     while monday <= last:
         weeks[monday] = {"n": 0, "app": 0, "paper": 0}
         monday += dt.timedelta(days=7)
-    unplaced = {"n": 0, "paper": 0}
+    unplaced = {"n": 0, "paper": 0, "inferred": 0}
+    placed: dict[dt.date, list[str]] = {}
     for key, counts in paper.items():
-        start = _week_of(key, sessions, busiest)
+        start = _week_of(key, stored, sessions, busiest)
+        unplaced["inferred"] += int(bool(start) and key[0] not in stored)
         slot = weeks.get(start, unplaced) if start else unplaced
         slot["n"] += 1
         slot["paper"] += counts.weighings
         if start:
-            days = (start + dt.timedelta(days=i) for i in range(7))
-            slot["app"] = slot.get("app", 0) + sum(daily.get((key[0], d), 0) for d in days)
+            placed.setdefault(start, []).append(key[0])
+    for start, app in weighings_in_weeks(db.session, placed).items():
+        weeks[start]["app"] = app
     rows = []
     for start, slot in weeks.items():
         label = t(
@@ -360,16 +385,18 @@ def reconcile():
     period, lang = _period(request.args.get("period")), language()
     posyandu = posyandu_in_scope(FacilityIndex.load(db.session))
     # the app's weighings per posyandu and day, read once for the month and its weeks
-    daily = _daily_weighings(*weekly_window(period), [f["id"] for f in posyandu] or [""])
-    rows = rows_of(period, posyandu, daily)
+    # the paper counts of the trend's months, read once (the page's month is the last)
+    months = paper_counts(trend_months(period), [f["id"] for f in posyandu] or [""])
+    paper = {key: row for key, row in months.items() if key[1] == period}
+    rows = rows_of(period, posyandu, paper)
     return render_template(
         "web/review/reconcile.html",
         period=period,
         month=month_words(period, lang),
         rows=rows,
         units=per_unit(rows),
-        trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}),
-        weekly=weekly_trend(period, posyandu, lang, daily),
+        trend=trend(period, posyandu, lang, {r["key"]: r["app"] for r in rows}, months),
+        weekly=weekly_trend(period, posyandu, lang, paper),
         sasaran=sasaran_rows(parse_period(period)[0], rows),
         sasaran_saved=request.args.get("sasaran"),
         sasaran_n=request.args.get("n", type=int),

@@ -129,18 +129,25 @@ class Refused(Exception):
         self.status, self.message = status, message
 
 
+def names() -> dict[str, str]:
+    """Return ``unit_names()``, read once per request (Rekonsiliasi needs them three times)."""
+    if "unit_names" not in g:
+        g.unit_names = unit_names()
+    return g.unit_names
+
+
 def settable_desa() -> dict[str, str]:
     """Return the desa (code → name) the user may set targets for: for the puskesmas the desa of
     its own posyandu, for the dinas and the admin every desa with a posyandu in scope."""
     if g.web_user.role not in SETTERS:
         return {}
-    names, everywhere = unit_names(), g.web_user.role in ("dinas", "admin")
+    known, everywhere = names(), g.web_user.role in ("dinas", "admin")
     out = {}
     for f in posyandu_in_scope(FacilityIndex.load(db.session)):
         desa = f.get("desa_code")
         # the puskesmas: the same rule as its paper counts (rekonsiliasi._may_edit)
         if desa and (everywhere or g.scope.can_review(ScopeKeys.of_posyandu(f))):
-            out[desa] = names.get(desa) or desa
+            out[desa] = known.get(desa) or desa
     return out
 
 

@@ -34,7 +34,9 @@ class PeriodReviewSchema(RecordSchema):
     period = Month(required=True)
     status = Choice(REVIEW_STATUSES, "review_status", required=True)
     note = notes_field()
+    # who took the last status step and when (UTC, ISO 8601): stamped by the server, not the writer
     by = Text(max_length=120)
+    reviewed_at = Text(max_length=40)
     # the kader's one-tap request to reopen a verified month; cleared when it is reopened
     reopen_request = Text(max_length=500)
 
@@ -50,6 +52,7 @@ i18n.register(
         "records.label.status": {"id": "Status", "en": "Status"},
         "records.label.note": {"id": "Catatan", "en": "Note"},
         "records.label.by": {"id": "Oleh", "en": "By"},
+        "records.label.reviewed_at": {"id": "Waktu", "en": "Time"},
         "records.label.reopen_request": {
             "id": "Permintaan buka kembali",
             "en": "Reopening requested",

@@ -268,6 +268,19 @@ def no_paper_count(s: Seeded, user, posyandu: str):
             db.session.commit()
 
 
+def no_hari_buka(s: Seeded, user, posyandu: str):
+    """Only the admin's request stored the hari buka of another puskesmas's posyandu."""
+    from server.extensions import db
+    from server.models import HariBuka
+
+    with s.app.app_context():
+        row = db.session.get(HariBuka, posyandu)
+        assert (row is not None) == (user == "admin") or user is None and row is None
+        if row is not None and user == "admin":
+            db.session.delete(row)
+            db.session.commit()
+
+
 def redirects_to_login(s, user, response):
     if user is None and response.status_code == 302 and response.request.path != "/":
         assert "/masuk" in response.headers["Location"]
@@ -1316,6 +1329,15 @@ PROBES += [
         ),
         lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
         lambda s, u, response: no_paper_count(s, u, "PSY-B1"),
+    ),
+    Probe(
+        "web.hari_buka_save",
+        "POST",
+        "/evaluasi-mingguan/hari-buka/<posyandu_id>",
+        "posyandu-of-other-puskesmas",
+        web("POST", "/evaluasi-mingguan/hari-buka/PSY-B1", {"tanggal": "9"}),
+        lambda u: {302} if u is None else ({303} if u == "admin" else {403}),
+        lambda s, u, response: no_hari_buka(s, u, "PSY-B1"),
     ),
     Probe(
         "web.sasaran_save",

@@ -95,6 +95,11 @@ TARGETS = {
         lambda s: "/rekonsiliasi/PSY-A1/2026-10",
         {"s": "1", "k": "1", "d": "1", "n": "1", "weighings": "1"},
     ),
+    "web.hari_buka_save": (
+        "pkm_a",
+        lambda s: "/evaluasi-mingguan/hari-buka/PSY-A1",
+        {"tanggal": "10"},
+    ),
     "web.sasaran_save": (
         "pkm_a",
         lambda s: "/rekonsiliasi/sasaran/6111012001/2026",

@@ -68,7 +68,7 @@ GET_ROUTES = {
     "web.lokmin_edit_meeting": ("/lokmin/pertemuan/{meeting}/ubah", ["tambah"]),
     "web.lokmin_attachment": ("/lokmin/lampiran/00000000-0000-4000-8000-000000000000", ["lihat"]),
     "web.quality": ("/mutu-data", ["days", "format", "table"]),
-    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table", "puskesmas"]),
+    "web.weekly": ("/evaluasi-mingguan", ["week", "format", "table", "puskesmas", "saved"]),
     "web.users": ("/pengguna", ["format", "table", "ok", "user"]),
     "web.account": ("/akun", ["ok"]),
     "static": ("/static/web/web.css", ["v"]),

@@ -155,3 +155,33 @@ def test_rebuild_indicators_recomputes_the_aggregates(run):
     result = run("rebuild-indicators")
     assert result.exit_code == 0
     assert int(result.output.split(":")[1].split()[0]) > 0
+
+
+def test_hari_buka_from_a_csv_is_stored_whole_or_not_at_all(run, tmp_path):
+    assert run("init").exit_code == 0 and run("load-wilayah").exit_code == 0
+    for args in (
+        ("--id", "PKM-X", "--name", "Puskesmas X", "--kind", "puskesmas"),
+        ("--id", "PSY-X1", "--name", "Posyandu X1", "--kind", "posyandu", "--parent", "PKM-X"),
+        ("--id", "PSY-X2", "--name", "Posyandu X2", "--kind", "posyandu", "--parent", "PKM-X"),
+    ):
+        assert run("add-facility", *args, "--desa", "6111012001").exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("posyandu_id,tanggal\nPSY-X1,10\nPSY-X2,32\n")
+    refused = run("hari-buka", str(bad))
+    assert refused.exit_code != 0 and "Baris 3" in refused.output
+    assert stored_days() == {}  # nothing of the refused file
+    good = tmp_path / "good.csv"
+    good.write_text("posyandu_id,tanggal\nPSY-X1,10\nPSY-X2,\n")
+    done = run("hari-buka", str(good))
+    assert done.exit_code == 0, done.output
+    assert "2 posyandu disimpan" in done.output
+    assert stored_days() == {"PSY-X1": 10}
+
+
+def stored_days() -> dict[str, int]:
+    from server.cli import _create_app
+    from server.extensions import db
+    from server.models import HariBuka
+
+    with _create_app().app_context():
+        return {r.posyandu_id: r.day for r in db.session.query(HariBuka)}

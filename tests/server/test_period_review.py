@@ -175,3 +175,64 @@ def test_a_merge_moving_a_visit_of_a_verified_month_is_refused(device, child):
     assert answer.status_code == 422 and "Juni 2026" in str(answer.json()["error"]["details"])
     kader.pull_all()
     assert kader.replica[v["id"]]["fields"]["person_id"] == p["id"]  # nothing moved
+
+
+def stored_review(dev, posyandu: str, period: str) -> tuple[dict, int]:
+    """Pull and return the review's fields and version as ``dev`` holds them."""
+    dev.pull_all()
+    stored = dev.replica[review_id(posyandu, period)]
+    return stored["fields"], stored["version"]
+
+
+def test_the_server_stamps_who_took_each_step_and_when(device, child):
+    kader, _, _ = child
+    fields = {"id": review_id("PSY-A1", "2026-06"), "posyandu_id": "PSY-A1", "period": "2026-06"}
+    claimed = fields | {"status": "submitted", "by": "pkm_a", "reviewed_at": "2020-01-01"}
+    result = kader.push([kader.mutation("period_review", claimed)]).json()["results"][0]
+    assert result["status"] == "applied", result
+    submitted, _ = stored_review(kader, "PSY-A1", "2026-06")
+    assert submitted["by"] == "kader_a1"  # the device's signed-in user, not the claimed name
+    assert submitted["reviewed_at"] > "2026-01-01"
+    assert review(device("bidan_a"), "PSY-A1", "2026-06", "verified").status_code == 200
+    verified, version = stored_review(kader, "PSY-A1", "2026-06")
+    assert verified["by"] == "bidan_a" and verified["reviewed_at"] >= submitted["reviewed_at"]
+
+    # the kader's reopen request changes only the request: the verifier and the time stay
+    ask = {"reopen_request": "2 kunjungan tertahan", "by": "kader_a1", "reviewed_at": "x"}
+    asked = kader.mutation("period_review", ask, record_id=fields["id"], base_version=version)
+    assert kader.push([asked]).json()["results"][0]["status"] == "applied"
+    requested, _ = stored_review(kader, "PSY-A1", "2026-06")
+    assert requested["reopen_request"] == "2 kunjungan tertahan"
+    assert (requested["by"], requested["reviewed_at"]) == ("bidan_a", verified["reviewed_at"])
+    assert requested["status"] == "verified"
+
+
+@pytest.mark.parametrize(
+    "change", [{"note": "sudah benar semua"}, {"note": "x", "reopen_request": "buka"}]
+)
+def test_without_a_status_step_only_the_reopen_request_may_change(device, child, change):
+    kader, _, _ = child
+    assert submit(kader, "PSY-A1", "2026-06")["status"] == "applied"
+    assert review(device("bidan_a"), "PSY-A1", "2026-06", "verified").status_code == 200
+    before, version = stored_review(kader, "PSY-A1", "2026-06")
+    record_id = review_id("PSY-A1", "2026-06")
+    edit = kader.mutation("period_review", change, record_id=record_id, base_version=version)
+    result = kader.push([edit]).json()["results"][0]
+    assert (result["status"], result["code"]) == ("rejected", "review_step_refused")
+    assert "hanya boleh diberi permintaan buka kembali" in result["errors"]["_schema"][0]
+    after, after_version = stored_review(device("bidan_a"), "PSY-A1", "2026-06")
+    assert (after, after_version) == (before, version)  # nothing of it written
+
+
+def test_a_web_review_keeping_its_status_cannot_change_the_note(device, child):
+    kader, _, _ = child
+    bidan = device("bidan_a")
+    assert submit(kader, "PSY-A1", "2026-06")["status"] == "applied"
+    assert review(bidan, "PSY-A1", "2026-06", "returned", "BB belum lengkap").status_code == 200
+    before, version = stored_review(kader, "PSY-A1", "2026-06")
+    answer = review(bidan, "PSY-A1", "2026-06", "returned", "catatan lain")
+    assert answer.status_code in (403, 422), answer.text
+    assert "permintaan buka kembali" in answer.text
+    assert stored_review(kader, "PSY-A1", "2026-06") == (before, version)
+    # the same step again (a replay) changes nothing and is not refused
+    assert review(bidan, "PSY-A1", "2026-06", "returned", "BB belum lengkap").status_code == 200

@@ -55,7 +55,7 @@ def month_reviews(store, period: str, lang: str) -> list[dict[str, Any]]:
                 "exists": record is not None,
                 "status": status,
                 "note": fields.get("note") or "",
-                "by": fields.get("by") or "",
+                "by": fields.get("by_name") or fields.get("by") or "",
                 "reopen_request": fields.get("reopen_request") or "",
                 "pending": record is not None and record.sync_state != "synced",
                 "held": held,

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from server.models import Device, Record
+from server.models import Device, Record, User
 from server.people_names import name_of
 from shared import records
 from shared.calendar import add_months, as_date, local_today, parse_period
@@ -47,7 +47,7 @@ LOCKED_KINDS = (*DATE_FIELDS, "desa_report")
 OPEN_AFTER_DEADLINE = ("returned", "reopened")
 # A review's fields the server sets itself (who took the status step, when), and the one field a
 # writer may change without a status step (the kader's request to reopen a verified month).
-SERVER_STAMPED = ("by", "reviewed_at")
+SERVER_STAMPED = ("by", "by_name", "reviewed_at")
 REQUESTABLE = frozenset({"reopen_request"})
 # (old status, new status) -> roles that may take that step; None is "no review yet".
 ROLE_STEPS: dict[tuple[str | None, str], frozenset[str]] = {}
@@ -174,12 +174,18 @@ def review_error(changes, values: Mapping) -> str | None:
     return None
 
 
-def review_author(changes) -> str:
-    """Return the username a review step is stamped with: a device's signed-in user (its token
-    authenticated the push), else the web writer's username."""
+def review_author(changes) -> tuple[str, str]:
+    """Return the username and the name a review step is stamped with: a device's signed-in user
+    (its token authenticated the push), else the web writer. The name travels with the review so
+    a device, which has no user list, shows who verified instead of a username."""
     with changes.session.no_autoflush:
         device = changes.session.get(Device, changes.writer.actor)
-    return device.user.username if device is not None else changes.writer.actor
+        if device is not None:
+            return device.user.username, device.user.name or ""
+        user = changes.session.execute(
+            sa.select(User).where(User.username == changes.writer.actor)
+        ).scalar_one_or_none()
+    return changes.writer.actor, (user.name or "") if user is not None else ""
 
 
 def stamp_review(changes, values: Mapping) -> dict:
@@ -192,5 +198,6 @@ def stamp_review(changes, values: Mapping) -> dict:
         stamped = {name: stored.get(name) for name in SERVER_STAMPED}
     else:
         at = changes.now.astimezone(dt.UTC).isoformat(timespec="seconds")
-        stamped = {"by": review_author(changes), "reviewed_at": at}
+        username, name = review_author(changes)
+        stamped = {"by": username, "by_name": name, "reviewed_at": at}
     return {**values, **stamped}

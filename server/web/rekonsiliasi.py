@@ -43,6 +43,7 @@ from server.indicators.weighing_day import (
 from server.models import IndicatorMonth, PaperCount, Record, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, local_zone, login_required
+from server.web.format import people_names
 from server.web.hari_buka import stored_days
 from server.web.params import BadRequest
 from server.web.rekonsiliasi_sasaran import names as unit_names_once
@@ -215,6 +216,9 @@ def rows_of(period: str, posyandu: list[dict], paper: dict | None = None) -> lis
                 "key": (f["id"], period),
             }
         )
+    who = people_names({r["by"] for r in rows})  # one query: names, not usernames
+    for r in rows:
+        r["by"] = who.get(r["by"], "")
     return rows
 
 

@@ -28,6 +28,7 @@ from server.extensions import db
 from server.models import SasaranProyeksi, utcnow
 from server.scope import FacilityIndex, ScopeKeys
 from server.web import bp, language, login_required
+from server.web.format import people_names
 from server.web.scoped import posyandu_in_scope, unit_names
 from shared.calendar import format_decimal
 from shared.i18n import register, t
@@ -167,12 +168,13 @@ def sasaran_rows(year: int, rows: list[dict]) -> dict:
     )
     targets = {s.desa_code: s for s in db.session.execute(query).scalars()}
     may = settable_desa()
+    who = people_names({t.entered_by for t in targets.values()})  # names, not usernames
     total = {"registered": 0, "target": 0, "n": 0}
     for code, entry in desa.items():
         target = targets.get(code)
         entry["target"] = target.balita if target else None
         entry["source"] = target.source if target else ""
-        entry["by"] = target.entered_by if target else ""
+        entry["by"] = who.get(target.entered_by, "") if target else ""
         entry["gap"] = target_gap(entry["registered"], entry["target"])
         entry["editable"] = code in may
         if target:

@@ -36,6 +36,7 @@ class PeriodReviewSchema(RecordSchema):
     note = notes_field()
     # who took the last status step and when (UTC, ISO 8601): stamped by the server, not the writer
     by = Text(max_length=120)
+    by_name = Text(max_length=200)  # the name of ``by``, for a device that has no user list
     reviewed_at = Text(max_length=40)
     # the kader's one-tap request to reopen a verified month; cleared when it is reopened
     reopen_request = Text(max_length=500)
@@ -52,6 +53,7 @@ i18n.register(
         "records.label.status": {"id": "Status", "en": "Status"},
         "records.label.note": {"id": "Catatan", "en": "Note"},
         "records.label.by": {"id": "Oleh", "en": "By"},
+        "records.label.by_name": {"id": "Nama", "en": "Name"},
         "records.label.reviewed_at": {"id": "Waktu", "en": "Time"},
         "records.label.reopen_request": {
             "id": "Permintaan buka kembali",

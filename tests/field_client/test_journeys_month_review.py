@@ -111,7 +111,7 @@ def test_a_month_is_sent_returned_verified_reopened_and_verified_again(
         page.reload()
         expect(box).to_have_attribute("data-status", "returned")
         expect(box.locator("[data-review-note]")).to_have_text("Catatan: BB Bima belum lengkap")
-        expect(box.locator("[data-review-status]")).to_contain_text("oleh bidan_a")
+        expect(box.locator("[data-review-status]")).to_contain_text("oleh Bidan A")
         page.click("#review-submit")  # sent again
         expect(box).to_have_attribute("data-status", "submitted")
         agent.sync()
@@ -181,7 +181,7 @@ def test_a_month_is_sent_returned_verified_reopened_and_verified_again(
         page.reload()
         expect(box).to_have_attribute("data-status", "verified")
         expect(box.locator("[data-review-status]")).to_have_text(
-            "Status: Diverifikasi oleh bidan_a"
+            "Status: Diverifikasi oleh Bidan A"
         )
         shot(page, "laporan-bulanan-diverifikasi")
         watch.check()

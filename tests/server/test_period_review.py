@@ -187,15 +187,22 @@ def stored_review(dev, posyandu: str, period: str) -> tuple[dict, int]:
 def test_the_server_stamps_who_took_each_step_and_when(device, child):
     kader, _, _ = child
     fields = {"id": review_id("PSY-A1", "2026-06"), "posyandu_id": "PSY-A1", "period": "2026-06"}
-    claimed = fields | {"status": "submitted", "by": "pkm_a", "reviewed_at": "2020-01-01"}
+    claimed = fields | {
+        "status": "submitted",
+        "by": "pkm_a",
+        "by_name": "Pkm A",
+        "reviewed_at": "2020-01-01",
+    }
     result = kader.push([kader.mutation("period_review", claimed)]).json()["results"][0]
     assert result["status"] == "applied", result
     submitted, _ = stored_review(kader, "PSY-A1", "2026-06")
     assert submitted["by"] == "kader_a1"  # the device's signed-in user, not the claimed name
+    assert submitted["by_name"] == "Kader A1"  # for the device, which has no user list
     assert submitted["reviewed_at"] > "2026-01-01"
     assert review(device("bidan_a"), "PSY-A1", "2026-06", "verified").status_code == 200
     verified, version = stored_review(kader, "PSY-A1", "2026-06")
     assert verified["by"] == "bidan_a" and verified["reviewed_at"] >= submitted["reviewed_at"]
+    assert verified["by_name"] == "Bidan A"
 
     # the kader's reopen request changes only the request: the verifier and the time stay
     ask = {"reopen_request": "2 kunjungan tertahan", "by": "kader_a1", "reviewed_at": "x"}
@@ -203,7 +210,11 @@ def test_the_server_stamps_who_took_each_step_and_when(device, child):
     assert kader.push([asked]).json()["results"][0]["status"] == "applied"
     requested, _ = stored_review(kader, "PSY-A1", "2026-06")
     assert requested["reopen_request"] == "2 kunjungan tertahan"
-    assert (requested["by"], requested["reviewed_at"]) == ("bidan_a", verified["reviewed_at"])
+    assert (requested["by"], requested["by_name"], requested["reviewed_at"]) == (
+        "bidan_a",
+        "Bidan A",
+        verified["reviewed_at"],
+    )
     assert requested["status"] == "verified"
 
 

@@ -467,6 +467,7 @@ FULL["period_review"] = {
     **MINIMAL["period_review"],
     "note": "Lengkap",
     "by": "kader_a1",
+    "by_name": "Kader A1",
     "reviewed_at": "2025-07-02T03:04:05+00:00",
     "reopen_request": "Kader meminta bulan ini dibuka kembali (1 perubahan tertahan).",
 }

@@ -43,6 +43,7 @@ JOURNEY_MODULES = (
     "tests.web.test_rank",
     "tests.web.test_journeys_pokjanal_more",
     "tests.web.test_bundel_browser",
+    "tests.web.test_hari_buka_browser",
     "tests.server.test_author_push",
 )
 # a test of those modules driving Chromium (the page, or the page watched) is a journey

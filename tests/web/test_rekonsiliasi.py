@@ -55,7 +55,7 @@ def test_paper_counts_sit_beside_the_app_with_the_gap(app, web):
     assert "<span data-gap>+1</span>" in weighings and "(50,0 %)" in weighings
     assert "<span data-gap>+0</span>" in cell(page, "PSY-A1", "d")
     assert "belum diisi" in cell(page, "PSY-A2", "s")
-    assert "Diisi oleh pkm_a" in page
+    assert "Diisi oleh Pkm A (Petugas puskesmas)" in page
     units = page.split('id="reconcile-units"')[1].split("</table>")[0]
     assert "Puskesmas Sukadana" in units and "3 / 2 / <span data-gap>+1</span>" in units
     trend = page.split('id="reconcile-trend"')[1].split("</table>")[0]

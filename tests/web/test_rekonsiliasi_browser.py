@@ -33,7 +33,7 @@ def test_paper_counts_entered_in_the_browser_show_their_gap(app, server, page):
     assert row.locator('[data-key="s"] [data-paper]').inner_text() == "3"
     assert row.locator('[data-key="s"] [data-gap]').inner_text() == "-1"
     assert row.locator('[data-key="weighings"] [data-pct]').inner_text() == "(50,0 %)"
-    assert "Diisi oleh pkm_a" in row.inner_text()
+    assert "Diisi oleh Pkm A (Petugas puskesmas)" in row.inner_text()
     shot(page, "rekonsiliasi")
     assert dialogs == []
 

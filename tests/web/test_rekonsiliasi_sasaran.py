@@ -60,7 +60,9 @@ def test_the_puskesmas_sets_its_desa_target_beside_the_registered_balita(app, we
     assert cell(page, A, "target") == "4"
     gap = cell(page, A, "gap")
     assert "<span data-gap>-2</span>" in gap and "(50,0 %)" in gap  # 2 of 4 registered
-    assert "Proyeksi BPS 2026" in row(page, A) and "Diisi oleh pkm_a" in row(page, A)
+    assert "Proyeksi BPS 2026" in row(page, A) and "Diisi oleh Pkm A (Petugas puskesmas)" in row(
+        page, A
+    )
     total = page.split('<tr data-desa="total">')[1].split("</tr>")[0]
     assert "Jumlah (1)" in total and 'data-key="target">4<' in total
     assert B not in page  # pkm_a sees only its own desa
@@ -72,7 +74,7 @@ def test_the_puskesmas_sets_its_desa_target_beside_the_registered_balita(app, we
     assert set_target(dinas, A, balita="5", sumber="Revisi BPS").status_code == 303
     page = page_of(dinas)
     assert cell(page, B, "target") == "1250" and cell(page, B, "registered") == "0"
-    assert cell(page, A, "target") == "5" and "Diisi oleh dinas" in row(page, A)
+    assert cell(page, A, "target") == "5" and "Diisi oleh Dinas (" in row(page, A)
     # another year is another figure: the 2025 page shows none
     earlier = dinas.get("/rekonsiliasi?period=2025-12").text
     assert "Sasaran proyeksi balita per desa — 2025" in earlier

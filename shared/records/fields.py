@@ -138,6 +138,12 @@ class RecordField(ma_fields.Field):
             value = missing
         return super().deserialize(value, attr, data, **kwargs)
 
+    def _validate(self, value: Any) -> None:
+        """Run the field's validators; most have none, and marshmallow would build an ``And``
+        of nothing for every value (a tenth of a record's validation)."""
+        if self.validators:
+            super()._validate(value)
+
     def info(self, name: str) -> FieldInfo:
         """Describe this field for forms, models and exports."""
         return FieldInfo(

@@ -327,11 +327,11 @@ def _insert_logs(session, rows: list[dict]) -> None:
     run: list[dict] = []
     for row in rows:
         if run and run[-1].keys() != row.keys():
-            session.execute(sa.insert(MutationLog), run)
+            session.execute(MutationLog.__table__.insert(), run)
             run = []
         run.append(row)
     if run:
-        session.execute(sa.insert(MutationLog), run)
+        session.execute(MutationLog.__table__.insert(), run)
 
 
 def apply_push(

@@ -328,8 +328,12 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+# One encoder for every row: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODE(value)
 
 
 def _loads(text: str | None, default: Any = None) -> Any:
@@ -1429,17 +1433,21 @@ class Store:
         statements a record (issue #19: the device's writes were half of an initial pull)."""
         ids = [c.id for c in changes]
         versions, overlays = self._versions(db, ids), self._pending_overlays(db, ids)
-        stamp, rows, applied = now_utc_iso(), {}, 0
+        stamp, rows, applied, names_of = now_utc_iso(), {}, 0, {}
         for change in changes:
             held = versions.get(change.id)
             if not force and held is not None and change.version < held:
                 continue
             applied += 1
-            derived_names = set(derived_fields(change.kind))
-            fields = {
-                k: v for k, v in change.fields.items() if k not in derived_names and k != "id"
-            }
-            derived = {k: v for k, v in change.fields.items() if k in derived_names}
+            if change.kind not in names_of:
+                names_of[change.kind] = {*derived_fields(change.kind)}
+            derived_names = names_of[change.kind]
+            fields, derived = {}, {}
+            for k, v in change.fields.items():
+                if k in derived_names:
+                    derived[k] = v
+                elif k != "id":
+                    fields[k] = v
             overlay, last_op = overlays.get(change.id, ({}, None))
             deleted = change.deleted
             if last_op is not None:

@@ -130,6 +130,11 @@ class RecordField(ma_fields.Field):
 
     def deserialize(self, value: Any, attr=None, data=None, **kwargs: Any):
         """Treat blank text as null and null as the default, then load strictly."""
+        if value is missing and not self.required:
+            # An absent optional field (most of a visit's): marshmallow's answer, without its
+            # checks that cannot fail here.
+            default = self.load_default
+            return default() if callable(default) else default
         if self.blank_is_null and isinstance(value, str) and not value.strip():
             value = None
         if value is None and self.default is not None:

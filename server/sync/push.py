@@ -324,14 +324,16 @@ def _insert_logs(session, rows: list[dict]) -> None:
     A row without a refusal code leaves ``code`` and ``code_details`` out, so they stay SQL
     NULL as before (a None given to a JSON column would be stored as JSON null).
     """
-    run: list[dict] = []
+    runs: list[list[dict]] = []
     for row in rows:
-        if run and run[-1].keys() != row.keys():
+        if not runs or runs[-1][-1].keys() != row.keys():
+            runs.append([])
+        runs[-1].append(row)
+    # No autoflush: the batch's new records are inserted once, with their derived values, at
+    # commit (flushed here they would be inserted bare, then updated).
+    with session.no_autoflush:
+        for run in runs:
             session.execute(MutationLog.__table__.insert(), run)
-            run = []
-        run.append(row)
-    if run:
-        session.execute(MutationLog.__table__.insert(), run)
 
 
 def apply_push(

@@ -322,8 +322,18 @@ def local_device_time() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Yield ``items`` in slices of ``size`` (SQLite's bound-parameter limit, with room)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# One encoder for every row: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODE(value)
 
 
 def _loads(text: str | None, default: Any = None) -> Any:
@@ -1363,16 +1373,34 @@ class Store:
 
     # -- applying what the server sends -------------------------------------------------------
 
-    def _pending_overlay(self, db: Any, record_id: str) -> tuple[dict[str, Any], str | None]:
-        """Return the fields of unacknowledged mutations merged in seq order, and the last op."""
-        overlay: dict[str, Any] = {}
-        last_op = None
-        for row in db.execute(
-            "SELECT op, fields FROM outbox WHERE record_id = ? ORDER BY seq", (record_id,)
-        ):
-            overlay.update(json.loads(row["fields"]))
-            last_op = row["op"]
-        return overlay, last_op
+    @staticmethod
+    def _pending_overlays(
+        db: Any, record_ids: Iterable[str]
+    ) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """Return, per record with unacknowledged mutations, their fields merged in seq order
+        and the last op."""
+        overlays: dict[str, tuple[dict[str, Any], str | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(record_ids))):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT record_id, op, fields FROM outbox WHERE record_id IN ({marks}) "
+                "ORDER BY seq",
+                chunk,
+            ):
+                fields, _ = overlays.get(row["record_id"], ({}, None))
+                fields.update(json.loads(row["fields"]))
+                overlays[row["record_id"]] = (fields, row["op"])
+        return overlays
+
+    @staticmethod
+    def _versions(db: Any, record_ids: Iterable[str]) -> dict[str, int | None]:
+        """Return the stored version of every record among ``record_ids`` held here."""
+        found: dict[str, int | None] = {}
+        for chunk in _chunks(list(dict.fromkeys(record_ids))):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(f"SELECT id, version FROM records WHERE id IN ({marks})", chunk):
+                found[row[0]] = row[1]
+        return found
 
     def _apply_change(
         self,
@@ -1382,44 +1410,66 @@ class Store:
         derive: DeriveHook | None,
         force: bool = False,
     ) -> bool:
-        row = db.execute("SELECT version, kind FROM records WHERE id = ?", (change.id,)).fetchone()
-        if (
-            not force
-            and row is not None
-            and row["version"] is not None
-            and change.version < row["version"]
-        ):
-            return False
-        derived_names = set(derived_fields(change.kind))
-        fields = {k: v for k, v in change.fields.items() if k not in derived_names and k != "id"}
-        derived = {k: v for k, v in change.fields.items() if k in derived_names}
-        overlay, last_op = self._pending_overlay(db, change.id)
-        deleted = change.deleted
-        if last_op is not None:
-            fields = {**fields, **overlay}
-            deleted = last_op == "delete"
-        if derive is not None and (overlay or not derived):
-            try:
-                derived = derive(change.kind, fields)
-            except Exception:  # a display helper must never stop a sync
-                derived = derived or {}
-        db.execute(
-            "INSERT INTO records (id, kind, version, deleted, fields, derived, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "kind = excluded.kind, version = excluded.version, deleted = excluded.deleted, "
-            "fields = excluded.fields, derived = excluded.derived, "
-            "updated_at = excluded.updated_at",
-            (
+        return bool(self._apply_page(db, [change], derived_fields, derive, force))
+
+    def _apply_page(
+        self,
+        db: Any,
+        changes: list[Change],
+        derived_fields: Callable[[str], Iterable[str]],
+        derive: DeriveHook | None,
+        force: bool = False,
+    ) -> int:
+        """Apply changes in order with two reads and one executemany for the page, not three
+        statements a record (issue #19: the device's writes were half of an initial pull)."""
+        ids = [c.id for c in changes]
+        versions, overlays = self._versions(db, ids), self._pending_overlays(db, ids)
+        stamp, rows, applied, names_of = now_utc_iso(), {}, 0, {}
+        for change in changes:
+            held = versions.get(change.id)
+            if not force and held is not None and change.version < held:
+                continue
+            applied += 1
+            if change.kind not in names_of:
+                names_of[change.kind] = {*derived_fields(change.kind)}
+            derived_names = names_of[change.kind]
+            fields, derived = {}, {}
+            for k, v in change.fields.items():
+                if k in derived_names:
+                    derived[k] = v
+                elif k != "id":
+                    fields[k] = v
+            overlay, last_op = overlays.get(change.id, ({}, None))
+            deleted = change.deleted
+            if last_op is not None:
+                fields = {**fields, **overlay}
+                deleted = last_op == "delete"
+            if derive is not None and (overlay or not derived):
+                try:
+                    derived = derive(change.kind, fields)
+                except Exception:  # a display helper must never stop a sync
+                    derived = derived or {}
+            versions[change.id] = change.version
+            # One row per id (the last change wins, as one statement after another would).
+            rows.pop(change.id, None)
+            rows[change.id] = (
                 change.id,
                 change.kind,
                 change.version,
                 int(deleted),
                 _dumps(fields),
                 _dumps(derived),
-                now_utc_iso(),
-            ),
+                stamp,
+            )
+        db.executemany(
+            "INSERT INTO records (id, kind, version, deleted, fields, derived, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "kind = excluded.kind, version = excluded.version, deleted = excluded.deleted, "
+            "fields = excluded.fields, derived = excluded.derived, "
+            "updated_at = excluded.updated_at",
+            list(rows.values()),
         )
-        return True
+        return applied
 
     def apply_changes(
         self,
@@ -1437,10 +1487,8 @@ class Store:
         server version. An older version than the local one is skipped unless ``force`` (a
         repair, where the server is the reference). Returns how many changes were applied.
         """
-        applied = 0
         with self.transaction() as db:
-            for change in changes:
-                applied += self._apply_change(db, change, derived_fields, derive, force)
+            applied = self._apply_page(db, list(changes), derived_fields, derive, force)
             if cursor is not ...:
                 self._set_meta(db, "cursor", cursor)
             for key, value in meta.items():
@@ -1524,3 +1572,7 @@ class _Tx:
     def execute(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
         """Run one statement."""
         return self._db.execute(sql, tuple(args))
+
+    def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> sqlite3.Cursor:
+        """Run one statement for each row of parameters."""
+        return self._db.executemany(sql, rows)

@@ -52,6 +52,7 @@ CHILD_KINDS = ("person", "child_visit")
 PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
 ASSESSMENT_FIELDS = tuple("age_days age_months waz lhaz wlhz baz hcz acz categories flags".split())  # noqa: SIM905
+ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -493,7 +494,7 @@ class ChangeSet:
             else {
                 v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
                 for v in visits
-                if v["id"] not in self.changed and all(k in v for k in ASSESSMENT_FIELDS)
+                if v["id"] not in self.changed and v.keys() >= ASSESSMENT_KEYS
             }
         )
         derived = derive_child_visits(person.fields, visits, assessed=assessed)

@@ -211,6 +211,8 @@ class PersonRecords:
 
     def valid_doses(self, birth: date) -> dict[str, date]:
         """Return the day each dose (record code) was first validly given."""
+        if self._valid is None and not self.events():
+            self._valid = {}  # nothing given, nothing valid: no schedule to build
         if self._valid is None:
             rows = schedule(birth, all_scopes())
             given = [(e.code, None, e.given_on) for e in self.events()]

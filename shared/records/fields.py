@@ -130,6 +130,11 @@ class RecordField(ma_fields.Field):
 
     def deserialize(self, value: Any, attr=None, data=None, **kwargs: Any):
         """Treat blank text as null and null as the default, then load strictly."""
+        if value is missing and not self.required:
+            # An absent optional field (most of a visit's): marshmallow's answer, without its
+            # checks that cannot fail here.
+            default = self.load_default
+            return default() if callable(default) else default
         if self.blank_is_null and isinstance(value, str) and not value.strip():
             value = None
         if value is None and self.default is not None:
@@ -137,6 +142,12 @@ class RecordField(ma_fields.Field):
         if value is None and self.required:
             value = missing
         return super().deserialize(value, attr, data, **kwargs)
+
+    def _validate(self, value: Any) -> None:
+        """Run the field's validators; most have none, and marshmallow would build an ``And``
+        of nothing for every value (a tenth of a record's validation)."""
+        if self.validators:
+            super()._validate(value)
 
     def info(self, name: str) -> FieldInfo:
         """Describe this field for forms, models and exports."""

@@ -189,6 +189,31 @@ def test_older_pulled_version_does_not_overwrite_a_newer_one(store):
     assert applied == 0 and store.get("person", "r1").fields["name"] == "New"
 
 
+def test_a_page_is_applied_in_order_within_itself(store):
+    """A page applied at once (issue #19) still reads as one change after another: a record
+    twice in a page ends at its later version, an older one after it is skipped, and records
+    with and without unsent edits in the same page each get their own treatment."""
+    store.apply_changes([Change("held", "person", 7, False, {**CHILD, "name": "Tujuh"})])
+    store.save("person", "mine", {**CHILD, "name": "Lokal"})
+    applied = store.apply_changes(
+        [
+            Change("twice", "person", 1, False, {**CHILD, "name": "Satu"}),
+            Change("held", "person", 6, False, {**CHILD, "name": "Enam"}),
+            Change("twice", "person", 2, False, {**CHILD, "name": "Dua"}),
+            Change("twice", "person", 1, False, {**CHILD, "name": "Lama"}),
+            Change("mine", "person", 3, False, {**CHILD, "name": "Server", "address": "RT 9"}),
+        ],
+        cursor="c1",
+    )
+    assert applied == 3
+    assert store.get("person", "twice").fields["name"] == "Dua"
+    assert store.get("person", "twice").version == 2
+    assert store.get("person", "held").fields["name"] == "Tujuh"
+    mine = store.get("person", "mine")
+    assert (mine.version, mine.fields["name"], mine.fields["address"]) == (3, "Lokal", "RT 9")
+    assert store.get_meta("cursor") == "c1"
+
+
 def test_derived_fields_from_the_server_are_kept_apart(store):
     store.apply_changes(
         [Change("v1", "child_visit", 1, False, {"person_id": "r1", "weight_kg": 9.5, "waz": -0.4})],

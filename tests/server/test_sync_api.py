@@ -379,3 +379,48 @@ def test_stored_assessments_are_reused_only_while_their_inputs_stand(device):
     kader.push([kader.mutation("person", older, base_version=1)])
     check(older, visits)
     assert all(kader.replica[v["id"]]["fields"]["waz"] != before[v["id"]] for v in visits)
+
+
+def test_a_new_record_sent_unnormalised_is_stored_as_its_fields_load_it(device):
+    """A new record is validated once only when nothing in it needs normalising (issue #19);
+    an upper-case reference and padded text still go the per-field way and land clean."""
+    kader = device("kader_a1")
+    p = person(name="  Siti Aminah  ")
+    v = child_visit(p, person_id=p["id"].upper(), weight_kg=9)
+    body = kader.push([kader.mutation("person", p), kader.mutation("child_visit", v)]).json()
+    assert [r["status"] for r in body["results"]] == ["applied", "applied"], body
+    kader.pull_all()
+    assert kader.replica[p["id"]]["fields"]["name"] == "Siti Aminah"
+    stored = kader.replica[v["id"]]["fields"]
+    assert stored["person_id"] == p["id"] and stored["weight_kg"] == 9.0
+
+
+def test_a_new_record_with_a_bad_field_is_refused_for_that_field_first(device):
+    """The per-field errors come first, as before the single validation: a bad sex with a
+    missing name answers the sex (in Indonesian), not the record's own rules."""
+    kader = device("kader_a1")
+    bad = {k: v for k, v in person(sex="X").items() if k != "name"}
+    result = kader.push([kader.mutation("person", bad)]).json()["results"][0]
+    assert result["status"] == "rejected"
+    assert list(result["errors"]) == ["sex"]
+    assert "Jenis kelamin" in result["errors"]["sex"][0]
+
+
+def test_a_conflict_names_the_logged_mutation_that_made_it(app, device):
+    """Mutation-log rows are inserted in bulk (issue #19); a conflict still points at the row
+    of the mutation that caused it."""
+    from server.extensions import db
+    from server.models import Conflict, MutationLog
+
+    a, b = device("kader_a1"), device("bidan_a")
+    p = person()
+    a.push([a.mutation("person", p)])
+    a.push([a.mutation("person", {"name": "Nama A"}, record_id=p["id"], base_version=1)])
+    b.clock_ms = a.clock_ms + 1000
+    b.push([b.mutation("person", person())])
+    late = b.mutation("person", {"name": "Nama B"}, record_id=p["id"], base_version=1)
+    assert b.push([late]).json()["results"][0]["status"] == "conflict"
+    with app.app_context():
+        conflict = db.session.query(Conflict).filter_by(record_id=p["id"]).one()
+        log = db.session.get(MutationLog, conflict.mutation_id)
+        assert (log.device_id, log.seq, log.status) == (b.device_id, late["seq"], "conflict")

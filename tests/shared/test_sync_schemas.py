@@ -162,6 +162,10 @@ def test_push_refuses_fields_that_are_not_an_object_or_too_many():
     many = {f"f{i}": i for i in range(schemas.MAX_RECORD_FIELDS + 1)}
     assert "fields" in push_errors(push(mutation(fields=many)))["mutations"][0]
     assert "fields" in push_errors(push(mutation(fields={"": 1})))["mutations"][0]
+    longest = "x" * schemas.MAX_FIELD_NAME
+    assert push_errors(push(mutation(fields={longest: None}))) == {}
+    too_long = push_errors(push(mutation(fields={longest + "x": 1, "ok": 2})))
+    assert list(too_long["mutations"][0]["fields"]) == [longest + "x"]
 
 
 def test_push_refuses_too_many_or_no_mutations():

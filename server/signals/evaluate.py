@@ -123,7 +123,7 @@ def devices_not_synced(session, rule: Rule, today: dt.date) -> list[tuple]:
         last = max(stamps).date()
         if (today - last).days > rule.threshold:
             evidence = (
-                f"perangkat {device.name} ({user.username}), sinkron terakhir {format_date(last)}"
+                f"perangkat {device.name} ({user.name}), sinkron terakhir {format_date(last)}"
             )
             out.append((user.unit, month_of(today), evidence))
     return out

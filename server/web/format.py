@@ -17,7 +17,15 @@ from server.people_names import names_of, role_text
 from server.sync.merge import DELETED
 from server.web import bp, language, local_zone
 from shared import records
-from shared.calendar import format_date, format_local_time, local_today
+from shared.calendar import (
+    age_on,
+    as_date,
+    format_date,
+    format_decimal,
+    format_local_time,
+    format_month,
+    local_today,
+)
 from shared.i18n import t
 from shared.indicators import INDICATORS
 
@@ -51,6 +59,33 @@ def people_names(keys) -> dict[str, str]:
 bp.add_app_template_global(people_names, "people_names")
 
 
+def month_name(value) -> str:
+    """Show a 'YYYY-MM' month in words in the page language: 'Juni 2026'."""
+    return format_month(value, language())
+
+
+bp.add_app_template_filter(month_name, "month")
+
+
+def age_words(birth_date, on) -> str:
+    """Say an age in the unit that suits it: days for a neonate, months up to five years, then
+    years ('' when a date is missing)."""
+    born, day = as_date(birth_date), as_date(on)
+    if born is None or day is None or born > day:
+        return ""
+    days, months = (day - born).days, age_on(born, day)
+    if days < NEONATE_DAYS:
+        return t("web.age.days", language(), n=days)
+    if months < BALITA_MONTHS:
+        return t("web.age.months", language(), n=months)
+    return t("web.age.years", language(), n=months // 12)
+
+
+NEONATE_DAYS = 28
+BALITA_MONTHS = 60
+bp.add_app_template_filter(age_words, "age_words")
+
+
 def when(value: dt.datetime | None) -> str:
     """Format an instant as 'dd/mm/yyyy HH:MM WIB' in the kabupaten's zone, or 'never'."""
     if value is None:
@@ -80,6 +115,22 @@ def pct(item: dict | None) -> str:
         if language() == "id"
         else f"{100 * item['numerator'] / item['denominator']:.1f} %"
     )
+
+
+def decimal(value, digits: int | None = None) -> str:
+    """Write a number with the page language's decimal mark ('12,5' in Indonesian); ``digits``
+    None keeps the decimals the value has ('–' when there is no value)."""
+    if value is None or value == "":
+        return "–"
+    if digits is None:
+        text = str(value)
+        digits = len(text.split(".")[1]) if "." in text and not text.endswith(".0") else 0
+    if language() == "id":
+        return format_decimal(value, digits)
+    return f"{float(value):,.{digits}f}"
+
+
+bp.add_app_template_filter(decimal, "decimal")
 
 
 def ratio_pct(item: dict | None) -> float | None:
@@ -113,6 +164,14 @@ def show_value(kind: str, field: str, value, lang: str) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+def facility_kind(kind: str | None) -> str:
+    """Name a facility type in words: 'Dinas kesehatan' for 'dinkes'."""
+    return show_value("facility", "kind", kind, language())
+
+
+bp.add_app_template_filter(facility_kind, "facility_kind")
 
 
 def field_name(kind: str, field: str, lang: str) -> str:

@@ -96,3 +96,100 @@ register(
         "web.pack.show": {"id": "Tampilkan", "en": "Show"},
     }
 )
+
+# Words instead of codes on the Pokjanal pages: rule descriptions, ages, month names, no-data lines.
+register(
+    {
+        "web.signals.person_unknown": {
+            "id": "orang di luar wilayah Anda",
+            "en": "a person outside your area",
+        },
+        "web.signals.rules.rule": {"id": "Aturan", "en": "Rule"},
+        "web.signals.rules.when": {"id": "Muncul bila", "en": "Raised when"},
+        "web.signals.rules.due": {"id": "Tenggat tindak lanjut", "en": "Follow-up due in"},
+        "web.signals.rules.source": {"id": "Sumber", "en": "Source"},
+        "web.signals.rules.off": {"id": "tidak aktif", "en": "disabled"},
+        "web.signals.rule_note.maternal_death": {
+            "id": "Seorang ibu meninggal saat hamil atau sampai 42 hari setelah bersalin; "
+            "setiap kematian ibu dikaji.",
+            "en": "A woman died during pregnancy or up to 42 days after delivery; "
+            "every maternal death is reviewed.",
+        },
+        "web.signals.rule_note.posyandu_silent": {
+            "id": "Tidak ada kunjungan anak dan tidak ada sesi posyandu selama {n} bulan "
+            "(bulan ini termasuk).",
+            "en": "No child visit and no posyandu session for {n} months (this month included).",
+        },
+        "web.signals.rule_note.gizi_buruk_no_follow_up": {
+            "id": "Anak dengan BB/PB(TB) di bawah −3 SD, LiLA di bawah 11,5 cm atau edema "
+            "tidak dikunjungi ulang dalam {n} hari.",
+            "en": "A child with weight-for-length below −3 SD, MUAC below 11.5 cm or oedema "
+            "not visited again within {n} days.",
+        },
+        "web.signals.rule_note.device_not_synced": {
+            "id": "Perangkat kader tidak mengirim atau mengambil data lebih dari {n} hari.",
+            "en": "A kader's device has not sent or fetched data for more than {n} days.",
+        },
+        "web.signals.rule_note.ds_drop": {
+            "id": "D/S posyandu turun lebih dari {n} poin persen dari bulan sebelumnya ke "
+            "bulan lengkap terakhir.",
+            "en": "A posyandu's D/S fell by more than {n} percentage points from the month "
+            "before to the last complete month.",
+        },
+        "web.signals.rule_note.bgm_cluster": {
+            "id": "Sedikitnya {n} balita BGM di satu desa dalam satu bulan (bulan lengkap "
+            "terakhir dan bulan ini diperiksa).",
+            "en": "At least {n} BGM children in one desa in one month (the last complete "
+            "month and this month are checked).",
+        },
+        "web.signals.rule_note.dpt_dropout_rising": {
+            "id": "Drop-out DPT-HB-Hib 1 ke 3 (anak 12–23 bulan) naik lebih dari {n} poin "
+            "persen dari bulan sebelumnya ke bulan lengkap terakhir.",
+            "en": "Drop-out DPT-HB-Hib 1 to 3 (children 12–23 months) rose by more than {n} "
+            "percentage points from the month before to the last complete month.",
+        },
+        "web.signals.rule_note.quality_flags_rising": {
+            "id": "Kunjungan bertanda nilai tidak masuk akal pada bulan lengkap terakhir "
+            "bertambah sedikitnya {n} dibanding bulan sebelumnya.",
+            "en": "Visits flagged implausible in the last complete month exceed the month "
+            "before by at least {n}.",
+        },
+        "web.signals.rule_source.maternal_death": {
+            "id": "Kajian kematian ibu (AMP)",
+            "en": "Maternal death review (AMP)",
+        },
+        "web.signals.rule_source.posyandu_silent": {
+            "id": "Laporan keaktifan posyandu",
+            "en": "Posyandu activity report",
+        },
+        "web.signals.rule_source.gizi_buruk_no_follow_up": {
+            "id": "Daftar kasus gizi buruk dan tindak lanjutnya",
+            "en": "Gizi buruk case list and its follow-up",
+        },
+        "web.signals.rule_source.device_not_synced": {
+            "id": "Pemantauan sinkronisasi perangkat",
+            "en": "Device sync monitoring",
+        },
+        "web.signals.rule_source.ds_drop": {
+            "id": "SKDN: D/S per wilayah dan trennya",
+            "en": "SKDN: D/S per area and its trend",
+        },
+        "web.signals.rule_source.bgm_cluster": {
+            "id": "Daftar balita BGM per desa",
+            "en": "BGM lists per desa",
+        },
+        "web.signals.rule_source.dpt_dropout_rising": {
+            "id": "Drop-out imunisasi DPT-HB-Hib",
+            "en": "DPT-HB-Hib immunisation drop-out",
+        },
+        "web.signals.rule_source.quality_flags_rising": {
+            "id": "Tanda mutu data yang belum selesai",
+            "en": "Unresolved data-quality flags",
+        },
+        "web.age.days": {"id": "{n} hari", "en": "{n} days"},
+        "web.age.months": {"id": "{n} bulan", "en": "{n} months"},
+        "web.age.years": {"id": "{n} tahun", "en": "{n} years"},
+        "web.deaths.age": {"id": "Umur", "en": "Age"},
+        "web.reconcile.no_units": {"id": "Belum ada data.", "en": "No data yet."},
+    }
+)

@@ -15,7 +15,7 @@ from server.models import Device, Record, User, utcnow
 from server.scope import FacilityIndex
 from server.signals.digest import valid_email
 from server.web import bp, language, login_required, messages_users  # noqa: F401
-from server.web.format import column_labels, when, yes_no
+from server.web.format import column_labels, role_words, show_value, when, yes_no
 from server.web.lembar_tabel import download  # XLSX for people, CSV as before
 from server.web.params import download_format, download_table
 from server.web.scoped import device_pairs, wilayah_names
@@ -69,13 +69,14 @@ def users_data() -> dict:
 
 def users_download(fmt: str, table: str, data: dict):
     """Download one table of the Pengguna page."""
-    header, rows = TABLES[table](data, language())
+    # CSV is for machines (codes); the page and the XLSX are for people (words)
+    header, rows = TABLES[table](data, language(), words=fmt != "csv")
     return download(
         fmt, f"pengguna-{table}", t(f"web.review.sheet.{table}", language()), header, rows
     )
 
 
-def users_table(data: dict, lang: str) -> tuple[list, list]:
+def users_table(data: dict, lang: str, words: bool = True) -> tuple[list, list]:
     names = data["names"]
     header = column_labels(
         "web.review.users.username",
@@ -86,13 +87,20 @@ def users_table(data: dict, lang: str) -> tuple[list, list]:
         "web.review.users.active",
     )
     rows = [
-        [u.username, u.name, u.role, u.unit, names.get(u.unit) or "", yes_no(u.active, lang)]
+        [
+            u.username,
+            u.name,
+            role_words(u.role) if words else u.role,
+            u.unit,
+            names.get(u.unit) or "",
+            yes_no(u.active, lang),
+        ]
         for u in data["people"]
     ]
     return header, rows
 
 
-def devices_table(data: dict, lang: str) -> tuple[list, list]:
+def devices_table(data: dict, lang: str, words: bool = True) -> tuple[list, list]:
     header = column_labels(
         "web.review.quality.device",
         "web.review.quality.device_id",
@@ -115,7 +123,7 @@ def devices_table(data: dict, lang: str) -> tuple[list, list]:
     return header, rows
 
 
-def facilities_table(data: dict, lang: str) -> tuple[list, list]:
+def facilities_table(data: dict, lang: str, words: bool = True) -> tuple[list, list]:
     names = data["names"]
     header = column_labels(
         "web.review.users.code",
@@ -128,7 +136,7 @@ def facilities_table(data: dict, lang: str) -> tuple[list, list]:
         [
             f.get("id"),
             f.get("name"),
-            f.get("kind"),
+            show_value("facility", "kind", f.get("kind"), lang) if words else f.get("kind"),
             names.get(f.get("parent_id")) or "",
             f.get("parent_id") or "",
         ]

@@ -9,6 +9,7 @@ it through the one write path, as themselves, inside their read scope.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from flask import abort, g, redirect, render_template, request, url_for
@@ -45,6 +46,48 @@ def month_words_filter(period: str) -> str:
 def signal_summary_rows() -> list[dict]:
     """Give ``web/sinyal/_summary.html`` its rows when the including page passed none."""
     return signals_summary(db.session, g.scope, local_today(local_zone()))
+
+
+PERSON_IN_EVIDENCE = re.compile(
+    r"orang ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
+
+
+def person_names(ids: set[str]) -> dict[str, str]:
+    """Return the names of the persons the user may read, by id."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        readable(
+            sa.select(Record.id, Record.fields).where(
+                Record.kind == "person", Record.id.in_(sorted(ids))
+            )
+        )
+    ).all()
+    return {row.id: row.fields.get("name") or "" for row in rows}
+
+
+def evidence_parts(items: list[dict]) -> dict[str, list[tuple[str, str | None]]]:
+    """Split each signal's evidence into text and persons: (text, None) or (name, person id).
+
+    The rules write a person as 'orang <id>' (the stored evidence stays stable); the page names
+    the person instead and links to their page, or says 'orang lain' when out of reach.
+    """
+    ids = {m for s in items for m in PERSON_IN_EVIDENCE.findall(s.get("evidence") or "")}
+    names = person_names(ids)
+    unknown = t("web.signals.person_unknown", language())
+    out = {}
+    for s in items:
+        pieces = PERSON_IN_EVIDENCE.split(s.get("evidence") or "")
+        # re.split with one group alternates text and the captured id
+        out[s["id"]] = [
+            (piece, None)
+            if i % 2 == 0
+            else ((names[piece], piece) if names.get(piece) else (unknown, None))
+            for i, piece in enumerate(pieces)
+            if piece
+        ]
+    return out
 
 
 def readable_signals() -> list[dict]:
@@ -109,6 +152,7 @@ def signals():
         items=items,
         today=today.isoformat(),
         names=unit_names(),
+        evidence=evidence_parts(items),
         rules=load_rules(),
         summary=signals_summary(db.session, g.scope, today),
         can_follow=g.web_user.role in FOLLOW_UP_ROLES,

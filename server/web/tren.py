@@ -16,6 +16,7 @@ from server.web.lembar import Column, meta, people_xlsx, ratio_columns, ratio_va
 from server.web.params import TOP_LEVEL, BadRequest, check_code, parse_level
 from server.web.periode import default_period_arg, month_state
 from server.web.scoped import area_of, readable
+from shared.calendar import format_month
 from shared.i18n import t
 
 KEYS = ("ds", "nd", "ks", "stunting")
@@ -76,7 +77,7 @@ def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
     lang = language()
     labels = indicator_labels()
     columns = [
-        Column(t("web.summary.period", lang), "text", 10),
+        Column(t("web.summary.period", lang), "text", 16),
         Column(t("web.sheet.month_state", lang), "text", 22),
     ]
     for key in KEYS:
@@ -92,13 +93,14 @@ def trend_xlsx(filename: str, months: list[dict], name: str, code: str):
                 if state["empty"]
                 else "lengkap"
             )
-            line = [m["period"], note]
+            line = [format_month(m["period"], lang), note]
             for key in KEYS:
                 line += ratio_values(m["indicators"].get(key))
             yield line
 
     first, last = months[0]["period"], months[-1]["period"]
-    area, span = f"{name} ({code})", f"{first} – {last}"
+    area = f"{name} ({code})"
+    span = f"{format_month(first, lang)} – {format_month(last, lang)}"
     table = ("Tren", t("web.summary.trend_title", lang, name=name), meta(area, span, lang))
     return people_xlsx(filename, [(*table, columns, rows())], notes(labels, KEYS), lang)
 
@@ -123,6 +125,7 @@ def trend_charts(months: list[dict], names: dict[str, str], lang: str) -> dict:
 
     return {
         "periods": [m["period"] for m in months],
+        "labels": [format_month(m["period"], lang) for m in months],
         "yLabel": t("web.summary.percent", lang),
         "charts": [
             {

@@ -157,7 +157,7 @@ def test_summary_period_trend_and_the_way_back_up(app, server, seeded, page):
     page.fill("form.filters input[name=period]", "2026-05")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**/ringkasan?period=2026-05**")
-    assert "2026-05" in text_of(page, "p.crumbs")
+    assert "Mei 2026" in text_of(page, "p.crumbs")  # the month in words, not 2026-05
     assert page.locator("form.filters input[name=period]").input_value() == "2026-05"
     page.click("#units tr[data-code='6111'] a.trend")  # the kabupaten's trend
     page.wait_for_url("**/tren?code=6111&period=2026-05")

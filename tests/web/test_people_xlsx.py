@@ -128,7 +128,7 @@ def test_trend_xlsx_for_people(web, kids):
     rows = [list(r) for r in book["Tren"].iter_rows(values_only=True)]
     start = [r[0] if r else None for r in rows].index("Bulan")
     headers, body = rows[start], rows[start + 1 :]
-    assert len(body) == 12 and body[-1][0] == PERIOD
+    assert len(body) == 12 and body[-1][0] == "Juni 2026"
     assert body[0][1] == "belum ada data" and body[-1][1] == "lengkap"
     for row in body:
         for index, header in enumerate(headers):

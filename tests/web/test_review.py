@@ -387,7 +387,8 @@ def test_quality_page_scope_stale_implausible_and_skew(app, web, device):
     dinas = web("dinas").get("/mutu-data").text
     skew = dinas.split('id="skew"')[1]
     assert kader_b.device_id in skew and kader.device_id not in skew
-    assert "9.0" in skew
+    assert "9,0" in skew and "9.0" not in skew  # minutes with a decimal comma
+    assert "1,2" in implausible and "1.2" not in implausible
     assert 'data-posyandu="PSY-B1"' in dinas.split('id="stale"')[1].split('id="implausible"')[0]
     b_page = web("pkm_b").get("/mutu-data").text
     assert odd["id"] not in b_page and kader.device_id not in b_page

@@ -50,16 +50,23 @@ def _text(value) -> str:
     return str(value)
 
 
-def table(client, url: str) -> list[list[str]]:
-    """Download ``url`` as CSV and as XLSX; both must hold the same table; return it."""
+def table(client, url: str, words: dict[int, dict[str, str]] | None = None) -> list[list[str]]:
+    """Download ``url`` as CSV and as XLSX; both must hold the same table; return it (the CSV).
+
+    ``words``: columns where the CSV keeps a code and the XLSX (for people) has its words.
+    """
     sep = "&" if "?" in url else "?"
     as_csv = client.get(f"{url}{sep}format=csv")
     as_xlsx = client.get(f"{url}{sep}format=xlsx")
     assert "attachment" in as_csv.headers["Content-Disposition"]
     assert as_xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     rows = read_csv(as_csv)
+    spoken = [
+        [(words or {}).get(i, {}).get(v, v) if n else v for i, v in enumerate(row)]
+        for n, row in enumerate(rows)
+    ]
     assert [[same(v) for v in row] for row in read_xlsx(as_xlsx)] == [
-        [same(v) for v in row] for row in rows
+        [same(v) for v in row] for row in spoken
     ]
     return rows
 
@@ -256,7 +263,9 @@ def test_users_downloads_for_admin_only(web, device):
     kader = device("kader_a1")
     admin = web("admin")
     page = admin.get("/pengguna").text
-    users = table(admin, "/pengguna?table=users")
+    roles = {"kader": "Kader", "bidan_desa": "Bidan desa", "puskesmas": "Petugas puskesmas"}
+    roles |= {"kecamatan": "Tim kecamatan", "dinas": "Dinas kesehatan", "admin": "Administrator"}
+    users = table(admin, "/pengguna?table=users", {2: roles})
     assert users[0] == ["Nama pengguna", "Nama", "Peran", "Unit", "Nama unit", "Aktif"]
     assert [r[0] for r in users[1:]] == re.findall(r'data-user="([^"]+)"', page)
     assert ["kader_a1", "Kader A1", "kader", "PSY-A1", "Posyandu Melati", "Ya"] in users
@@ -266,7 +275,9 @@ def test_users_downloads_for_admin_only(web, device):
         == re.findall(r'data-device="([^"]+)"', section(page, "devices", "facilities"))
         == [kader.device_id]
     )
-    facilities = table(admin, "/pengguna?table=facilities")
+    kinds = {"dinkes": "Dinas kesehatan", "puskesmas": "Puskesmas", "posyandu": "Posyandu"}
+    kinds |= {"pustu": "Puskesmas pembantu (pustu)", "poskesdes": "Poskesdes"}
+    facilities = table(admin, "/pengguna?table=facilities", {2: kinds})
     assert ["PSY-A1", "Posyandu Melati", "posyandu", "Puskesmas Sukadana", "PKM-A"] in facilities
     for username in ("dinas", "pkm_a", "kader_a1"):
         for fmt in ("csv", "xlsx"):

@@ -51,7 +51,7 @@
       canvas.dataset.points = String(trend.periods.length);
       new Chart(canvas, {
         type: chart.type || "line",
-        data: {labels: trend.periods, datasets: chart.series.map(function (s, i) {
+        data: {labels: trend.labels || trend.periods, datasets: chart.series.map(function (s, i) {
           return {label: s.label, data: s.values, borderColor: colours[i % colours.length],
                   backgroundColor: colours[i % colours.length], spanGaps: true, tension: 0.2};
         })},

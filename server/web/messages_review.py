@@ -225,8 +225,8 @@ register(
         "web.review.quality.flagged": {"id": "Ditandai", "en": "Flagged"},
         # weekly
         "web.review.weekly.week": {
-            "id": "Minggu {week} ({start} s.d. {end})",
-            "en": "Week {week} ({start} to {end})",
+            "id": "Minggu ke-{number} tahun {year} ({start} s.d. {end})",
+            "en": "Week {number} of {year} ({start} to {end})",
         },
         "web.review.weekly.bad_week": {
             "id": "Format minggu harus YYYY-Www, misalnya 2026-W48.",

@@ -146,3 +146,14 @@ def test_facility_types_in_words_on_the_page_and_xlsx_codes_in_csv(web, kids):
 def test_per_puskesmas_table_says_no_data_when_empty(web, kids):
     units = section(web("dinas").get(f"/rekonsiliasi?period={PERIOD}").text, 'id="reconcile-units"')
     assert 'id="reconcile-units-none"' in units and "Belum ada data." in units
+
+
+# -- Evaluasi mingguan ----------------------------------------------------------------------------
+
+
+def test_the_week_is_named_in_words_not_as_an_iso_week_code(web):
+    html = web("dinas").get("/evaluasi-mingguan?week=2026-W41").text
+    heading = visible_text(section(html, 'id="week">', "</strong>"))
+    assert heading == "Minggu ke-41 tahun 2026 (05/10/2026 s.d. 11/10/2026)"
+    english = web("dinas").get("/evaluasi-mingguan?week=2026-W01&lang=en").text
+    assert "Week 1 of 2026 (29/12/2025 to 04/01/2026)" in english

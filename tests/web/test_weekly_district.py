@@ -63,7 +63,7 @@ def test_weekly_denominators_come_from_hari_buka_and_the_sasaran(app, web):
     }
     b = cells(page, 'data-puskesmas="PKM-B"')
     assert (b["sessions"], b["scheduled"], b["weighed"], b["sasaran"]) == (0, 0, 1, 0)
-    assert "Minggu 2026-W41 (05/10/2026 s.d. 11/10/2026)" in page
+    assert "Minggu ke-41 tahun 2026 (05/10/2026 s.d. 11/10/2026)" in page
 
 
 def test_a_posyandu_with_data_but_no_device_is_not_belum_pernah(app, web):

@@ -242,34 +242,57 @@ def _value_path(key: str, part: int):
     return sa.func.coalesce(IndicatorMonth.__table__.c["values"][(key, part)].as_integer(), 0)
 
 
-def _month_sums(session, ids: list[str], periods: list[str]) -> dict[str, list]:
-    """Return ``{period: [rows, *sums of _trend_query's columns]}`` over posyandu ``ids``.
+def _month_sums(session, ids: list[str], periods: list[str]) -> dict[str, dict]:
+    """Return ``{period: {"rows", "values": {key: [n, d]}, "counts": {key: n}}}`` over ``ids``.
 
-    Summed in the database, one query per thousand posyandu: decoding every row's JSON in
-    Python made Tren cost posyandu × months row decodes (seconds at district scale).
+    Summed in the database, one pass per thousand posyandu: decoding every row's JSON in Python
+    made Tren cost posyandu × months decodes (seconds at district scale), and so did extracting
+    each key from the stored text in SQL; ``json_each`` parses a row once.
     """
-    out: dict[str, list] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
+    out: dict[str, dict] = {}
     for start in range(0, len(ids), 1000):
         chunk = {"periods": periods, "ids": ids[start : start + 1000]}
-        for period, *sums in session.execute(_trend_query(), chunk):
-            known = out.setdefault(period, [0] * len(sums))
-            out[period] = [a + int(b or 0) for a, b in zip(known, sums, strict=True)]
+        for period, rows in session.execute(_sum_query("rows", postgres), chunk):
+            month = out.setdefault(period, {"rows": 0, "values": {}, "counts": {}})
+            month["rows"] += rows
+        for period, key, n, d in session.execute(_sum_query("values", postgres), chunk):
+            pair = out[period]["values"].setdefault(key, [0, 0])
+            pair[0], pair[1] = pair[0] + int(n or 0), pair[1] + int(d or 0)
+        for period, key, n, _ in session.execute(_sum_query("counts", postgres), chunk):
+            counts = out[period]["counts"]
+            counts[key] = counts.get(key, 0) + int(n or 0)
     return out
 
 
 @cache
-def _trend_query():
-    """Per period: the rows and the sums of every value and count (built once: ~200 columns)."""
+def _sum_query(column: str, postgres: bool):
+    """Per period: the rows (``"rows"``), or per period and key the sums of ``values``
+    (numerator, denominator) or of ``counts`` (built once per dialect)."""
     table = IndicatorMonth.__table__
-    columns = [_value_path(key, part) for key in VALUE_KEYS + ILP_KEYS for part in (0, 1)]
-    columns += [sa.func.coalesce(table.c.counts[key].as_integer(), 0) for key in COUNT_KEYS]
+    where = (
+        table.c.period.in_(sa.bindparam("periods", expanding=True)),
+        table.c.posyandu_id.in_(sa.bindparam("ids", expanding=True)),
+    )
+    if column == "rows":
+        return sa.select(table.c.period, sa.func.count()).where(*where).group_by(table.c.period)
+    each = sa.func.json_each(table.c[column]).table_valued("key", "value").alias("item")
+
+    def part(index: int | None):
+        if postgres:  # json ->> 0 (an array's element), #>> '{}' (a number) as text
+            text = each.c.value.op("#>>")(sa.literal_column("'{}'::text[]"))
+            if index is not None:
+                text = each.c.value.op("->>")(sa.literal_column(str(index)))
+            return sa.cast(text, sa.Integer)
+        return each.c.value if index is None else sa.func.json_extract(each.c.value, f"$[{index}]")
+
+    parts = (part(0), part(1)) if column == "values" else (part(None), sa.literal(0))
     return (
-        sa.select(table.c.period, sa.func.count(), *(sa.func.sum(c) for c in columns))
-        .where(
-            table.c.period.in_(sa.bindparam("periods", expanding=True)),
-            table.c.posyandu_id.in_(sa.bindparam("ids", expanding=True)),
-        )
-        .group_by(table.c.period)
+        sa.select(table.c.period, each.c.key, *(sa.func.sum(p) for p in parts))
+        .select_from(table)
+        .join(each, sa.true())
+        .where(*where)
+        .group_by(table.c.period, each.c.key)
     )
 
 
@@ -301,10 +324,10 @@ def trend(
     sums = _month_sums(session, members, periods)
     out = []
     for period in periods:
-        present, *numbers = sums.get(period) or [0] * (2 * len(keys) + len(COUNT_KEYS) + 1)
-        values = {key: Ratio(numbers[2 * i], numbers[2 * i + 1]) for i, key in enumerate(keys)}
-        values["opened"] += Ratio(0, len(members) - present)
-        counts = dict(zip(COUNT_KEYS, numbers[2 * len(keys) :], strict=True))
+        month = sums.get(period) or {"rows": 0, "values": {}, "counts": {}}
+        values = {key: Ratio(*month["values"].get(key, (0, 0))) for key in keys}
+        values["opened"] += Ratio(0, len(members) - month["rows"])  # no row: did not open
+        counts = {key: month["counts"].get(key, 0) for key in COUNT_KEYS}
         indicators = {key: ratio.to_dict() for key, ratio in values.items()}
         out.append({"period": period, "indicators": indicators, "counts": counts})
     return out

@@ -56,14 +56,15 @@ def _signed_in(app):
 def page_figures(app, facilities: list[dict], period: str, repeat: int = 3, only=None) -> dict:
     """Time each page (median ms of ``repeat`` after a warm-up; a page must answer 200)."""
     client = _signed_in(app)
-    figures = {}
+    figures, texts = {}, {}
     for key, path in _pages(facilities, period):
         if only and not any(word in key for word in only):
             continue
 
-        def get(path=path):
+        def get(path=path, key=key):
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
+            texts[key] = response.data
 
         get()
         times = []
@@ -72,6 +73,9 @@ def page_figures(app, facilities: list[dict], period: str, repeat: int = 3, only
             get()
             times.append((time.perf_counter() - t0) * 1000)
         figures[key] = round(statistics.median(times), 1)
+    ranked = texts.get("page_peringkat_posyandu_ms", b"").count(b"<tr data-code=")
+    if ranked:
+        figures["pokjanal_pages_check"] = f"{ranked} posyandu ranked"
     figures["pokjanal_pages_load_average"] = round(os.getloadavg()[0], 2)
     return figures
 

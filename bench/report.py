@@ -512,6 +512,7 @@ DISTRICT_KEYS = [
     ("page_peringkat_puskesmas_ms", "Page /peringkat, puskesmas (ms)"),
     ("page_peringkat_desa_ms", "Page /peringkat, desa (ms)"),
     ("page_peringkat_posyandu_ms", "Page /peringkat, posyandu (ms)"),
+    ("pokjanal_pages_check", "Peringkat (check)"),
     ("bench_process_peak_rss_mb", "Peak memory of the process (MB)"),
     ("bench_seconds", "Bench time (s)"),
 ]

@@ -24,6 +24,8 @@ import time
 import uuid
 from datetime import UTC, date, datetime
 
+from bench import district_pages
+
 ROOT_PERIOD_END = (2026, 10)  # the last month of visits
 WEEK = "2026-W41"  # 05/10/2026 to 11/10/2026: the sessions of the 10th of the last month
 MONTHS = 24
@@ -313,6 +315,7 @@ def run(quick: bool = False) -> dict:
         pages = kia_signal_pages(app, facilities, rng)
         weekly = _weekly_figures(app, facilities, repeat)
         quality = _quality_figures(app, repeat)
+        pokjanal = district_pages.page_figures(app, facilities, period)  # Tren, Peringkat…
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -332,6 +335,7 @@ def run(quick: bool = False) -> dict:
         **pages,
         **weekly,
         **quality,
+        **pokjanal,
     }
 
 

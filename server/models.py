@@ -61,6 +61,7 @@ class Record(db.Model):
     ) + (
         sa.Index("ix_record_kind_event_date", "kind", "event_date"),
         sa.Index("ix_record_kind_quality_flag", "kind", "quality_flag", "updated_at"),
+        sa.Index("ix_record_posyandu_id_kind", "posyandu_id", "kind"),  # a posyandu's balita
     )
     id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -236,23 +237,141 @@ def indicator_rows(
     return sorted(out, key=lambda row: (row["name"], row["code"]))
 
 
+def _value_path(key: str, part: int):
+    """The SQL integer at ``values[key][part]`` of an ``indicator_month`` row (0 when absent)."""
+    return sa.func.coalesce(IndicatorMonth.__table__.c["values"][(key, part)].as_integer(), 0)
+
+
+def _month_sums(session, ids: list[str], periods: list[str]) -> dict[str, dict]:
+    """Return ``{period: {"rows", "values": {key: [n, d]}, "counts": {key: n}}}`` over ``ids``.
+
+    Summed in the database, one pass per thousand posyandu: decoding every row's JSON in Python
+    made Tren cost posyandu × months decodes (seconds at district scale), and so did extracting
+    each key from the stored text in SQL; ``json_each`` parses a row once.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    out: dict[str, dict] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = {"periods": periods, "ids": ids[start : start + 1000]}
+        for period, rows in session.execute(_sum_query("rows", postgres), chunk):
+            month = out.setdefault(period, {"rows": 0, "values": {}, "counts": {}})
+            month["rows"] += rows
+        for period, key, n, d in session.execute(_sum_query("values", postgres), chunk):
+            pair = out[period]["values"].setdefault(key, [0, 0])
+            pair[0], pair[1] = pair[0] + int(n or 0), pair[1] + int(d or 0)
+        for period, key, n, _ in session.execute(_sum_query("counts", postgres), chunk):
+            counts = out[period]["counts"]
+            counts[key] = counts.get(key, 0) + int(n or 0)
+    return out
+
+
+@cache
+def _sum_query(column: str, postgres: bool):
+    """Per period: the rows (``"rows"``), or per period and key the sums of ``values``
+    (numerator, denominator) or of ``counts`` (built once per dialect)."""
+    table = IndicatorMonth.__table__
+    where = (
+        table.c.period.in_(sa.bindparam("periods", expanding=True)),
+        table.c.posyandu_id.in_(sa.bindparam("ids", expanding=True)),
+    )
+    if column == "rows":
+        return sa.select(table.c.period, sa.func.count()).where(*where).group_by(table.c.period)
+    each = sa.func.json_each(table.c[column]).table_valued("key", "value").alias("item")
+
+    def part(index: int | None):
+        if postgres:  # json ->> 0 (an array's element), #>> '{}' (a number) as text
+            text = each.c.value.op("#>>")(sa.literal_column("'{}'::text[]"))
+            if index is not None:
+                text = each.c.value.op("->>")(sa.literal_column(str(index)))
+            return sa.cast(text, sa.Integer)
+        return each.c.value if index is None else sa.func.json_extract(each.c.value, f"$[{index}]")
+
+    parts = (part(0), part(1)) if column == "values" else (part(None), sa.literal(0))
+    return (
+        sa.select(table.c.period, each.c.key, *(sa.func.sum(p) for p in parts))
+        .select_from(table)
+        .join(each, sa.true())
+        .where(*where)
+        .group_by(table.c.period, each.c.key)
+    )
+
+
+@cache
+def _ratio_query(key: str):
+    """Per posyandu and period: ``values[key]`` (built once per key)."""
+    table = IndicatorMonth.__table__
+    return sa.select(
+        table.c.posyandu_id, table.c.period, _value_path(key, 0), _value_path(key, 1)
+    ).where(
+        table.c.period.in_(sa.bindparam("periods", expanding=True)),
+        table.c.posyandu_id.in_(sa.bindparam("ids", expanding=True)),
+    )
+
+
 def trend(
     session, scope: Scope, level: str, code: str, end_period: str, months: int = 12
 ) -> list[dict]:
-    """Return ``[{"period", "indicators", "counts"}]`` for one unit, oldest month first."""
+    """Return ``[{"period", "indicators", "counts"}]`` for one unit, oldest month first.
+
+    The sums of ``_sum_unit`` (a posyandu without a row counts as not opened), one query.
+    """
     _check(end_period, level)
     registry = _Registry(session, scope)
-    members = [p for p in registry.inside(None) if registry.unit_of(p, level) == code]
+    members = [p["id"] for p in registry.inside(None) if registry.unit_of(p, level) == code]
     end = parse_period(end_period)
     periods = [period_of(add_months(end, -i)) for i in range(months - 1, -1, -1)]
-    rows = _aggregates(
-        session, [p["id"] for p in members], {p["desa"] for p in members if p["desa"]}, periods
-    )
+    keys = VALUE_KEYS + ILP_KEYS
+    sums = _month_sums(session, members, periods)
     out = []
     for period in periods:
-        unit = _sum_unit(members, period, rows, with_desa=level != "posyandu")
-        out.append({"period": period, "indicators": unit["indicators"], "counts": unit["counts"]})
+        month = sums.get(period) or {"rows": 0, "values": {}, "counts": {}}
+        values = {key: Ratio(*month["values"].get(key, (0, 0))) for key in keys}
+        values["opened"] += Ratio(0, len(members) - month["rows"])  # no row: did not open
+        counts = {key: month["counts"].get(key, 0) for key in COUNT_KEYS}
+        indicators = {key: ratio.to_dict() for key, ratio in values.items()}
+        out.append({"period": period, "indicators": indicators, "counts": counts})
     return out
+
+
+def ratio_series(
+    session, scope: Scope, key: str, level: str, periods: list[str], parent: str | None = None
+) -> list[dict]:
+    """Return ``[{"code", "name", "items": {period: ratio dict}}]`` of one indicator per unit.
+
+    The numbers of ``indicator_rows(...)["indicators"][key]`` (``"reporting"``: its
+    ``reporting``) for several months in one query, reading only that key; by name as there.
+    """
+    for period in periods:
+        _check(period, level)
+    registry = _Registry(session, scope)
+    posyandu = registry.inside(parent)
+    unit_of = {p["id"]: registry.unit_of(p, level) for p in posyandu}
+    members: dict[str, int] = defaultdict(int)
+    for unit in unit_of.values():
+        if unit:
+            members[unit] += 1
+    stored = "opened" if key == "reporting" else key
+    totals: dict[tuple[str, str], list[int]] = {}
+    ids = list(unit_of)
+    for start in range(0, len(ids), 1000):
+        chunk = {"periods": periods, "ids": ids[start : start + 1000]}
+        for posyandu_id, period, n, d in session.execute(_ratio_query(stored), chunk):
+            unit = unit_of[posyandu_id]
+            if unit:
+                total = totals.setdefault((unit, period), [0, 0, 0])
+                total[0], total[1], total[2] = total[0] + n, total[1] + d, total[2] + 1
+    out = []
+    for unit, count in members.items():
+        items = {}
+        for period in periods:
+            n, d, present = totals.get((unit, period), (0, 0, 0))
+            if key == "reporting":
+                d = count
+            elif key == "opened":
+                d += count - present  # a posyandu without a row did not open
+            items[period] = {"numerator": n, "denominator": d}
+        out.append({"code": unit, "name": registry.names.get(unit, unit), "items": items})
+    return sorted(out, key=lambda row: (row["name"], row["code"]))
 
 
 def mask_nik(nik: str | None) -> str | None:

@@ -61,10 +61,6 @@ def colour(key: str, value: float | None) -> str:
     return "green" if value >= limit["green"] else "amber" if value >= limit["amber"] else "red"
 
 
-def item_of(row: dict, key: str) -> dict | None:
-    return row.get("reporting") if key == "reporting" else row["indicators"].get(key)
-
-
 def sparkline(values: list[float | None], label: str) -> Markup:
     """Return an inline SVG polyline of percentages (gaps left out), with a text alternative."""
     width, height = 90, 24
@@ -89,25 +85,19 @@ def sparkline(values: list[float | None], label: str) -> Markup:
 def ranking(key: str, level: str, parent: str | None, period: str) -> list[dict]:
     """Return the units ranked worst first: value, colour, change, sparkline values."""
     months = [period_of(add_months(parse_period(period), -i)) for i in range(SPARK_MONTHS)][::-1]
-    by_month = {}
-    for month in months:
-        try:
-            rows = rollup.indicator_rows(db.session, g.scope, month, level, parent=parent)
-        except rollup.UnknownParent:
-            abort(404)
-        by_month[month] = {row["code"]: row for row in rows}
+    try:
+        units = rollup.ratio_series(db.session, g.scope, key, level, months, parent=parent)
+    except rollup.UnknownParent:
+        abort(404)
     out = []
-    for code, row in by_month[period].items():
-        series = [
-            percent(item_of(by_month[m][code], key)) if code in by_month[m] else None
-            for m in months
-        ]
+    for unit in units:
+        series = [percent(unit["items"][m]) for m in months]
         now, before = series[-1], series[-2]
         out.append(
             {
-                "code": code,
-                "name": row["name"],
-                "item": item_of(row, key) or {},
+                "code": unit["code"],
+                "name": unit["name"],
+                "item": unit["items"][period],
                 "value": now,
                 "colour": colour(key, now),
                 "change": None if now is None or before is None else now - before,

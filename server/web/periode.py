@@ -46,16 +46,26 @@ def has_data(opened, counts: dict | None) -> bool:
 
 
 def _reported(ids: list[str], period: str) -> bool:
-    """Whether any of the posyandu ``ids`` has data in ``period`` (``has_data``)."""
+    """Whether any of the posyandu ``ids`` has data in ``period`` (``has_data``).
+
+    Asked of the database (opened, or D) rather than decoding every row's JSON: a kabupaten's
+    month is hundreds of rows, read on every Ringkasan and Tren without ``?period=``.
+    """
     table = IndicatorMonth.__table__
+    opened = sa.func.coalesce(table.c["values"][("opened", 0)].as_integer(), 0)
+    weighed = sa.func.coalesce(table.c.counts["D"].as_integer(), 0)
     for chunk in range(0, len(ids), 1000):
-        for values, counts in db.session.execute(
-            sa.select(table.c["values"], table.c.counts).where(
-                table.c.period == period, table.c.posyandu_id.in_(ids[chunk : chunk + 1000])
+        found = db.session.execute(
+            sa.select(table.c.posyandu_id)
+            .where(
+                table.c.period == period,
+                table.c.posyandu_id.in_(ids[chunk : chunk + 1000]),
+                sa.or_(opened != 0, weighed != 0),
             )
-        ):
-            if has_data((values or {}).get("opened"), counts):
-                return True
+            .limit(1)
+        ).first()
+        if found is not None:
+            return True
     return False
 
 

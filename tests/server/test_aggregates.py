@@ -344,6 +344,50 @@ def test_trend(app, fixture):
     assert [p["counts"]["D"] for p in points] == [2, 3, 4]
 
 
+def test_trend_sums_in_the_database_by_hand(app, fixture):
+    with app.app_context():
+        points = rollup.trend(db.session, _scope("dinas"), "kabupaten", "6111", OCT, months=2)
+    sep, oct_ = points
+    counts = {"S": 6, "K": 4, "D": 5, "N": 1, "T": 2, "O": 1, "B": 1, "BGM": 1, "2T": 0}
+    assert oct_["counts"] == counts
+    assert oct_["indicators"]["stunting"] == {"numerator": 1, "denominator": 4}
+    assert oct_["indicators"]["underweight"] == {"numerator": 1, "denominator": 5}
+    assert oct_["indicators"]["opened"] == {"numerator": 2, "denominator": 3}
+    assert sep["indicators"]["stunting"] == {"numerator": 1, "denominator": 3}
+
+
+def test_trend_and_ratio_series_equal_the_rows(app, fixture):
+    """Tren and Peringkat read sums from the database: the numbers of ``indicator_rows``."""
+    periods = ["2026-07", AUG, SEP, OCT]
+    keys = ["reporting", "opened", "stunting", "underweight", "ds", "vitamin_a"]
+    with app.app_context():
+        scope = _scope("dinas")
+        for level in rollup.LEVELS:
+            rows = {p: rollup.indicator_rows(db.session, scope, p, level) for p in periods}
+            assert rows[OCT], level
+            for row in rows[OCT]:
+                trend = rollup.trend(db.session, scope, level, row["code"], OCT, months=4)
+                for point in trend:
+                    same = next(r for r in rows[point["period"]] if r["code"] == row["code"])
+                    assert point["indicators"] == same["indicators"], (level, point["period"])
+                    assert point["counts"] == same["counts"], (level, point["period"])
+            for key in keys:
+                series = rollup.ratio_series(db.session, scope, key, level, periods)
+                assert [s["code"] for s in series] == [r["code"] for r in rows[OCT]]
+                for unit in series:
+                    for period in periods:
+                        same = next(r for r in rows[period] if r["code"] == unit["code"])
+                        want = same["reporting"] if key == "reporting" else same["indicators"][key]
+                        assert unit["items"][period] == want, (level, key, period)
+        narrowed = rollup.ratio_series(db.session, scope, "stunting", "posyandu", [OCT], "611101")
+        assert {u["code"]: u["items"][OCT] for u in narrowed} == {
+            "PSY-A1": {"numerator": 1, "denominator": 2},
+            "PSY-A2": {"numerator": 0, "denominator": 1},
+        }
+        with pytest.raises(rollup.UnknownParent):
+            rollup.ratio_series(db.session, scope, "stunting", "posyandu", [OCT], "nowhere")
+
+
 def test_nik_mask():
     assert rollup.mask_nik("6111014506250001") == "6111********0001"
     assert rollup.mask_nik(None) is None

@@ -30,10 +30,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.indicators.refresh import Original, refresh_for_changes
-from server.models import Record, SyncCounter, utcnow
+from server.models import Record, utcnow
 from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
 from server.sync import locks
 from server.sync.merge import DELETED, initial_meta
+from server.sync.positions import allocate_positions
 from shared import records
 from shared.calendar import DEFAULT_ZONE
 from shared.derive import (
@@ -100,20 +101,6 @@ class Rejected(Exception):
         self.errors = errors
         self.code = code
         self.details = details or {}
-
-
-def allocate_positions(session, count: int) -> range:
-    """Take ``count`` change-log positions from the single-row counter (serialises at commit)."""
-    if count == 0:
-        return range(0)
-    stmt = (
-        sa.update(SyncCounter)
-        .where(SyncCounter.id == 1)
-        .values(value=SyncCounter.value + count)
-        .returning(SyncCounter.value)
-    )
-    end = session.execute(stmt).scalar_one()
-    return range(end - count + 1, end + 1)
 
 
 def keys_of(row: Record) -> ScopeKeys:

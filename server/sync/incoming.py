@@ -20,12 +20,44 @@ from marshmallow import ValidationError
 from server.auth import user_scope
 from server.models import Device, User
 from server.scope import FacilityIndex, Scope, ScopeKeys
+from server.sync.changes import Rejected
 from shared.i18n import register, t
 from shared.records.fields import ValidationState, reset_state, set_state
 from shared.records.registry import schema_instance
 from shared.records.validation import to_wire, translate_errors
 
 UNKNOWN_FIELD = "records.error.unknown_field"
+
+
+def judge_incoming(changes, kind: str, incoming: dict, *, new: bool):
+    """Return (the fields as loaded, (values, keys) when a new record passed whole, errors).
+
+    Every field must pass its own rules before the merge: a losing one is kept (see above).
+    """
+    checked = checked_once(changes, kind, incoming) if new else None
+    if checked is not None:
+        return incoming, checked, {}
+    clean, errors = check_fields(kind, incoming, changes.lang)
+    return clean, None, errors
+
+
+def checked_once(changes, kind: str, incoming: dict):
+    """Return (values, keys) of a new record validated whole, once; None: take the two steps.
+
+    A new record's merge is its incoming fields, so the per-field pass and the record's own
+    validation read the same values. When the record passes and every field it sent is already
+    in the form its field loads it to, the per-field pass could only have returned those same
+    fields without an error: it is skipped. Anything else (a refusal, a field to normalise) goes
+    the two-step way, so errors and stored values are exactly what they always were.
+    """
+    try:
+        values, keys = changes.check(kind, incoming)
+    except Rejected:  # refused: the two steps give the refusal its per-field reasons
+        return None
+    for name, value in incoming.items():
+        if name not in values or type(values[name]) is not type(value) or values[name] != value:
+            return None
+    return values, keys
 
 
 def check_fields(kind: str, values: Mapping, lang: str) -> tuple[dict, dict]:

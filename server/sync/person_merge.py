@@ -19,8 +19,9 @@ import datetime as dt
 import sqlalchemy as sa
 from rapidfuzz import fuzz
 
-from server.models import Record, SyncCounter
+from server.models import Record
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
+from server.sync.positions import take_write_lock
 from shared import records
 
 # Every kind whose person_id refers to a person (from the specs' refs in shared/records).
@@ -56,20 +57,6 @@ def _live_person(changes: ChangeSet, person_id: str) -> Record:
     return row
 
 
-def _serialise_merges(session) -> None:
-    """Take the database's write lock before reading anything the merge decides on.
-
-    Two identical merges at once (a double click on two screens, or a resend racing the first
-    answer) would otherwise both read the duplicate alive and both move its records. Touching the
-    change-log counter row is SQLite's first write (its one writer lock, waited for by
-    busy_timeout) and a row lock on PostgreSQL; the second merge then reads the first's result
-    and answers "already merged". Merges are rare, and every writer takes this row at commit anyway.
-    """
-    session.execute(
-        sa.update(SyncCounter).where(SyncCounter.id == 1).values(value=SyncCounter.value)
-    )
-
-
 def _merged_already(changes: ChangeSet, duplicate_id: str, survivor_id: str) -> bool:
     """Tell whether the duplicate is already merged into this survivor (a resent request)."""
     row = changes.record(duplicate_id)
@@ -99,7 +86,9 @@ def merge_person(
         raise MergeError("forbidden")
     if duplicate_id == survivor_id:
         raise MergeError("validation_error", {"into": ["same person"]})
-    _serialise_merges(session)
+    # Two identical merges at once (a double click on two screens, or a resend racing the first
+    # answer) would both read the duplicate alive and both move its records.
+    take_write_lock(session)
     changes = ChangeSet(session, merge_writer(username, scope), lang=lang)
     # A merge whose answer was lost is sent again: it must succeed, not move anything twice.
     if _merged_already(changes, duplicate_id, survivor_id):

@@ -14,7 +14,7 @@ from server.auth import user_scope
 from server.models import Conflict, Device, MutationLog, Record, User, utcnow
 from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
-from server.sync.incoming import Author, Authors, check_fields
+from server.sync.incoming import Author, Authors, judge_incoming
 from server.sync.merge import FieldConflict, MergeOutcome, initial_meta, merge
 from shared import records
 from shared.calendar import DEFAULT_ZONE
@@ -110,13 +110,9 @@ def _apply_one(
     checked = None
     if m["op"] == "upsert":
         incoming["id"] = record_id
-        checked = _checked_once(changes, kind, incoming) if row is None else None
-        if checked is None:
-            # Every field must pass its own rules before the merge: a losing one is kept (see
-            # incoming).
-            incoming, errors = check_fields(kind, incoming, changes.lang)
-            if errors:
-                return {"status": "rejected", "errors": errors}
+        incoming, checked, errors = judge_incoming(changes, kind, incoming, new=row is None)
+        if errors:
+            return {"status": "rejected", "errors": errors}
     old_keys = keys_of(row) if row is not None else None
     outcome = _merge_onto(batch, m, row, incoming, hlc, field_bases)
     try:
@@ -147,25 +143,6 @@ def _apply_one(
     if outcome.conflicts:
         result["conflicts"] = sorted({c.field for c in outcome.conflicts})
     return result
-
-
-def _checked_once(changes: ChangeSet, kind: str, incoming: dict):
-    """Return (values, keys) of a new record validated whole, once; None: take the two steps.
-
-    A new record's merge is its incoming fields, so the per-field pass and the record's own
-    validation read the same values. When the record passes and every field it sent is already
-    in the form its field loads it to, the per-field pass could only have returned those same
-    fields without an error: it is skipped. Anything else (a refusal, a field to normalise) goes
-    the two-step way, so errors and stored values are exactly what they always were.
-    """
-    try:
-        values, keys = changes.check(kind, incoming)
-    except Rejected:
-        return None
-    for name, value in incoming.items():
-        if name not in values or type(values[name]) is not type(value) or values[name] != value:
-            return None
-    return values, keys
 
 
 def _merge_onto(

@@ -103,7 +103,13 @@ DOWNLOADS = [
         "main",
         ["Budi Santoso", "6111********0002"],
     ),
-    ("dinas", "/tren?code=611101&period=2026-06", "main", ["2026-06", "2", "10", "1", "2"]),
+    # the month as a code in the CSV (for machines), in words in the XLSX (for people)
+    (
+        "dinas",
+        "/tren?code=611101&period=2026-06",
+        "main",
+        [("2026-06", "Juni 2026"), "2", "10", "1", "2"],
+    ),
     ("pkm_a", "/mutu-data", "[data-table=devices]", ["Kader A1", "kader_a1"]),
     ("pkm_a", "/mutu-data", "[data-table=stale]", ["PSY-A2", "Posyandu Mawar"]),
     ("pkm_a", "/konflik", "main", ["Sasaran", "Nama", "Nama B"]),
@@ -122,14 +128,15 @@ DOWNLOADS = [
 ]
 
 
-def has_row(rows: list[list[str]], cells: list[str]) -> bool:
-    """Whether one row holds every cell of ``cells`` (in its order)."""
+def has_row(rows: list[list[str]], cells: list) -> bool:
+    """Whether one row holds every cell of ``cells`` (in its order; a tuple: any of its values)."""
+    wanted = [c if isinstance(c, tuple) else (c,) for c in cells]
     for row in rows:
         at = 0
         for cell in row:
-            if at < len(cells) and cell.strip() == cells[at]:
+            if at < len(wanted) and cell.strip() in wanted[at]:
                 at += 1
-        if at == len(cells):
+        if at == len(wanted):
             return True
     return False
 

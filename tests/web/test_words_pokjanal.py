@@ -53,7 +53,7 @@ def test_signal_rules_in_indonesian_words(signals_seeded, web):  # noqa: F811
     text = visible_text(rules)
     assert "BRIEF" not in text and "[K]" not in text and "threshold" not in text
     assert "<th>Sumber</th>" in rules
-    row = section(rules, 'data-rule="gizi_buruk_no_follow_up"', "</tr>")
+    row = section(rules, 'data-rule-code="gizi_buruk_no_follow_up"', "</tr>")
     assert "tidak dikunjungi ulang dalam 7 hari" in row and "Daftar kasus gizi buruk" in row
 
 

@@ -42,6 +42,7 @@ from flask import (
 )
 from werkzeug.serving import make_server
 
+from shared import records
 from shared.i18n import t
 
 from . import security
@@ -67,16 +68,10 @@ MEJA = (
     (4, "client.meja.m4", "pairing.meja"),
     (5, "client.meja.m5", "pages.session"),
 )
-# Visit kinds whose record dated today puts a person in the "Hadir hari ini" queue.
-QUEUE_KINDS = (
-    "child_visit",
-    "anc_visit",
-    "adult_visit",
-    "youth_visit",
-    "postpartum_visit",
-    "family_planning",
-    "tb_screening",
-    "immunization",
+# Visit kinds whose record dated today puts a person in the "Hadir hari ini" queue: the services
+# of a posyandu day, but the session (no person) and a referral (written from a visit already there).
+QUEUE_KINDS = tuple(
+    k for k in records.month_service_dates() if k not in ("posyandu_session", "referral")
 )
 QUEUE_ONE_BY_ONE = 200  # more present persons than this: read the persons in one go
 # Endpoints a paired phone may not use: the laptop's own sign-in, recovery and this management.

@@ -1,6 +1,8 @@
 """What a Ringkasan row holds, in the order of its columns: one list for the page's CSV
 (``ringkasan.table_rows``) and the workbook for people (``ringkasan_xlsx``)."""
 
+from shared.indicators.skdn import COUNT_KEYS
+
 TABLE_INDICATORS = (
     "ds",
     "ks",
@@ -13,7 +15,7 @@ TABLE_INDICATORS = (
     "vitamin_a",
     "kek",
 )
-COUNT_COLUMNS = ("S", "K", "D", "N", "T", "O", "B", "BGM", "2T")
+COUNT_COLUMNS = COUNT_KEYS  # the SKDN counts, in the order shared.indicators keeps them
 DESA_COLUMNS = (
     "births_live",
     "births_still",

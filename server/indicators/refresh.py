@@ -45,7 +45,7 @@ written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,9 +61,8 @@ from server.indicators.posyandu_month import (
     dirty_months,
 )
 from server.indicators.week import event_date_of
-from server.indicators.weighing_day import KIND as WEIGHED_KIND
+from server.indicators.weighing_day import apply_deltas, is_weighing
 from server.indicators.weighing_day import rebuild as rebuild_days
-from server.indicators.weighing_day import refresh_days
 from server.models import IndicatorMonth, Record, utcnow
 from shared.calendar import Month, add_months, current_month, parse_period, period_of
 
@@ -196,6 +195,8 @@ TRACKED_KINDS = (*POSYANDU_KINDS, "desa_report")
 # A record's state before a change set touched it: (kind, posyandu_id, desa_code, person_id,
 # deleted, fields); None for a record the change set created.
 Original = tuple
+# Records the write path already read: (id -> Original as it stands now, persons covered).
+Known = tuple[Mapping[str, Original], set[str]]
 
 
 @dataclass
@@ -258,6 +259,17 @@ def _subtract_add(row, old: dict, new: dict) -> dict | None:
     return {"values": values, "counts": counts, "extra": extra}
 
 
+NOTHING = {"values": {}, "counts": {}, "extra": {"immunizations": {}, "vitamin_a": {}}}
+
+
+def _contribution(rows: list):
+    """Return month -> the touched persons' part of a row (nothing at all without records: the
+    persons a push creates had none before, and computing an empty month costs a millisecond)."""
+    if not rows:
+        return lambda _month: NOTHING
+    return PosyanduData(rows).compute
+
+
 def _opened(session, posyandu_id: str) -> PosyanduData:
     rows = session.execute(
         sa.select(Record.fields).where(
@@ -269,10 +281,18 @@ def _opened(session, posyandu_id: str) -> PosyanduData:
     return PosyanduData(("posyandu_session", f) for f in rows)
 
 
-def _current_states(session, persons: set[str]) -> dict[str, Original]:
-    """Return the stored state of every record of some persons (the person_id index only)."""
-    ids = sorted(persons)
-    current: dict[str, Original] = {}
+def _current_states(session, persons: set[str], known: Known | None = None) -> dict[str, Original]:
+    """Return the stored state of every record of some persons (the person_id index only).
+
+    ``known``: states the write path already read (``ChangeSet.current_person_states``), and the
+    persons they cover completely (their live records; a deleted one counts nowhere unless it
+    changed now, and then it is there): only the other persons are read.
+    """
+    states, covered = known or ({}, set())
+    ids = sorted(persons - covered)
+    current: dict[str, Original] = {
+        i: state for i, state in states.items() if state[3] in persons and state[0] in PERSON_KINDS
+    }
     columns = (
         Record.id,
         Record.kind,
@@ -290,9 +310,11 @@ def _current_states(session, persons: set[str]) -> dict[str, Original]:
     return current
 
 
-def _person_rows(session, posyandu_id: str, persons: set[str], originals: Mapping):
+def _person_rows(
+    session, posyandu_id: str, persons: set[str], originals: Mapping, known: Known | None = None
+):
     """Return the touched persons' live records in a posyandu (kind, fields): before and now."""
-    current = _current_states(session, persons)
+    current = _current_states(session, persons, known)
     old_rows, new_rows = [], []
     for record_id, state in current.items():
         if state[1] == posyandu_id and not state[4]:
@@ -320,6 +342,7 @@ def _refresh_delta(
     persons: set[str],
     originals: Mapping,
     now: datetime | None,
+    known: Known | None = None,
 ) -> set[Month]:
     """Update existing rows by the change of the touched persons' records; return months left.
 
@@ -339,14 +362,14 @@ def _refresh_delta(
     }
     if not existing:
         return months
-    old_rows, new_rows = _person_rows(session, posyandu_id, persons, originals)
-    old_data, new_data = PosyanduData(old_rows), PosyanduData(new_rows)
+    old_rows, new_rows = _person_rows(session, posyandu_id, persons, originals, known)
+    old_data, new_data = _contribution(old_rows), _contribution(new_rows)
     sessions = _opened(session, posyandu_id)
     stamp = now or utcnow()
     rows, left = [], set()
     for period, month in sorted(periods.items()):
         row = existing.get(period)
-        updated = row and _subtract_add(row, old_data.compute(month), new_data.compute(month))
+        updated = row and _subtract_add(row, old_data(month), new_data(month))
         if not updated:
             left.add(month)
             continue
@@ -363,6 +386,7 @@ def refresh_for_changes(
     *,
     now: datetime | None = None,
     zone: str | None = None,
+    known: Known | None = None,
 ) -> int:
     """Recompute the aggregates touched by the records changed in this transaction.
 
@@ -380,27 +404,36 @@ def refresh_for_changes(
             dirty.note(kind, posyandu_id, desa_code, person_id, fields)
     posyandu = sorted(set(dirty.months) | dirty.whole)
     _lock(session, sorted(posyandu + list(dirty.desa)))
-    refresh_days(session, _weighing_days(changed_records, originals))
+    apply_deltas(session, _weighing_deltas(changed_records, originals))
     written = 0
     for posyandu_id in posyandu:
-        written += _refresh_one(session, posyandu_id, dirty, originals, now, zone)
+        written += _refresh_one(session, posyandu_id, dirty, originals, now, zone, known)
     for code, periods in sorted(dirty.desa.items()):
         written += refresh_desa(session, [code], periods, now=now)
     return written
 
 
-def _weighing_days(changed_records: Iterable[Record], originals: Mapping) -> set:
-    """Return the (posyandu, day) of the child visits changed, before and after the change."""
-    pairs = {
-        (row.posyandu_id, row.event_date) for row in changed_records if row.kind == WEIGHED_KIND
-    }
-    for before in originals.values():
-        if before is not None and before[0] == WEIGHED_KIND:
-            pairs.add((before[1], event_date_of(WEIGHED_KIND, before[5])))
-    return pairs
+def _weighing_deltas(changed_records: Iterable[Record], originals: Mapping) -> Counter:
+    """Return the change of the weighings per (posyandu, day): -1 for a changed record as it was,
+    +1 as it is. A record not in ``originals`` was only touched (a new position): no change."""
+    deltas: Counter = Counter()
+    for row in changed_records:
+        if row.id not in originals:
+            continue
+        before = originals[row.id]
+        if before is not None:
+            kind, posyandu_id, _, _, deleted, fields = before
+            day = event_date_of(kind, fields)
+            if is_weighing(kind, posyandu_id, day, deleted, fields):
+                deltas[(posyandu_id, day)] -= 1
+        if is_weighing(row.kind, row.posyandu_id, row.event_date, row.deleted, row.fields):
+            deltas[(row.posyandu_id, row.event_date)] += 1
+    return deltas
 
 
-def _refresh_one(session, posyandu_id: str, dirty: Dirty, originals, now, zone) -> int:
+def _refresh_one(
+    session, posyandu_id: str, dirty: Dirty, originals, now, zone, known: Known | None = None
+) -> int:
     """Refresh one posyandu's dirty months: by difference where possible, else in full."""
     wanted = set(dirty.months.get(posyandu_id, ()))
     whole = posyandu_id in dirty.whole
@@ -420,7 +453,7 @@ def _refresh_one(session, posyandu_id: str, dirty: Dirty, originals, now, zone) 
             wanted.add(month)
             month = add_months(month, 1)
     persons = dirty.touched.get(posyandu_id, set())
-    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now)
+    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now, known)
     written = len(wanted) - len(left)
     if left:
         written += refresh_posyandu(

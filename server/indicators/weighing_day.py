@@ -5,16 +5,20 @@ hari buka. Counting them from the records means reading every child visit of the
 40,000 at district scale) and its JSON; this table holds the count per (day, posyandu), a few
 thousand small rows a month at most.
 
-``refresh_days`` runs inside the writing transaction (``refresh.refresh_for_changes``, after the
-posyandu were locked), for the days of the child visits a change set touched, before and after
-the change: it recounts each (day, posyandu) of those from the records, so a row always equals
-the live visits with a weight of that day. ``rebuild`` restores the whole table.
+``apply_deltas`` runs inside the writing transaction (``refresh.refresh_for_changes``, after the
+posyandu were locked). Each child visit the change set touched counts -1 on its (posyandu, day)
+as it was before and +1 as it is now, when it was (is) a live visit with a weight; the sums are
+added to the stored rows in one upsert. Recounting those days from the records instead read every
+visit of the day (a bench posyandu weighs 5,000 children on one day: 78 ms a push on SQLite).
+A row that would go negative (the table was wrong) is recounted from the records; rows at 0 go.
+So a row always equals the live visits with a weight of that day; ``rebuild`` restores the
+whole table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
@@ -38,8 +42,50 @@ def _counted():
     return sa.select(Record.event_date, Record.posyandu_id, sa.func.count())
 
 
+def is_weighing(kind, posyandu_id, day, deleted, fields) -> bool:
+    """Tell whether a record's state counts as a weighing (as ``_weighed`` selects in SQL)."""
+    return (
+        kind == KIND
+        and not deleted
+        and bool(posyandu_id)
+        and day is not None
+        and (fields or {}).get("weight_kg") is not None
+    )
+
+
+def apply_deltas(session, deltas: Mapping[tuple[str, dt.date], int]) -> int:
+    """Add per-(posyandu, day) changes to the stored counts; return the pairs touched."""
+    deltas = {pair: n for pair, n in deltas.items() if n}
+    if not deltas:
+        return 0
+    table = WeighingDay.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = [{"day": d, "posyandu_id": p, "weighings": n} for (p, d), n in sorted(deltas.items())]
+    for start in range(0, len(rows), 500):
+        stmt = insert(table).values(rows[start : start + 500])
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.day, table.c.posyandu_id],
+                set_={"weighings": table.c.weighings + stmt.excluded.weighings},
+            )
+        )
+    posyandu, days = sorted({p for p, _ in deltas}), sorted({d for _, d in deltas})
+    where = (table.c.day.in_(days), table.c.posyandu_id.in_(posyandu), table.c.weighings <= 0)
+    wrong = session.execute(
+        sa.select(table.c.posyandu_id, table.c.day).where(*where, table.c.weighings < 0)
+    ).all()
+    session.execute(sa.delete(table).where(*where))
+    if wrong:
+        refresh_days(session, [tuple(pair) for pair in wrong])
+    return len(deltas)
+
+
 def refresh_days(session, pairs: Iterable[tuple[str, dt.date]]) -> int:
-    """Recount the weighings of some (posyandu, day) pairs; return the rows written."""
+    """Recount the weighings of some (posyandu, day) pairs from the records; return the rows
+    written."""
     pairs = {(p, d) for p, d in pairs if p and d}
     if not pairs:
         return 0

@@ -129,6 +129,10 @@ class ChangeSet:
     dirty_children: set[str] = field(default_factory=set)
     lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
     locked_reviews: set[str] = field(default_factory=set)  # review rows read under lock
+    # Every live record of the children recomputed, as read (id -> Original): the indicator
+    # refresh reads the same persons' records and takes them from here instead of again.
+    person_states: dict[str, Original] = field(default_factory=dict)
+    states_of: set[str] = field(default_factory=set)  # the persons person_states covers
 
     def __post_init__(self) -> None:
         if self.facilities is None:
@@ -391,7 +395,12 @@ class ChangeSet:
         """Recompute children, refresh the indicator aggregates and assign change-log positions."""
         self.recompute_children()
         refresh_for_changes(
-            self.session, self.changed.values(), self.originals, now=self.now, zone=self.zone
+            self.session,
+            self.changed.values(),
+            self.originals,
+            now=self.now,
+            zone=self.zone,
+            known=self.current_person_states(),
         )
         self.originals = {}
         rows = list(self.changed.values())
@@ -417,6 +426,15 @@ class ChangeSet:
                 self._recompute_ilp(person_id, person_records)
         self.dirty_children = set()
 
+    def current_person_states(self) -> tuple[dict[str, Original], set[str]]:
+        """Return (id -> state now, persons covered): the live records read by the children's
+        recompute, with this change set's own rows as they stand now."""
+        states = {i: s for i, s in self.person_states.items() if i not in self.changed}
+        for row in self.changed.values():
+            if row.person_id in self.states_of:
+                states[row.id] = _snapshot(row)
+        return states, set(self.states_of)
+
     def _child_visits(self, person_ids: list[str]) -> tuple[dict, dict]:
         """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
 
@@ -425,14 +443,22 @@ class ChangeSet:
         autoflush: this change set's rows are taken as they stand, so a new visit is inserted
         once with its derived values, not inserted here and updated at commit.
         """
-        query = sa.select(Record.id, Record.kind, Record.person_id, Record.fields).where(
-            Record.person_id.in_(person_ids), Record.deleted.is_(False)
-        )
+        query = sa.select(
+            Record.id,
+            Record.kind,
+            Record.person_id,
+            Record.fields,
+            Record.posyandu_id,
+            Record.desa_code,
+        ).where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
+        found = {}
         with self.session.no_autoflush:
-            rows = self.session.execute(query.order_by(Record.id).with_for_update())
-            found = {
-                r.id: (r.kind, r.person_id, r.fields) for r in rows if r.id not in self.changed
-            }
+            for r in self.session.execute(query.order_by(Record.id).with_for_update()):
+                state = (r.kind, r.posyandu_id, r.desa_code, r.person_id, False, r.fields)
+                self.person_states[r.id] = state
+                if r.id not in self.changed:
+                    found[r.id] = (r.kind, r.person_id, r.fields)
+        self.states_of.update(person_ids)
         wanted = set(person_ids)
         for row in self.changed.values():
             if row.person_id in wanted and not row.deleted:

@@ -222,6 +222,8 @@ class PersonRecords:
 
     def completed(self, indicator: str, birth: date) -> date | None:
         """Return the day the person met IDL or IBL (None if not met)."""
+        if indicator not in self._complete and not self.events():
+            self._complete[indicator] = None  # no dose given: no indicator met
         if indicator not in self._complete:
             given = [(e.code, None, e.given_on) for e in self.events()]
             self._complete[indicator] = completed_on(indicator, given, birth)

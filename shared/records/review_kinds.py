@@ -9,6 +9,7 @@ closed to further changes of its records.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
 from shared import i18n
 
@@ -19,6 +20,7 @@ REVIEW_STATUSES = ("submitted", "verified", "returned", "reopened")
 _NAMESPACE = uuid.UUID("5b0e7c8e-2f4a-4c53-9d3e-6f1c0a7d9e21")
 
 
+@lru_cache(maxsize=4096)  # a push asks it once per visit (the month lock): a uuid5 is 10 µs
 def review_id(posyandu_id: str, period: str) -> str:
     """Return the one record id of the review of a posyandu-month."""
     return str(uuid.uuid5(_NAMESPACE, f"{posyandu_id}/{period}"))

@@ -61,3 +61,27 @@ def test_weighings_per_day_follow_every_write(app, world):
     write(app, "child_visit", other, deleted=True)
     assert kept(app) == {("PSY-A1", day9): 1}
     assert rebuilt(app) == kept(app)
+
+
+def test_a_count_gone_wrong_is_recounted_not_taken_below_zero(app, world):
+    """Counts are kept by difference; a row the difference would take below zero (the table was
+    emptied behind the server's back) is recounted from the records instead."""
+    from server.extensions import db
+    from server.models import WeighingDay
+
+    a1 = person()
+    write(app, "person", a1)
+    visits = [child_visit(a1, visit_date="2026-10-08", weight_kg=9.0 + i / 10) for i in range(3)]
+    for v in visits:
+        write(app, "child_visit", v)
+    day8 = dt.date(2026, 10, 8)
+    assert kept(app) == {("PSY-A1", day8): 3}
+    with app.app_context():
+        db.session.execute(sa.delete(WeighingDay))
+        db.session.commit()
+    write(app, "child_visit", visits[0], deleted=True)  # -1 on a missing row: recounted
+    assert kept(app) == {("PSY-A1", day8): 2}
+    write(app, "child_visit", visits[1], deleted=True)
+    assert kept(app) == {("PSY-A1", day8): 1}
+    write(app, "child_visit", visits[2], deleted=True)  # down to 0: the row goes
+    assert kept(app) == {}

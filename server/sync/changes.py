@@ -129,6 +129,7 @@ class ChangeSet:
     dirty_children: set[str] = field(default_factory=set)
     lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
     locked_reviews: set[str] = field(default_factory=set)  # review rows read under lock
+    lock_answers: dict = field(default_factory=dict)  # locks.lock_error's, per month asked
     # Every live record of the children recomputed, as read (id -> Original): the indicator
     # refresh reads the same persons' records and takes them from here instead of again.
     person_states: dict[str, Original] = field(default_factory=dict)
@@ -305,6 +306,8 @@ class ChangeSet:
             row.field_meta = dict(meta)
             row.deleted = deleted
             row.version += 1
+        if kind == "period_review":
+            self.lock_answers.clear()  # a month's status changed: ask again
         row.posyandu_id, row.desa_code = keys.posyandu_id, keys.desa_code
         row.kecamatan_code, row.puskesmas_id = keys.kecamatan_code, keys.puskesmas_id
         row.person_id = row.id if kind == "person" else values.get("person_id")
@@ -394,6 +397,17 @@ class ChangeSet:
     def commit(self) -> None:
         """Recompute children, refresh the indicator aggregates and assign change-log positions."""
         self.recompute_children()
+        rows = list(self.changed.values())
+        # SQLite has one writer, so the counter may be taken now: each new row is then inserted
+        # with its position (a second write of every row and its six change_seq indexes was 4 %
+        # of a push). PostgreSQL takes it last, holding the counter row as briefly as it can.
+        early = self.session.get_bind().dialect.name == "sqlite"
+        if early:
+            with self.session.no_autoflush:
+                for position, row in zip(
+                    allocate_positions(self.session, len(rows)), rows, strict=True
+                ):
+                    row.change_seq = position
         refresh_for_changes(
             self.session,
             self.changed.values(),
@@ -403,8 +417,12 @@ class ChangeSet:
             known=self.current_person_states(),
         )
         self.originals = {}
-        rows = list(self.changed.values())
         self.session.flush()  # then the positions in one executemany, not an UPDATE per object
+        if not early:
+            self._positions_last(rows)
+
+    def _positions_last(self, rows: list[Record]) -> None:
+        """Give the flushed rows their positions in one executemany (PostgreSQL)."""
         given = list(zip(allocate_positions(self.session, len(rows)), rows, strict=True))
         if given:
             self.session.execute(

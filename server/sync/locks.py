@@ -127,10 +127,21 @@ def verifier(changes, row) -> str:
 
 
 def lock_error(changes, kind: str, values: Mapping) -> tuple[str, dict] | None:
-    """Return (message key, parameters) when the record's month is closed, else None."""
+    """Return (message key, parameters) when the record's month is closed, else None.
+
+    Asked once per record and month in a change set (a push of a month's 200 visits asks the
+    same month 200 times); a review written in the change set forgets the answers.
+    """
     pairs = months_of(changes, kind, values)
     if not pairs:
         return None
+    key = (kind == "desa_report", tuple(pairs))
+    if key not in changes.lock_answers:
+        changes.lock_answers[key] = _lock_error(changes, kind, pairs)
+    return changes.lock_answers[key]
+
+
+def _lock_error(changes, kind: str, pairs: list) -> tuple[str, dict] | None:
     reviews = [review_of(changes, posyandu, period) for posyandu, period in pairs]
     statuses = [r.fields.get("status") if r is not None else None for r in reviews]
     period = pairs[0][1]

@@ -162,6 +162,28 @@ def test_a_server_write_by_a_user_meets_the_same_lock(app, device, child):
         db.session.rollback()
 
 
+def test_a_verification_inside_one_change_set_closes_the_month_for_what_follows(app, device, child):
+    """The month's lock is asked once per change set and month (issue #19's speed work); a
+    review step written in the same change set must be seen by the records after it."""
+    from server.auth import user_scope
+    from server.extensions import db
+    from server.models import User
+    from server.sync.changes import ChangeSet, Rejected, Writer
+
+    kader, p, v = child
+    submit(kader, "PSY-A1", "2026-06")
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="bidan_a")).scalar_one()
+        changes = ChangeSet(db.session, Writer.user("bidan_a", user_scope(db.session, user)))
+        assert changes.server_write("child_visit", v["id"], {"weight_kg": 9.2}) == "updated"
+        rid = review_id("PSY-A1", "2026-06")
+        assert changes.server_write("period_review", rid, {"status": "verified"}) == "updated"
+        with pytest.raises(Rejected) as refused:
+            changes.server_write("child_visit", v["id"], {"weight_kg": 9.3})
+        assert refused.value.code == "period_locked"
+        db.session.rollback()
+
+
 def test_a_merge_moving_a_visit_of_a_verified_month_is_refused(device, child):
     kader, p, v = child
     twin = person(name=p["name"], birth_date="2025-06-11")

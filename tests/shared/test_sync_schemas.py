@@ -4,7 +4,7 @@ import copy
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
@@ -471,3 +471,120 @@ def test_error_schema_reads_an_error_body():
 def test_validation_errors_are_raised_by_load():
     with pytest.raises(ValidationError):
         schemas.PushRequestSchema().load(push(mutation(2**63)))
+
+
+# --- the plain pass over a push (issue #19: a push's envelope without marshmallow) ------------
+
+_ANY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 2**64),
+    st.floats(allow_nan=False),
+    st.text(max_size=3),
+)
+_VALID = {
+    "seq": st.integers(1, 2**53),
+    "id": st.sampled_from([RECORD, "PSY-A1", "a" * 64, "6111012001"]),
+    "kind": st.sampled_from(["child_visit", "person", "x" * 64]),
+    "op": st.sampled_from(["upsert", "delete"]),
+    "base_version": st.one_of(st.none(), st.integers(0, 2**53)),
+    "fields": st.dictionaries(st.text(min_size=1, max_size=64), _ANY, max_size=4),
+    "hlc": st.sampled_from(["0001795486320000:00002:tab-07", "0000000000000000:00000:x"]),
+    "device_time": st.sampled_from(
+        [None, "2026-11-24T09:12:00+07:00", "2026-11-24T09:12:00Z", "2026-11-24T09:12:00.123Z"]
+    ),
+    "author": st.sampled_from([None, "kader_a1", "Ibu Sri", "a" * 64]),
+}
+_INVALID = {
+    "seq": st.sampled_from([0, -1, 2**53 + 1, True, 1.0, "1", None]),
+    "id": st.sampled_from(["", "-x", "a" * 65, "a\n", "ü", 5, None]),
+    "kind": st.sampled_from(["Child", "x" * 65, "", 1, None]),
+    "op": st.sampled_from(["UPSERT", "", None, 1]),
+    "base_version": st.sampled_from([-1, 2**53 + 1, False, 1.5, "3"]),
+    "fields": st.one_of(
+        st.dictionaries(st.sampled_from(["", "x" * 65]), _ANY, min_size=1, max_size=2),
+        st.sampled_from([None, [], "x", {str(i): i for i in range(257)}]),
+    ),
+    "hlc": st.sampled_from(["1:2:x", "0001795486320000:00002:", "0001795486320000:00002:a b", 17]),
+    "device_time": st.sampled_from(["2026-11-24T09:12:00", "x" * 41, "tomorrow", 5]),
+    "author": st.sampled_from(["", "a" * 65, "a\x00", 3]),
+}
+
+
+@st.composite
+def _mutations(draw):
+    """A mutation: each key present or not, each value mostly valid, sometimes not."""
+    body = {}
+    for key in _VALID:
+        if draw(st.booleans()) or key in ("seq", "id", "kind", "op", "hlc"):
+            wrong = draw(st.integers(0, 9)) == 0
+            body[key] = draw((_INVALID if wrong else _VALID)[key])
+    if draw(st.integers(0, 20)) == 0:
+        body["extra"] = 1  # an unknown key
+    if draw(st.integers(0, 20)) == 0:
+        del body[draw(st.sampled_from(["seq", "id", "kind", "op", "hlc"]))]
+    return body
+
+
+def _both_ways(body):
+    """Return (result, messages) of marshmallow's load and of PushRequestSchema.load."""
+    from marshmallow import Schema
+
+    out = []
+    schema = schemas.PushRequestSchema()
+    for load in (lambda b: Schema.load(schema, b), schema.load):
+        try:
+            out.append((load(copy.deepcopy(body)), None))
+        except ValidationError as error:
+            out.append((None, error.messages))
+    return out
+
+
+_OTHER_EXAMPLES = {  # beside the sampled values of _VALID and _INVALID
+    (True, "seq"): [1, 2**53],
+    (True, "base_version"): [None, 0, 2**53],
+    (True, "fields"): [{}, {"a": None, "x" * 64: [1, {"b": 2}]}],
+    (False, "fields"): [None, [], "x", {"": 1}, {"x" * 65: 1}, {str(i): i for i in range(257)}],
+}
+_EXAMPLES = [
+    (key, value, valid)
+    for valid, table in ((True, _VALID), (False, _INVALID))
+    for key, strategy in table.items()
+    for value in _OTHER_EXAMPLES.get((valid, key)) or strategy.elements
+]
+
+
+@pytest.mark.parametrize("key,value,valid", _EXAMPLES)
+def test_the_plain_pass_judges_each_value_as_marshmallow_does(key, value, valid):
+    body = push(mutation(**{key: value}))
+    (expected, refused), got = _both_ways(body)
+    assert got == (expected, refused)
+    assert (refused is None) == valid, refused
+    if valid:
+        assert schemas._plain_push(copy.deepcopy(body)) == expected  # taken, not fallen back
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(_mutations(), min_size=0, max_size=4),
+    st.sampled_from([DEVICE, "", "a b", 7]),
+    st.integers(0, 12),
+)
+def test_the_plain_pass_loads_what_marshmallow_loads_and_leaves_it_every_refusal(
+    mutations, device_id, shape
+):
+    body = {"device_id": device_id, "mutations": mutations}
+    if shape == 0:
+        body = {"mutations": mutations}  # no device id
+    elif shape == 1:
+        body["extra"] = True
+    marshmallow, plain = _both_ways(body)
+    assert plain == marshmallow
+
+
+def test_the_plain_pass_takes_a_usual_push_itself():
+    """The fast path must actually be taken for what a device sends (not only fall back)."""
+    body = push(mutation(17), mutation(18, op="delete", fields={}, base_version=4, author="k1"))
+    assert schemas._plain_push(copy.deepcopy(body)) == body
+    del body["mutations"][0]["base_version"], body["mutations"][0]["device_time"]
+    assert schemas._plain_push(body)["mutations"][0]["base_version"] is None

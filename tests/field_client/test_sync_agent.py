@@ -233,3 +233,51 @@ def test_same_server_compares_scheme_host_port_and_path():
     assert same_server("http://Puskesmas.example:80/", "puskesmas.example")
     assert not same_server("http://puskesmas.example", "https://puskesmas.example")
     assert not same_server("http://puskesmas.example:5000", "http://puskesmas.example:5001")
+
+
+def _batches_sent(store, agent_for, count, answers, **agent_kwargs):
+    """Push ``count`` persons through a scripted server; return the batch sizes sent."""
+    for i in range(count):
+        store.save("person", f"p{i}", CHILD)
+    store.set_meta(server_url="http://server", token="tok", device_id="dev-1")
+    session = ScriptedSession({"/sync/push": answers})
+    agent = SyncAgent(store, session=session, **agent_kwargs)
+    agent.push()
+    return [len(body["mutations"]) for _, _, body, _ in session.sent]
+
+
+def _acks_in(sizes, first=1):
+    out = []
+    for size in sizes:
+        out.append((200, ack(list(range(first, first + size)))))
+        first += size
+    return out
+
+
+def test_batches_grow_on_a_fast_link_up_to_the_servers_largest(store, agent_for):
+    sizes = [200, 400, 500, 500, 100]
+    sent = _batches_sent(store, agent_for, 1700, _acks_in(sizes), monotonic=lambda: 0.0)
+    assert sent == sizes
+
+
+def test_batches_stay_at_two_hundred_on_a_slow_link(store, agent_for):
+    ticks = iter(range(0, 1000, 6))  # every answer 6 s after its request
+    sent = _batches_sent(
+        store, agent_for, 700, _acks_in([200, 200, 200, 100]), monotonic=lambda: next(ticks)
+    )
+    assert sent == [200, 200, 200, 100]
+
+
+def test_a_smaller_batch_asked_for_never_grows(store, agent_for):
+    sent = _batches_sent(
+        store, agent_for, 120, _acks_in([50, 50, 20]), push_batch=50, monotonic=lambda: 0.0
+    )
+    assert sent == [50, 50, 20]
+
+
+def test_a_batch_too_large_for_the_server_caps_the_size_from_then_on(store, agent_for):
+    answers = [(200, ack(list(range(1, 201))))]
+    answers.append((413, {"error": {"code": "payload_too_large"}}))  # the 400 after it
+    answers += _acks_in([200, 200, 200], first=201)
+    sent = _batches_sent(store, agent_for, 800, answers, monotonic=lambda: 0.0)
+    assert sent == [200, 400, 200, 200, 200]  # one refusal, never 400 again

@@ -394,3 +394,25 @@ def test_kader_moved_to_another_posyandu_gets_a_fresh_replica_and_keeps_unsent_e
     assert kept is not None and kept.fields["name"] == "Belum"
     quarantined = device.store.quarantined()
     assert [m.id for m in quarantined] == [unsent.id] and quarantined[0].errors
+
+
+def test_a_large_outbox_goes_in_growing_batches_and_every_record_arrives(make_device):
+    """On a fast link the batches grow to the server's largest (issue #19): 1,150 new records in
+    four pushes (200, 400, 500, 50) instead of six, each applied once; a second device pulls
+    every one."""
+    from field_client.sync import PUSH_BATCH_MAX
+    from testkit.factories import person
+
+    kader = make_device("fast", monotonic=lambda: 0.0)
+    for i in range(1150):
+        fields = person(POSYANDU, name=f"Anak {i:04d}")
+        kader.store.save("person", fields["id"], fields)
+    steps = []
+    report = kader.agent.push(progress=lambda state: steps.append(state["done"]))
+    assert report.pushed == 1150 and report.quarantined == 0
+    sizes = [b - a for a, b in zip(steps, steps[1:], strict=False) if b > a]
+    assert sizes == [200, 400, PUSH_BATCH_MAX, 50]
+    other = make_device("other")
+    other.agent.sync()
+    names = {r.fields["name"] for r in other.store.list("person")}
+    assert len(names) == 1150

@@ -16,6 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -249,6 +250,16 @@ def parse_server_ms(value: Any) -> int | None:
     if stamp.tzinfo is None:
         return None
     return int(stamp.timestamp() * 1000)
+
+
+@dataclass
+class _PushState:
+    """Where a push stands: pending at the start, settled so far, the batch size and its cap."""
+
+    total: int
+    size: int
+    largest: int = 0
+    done: int = 0
 
 
 class SyncAgent:
@@ -615,58 +626,71 @@ class SyncAgent:
     def push(
         self, report: SyncReport | None = None, progress: ProgressCallback | None = None
     ) -> SyncReport:
-        """Send every pending mutation in batches, oldest first, until the outbox is empty."""
+        """Send every pending mutation in batches, oldest first, until the outbox is empty.
+
+        One batch ahead: once a batch is answered, the next one is sent (in a worker thread)
+        while this one's answers are stored, so the device's commit and the server's work on
+        the next batch overlap. The next batch starts after the answered one (``from_seq``), and
+        is sent only after an answer applied all before it, so the server never sees a gap.
+        """
         report = report or SyncReport()
         device_id = self.store.get_meta("device_id")
         if not device_id:
             raise SyncError("not_signed_in")
-        total = self.store.outbox_counts()["pending"]
-        done = 0
-        batch_size, largest = self.push_batch, self.push_batch_max
-        self._report(progress, "push", 0, total)
-        for _ in range(MAX_PUSH_ROUNDS):
-            batch = self.store.pending(batch_size)
-            if not batch:
-                break
-            started = self._monotonic()
-            try:
-                _, answer = self._request(
-                    "POST",
-                    "/sync/push",
-                    gzip_body=True,
-                    body={"device_id": device_id, "mutations": self._wire(batch)},
-                )
-            except SyncError as exc:
-                if self.send_authors and _refuses_author(exc):
-                    self.send_authors = False  # a server from before authors: send as before
-                    continue
-                if exc.code == "seq_gap":
-                    self._recover_seq_gap(exc, batch[0].seq)
-                    continue
-                if exc.code == "payload_too_large" and len(batch) > 1:
-                    batch_size = largest = max(1, len(batch) // 2)  # and never above it again
-                    continue
+        state = _PushState(self.store.outbox_counts()["pending"], self.push_batch)
+        state.largest = self.push_batch_max
+        self._report(progress, "push", 0, state.total)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as ahead:
+            flight = self._send_batch(ahead, device_id, self.store.pending(state.size))
+            for _ in range(MAX_PUSH_ROUNDS):
+                if flight is None:
+                    break
+                flight = self._settle(ahead, device_id, flight, state, report, progress)
+        return report
+
+    def _send_batch(self, ahead: ThreadPoolExecutor, device_id: str, batch: list):
+        """Start sending a batch in the worker; return (batch, started, future), or None."""
+        if not batch:
+            return None
+        body = {"device_id": device_id, "mutations": self._wire(batch)}
+        started = self._monotonic()
+        future = ahead.submit(self._request, "POST", "/sync/push", gzip_body=True, body=body)
+        return batch, started, future
+
+    def _settle(self, ahead, device_id: str, flight, state, report, progress):
+        """Take one batch's answer, send the next batch, store the answer; return the flight."""
+        batch, started, future = flight
+        try:
+            _, answer = future.result()
+        except SyncError as exc:
+            if self.send_authors and _refuses_author(exc):
+                self.send_authors = False  # a server from before authors: send as before
+            elif exc.code == "seq_gap":
+                self._recover_seq_gap(exc, batch[0].seq)
+            elif exc.code == "payload_too_large" and len(batch) > 1:
+                state.size = state.largest = max(1, len(batch) // 2)  # and never above it again
+            else:
                 raise
-            batch_size = self._next_batch(batch_size, len(batch), largest, started)
-            results = answer.get("results") or []
-            tally = self.store.apply_push_results(results, derived_fields=self._derived_fields)
-            report.pushed += tally["acked"]
-            report.quarantined += tally["quarantined"]
-            report.conflicts += tally["conflicts"]
-            handled = tally["acked"] + tally["quarantined"]
-            if handled == 0:
-                sent = {m.seq for m in batch}
-                if not sent & {
-                    m.seq for m in self.store.pending(len(batch), from_seq=batch[0].seq)
-                }:
-                    # Another sync of this device (the app's and the CLI's on one data folder)
-                    # settled this batch meanwhile: carry on with what is left.
-                    continue
+            return self._send_batch(ahead, device_id, self.store.pending(state.size))
+        state.size = self._next_batch(state.size, len(batch), state.largest, started)
+        following = self.store.pending(state.size, from_seq=batch[-1].seq + 1)
+        flight = self._send_batch(ahead, device_id, following)
+        results = answer.get("results") or []
+        tally = self.store.apply_push_results(results, derived_fields=self._derived_fields)
+        report.pushed += tally["acked"]
+        report.quarantined += tally["quarantined"]
+        report.conflicts += tally["conflicts"]
+        handled = tally["acked"] + tally["quarantined"]
+        if handled == 0:
+            sent = {m.seq for m in batch}
+            if sent & {m.seq for m in self.store.pending(len(batch), from_seq=batch[0].seq)}:
                 # The server answered but settled nothing: do not spin on the same batch.
                 raise SyncError("bad_response", "push answer settled no mutation")
-            done += handled
-            self._report(progress, "push", done, max(total, done))
-        return report
+            # Another sync of this device (the app's and the CLI's on one data folder) settled
+            # this batch meanwhile: carry on with what is left.
+        state.done += handled
+        self._report(progress, "push", state.done, max(state.total, state.done))
+        return flight
 
     def _next_batch(self, size: int, sent: int, largest: int, started: float) -> int:
         """Return the next batch's size after a batch of ``sent`` answered since ``started``."""

@@ -417,3 +417,77 @@ def test_a_large_outbox_goes_in_growing_batches_and_every_record_arrives(make_de
     other.agent.sync()
     names = {r.fields["name"] for r in other.store.list("person")}
     assert len(names) == 1150
+
+
+def _outbox_of(device, count):
+    from testkit.factories import person
+
+    for i in range(count):
+        fields = person(POSYANDU, name=f"Anak {i:04d}")
+        device.store.save("person", fields["id"], fields)
+
+
+def test_the_next_batch_is_sent_while_the_answer_before_it_is_stored(make_device, monkeypatch):
+    """Push one batch ahead (issue #19): batch 2 goes out before batch 1's answers are stored.
+    Storing an answer waits (bounded) for the next batch's request: a client that sent it only
+    after storing would fail here."""
+    device = make_device("ahead", push_batch=100)
+    _outbox_of(device, 300)
+    store, session = device.store, device.agent.session
+    real_store, real_send = store.apply_push_results, session.send
+    sent = {seq: threading.Event() for seq in (1, 101, 201)}
+    order = []
+
+    def send(request, **kwargs):
+        if request.url.endswith("/sync/push"):
+            first = json.loads(gzip.decompress(request.body))["mutations"][0]["seq"]
+            order.append(("send", first))
+            sent[first].set()
+        return real_send(request, **kwargs)
+
+    def stored(results, **hooks):
+        following = results[0]["seq"] + 100
+        if following in sent:
+            assert sent[following].wait(10), f"batch {following} not sent before storing"
+        order.append(("store", results[0]["seq"]))
+        return real_store(results, **hooks)
+
+    monkeypatch.setattr(session, "send", send)
+    monkeypatch.setattr(store, "apply_push_results", stored)
+    assert device.agent.push().pushed == 300
+    assert order == [
+        ("send", 1),
+        ("send", 101),
+        ("store", 1),
+        ("send", 201),
+        ("store", 101),
+        ("store", 201),
+    ]
+
+
+def test_a_device_stopped_between_a_sent_batch_and_the_stored_answer_loses_nothing(
+    make_device, live_server, monkeypatch
+):
+    """The device fails to store batch 1's answers after batch 2 went out (a crash, a full
+    disk): the next sync resends what is unanswered, the server answers duplicates, every record
+    is on the server once and the outbox empties."""
+    device = make_device("stopped", push_batch=100)
+    _outbox_of(device, 250)
+    store = device.store
+    real = store.apply_push_results
+
+    def fail(results, **_hooks):
+        monkeypatch.setattr(store, "apply_push_results", real)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "apply_push_results", fail)
+    with pytest.raises(OSError):
+        device.agent.push()
+    assert store.outbox_counts()["pending"] == 250  # nothing stored as answered
+    report = device.agent.push()
+    assert report.pushed == 250 and store.outbox_counts()["pending"] == 0
+    other = make_device("reader", username="kader_a1")
+    other.agent.sync()
+    assert other.store.count("person") == 250
+    versions = {r.version for r in other.store.list("person")}
+    assert versions == {1}  # each applied once

@@ -591,9 +591,12 @@ class Store:
     def observe_server_time(self, server_ms: int) -> None:
         """Take the server's clock into the HLC so it never falls behind (persisted)."""
         with self.transaction() as db:
-            clock = self._clock(db)
-            clock.observe_ms(server_ms)
-            self._set_meta(db, "hlc_last", str(clock.now()))
+            self._observe_server_time(db, server_ms)
+
+    def _observe_server_time(self, db: Any, server_ms: int) -> None:
+        clock = self._clock(db)
+        clock.observe_ms(server_ms)
+        self._set_meta(db, "hlc_last", str(clock.now()))
 
     # -- reading records -----------------------------------------------------------------
 
@@ -1479,18 +1482,26 @@ class Store:
         derived_fields: Callable[[str], Iterable[str]] = lambda kind: (),
         derive: DeriveHook | None = None,
         force: bool = False,
+        server_ms: int | None = None,
         **meta: Any,
     ) -> int:
         """Apply a page of server changes in one transaction, with the cursor that follows it.
 
         A record with unacknowledged local mutations keeps its pending fields on top of the new
         server version. An older version than the local one is skipped unless ``force`` (a
-        repair, where the server is the reference). Returns how many changes were applied.
+        repair, where the server is the reference). ``server_ms``: the server clock the page
+        came with, taken into the HLC in the same transaction. Returns how many changes were
+        applied.
         """
         with self.transaction() as db:
             applied = self._apply_page(db, list(changes), derived_fields, derive, force)
             if cursor is not ...:
                 self._set_meta(db, "cursor", cursor)
+            if server_ms is not None:
+                try:
+                    self._observe_server_time(db, server_ms)
+                except (ValueError, TypeError, OverflowError):  # advisory: never lose the page
+                    log.exception("could not update the HLC")
             for key, value in meta.items():
                 self._set_meta(db, key, value)
         return applied

@@ -727,7 +727,10 @@ class SyncAgent:
         """
         report = report or SyncReport()
         self._report(progress, "pull", 0)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-prefetch") as ahead:
+        with (
+            self.store.long_download(),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-prefetch") as ahead,
+        ):
             digest = self._pull_pages(report, progress, ahead)
         self._refetch_discarded(report)
         if digest and self.store.outbox_counts()["pending"] == 0:

@@ -513,6 +513,8 @@ class SyncAgent:
             log.exception("could not update the HLC")
         self.store.set_meta(clock_offset_seconds=reading[1])
 
+    # -- login -------------------------------------------------------------------------------
+
     def check_rebinding(self, server: str, username: str) -> None:
         """Refuse to bind to another server or account while changes are unsent.
 

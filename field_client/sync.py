@@ -239,6 +239,17 @@ def _json_body(response: requests.Response) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP answer, decoded: what a request thread hands back (no store access in it)."""
+
+    status: int
+    payload: dict[str, Any]
+    retry_after: Any
+    sent_ms: int
+    received_ms: int
+
+
 def parse_server_ms(value: Any) -> int | None:
     """Return an ISO instant from the server as epoch milliseconds (None if unreadable)."""
     if not value:
@@ -412,21 +423,46 @@ class SyncAgent:
                 data = gzip.compress(data, compresslevel=6)
                 content["Content-Encoding"] = "gzip"
         url = self._url(path, server)
-        for attempt in range(self.busy_retries + 1):
+
+        def send() -> Exchange:
             headers = {**self._headers(auth), **content}
-            sent_ms = self._clock_ms()
-            response = self._send(session or self.session, method, url, data, params, headers)
-            received_ms = self._clock_ms()
-            payload = _json_body(response)
-            self._observe_clock(payload.get("server_time"), sent_ms, received_ms)
-            if response.status_code == 503 and attempt < self.busy_retries:
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
+            return self._exchange(session or self.session, method, url, data, params, headers)
+
+        answer = self._settle(send(), send)
+        return answer.status, answer.payload
+
+    def _exchange(self, session, method, url, data, params, headers) -> Exchange:
+        """Send one request and decode its answer. Touches neither the store nor the agent's
+        state, so the pull runs it in its prefetch thread."""
+        sent_ms = self._clock_ms()
+        response = self._send(session, method, url, data, params, headers)
+        received_ms = self._clock_ms()
+        return Exchange(
+            response.status_code,
+            _json_body(response),
+            response.headers.get("Retry-After"),
+            sent_ms,
+            received_ms,
+        )
+
+    def _settle(
+        self, answer: Exchange, resend: Callable[[], Exchange], *, clock: bool = True
+    ) -> Exchange:
+        """Take in an answer's clock (unless ``clock`` is False and it succeeded: the pull keeps
+        it for the page's transaction), send again after a busy 503, raise its error."""
+        for attempt in range(self.busy_retries + 1):
+            if attempt:
+                answer = resend()
+            if clock or answer.status >= 400:
+                self._observe_clock(answer)
+            if answer.status == 503 and attempt < self.busy_retries:
+                wait = retry_after_seconds(answer.retry_after)
                 if wait is not None and wait <= MAX_INLINE_WAIT:
                     self._sleep(busy_delay(wait))
                     continue
-            if response.status_code >= 400:
-                self._raise_for(response.status_code, payload)
-            return response.status_code, payload
+            if answer.status >= 400:
+                self._raise_for(answer.status, answer.payload)
+            return answer
         raise AssertionError("unreachable")
 
     def _send(self, session, method, url, data, params, headers) -> requests.Response:
@@ -477,17 +513,25 @@ class SyncAgent:
             raise SyncError("server_error", message, status=status, details=details)
         raise SyncError(code or "bad_response", message, status=status, details=details)
 
-    def _observe_clock(self, server_time: Any, sent_ms: int, received_ms: int) -> None:
-        server_ms = parse_server_ms(server_time)
+    @staticmethod
+    def _clock_reading(answer: Exchange) -> tuple[int, float] | None:
+        """Return (server ms, this device's offset in seconds) read from an answer, if any."""
+        server_ms = parse_server_ms(answer.payload.get("server_time"))
         if server_ms is None:
-            return
+            return None
         # The server read its clock roughly halfway through the round trip.
-        offset = (server_ms - (sent_ms + received_ms) / 2) / 1000.0
+        offset = (server_ms - (answer.sent_ms + answer.received_ms) / 2) / 1000.0
+        return server_ms, round(offset, 1)
+
+    def _observe_clock(self, answer: Exchange) -> None:
+        reading = self._clock_reading(answer)
+        if reading is None:
+            return
         try:
-            self.store.observe_server_time(server_ms)
+            self.store.observe_server_time(reading[0])
         except Exception:  # the clock is advisory; never let it stop a sync
             log.exception("could not update the HLC")
-        self.store.set_meta(clock_offset_seconds=round(offset, 1))
+        self.store.set_meta(clock_offset_seconds=reading[1])
 
     # -- login -------------------------------------------------------------------------------
 
@@ -719,38 +763,21 @@ class SyncAgent:
     def pull(
         self, report: SyncReport | None = None, progress: ProgressCallback | None = None
     ) -> SyncReport:
-        """Pull pages of changes until none are left, then check the digest and repair."""
+        """Pull pages of changes until none are left, then check the digest and repair.
+
+        While the store applies a page, the next one (its cursor came with this page) is fetched
+        and decoded in a background thread: only the HTTP request and the JSON decoding run
+        there; the store, the token and the clock stay in this thread. A fetched page's error
+        surfaces when that page is reached, after the pages before it are applied; the thread
+        is joined before pull returns or raises.
+        """
         report = report or SyncReport()
-        digest = None
         self._report(progress, "pull", 0)
-        while True:
-            cursor = self.store.get_meta("cursor")
-            params: dict[str, Any] = {"limit": self.pull_limit}
-            if cursor is not None:
-                params["cursor"] = cursor
-            if cursor is not None and not self._digest_due():
-                params["digest"] = "0"
-            try:
-                _, page = self._request("GET", "/sync/pull", params=params)
-            except SyncError as exc:
-                if exc.code != "invalid_cursor" or cursor is None:
-                    raise
-                self.store.set_meta(cursor=None)  # start over; older versions are skipped
-                continue
-            if page.get("reset"):
-                report.resets += 1
-                if report.resets > MAX_RESETS:
-                    raise SyncError("bad_response", "server keeps resetting the scope")
-                self.store.reset_replica()
-                continue
-            changes = [Change.from_wire(c) for c in page.get("changes") or []]
-            report.pulled += self.store.apply_changes(
-                changes, cursor=page.get("cursor", cursor), derived_fields=self._derived_fields
-            )
-            self._report(progress, "pull", report.pulled)
-            if not page.get("more"):
-                digest = page.get("digest")
-                break
+        with (
+            self.store.long_download(),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-prefetch") as ahead,
+        ):
+            digest = self._pull_pages(report, progress, ahead)
         self._refetch_discarded(report)
         if digest and self.store.outbox_counts()["pending"] == 0:
             report.digest_ok = self.local_digest() == digest
@@ -758,6 +785,65 @@ class SyncAgent:
                 self.repair(report, progress)
             self.store.set_meta(digest_checked_ms=self._clock_ms())
         return report
+
+    def _pull_pages(
+        self, report: SyncReport, progress: ProgressCallback | None, ahead: ThreadPoolExecutor
+    ) -> str | None:
+        """Apply pages from the stored cursor on; return the last page's digest."""
+        skip_digest = not self._digest_due()
+        cursor = self.store.get_meta("cursor")
+        upcoming = None  # the next page, being fetched while this one is applied
+        while True:
+            fetch = self._page_fetcher(cursor, skip_digest)
+            pending, upcoming = upcoming or ahead.submit(fetch), None
+            try:
+                answer = self._settle(pending.result(), fetch, clock=False)
+            except SyncError as exc:
+                if exc.code != "invalid_cursor" or cursor is None:
+                    raise
+                self.store.set_meta(cursor=None)  # start over; older versions are skipped
+                cursor = None
+                continue
+            page = answer.payload
+            if page.get("reset"):
+                self._observe_clock(answer)
+                report.resets += 1
+                if report.resets > MAX_RESETS:
+                    raise SyncError("bad_response", "server keeps resetting the scope")
+                self.store.reset_replica()
+                cursor = None
+                continue
+            cursor = page.get("cursor", cursor)
+            if page.get("more"):
+                upcoming = ahead.submit(self._page_fetcher(cursor, skip_digest))
+            report.pulled += self._apply_pulled(page, cursor, answer)
+            self._report(progress, "pull", report.pulled)
+            if not page.get("more"):
+                return page.get("digest")
+
+    def _page_fetcher(self, cursor: Any, skip_digest: bool) -> Callable[[], Exchange]:
+        """Return a call that fetches the pull page after ``cursor`` (headers built here, in
+        the store's thread, so the call may run in another)."""
+        params: dict[str, Any] = {"limit": self.pull_limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+            if skip_digest:
+                params["digest"] = "0"
+        url, headers, session = self._url("/sync/pull"), self._headers(), self.session
+        return functools.partial(self._exchange, session, "GET", url, None, params, headers)
+
+    def _apply_pulled(self, page: Mapping[str, Any], cursor: Any, answer: Exchange) -> int:
+        """Apply one page with its cursor and the server clock it carried, in one transaction."""
+        changes = [Change.from_wire(c) for c in page.get("changes") or []]
+        reading = self._clock_reading(answer)
+        clock = {} if reading is None else {"clock_offset_seconds": reading[1]}
+        return self.store.apply_changes(
+            changes,
+            cursor=cursor,
+            derived_fields=self._derived_fields,
+            server_ms=None if reading is None else reading[0],
+            **clock,
+        )
 
     def _digest_due(self) -> bool:
         """Tell whether this pull should end with a digest check (see DIGEST_EVERY)."""

@@ -409,3 +409,16 @@ def test_persons_on_finds_each_kind_by_its_own_date_and_takes_no_date_field(stor
     assert store.persons_on("child_visit", "2026-02-06") == set()  # deleted
     with pytest.raises(TypeError):  # the old JSON-scan branch is gone
         store.persons_on("child_visit", "2026-02-05", "visit_date")
+
+
+def test_a_long_download_checkpoints_less_often_and_restores_the_default_even_on_error(store):
+    def wal_pages():
+        return store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+
+    assert wal_pages() == 1000
+    with pytest.raises(RuntimeError), store.long_download(wal_pages=4000):
+        assert wal_pages() == 4000
+        store.apply_changes([Change("p1", "person", 1, False, {"name": "Ani"})], cursor="c1")
+        raise RuntimeError("connection lost")
+    assert wal_pages() == 1000
+    assert store.get("person", "p1").version == 1 and store.get_meta("cursor") == "c1"

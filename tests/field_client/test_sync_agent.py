@@ -27,9 +27,10 @@ class ScriptedSession(requests.Session):
             raw = gzip.decompress(data) if (headers or {}).get("Content-Encoding") else data
             body = json.loads(raw)
         self.sent.append((method, path, body, dict(params or {})))
-        status, answer = self.script[path].pop(0)
+        status, answer, *extra = self.script[path].pop(0)
         response = requests.Response()
         response.status_code = status
+        response.headers.update(extra[0] if extra else {})
         response._content = json.dumps(answer).encode()
         response.headers["Content-Type"] = "application/json"
         return response
@@ -172,6 +173,44 @@ def test_pull_pages_advance_the_cursor_page_by_page(store, agent_for):
     agent.pull()
     assert [params.get("cursor") for _, _, _, params in session.sent] == [None, "c1"]
     assert store.get_meta("cursor") == "c2"
+
+
+def first_page(cursor="c1"):
+    change = {"id": "x", "kind": "person", "version": 1, "deleted": False, "fields": CHILD}
+    return (200, {"changes": [change], "cursor": cursor, "more": True})
+
+
+def test_a_busy_answer_to_the_prefetched_page_is_asked_again_after_retry_after(store, agent_for):
+    busy = {"error": {"code": "server_busy", "message": "sibuk", "details": {}}}
+    agent, session = agent_for(
+        {
+            "/sync/pull": [
+                first_page(),
+                (503, busy, {"Retry-After": "1"}),
+                (200, {"changes": [], "cursor": "c2", "more": False}),
+            ]
+        }
+    )
+    slept = []
+    agent._sleep = slept.append
+    agent.pull()
+    assert [params.get("cursor") for _, _, _, params in session.sent] == [None, "c1", "c1"]
+    assert len(slept) == 1 and 1 <= slept[0] <= 1.5
+    assert store.get_meta("cursor") == "c2" and store.get("person", "x")
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(426, "upgrade_required"), (401, "unauthorized"), (500, "server_error")],
+)
+def test_a_refused_prefetched_page_comes_after_the_page_before_it(store, agent_for, status, code):
+    agent, _ = agent_for(
+        {"/sync/pull": [first_page(), (status, {"error": {"code": code, "message": "x"}})]}
+    )
+    with pytest.raises(SyncError) as error:
+        agent.pull()
+    assert error.value.code == code
+    assert store.get_meta("cursor") == "c1" and store.get("person", "x").version == 1
 
 
 def test_relogin_as_a_new_device_numbers_unsent_changes_from_one(tmp_path):

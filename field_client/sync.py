@@ -689,7 +689,7 @@ class SyncAgent:
             for _ in range(MAX_PUSH_ROUNDS):
                 if flight is None:
                     break
-                flight = self._settle(ahead, device_id, flight, state, report, progress)
+                flight = self._settle_batch(ahead, device_id, flight, state, report, progress)
         return report
 
     def _send_batch(self, ahead: ThreadPoolExecutor, device_id: str, batch: list):
@@ -701,7 +701,7 @@ class SyncAgent:
         future = ahead.submit(self._request, "POST", "/sync/push", gzip_body=True, body=body)
         return batch, started, future
 
-    def _settle(self, ahead, device_id: str, flight, state, report, progress):
+    def _settle_batch(self, ahead, device_id: str, flight, state, report, progress):
         """Take one batch's answer, send the next batch, store the answer; return the flight."""
         batch, started, future = flight
         try:

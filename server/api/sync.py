@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from datetime import timedelta
 
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
@@ -204,6 +205,41 @@ def push(body):
     return json_response(result)
 
 
+# A device downloading its scope is noted at its first page, its last, and between them at most
+# this often: a write per page was a disk flush per 1,000 records (issue #19, the pull).
+PULL_NOTE_EVERY = timedelta(minutes=1)
+
+
+def _note_pulled(device: Device, holds: str | None, more: bool, now) -> None:
+    """Note when the device pulled and what it holds (the cursor it sent).
+
+    The cursor a device sends is what it holds (it keeps a cursor only with its page): where a
+    file bundle for it starts. A reset, or no cursor, means it holds nothing yet: noted at once.
+    An older cursor kept a minute longer is safe: a bundle from it repeats changes the device
+    already holds, which it skips. One further back than the kept one (a device restored from a
+    copy) is noted at once.
+    """
+    last = device.last_pull_at
+    if (
+        holds is None
+        or device.delivered_cursor is None
+        or not more
+        or _position(holds) <= _position(device.delivered_cursor)
+        or last is None
+        or not timedelta(0) <= now - last < PULL_NOTE_EVERY
+    ):
+        device.last_pull_at = now
+        device.delivered_cursor = holds
+
+
+def _position(cursor: str) -> int:
+    """Return a cursor's position (-1 for one this server cannot read)."""
+    try:
+        return pull_mod.read_cursor(cursor)[0]
+    except pull_mod.BadCursor:
+        return -1
+
+
 @blp.route("/pull", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(schemas.PullQuerySchema, location="query")
@@ -222,10 +258,7 @@ def pull(query):
             400, "bad_request", {"cursor": [t("server.invalid_cursor", request_language())]}
         ) from None
     now = utcnow()
-    g.device.last_pull_at = now
-    # The cursor a device sends is what it holds (it keeps a cursor only with its page): where a
-    # file bundle for it starts. A reset, or no cursor, means it holds nothing yet.
-    g.device.delivered_cursor = None if body["reset"] else query.get("cursor")
+    _note_pulled(g.device, None if body["reset"] else query.get("cursor"), body["more"], now)
     db.session.commit()
     body["server_time"] = now.isoformat(timespec="milliseconds")
     return json_response(body)

@@ -28,7 +28,7 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from shared.i18n import register
-from shared.sync import MAX_PULL_LIMIT, MAX_PUSH_BATCH, PROTOCOL_VERSION
+from shared.sync import LEGACY_PUSH_BATCH, MAX_PULL_LIMIT, MAX_PUSH_BATCH, PROTOCOL_VERSION
 
 from . import messages  # noqa: F401  (registers the client.* texts)
 from .store import Change, Store, now_utc_iso
@@ -95,7 +95,8 @@ def retry_after_seconds(value: Any) -> float | None:
 API_PREFIX = "/api/v1"
 PUSH_BATCH = 200  # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
 # On a link that answers a batch within PUSH_FAST_SECONDS the next batch doubles, up to the
-# server's largest (a first push of a whole device: a third fewer requests and per-batch work);
+# server's largest (a first push of a whole device: a third fewer requests and per-batch work;
+# a server from before 1,000 refuses a longer batch, and the client keeps to 500 from then on);
 # one slower than PUSH_SLOW_SECONDS halves it back towards PUSH_BATCH. A 2G link never grows.
 PUSH_BATCH_MAX = MAX_PUSH_BATCH
 PUSH_FAST_SECONDS = 1.0
@@ -713,6 +714,8 @@ class SyncAgent:
                 self._recover_seq_gap(exc, batch[0].seq)
             elif exc.code == "payload_too_large" and len(batch) > 1:
                 state.size = state.largest = max(1, len(batch) // 2)  # and never above it again
+            elif _refuses_batch_length(exc, len(batch)):
+                state.size = state.largest = LEGACY_PUSH_BATCH  # a server from before 1,000
             else:
                 raise
             return self._send_batch(ahead, device_id, self.store.pending(state.size))
@@ -1037,6 +1040,15 @@ class AutoSync:
         except Exception:  # keep the thread alive whatever happens
             log.exception("auto-sync failed")
             return None
+
+
+def _refuses_batch_length(exc: SyncError, sent: int) -> bool:
+    """Tell whether a push was refused for its length by a server taking at most 500."""
+    return (
+        exc.code == "validation_error"
+        and sent > LEGACY_PUSH_BATCH
+        and set(exc.details or {}) == {"mutations"}
+    )
 
 
 def _refuses_author(exc: SyncError) -> bool:

@@ -9,7 +9,8 @@ from shared.sync import messages as _messages  # noqa: F401  (registers the sync
 
 PROTOCOL_VERSION = 1
 
-MAX_PUSH_BATCH = 500  # mutations the server accepts in one push
+MAX_PUSH_BATCH = 1000  # mutations the server accepts in one push (500 before issue #19)
+LEGACY_PUSH_BATCH = 500  # what servers before issue #19 accept: a client falls back to it
 CLIENT_BATCH = 200  # mutations a client sends in one push (a dropped 2G link loses little)
 DEFAULT_PULL_LIMIT = 500
 MAX_PULL_LIMIT = 1000

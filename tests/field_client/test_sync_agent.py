@@ -294,9 +294,27 @@ def _acks_in(sizes, first=1):
 
 
 def test_batches_grow_on_a_fast_link_up_to_the_servers_largest(store, agent_for):
-    sizes = [200, 400, 500, 500, 100]
-    sent = _batches_sent(store, agent_for, 1700, _acks_in(sizes), monotonic=lambda: 0.0)
+    sizes = [200, 400, 800, 1000, 1000, 100]
+    sent = _batches_sent(store, agent_for, 3500, _acks_in(sizes), monotonic=lambda: 0.0)
     assert sent == sizes
+
+
+def test_a_server_taking_at_most_500_keeps_the_batches_at_500(store, agent_for):
+    answers = _acks_in([200, 400])
+    answers.append(
+        (
+            422,
+            {
+                "error": {
+                    "code": "validation_error",
+                    "details": {"mutations": ["Length must be between 1 and 500."]},
+                }
+            },
+        )
+    )
+    answers += _acks_in([500, 500, 200], first=601)
+    sent = _batches_sent(store, agent_for, 1800, answers, monotonic=lambda: 0.0)
+    assert sent == [200, 400, 800, 500, 500, 200]
 
 
 def test_batches_stay_at_two_hundred_on_a_slow_link(store, agent_for):

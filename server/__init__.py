@@ -48,9 +48,9 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
     register_blueprints(app)
     register_errorhandlers(app)
     register_middleware(app)
-    from server.warmup import warm_reference_tables
+    from server.warmup import ready_process
 
-    warm_reference_tables()  # in each worker process, before its first push
+    ready_process(app)  # in each worker process, before its first push
     configure_logger(app)
     return app
 

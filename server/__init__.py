@@ -12,6 +12,7 @@ from flask import Flask
 
 from server import (
     extensions,
+    jsoncodec,
     messages,  # noqa: F401  (registers the server's messages)
 )
 from server.config import (
@@ -40,6 +41,7 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
         "hide_parameters": True,
+        "json_deserializer": jsoncodec.loads,
     }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)

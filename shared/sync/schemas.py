@@ -504,8 +504,17 @@ _RECORD_ID_RE = re.compile(RECORD_ID_PATTERN[1:-1])
 _KIND_RE = re.compile(KIND_PATTERN[1:-1])
 _NODE_RE = re.compile(hlc.NODE_PATTERN[1:-1])
 _AUTHOR_RE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
-_MUTATION_REQUIRED = frozenset({"seq", "id", "kind", "op", "hlc"})
-_MUTATION_KEYS = _MUTATION_REQUIRED | {"base_version", "fields", "device_time", "author"}
+_PLAIN_KEYS = frozenset({"seq", "id", "kind", "op", "hlc", "base_version", "fields"})
+_PLAIN_KEYS |= {"device_time", "author"}  # every key the plain pass knows how to judge
+
+
+def _mutation_keys() -> tuple[frozenset, frozenset]:
+    """Return (the keys, the required keys) MutationSchema declares now: the plain pass takes no
+    key the schema would refuse (a test stands in for an older server by removing ``author``)."""
+    declared = MutationSchema._declared_fields
+    return frozenset(declared) & _PLAIN_KEYS, frozenset(
+        k for k, f in declared.items() if f.required
+    )
 
 
 def _plain_int(value: Any, low: int, high: int) -> bool:
@@ -516,9 +525,9 @@ def _plain_str(value: Any, pattern: re.Pattern) -> bool:
     return type(value) is str and pattern.fullmatch(value) is not None
 
 
-def _plain_mutation(m: Any) -> dict[str, Any] | None:
+def _plain_mutation(m: Any, keys: frozenset, required: frozenset) -> dict[str, Any] | None:
     """Return one mutation as MutationSchema loads it, or None if any part is not plainly valid."""
-    if type(m) is not dict or not m.keys() >= _MUTATION_REQUIRED or not m.keys() <= _MUTATION_KEYS:
+    if type(m) is not dict or not m.keys() >= required or not m.keys() <= keys:
         return None
     base, values = m.get("base_version"), m.get("fields", {})
     device_time, author = m.get("device_time"), m.get("author")
@@ -566,7 +575,10 @@ def _plain_push(data: Any) -> dict[str, Any] | None:
         return None
     if not 1 <= len(mutations) <= MAX_PUSH_BATCH:
         return None
-    loaded = [_plain_mutation(m) for m in mutations]
+    keys, required = _mutation_keys()
+    if required - {"seq", "id", "kind", "op", "hlc"}:
+        return None  # a key made required that the plain pass does not check
+    loaded = [_plain_mutation(m, keys, required) for m in mutations]
     if any(m is None for m in loaded):
         return None
     if any(b["seq"] <= a["seq"] for a, b in pairwise(loaded)):

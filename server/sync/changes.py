@@ -34,17 +34,15 @@ from server.indicators.refresh import Original, refresh_for_changes
 from server.models import Record, utcnow
 from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
 from server.sync import locks
+from server.sync.children import recompute_children
 from server.sync.merge import DELETED, initial_meta
 from server.sync.positions import allocate_positions
 from shared import records
 from shared.calendar import DEFAULT_ZONE
 from shared.derive import (
-    ILP_DERIVED_KINDS,
     ILP_INPUT_KINDS,
     derive_adult_visit,
     derive_anc_visit,
-    derive_child_visits,
-    derive_person_records,
 )
 from shared.i18n import t
 from shared.sync import hlc as hlc_mod
@@ -53,9 +51,6 @@ _RECORD_COLUMNS = tuple(column.key for column in Record.__table__.columns)
 CHILD_KINDS = ("person", "child_visit")
 # Writing one of these recomputes the person's ILP values (youth visits, nifas, TB, doses).
 PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
-# The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
-ASSESSMENT_FIELDS = tuple("age_days age_months waz lhaz wlhz baz hcz acz categories flags".split())  # noqa: SIM905
-ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -454,17 +449,8 @@ class ChangeSet:
             set_committed_value(row, "change_seq", position)
 
     def recompute_children(self) -> None:
-        """Recompute the derived growth values of every child touched."""
-        person_ids = sorted(p for p in self.dirty_children if p)
-        for start in range(0, len(person_ids), 500):
-            chunk = person_ids[start : start + 500]
-            self.load(chunk)
-            visits, ilp = self._child_visits(chunk)
-            for person_id, person_visits in visits.items():
-                self._recompute_child(person_id, person_visits)
-            for person_id, person_records in ilp.items():
-                self._recompute_ilp(person_id, person_records)
-        self.dirty_children = set()
+        """Recompute the derived growth and ILP values of every child touched (children.py)."""
+        recompute_children(self)
 
     def current_person_states(self) -> tuple[dict[str, Original], set[str]]:
         """Return (id -> state now, persons covered): the live records read by the children's
@@ -475,83 +461,10 @@ class ChangeSet:
                 states[row.id] = _snapshot(row)
         return states, set(self.states_of)
 
-    def _child_visits(self, person_ids: list[str]) -> tuple[dict, dict]:
-        """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
-
-        Kind filtered in Python (``kind = 'child_visit'`` made SQLite walk every visit), columns
-        not ORM rows (an object per visit was half a push), rows locked all the same. No
-        autoflush: this change set's rows are taken as they stand, so a new visit is inserted
-        once with its derived values, not inserted here and updated at commit.
-        """
-        query = sa.select(
-            Record.id,
-            Record.kind,
-            Record.person_id,
-            Record.fields,
-            Record.posyandu_id,
-            Record.desa_code,
-        ).where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
-        found = {}
-        with self.session.no_autoflush:
-            for r in self.session.execute(query.order_by(Record.id).with_for_update()):
-                state = (r.kind, r.posyandu_id, r.desa_code, r.person_id, False, r.fields)
-                self.person_states[r.id] = state
-                if r.id not in self.changed:
-                    found[r.id] = (r.kind, r.person_id, r.fields)
-        self.states_of.update(person_ids)
-        wanted = set(person_ids)
-        for row in self.changed.values():
-            if row.person_id in wanted and not row.deleted:
-                found[row.id] = (row.kind, row.person_id, row.fields)
-        by_person: dict[str, list[dict]] = {}
-        ilp: dict[str, list[tuple[str, dict]]] = {}
-        for record_id in sorted(found):
-            kind, person_id, stored = found[record_id]
-            current = self.loaded.get(record_id)  # this change set's object: current fields
-            fields = current.fields if current is not None else stored
-            if kind == "child_visit":
-                by_person.setdefault(person_id, []).append(fields)
-            if kind in ILP_INPUT_KINDS and kind != "person":
-                ilp.setdefault(person_id, []).append((kind, fields))
-        return by_person, ilp
-
-    def _recompute_ilp(self, person_id: str, rows: list[tuple[str, dict]]) -> None:
-        """Recompute a person's ILP derived values; store those that changed (as server changes)."""
-        if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
-            return  # a child with visits only: nothing of the ILP kinds to derive
-        person = self.loaded.get(person_id)
-        person_fields = None if person is None or person.deleted else person.fields
-        derived = derive_person_records(person_fields, rows)
-        for _kind, fields in rows:
-            new = derived.get(fields["id"])
-            if new is not None and any(k not in fields or fields[k] != v for k, v in new.items()):
-                self._set_derived(self.record(fields["id"]), new)
-
-    def _set_derived(self, row: Record, new: dict) -> None:
+    def set_derived(self, row: Record, new: dict) -> None:
         """Store recomputed derived values on a row; a row not changed here gets a new version."""
         self.originals.setdefault(row.id, _snapshot(row))
         row.fields = {**row.fields, **new}
         if row.id not in self.changed:
             row.version += 1  # a server-side change: devices must pull it
         self.touch(row)
-
-    def _recompute_child(self, person_id: str, visits: list[dict]) -> None:
-        person = self.loaded.get(person_id)
-        if person is None or person.deleted or not visits:
-            return
-        # A visit whose inputs (and whose child's birth date and sex) did not change keeps its
-        # stored z-scores; N/T is still recomputed over the whole history.
-        assessed = (
-            {}
-            if person_id in self.changed
-            else {
-                v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
-                for v in visits
-                if v["id"] not in self.changed and v.keys() >= ASSESSMENT_KEYS
-            }
-        )
-        derived = derive_child_visits(person.fields, visits, assessed=assessed)
-        for fields in visits:
-            new = derived[fields["id"]]
-            if any(fields.get(k) != v for k, v in new.items()):
-                self._set_derived(self.record(fields["id"]), new)  # the ORM row, only if changed

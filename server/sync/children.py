@@ -1,0 +1,113 @@
+"""The children's derived values, recomputed at a change set's commit (``ChangeSet.commit``).
+
+Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed over
+its whole history, and every person its ILP values (youth visits, nifas, TB, doses). The
+records read for that are kept on the change set (``person_states``): the indicator refresh
+takes them from there instead of reading them again.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.models import Record
+from shared.derive import (
+    ILP_DERIVED_KINDS,
+    ILP_INPUT_KINDS,
+    derive_child_visits,
+    derive_person_records,
+)
+
+# The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
+ASSESSMENT_FIELDS = tuple("age_days age_months waz lhaz wlhz baz hcz acz categories flags".split())  # noqa: SIM905
+ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
+
+
+def recompute_children(changes) -> None:
+    """Recompute the derived growth values of every child touched."""
+    person_ids = sorted(p for p in changes.dirty_children if p)
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start : start + 500]
+        changes.load(chunk)
+        visits, ilp = _child_visits(changes, chunk)
+        for person_id, person_visits in visits.items():
+            _recompute_child(changes, person_id, person_visits)
+        for person_id, person_records in ilp.items():
+            _recompute_ilp(changes, person_id, person_records)
+    changes.dirty_children = set()
+
+
+def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
+    """Return some persons' live child visits and the ``(kind, fields)`` their ILP values read.
+
+    Kind filtered in Python (``kind = 'child_visit'`` made SQLite walk every visit), columns
+    not ORM rows (an object per visit was half a push), rows locked all the same. No
+    autoflush: this change set's rows are taken as they stand, so a new visit is inserted
+    once with its derived values, not inserted here and updated at commit.
+    """
+    query = sa.select(
+        Record.id,
+        Record.kind,
+        Record.person_id,
+        Record.fields,
+        Record.posyandu_id,
+        Record.desa_code,
+    ).where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
+    found = {}
+    with changes.session.no_autoflush:
+        for r in changes.session.execute(query.order_by(Record.id).with_for_update()):
+            state = (r.kind, r.posyandu_id, r.desa_code, r.person_id, False, r.fields)
+            changes.person_states[r.id] = state
+            if r.id not in changes.changed:
+                found[r.id] = (r.kind, r.person_id, r.fields)
+    changes.states_of.update(person_ids)
+    wanted = set(person_ids)
+    for row in changes.changed.values():
+        if row.person_id in wanted and not row.deleted:
+            found[row.id] = (row.kind, row.person_id, row.fields)
+    by_person: dict[str, list[dict]] = {}
+    ilp: dict[str, list[tuple[str, dict]]] = {}
+    for record_id in sorted(found):
+        kind, person_id, stored = found[record_id]
+        current = changes.loaded.get(record_id)  # this change set's object: current fields
+        fields = current.fields if current is not None else stored
+        if kind == "child_visit":
+            by_person.setdefault(person_id, []).append(fields)
+        if kind in ILP_INPUT_KINDS and kind != "person":
+            ilp.setdefault(person_id, []).append((kind, fields))
+    return by_person, ilp
+
+
+def _recompute_ilp(changes, person_id: str, rows: list[tuple[str, dict]]) -> None:
+    """Recompute a person's ILP derived values; store those that changed (as server changes)."""
+    if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
+        return  # a child with visits only: nothing of the ILP kinds to derive
+    person = changes.loaded.get(person_id)
+    person_fields = None if person is None or person.deleted else person.fields
+    derived = derive_person_records(person_fields, rows)
+    for _kind, fields in rows:
+        new = derived.get(fields["id"])
+        if new is not None and any(k not in fields or fields[k] != v for k, v in new.items()):
+            changes.set_derived(changes.record(fields["id"]), new)
+
+
+def _recompute_child(changes, person_id: str, visits: list[dict]) -> None:
+    person = changes.loaded.get(person_id)
+    if person is None or person.deleted or not visits:
+        return
+    # A visit whose inputs (and whose child's birth date and sex) did not change keeps its
+    # stored z-scores; N/T is still recomputed over the whole history.
+    assessed = (
+        {}
+        if person_id in changes.changed
+        else {
+            v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
+            for v in visits
+            if v["id"] not in changes.changed and v.keys() >= ASSESSMENT_KEYS
+        }
+    )
+    derived = derive_child_visits(person.fields, visits, assessed=assessed)
+    for fields in visits:
+        new = derived[fields["id"]]
+        if any(fields.get(k) != v for k, v in new.items()):
+            changes.set_derived(changes.record(fields["id"]), new)  # the ORM row, only if changed

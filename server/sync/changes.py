@@ -36,7 +36,7 @@ from server.scope import FacilityIndex, Scope, ScopeKeys, scope_keys
 from server.sync import locks
 from server.sync.children import recompute_children
 from server.sync.merge import DELETED, initial_meta
-from server.sync.positions import allocate_positions
+from server.sync.positions import allocate_positions, insert_in_runs
 from shared import records
 from shared.calendar import DEFAULT_ZONE
 from shared.derive import (
@@ -428,12 +428,10 @@ class ChangeSet:
         looks there first), so each is inserted once, with its derived values.
         """
         rows, self.unsaved = self.unsaved, []
-        runs: dict[tuple, list[dict]] = {}
-        for row in rows:
-            values = {k: row.__dict__[k] for k in _RECORD_COLUMNS if k in row.__dict__}
-            runs.setdefault(tuple(values), []).append(values)
-        for run in runs.values():
-            self.session.execute(Record.__table__.insert(), run)
+        values = [
+            {k: row.__dict__[k] for k in _RECORD_COLUMNS if k in row.__dict__} for row in rows
+        ]
+        insert_in_runs(self.session, Record.__table__, values)
         for row in rows:
             make_transient_to_detached(row)  # what it holds is what was inserted
             self.session.add(row)

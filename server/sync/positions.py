@@ -1,4 +1,5 @@
-"""The change-log counter: positions for changed records, and the write lock it gives.
+"""The change-log counter: positions for changed records, the write lock it gives, and the
+bulk insert the write path uses.
 
 Every write transaction takes its positions from one counter row at commit, so writers are
 serialised there on both databases. A writer that must decide on what it reads (a person merge)
@@ -36,3 +37,20 @@ def take_write_lock(session) -> None:
     session.execute(
         sa.update(SyncCounter).where(SyncCounter.id == 1).values(value=SyncCounter.value)
     )
+
+
+def insert_in_runs(session, table, rows: list[dict]) -> None:
+    """Insert rows in their order, one executemany per run of rows with the same columns.
+
+    A row leaves out what it does not set, so the column keeps its default (a None given to a
+    JSON column would be stored as JSON null). No autoflush: the caller's pending ORM changes
+    are flushed when it chooses (a change set's new records once, with their derived values).
+    """
+    runs: list[list[dict]] = []
+    for row in rows:
+        if not runs or runs[-1][-1].keys() != row.keys():
+            runs.append([])
+        runs[-1].append(row)
+    with session.no_autoflush:
+        for run in runs:
+            session.execute(table.insert(), run)

@@ -16,6 +16,7 @@ from server.scope import FacilityIndex, Scope
 from server.sync.changes import ChangeSet, Rejected, Writer, keys_of
 from server.sync.incoming import Author, Authors, judge_incoming
 from server.sync.merge import FieldConflict, MergeOutcome, initial_meta, merge
+from server.sync.positions import insert_in_runs
 from shared import records
 from shared.calendar import DEFAULT_ZONE
 from shared.i18n import t
@@ -295,22 +296,12 @@ def _note_result(log: dict, result: Mapping) -> None:
 
 
 def _insert_logs(session, rows: list[dict]) -> None:
-    """Insert the batch's mutation-log rows in seq order, an executemany per run of rows with
-    the same columns (ORM objects were a tenth of a push).
+    """Insert the batch's mutation-log rows in seq order (ORM objects were a tenth of a push).
 
     A row without a refusal code leaves ``code`` and ``code_details`` out, so they stay SQL
-    NULL as before (a None given to a JSON column would be stored as JSON null).
+    NULL as before.
     """
-    runs: list[list[dict]] = []
-    for row in rows:
-        if not runs or runs[-1][-1].keys() != row.keys():
-            runs.append([])
-        runs[-1].append(row)
-    # No autoflush: the batch's new records are inserted once, with their derived values, at
-    # commit (flushed here they would be inserted bare, then updated).
-    with session.no_autoflush:
-        for run in runs:
-            session.execute(MutationLog.__table__.insert(), run)
+    insert_in_runs(session, MutationLog.__table__, rows)
 
 
 def apply_push(

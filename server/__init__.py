@@ -42,6 +42,7 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
         "hide_parameters": True,
         "json_deserializer": jsoncodec.loads,
+        "json_serializer": jsoncodec.dumps,
     }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)

@@ -82,6 +82,17 @@ def test_seq_gap_applies_nothing_and_names_the_expected_seq(device):
     assert len(kader.pull_all()) == 1 + 6 + 5  # one person, facilities and wilayah
 
 
+def test_a_batch_repeating_a_seq_is_refused_whole(device):
+    kader = device("kader_a1")
+    first, second, third = (kader.mutation("person", person()) for _ in range(3))
+    response = kader.push([first, second, {**third, "seq": second["seq"]}])
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and "mutations" in error["details"]
+    assert [c for c in kader.pull_all() if c["kind"] == "person"] == []  # nothing applied
+    assert kader.push([first, second]).json()["last_seq"] == 2  # the seqs were not consumed
+
+
 def test_reused_seq_with_other_content_is_refused(device):
     kader = device("kader_a1")
     m = kader.mutation("person", person())

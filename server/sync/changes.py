@@ -283,19 +283,28 @@ class ChangeSet:
     ) -> Record:
         """Create or update a record with checked values; its derived values follow."""
         row = self.record(record_id)
+        person_id = record_id if kind == "person" else values.get("person_id")
         if row is None:
-            row = Record(
+            row = Record.unsaved(
                 id=record_id,
                 kind=kind,
                 version=1,
                 deleted=deleted,
                 fields=dict(values),
                 field_meta=dict(meta),
+                posyandu_id=keys.posyandu_id,
+                desa_code=keys.desa_code,
+                kecamatan_code=keys.kecamatan_code,
+                puskesmas_id=keys.puskesmas_id,
+                person_id=person_id,
+                change_seq=None,
                 created_at=self.now,
+                updated_at=self.now,
             )
             self.unsaved.append(row)  # inserted at commit, in one executemany (_insert_new)
             self.loaded[record_id] = row
             self.originals.setdefault(record_id, None)
+            self.changed[record_id] = row  # touched
         else:
             self.originals.setdefault(record_id, _snapshot(row))
             spec = records.spec(kind)
@@ -304,12 +313,12 @@ class ChangeSet:
             row.field_meta = dict(meta)
             row.deleted = deleted
             row.version += 1
+            row.posyandu_id, row.desa_code = keys.posyandu_id, keys.desa_code
+            row.kecamatan_code, row.puskesmas_id = keys.kecamatan_code, keys.puskesmas_id
+            row.person_id = person_id
+            self.touch(row)
         if kind == "period_review":
             self.lock_answers.clear()  # a month's status changed: ask again
-        row.posyandu_id, row.desa_code = keys.posyandu_id, keys.desa_code
-        row.kecamatan_code, row.puskesmas_id = keys.kecamatan_code, keys.puskesmas_id
-        row.person_id = row.id if kind == "person" else values.get("person_id")
-        self.touch(row)
         self._derive(row)
         return row
 

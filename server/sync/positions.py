@@ -65,21 +65,17 @@ def _insert_run(connection, table, columns: list[str], run: list[dict]) -> None:
     dialect = connection.dialect
     compiled = table.insert().values({c: sa.bindparam(c) for c in columns}).compile(dialect=dialect)
     order = list(compiled.positiontup) if compiled.positional else columns
-    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order]
-    if compiled.positional:
-        params = [
-            tuple(
-                value if f is None else f(value)
-                for f, value in zip(convert, map(row.__getitem__, order), strict=True)
-            )
-            for row in run
-        ]
-    else:
-        params = [
-            {
-                name: value if f is None else f(value)
-                for f, name, value in zip(convert, order, map(row.__getitem__, order), strict=True)
-            }
-            for row in run
-        ]
+    convert = [
+        (i, f)
+        for i, name in enumerate(order)
+        if (f := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    params = []
+    for row in run:
+        values = [row[name] for name in order]
+        for i, f in convert:  # JSON, timestamps, dates: a few columns; text goes as it is
+            values[i] = f(values[i])
+        params.append(
+            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
+        )
     connection.exec_driver_sql(str(compiled), params)

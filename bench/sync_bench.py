@@ -275,12 +275,10 @@ def _identity_agent_class():
     class IdentityAgent(SyncAgent):
         """The real agent with compression off both ways (for the bytes-without-gzip figure)."""
 
+        gzip_push = False
+
         def _headers(self, auth: bool = True) -> dict[str, str]:
             return {**super()._headers(auth), "Accept-Encoding": "identity"}
-
-        def _request(self, method, path, **kwargs):
-            kwargs["gzip_body"] = False
-            return super()._request(method, path, **kwargs)
 
     return IdentityAgent
 

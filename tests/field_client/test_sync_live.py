@@ -465,6 +465,41 @@ def test_the_next_batch_is_sent_while_the_answer_before_it_is_stored(make_device
     ]
 
 
+def test_the_next_batch_is_read_and_encoded_while_the_one_before_is_on_the_server(
+    make_device, monkeypatch
+):
+    """The batch after the one on the server is read from the outbox before that one's answer
+    arrives (issue #19), so the server waits for no device work between two batches. Sending
+    batch 1 waits (bounded) until batch 2 has been read: a client that read it only after the
+    answer would be caught here. Every batch goes out exactly once, in order."""
+    device = make_device("prepared", push_batch=100)
+    _outbox_of(device, 300)
+    store, session = device.store, device.agent.session
+    real_pending, real_send = store.pending, session.send
+    read = {seq: threading.Event() for seq in (101, 201)}
+    late, firsts = [], []
+
+    def pending(limit, from_seq=0):
+        rows = real_pending(limit, from_seq=from_seq)
+        if from_seq in read:
+            read[from_seq].set()
+        return rows
+
+    def send(request, **kwargs):
+        if request.url.endswith("/sync/push"):
+            first = json.loads(gzip.decompress(request.body))["mutations"][0]["seq"]
+            firsts.append(first)
+            if first + 100 in read and not read[first + 100].wait(10):
+                late.append(first + 100)
+        return real_send(request, **kwargs)
+
+    monkeypatch.setattr(store, "pending", pending)
+    monkeypatch.setattr(session, "send", send)
+    assert device.agent.push().pushed == 300
+    assert late == []  # each next batch was read while the one before it was out
+    assert firsts == [1, 101, 201]
+
+
 def test_a_device_stopped_between_a_sent_batch_and_the_stored_answer_loses_nothing(
     make_device, live_server, monkeypatch
 ):

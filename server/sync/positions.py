@@ -8,6 +8,8 @@ takes the same row first, before reading.
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
 from server.models import SyncCounter
@@ -62,20 +64,26 @@ def insert_in_runs(session, table, rows: list[dict]) -> None:
 
 
 def _insert_run(connection, table, columns: list[str], run: list[dict]) -> None:
-    dialect = connection.dialect
-    compiled = table.insert().values({c: sa.bindparam(c) for c in columns}).compile(dialect=dialect)
-    order = list(compiled.positiontup) if compiled.positional else columns
-    convert = [
-        (i, f)
-        for i, name in enumerate(order)
-        if (f := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
+    sql, order, convert, positional = _compiled_insert(table, tuple(columns), connection.dialect)
     params = []
     for row in run:
         values = [row[name] for name in order]
         for i, f in convert:  # JSON, timestamps, dates: a few columns; text goes as it is
             values[i] = f(values[i])
-        params.append(
-            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
-        )
-    connection.exec_driver_sql(str(compiled), params)
+        params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
+    connection.exec_driver_sql(sql, params)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_insert(table, columns: tuple[str, ...], dialect) -> tuple:
+    """Return an insert's SQL, its parameter order, the converters by position, and whether the
+    parameters are positional (compiling took a millisecond: once per table, columns and
+    database)."""
+    compiled = table.insert().values({c: sa.bindparam(c) for c in columns}).compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional else columns
+    convert = tuple(
+        (i, f)
+        for i, name in enumerate(order)
+        if (f := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    )
+    return str(compiled), order, convert, compiled.positional

@@ -1,9 +1,10 @@
 """The children's derived values, recomputed at a change set's commit (``ChangeSet.commit``).
 
-Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed over
-its whole history, and every person its ILP values (youth visits, nifas, TB, doses). The
-records read for that are kept on the change set (``person_states``): the indicator refresh
-takes them from there instead of reading them again.
+Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed from
+the earliest month one of its visits is or was dated in (a month's values read only that month
+and earlier ones; the child's own record changed: every visit), and every person its ILP values
+(youth visits, nifas, TB, doses). The records read for that are kept on the change set
+(``person_states``): the indicator refresh takes them from there instead of reading them again.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.models import Record
+from shared.calendar import as_date
 from shared.derive import (
     ILP_DERIVED_KINDS,
     ILP_INPUT_KINDS,
     derive_child_visits,
     derive_person_records,
+    visit_month,
 )
 
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
@@ -26,15 +29,50 @@ ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
 def recompute_children(changes) -> None:
     """Recompute the derived growth values of every child touched."""
     person_ids = sorted(p for p in changes.dirty_children if p)
+    since = _changed_since(changes)
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
         changes.load(chunk)
         visits, ilp = _child_visits(changes, chunk)
         for person_id, person_visits in visits.items():
-            _recompute_child(changes, person_id, person_visits)
+            if person_id in since:
+                _recompute_child(changes, person_id, person_visits, since[person_id])
         for person_id, person_records in ilp.items():
             _recompute_ilp(changes, person_id, person_records)
     changes.dirty_children = set()
+
+
+def _changed_since(changes) -> dict[str, tuple[int, int] | None]:
+    """Return, per child, the earliest month a change set's visit is or was dated in.
+
+    A month's growth values read only that month and earlier ones (``derive_child_visits``), so
+    the child's visits before it keep theirs. None: every visit (the child's own record changed,
+    or a visit without a readable date). A child missing here had no visit changed: its growth
+    values stand.
+    """
+    since: dict[str, tuple[int, int] | None] = {}
+
+    def note(person_id, fields) -> None:
+        if not person_id:
+            return
+        day = as_date(fields.get("visit_date")) if fields else None
+        month = (day.year, day.month) if day else None
+        if month is None:
+            since[person_id] = None
+        elif person_id not in since:
+            since[person_id] = month
+        elif since[person_id] is not None:
+            since[person_id] = min(since[person_id], month)
+
+    for row in changes.changed.values():
+        if row.kind == "person":
+            since[row.id] = None
+        elif row.kind == "child_visit":
+            note(row.person_id, row.fields)
+        before = changes.originals.get(row.id)
+        if before is not None and before[0] == "child_visit":
+            note(before[3], before[5])
+    return since
 
 
 def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
@@ -91,23 +129,26 @@ def _recompute_ilp(changes, person_id: str, rows: list[tuple[str, dict]]) -> Non
             changes.set_derived(changes.record(fields["id"]), new)
 
 
-def _recompute_child(changes, person_id: str, visits: list[dict]) -> None:
+def _recompute_child(changes, person_id: str, visits: list[dict], since) -> None:
+    """Recompute a child's visits from the month ``since`` on (all when None)."""
     person = changes.loaded.get(person_id)
     if person is None or person.deleted or not visits:
         return
     # A visit whose inputs (and whose child's birth date and sex) did not change keeps its
-    # stored z-scores; N/T is still recomputed over the whole history.
+    # stored z-scores; N/T is recomputed from the month ``since`` on (from the whole history).
     assessed = (
         {}
         if person_id in changes.changed
         else {
             v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
             for v in visits
-            if v["id"] not in changes.changed and v.keys() >= ASSESSMENT_KEYS
+            if v["id"] not in changes.changed
+            and v.keys() >= ASSESSMENT_KEYS
+            and (since is None or (v.get("visit_date") and visit_month(v["visit_date"]) >= since))
         }
     )
-    derived = derive_child_visits(person.fields, visits, assessed=assessed)
+    derived = derive_child_visits(person.fields, visits, assessed=assessed, since=since)
     for fields in visits:
-        new = derived[fields["id"]]
-        if any(fields.get(k) != v for k, v in new.items()):
+        new = derived.get(fields["id"])
+        if new is not None and any(fields.get(k) != v for k, v in new.items()):
             changes.set_derived(changes.record(fields["id"]), new)  # the ORM row, only if changed

@@ -28,7 +28,13 @@ ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
 
 def recompute_children(changes) -> None:
     """Recompute the derived growth values of every child touched."""
-    person_ids = sorted(p for p in changes.dirty_children if p)
+    # With the persons a record moved away from: their other records' values read it too.
+    moved_from = {
+        before[3]
+        for before in changes.originals.values()
+        if before is not None and before[0] in ILP_INPUT_KINDS
+    }
+    person_ids = sorted(p for p in changes.dirty_children | moved_from if p)
     since = _changed_since(changes)
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]

@@ -176,3 +176,32 @@ def test_the_earliest_month_a_changed_visit_is_or_was_dated_in():
         "f": None,  # no date to start from: the whole history
         "g": None,  # the child's own record: birth date and sex move every visit
     }
+
+
+def test_a_visit_moved_to_another_child_is_taken_out_of_the_first_childs_growth(app, world):
+    from server.extensions import db
+    from server.models import Record
+    from server.sync.changes import ChangeSet, Writer
+
+    first, second = person("PSY-A1", birth_date="2025-06-01"), person("PSY-A1")
+    january = child_visit(first, visit_date="2026-01-10", weight_kg=8.0)
+    february = child_visit(first, visit_date="2026-02-10", weight_kg=8.5)
+    with app.app_context():
+        changes = ChangeSet(db.session, Writer.system("test"))
+        for kind, values in [("person", first), ("person", second)]:
+            changes.server_write(kind, values["id"], values)
+        for values in (january, february):
+            changes.server_write("child_visit", values["id"], values)
+        changes.commit()
+        db.session.commit()
+        assert db.session.get(Record, february["id"]).fields["growth_status"] == "N"
+        changes = ChangeSet(db.session, Writer.system("test"))
+        moved = {**january, "person_id": second["id"]}
+        changes.server_write("child_visit", january["id"], moved)
+        changes.commit()
+        db.session.commit()
+        # February is now the first child's first weighing: B, no gain.
+        kept = db.session.get(Record, february["id"]).fields
+        assert (kept["growth_status"], kept["growth_gain_g"]) == ("B", None)
+        assert _stale(db.session) == []
+        db.session.rollback()

@@ -98,12 +98,14 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
         Record.desa_code,
     ).where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
     found = {}
-    with changes.session.no_autoflush:
-        for r in changes.session.execute(query.order_by(Record.id).with_for_update()):
-            state = (r.kind, r.posyandu_id, r.desa_code, r.person_id, False, r.fields)
-            changes.person_states[r.id] = state
-            if r.id not in changes.changed:
-                found[r.id] = (r.kind, r.person_id, r.fields)
+    states, changed = changes.person_states, changes.changed
+    # Core on the session's connection: the same transaction, without the ORM's statement
+    # compilation (columns, not entities) and without an autoflush.
+    rows = changes.session.connection().execute(query.order_by(Record.id).with_for_update())
+    for record_id, kind, person_id, fields, posyandu_id, desa_code in rows:
+        states[record_id] = (kind, posyandu_id, desa_code, person_id, False, fields)
+        if record_id not in changed:
+            found[record_id] = (kind, person_id, fields)
     changes.states_of.update(person_ids)
     wanted = set(person_ids)
     for row in changes.changed.values():

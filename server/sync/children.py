@@ -101,7 +101,7 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
     states, changed = changes.person_states, changes.changed
     # Core on the session's connection: the same transaction, without the ORM's statement
     # compilation (columns, not entities) and without an autoflush.
-    rows = changes.session.connection().execute(query.order_by(Record.id).with_for_update())
+    rows = changes.session.connection().execute(query.order_by(Record.id).with_for_update()).all()
     for record_id, kind, person_id, fields, posyandu_id, desa_code in rows:
         states[record_id] = (kind, posyandu_id, desa_code, person_id, False, fields)
         if record_id not in changed:

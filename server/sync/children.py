@@ -113,6 +113,7 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
             found[row.id] = (row.kind, row.person_id, row.fields)
     by_person: dict[str, list[dict]] = {}
     ilp: dict[str, list[tuple[str, dict]]] = {}
+    deriving = set()  # the persons with a record of the ILP kinds to derive
     for record_id in sorted(found):
         kind, person_id, stored = found[record_id]
         current = changes.loaded.get(record_id)  # this change set's object: current fields
@@ -121,13 +122,14 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
             by_person.setdefault(person_id, []).append(fields)
         if kind in ILP_INPUT_KINDS and kind != "person":
             ilp.setdefault(person_id, []).append((kind, fields))
-    return by_person, ilp
+            if kind in ILP_DERIVED_KINDS:
+                deriving.add(person_id)
+    # A child with visits only has nothing of the ILP kinds to derive.
+    return by_person, {person_id: rows for person_id, rows in ilp.items() if person_id in deriving}
 
 
 def _recompute_ilp(changes, person_id: str, rows: list[tuple[str, dict]]) -> None:
     """Recompute a person's ILP derived values; store those that changed (as server changes)."""
-    if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
-        return  # a child with visits only: nothing of the ILP kinds to derive
     person = changes.loaded.get(person_id)
     person_fields = None if person is None or person.deleted else person.fields
     derived = derive_person_records(person_fields, rows)

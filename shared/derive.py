@@ -40,6 +40,12 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(value)
 
 
+def visit_month(value) -> tuple[int, int]:
+    """Return the (year, month) of a visit date as ``derive_child_visits`` reads it."""
+    day = _as_date(value)
+    return day.year, day.month
+
+
 def child_visit_assessment(person: Mapping, visit: Mapping) -> dict:
     """Return the z-scores, categories and flags of one visit (no N/T; see derive_child_visits)."""
     if (
@@ -108,23 +114,30 @@ def derive_child_visits(
     visits: Iterable[Mapping],
     rules: GrowthRules = DEFAULT_RULES,
     assessed: Mapping[str, dict] | None = None,
+    since: tuple[int, int] | None = None,
 ) -> dict[str, dict]:
     """Return ``{visit_id: derived fields}`` for all of one child's live visits.
 
     ``assessed`` may carry already-computed assessments by visit id (a visit whose own inputs did
     not change keeps its z-scores); N/T is always recomputed from the whole history.
+    ``since`` (year, month): only the visits of that month and later are returned. A month's
+    values read only that month and earlier ones (its last weighing, the previous month's last
+    weighing and status, whether any month before was weighed), so a change dated in ``since``
+    or later cannot move an earlier visit's values: those need not be derived again.
     """
     # Sorted by (date, id) so that monthly_growth and the "deciding visit" below agree.
     visits = sorted(
         (v for v in visits if v.get("visit_date")), key=lambda v: (str(v["visit_date"]), v["id"])
     )
-    derived = {v["id"]: _assessment(person, v, (assessed or {}).get(v["id"])) for v in visits}
     weighings = [
         (_as_date(v["visit_date"]), float(v["weight_kg"]))
         for v in visits
         if v.get("weight_kg") is not None
     ]
     months = monthly_growth(_as_date(person["birth_date"]), weighings, rules) if weighings else {}
+    if since is not None:
+        visits = [v for v in visits if visit_month(v["visit_date"]) >= since]
+    derived = {v["id"]: _assessment(person, v, (assessed or {}).get(v["id"])) for v in visits}
     deciding = {}
     for visit in visits:
         if visit.get("weight_kg") is not None:

@@ -91,11 +91,13 @@ class PosyanduData:
 
     def __init__(self, rows: Iterable[tuple[str, dict]]):
         self.persons: list[dict] = []
-        self.visits_by_person: dict[str, list[dict]] = defaultdict(list)
         self.anc: list[dict] = []
         self.sessions: list[dict] = []
         self.first_month: Month | None = None
         self.last_month: Month | None = None
+        # Per person: (month index, date, visit) in date order, each visit's date parsed once
+        # (it is also the visit's event month).
+        dated: dict[str, list[tuple[int, date, dict]]] = defaultdict(list)
         ilp_rows = []
         for kind, fields in rows:
             if kind in ILP_RECORD_KINDS:
@@ -104,12 +106,17 @@ class PosyanduData:
                 self.persons.append(fields)
                 continue
             if kind == "child_visit":
-                self.visits_by_person[fields.get("person_id")].append(fields)
-            elif kind == "anc_visit":
-                self.anc.append(fields)
-            elif kind == "posyandu_session":
-                self.sessions.append(fields)
-            month = event_month(kind, fields)
+                own = dated[fields.get("person_id")]
+                day = as_date(fields.get("visit_date"))
+                month = None if day is None else (day.year, day.month)
+                if day is not None:
+                    own.append((day.year * 12 + day.month, day, fields))
+            else:
+                if kind == "anc_visit":
+                    self.anc.append(fields)
+                elif kind == "posyandu_session":
+                    self.sessions.append(fields)
+                month = event_month(kind, fields)
             if month is not None:
                 self.first_month = min(self.first_month or month, month)
                 self.last_month = max(self.last_month or month, month)
@@ -117,16 +124,9 @@ class PosyanduData:
         self.births = {
             p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None
         }
-        # Per person: (month index, date, visit) in date order, dates parsed once.
-        self.dated: dict[str, list[tuple[int, date, dict]]] = {}
-        for person_id, visits in self.visits_by_person.items():
-            items = [
-                ((d.year * 12 + d.month), d, v)
-                for v in visits
-                if (d := as_date(v.get("visit_date"))) is not None
-            ]
+        for items in dated.values():
             items.sort(key=lambda item: item[1])
-            self.dated[person_id] = items
+        self.dated = dict(dated)
 
     def compute_opened(self, month: Month) -> list[int]:
         """Return "opened" ([1, 1] or [0, 1]) of one month from the sessions alone."""

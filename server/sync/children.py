@@ -1,9 +1,10 @@
 """The children's derived values, recomputed at a change set's commit (``ChangeSet.commit``).
 
-Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed over
-its whole history, and every person its ILP values (youth visits, nifas, TB, doses). The
-records read for that are kept on the change set (``person_states``): the indicator refresh
-takes them from there instead of reading them again.
+Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed from
+the earliest month one of its visits is or was dated in (a month's values read only that month
+and earlier ones; the child's own record changed: every visit), and every person its ILP values
+(youth visits, nifas, TB, doses). The records read for that are kept on the change set
+(``person_states``): the indicator refresh takes them from there instead of reading them again.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.models import Record
+from shared.calendar import as_date
 from shared.derive import (
     ILP_DERIVED_KINDS,
     ILP_INPUT_KINDS,
     derive_child_visits,
     derive_person_records,
+    visit_month,
 )
 
 # The per-visit assessment a child visit stores (shared.derive.child_visit_assessment).
@@ -25,16 +28,57 @@ ASSESSMENT_KEYS = frozenset(ASSESSMENT_FIELDS)
 
 def recompute_children(changes) -> None:
     """Recompute the derived growth values of every child touched."""
-    person_ids = sorted(p for p in changes.dirty_children if p)
+    # With the persons a record moved away from: their other records' values read it too.
+    moved_from = {
+        before[3]
+        for before in changes.originals.values()
+        if before is not None and before[0] in ILP_INPUT_KINDS
+    }
+    person_ids = sorted(p for p in changes.dirty_children | moved_from if p)
+    since = _changed_since(changes)
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
         changes.load(chunk)
         visits, ilp = _child_visits(changes, chunk)
         for person_id, person_visits in visits.items():
-            _recompute_child(changes, person_id, person_visits)
+            if person_id in since:
+                _recompute_child(changes, person_id, person_visits, since[person_id])
         for person_id, person_records in ilp.items():
             _recompute_ilp(changes, person_id, person_records)
     changes.dirty_children = set()
+
+
+def _changed_since(changes) -> dict[str, tuple[int, int] | None]:
+    """Return, per child, the earliest month a change set's visit is or was dated in.
+
+    A month's growth values read only that month and earlier ones (``derive_child_visits``), so
+    the child's visits before it keep theirs. None: every visit (the child's own record changed,
+    or a visit without a readable date). A child missing here had no visit changed: its growth
+    values stand.
+    """
+    since: dict[str, tuple[int, int] | None] = {}
+
+    def note(person_id, fields) -> None:
+        if not person_id:
+            return
+        day = as_date(fields.get("visit_date")) if fields else None
+        month = (day.year, day.month) if day else None
+        if month is None:
+            since[person_id] = None
+        elif person_id not in since:
+            since[person_id] = month
+        elif since[person_id] is not None:
+            since[person_id] = min(since[person_id], month)
+
+    for row in changes.changed.values():
+        if row.kind == "person":
+            since[row.id] = None
+        elif row.kind == "child_visit":
+            note(row.person_id, row.fields)
+        before = changes.originals.get(row.id)
+        if before is not None and before[0] == "child_visit":
+            note(before[3], before[5])
+    return since
 
 
 def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
@@ -54,12 +98,14 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
         Record.desa_code,
     ).where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
     found = {}
-    with changes.session.no_autoflush:
-        for r in changes.session.execute(query.order_by(Record.id).with_for_update()):
-            state = (r.kind, r.posyandu_id, r.desa_code, r.person_id, False, r.fields)
-            changes.person_states[r.id] = state
-            if r.id not in changes.changed:
-                found[r.id] = (r.kind, r.person_id, r.fields)
+    states, changed = changes.person_states, changes.changed
+    # Core on the session's connection: the same transaction, without the ORM's statement
+    # compilation (columns, not entities) and without an autoflush.
+    rows = changes.session.connection().execute(query.order_by(Record.id).with_for_update()).all()
+    for record_id, kind, person_id, fields, posyandu_id, desa_code in rows:
+        states[record_id] = (kind, posyandu_id, desa_code, person_id, False, fields)
+        if record_id not in changed:
+            found[record_id] = (kind, person_id, fields)
     changes.states_of.update(person_ids)
     wanted = set(person_ids)
     for row in changes.changed.values():
@@ -67,6 +113,7 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
             found[row.id] = (row.kind, row.person_id, row.fields)
     by_person: dict[str, list[dict]] = {}
     ilp: dict[str, list[tuple[str, dict]]] = {}
+    deriving = set()  # the persons with a record of the ILP kinds to derive
     for record_id in sorted(found):
         kind, person_id, stored = found[record_id]
         current = changes.loaded.get(record_id)  # this change set's object: current fields
@@ -75,13 +122,14 @@ def _child_visits(changes, person_ids: list[str]) -> tuple[dict, dict]:
             by_person.setdefault(person_id, []).append(fields)
         if kind in ILP_INPUT_KINDS and kind != "person":
             ilp.setdefault(person_id, []).append((kind, fields))
-    return by_person, ilp
+            if kind in ILP_DERIVED_KINDS:
+                deriving.add(person_id)
+    # A child with visits only has nothing of the ILP kinds to derive.
+    return by_person, {person_id: rows for person_id, rows in ilp.items() if person_id in deriving}
 
 
 def _recompute_ilp(changes, person_id: str, rows: list[tuple[str, dict]]) -> None:
     """Recompute a person's ILP derived values; store those that changed (as server changes)."""
-    if not any(kind in ILP_DERIVED_KINDS for kind, _ in rows):
-        return  # a child with visits only: nothing of the ILP kinds to derive
     person = changes.loaded.get(person_id)
     person_fields = None if person is None or person.deleted else person.fields
     derived = derive_person_records(person_fields, rows)
@@ -91,23 +139,26 @@ def _recompute_ilp(changes, person_id: str, rows: list[tuple[str, dict]]) -> Non
             changes.set_derived(changes.record(fields["id"]), new)
 
 
-def _recompute_child(changes, person_id: str, visits: list[dict]) -> None:
+def _recompute_child(changes, person_id: str, visits: list[dict], since) -> None:
+    """Recompute a child's visits from the month ``since`` on (all when None)."""
     person = changes.loaded.get(person_id)
     if person is None or person.deleted or not visits:
         return
     # A visit whose inputs (and whose child's birth date and sex) did not change keeps its
-    # stored z-scores; N/T is still recomputed over the whole history.
+    # stored z-scores; N/T is recomputed from the month ``since`` on (from the whole history).
     assessed = (
         {}
         if person_id in changes.changed
         else {
             v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
             for v in visits
-            if v["id"] not in changes.changed and v.keys() >= ASSESSMENT_KEYS
+            if v["id"] not in changes.changed
+            and v.keys() >= ASSESSMENT_KEYS
+            and (since is None or (v.get("visit_date") and visit_month(v["visit_date"]) >= since))
         }
     )
-    derived = derive_child_visits(person.fields, visits, assessed=assessed)
+    derived = derive_child_visits(person.fields, visits, assessed=assessed, since=since)
     for fields in visits:
-        new = derived[fields["id"]]
-        if any(fields.get(k) != v for k, v in new.items()):
+        new = derived.get(fields["id"])
+        if new is not None and any(fields.get(k) != v for k, v in new.items()):
             changes.set_derived(changes.record(fields["id"]), new)  # the ORM row, only if changed

@@ -248,7 +248,7 @@ def _json_body(response: requests.Response) -> dict[str, Any]:
     """
     try:
         payload = None
-        content = response.content
+        content = response.content or b""  # None when the body was never read
         if response.encoding in _UTF8_NAMES and not content.startswith(codecs.BOM_UTF8):
             with suppress(ValueError):  # not JSON, or not UTF-8: requests decides below
                 payload = jsoncodec.loads(content)

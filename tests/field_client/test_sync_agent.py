@@ -363,6 +363,7 @@ def _answer(body: bytes, content_type: str | None) -> requests.Response:
         (b"not json", "application/json"),
         (b"[1, 2]", "application/json"),
         (b"", "application/json"),
+        (None, "application/json"),  # a body never read
     ],
 )
 def test_an_answer_is_read_as_requests_reads_it(body, content_type):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import records
+from shared.jsoncodec import dumps_sorted
 
 DB_FILENAME = "posyandu-client.sqlite3"
 # The data folder and every file in it are the signed-in user's alone: health data, the device
@@ -303,12 +304,13 @@ class Change:
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> Change:
         """Build a change from the server's JSON."""
+        # Positional: a pull builds one per record (keywords cost a third more).
         return cls(
-            id=str(data["id"]),
-            kind=str(data["kind"]),
-            version=int(data["version"]),
-            deleted=bool(data.get("deleted", False)),
-            fields=dict(data.get("fields") or {}),
+            str(data["id"]),
+            str(data["kind"]),
+            int(data["version"]),
+            bool(data.get("deleted", False)),
+            dict(data.get("fields") or {}),
         )
 
 
@@ -333,12 +335,11 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
 DEFAULT_WAL_PAGES = 1000
 LONG_DOWNLOAD_WAL_PAGES = 4000
 
-# One encoder for every row: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-
 
 def _dumps(value: Any) -> str:
-    return _ENCODE(value)
+    """Return the stored JSON of ``value`` (compact, sorted keys): orjson where it writes the
+    same text as the standard library (two encodings a pulled record, issue #19)."""
+    return dumps_sorted(value)
 
 
 def _loads(text: str | None, default: Any = None) -> Any:

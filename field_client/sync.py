@@ -7,6 +7,7 @@ Flask or pywebview; the app runs it in a thread (:class:`AutoSync`) and the CLI 
 
 from __future__ import annotations
 
+import codecs
 import functools
 import gzip
 import importlib.metadata
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from shared import jsoncodec
 from shared.i18n import register
 from shared.sync import LEGACY_PUSH_BATCH, MAX_PULL_LIMIT, MAX_PUSH_BATCH, PROTOCOL_VERSION
 
@@ -231,10 +234,26 @@ def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
     return session
 
 
+# The encodings requests gives a JSON answer (None: no Content-Type; it then guesses UTF-8, -16
+# or -32 from the first bytes, as json.loads of bytes does).
+_UTF8_NAMES = (None, "utf-8", "UTF-8", "utf8")
+
+
 def _json_body(response: requests.Response) -> dict[str, Any]:
-    """Return a response's JSON object ({} when it has none)."""
+    """Return a response's JSON object ({} when it has none).
+
+    A UTF-8 body (the server's answers) is read by ``shared.jsoncodec``: orjson, giving what
+    the standard library gives (decoding pull pages was a tenth of an initial pull's client
+    time, issue #19). Anything else, and what it cannot read, is read by ``requests``.
+    """
     try:
-        payload = response.json()
+        payload = None
+        content = response.content or b""  # None when the body was never read
+        if response.encoding in _UTF8_NAMES and not content.startswith(codecs.BOM_UTF8):
+            with suppress(ValueError):  # not JSON, or not UTF-8: requests decides below
+                payload = jsoncodec.loads(content)
+        if payload is None:
+            payload = response.json()
     except ValueError:
         return {}
     return payload if isinstance(payload, dict) else {}

@@ -338,3 +338,42 @@ def test_a_batch_too_large_for_the_server_caps_the_size_from_then_on(store, agen
     answers += _acks_in([200, 200, 200], first=201)
     sent = _batches_sent(store, agent_for, 800, answers, monotonic=lambda: 0.0)
     assert sent == [200, 400, 200, 200, 200]  # one refusal, never 400 again
+
+
+def _answer(body: bytes, content_type: str | None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 200
+    response._content = body
+    if content_type is not None:
+        response.headers["Content-Type"] = content_type
+    response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+    return response
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"changes": [{"id": "a", "fields": {"name": "Ümmü", "w": 6.3}}]}'.encode(), None),
+        ('{"name": "Ümmü"}'.encode(), "application/json"),
+        ('{"name": "Ümmü"}'.encode("latin-1"), "application/json; charset=iso-8859-1"),
+        (b'{"name": "\xff\xfe broken"}', "application/json"),  # not UTF-8: replaced, as before
+        (b'\xef\xbb\xbf{"bom": 1}', "application/json"),  # a BOM: refused, as before
+        ('{"name": "Ümmü"}'.encode("utf-16"), None),  # requests guesses UTF-16
+        (b'{"big": 123456789012345678901234567890}', "application/json"),
+        (b"not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"", "application/json"),
+        (None, "application/json"),  # a body never read
+    ],
+)
+def test_an_answer_is_read_as_requests_reads_it(body, content_type):
+    """Answers are decoded with orjson (issue #19) but give what response.json() gave."""
+    from field_client.sync import _json_body
+
+    response = _answer(body, content_type)
+    try:
+        expected = response.json()
+    except ValueError:
+        expected = {}
+    expected = expected if isinstance(expected, dict) else {}
+    assert repr(_json_body(_answer(body, content_type))) == repr(expected)

@@ -177,3 +177,17 @@ def test_after_repair_the_local_digest_matches_the_server(local, server):
         digest.scope_digest(repaired.items()), digest.scope_digest(server.items())
     )
     assert set(to_fetch).isdisjoint(to_delete)
+
+
+@given(st.lists(st.tuples(record_ids, versions)))
+def test_the_digest_of_pairs_is_the_pairs_added_one_by_one(pairs):
+    """Digest.of hashes inline (issue #19): the same as add() pair after pair."""
+    one_by_one = Digest()
+    for record_id, version in pairs:
+        one_by_one.add(record_id, version)
+    assert Digest.of(pairs) == one_by_one
+
+
+def test_a_version_that_is_not_an_int_is_refused_by_the_digest_of_pairs():
+    with pytest.raises(TypeError):
+        Digest.of([("a", "1")])

@@ -30,7 +30,7 @@ _DIGITS_ONLY = bytes(48 if byte in b"0123456789" else 32 for byte in range(256))
 _DIGIT_RUN = b"0" * 19
 
 
-def _has_long_digits(text) -> bool:
+def has_long_digits(text) -> bool:
     """Tell whether ``text`` holds a run of 19 digits or more."""
     if isinstance(text, bytes | bytearray):
         return _DIGIT_RUN in text.translate(_DIGITS_ONLY)
@@ -39,7 +39,7 @@ def _has_long_digits(text) -> bool:
 
 def loads(text):
     """Return the value of a JSON document as ``json.loads`` would."""
-    if _has_long_digits(text):
+    if has_long_digits(text):
         return json.loads(text)
     try:
         return orjson.loads(text)

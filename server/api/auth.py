@@ -1,9 +1,9 @@
 """``/api/v1/auth``: sign in a device, and ask who a token is."""
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from server.api.blueprint import Blueprint
 from server.auth import login, user_scope
 from server.extensions import db, token_auth
 from server.models import utcnow

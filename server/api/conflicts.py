@@ -1,9 +1,9 @@
 """``/api/v1/conflicts``: the conflict queue for reviewers in scope, and for devices to follow it."""
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from server.api.blueprint import Blueprint
 from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth

@@ -8,9 +8,9 @@ for why the Bundle is a ``collection``.
 from __future__ import annotations
 
 from flask import Response, current_app, g, request, stream_with_context
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from server.api.blueprint import Blueprint
 from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth

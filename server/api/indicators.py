@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from server.api.blueprint import Blueprint
 from server.auth import user_scope
 from server.errors import ApiError
 from server.extensions import db, token_auth

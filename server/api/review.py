@@ -2,9 +2,9 @@
 ``/api/v1/persons/<id>/merge`` (one person, one record)."""
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from server.api.blueprint import Blueprint
 from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth

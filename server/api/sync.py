@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from datetime import timedelta
 
 from flask import Response, current_app, g, request
-from flask_smorest import Blueprint
 
+from server.api.blueprint import Blueprint
 from server.auth import user_scope
 from server.errors import ApiError, request_language
 from server.extensions import db, token_auth
@@ -17,6 +16,7 @@ from server.models import Device, utcnow
 from server.sync import pull as pull_mod
 from server.sync.push import PushRefused, run_push
 from server.sync.replica import read_session
+from shared import jsoncodec
 from shared.i18n import register, t
 from shared.sync import PROTOCOL_VERSION, schemas
 from shared.sync import hlc as hlc_mod
@@ -158,14 +158,10 @@ def json_response(body: dict, status: int = 200) -> Response:
     """
     changes = body.get("changes")
     if hasattr(changes, "to_json"):
-        rest = json.dumps(
-            {k: v for k, v in body.items() if k != "changes"},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        rest = jsoncodec.dumps({k: v for k, v in body.items() if k != "changes"})
         text = '{"changes":' + changes.to_json() + ("," + rest[1:] if rest != "{}" else "}")
     else:
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        text = jsoncodec.dumps(body)  # orjson where it writes the same values (a push's answer)
     return Response(text, status=status, mimetype="application/json")
 
 

@@ -58,6 +58,22 @@ def test_push_applies_and_server_recomputes_derived_values(device):
     assert stored["age_days"] == 365
 
 
+def test_a_push_body_is_parsed_once(device, monkeypatch):
+    """The strict reading before the endpoint hands its result to the endpoint's arguments
+    (issue #19): webargs' own JSON reading is never reached for a JSON body."""
+    import webargs.core
+
+    def second_parse(*_args, **_kwargs):
+        raise AssertionError("the body was parsed a second time")
+
+    monkeypatch.setattr(webargs.core, "parse_json", second_parse)
+    kader = device("kader_a1")
+    p = person()
+    response = kader.push([kader.mutation("person", p)])
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["status"] == "applied"
+
+
 def test_replayed_batch_is_not_applied_twice(device):
     kader = device("kader_a1")
     p = person()

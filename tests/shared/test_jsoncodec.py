@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.jsoncodec import _has_long_digits, dumps_sorted, loads
+from shared.jsoncodec import dumps_sorted, has_long_digits, loads
 
 STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
@@ -98,8 +98,8 @@ def test_every_float_is_written_as_repr_writes_it(number):
 @given(st.binary(max_size=80) | st.text(alphabet='0123456789 a"-.e', max_size=80).map(str.encode))
 def test_the_digit_run_check_on_bytes_agrees_with_the_regular_expression(data):
     expected = re.search(rb"[0-9]{19}", data) is not None
-    assert _has_long_digits(data) is expected
-    assert _has_long_digits(bytearray(data)) is expected
+    assert has_long_digits(data) is expected
+    assert has_long_digits(bytearray(data)) is expected
 
 
 @pytest.mark.parametrize(

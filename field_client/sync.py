@@ -31,7 +31,13 @@ from urllib3.util.retry import Retry
 
 from shared import jsoncodec
 from shared.i18n import register
-from shared.sync import LEGACY_PUSH_BATCH, MAX_PULL_LIMIT, MAX_PUSH_BATCH, PROTOCOL_VERSION
+from shared.sync import (
+    LEGACY_PUSH_BATCH,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BATCH,
+    OLDER_PUSH_BATCHES,
+    PROTOCOL_VERSION,
+)
 
 from . import messages  # noqa: F401  (registers the client.* texts)
 from .store import Change, Store, now_utc_iso
@@ -98,8 +104,8 @@ def retry_after_seconds(value: Any) -> float | None:
 API_PREFIX = "/api/v1"
 PUSH_BATCH = 200  # shared.sync.CLIENT_BATCH; a dropped 2G link then loses little
 # On a link that answers a batch within PUSH_FAST_SECONDS the next batch doubles, up to the
-# server's largest (a first push of a whole device: a third fewer requests and per-batch work;
-# a server from before 1,000 refuses a longer batch, and the client keeps to 500 from then on);
+# server's largest (a first push of a whole device: fewer requests and per-batch work; an older
+# server refuses a longer batch, and the client keeps to what that one takes from then on);
 # one slower than PUSH_SLOW_SECONDS halves it back towards PUSH_BATCH. A 2G link never grows.
 PUSH_BATCH_MAX = MAX_PUSH_BATCH
 PUSH_FAST_SECONDS = 1.0
@@ -771,7 +777,9 @@ class SyncAgent:
             elif exc.code == "payload_too_large" and len(batch) > 1:
                 state.size = state.largest = max(1, len(batch) // 2)  # and never above it again
             elif _refuses_batch_length(exc, len(batch)):
-                state.size = state.largest = LEGACY_PUSH_BATCH  # a server from before 1,000
+                # an older server: the largest batch such a server takes below this one
+                older = [n for n in OLDER_PUSH_BATCHES if n < len(batch)]
+                state.size = state.largest = older[0]
             else:
                 raise
             return self._send_batch(ahead, device_id, self.store.pending(state.size))
@@ -1102,7 +1110,7 @@ class AutoSync:
 
 
 def _refuses_batch_length(exc: SyncError, sent: int) -> bool:
-    """Tell whether a push was refused for its length by a server taking at most 500."""
+    """Tell whether a push was refused for its length by an older server (taking 1,000 or 500)."""
     return (
         exc.code == "validation_error"
         and sent > LEGACY_PUSH_BATCH

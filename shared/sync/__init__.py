@@ -9,8 +9,13 @@ from shared.sync import messages as _messages  # noqa: F401  (registers the sync
 
 PROTOCOL_VERSION = 1
 
-MAX_PUSH_BATCH = 1000  # mutations the server accepts in one push (500 before issue #19)
-LEGACY_PUSH_BATCH = 500  # what servers before issue #19 accept: a client falls back to it
+# Mutations the server accepts in one push: 500 before issue #19, then 1,000, now 2,000 (a
+# device's first push of its whole outbox waits for the server between batches half as often).
+MAX_PUSH_BATCH = 2000
+# What older servers accept, largest first: a client refused for a batch's length falls back to
+# the largest of these below it.
+OLDER_PUSH_BATCHES = (1000, 500)
+LEGACY_PUSH_BATCH = OLDER_PUSH_BATCHES[-1]
 CLIENT_BATCH = 200  # mutations a client sends in one push (a dropped 2G link loses little)
 DEFAULT_PULL_LIMIT = 500
 MAX_PULL_LIMIT = 1000

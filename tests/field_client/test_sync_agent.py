@@ -294,27 +294,28 @@ def _acks_in(sizes, first=1):
 
 
 def test_batches_grow_on_a_fast_link_up_to_the_servers_largest(store, agent_for):
-    sizes = [200, 400, 800, 1000, 1000, 100]
-    sent = _batches_sent(store, agent_for, 3500, _acks_in(sizes), monotonic=lambda: 0.0)
+    sizes = [200, 400, 800, 1600, 2000, 2000, 100]
+    sent = _batches_sent(store, agent_for, 7100, _acks_in(sizes), monotonic=lambda: 0.0)
     assert sent == sizes
 
 
+def _refused_for_length(largest: int):
+    message = f"Length must be between 1 and {largest}."
+    return (422, {"error": {"code": "validation_error", "details": {"mutations": [message]}}})
+
+
 def test_a_server_taking_at_most_500_keeps_the_batches_at_500(store, agent_for):
-    answers = _acks_in([200, 400])
-    answers.append(
-        (
-            422,
-            {
-                "error": {
-                    "code": "validation_error",
-                    "details": {"mutations": ["Length must be between 1 and 500."]},
-                }
-            },
-        )
-    )
+    answers = [*_acks_in([200, 400]), _refused_for_length(500)]
     answers += _acks_in([500, 500, 200], first=601)
     sent = _batches_sent(store, agent_for, 1800, answers, monotonic=lambda: 0.0)
     assert sent == [200, 400, 800, 500, 500, 200]
+
+
+def test_a_server_taking_at_most_1000_keeps_the_batches_at_1000(store, agent_for):
+    answers = [*_acks_in([200, 400, 800]), _refused_for_length(1000)]
+    answers += _acks_in([1000, 1000, 100], first=1401)
+    sent = _batches_sent(store, agent_for, 3500, answers, monotonic=lambda: 0.0)
+    assert sent == [200, 400, 800, 1600, 1000, 1000, 100]
 
 
 def test_batches_stay_at_two_hundred_on_a_slow_link(store, agent_for):

@@ -398,25 +398,26 @@ def test_kader_moved_to_another_posyandu_gets_a_fresh_replica_and_keeps_unsent_e
 
 
 def test_a_large_outbox_goes_in_growing_batches_and_every_record_arrives(make_device):
-    """On a fast link the batches grow to the server's largest (issue #19): 2,450 new records in
-    five pushes (200, 400, 800, 1,000, 50) instead of thirteen, each applied once; a second
-    device pulls every one."""
+    """On a fast link the batches grow to the server's largest (issue #19): 5,050 new records in
+    six pushes (200, 400, 800, 1,600, 2,000, 50) instead of twenty-six, each applied once; a
+    second device pulls every one."""
     from field_client.sync import PUSH_BATCH_MAX
     from testkit.factories import person
 
     kader = make_device("fast", monotonic=lambda: 0.0)
-    for i in range(2450):
+    for i in range(5050):
         fields = person(POSYANDU, name=f"Anak {i:04d}")
         kader.store.save("person", fields["id"], fields)
     steps = []
     report = kader.agent.push(progress=lambda state: steps.append(state["done"]))
-    assert report.pushed == 2450 and report.quarantined == 0
+    assert report.pushed == 5050 and report.quarantined == 0
     sizes = [b - a for a, b in zip(steps, steps[1:], strict=False) if b > a]
-    assert sizes == [200, 400, 800, PUSH_BATCH_MAX, 50]
+    assert PUSH_BATCH_MAX == 2000
+    assert sizes == [200, 400, 800, 1600, 2000, 50]
     other = make_device("other")
     other.agent.sync()
     names = {r.fields["name"] for r in other.store.list("person")}
-    assert len(names) == 2450
+    assert len(names) == 5050
 
 
 def _outbox_of(device, count):

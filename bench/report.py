@@ -272,27 +272,33 @@ def _verdicts(sync: dict) -> list[str]:
 WHY = {
     "push": """\
 **Push (throughput, and the time of an incremental push).** A push of ours is not a copy of
-documents. Per mutation the server validates the fields against the record kind (marshmallow),
+documents. Per mutation the server validates the fields against the record kind's schema,
 merges them field by field with their HLCs, checks the month lock and the kader named on it, and
 writes the mutation log; for every child a batch touches it recomputes growth status (N/T, 2T,
-BGM) over the child's whole weighing history (the WHO z-scores of unchanged visits are reused);
+BGM) from the earliest changed month on (the WHO z-scores of unchanged visits are reused);
 it keeps the per-posyandu-month indicators and the weighings per day current, by difference;
 and it commits with SQLite `synchronous=FULL`. pouchdb-server stores each JSON document with its
 revision (leveldb, no fsync) and derives nothing. What the extra work buys: the numbers on the
 Pokjanal view are current the moment a push is acknowledged, and a wrong value (a 1.2 kg weight
 on a 75 cm child) is refused or flagged at the device's first contact.
-Profile of the server (cProfile in-process, batches of 1,000, 2026-12-06): whole-record
-validation about 20 %, growth recompute 13 %, indicator months 12 %, inserting the new rows 11 %,
-record objects 9 %, the mutation log 8 %, the commit's fsync 4 %. An 80-visit push, timed
-without the profiler: about 80 ms in-process, of which reading the 80 children's 1,040 stored
-records 13 ms, their growth 12 ms, the indicator difference 18 ms, inserting 5 ms.
+Profile of the server after this wave's work (cProfile in-process, batches of 1,000,
+2026-12-06): validation, merge and the mutation log about 40 %, the indicator months 20 %, growth
+recompute 15 %, inserting the new rows 12 %, the commit's fsync 3 %; no single part stands out.
+An 80-visit push is about 75-85 ms of server work in-process: the indicator difference of the 80
+children (before and after, two months) about a third, their growth from the changed month on
+about a quarter (reading their 1,040 stored records 15 ms of it), validation, month lock, log and
+the commit the rest; a one-visit push costs 9-20 ms.
 Made faster in this wave: the weighings per day kept by difference (a recount read every visit
-of the day), the children's records read once for growth and indicators, the month lock asked
-once per month, the envelope without marshmallow, new rows inserted in one executemany with
-their positions, JSON columns read with orjson, reference tables loaded and start-up objects
-frozen out of the garbage collector when a worker starts; on the client, batches that grow to
-1,000 on a fast link and one batch sent ahead while the last answer is stored. PouchDB's own
-figure moves a lot between runs on this machine (2,138 to 2,906 records/s on 2026-12-06).
+of the day), the children's records read once for growth and indicators, growth derived only
+from the earliest changed month, the month lock asked once per month, the envelope and every
+record kind loaded without marshmallow's per-field machinery (a child visit 61 -> 28 us), new
+rows built without ORM events and inserted in one executemany with their positions, JSON
+columns read and written and request bodies parsed once with orjson, reference tables loaded and
+start-up objects frozen out of the garbage collector when a worker starts; on the client,
+batches that grow to 2,000 on a fast link, the next batch read and encoded while the one before
+is on the server and sent while the last answer is stored. PouchDB's own figures move a lot
+between runs on this machine (push 2,138 to 2,906 records/s, an incremental push 0.075 to
+0.093 s on 2026-12-06), and so do ours (an incremental push 0.08 to 0.15 s).
 On any real link ours is faster, since one request of ours carries what PouchDB sends in seven
 (see the 2G table).""",
     "initial": """\
@@ -318,6 +324,11 @@ FAIRNESS = """\
   CouchDB pattern, one database per scope (the puskesmas' database holds exactly its documents).
   Ours pulls the puskesmas' scope through its role, which also carries the ~200 registry rows
   (wilayah, facilities) a device needs; they are in our bytes and time, not in the record count.
+- Our client runs in the bench's Python process, beside the generated records (about 100,000
+  objects); PouchDB's in a Node process of its own. The generated data is frozen out of Python's
+  garbage collector (`gc.freeze()`) before the first phase, so a collection during a timed phase
+  does not walk the bench's own data (it took 0.6 s of an initial pull and 50 ms of an
+  incremental push).
 - Both clients persist to disk: ours the field client's SQLite Store (WAL, `synchronous=FULL`),
   theirs `pouchdb-node` (leveldb through leveldown's bundled prebuilt binary). Both servers persist
   to disk: ours SQLite (`synchronous=FULL`), theirs leveldb (no fsync, leveldown's default) — a
@@ -326,7 +337,7 @@ FAIRNESS = """\
   after each response, so every request of ours opens a TCP connection; PouchDB's `node-fetch`
   sends `Connection: close` too, so both pay one connection per request.
 - PouchDB runs with its default replication options (batch_size 100, batches_limit 10); ours with
-  its defaults (push batches of 200, pull pages of 1000). Timing of theirs is taken inside Node
+  its defaults (push batches of 200 growing to 2,000 on a fast link, pull pages of 1,000). Timing of theirs is taken inside Node
   around `replicate.to/from` (node start-up excluded); ours around `SyncAgent.push()/sync()`
   (which also fetches open conflicts, and checks the scope digest on a device's first pull and
   then every 6 hours, as the app does).

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from testkit.factories import child_visit, new_id, person
+from tests.support.random_batches import random_batches
 
 POSYANDU = ("PSY-A1", "PSY-A2")
 SEEDS = range(12)
@@ -128,17 +129,10 @@ def _days(session) -> dict:
 def test_kept_aggregates_equal_the_records_after_random_batches(app, world, seed):
     from server.extensions import db
     from server.indicators.weighing_day import rebuild
-    from server.sync.changes import ChangeSet, Writer
 
     model = Model(random.Random(seed))
     with app.app_context():
-        for _ in range(BATCHES):
-            changes = ChangeSet(db.session, Writer.system("test"))
-            for _ in range(model.rng.randint(1, MAX_OPS)):
-                kind, values, deleted = model.operation()
-                changes.server_write(kind, values["id"], values, deleted=deleted)
-            changes.commit()
-            db.session.commit()
+        for _ in random_batches(db.session, model, BATCHES, MAX_OPS):
             kept = _kept(db.session)
             assert kept, "the batches wrote no aggregate at all"
             assert kept == _computed(db.session, kept)

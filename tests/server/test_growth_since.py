@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from testkit.factories import child_visit, new_id, person
+from tests.support.random_batches import random_batches
 
 SEEDS = range(8)
 BATCHES, MAX_OPS = 6, 6
@@ -123,17 +124,10 @@ def _stale(session) -> list:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_stored_growth_values_equal_a_whole_history_derivation(app, world, seed):
     from server.extensions import db
-    from server.sync.changes import ChangeSet, Writer
 
     model = Model(random.Random(seed))
     with app.app_context():
-        for _ in range(BATCHES):
-            changes = ChangeSet(db.session, Writer.system("test"))
-            for _ in range(model.rng.randint(1, MAX_OPS)):
-                kind, values, deleted = model.operation()
-                changes.server_write(kind, values["id"], values, deleted=deleted)
-            changes.commit()
-            db.session.commit()
+        for _ in random_batches(db.session, model, BATCHES, MAX_OPS):
             assert _stale(db.session) == []
         db.session.rollback()
 

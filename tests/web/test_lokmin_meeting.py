@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from shared.calendar import local_today
 from tests.web.conftest import csrf_token
 
 PAGU = "611101"
@@ -297,7 +298,7 @@ def test_list_xlsx_is_for_people(app, web):
     msheet = openpyxl.load_workbook(io.BytesIO(meetings.data))["Pertemuan"]
     assert [c.value for c in msheet[6]][10] == "Jumlah hadir (orang)"
     assert msheet.cell(7, 11).value == 4
-    today = dt.date.today()
+    today = local_today()  # the server's today (WIB by default), not the machine's UTC date
     for r in range(7, sheet.max_row + 1):
         value = sheet.cell(r, due).value
         if value is not None and value.date() < today - dt.timedelta(days=1):

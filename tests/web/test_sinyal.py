@@ -8,10 +8,11 @@ import re
 import pytest
 
 from server.signals.evaluate import month_of, signal_id
+from shared.calendar import local_today
 from testkit.factories import child_visit, new_id, person
 from tests.web.conftest import csrf_token
 
-TODAY = dt.date.today()
+TODAY = local_today()  # the server's today (WIB by default), not the machine's UTC date
 NOW = dt.datetime.now(dt.UTC)
 
 

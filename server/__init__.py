@@ -12,7 +12,6 @@ from flask import Flask
 
 from server import (
     extensions,
-    jsoncodec,
     messages,  # noqa: F401  (registers the server's messages)
 )
 from server.config import (
@@ -23,6 +22,7 @@ from server.config import (
     private_sqlite_files,
 )
 from server.extensions import db, migrate
+from shared import jsoncodec
 
 
 def create_app(test_config: Mapping | None = None, instance_path: str | None = None) -> Flask:
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping | None = None, instance_path: str | None = N
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
         "hide_parameters": True,
+        # JSON columns through orjson where it gives what the standard library gives
         "json_deserializer": jsoncodec.loads,
         "json_serializer": jsoncodec.dumps,
     }

@@ -1,7 +1,7 @@
 """JSON with orjson, giving exactly what the standard library gives (reading and writing).
 
-Reading: the server's JSON columns (``server/jsoncodec.py``) and the field client's pull pages
-(issue #19: decoding was a tenth of an initial pull's client time). orjson refuses some of what
+Reading: the server's JSON columns (``server/__init__.py`` gives it to SQLAlchemy) and the
+field client's pull pages (issue #19: decoding was a tenth of an initial pull's client time). orjson refuses some of what
 the standard library takes (NaN, lone surrogates in strings): those are read as before. It reads
 an integer past 64 bits as a float, where the standard library keeps it exact: a document with a
 run of 19 digits or more (only such a number, or such digits inside a string) is read by the

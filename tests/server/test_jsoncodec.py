@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from server.jsoncodec import dumps, loads
+from shared.jsoncodec import dumps, loads
 
 DOCUMENTS = [
     '{"weight_kg": 9.4, "name": "Siti Aminah", "flags": [], "z": -1.25, "n": null}',

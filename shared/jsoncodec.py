@@ -18,12 +18,10 @@ the standard library (:func:`_orjson_writes_it_alike`).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
 # In bytes, digits become "0" and everything else " ": a run of 19 digits is then a substring
 # search, a tenth of the regular expression's time on a 1 MB pull page.
 _DIGITS_ONLY = bytes(48 if byte in b"0123456789" else 32 for byte in range(256))
@@ -32,9 +30,12 @@ _DIGIT_RUN = b"0" * 19
 
 def has_long_digits(text) -> bool:
     """Tell whether ``text`` holds a run of 19 digits or more."""
-    if isinstance(text, bytes | bytearray):
-        return _DIGIT_RUN in text.translate(_DIGITS_ONLY)
-    return _LONG_DIGITS.search(text) is not None
+    if not isinstance(text, bytes | bytearray):
+        # UTF-8 keeps ASCII digits as they are and writes every other character without one: a
+        # fifth of the regular expression's time on a stored record (the server reads a
+        # thousand of them in an incremental push). "surrogatepass": a lone surrogate too.
+        text = text.encode("utf-8", "surrogatepass")
+    return _DIGIT_RUN in text.translate(_DIGITS_ONLY)
 
 
 def loads(text):

@@ -102,6 +102,14 @@ def test_the_digit_run_check_on_bytes_agrees_with_the_regular_expression(data):
     assert has_long_digits(bytearray(data)) is expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from('0123456789 a"\u0660\u0966\U0001d7ce\ud800é'), max_size=80))
+def test_the_digit_run_check_on_text_agrees_with_the_regular_expression(text):
+    # Arabic-Indic, Devanagari and mathematical digits are not JSON digits; a lone surrogate
+    # (which the standard library reads) must not make the check fail.
+    assert has_long_digits(text) is (re.search(r"[0-9]{19}", text) is not None)
+
+
 @pytest.mark.parametrize(
     "text",
     [

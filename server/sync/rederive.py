@@ -86,18 +86,19 @@ def rederive_persons(session, person_ids: list[str], *, zone: str = DEFAULT_ZONE
 
 
 def _store_derived(changes: ChangeSet, person_ids: list[str]) -> None:
-    """Re-derive the persons' ANC and adult visits (as ``ChangeSet._derive`` does on a write)."""
-    ids = changes.session.execute(
-        sa.select(Record.id)
-        .where(
-            Record.person_id.in_(person_ids),
-            Record.kind.in_(STORE_DERIVED_KINDS),
-            Record.deleted.is_(False),
-        )
+    """Re-derive the persons' ANC and adult visits (as ``ChangeSet._derive`` does on a write).
+
+    Every live record of the persons is locked first, in one statement in id order (as a push
+    locks its rows): the commit's recompute then takes no row lock out of that order.
+    """
+    rows = changes.session.execute(
+        sa.select(Record.id, Record.kind)
+        .where(Record.person_id.in_(person_ids), Record.deleted.is_(False))
         .order_by(Record.id)
-    ).scalars()
-    ids = list(ids)
-    changes.load(ids, lock=True)
+        .with_for_update()
+    ).all()
+    ids = [record_id for record_id, kind in rows if kind in STORE_DERIVED_KINDS]
+    changes.load(ids)
     for record_id in ids:
         row = changes.record(record_id)
         if row.kind == "anc_visit":

@@ -19,7 +19,7 @@ from server.models import Device, User
 from server.reference import ensure_counter, wilayah_from_csv, write_records
 from server.scope import ROLES, FacilityIndex, UnknownUnit, scope_for
 from server.signals.cli import signals_cli
-from server.sync.commands import bundle_group, compact_command
+from server.sync.commands import bundle_group, compact_command, rederive_command
 
 FACILITY_KINDS = ("dinkes", "puskesmas", "pustu", "poskesdes", "posyandu")
 
@@ -408,6 +408,7 @@ def _chunks_at_persons(items: list, size: int):
 cli.add_command(signals_cli)
 cli.add_command(bundle_group)  # server/sync/commands.py: file bundles
 cli.add_command(compact_command)  # server/sync/commands.py: tombstones and mutation log
+cli.add_command(rederive_command)  # server/sync/commands.py: derived values after rule changes
 
 
 def main(argv=None) -> None:

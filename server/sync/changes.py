@@ -124,6 +124,9 @@ class ChangeSet:
     changed: dict[str, Record] = field(default_factory=dict)
     originals: dict[str, Original | None] = field(default_factory=dict)
     dirty_children: set[str] = field(default_factory=set)
+    # Persons whose every derived value is recomputed from its inputs, whole history, no stored
+    # z-score reused (posyandu-server rederive, server/sync/rederive.py).
+    rederive: set[str] = field(default_factory=set)
     lock_after_day: int | None = field(default_factory=locks.configured_lock_after_day)
     locked_reviews: set[str] = field(default_factory=set)  # review rows read under lock
     lock_answers: dict = field(default_factory=dict)  # locks.lock_error's, per month asked

@@ -3,8 +3,10 @@
 Every child a change set touched gets its growth values (z-scores, N/T, 2T, BGM) recomputed from
 the earliest month one of its visits is or was dated in (a month's values read only that month
 and earlier ones; the child's own record changed: every visit), and every person its ILP values
-(youth visits, nifas, TB, doses). The records read for that are kept on the change set
-(``person_states``): the indicator refresh takes them from there instead of reading them again.
+(youth visits, nifas, TB, doses). A person put in ``changes.rederive`` (posyandu-server
+rederive) gets every value recomputed from its inputs. The records read for that are kept on the
+change set (``person_states``): the indicator refresh takes them from there instead of reading
+them again.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ def recompute_children(changes) -> None:
         for before in changes.originals.values()
         if before is not None and before[0] in ILP_INPUT_KINDS
     }
-    person_ids = sorted(p for p in changes.dirty_children | moved_from if p)
+    person_ids = sorted(p for p in changes.dirty_children | changes.rederive | moved_from if p)
     since = _changed_since(changes)
+    since.update(dict.fromkeys(changes.rederive))  # None: the whole history
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
         changes.load(chunk)
@@ -45,7 +48,7 @@ def recompute_children(changes) -> None:
                 _recompute_child(changes, person_id, person_visits, since[person_id])
         for person_id, person_records in ilp.items():
             _recompute_ilp(changes, person_id, person_records)
-    changes.dirty_children = set()
+    changes.dirty_children, changes.rederive = set(), set()
 
 
 def _changed_since(changes) -> dict[str, tuple[int, int] | None]:
@@ -145,10 +148,11 @@ def _recompute_child(changes, person_id: str, visits: list[dict], since) -> None
     if person is None or person.deleted or not visits:
         return
     # A visit whose inputs (and whose child's birth date and sex) did not change keeps its
-    # stored z-scores; N/T is recomputed from the month ``since`` on (from the whole history).
+    # stored z-scores (not on a rederive: the rules may have changed); N/T is recomputed from the
+    # month ``since`` on (from the whole history).
     assessed = (
         {}
-        if person_id in changes.changed
+        if person_id in changes.changed or person_id in changes.rederive
         else {
             v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
             for v in visits

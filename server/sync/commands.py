@@ -1,5 +1,6 @@
-"""``posyandu-server bundle import|export`` and ``posyandu-server compact`` (added to the
-command group in server/cli.py): file bundles for devices without signal, and compaction."""
+"""``posyandu-server bundle import|export``, ``compact`` and ``rederive`` (added to the command
+group in server/cli.py): file bundles for devices without signal, compaction, and re-deriving
+every record's derived values after a rule-table change."""
 
 from __future__ import annotations
 
@@ -127,4 +128,30 @@ def compact_command(keep_days, as_json):
         f"({report.tombstones_purged} dari {report.tombstones_before} data terhapus dibuang); "
         f"log mutasi: {report.mutation_log_before} -> {report.mutation_log_after} baris; "
         f"batas pemadatan (horizon): {report.horizon_before} -> {report.horizon}"
+    )
+
+
+@click.command("rederive")
+@click.option(
+    "--batch",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Persons per transaction.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@with_appcontext
+def rederive_command(batch, as_json):
+    """Re-derive every person's records (z-scores, N/T, 2T, BGM, KBM, ILP values) after a
+    change of the rule tables; values that differ are stored as server changes."""
+    from server.sync.rederive import rederive_all
+
+    report = rederive_all(db.session, batch=batch, zone=current_app.config["LOCAL_TIMEZONE"])
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.by_kind.items()))
+    click.echo(
+        f"nilai turunan dihitung ulang: {report.persons} orang diperiksa, "
+        f"{report.changed} data berubah" + (f" ({kinds})" if kinds else "")
     )

@@ -30,11 +30,15 @@ _DIGIT_RUN = b"0" * 19
 
 def has_long_digits(text) -> bool:
     """Tell whether ``text`` holds a run of 19 digits or more."""
-    if not isinstance(text, bytes | bytearray):
+    if isinstance(text, str):
         # UTF-8 keeps ASCII digits as they are and writes every other character without one: a
         # fifth of the regular expression's time on a stored record (the server reads a
         # thousand of them in an incremental push). "surrogatepass": a lone surrogate too.
         text = text.encode("utf-8", "surrogatepass")
+    elif not isinstance(text, bytes | bytearray):
+        # A TypeError, as json.loads gives: SQLAlchemy's SQLite JSON type relies on it to hand
+        # back a number SQLite stored as one (a JSON column holding a bare number).
+        raise TypeError(f"JSON text must be str or bytes, not {type(text).__name__}")
     return _DIGIT_RUN in text.translate(_DIGITS_ONLY)
 
 

@@ -110,6 +110,15 @@ def test_the_digit_run_check_on_text_agrees_with_the_regular_expression(text):
     assert has_long_digits(text) is (re.search(r"[0-9]{19}", text) is not None)
 
 
+@pytest.mark.parametrize("value", [1.5, 3, None, ["1"]])
+def test_loads_of_a_value_that_is_not_text_raises_type_error_as_the_standard_library(value):
+    # SQLAlchemy's SQLite JSON type catches TypeError to return a number SQLite stored as one.
+    with pytest.raises(TypeError):
+        json.loads(value)
+    with pytest.raises(TypeError):
+        loads(value)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -92,8 +92,14 @@ def _check(row: ScheduledDose) -> None:
 
 def versions(rows: Iterable[ScheduledDose] | None = None) -> tuple[date, ...]:
     """Return the ``valid_from`` dates of the schedule versions, oldest first."""
-    rows = load_schedule() if rows is None else rows
+    if rows is None:
+        return _shipped_versions()
     return tuple(sorted({row.valid_from for row in rows}))
+
+
+@cache
+def _shipped_versions() -> tuple[date, ...]:
+    return versions(load_schedule())
 
 
 def version_on(on: date, rows: Iterable[ScheduledDose] | None = None) -> date:
@@ -108,9 +114,17 @@ def schedule(
     on: date, scopes: Collection[str] = NATIONAL, rows: Iterable[ScheduledDose] | None = None
 ) -> tuple[ScheduledDose, ...]:
     """Return the rows in force on ``on`` for the given scopes, in schedule order."""
-    rows = tuple(load_schedule() if rows is None else rows)
+    if rows is None:  # the shipped table: one tuple per version and scopes (the indicator
+        # refresh asks for every child of a push, twice per month)
+        return _shipped_schedule(version_on(on), frozenset(scopes))
+    rows = tuple(rows)
     version = version_on(on, rows)
     return tuple(row for row in rows if row.valid_from == version and row.scope in scopes)
+
+
+@cache
+def _shipped_schedule(version: date, scopes: frozenset[str]) -> tuple[ScheduledDose, ...]:
+    return schedule(version, scopes, load_schedule())
 
 
 def all_scopes(rows: Iterable[ScheduledDose] | None = None) -> frozenset[str]:

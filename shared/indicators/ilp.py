@@ -187,6 +187,8 @@ class PersonRecords:
 
     def dated(self, kind: str, first: date, last: date) -> list[Row]:
         """Return the records of ``kind`` dated from ``first`` to ``last``, in date order."""
+        if not self.by_kind.get(kind):
+            return ()  # most persons have no record of most kinds
         if kind not in self._dated:
             name = DATE_FIELDS[kind]
             pairs = [(d, r) for r in self.by_kind.get(kind, ()) if (d := as_date(r.get(name)))]
@@ -266,15 +268,15 @@ def _age_clusters(rec: PersonRecords, birth: date, ctx: MonthContext, out: Count
         if row.code in AGE_CLUSTERS and row.holds(age):
             served = any(rec.dated(kind, ctx.first, ctx.last) for kind in row.service_kinds)
             _add(out, f"served_{row.code}", served)
-    adult = rec.dated("adult_visit", ctx.window_first, ctx.last)
     if age >= ctx.params["ptm_min_age_months"]:
         screened = any(
             v.get("systolic_bp") is not None or v.get("blood_glucose_mg_dl") is not None
-            for v in adult
+            for v in rec.dated("adult_visit", ctx.window_first, ctx.last)
         )
         _add(out, "ptm_screening", screened)
     lansia = next((row for row in ctx.clusters if row.code == "lansia"), None)
     if lansia is not None and lansia.holds(age):
+        adult = rec.dated("adult_visit", ctx.window_first, ctx.last)
         _add(out, "skilas", any(v.get("skilas") for v in adult))
 
 

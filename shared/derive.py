@@ -134,7 +134,8 @@ def derive_child_visits(
         for v in visits
         if v.get("weight_kg") is not None
     ]
-    months = monthly_growth(_as_date(person["birth_date"]), weighings, rules) if weighings else {}
+    birth = _as_date(person["birth_date"])
+    months = monthly_growth(birth, weighings, rules, since=since) if weighings else {}
     if since is not None:
         visits = [v for v in visits if visit_month(v["visit_date"]) >= since]
     derived = {v["id"]: _assessment(person, v, (assessed or {}).get(v["id"])) for v in visits}

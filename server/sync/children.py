@@ -156,9 +156,10 @@ def _recompute_child(changes, person_id: str, visits: list[dict], since) -> None
         else {
             v["id"]: {k: v[k] for k in ASSESSMENT_FIELDS}
             for v in visits
-            if v["id"] not in changes.changed
+            # the month first: most of a child's visits are before ``since`` and not derived
+            if (since is None or (v.get("visit_date") and visit_month(v["visit_date"]) >= since))
+            and v["id"] not in changes.changed
             and v.keys() >= ASSESSMENT_KEYS
-            and (since is None or (v.get("visit_date") and visit_month(v["visit_date"]) >= since))
         }
     )
     derived = derive_child_visits(person.fields, visits, assessed=assessed, since=since)

@@ -150,22 +150,38 @@ def _classify(
 
 
 def monthly_growth(
-    birth_date: date, weighings: Iterable[Weighing], rules: GrowthRules = DEFAULT_RULES
+    birth_date: date,
+    weighings: Iterable[Weighing],
+    rules: GrowthRules = DEFAULT_RULES,
+    since: MonthKey | None = None,
 ) -> dict[MonthKey, MonthGrowth]:
-    """Classify each month a child was weighed in, keyed by ``(year, month)`` in date order."""
+    """Classify each month a child was weighed in, keyed by ``(year, month)`` in date order.
+
+    ``since``: only the months from then on are classified and returned (the same values as
+    without it). A month reads its own weighing, the month before's (and that month's status,
+    for 2T) and whether any earlier month was weighed; the months before the one before ``since``
+    are only counted as seen.
+    """
     last = _last_of_each_month(weighings)
     result: dict[MonthKey, MonthGrowth] = {}
+    first = _previous_month(since) if since is not None else None
+    seen = False  # a month before ``first`` was weighed
     for key in sorted(last):
+        if first is not None and key < first:
+            seen = True
+            continue
         weighing = last[key]
         prev_key = _previous_month(key)
         status, gain_g, kbm_g = _classify(
-            birth_date, weighing, last.get(prev_key), bool(result), rules
+            birth_date, weighing, last.get(prev_key), seen or bool(result), rules
         )
         prev = result.get(prev_key)
         two_t = status == "T" and prev is not None and prev.status == "T"
         result[key] = MonthGrowth(
             key[0], key[1], weighing[0], weighing[1], status, gain_g, kbm_g, two_t
         )
+    if first is not None:
+        result.pop(first, None)
     return result
 
 

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.growth.monitoring import (
     DEFAULT_RULES,
@@ -222,3 +224,21 @@ def test_bgm_is_waz_below_minus_3_or_oedema(waz, oedema, expected):
 def test_bgm_threshold_is_configurable():
     rules = GrowthRules.load(bgm_waz_below=-2.0)
     assert is_bgm(-2.5, rules) and not is_bgm(-2.0, rules)
+
+
+# -- monthly_growth(since=...) gives the months from ``since`` on as the whole history does -------
+
+_DAYS = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 6, 30))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    weighings=st.lists(
+        st.tuples(_DAYS, st.floats(min_value=2.0, max_value=25.0, allow_nan=False)), max_size=30
+    ),
+    since=st.tuples(st.integers(2022, 2025), st.integers(1, 12)),
+)
+def test_monthly_growth_since_a_month_equals_the_whole_history_from_that_month(weighings, since):
+    whole = monthly_growth(TODDLER, weighings)
+    expected = {key: growth for key, growth in whole.items() if key >= since}
+    assert monthly_growth(TODDLER, weighings, since=since) == expected

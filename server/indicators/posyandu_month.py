@@ -133,8 +133,11 @@ class PosyanduData:
         ratio = month_indicators([], [], *month, sessions=self.sessions).values["opened"]
         return [ratio.numerator, ratio.denominator]
 
-    def compute(self, month: Month) -> dict:
+    def compute(self, month: Month, ilp: bool = True) -> dict:
         """Return the aggregate row values (values, counts, extra) of one month.
+
+        ``ilp`` False leaves out the ILP indicators and the doses (``extra["immunizations"]``
+        empty): for a difference in a month where they cannot have moved (``refresh.Dirty``).
 
         ``values`` holds ``month_indicators`` (SKDN, nutrition, vitamin A, KEK, opened) and the ILP
         indicators (``shared.indicators.ilp``); ``extra`` the doses given in the month by antigen
@@ -177,12 +180,12 @@ class PosyanduData:
         result = month_indicators(
             persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
         )
-        values = {**result.values, **self.ilp.month(year, mon)}
+        values = {**result.values, **self.ilp.month(year, mon)} if ilp else result.values
         return {
             "values": {k: [r.numerator, r.denominator] for k, r in values.items()},
             "counts": dict(result.counts),
             "extra": {
-                "immunizations": self.ilp.doses_given(year, mon),
+                "immunizations": self.ilp.doses_given(year, mon) if ilp else {},
                 "vitamin_a": dict(sorted(vitamin_a.items())),
             },
         }

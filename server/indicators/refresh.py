@@ -59,6 +59,7 @@ from server.indicators.posyandu_month import (
     PosyanduData,
     desa_extra,
     dirty_months,
+    event_month,
 )
 from server.indicators.week import event_date_of
 from server.indicators.weighing_day import apply_deltas, is_weighing
@@ -202,10 +203,17 @@ Known = tuple[Mapping[str, Original], set[str]]
 @dataclass
 class Dirty:
     """What a change set made stale: posyandu months, whole posyandu (a person changed), desa
-    periods, and per posyandu the persons whose records changed."""
+    periods, and per posyandu the persons whose records changed.
+
+    ``ilp_months``: of a posyandu's months, those whose ILP indicators and doses can have moved.
+    A child visit without antigens (before and after) counts in the ILP indicators only in its
+    own month (served balita); in the next month it moves N/T alone, so there the touched
+    persons' ILP part is not computed twice to cancel out (``PosyanduData.compute(ilp=False)``).
+    """
 
     now_month: Month
     months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
+    ilp_months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
     whole: set[str] = field(default_factory=set)
     desa: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -223,8 +231,11 @@ class Dirty:
         months = dirty_months(kind, fields, self.now_month)
         if months is None:
             self.whole.add(posyandu_id)
-        else:
-            self.months[posyandu_id] |= months
+            return
+        self.months[posyandu_id] |= months
+        if kind == "child_visit" and not fields.get("immunizations"):
+            months = months & {event_month(kind, fields)}
+        self.ilp_months[posyandu_id] |= months
 
 
 def _subtract_add(row, old: dict, new: dict) -> dict | None:
@@ -263,10 +274,10 @@ NOTHING = {"values": {}, "counts": {}, "extra": {"immunizations": {}, "vitamin_a
 
 
 def _contribution(rows: list):
-    """Return month -> the touched persons' part of a row (nothing at all without records: the
-    persons a push creates had none before, and computing an empty month costs a millisecond)."""
+    """Return (month, ilp) -> the touched persons' part of a row (nothing at all without records:
+    the persons a push creates had none before, and computing an empty month costs a millisecond)."""
     if not rows:
-        return lambda _month: NOTHING
+        return lambda _month, ilp=True: NOTHING
     return PosyanduData(rows).compute
 
 
@@ -343,12 +354,14 @@ def _refresh_delta(
     originals: Mapping,
     now: datetime | None,
     known: Known | None = None,
+    ilp_months: set[Month] | None = None,
 ) -> set[Month]:
     """Update existing rows by the change of the touched persons' records; return months left.
 
     Every indicator except "opened" is a sum over persons (KEK over pregnancies, each one
     person's), so a month's row changes by (the touched persons' contribution now) minus (their
-    contribution when the row was computed); "opened" is recomputed from the sessions.
+    contribution when the row was computed); "opened" is recomputed from the sessions. In a
+    month not in ``ilp_months`` (None: every month) the ILP part cannot have moved and is kept.
     """
     periods = {period_of(m): m for m in months}
     table = IndicatorMonth.__table__
@@ -369,7 +382,8 @@ def _refresh_delta(
     rows, left = [], set()
     for period, month in sorted(periods.items()):
         row = existing.get(period)
-        updated = row and _subtract_add(row, old_data(month), new_data(month))
+        ilp = ilp_months is None or month in ilp_months
+        updated = row and _subtract_add(row, old_data(month, ilp), new_data(month, ilp))
         if not updated:
             left.add(month)
             continue
@@ -453,7 +467,8 @@ def _refresh_one(
             wanted.add(month)
             month = add_months(month, 1)
     persons = dirty.touched.get(posyandu_id, set())
-    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now, known)
+    ilp_months = None if whole else dirty.ilp_months.get(posyandu_id, set())
+    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now, known, ilp_months)
     written = len(wanted) - len(left)
     if left:
         written += refresh_posyandu(

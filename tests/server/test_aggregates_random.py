@@ -65,12 +65,14 @@ class Model:
     def _change_visit(self) -> tuple[str, dict, bool]:
         rng = self.rng
         values = dict(self.visits[rng.choice(sorted(self.visits))])
-        what = rng.choice(["day", "weight", "posyandu", "delete"])
+        what = rng.choice(["day", "weight", "posyandu", "antigens", "delete"])
         if what == "delete":
             del self.visits[values["id"]]
             return "child_visit", values, True
         if what == "day":
             values["visit_date"] = _day(rng, date(2026, 1, 1), 330)
+        elif what == "antigens":  # given, or taken back (the ILP months a visit moves)
+            values["immunizations"] = rng.choice([[], ["BCG"], ["OPV1", "DPT_HB_HIB1"]])
         elif what == "weight":
             values["weight_kg"] = rng.choice([None, round(rng.uniform(6, 15), 1)])
         else:

@@ -10,7 +10,6 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, missing
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 from marshmallow.error_store import ErrorStore
-from marshmallow.exceptions import SCHEMA
 
 from shared import i18n
 
@@ -98,7 +97,8 @@ def load(schema: Schema, data: Mapping) -> tuple[dict, dict]:
             return schema.load(data), {}
         except ValidationError as error:
             return dict(error.valid_data or {}), error.messages
-    return _load_plainly(schema, data, *plan)
+    fields, names, checks, _ = plan  # the last: the schema the plan is of
+    return _load_plainly(schema, data, fields, names, checks)
 
 
 _PLANS: dict[int, tuple | None] = {}
@@ -139,7 +139,7 @@ def _plan_of(schema: Schema) -> tuple | None:
     return fields, frozenset(schema.load_fields), checks, schema
 
 
-def _load_plainly(schema: Schema, data: Mapping, fields, names, checks, _schema) -> tuple:
+def _load_plainly(schema: Schema, data: Mapping, fields, names, checks) -> tuple:
     """marshmallow's ``Schema._do_load`` for a plain schema (see :func:`load`)."""
     store = ErrorStore()
     out: dict = {}
@@ -160,8 +160,7 @@ def _load_plainly(schema: Schema, data: Mapping, fields, names, checks, _schema)
         try:
             check(out, partial=schema.partial, many=False, unknown=RAISE)
         except ValidationError as error:
-            where = error.field_name
-            store.store_error(error.messages, SCHEMA if where == SCHEMA else where)
+            store.store_error(error.messages, error.field_name)
     return out, store.errors
 
 

@@ -19,7 +19,9 @@ Phases, each timed and counted for both systems:
 - initial: a fresh device replicates the scope (ours: ``SyncAgent.sync()`` into a new Store;
   theirs: ``replicate.from`` into a new leveldb PouchDB);
 - incremental: one posyandu-month (80 new visits) pushed by the kader device, then pulled by the
-  device of the initial phase;
+  device of the initial phase; five times (a new month of other children each time, both
+  systems), the median sample reported with every sample's time beside it (one sample of a
+  0.1 s phase moved by 30 % between runs on this machine, on either side);
 - wire: bytes per record with and without gzip on a smaller sample (push and pull);
 - sweep: initial replication time against scope size;
 - link_2g (full run only): a second posyandu-month through the relay emulating a 2G link
@@ -165,6 +167,16 @@ class Plan:
         # Scope sizes of the sweep (persons; 13 records each); the main scope is its last point.
         self.sweep_persons = [20, 80] if quick else [77, 385, 1540]
         self.emulate_2g = not quick
+        # Incremental samples: each one new posyandu-month (other children), pushed then pulled.
+        self.samples = 2 if quick else 5
+
+
+def _median_sample(samples: list[dict]) -> dict:
+    """Return the median sample (by time) of a repeated phase, with every sample's time."""
+    ordered = sorted(samples, key=lambda sample: sample["seconds"])
+    median = dict(ordered[(len(ordered) - 1) // 2])
+    median["samples_seconds"] = [sample["seconds"] for sample in samples]
+    return median
 
 
 def _phase(counters: Counters, seconds: float, records: int, **extra) -> dict:
@@ -423,14 +435,18 @@ def run_ours(
                 counted, seconds, n, changes=report.pulled, digest_ok=report.digest_ok
             )
 
-            month = months[0]
-            _fill_outbox(kader_store, month)
-            report, seconds, counted = _timed(relay, kader.push)
-            assert report.pushed == len(month), report
-            out["incremental_push"] = _phase(counted, seconds, len(month))
-            report, seconds, counted = _timed(relay, pkm.sync)
-            assert _scope_count(pkm_store) == n + len(month), report
-            out["incremental_pull"] = _phase(counted, seconds, len(month), changes=report.pulled)
+            pushes, pulls, held = [], [], n
+            for month in months[: plan.samples]:
+                _fill_outbox(kader_store, month)
+                report, seconds, counted = _timed(relay, kader.push)
+                assert report.pushed == len(month), report
+                pushes.append(_phase(counted, seconds, len(month)))
+                report, seconds, counted = _timed(relay, pkm.sync)
+                held += len(month)
+                assert _scope_count(pkm_store) == held, report
+                pulls.append(_phase(counted, seconds, len(month), changes=report.pulled))
+            out["incremental_push"] = _median_sample(pushes)
+            out["incremental_pull"] = _median_sample(pulls)
             out["server_peak_rss_mb_after_push_pull"] = server.peak_rss_mb()
 
             out["wire"] = {}
@@ -472,10 +488,10 @@ def run_ours(
             if database_url:
                 del out["wire"], out["sweep"]
 
-            if plan.emulate_2g and len(months) > 1:
+            if plan.emulate_2g and len(months) > plan.samples:
                 out["link_2g"] = _emulated_month(
                     server.port,
-                    months[1],
+                    months[plan.samples],
                     push=lambda u: _relogin(kader, u, KADER),
                     pull=lambda u: _relogin(pkm, u, PKM),
                     push_store=kader_store,
@@ -649,13 +665,17 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
             out["fill_seconds"] = round(loaded["seconds"], 1)
             out["push"] = _replicate(relay, "push", n, local=kader, remote=f"{remote}/pkm")
             out["initial"] = _replicate(relay, "pull", n, local=device, remote=f"{remote}/pkm")
-            _node("load", local=kader, file=str(_ndjson(work / "month1.ndjson", months[0])))
-            out["incremental_push"] = _replicate(
-                relay, "push", len(months[0]), local=kader, remote=f"{remote}/pkm"
-            )
-            out["incremental_pull"] = _replicate(
-                relay, "pull", len(months[0]), local=device, remote=f"{remote}/pkm"
-            )
+            pushes, pulls = [], []
+            for i, month in enumerate(months[: plan.samples]):
+                _node("load", local=kader, file=str(_ndjson(work / f"month{i}.ndjson", month)))
+                pushes.append(
+                    _replicate(relay, "push", len(month), local=kader, remote=f"{remote}/pkm")
+                )
+                pulls.append(
+                    _replicate(relay, "pull", len(month), local=device, remote=f"{remote}/pkm")
+                )
+            out["incremental_push"] = _median_sample(pushes)
+            out["incremental_pull"] = _median_sample(pulls)
             out["server_peak_rss_mb_after_push_pull"] = server.peak_rss_mb()
 
             out["wire"] = {}
@@ -708,16 +728,17 @@ def run_theirs(plan: Plan, work: Path, items, months, wire_items, sweep_items) -
                 default_requests=out["sweep"][last]["requests"],
             )
 
-            if plan.emulate_2g and len(months) > 1:
-                _node("load", local=kader, file=str(_ndjson(work / "month2.ndjson", months[1])))
+            if plan.emulate_2g and len(months) > plan.samples:
+                month = months[plan.samples]
+                _node("load", local=kader, file=str(_ndjson(work / "month-2g.ndjson", month)))
                 with Relay(server.port, bps=LINK_BPS, rtt=LINK_RTT) as slow:
                     slow_remote = f"http://127.0.0.1:{slow.port}/pkm"
                     out["link_2g"] = {
                         "push": _replicate(
-                            slow, "push", len(months[1]), local=kader, remote=slow_remote
+                            slow, "push", len(month), local=kader, remote=slow_remote
                         ),
                         "pull": _replicate(
-                            slow, "pull", len(months[1]), local=device, remote=slow_remote
+                            slow, "pull", len(month), local=device, remote=slow_remote
                         ),
                     }
             out["server_peak_rss_mb"] = server.peak_rss_mb()
@@ -758,7 +779,8 @@ def run(quick: bool = False, theirs: bool = True) -> dict:
     """
     plan = Plan(quick)
     items = list(_records(plan.persons, plan.visits_each))
-    months = [_month_visits(items, 0), _month_visits(items, MONTH_VISITS)]
+    # The incremental samples, then one more month for the 2G link.
+    months = [_month_visits(items, i * MONTH_VISITS) for i in range(plan.samples + 1)]
     sweep_places, wire_places = _pick_posyandu(len(plan.sweep_persons))
     wire_items = {"posyandu": wire_places}
     for seed, enc, (psy, desa) in zip((21, 22), ("gzip", "identity"), wire_places, strict=True):

@@ -91,6 +91,10 @@ def test_quick_bench_runs_and_writes_its_figures():
         for phase in ("incremental_push", "incremental_pull"):
             assert figures[phase]["records"] == sync["data"]["month_records"] == 80
             assert figures[phase]["bytes"] > 80 * 10
+            # two samples in a quick run (five in a full one), the median one reported
+            samples = figures[phase]["samples_seconds"]
+            assert len(samples) == 2 and all(v > 0 for v in samples)
+            assert figures[phase]["seconds"] == min(samples)
         for enc in ("gzip", "identity"):
             for phase in ("push", "pull"):
                 assert figures["wire"][enc][phase]["bytes_per_record"] > 10
@@ -106,6 +110,7 @@ def test_quick_bench_runs_and_writes_its_figures():
     assert "## Sync: ours and PouchDB, side by side" in report
     assert results["machine"] in report
     assert ("**skipped**" in report) == ("theirs" not in sides)
+    assert "Incremental push, ours: 2 samples" in report
     png = (OUT / "benchmarks-sync-quick.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     # a smoke run leaves the full run's committed figures alone

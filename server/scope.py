@@ -39,6 +39,15 @@ AREA_RECORD_KINDS = {"kecamatan": tuple(sorted(LOKMIN_KINDS)), "desa": ("desa_re
 _FACILITY_CACHE: dict[str, tuple[tuple, dict[str, dict]]] = {}
 
 
+# FacilityIndex.load's queries, built once (every request runs the first).
+_FACILITY_STAMP = sa.select(
+    sa.func.count(), sa.func.max(Record.change_seq), sa.func.sum(Record.version)
+).where(Record.kind == "facility")
+_FACILITIES = sa.select(Record.id, Record.fields).where(
+    Record.kind == "facility", Record.deleted.is_(False)
+)
+
+
 class UnknownUnit(LookupError):
     """The unit a user is attached to does not exist in the registry."""
 
@@ -58,19 +67,11 @@ class FacilityIndex:
         highest ``change_seq`` and version sum, read in the caller's transaction, tell whether the
         cached copy is still the registry this transaction sees; the caller gets its own copy.
         """
-        stamp = session.execute(
-            sa.select(
-                sa.func.count(), sa.func.max(Record.change_seq), sa.func.sum(Record.version)
-            ).where(Record.kind == "facility")
-        ).one()
+        stamp = session.execute(_FACILITY_STAMP).one()
         key = (session.get_bind().url.render_as_string(hide_password=False), *stamp)
         cached = _FACILITY_CACHE.get(key[0])
         if cached is None or cached[0] != key:
-            rows = session.execute(
-                sa.select(Record.id, Record.fields).where(
-                    Record.kind == "facility", Record.deleted.is_(False)
-                )
-            ).all()
+            rows = session.execute(_FACILITIES).all()
             cached = (key, {row.id: row.fields for row in rows})
             _FACILITY_CACHE[key[0]] = cached
         return cls(dict(cached[1]))

@@ -52,6 +52,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from server.indicators import statements
 from server.indicators.posyandu_month import (
     DESA_PREFIX,
     PERSON_KINDS,
@@ -71,46 +72,24 @@ MAX_PERSON_MONTHS = 36
 
 
 def _upsert(session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = IndicatorMonth.__table__
-    for start in range(0, len(rows), 500):
-        stmt = insert(table).values(rows[start : start + 500])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.posyandu_id, table.c.period],
-            set_={
-                name: stmt.excluded[name] for name in ("values", "counts", "extra", "computed_at")
-            },
-        )
-        session.execute(stmt)
+    if rows:
+        connection = session.connection()
+        connection.execute(statements.upsert_month(connection.dialect.name), rows)
 
 
 def _lock(session, ids: list[str]) -> None:
     """Serialise concurrent aggregate writers per posyandu / desa (PostgreSQL; SQLite has one writer)."""
     if ids and session.get_bind().dialect.name == "postgresql":
+        connection = session.connection()
         for start in range(0, len(ids), 500):
-            session.execute(
-                sa.select(Record.id)
-                .where(Record.id.in_(ids[start : start + 500]))
-                .order_by(Record.id)
-                .with_for_update()
-            )
+            connection.execute(statements.LOCK_FACILITIES, {"ids": ids[start : start + 500]})
 
 
 def _load(session, posyandu_id: str) -> PosyanduData:
-    rows = session.execute(
-        sa.select(Record.kind, Record.fields).where(
-            Record.posyandu_id == posyandu_id,
-            Record.kind.in_(POSYANDU_KINDS),
-            Record.deleted.is_(False),
-        )
-    ).all()
-    return PosyanduData((row.kind, row.fields) for row in rows)
+    rows = session.connection().execute(
+        statements.POSYANDU_RECORDS, {"posyandu_id": posyandu_id, "kinds": list(POSYANDU_KINDS)}
+    )
+    return PosyanduData((row.kind, row.fields) for row in rows.all())
 
 
 def _person_months(data: PosyanduData, now_month: Month) -> set[Month]:
@@ -162,14 +141,10 @@ def refresh_desa(
     codes = sorted(set(desa_codes))
     wanted = set(periods) if periods is not None else None
     reports: dict[tuple[str, str], dict] = {}
+    connection = session.connection()
     for start in range(0, len(codes), 500):
-        for row in session.execute(
-            sa.select(Record.desa_code, Record.fields).where(
-                Record.kind == "desa_report",
-                Record.deleted.is_(False),
-                Record.desa_code.in_(codes[start : start + 500]),
-            )
-        ).all():
+        chunk = {"codes": codes[start : start + 500]}
+        for row in connection.execute(statements.DESA_REPORTS, chunk).all():
             period = str(row.fields.get("period") or "")[:7]
             if wanted is None or period in wanted:
                 reports[(row.desa_code, period)] = row.fields
@@ -282,13 +257,8 @@ def _contribution(rows: list):
 
 
 def _opened(session, posyandu_id: str) -> PosyanduData:
-    rows = session.execute(
-        sa.select(Record.fields).where(
-            Record.posyandu_id == posyandu_id,
-            Record.kind == "posyandu_session",
-            Record.deleted.is_(False),
-        )
-    ).scalars()
+    rows = session.connection().execute(statements.SESSIONS, {"posyandu_id": posyandu_id})
+    rows = rows.scalars()
     return PosyanduData(("posyandu_session", f) for f in rows)
 
 
@@ -364,13 +334,10 @@ def _refresh_delta(
     month not in ``ilp_months`` (None: every month) the ILP part cannot have moved and is kept.
     """
     periods = {period_of(m): m for m in months}
-    table = IndicatorMonth.__table__
     existing = {
         row.period: row
-        for row in session.execute(
-            sa.select(table).where(
-                table.c.posyandu_id == posyandu_id, table.c.period.in_(list(periods))
-            )
+        for row in session.connection().execute(
+            statements.MONTH_ROWS, {"posyandu_id": posyandu_id, "periods": list(periods)}
         )
     }
     if not existing:

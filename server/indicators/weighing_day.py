@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
+from server.indicators import statements
 from server.models import Record, WeighingDay
 
 KIND = "child_visit"
@@ -58,26 +59,12 @@ def apply_deltas(session, deltas: Mapping[tuple[str, dt.date], int]) -> int:
     deltas = {pair: n for pair, n in deltas.items() if n}
     if not deltas:
         return 0
-    table = WeighingDay.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     rows = [{"day": d, "posyandu_id": p, "weighings": n} for (p, d), n in sorted(deltas.items())]
-    for start in range(0, len(rows), 500):
-        stmt = insert(table).values(rows[start : start + 500])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[table.c.day, table.c.posyandu_id],
-                set_={"weighings": table.c.weighings + stmt.excluded.weighings},
-            )
-        )
-    posyandu, days = sorted({p for p, _ in deltas}), sorted({d for _, d in deltas})
-    where = (table.c.day.in_(days), table.c.posyandu_id.in_(posyandu), table.c.weighings <= 0)
-    wrong = session.execute(
-        sa.select(table.c.posyandu_id, table.c.day).where(*where, table.c.weighings < 0)
-    ).all()
-    session.execute(sa.delete(table).where(*where))
+    connection = session.connection()
+    connection.execute(statements.add_weighings(connection.dialect.name), rows)
+    touched = {"posyandu": sorted({p for p, _ in deltas}), "days": sorted({d for _, d in deltas})}
+    wrong = connection.execute(statements.NEGATIVE_DAYS, touched).all()
+    connection.execute(statements.DELETE_EMPTY_DAYS, touched)
     if wrong:
         refresh_days(session, [tuple(pair) for pair in wrong])
     return len(deltas)

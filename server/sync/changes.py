@@ -51,6 +51,10 @@ _RECORD_COLUMNS = tuple(column.key for column in Record.__table__.columns)
 CHILD_KINDS = ("person", "child_visit")
 # Writing one of these recomputes the person's ILP values (youth visits, nifas, TB, doses).
 PERSON_KINDS = tuple(dict.fromkeys((*CHILD_KINDS, *ILP_INPUT_KINDS)))
+# ChangeSet.load's query, built once (building and cache-keying it cost more than running it).
+_LOAD = sa.select(Record).where(Record.id.in_(sa.bindparam("ids", expanding=True)))
+_LOAD = _LOAD.order_by(Record.id)
+_LOAD_LOCKED = _LOAD.with_for_update()
 
 
 @dataclass(frozen=True)
@@ -160,12 +164,9 @@ class ChangeSet:
         with self.session.no_autoflush:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                query = sa.select(Record).where(Record.id.in_(chunk)).order_by(Record.id)
+                query = _LOAD_LOCKED if lock else _LOAD
                 found = {
-                    row.id: row
-                    for row in self.session.execute(
-                        query.with_for_update() if lock else query
-                    ).scalars()
+                    row.id: row for row in self.session.execute(query, {"ids": chunk}).scalars()
                 }
                 for record_id in chunk:
                     self.loaded[record_id] = found.get(record_id)

@@ -101,11 +101,17 @@ def lock_review(changes, record_id: str, *, share: bool = True) -> None:
     """
     if record_id in changes.locked_reviews or record_id in changes.changed:
         return
-    query = sa.select(Record).where(Record.id == record_id).with_for_update(read=share)
+    query = _REVIEW_SHARED if share else _REVIEW_LOCKED
     with changes.session.no_autoflush:
-        found = changes.session.execute(query.execution_options(populate_existing=True))
+        found = changes.session.execute(query, {"id": record_id})
         changes.loaded[record_id] = found.scalars().first()
     changes.locked_reviews.add(record_id)
+
+
+# lock_review's queries, built once (building and cache-keying one cost more than running it).
+_REVIEW = sa.select(Record).where(Record.id == sa.bindparam("id"))
+_REVIEW = _REVIEW.execution_options(populate_existing=True)
+_REVIEW_SHARED, _REVIEW_LOCKED = _REVIEW.with_for_update(read=True), _REVIEW.with_for_update()
 
 
 def review_of(changes, posyandu_id: str, period: str):

@@ -19,14 +19,19 @@ def allocate_positions(session, count: int) -> range:
     """Take ``count`` change-log positions from the single-row counter (serialises at commit)."""
     if count == 0:
         return range(0)
-    stmt = (
-        sa.update(SyncCounter)
-        .where(SyncCounter.id == 1)
-        .values(value=SyncCounter.value + count)
-        .returning(SyncCounter.value)
-    )
-    end = session.execute(stmt).scalar_one()
+    end = session.connection().execute(_TAKE, {"count": count}).scalar_one()
     return range(end - count + 1, end + 1)
+
+
+# Built once, run in Core: building, cache-keying and the ORM's update path cost more than the
+# statement (no SyncCounter object is kept in a session to synchronise).
+_COUNTER = SyncCounter.__table__
+_TAKE = (
+    sa.update(_COUNTER)
+    .where(_COUNTER.c.id == 1)
+    .values(value=_COUNTER.c.value + sa.bindparam("count", type_=sa.BigInteger))
+    .returning(_COUNTER.c.value)
+)
 
 
 def take_write_lock(session) -> None:

@@ -206,7 +206,8 @@ def _weighed_children(ages, history, in_month, births, month, rules):
         if last_weighing is None:
             continue
         weighings = [(on, float(v["weight_kg"])) for on, v in history[person_id] if _weighed(v)]
-        children[person_id] = monthly_growth(births[person_id], weighings, rules, since=month)[month]
+        growth = monthly_growth(births[person_id], weighings, rules, since=month)
+        children[person_id] = growth[month]
         bgm += is_bgm(last_weighing.get("waz"), rules, oedema=bool(last_weighing.get("oedema")))
     return children, bgm
 

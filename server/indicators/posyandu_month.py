@@ -19,6 +19,8 @@ from shared.indicators.ilp import ILP_RECORD_KINDS, IlpData, parameters
 from shared.indicators.skdn import as_date
 
 DESA_PREFIX = "desa:"
+# How much of the ILP part ``PosyanduData.compute`` computes (see there).
+ILP_ALL, ILP_SERVED, ILP_NONE = "all", "served", "none"
 # The record kinds a posyandu's monthly row is computed from (SKDN, KEK, the ILP indicators).
 POSYANDU_KINDS = ("posyandu_session", *ILP_RECORD_KINDS)
 # Of those, the kinds that belong to a person (``person_id``; a person's own record is its own).
@@ -133,11 +135,12 @@ class PosyanduData:
         ratio = month_indicators([], [], *month, sessions=self.sessions).values["opened"]
         return [ratio.numerator, ratio.denominator]
 
-    def compute(self, month: Month, ilp: bool = True) -> dict:
+    def compute(self, month: Month, ilp: str = ILP_ALL) -> dict:
         """Return the aggregate row values (values, counts, extra) of one month.
 
-        ``ilp`` False leaves out the ILP indicators and the doses (``extra["immunizations"]``
-        empty): for a difference in a month where they cannot have moved (``refresh.Dirty``).
+        ``ilp``: ``ILP_SERVED`` computes of the ILP indicators only the age clusters' "served",
+        ``ILP_NONE`` none of them; both leave the doses out (``extra["immunizations"]`` empty).
+        For a difference in a month where the rest cannot have moved (``refresh.Dirty``).
 
         ``values`` holds ``month_indicators`` (SKDN, nutrition, vitamin A, KEK, opened) and the ILP
         indicators (``shared.indicators.ilp``); ``extra`` the doses given in the month by antigen
@@ -180,12 +183,14 @@ class PosyanduData:
         result = month_indicators(
             persons, visits, year, mon, anc_visits=self.anc, sessions=self.sessions
         )
-        values = {**result.values, **self.ilp.month(year, mon)} if ilp else result.values
+        values = result.values
+        if ilp != ILP_NONE:
+            values = {**values, **self.ilp.month(year, mon, served_only=ilp == ILP_SERVED)}
         return {
             "values": {k: [r.numerator, r.denominator] for k, r in values.items()},
             "counts": dict(result.counts),
             "extra": {
-                "immunizations": self.ilp.doses_given(year, mon) if ilp else {},
+                "immunizations": self.ilp.doses_given(year, mon) if ilp == ILP_ALL else {},
                 "vitamin_a": dict(sorted(vitamin_a.items())),
             },
         }

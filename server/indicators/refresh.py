@@ -46,7 +46,7 @@ written with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +55,9 @@ import sqlalchemy as sa
 from server.indicators import statements
 from server.indicators.posyandu_month import (
     DESA_PREFIX,
+    ILP_ALL,
+    ILP_NONE,
+    ILP_SERVED,
     PERSON_KINDS,
     POSYANDU_KINDS,
     PosyanduData,
@@ -180,15 +183,17 @@ class Dirty:
     """What a change set made stale: posyandu months, whole posyandu (a person changed), desa
     periods, and per posyandu the persons whose records changed.
 
-    ``ilp_months``: of a posyandu's months, those whose ILP indicators and doses can have moved.
-    A child visit without antigens (before and after) counts in the ILP indicators only in its
-    own month (served balita); in the next month it moves N/T alone, so there the touched
-    persons' ILP part is not computed twice to cancel out (``PosyanduData.compute(ilp=False)``).
+    ``ilp_months``: of a posyandu's months, those whose ILP indicators and doses can have moved;
+    ``served_months``: those where only the age clusters' "served" can have. A child visit
+    without antigens (before and after) counts in the ILP indicators only as its own month's
+    "served balita"; in the next month it moves N/T alone. So the touched persons' other ILP
+    parts are not computed twice to cancel out (``PosyanduData.compute(ilp=...)``).
     """
 
     now_month: Month
     months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
     ilp_months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
+    served_months: dict[str, set[Month]] = field(default_factory=lambda: defaultdict(set))
     whole: set[str] = field(default_factory=set)
     desa: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -209,8 +214,17 @@ class Dirty:
             return
         self.months[posyandu_id] |= months
         if kind == "child_visit" and not fields.get("immunizations"):
-            months = months & {event_month(kind, fields)}
-        self.ilp_months[posyandu_id] |= months
+            self.served_months[posyandu_id] |= months & {event_month(kind, fields)}
+        else:
+            self.ilp_months[posyandu_id] |= months
+
+    def ilp_parts(self, posyandu_id: str) -> Callable[[Month], str]:
+        """Return month -> how much of the ILP part can have moved in it (``ILP_ALL``...)."""
+        if posyandu_id in self.whole:
+            return lambda _month: ILP_ALL
+        full = self.ilp_months.get(posyandu_id, set())
+        served = self.served_months.get(posyandu_id, set())
+        return lambda m: ILP_ALL if m in full else ILP_SERVED if m in served else ILP_NONE
 
 
 def _subtract_add(row, old: dict, new: dict) -> dict | None:
@@ -252,7 +266,7 @@ def _contribution(rows: list):
     """Return (month, ilp) -> the touched persons' part of a row (nothing at all without records:
     the persons a push creates had none before, and computing an empty month costs a millisecond)."""
     if not rows:
-        return lambda _month, ilp=True: NOTHING
+        return lambda _month, ilp=ILP_ALL: NOTHING
     return PosyanduData(rows).compute
 
 
@@ -324,14 +338,14 @@ def _refresh_delta(
     originals: Mapping,
     now: datetime | None,
     known: Known | None = None,
-    ilp_months: set[Month] | None = None,
+    ilp_parts: Callable[[Month], str] | None = None,
 ) -> set[Month]:
     """Update existing rows by the change of the touched persons' records; return months left.
 
     Every indicator except "opened" is a sum over persons (KEK over pregnancies, each one
     person's), so a month's row changes by (the touched persons' contribution now) minus (their
     contribution when the row was computed); "opened" is recomputed from the sessions. In a
-    month not in ``ilp_months`` (None: every month) the ILP part cannot have moved and is kept.
+    month the ILP parts ``ilp_parts`` says cannot have moved are kept (None: every part moves).
     """
     periods = {period_of(m): m for m in months}
     existing = {
@@ -349,7 +363,7 @@ def _refresh_delta(
     rows, left = [], set()
     for period, month in sorted(periods.items()):
         row = existing.get(period)
-        ilp = ilp_months is None or month in ilp_months
+        ilp = ILP_ALL if ilp_parts is None else ilp_parts(month)
         updated = row and _subtract_add(row, old_data(month, ilp), new_data(month, ilp))
         if not updated:
             left.add(month)
@@ -434,8 +448,8 @@ def _refresh_one(
             wanted.add(month)
             month = add_months(month, 1)
     persons = dirty.touched.get(posyandu_id, set())
-    ilp_months = None if whole else dirty.ilp_months.get(posyandu_id, set())
-    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now, known, ilp_months)
+    parts = dirty.ilp_parts(posyandu_id)
+    left = _refresh_delta(session, posyandu_id, wanted, persons, originals, now, known, parts)
     written = len(wanted) - len(left)
     if left:
         written += refresh_posyandu(

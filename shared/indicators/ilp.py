@@ -113,6 +113,7 @@ def _national_codes() -> tuple[str, ...]:
 
 COVERAGE_CODES = _national_codes()
 SERVED_KEYS = tuple(f"served_{code}" for code in (*AGE_CLUSTERS, PREGNANCY_CLUSTER))
+AGE_SERVED_KEYS = SERVED_KEYS[: len(AGE_CLUSTERS)]
 COVERAGE_KEYS = tuple(f"imm_{code}" for code in COVERAGE_CODES)
 ILP_KEYS = (
     *SERVED_KEYS,
@@ -261,13 +262,18 @@ def _add(out: Counts, key: str, hit: bool) -> None:
     pair[1] += 1
 
 
-def _age_clusters(rec: PersonRecords, birth: date, ctx: MonthContext, out: Counts) -> None:
-    """Served per age cluster, PTM screening and SKILAS of one resident person."""
-    age = age_in_completed_months(birth, ctx.last)
+def _served(rec: PersonRecords, age: int, ctx: MonthContext, out: Counts) -> None:
+    """Served in the month, per age cluster, of one resident person."""
     for row in ctx.clusters:
         if row.code in AGE_CLUSTERS and row.holds(age):
             served = any(rec.dated(kind, ctx.first, ctx.last) for kind in row.service_kinds)
             _add(out, f"served_{row.code}", served)
+
+
+def _age_clusters(rec: PersonRecords, birth: date, ctx: MonthContext, out: Counts) -> None:
+    """Served per age cluster, PTM screening and SKILAS of one resident person."""
+    age = age_in_completed_months(birth, ctx.last)
+    _served(rec, age, ctx, out)
     if age >= ctx.params["ptm_min_age_months"]:
         screened = any(
             v.get("systolic_bp") is not None or v.get("blood_glucose_mg_dl") is not None
@@ -393,19 +399,28 @@ class IlpData:
             elif kind in ILP_RECORD_KINDS and fields.get("person_id"):
                 self.people[fields["person_id"]].by_kind[kind].append(fields)
 
-    def month(self, year: int, month: int) -> dict[str, Ratio]:
-        """Return every ILP indicator of one month (``ILP_KEYS``, in that order)."""
+    def month(self, year: int, month: int, served_only: bool = False) -> dict[str, Ratio]:
+        """Return every ILP indicator of one month (``ILP_KEYS``, in that order).
+
+        ``served_only``: only the age clusters' "served" (``AGE_SERVED_KEYS``), for a difference
+        where nothing else can have moved (server/indicators/refresh.py).
+        """
         ctx = MonthContext.of(year, month)
-        out: Counts = {key: [0, 0] for key in ILP_KEYS}
+        keys = AGE_SERVED_KEYS if served_only else ILP_KEYS
+        out: Counts = {key: [0, 0] for key in keys}
         for rec in self.people.values():
             person = rec.person
             birth = as_date(person.get("birth_date")) if person else None
             if person is not None and birth is not None and resident(person, ctx.last):
+                if served_only:
+                    _served(rec, age_in_completed_months(birth, ctx.last), ctx, out)
+                    continue
                 _age_clusters(rec, birth, ctx, out)
                 _immunisation(rec, birth, ctx, out)
-            _pregnancies(rec, ctx, out)
-            _tb(rec, birth, ctx, out)
-        return {key: Ratio(*out[key]) for key in ILP_KEYS}
+            if not served_only:
+                _pregnancies(rec, ctx, out)
+                _tb(rec, birth, ctx, out)
+        return {key: Ratio(*out[key]) for key in keys}
 
     def doses_given(self, year: int, month: int) -> dict[str, int]:
         """Return the doses given in the month by antigen code, to the persons registered here."""

@@ -45,6 +45,8 @@ LATER_MONTHS = {"child_visit": 1, "postpartum_visit": 2}
 
 
 _SERVICE_DATES = records.month_service_dates()  # each service kind's event date (registry)
+_ILP_KINDS = frozenset(ILP_RECORD_KINDS)
+_iso_date = date.fromisoformat
 
 
 def event_month(kind: str, fields: Mapping) -> Month | None:
@@ -101,27 +103,37 @@ class PosyanduData:
         # (it is also the visit's event month).
         dated: dict[str, list[tuple[int, date, dict]]] = defaultdict(list)
         ilp_rows = []
+        low = high = None  # the earliest and latest month, as year * 12 + month
         for kind, fields in rows:
-            if kind in ILP_RECORD_KINDS:
+            if kind in _ILP_KINDS:
                 ilp_rows.append((kind, fields))
             if kind == "person":
                 self.persons.append(fields)
                 continue
             if kind == "child_visit":
-                own = dated[fields.get("person_id")]
-                day = as_date(fields.get("visit_date"))
-                month = None if day is None else (day.year, day.month)
-                if day is not None:
-                    own.append((day.year * 12 + day.month, day, fields))
+                value = fields.get("visit_date")
+                # most visits: an ISO date string, parsed without as_date's type checks
+                day = _iso_date(value[:10]) if value.__class__ is str and value else as_date(value)
+                if day is None:
+                    continue
+                index = day.year * 12 + day.month
+                dated[fields.get("person_id")].append((index, day, fields))
             else:
                 if kind == "anc_visit":
                     self.anc.append(fields)
                 elif kind == "posyandu_session":
                     self.sessions.append(fields)
                 month = event_month(kind, fields)
-            if month is not None:
-                self.first_month = min(self.first_month or month, month)
-                self.last_month = max(self.last_month or month, month)
+                if month is None:
+                    continue
+                index = month[0] * 12 + month[1]
+            if low is None or index < low:
+                low = index
+            if high is None or index > high:
+                high = index
+        if low is not None:
+            self.first_month = ((low - 1) // 12, (low - 1) % 12 + 1)
+            self.last_month = ((high - 1) // 12, (high - 1) % 12 + 1)
         self.ilp = IlpData(ilp_rows)
         self.births = {
             p["id"]: b for p in self.persons if (b := as_date(p.get("birth_date"))) is not None

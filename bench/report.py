@@ -258,13 +258,18 @@ def plot_sweep(sync: dict, path: Path) -> Path:
 
 
 def _lost_phases(sync: dict) -> list[str]:
-    """Phases whose time is worse for ours than for PouchDB."""
+    """Phases whose time is worse for ours than for PouchDB (the initial pull: or under the
+    target throughput)."""
     ours, theirs = sync["ours"], sync["theirs"]
     return [
         phase
         for phase in ("push", "initial", "incremental_push", "incremental_pull")
         if ours[phase]["seconds"] > theirs[phase]["seconds"]
+        or (phase == "initial" and ours[phase]["records_per_second"] < PULL_TARGET)
     ]
+
+
+PULL_TARGET = 10_000  # records/s, issue #19
 
 
 def _verdicts(sync: dict) -> list[str]:
@@ -283,6 +288,11 @@ def _verdicts(sync: dict) -> list[str]:
         ("push throughput", ("push", "records_per_second"), False),
         ("push bytes", ("push", "bytes"), True),
     ]
+    rate = ours["initial"]["records_per_second"]
+    lines.append(
+        f"- initial pull throughput of at least {PULL_TARGET:,} records/s: "
+        f"{'**met**' if rate >= PULL_TARGET else '**not met**'} — ours {_n(rate)} records/s"
+    )
     for label, (phase, key), lower in checks:
         a, b = ours[phase][key], theirs[phase][key]
         if lower:
@@ -295,7 +305,8 @@ def _verdicts(sync: dict) -> list[str]:
         adjective = "better" if good else "worse"
         lines.append(
             f"- {label}: {verdict} — ours {factor:.1f}× {adjective} "
-            f"(ours {_n(a, 2)}, PouchDB {_n(b, 2)}"
+            f"(ours {_n(a, 3 if key == 'seconds' and a < 1 else 2)}, "
+            f"PouchDB {_n(b, 3 if key == 'seconds' and b < 1 else 2)}"
             f"{' bytes' if key == 'bytes' else ' s' if key == 'seconds' else ' /s'})"
         )
     return lines
@@ -319,17 +330,22 @@ on a 75 cm child) is refused or flagged at the device's first contact.
 Profile of the server after this wave's work (cProfile in-process, batches of 1,000,
 2026-12-06): validation, merge and the mutation log about 40 %, the indicator months 20 %, growth
 recompute 15 %, inserting the new rows 12 %, the commit's fsync 3 %; no single part stands out.
-An 80-visit push is about 75-85 ms of server work in-process: the indicator difference of the 80
-children (before and after, two months) about a third, their growth from the changed month on
-about a quarter (reading their 1,040 stored records 15 ms of it), validation, month lock, log and
-the commit the rest; a one-visit push costs 9-20 ms.
+An 80-visit push is about 55-65 ms of server work in-process (2026-12-06, after the last
+changes below; 75-85 ms before them): the indicator difference of the 80 children (before and
+after) about a quarter, their growth from the changed month on and the reading of their 1,040
+stored records about 30 %, validation, merge and the mutation log about 15 %, inserting the
+rows, the month lock and the commit (fsync, and in about two pushes of five SQLite's WAL
+checkpoint, 17 ms) the rest; a one-visit push costs about 6 ms at best.
 Made faster in this wave: the weighings per day kept by difference (a recount read every visit
 of the day), the children's records read once for growth and indicators, growth derived only
 from the earliest changed month, the month lock asked once per month, the envelope and every
 record kind loaded without marshmallow's per-field machinery (a child visit 61 -> 28 us), new
 rows built without ORM events and inserted in one executemany with their positions, JSON
 columns read and written and request bodies parsed once with orjson, reference tables loaded and
-start-up objects frozen out of the garbage collector when a worker starts; on the client,
+start-up objects frozen out of the garbage collector when a worker starts, the JSON columns'
+19-digit check a byte translation instead of a regular expression, the ILP part of the
+indicator difference computed only where it can move (a weighing without antigens moves only
+its own month's "served"), the push's small statements built once; on the client,
 batches that grow to 2,000 on a fast link, the next batch read and encoded while the one before
 is on the server and sent while the last answer is stored. PouchDB's own figures move a lot
 between runs on this machine (push 2,138 to 2,906 records/s, an incremental push 0.075 to
@@ -342,7 +358,12 @@ On any real link ours is faster, since one request of ours carries what PouchDB 
 SQLite transaction with `synchronous=FULL` and checks the scope digest at the end (the whole
 replica is read once more). Fixed while this bench was written: a puskesmas' lokmin branch was
 `kind IN (...)`, which SQLite served by walking the kecamatan's whole index on every page
-(11.8 s of a 65,000-record pull); each kind is now its own branch.""",
+(11.8 s of a 65,000-record pull); each kind is now its own branch. Where the time goes
+(2026-12-06): the server serves the 66 pages in about 1.9 s of CPU; the device spends 3.6-4.8 s
+of CPU decoding the pages, writing each record's JSON and the store's rows and indexes (one
+transaction a page). The device, the server worker and the relay all want the 2 cores at once,
+so the wall time follows the machine's speed: 4.3 s in one run, 6.2-8.0 s in others on
+the same code.""",
     "incremental_pull": """\
 **Incremental pull.** Ours checks the scope digest on the first pull, after a reset and then at
 most every 6 hours (`field_client.sync.DIGEST_EVERY`); a pull that checks it reads the whole

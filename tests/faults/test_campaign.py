@@ -48,7 +48,11 @@ def test_small_seeded_campaign_holds_every_invariant(backend, tmp_path, monkeypa
     assert result["faults_fired_total"] >= (SCENARIOS - refused["scenarios"]) * 0.9, where
     assert result["syncs_failed_under_fault"] > 0, where
     assert (result["lost"], result["doubled"], result["digest_mismatches"]) == (0, 0, 0), where
-    assert result["mutations_created"] > SCENARIOS, where
+    # The campaign did real work. How much is not fixed by the seed: which edits a device may
+    # still make depends on when the reviewers' month locks and the other devices' syncs land
+    # (threads, faults). Seed 20261124 created 61-71 mutations in six runs (before and after
+    # 2026-12-06's changes) and once 50; one per scenario was too close to that spread.
+    assert result["mutations_created"] > SCENARIOS // 2, where
     assert result["mutations_created"] == (
         result["mutations_applied"] + result["mutations_rejected"]
     ), where

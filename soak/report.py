@@ -155,6 +155,13 @@ def read_junit(path: Path) -> dict[str, dict]:
 # --- sections -------------------------------------------------------------------------------
 
 
+def _offered(rate) -> str:
+    """The offered load: a rate, or a closed loop (soak.province's default)."""
+    if isinstance(rate, int | float):
+        return f"offered load {_fmt(rate)} requests/s in all"
+    return "closed loop: each device sends its next request when the answer comes"
+
+
 def _fmt(value, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -399,8 +406,7 @@ def province_section(r: dict | None) -> list[str]:
         f"instances ({cfg['workers_per_instance']} sync workers each) on their own ports "
         "write to the primary; pulls, Pokjanal pages and exports read from the replica "
         f"(`DATABASE_READ_URL`). {cfg['devices']} devices ({cfg['kader_devices']} kader, "
-        f"{cfg['puskesmas_devices']} puskesmas; offered load {_fmt(cfg['offered_rps'])} "
-        "requests/s in all), one generator "
+        f"{cfg['puskesmas_devices']} puskesmas; {_offered(cfg['offered_rps'])}), one generator "
         "process per instance, sync as in the load run; one dinas user opens the "
         "province-level pages and an XLSX export back to back, round robin over the "
         f"instances (one web session for all of them). Measured for {_fmt(r['window_seconds'])} s; "
@@ -425,8 +431,13 @@ def province_section(r: dict | None) -> list[str]:
     achieved = sum(x["requests_per_s"] for x in r["instances"])
     out += [
         "",
-        f"In all {_fmt(achieved)} requests/s were served of the {_fmt(cfg['offered_rps'])} "
-        "offered; a device waits for each answer, so a saturated machine serves fewer.",
+        f"In all {_fmt(achieved)} requests/s were served"
+        + (
+            f" of the {_fmt(cfg['offered_rps'])} offered; a device waits for each answer, so a "
+            "saturated machine serves fewer."
+            if isinstance(cfg["offered_rps"], int | float)
+            else " (closed loop: each device sends its next request when the answer comes)."
+        ),
         "",
         "Pokjanal pages at province level, read from the replica "
         f"({_fmt(rep['transactions_during_run'])} transactions committed on the replica during "
